@@ -1,0 +1,70 @@
+"""fidelity: assess and monitor how faithfully units deliver IPS and Supported Education."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from fidelity import config as settings
+from fidelity.config import PROJECT_ROOT
+
+SCALES_KEY = "fidelity.scales"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings in a fixed order, then extensions, scales, access rules and blueprints."""
+    app = Flask(
+        __name__,
+        instance_path=settings.instance_path_from_env(),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_scales(app)
+    register_access(app)
+    register_blueprints(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FIDELITY")
+    if test_config:
+        app.config.from_mapping(test_config)
+    settings.finalise(app.config, app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    from fidelity import audit, models  # noqa: F401 - models must be imported before migrations look at them
+    from fidelity.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_scales(app: Flask) -> None:
+    """Load every scale once, at start-up; a broken file stops the app with a message naming it."""
+    from fidelity.scales import load_registry
+
+    app.extensions[SCALES_KEY] = load_registry(Path(app.config["SCALES_DIR"]))
+
+
+def register_access(app: Flask) -> None:
+    from fidelity import access
+
+    access.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from fidelity.auth.routes import bp as auth_bp
+    from fidelity.units.routes import bp as units_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(units_bp)

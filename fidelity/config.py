@@ -1,0 +1,80 @@
+"""Configuration: defaults, then instance/config.py, then FIDELITY_* environment variables.
+
+The order is fixed so that a deployment can always override what a developer left in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SCALES_DIR": str(PROJECT_ROOT / "scales"),
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_ENABLED": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en", "sv"],
+}
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SQLITE_FILE = "fidelity.sqlite3"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app; the message says which setting to fix."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver the project installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_path_from_env() -> str | None:
+    """The instance folder named by FIDELITY_INSTANCE_PATH, made absolute, if set."""
+    value = os.environ.get("FIDELITY_INSTANCE_PATH")
+    return str(Path(value).resolve()) if value else None
+
+
+def finalise(config: dict[str, Any], instance_path: str) -> None:
+    """Check production settings and derive what the extensions read.
+
+    Raises ConfigError naming every missing production setting.
+    """
+    production = config.get("ENV") == "production"
+    if production:
+        missing = [f"FIDELITY_{key}" for key in ("SECRET_KEY", "DATABASE_URL") if not config.get(key)]
+        if missing:
+            raise ConfigError(
+                "FIDELITY_ENV=production needs " + " and ".join(missing) + " to be set; refusing to start."
+            )
+    else:
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _local_secret_key(Path(instance_path))
+        if not config.get("DATABASE_URL"):
+            config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / SQLITE_FILE)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(str(config["DATABASE_URL"]))
+    config["SESSION_COOKIE_SECURE"] = production
+
+
+def _local_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, generating it on the first local run."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

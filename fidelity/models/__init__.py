@@ -1,0 +1,21 @@
+"""All models, imported here so that Alembic and the app see one metadata."""
+
+from fidelity.models.audit import AuditEntry
+from fidelity.models.organisation import Area, HostType, Organisation, Unit
+from fidelity.models.review import Rating, Review, ReviewKind, ReviewStatus
+from fidelity.models.user import Role, RoleAssignment, User
+
+__all__ = [
+    "Area",
+    "AuditEntry",
+    "HostType",
+    "Organisation",
+    "Rating",
+    "Review",
+    "ReviewKind",
+    "ReviewStatus",
+    "Role",
+    "RoleAssignment",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,27 @@
+"""The audit log: who changed what, when, from which value to which."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fidelity.extensions import db
+from fidelity.models.types import timestamp_column
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = timestamp_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who acted, as shown: a user's e-mail, or 'cli' / 'demo' for commands run from the shell.
+    actor_label: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    # {field: [old, new]}; an insert has old = null, a delete has new = null.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

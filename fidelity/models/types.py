@@ -1,0 +1,48 @@
+"""Column helpers shared by the models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Enum
+from sqlalchemy.orm import MappedColumn, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> MappedColumn[Any]:
+    """A portable enum column: stored as its value in a VARCHAR, checked by Python, not by the database."""
+    return mapped_column(
+        Enum(
+            enum_class,
+            native_enum=False,
+            length=40,
+            values_callable=lambda members: [member.value for member in members],
+            validate_strings=True,
+        ),
+        **kwargs,
+    )
+
+
+def timestamp_column(**kwargs: Any) -> MappedColumn[Any]:
+    """A UTC timestamp set when the row is written."""
+    return mapped_column(DateTime(timezone=True), default=utcnow, **kwargs)
+
+
+class Audited:
+    """Marker: every insert, update and delete of this model is written to the audit log."""
+
+    __audit_exclude__: frozenset[str] = frozenset()
+    __audit_redact__: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Load a column's old value before it is overwritten, even when it was expired by a commit, so that the
+        # audit log always has both sides of a change. Columns must therefore be declared with mapped_column().
+        for value in list(vars(cls).values()):
+            if isinstance(value, MappedColumn):
+                value.active_history = True
+        super().__init_subclass__(**kwargs)

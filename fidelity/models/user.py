@@ -1,0 +1,63 @@
+"""Staff who use the tool, and the roles they hold on units and areas."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fidelity.extensions import db
+from fidelity.models.types import Audited, enum_column, timestamp_column
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SECOND_TIER_MANAGER = "second_tier_manager"
+    FRONTLINE_MANAGER = "frontline_manager"
+    EXTERNAL_REVIEWER = "external_reviewer"
+
+
+class User(Audited, UserMixin, db.Model):
+    """A member of staff. People served by the units are never users and never named anywhere."""
+
+    __tablename__ = "users"
+    __audit_redact__ = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = timestamp_column()
+
+    roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Hash with werkzeug's default KDF (scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class RoleAssignment(Audited, db.Model):
+    """A role a user holds: admin everywhere, or scoped to one area or one unit."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (CheckConstraint("area_id IS NULL OR unit_id IS NULL", name="one_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = enum_column(Role)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
