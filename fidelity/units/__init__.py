@@ -1,0 +1,1 @@
+"""Units: the list a user may see, with where each stands."""
