@@ -1,0 +1,30 @@
+"""Fidelity scales and principles: YAML files in scales/, validated into frozen dataclasses.
+
+A broken file fails with one ScaleError naming the file and the field. A new instrument needs only a new file.
+"""
+
+from fidelity.scales.loading import ScaleError, load_registry, validate_files
+from fidelity.scales.model import (
+    Band,
+    Item,
+    Principle,
+    PrincipleSet,
+    Scale,
+    ScaleRegistry,
+    Schedule,
+    Section,
+)
+
+__all__ = [
+    "Band",
+    "Item",
+    "Principle",
+    "PrincipleSet",
+    "Scale",
+    "ScaleError",
+    "ScaleRegistry",
+    "Schedule",
+    "Section",
+    "load_registry",
+    "validate_files",
+]

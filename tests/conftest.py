@@ -1,0 +1,121 @@
+"""Fixtures: one app per run on a fresh database built by the migrations; each test rolls back.
+
+FIDELITY_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test runs the suite on PostgreSQL: every fresh
+database is then a new PostgreSQL database created beside that one and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from fidelity import create_app
+from fidelity.config import normalise_database_url
+from fidelity.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("FIDELITY_TEST_DATABASE_URL", "")
+
+# A developer's own settings must not leak into the suite.
+for _name in [n for n in os.environ if n.startswith("FIDELITY_") and n != "FIDELITY_TEST_DATABASE_URL"]:
+    del os.environ[_name]
+
+
+@contextmanager
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the kind the suite runs on."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    base = make_url(normalise_database_url(TEST_DATABASE_URL))
+    name = f"fidelity_test_{uuid.uuid4().hex[:10]}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """Call it for another fresh database; all are dropped at the end of the run."""
+    stack: list[Any] = []
+
+    def make() -> str:
+        manager = fresh_database(tmp_path_factory.mktemp("db"))
+        stack.append(manager)
+        return manager.__enter__()
+
+    yield make
+    for manager in reversed(stack):
+        manager.__exit__(None, None, None)
+
+
+def make_app(instance: Path, database_url: str, **overrides: Any) -> Flask:
+    os.environ["FIDELITY_INSTANCE_PATH"] = str(instance)
+    try:
+        return create_app({"TESTING": True, "DATABASE_URL": database_url, **overrides})
+    finally:
+        del os.environ["FIDELITY_INSTANCE_PATH"]
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[], str]) -> Iterator[Flask]:
+    app = make_app(tmp_path_factory.mktemp("instance"), database_factory())
+    with app.app_context():
+        upgrade()
+    # No app context stays pushed: each request must get its own, or `g` would leak between requests.
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    """db.session inside a transaction that is rolled back after the test, whatever it committed."""
+    with app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        # Objects a test built stay readable after the requests it makes close their session.
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    )
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def registry(app: Flask) -> Any:
+    from fidelity import SCALES_KEY
+
+    return app.extensions[SCALES_KEY]

@@ -1,0 +1,86 @@
+"""Small builders for test data. Each commits, which inside the `session` fixture only releases a savepoint:
+the test's outer transaction is still rolled back at the end, and the data survives requests in between."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from fidelity.extensions import db
+from fidelity.models import (
+    Area,
+    HostType,
+    Organisation,
+    Rating,
+    Review,
+    ReviewKind,
+    ReviewStatus,
+    Role,
+    RoleAssignment,
+    Unit,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+_ids = itertools.count(1)
+
+
+def organisation() -> Organisation:
+    n = next(_ids)
+    org = Organisation(code=f"ORG{n}", name=f"Organisation {n}")
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def area(org: Organisation | None = None) -> Area:
+    n = next(_ids)
+    result = Area(code=f"AREA{n}", name=f"Area {n}", organisation=org or organisation())
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def unit(in_area: Area | None = None, *, sed: bool = False) -> Unit:
+    n = next(_ids)
+    result = Unit(
+        code=f"U{n}",
+        name=f"Unit {n}",
+        area=in_area or area(),
+        host_type=HostType.MUNICIPAL_SOCIAL_SERVICES,
+        offers_ips=True,
+        offers_sed=sed,
+        target_group="Adults",
+    )
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def user(role: Role | None = None, *, unit_id: int | None = None, area_id: int | None = None) -> User:
+    n = next(_ids)
+    result = User(email=f"user{n}@example.org", display_name=f"User {n}")
+    result.set_password(PASSWORD)
+    if role is not None:
+        result.roles.append(RoleAssignment(role=role, unit_id=unit_id, area_id=area_id))
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def self_assessment(
+    for_unit: Unit, rater: User, scores: dict[str, int], when: date, scale_id: str = "ips-25"
+) -> Review:
+    review = Review(
+        unit=for_unit,
+        kind=ReviewKind.SELF_ASSESSMENT,
+        scale_id=scale_id,
+        scale_version="1.0",
+        review_date=when,
+        status=ReviewStatus.SUBMITTED,
+        created_by_id=rater.id,
+    )
+    review.ratings.extend(Rating(rater_id=rater.id, item_key=k, score=v) for k, v in scores.items())
+    db.session.add(review)
+    db.session.commit()
+    return review
