@@ -1,0 +1,234 @@
+"""`fidelity demo`: a realistic organisation with three years of half-yearly self-assessments.
+
+The data is invented but shaped by what the field reports of Swedish IPS/SEd units: most units run by municipal
+social services, one by regional psychiatry for young adults, drift after a formal needs assessment is required,
+after staff are cut, and where 'not motivated' referrals are screened out.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+from werkzeug.serving import run_simple
+
+from fidelity import SCALES_KEY
+from fidelity.audit import Actor, acting_as
+from fidelity.extensions import db
+from fidelity.models import (
+    Area,
+    HostType,
+    Organisation,
+    Rating,
+    Review,
+    ReviewKind,
+    ReviewStatus,
+    Role,
+    RoleAssignment,
+    Unit,
+    User,
+)
+from fidelity.scales import Scale, ScaleRegistry
+
+DEMO_PASSWORD = "fidelity-demo"  # noqa: S105 - printed to the user; demo data only
+DEMO_DOMAIN = "demo.example.org"
+REVIEWS_PER_UNIT = 6  # three years, half-yearly
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    code: str
+    name: str
+    area: str
+    host: HostType
+    sed: bool
+    target_group: str
+    level: float  # the unit's typical item score at the start
+    trend: float  # change in typical item score per half-year
+    # item key -> (first review index it applies from, change in that item's score)
+    events: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+AREAS = {"NORTH": "Norrvik North", "SOUTH": "Norrvik South"}
+ADULTS = "Adults 18-64 with mental health problems"
+
+UNITS = (
+    DemoUnit("NRV-01", "Norrvik Work Route", "NORTH", HostType.MUNICIPAL_SOCIAL_SERVICES, False, ADULTS, 4.3, 0.02),
+    # A formal needs assessment required from the third review on: zero exclusion and rapid search suffer.
+    DemoUnit(
+        "NRV-02",
+        "Ås Employment Support",
+        "NORTH",
+        HostType.MUNICIPAL_SOCIAL_SERVICES,
+        True,
+        ADULTS,
+        4.1,
+        -0.02,
+        {"O6": (2, -3), "V4": (2, -2), "V14": (3, -1), "V3": (3, -1)},
+    ),
+    DemoUnit(
+        "NRV-03",
+        "Young Minds Work and Study",
+        "NORTH",
+        HostType.PSYCHIATRIC_CARE,
+        True,
+        "Young adults 18-30",
+        3.4,
+        0.12,
+        {"O1": (0, 1), "O2": (0, 1)},
+    ),
+    # A time-limited project: staff halved for the last year, so caseloads and employer contact suffer.
+    DemoUnit(
+        "SDV-01",
+        "Sundvik IPS",
+        "SOUTH",
+        HostType.MUNICIPAL_SOCIAL_SERVICES,
+        False,
+        ADULTS,
+        4.0,
+        0.0,
+        {"S1": (4, -3), "V6": (4, -2), "V13": (4, -1), "O4": (4, -2)},
+    ),
+    # Screens out referrals judged 'not motivated'.
+    DemoUnit(
+        "SDV-02",
+        "Bergby Supported Employment",
+        "SOUTH",
+        HostType.MUNICIPAL_SOCIAL_SERVICES,
+        False,
+        ADULTS,
+        3.2,
+        0.03,
+        {"O6": (0, -2), "V14": (0, -1)},
+    ),
+    DemoUnit("SDV-03", "Sundvik Study and Work", "SOUTH", HostType.MUNICIPAL_SOCIAL_SERVICES, True, ADULTS, 3.0, 0.15),
+)
+# Municipal units are not on a psychiatric team: psychiatry is run by the region.
+MUNICIPAL_INTEGRATION_PENALTY = {"O1": -2, "O2": -1}
+
+
+def review_dates(today: date, count: int = REVIEWS_PER_UNIT) -> list[date]:
+    """Half-yearly dates on the 15th, oldest first, the last one at least a month before `today`."""
+    month_index = today.year * 12 + today.month - 1 - 1  # at least a month back
+    while month_index % 12 + 1 not in (3, 9):  # reviews in March and September
+        month_index -= 1
+    return [date((m := month_index - 6 * k) // 12, m % 12 + 1, 15) for k in reversed(range(count))]
+
+
+def planned_scores(unit: DemoUnit, scale: Scale, index: int, rng: random.Random) -> dict[str, int]:
+    """The demo's item scores for one unit's `index`-th review: level, trend, events and a little noise."""
+    scores = {}
+    for item in scale.items:
+        base = unit.level + unit.trend * index + rng.choice((-1, 0, 0, 0, 1)) * 0.8
+        if unit.host is HostType.MUNICIPAL_SOCIAL_SERVICES:
+            base += MUNICIPAL_INTEGRATION_PENALTY.get(item.key, 0)
+        start, change = unit.events.get(item.key, (REVIEWS_PER_UNIT, 0))
+        if index >= start:
+            base += change
+        scores[item.key] = max(scale.score_min, min(scale.score_max, round(base)))
+    return scores
+
+
+def _user(email: str, name: str, role: Role, **scope: int) -> User:
+    user = User(email=email, display_name=name)
+    user.set_password(DEMO_PASSWORD)
+    user.roles.append(RoleAssignment(role=role, **scope))
+    db.session.add(user)
+    return user
+
+
+def seed(registry: ScaleRegistry, today: date) -> bool:
+    """Fill an empty database with the demo organisation. Returns False, changing nothing, if it has data."""
+    if db.session.scalar(select(func.count()).select_from(Organisation)):
+        return False
+    org = Organisation(code="NORRVIK", name="Norrvik IPS and Supported Education programme")
+    areas = {code: Area(code=code, name=name, organisation=org) for code, name in AREAS.items()}
+    db.session.add(org)
+    db.session.flush()
+    _user(f"admin@{DEMO_DOMAIN}", "Alex Admin", Role.ADMIN)
+    for code, area in areas.items():
+        _user(
+            f"{code.lower()}.manager@{DEMO_DOMAIN}", f"{area.name} manager", Role.SECOND_TIER_MANAGER, area_id=area.id
+        )
+    _user(f"reviewer@{DEMO_DOMAIN}", "Robin Reviewer", Role.EXTERNAL_REVIEWER)
+
+    dates = review_dates(today)
+    ips, sed = registry.get("ips-25"), registry.get("sed")
+    for number, spec in enumerate(UNITS):
+        unit = Unit(
+            code=spec.code,
+            name=spec.name,
+            area=areas[spec.area],
+            host_type=spec.host,
+            offers_ips=True,
+            offers_sed=spec.sed,
+            target_group=spec.target_group,
+        )
+        db.session.add(unit)
+        db.session.flush()
+        manager = _user(
+            f"{spec.code.lower()}@{DEMO_DOMAIN}", f"{spec.name} manager", Role.FRONTLINE_MANAGER, unit_id=unit.id
+        )
+        db.session.flush()
+        rng = random.Random(number)  # noqa: S311 - reproducible demo data, not security
+        for scale in (ips, sed) if spec.sed else (ips,):
+            for index, when in enumerate(dates):
+                review = Review(
+                    unit=unit,
+                    kind=ReviewKind.SELF_ASSESSMENT,
+                    scale_id=scale.id,
+                    scale_version=scale.version,
+                    review_date=when,
+                    status=ReviewStatus.SUBMITTED,
+                    created_by_id=manager.id,
+                )
+                for key, score in planned_scores(spec, scale, index, rng).items():
+                    sources = list(scale.item(key).sources)
+                    review.ratings.append(
+                        Rating(
+                            rater_id=manager.id,
+                            item_key=key,
+                            score=score,
+                            sources=sources,
+                            evidence=f"Self-rated from {', '.join(sources)}.",
+                        )
+                    )
+                db.session.add(review)
+    db.session.flush()
+    return True
+
+
+def login_help() -> str:
+    lines = [
+        f"Log in with any of these accounts; the password is '{DEMO_PASSWORD}':",
+        f"  admin@{DEMO_DOMAIN}                 administrator, sees every unit",
+    ]
+    lines += [
+        f"  {code.lower()}.manager@{DEMO_DOMAIN}         second-tier manager, {name}" for code, name in AREAS.items()
+    ]
+    lines += [f"  {u.code.lower()}@{DEMO_DOMAIN}                frontline manager, {u.name}" for u in UNITS]
+    return "\n".join(lines)
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Prepare the database and demo data, then exit.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def demo_command(no_serve: bool, host: str, port: int) -> None:
+    """Create or migrate the database, fill it with demo data if empty, and serve the app."""
+    upgrade()
+    with acting_as(Actor(None, "demo")):
+        added = seed(current_app.extensions[SCALES_KEY], date.today())
+    db.session.commit()
+    click.echo("Demo data added." if added else "The database already has data; nothing was added.")
+    click.echo(login_help())
+    if not no_serve:
+        click.echo(f"\nOpen http://{host}:{port}/ (Ctrl+C stops the server).")
+        run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]

@@ -1,0 +1,78 @@
+"""`fidelity demo --no-serve` on an empty instance, and again: the second run changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+
+from fidelity.config import normalise_database_url
+from fidelity.demo import UNITS, review_dates
+from fidelity.models import Area, AuditEntry, Rating, Review, Unit, User
+
+FIDELITY = Path(sys.executable).with_name("fidelity")
+
+
+def run_demo(instance: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIDELITY_")}
+    env |= {"FIDELITY_INSTANCE_PATH": str(instance), "FIDELITY_DATABASE_URL": database_url}
+    return subprocess.run(
+        [str(FIDELITY), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def snapshot(database_url: str) -> dict[str, object]:
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        counts = {
+            m.__tablename__: conn.scalar(select(func.count()).select_from(m))
+            for m in (Area, Unit, User, Review, Rating, AuditEntry)
+        }
+        counts["ratings_sum"] = conn.scalar(select(func.sum(Rating.score)))
+        counts["revision"] = conn.scalar(text("SELECT version_num FROM alembic_version"))
+        units = conn.execute(select(Unit.code, Unit.host_type, Unit.offers_sed).order_by(Unit.code)).all()
+    engine.dispose()
+    return counts | {"unit_rows": [tuple(u) for u in units]}
+
+
+def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_factory: Callable[[], str]) -> None:
+    url = database_factory()
+    first = run_demo(tmp_path, url)
+    assert first.returncode == 0, first.stderr
+    assert "Demo data added." in first.stdout
+    assert "password is 'fidelity-demo'" in first.stdout and "admin@demo.example.org" in first.stdout
+    after_first = snapshot(url)
+
+    second = run_demo(tmp_path, url)
+    assert second.returncode == 0, second.stderr
+    assert "already has data; nothing was added" in second.stdout
+    assert snapshot(url) == after_first
+
+    # One organisation, two areas, six units: five municipal, one psychiatric for young adults; some offer SEd.
+    assert after_first["areas"] == 2 and after_first["units"] == 6
+    hosts = [host for _, host, _ in after_first["unit_rows"]]  # type: ignore[union-attr]
+    assert sorted(h.value if hasattr(h, "value") else h for h in hosts).count("municipal_social_services") == 5
+    with_sed = sum(1 for spec in UNITS if spec.sed)
+    assert 0 < with_sed < 6
+    # Three years of half-yearly self-assessments, IPS for every unit and SEd where offered.
+    assert after_first["reviews"] == 6 * 6 + 6 * with_sed
+    assert after_first["audit_log"] >= after_first["ratings"]  # every insert was audited
+
+
+def test_review_dates_are_half_yearly_and_in_the_past() -> None:
+    from datetime import date
+
+    dates = review_dates(date(2026, 11, 22))
+    assert dates == [
+        date(2024, 3, 15),
+        date(2024, 9, 15),
+        date(2025, 3, 15),
+        date(2025, 9, 15),
+        date(2026, 3, 15),
+        date(2026, 9, 15),
+    ]
+    assert review_dates(date(2026, 3, 20))[-1] == date(2025, 9, 15)
