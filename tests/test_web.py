@@ -1,0 +1,102 @@
+"""Logging in and out, login required by default, CSRF, and units scoped to the user."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from fidelity.models import Role
+from tests import factories
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: Any, url: str = "/login") -> str:
+    match = TOKEN.search(client.get(url).get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client: Any, email: str, password: str = factories.PASSWORD, next_url: str = "") -> Any:
+    token = csrf_token(client)
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password, "csrf_token": token})
+
+
+def test_pages_require_login(client: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_unknown_pages_are_404_even_anonymously(client: Any) -> None:
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_login_page_is_public_and_marked_up_for_translation(client: Any) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert '<label for="email">E-mail</label>' in page and "Log in" in page
+
+
+def test_wrong_password_is_a_form_error(client: Any, session: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    response = login(client, user.email, "wrong")
+    assert response.status_code == 200
+    assert "Wrong e-mail or password." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_post_without_csrf_token_is_rejected(client: Any, session: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF token is missing" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_logout_is_a_post_with_csrf(client: Any, session: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    login(client, user.email)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no token
+    assert client.get("/").status_code == 200
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+def test_next_never_leaves_the_site(client: Any, session: Any, target: str) -> None:
+    user = factories.user(Role.ADMIN)
+    response = login(client, user.email, next_url=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_each_role_sees_its_own_units_with_latest_scores(client: Any, session: Any, registry: Any) -> None:
+    north, south = factories.area(), factories.area()
+    mine, neighbour, far = factories.unit(north), factories.unit(north), factories.unit(south)
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=mine.id)
+    scores = {key: 4 for key in registry.get("ips-25").item_keys}
+    factories.self_assessment(mine, manager, scores | {"S1": 3}, date(2025, 3, 15))
+    factories.self_assessment(mine, manager, scores, date(2025, 9, 15))
+
+    login(client, manager.email)
+    page = client.get("/").get_data(as_text=True)
+    assert mine.name in page and neighbour.name not in page and far.name not in page
+    assert "<strong>100</strong> / 125" in page and "Good fidelity" in page and "2025-09-15" in page
+
+    second_tier = factories.user(Role.SECOND_TIER_MANAGER, area_id=north.id)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, second_tier.email)
+    page = client.get("/").get_data(as_text=True)
+    assert mine.name in page and neighbour.name in page and far.name not in page
+
+    admin = factories.user(Role.ADMIN)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, admin.email)
+    page = client.get("/").get_data(as_text=True)
+    assert all(u.name in page for u in (mine, neighbour, far))
