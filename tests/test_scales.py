@@ -64,6 +64,8 @@ def test_sed_is_marked_as_the_projects_own_instrument() -> None:
     registry = load_registry(SCALES)
     scale = registry.get("sed")
     assert scale.wording == "own-instrument"
+    assert scale.services == ("sed",)
+    assert scale.measures(ips=True, sed=True) and not scale.measures(ips=True, sed=False)
     assert {p for item in scale.items for p in item.principles} == set(PRINCIPLE_KEYS)
     assert scale.bands[0].max == 5 * len(scale.items) and scale.bands[-1].min == len(scale.items)
 
@@ -147,6 +149,7 @@ SCALE_BREAKAGES = [
     ("wrong type: anchors as a list", _set("items/0/anchors", ["a", "b"]), "items[0].anchors", "must be a mapping"),
     ("missing field", _delete("items/3/definition"), "items[3].definition", "missing"),
     ("misspelt field", _set("items/0/titel", "x"), "items[0].titel", "unknown field"),
+    ("unknown service", _set("services", ["housing"]), "services", "must list one or more of ips, sed"),
     ("schedule names no band", _set("schedule/good_band", "great"), "schedule.good_band", "unknown band 'great'"),
     ("bad anchor status", _set("items/0/anchor_status", "maybe"), "items[0].anchor_status", "'maybe' is not one of"),
 ]

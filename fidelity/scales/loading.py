@@ -15,6 +15,7 @@ import yaml
 from fidelity.scales.model import Band, Item, Principle, PrincipleSet, Scale, ScaleRegistry, Schedule, Section
 
 WORDINGS = ("paraphrase", "own-instrument", "official")
+SERVICES = ("ips", "sed")
 ANCHOR_STATUSES = ("confirmed", "partial", "unconfirmed")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -178,6 +179,7 @@ SCALE_FIELDS = (
     "language",
     "based_on",
     "wording",
+    "services",
     "notice",
     "score_min",
     "score_max",
@@ -199,6 +201,9 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
     wording = top.text("wording")
     if wording not in WORDINGS:
         raise top.error("wording", f"'{wording}' is not one of {', '.join(WORDINGS)}")
+    services = top.get("services", list, what="a list such as [ips] or [ips, sed]")
+    if not services or any(service not in SERVICES for service in services):
+        raise top.error("services", f"must list one or more of {', '.join(SERVICES)}")
 
     source_fields = _Fields(path, top.get("sources", dict, what="a mapping"), "sources")
     sources = {str(code): source_fields.text(str(code)) for code in source_fields.data}
@@ -228,6 +233,7 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
         language=top.text("language"),
         based_on=top.text("based_on"),
         wording=wording,
+        services=tuple(services),
         notice=top.text("notice"),
         score_min=score_min,
         score_max=score_max,

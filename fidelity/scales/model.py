@@ -78,6 +78,7 @@ class Scale:
     language: str
     based_on: str
     wording: str
+    services: tuple[str, ...]  # what the scale measures: 'ips' (employment), 'sed' (education)
     notice: str
     score_min: int
     score_max: int
@@ -117,6 +118,10 @@ class Scale:
     def band_for(self, total: int) -> Band | None:
         """The band a complete review's total falls in."""
         return next((b for b in self.bands if b.contains(total)), None)
+
+    def measures(self, *, ips: bool, sed: bool) -> bool:
+        """Whether the scale applies to a unit offering these services."""
+        return ("ips" in self.services and ips) or ("sed" in self.services and sed)
 
     def items_in(self, section_key: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == section_key)
