@@ -205,14 +205,16 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
 
 
 def login_help() -> str:
-    lines = [
-        f"Log in with any of these accounts; the password is '{DEMO_PASSWORD}':",
-        f"  admin@{DEMO_DOMAIN}                 administrator, sees every unit",
+    """The demo accounts, one a line, for the terminal."""
+    accounts = [(f"admin@{DEMO_DOMAIN}", "administrator, sees every unit")]
+    accounts += [
+        (f"{code.lower()}.manager@{DEMO_DOMAIN}", f"second-tier manager, {name}") for code, name in AREAS.items()
     ]
-    lines += [
-        f"  {code.lower()}.manager@{DEMO_DOMAIN}         second-tier manager, {name}" for code, name in AREAS.items()
-    ]
-    lines += [f"  {u.code.lower()}@{DEMO_DOMAIN}                frontline manager, {u.name}" for u in UNITS]
+    accounts += [(f"{u.code.lower()}@{DEMO_DOMAIN}", f"frontline manager, {u.name}") for u in UNITS]
+    accounts += [(f"reviewer@{DEMO_DOMAIN}", "external reviewer")]
+    width = max(len(email) for email, _ in accounts) + 2
+    lines = [f"Log in with any of these accounts; the password is '{DEMO_PASSWORD}':"]
+    lines += [f"  {email:<{width}} {role}" for email, role in accounts]
     return "\n".join(lines)
 
 
