@@ -149,3 +149,15 @@ def test_unknown_scale_for_score(runner: FlaskCliRunner, tmp_path: Path) -> None
     path = write_csv(tmp_path, "item,score\nS1,4\n")
     result = runner.invoke(main, ["score", str(path), "--scale", "ips-99"])
     assert result.exit_code == 2 and "unknown scale 'ips-99'" in result.output
+
+
+def test_the_readme_example_scores_as_the_readme_says(runner: FlaskCliRunner) -> None:
+    from fidelity.config import PROJECT_ROOT
+
+    example = PROJECT_ROOT / "examples" / "ips-25-self-assessment.csv"
+    result = runner.invoke(main, ["score", str(example), "--scale", "ips-25", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert f'"total": {data["total"]}, "max": 125, "band": "{data["band"]}"' in readme
+    assert (data["total"], data["band"]) == (102, "good")
