@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
@@ -27,10 +28,10 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _require_login():  # type: ignore[no-untyped-def]
+def _require_login() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
-    if request.routing_exception is not None and request.routing_exception.code == 405:  # type: ignore[attr-defined]
+    if request.routing_exception is not None and getattr(request.routing_exception, "code", None) == 405:
         return None
     if request.endpoint is None:
         abort(404)  # an unknown URL is a 404 for everyone; a wrong method falls through to Flask's 405
@@ -43,7 +44,7 @@ def _request_actor() -> audit.Actor | None:
     return None
 
 
-def visible_units(user: User) -> Select[tuple[Unit]]:
+def visible_units(user: User) -> Select[Unit]:
     """The units `user` may read: all for an admin, an area's for its second-tier managers, their own for
     frontline managers."""
     query = select(Unit).order_by(Unit.name)

@@ -111,13 +111,11 @@ def scales_validate(paths: tuple[Path, ...]) -> None:
     targets = list(paths) or sorted(folder.glob("*.yaml"))
     if not targets:
         raise InputError(f"{folder}: no scale files (*.yaml) found")
-    results = validate_files(targets, folder)
     failed = False
-    for _path, message in results:
-        failed = failed or not message.startswith("ok:")
-        click.echo(
-            message if not message.startswith("ok:") else f"{_path}: {message}", err=not message.startswith("ok:")
-        )
+    for path, message in validate_files(targets, folder):
+        ok = message.startswith("ok:")
+        failed = failed or not ok
+        click.echo(f"{path}: {message}" if ok else message, err=not ok)
     if failed:
         raise click.exceptions.Exit(2)
 

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fidelity.extensions import db
+from fidelity.extensions import Model
 from fidelity.models.types import Audited, enum_column
 
 
@@ -20,7 +20,7 @@ class HostType(enum.StrEnum):
     OTHER = "other"
 
 
-class Organisation(Audited, db.Model):
+class Organisation(Audited, Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Organisation(Audited, db.Model):
     areas: Mapped[list[Area]] = relationship(back_populates="organisation", order_by="Area.name")
 
 
-class Area(Audited, db.Model):
+class Area(Audited, Model):
     """The level a second-tier manager is responsible for."""
 
     __tablename__ = "areas"
@@ -44,7 +44,7 @@ class Area(Audited, db.Model):
     units: Mapped[list[Unit]] = relationship(back_populates="area", order_by="Unit.name")
 
 
-class Unit(Audited, db.Model):
+class Unit(Audited, Model):
     """One IPS and/or SEd unit: the thing whose fidelity is reviewed."""
 
     __tablename__ = "units"

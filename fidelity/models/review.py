@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fidelity.extensions import db
+from fidelity.extensions import Model
 from fidelity.models.organisation import Unit
 from fidelity.models.types import Audited, enum_column, timestamp_column, utcnow
 from fidelity.models.user import User
@@ -25,7 +25,7 @@ class ReviewStatus(enum.StrEnum):
     FINAL = "final"
 
 
-class Review(Audited, db.Model):
+class Review(Audited, Model):
     """One scoring of one unit on one version of one scale."""
 
     __tablename__ = "reviews"
@@ -52,7 +52,7 @@ class Review(Audited, db.Model):
         return {r.item_key: r.score for r in self.ratings if r.rater_id == rater_id and r.score is not None}
 
 
-class Rating(Audited, db.Model):
+class Rating(Audited, Model):
     """One rater's score for one item of a review, with the evidence behind it."""
 
     __tablename__ = "ratings"

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fidelity.extensions import db
+from fidelity.extensions import Model
 from fidelity.models.types import Audited, enum_column, timestamp_column
 
 
@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
     EXTERNAL_REVIEWER = "external_reviewer"
 
 
-class User(Audited, UserMixin, db.Model):
+class User(Audited, UserMixin, Model):
     """A member of staff. People served by the units are never users and never named anywhere."""
 
     __tablename__ = "users"
@@ -48,7 +48,7 @@ class User(Audited, UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class RoleAssignment(Audited, db.Model):
+class RoleAssignment(Audited, Model):
     """A role a user holds: admin everywhere, or scoped to one area or one unit."""
 
     __tablename__ = "role_assignments"
