@@ -1,22 +1,48 @@
-"""Who may see what. Login is required everywhere except the allow-list below; unit scope is decided here."""
+"""Who may do what. Login is required everywhere except PUBLIC_ENDPOINTS; every unit-scoped decision is made by
+`permissions()` below, and a unit the user may not read does not exist for them (404)."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+import enum
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy import Select, false, or_, select
 
 from fidelity import audit
 from fidelity.extensions import db, login_manager
-from fidelity.models import Role, Unit, User
+from fidelity.models import Review, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+LAST_SEEN_KEY = "last_seen"
+
+
+class Permission(enum.StrEnum):
+    READ = "read"  # the unit, its reviews and monitoring
+    SELF_ASSESS = "self_assess"  # start, edit, submit and correct self-assessments
+    PLAN = "plan"  # local adaptations and action plans
+    AUDIT = "audit"  # the unit's audit trail
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT}),
+    Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT}),
+    Role.FRONTLINE_MANAGER: frozenset({Permission.READ, Permission.SELF_ASSESS, Permission.PLAN, Permission.AUDIT}),
+    # Reviewers reach units through the reviews assigned to them.
+    Role.EXTERNAL_REVIEWER: frozenset({Permission.READ}),
+}
 
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
+    login_manager.login_message = None
     login_manager.session_protection = "strong"
     app.before_request(_require_login)
     audit.set_actor_resolver(_request_actor)
@@ -29,13 +55,29 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _require_login() -> ResponseReturnValue | None:
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if current_user.is_authenticated:
+        return _expire_idle_session()
     if request.routing_exception is not None and getattr(request.routing_exception, "code", None) == 405:
         return None
     if request.endpoint is None:
         abort(404)  # an unknown URL is a 404 for everyone; a wrong method falls through to Flask's 405
     return login_manager.unauthorized()
+
+
+def _expire_idle_session() -> ResponseReturnValue | None:
+    """Log out a session left idle longer than SESSION_IDLE_MINUTES; the cookie is signed, so the clock is ours."""
+    now = datetime.now(UTC)
+    last_seen = session.get(LAST_SEEN_KEY)
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if last_seen is not None and now - datetime.fromtimestamp(last_seen, UTC) > idle:
+        logout_user()
+        session.clear()
+        flash(_("Your session expired. Please log in again."))
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session[LAST_SEEN_KEY] = now.timestamp()
+    return None
 
 
 def _request_actor() -> audit.Actor | None:
@@ -44,21 +86,73 @@ def _request_actor() -> audit.Actor | None:
     return None
 
 
+# --- the rules ------------------------------------------------------------------------------------------------
+
+
+def is_admin(user: User) -> bool:
+    return any(a.role is Role.ADMIN for a in user.roles)
+
+
+def permissions(user: User, unit: Unit) -> frozenset[Permission]:
+    """Everything `user` may do on `unit`, from every role they hold that covers it."""
+    granted: set[Permission] = set()
+    for assignment in user.roles:
+        covers = (
+            assignment.role is Role.ADMIN
+            or assignment.unit_id == unit.id
+            or (assignment.area_id is not None and assignment.area_id == unit.area_id)
+        )
+        if covers:
+            granted |= ROLE_PERMISSIONS[assignment.role]
+    return frozenset(granted)
+
+
+def can(user: User, permission: Permission, unit: Unit) -> bool:
+    return permission in permissions(user, unit)
+
+
 def visible_units(user: User) -> Select[Unit]:
-    """The units `user` may read: all for an admin, an area's for its second-tier managers, their own for
-    frontline managers."""
+    """The units `user` may read, as a query: all for an admin, an area's for its second-tier managers, their own
+    for frontline managers."""
     query = select(Unit).order_by(Unit.name)
-    assignments = user.roles
-    if any(a.role is Role.ADMIN for a in assignments):
+    if is_admin(user):
         return query
-    area_ids = [a.area_id for a in assignments if a.area_id is not None]
-    unit_ids = [a.unit_id for a in assignments if a.unit_id is not None]
+    readers = [a for a in user.roles if Permission.READ in ROLE_PERMISSIONS[a.role]]
+    area_ids = [a.area_id for a in readers if a.area_id is not None]
+    unit_ids = [a.unit_id for a in readers if a.unit_id is not None]
+    if not area_ids and not unit_ids:
+        return query.where(false())
     return query.where(or_(Unit.area_id.in_(area_ids), Unit.id.in_(unit_ids)))
 
 
-def unit_or_404(user: User, code: str) -> Unit:
-    """The unit with `code` if `user` may see it; a unit they may not see does not exist for them."""
+def unit_or_404(user: User, code: str, permission: Permission = Permission.READ) -> Unit:
+    """The unit with `code`, if `user` may read it (else 404) and has `permission` on it (else 403)."""
     unit = db.session.scalar(visible_units(user).where(Unit.code == code))
     if unit is None:
         abort(404)
+    if not can(user, permission, unit):
+        abort(403)
     return unit
+
+
+def review_or_404(unit: Unit, review_id: int) -> Review:
+    """A review of `unit`; a review of another unit is a 404 here, whatever the user may see elsewhere."""
+    review = db.session.get(Review, review_id)
+    if review is None or review.unit_id != unit.id:
+        abort(404)
+    return review
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def admin_required(view: F) -> F:
+    """Organisation set-up pages: administrators only (403 for everyone else, who is logged in by then)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)

@@ -119,6 +119,7 @@ def _write_audit_entries(session: Session, flush_context: UOWTransaction) -> Non
                     "action": action,
                     "entity": obj.__tablename__,  # type: ignore[attr-defined]
                     "entity_id": _identity(obj),
+                    "unit_id": obj.audit_unit_id(),
                     "changes": changes,
                 }
             )

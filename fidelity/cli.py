@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from fidelity import SCALES_KEY, create_app
+from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
 from fidelity.config import DEFAULTS
 from fidelity.demo import demo_command
 from fidelity.scales import Scale, ScaleRegistry, validate_files
@@ -159,3 +160,5 @@ def _print_summary(scale: Scale, summary: ScoreSummary) -> None:
 
 
 main.add_command(demo_command)
+for _command in ADMIN_COMMANDS:
+    main.add_command(_command)

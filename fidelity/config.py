@@ -19,7 +19,12 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+    # A session ends after SESSION_IDLE_MINUTES without a request, and at the latest after 12 hours.
+    "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+    "SESSION_IDLE_MINUTES": 60,
+    # Failed logins per e-mail address within LOGIN_THROTTLE_MINUTES before further attempts are refused.
+    "LOGIN_THROTTLE_ATTEMPTS": 5,
+    "LOGIN_THROTTLE_MINUTES": 15,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "sv"],
 }

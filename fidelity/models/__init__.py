@@ -3,12 +3,13 @@
 from fidelity.models.audit import AuditEntry
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
 from fidelity.models.review import Rating, Review, ReviewKind, ReviewStatus
-from fidelity.models.user import Role, RoleAssignment, User
+from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
 
 __all__ = [
     "Area",
     "AuditEntry",
     "HostType",
+    "LoginFailure",
     "Organisation",
     "Rating",
     "Review",

@@ -23,5 +23,8 @@ class AuditEntry(Model):
     action: Mapped[str] = mapped_column(String(16))
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64))
+    # The unit whose trail shows this change (a unit, its reviews, ratings and role assignments). No foreign key:
+    # the log outlives what it describes.
+    unit_id: Mapped[int | None] = mapped_column(index=True)
     # {field: [old, new]}; an insert has old = null, a delete has new = null.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

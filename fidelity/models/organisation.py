@@ -61,6 +61,9 @@ class Unit(Audited, Model):
 
     area: Mapped[Area] = relationship(back_populates="units")
 
+    def audit_unit_id(self) -> int | None:
+        return self.id
+
     @property
     def services(self) -> str:
         """'IPS', 'SEd' or 'IPS + SEd'."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fidelity.extensions import Model
@@ -40,12 +40,28 @@ class Review(Audited, Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = timestamp_column()
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # A correction is a new review of the same unit and scale that replaces a submitted one; both stay.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), index=True)
+    # Raised by every save of a draft, so that a save made from an older copy of the form is detected.
+    revision: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     unit: Mapped[Unit] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    corrects: Mapped[Review | None] = relationship(remote_side=[id], back_populates="corrections")
+    corrections: Mapped[list[Review]] = relationship(back_populates="corrects", order_by="Review.id")
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="Rating.id"
     )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ReviewStatus.DRAFT
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
 
     def scores_by(self, rater_id: int) -> dict[str, int]:
         """The item scores one rater has given so far."""
@@ -70,3 +86,6 @@ class Rating(Audited, Model):
 
     review: Mapped[Review] = relationship(back_populates="ratings")
     rater: Mapped[User] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.review.unit_id if self.review is not None else None

@@ -39,6 +39,10 @@ class Audited:
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_redact__: frozenset[str] = frozenset()
 
+    def audit_unit_id(self) -> int | None:
+        """The unit whose audit trail shows changes to this row, if any."""
+        return None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Load a column's old value before it is overwritten, even when it was expired by a commit, so that the
         # audit log always has both sides of a change. Columns must therefore be declared with mapped_column().

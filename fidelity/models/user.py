@@ -61,3 +61,16 @@ class RoleAssignment(Audited, Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+    def audit_unit_id(self) -> int | None:
+        return self.unit_id
+
+
+class LoginFailure(Model):
+    """A failed login, kept for a while to throttle guessing. In the database, so every worker sees it."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    at: Mapped[datetime] = timestamp_column(index=True)

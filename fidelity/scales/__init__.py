@@ -13,6 +13,7 @@ from fidelity.scales.model import (
     ScaleRegistry,
     Schedule,
     Section,
+    Source,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ScaleRegistry",
     "Schedule",
     "Section",
+    "Source",
     "load_registry",
     "validate_files",
 ]

@@ -12,7 +12,17 @@ from typing import Any
 
 import yaml
 
-from fidelity.scales.model import Band, Item, Principle, PrincipleSet, Scale, ScaleRegistry, Schedule, Section
+from fidelity.scales.model import (
+    Band,
+    Item,
+    Principle,
+    PrincipleSet,
+    Scale,
+    ScaleRegistry,
+    Schedule,
+    Section,
+    Source,
+)
 
 WORDINGS = ("paraphrase", "own-instrument", "official")
 SERVICES = ("ips", "sed")
@@ -206,7 +216,11 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
         raise top.error("services", f"must list one or more of {', '.join(SERVICES)}")
 
     source_fields = _Fields(path, top.get("sources", dict, what="a mapping"), "sources")
-    sources = {str(code): source_fields.text(str(code)) for code in source_fields.data}
+    sources = {}
+    for code in source_fields.data:
+        entry = _Fields(path, source_fields.data[code], source_fields.name(str(code)))
+        entry.only(("label", "description"))
+        sources[str(code)] = Source(code=str(code), label=entry.text("label"), description=entry.text("description"))
     if not sources:
         raise top.error("sources", "must name at least one data source")
 
@@ -251,7 +265,7 @@ def _parse_item(
     score_min: int,
     score_max: int,
     sections: list[Section],
-    sources: Mapping[str, str],
+    sources: Mapping[str, Source],
     principles: PrincipleSet,
 ) -> Item:
     entry.only(ITEM_FIELDS)

@@ -43,6 +43,15 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A kind of evidence: a short label for forms, a description for the legend."""
+
+    code: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
@@ -83,7 +92,7 @@ class Scale:
     score_min: int
     score_max: int
     schedule: Schedule
-    sources: Mapping[str, str]
+    sources: Mapping[str, Source]  # data-source codes (MIS, DOC, INT, OBS) and what they mean
     bands: tuple[Band, ...]
     sections: tuple[Section, ...]
     items: tuple[Item, ...]

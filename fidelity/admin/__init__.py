@@ -1,0 +1,1 @@
+"""Setting up the organisation: organisations, areas, units, users and their roles (administrators only)."""

@@ -1,0 +1,1 @@
+"""Self-assessments and reviews: starting, scoring, saving drafts, submitting and correcting."""
