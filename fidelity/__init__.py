@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from fidelity import config as settings
 from fidelity.config import PROJECT_ROOT
 
+if TYPE_CHECKING:
+    from fidelity.scales import ScaleRegistry
+
 SCALES_KEY = "fidelity.scales"
+
+
+def scale_registry() -> ScaleRegistry:
+    """The scales loaded at start-up, for the app handling the current request or command."""
+    registry: ScaleRegistry = current_app.extensions[SCALES_KEY]
+    return registry
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -7,26 +7,20 @@ import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from fidelity import SCALES_KEY, create_app
+from fidelity import create_app, scale_registry
 from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
 from fidelity.config import DEFAULTS
+from fidelity.console import InputError
 from fidelity.demo import demo_command
 from fidelity.scales import Scale, ScaleRegistry, validate_files
 from fidelity.score_files import ScoreFileError, read_scores_csv
 from fidelity.scoring import ScoreSummary, summarise
 
 
-class InputError(click.ClickException):
-    """Bad input from the user: exit code 2, one line saying what and where."""
-
-    exit_code = 2
-
-
 def _registry() -> ScaleRegistry:
-    return current_app.extensions[SCALES_KEY]
+    return scale_registry()
 
 
 def _scale(scale_id: str) -> Scale:

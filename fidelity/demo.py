@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
-from fidelity import SCALES_KEY
+from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import (
@@ -137,7 +137,7 @@ def planned_scores(unit: DemoUnit, scale: Scale, index: int, rng: random.Random)
 
 def _user(email: str, name: str, role: Role, **scope: int) -> User:
     user = User(email=email, display_name=name)
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(DEMO_PASSWORD, current_app.config["PASSWORD_HASH_METHOD"])
     user.roles.append(RoleAssignment(role=role, **scope))
     db.session.add(user)
     return user
@@ -227,7 +227,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     """Create or migrate the database, fill it with demo data if empty, and serve the app."""
     upgrade()
     with acting_as(Actor(None, "demo")):
-        added = seed(current_app.extensions[SCALES_KEY], date.today())
+        added = seed(scale_registry(), date.today())
     db.session.commit()
     click.echo("Demo data added." if added else "The database already has data; nothing was added.")
     click.echo(login_help())

@@ -26,6 +26,9 @@ from fidelity.config import normalise_database_url
 from fidelity.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("FIDELITY_TEST_DATABASE_URL", "")
+# scrypt costs a fifth of a second per hash; the suite makes hundreds of users and logins.
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
+TEST_SETTINGS = {"PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH}
 
 # A developer's own settings must not leak into the suite.
 for _name in [n for n in os.environ if n.startswith("FIDELITY_") and n != "FIDELITY_TEST_DATABASE_URL"]:
@@ -68,7 +71,7 @@ def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
 def make_app(instance: Path, database_url: str, **overrides: Any) -> Flask:
     os.environ["FIDELITY_INSTANCE_PATH"] = str(instance)
     try:
-        return create_app({"TESTING": True, "DATABASE_URL": database_url, **overrides})
+        return create_app({"TESTING": True, "DATABASE_URL": database_url, **TEST_SETTINGS, **overrides})
     finally:
         del os.environ["FIDELITY_INSTANCE_PATH"]
 

@@ -20,6 +20,7 @@ from fidelity.models import (
     Unit,
     User,
 )
+from tests.conftest import FAST_PASSWORD_HASH
 
 PASSWORD = "correct horse battery"
 _ids = itertools.count(1)
@@ -60,7 +61,7 @@ def unit(in_area: Area | None = None, *, sed: bool = False) -> Unit:
 def user(role: Role | None = None, *, unit_id: int | None = None, area_id: int | None = None) -> User:
     n = next(_ids)
     result = User(email=f"user{n}@example.org", display_name=f"User {n}")
-    result.set_password(PASSWORD)
+    result.set_password(PASSWORD, FAST_PASSWORD_HASH)
     if role is not None:
         result.roles.append(RoleAssignment(role=role, unit_id=unit_id, area_id=area_id))
     db.session.add(result)

@@ -8,6 +8,7 @@ import pytest
 
 from fidelity import create_app
 from fidelity.config import ConfigError, normalise_database_url
+from fidelity.models import User
 
 
 @pytest.fixture
@@ -55,6 +56,14 @@ def test_local_run_generates_a_secret_key_once_and_uses_sqlite_in_instance(insta
     assert len(first.config["SECRET_KEY"]) == 64
     assert create_app().config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'fidelity.sqlite3'}"
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured(instance: Path) -> None:
+    app = create_app()
+    user = User(email="a@example.org", display_name="A")
+    user.set_password("long enough password", app.config["PASSWORD_HASH_METHOD"])
+    assert user.password_hash.startswith("scrypt:") and "long enough password" not in user.password_hash
+    assert user.check_password("long enough password") and not user.check_password("wrong")
 
 
 def test_environment_overrides_instance_config(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,9 +40,9 @@ class User(Audited, UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
 
-    def set_password(self, password: str) -> None:
-        """Hash with werkzeug's default KDF (scrypt)."""
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Hash with a modern KDF: werkzeug's scrypt unless the app's PASSWORD_HASH_METHOD says otherwise."""
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
