@@ -1,0 +1,73 @@
+"""Failed logins are throttled in the database, and idle sessions expire."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from fidelity.auth.operations import authenticate
+from fidelity.models import LoginFailure, Role
+from fidelity.models.types import utcnow
+from tests import factories
+from tests.test_web import login
+
+
+def test_repeated_failures_pause_logins_for_that_address(client: Any, session: Any, app: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    other = factories.user(Role.ADMIN)
+    attempts = app.config["LOGIN_THROTTLE_ATTEMPTS"]
+    for _ in range(attempts):
+        assert login(client, user.email, "wrong").status_code == 200
+    # Now even the right password is refused, with the reason and how long to wait.
+    refused = login(client, user.email.upper())
+    assert refused.status_code == 429
+    assert "Too many failed attempts for this address. Try again in 15 minutes." in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    # Another address is not affected.
+    assert login(client, other.email).status_code == 302
+
+    # The pause is over once the failures are older than the window; success clears the count.
+    session.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
+    session.commit()
+    client.post("/logout", data={"csrf_token": _token(client)})
+    assert login(client, user.email).status_code == 302
+    left = session.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.email == user.email))
+    assert left == 0
+
+
+def test_failures_for_unknown_addresses_count_too(session: Any) -> None:
+    now = utcnow()
+    for _ in range(3):
+        assert authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now).user is None
+    result = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=4))
+    assert result.throttled and result.retry_after_minutes == 6
+    later = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=11))
+    assert not later.throttled
+
+
+def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    login(client, user.email)
+    assert client.get("/").status_code == 200
+    idle = app.config["SESSION_IDLE_MINUTES"]
+    with client.session_transaction() as cookie:
+        cookie["last_seen"] = (utcnow() - timedelta(minutes=idle + 1)).timestamp()
+    response = client.get("/units/X")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/units/X")
+    assert "Your session expired" in client.get("/login").get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_the_session_cookie_is_permanent_and_httponly(client: Any, session: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    response = login(client, user.email)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+
+
+def _token(client: Any) -> str:
+    from tests.test_web import csrf_token
+
+    return csrf_token(client, "/")
