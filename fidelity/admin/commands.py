@@ -1,5 +1,220 @@
-"""`fidelity users ...`, `fidelity units ...` and the other set-up commands."""
+"""`fidelity organisations|areas|units|users ...`: setting up the organisation from the shell.
+
+Each command runs the same operations as the admin pages, attributes its changes to 'cli' in the audit log and
+commits once; a refused input exits with code 2 and one line `Error: <message>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
+from flask.cli import with_appcontext
+
+from fidelity.admin import operations
+from fidelity.admin.operations import SetupError
+from fidelity.audit import acting_as
+from fidelity.console import CLI_ACTOR, InputError
+from fidelity.extensions import db
+from fidelity.models import HostType, Role, User
 
 COMMANDS: list[click.Command] = []
+
+SERVICES = {"ips": (True, False), "sed": (False, True), "ips+sed": (True, True)}
+
+
+@contextmanager
+def _changes() -> Iterator[None]:
+    """Attribute the block's changes to the CLI and commit them once; a refusal changes nothing."""
+    try:
+        with acting_as(CLI_ACTOR):
+            yield
+            db.session.commit()
+    except SetupError as error:
+        db.session.rollback()
+        raise InputError(error.message) from None
+
+
+def _user(email: str) -> User:
+    user = operations.find_user(email)
+    if user is None:
+        raise InputError(f"There is no user with the e-mail address {email}.")
+    return user
+
+
+F = Callable[..., Any]
+
+role_option = click.option(
+    "--role", type=click.Choice([role.value for role in Role]), required=True, help="The role to give or take."
+)
+
+
+def scope_options(command: F) -> F:
+    """--unit for a frontline manager, --area for a second-tier manager, neither for the other roles."""
+    command = click.option("--area", "area_code", metavar="CODE", help="The area (second-tier managers).")(command)
+    return click.option("--unit", "unit_code", metavar="CODE", help="The unit (frontline managers).")(command)
+
+
+# --- organisations, areas, units ------------------------------------------------------------------------------
+
+
+@click.group()
+def organisations() -> None:
+    """Create organisations: the top of the tree of areas and units."""
+
+
+@organisations.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The organisation's name.")
+@with_appcontext
+def organisations_create(code: str, name: str) -> None:
+    """Create an organisation with a CODE of 2-32 letters, digits or hyphens."""
+    with _changes():
+        organisation = operations.create_organisation(code, name)
+    click.echo(f"Created organisation {organisation.code}: {organisation.name}")
+
+
+@click.group()
+def areas() -> None:
+    """Create areas: the level second-tier managers answer for."""
+
+
+@areas.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The area's name.")
+@click.option("--organisation", "organisation_code", required=True, metavar="CODE", help="Its organisation.")
+@with_appcontext
+def areas_create(code: str, name: str, organisation_code: str) -> None:
+    """Create an area in an organisation."""
+    with _changes():
+        area = operations.create_area(code, name, organisation_code)
+    click.echo(f"Created area {area.code}: {area.name}, in {area.organisation.code}")
+
+
+@click.group()
+def units() -> None:
+    """Create and list the units that deliver IPS and SEd."""
+
+
+@units.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The unit's name.")
+@click.option("--area", "area_code", required=True, metavar="CODE", help="Its area.")
+@click.option("--host", type=click.Choice([host.value for host in HostType]), required=True, help="Who runs it.")
+@click.option("--services", type=click.Choice(list(SERVICES)), required=True, help="What it offers.")
+@click.option("--target-group", default="", help="Who it serves, e.g. 'Young adults 18-30'.")
+@with_appcontext
+def units_create(code: str, name: str, area_code: str, host: str, services: str, target_group: str) -> None:
+    """Create a unit in an area."""
+    with _changes():
+        unit = operations.create_unit(code, name, area_code, HostType(host), *SERVICES[services], target_group)
+    click.echo(f"Created unit {unit.code}: {unit.name} ({unit.services}), in {unit.area.code}")
+
+
+@units.command("list")
+@with_appcontext
+def units_list() -> None:
+    """Every unit: code, name, area, host, services and target group."""
+    for unit in operations.all_units():
+        click.echo(
+            f"{unit.code:<12} {unit.name:<36} {unit.area.code:<10} {unit.host_type.value:<26} "
+            f"{unit.services:<10} {unit.target_group}".rstrip()
+        )
+
+
+# --- users and roles ------------------------------------------------------------------------------------------
+
+
+@click.group()
+def users() -> None:
+    """Create and list users, and grant and revoke their roles."""
+
+
+@users.command("create")
+@click.argument("email")
+@role_option
+@scope_options
+@click.option("--name", "display_name", help="The name shown in the app (default: the part before the @).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+@with_appcontext
+def users_create(
+    email: str, role: str, unit_code: str | None, area_code: str | None, display_name: str | None, password: str
+) -> None:
+    """Create a user with a first role."""
+    if operations.find_user(email) is not None:
+        raise InputError(f"{email} already has an account; use `fidelity users grant` to give them another role.")
+    with _changes():
+        user = operations.create_user(
+            email, display_name or email.partition("@")[0], password, Role(role), unit_code, area_code
+        )
+    click.echo(f"Created user {user.email} ({user.display_name}) with the role {role}")
+
+
+@users.command("grant")
+@click.argument("email")
+@role_option
+@scope_options
+@with_appcontext
+def users_grant(email: str, role: str, unit_code: str | None, area_code: str | None) -> None:
+    """Give a user one more role."""
+    user = _user(email)
+    with _changes():
+        operations.grant_role(user, Role(role), unit_code, area_code)
+    click.echo(f"Granted {role}{_where(unit_code, area_code)} to {user.email}")
+
+
+@users.command("revoke")
+@click.argument("email")
+@role_option
+@scope_options
+@with_appcontext
+def users_revoke(email: str, role: str, unit_code: str | None, area_code: str | None) -> None:
+    """Take a role away from a user."""
+    user = _user(email)
+    with _changes():
+        operations.revoke_role(operations.find_assignment(user, Role(role), unit_code, area_code))
+    click.echo(f"Revoked {role}{_where(unit_code, area_code)} from {user.email}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+@with_appcontext
+def users_set_password(email: str, password: str) -> None:
+    """Give a user a new password, e.g. an administrator who has forgotten theirs."""
+    user = _user(email)
+    with _changes():
+        operations.set_password(user, password)
+    click.echo(f"Set a new password for {user.email}")
+
+
+def _where(unit_code: str | None, area_code: str | None) -> str:
+    if unit_code:
+        return f" on unit {unit_code.upper()}"
+    if area_code:
+        return f" on area {area_code.upper()}"
+    return ""
+
+
+@users.command("list")
+@with_appcontext
+def users_list() -> None:
+    """Every user: e-mail, name, active or not, and roles with their unit or area."""
+    unit_codes = {unit.id: unit.code for unit in operations.all_units()}
+    area_codes = {area.id: area.code for area in operations.all_areas()}
+    for user in operations.users_with_roles():
+        roles = []
+        for assignment in sorted(user.roles, key=lambda a: a.id):
+            if assignment.unit_id is not None:
+                roles.append(f"{assignment.role.value} (unit {unit_codes.get(assignment.unit_id, '?')})")
+            elif assignment.area_id is not None:
+                roles.append(f"{assignment.role.value} (area {area_codes.get(assignment.area_id, '?')})")
+            else:
+                roles.append(assignment.role.value)
+        status = "active" if user.active else "inactive"
+        click.echo(f"{user.email:<36} {user.display_name:<32} {status:<8} {', '.join(roles) or 'no roles'}")
+
+
+COMMANDS.extend([organisations, areas, units, users])
