@@ -1,3 +1,168 @@
-from flask import Blueprint
+"""Self-assessment pages. Views parse a form, call one operation, commit once and render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from fidelity import scale_registry
+from fidelity.access import Permission, can, review_or_404, unit_or_404
+from fidelity.extensions import db
+from fidelity.models import Review, ReviewKind, Unit
+from fidelity.reviews.forms import ActionForm, RatingForm, StartReviewForm, rating_form_class
+from fidelity.reviews.operations import (
+    Conflict,
+    RatingValue,
+    ReviewError,
+    StaleDraft,
+    previous_review,
+    rating_values,
+    save_draft,
+    start_correction,
+    start_self_assessment,
+    submit,
+)
+from fidelity.scales import Scale
+from fidelity.scoring import ScoreSummary, summarise
 
 bp = Blueprint("reviews", __name__, url_prefix="/units/<code>/reviews")
+
+
+def _self_assessment(code: str, review_id: int, permission: Permission) -> tuple[Unit, Review, Scale]:
+    unit = unit_or_404(current_user, code, permission)
+    review = review_or_404(unit, review_id)
+    if review.kind is not ReviewKind.SELF_ASSESSMENT:
+        abort(404)
+    return unit, review, scale_registry().get(review.scale_id, review.scale_version)
+
+
+def _summary(scale: Scale, values: dict[str, RatingValue]) -> ScoreSummary:
+    scores = {key: v.score for key, v in values.items() if v.score is not None}
+    return summarise(scale, scale_registry().principles, scores)
+
+
+def _scale_choices(unit: Unit) -> list[SelectChoice]:
+    scales = scale_registry().latest()
+    return [SelectChoice(s.id, s.title) for s in scales if s.measures(ips=unit.offers_ips, sed=unit.offers_sed)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def start(code: str) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.SELF_ASSESS)
+    form = StartReviewForm()
+    form.scale.choices = _scale_choices(unit)
+    if form.validate_on_submit():
+        try:
+            review = start_self_assessment(unit, scale_registry().get(form.scale.data), form.review_date.data,
+                                           current_user)  # fmt: skip
+        except ReviewError as exc:
+            form.scale.errors = [str(exc)]
+        else:
+            db.session.commit()
+            return redirect(url_for(".edit", code=unit.code, review_id=review.id))
+    status = 400 if form.errors else 200
+    return render_template("reviews/start.html", unit=unit, form=form), status
+
+
+@bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
+def edit(code: str, review_id: int) -> ResponseReturnValue:
+    unit, review, scale = _self_assessment(code, review_id, Permission.SELF_ASSESS)
+    if not review.is_draft:
+        flash(_("This self-assessment has been submitted and can no longer change. Start a correction instead."))
+        if request.method == "POST":
+            return redirect(url_for(".show", code=code, review_id=review.id), 303)
+        return redirect(url_for(".show", code=code, review_id=review.id))
+    form = rating_form_class(scale)()
+    conflict: Conflict | None = None
+    status = 200
+    if request.method == "GET":
+        form.fill(rating_values(review))
+        form.revision.data = str(review.revision)
+    elif form.validate_on_submit():
+        try:
+            save_draft(review, form.values(), _revision(form))
+        except StaleDraft as exc:
+            db.session.rollback()
+            conflict, status = exc.conflict, 409
+            form.revision.data = str(review.revision)
+        else:
+            if not form.submit_review.data:
+                db.session.commit()
+                flash(_("Draft saved."))
+                return redirect(url_for(".edit", code=code, review_id=review.id))
+            try:
+                submit(review, scale, current_user)
+            except ReviewError as exc:
+                db.session.commit()  # the draft is saved; only the submission waits
+                form.revision.data = str(review.revision)
+                form.submit_review.errors = [str(exc)]
+                status = 400
+            else:
+                db.session.commit()
+                flash(_("Self-assessment submitted."))
+                return redirect(url_for("units.show", code=code))
+    else:
+        status = 400
+    return render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
+                           conflict=conflict), status  # fmt: skip
+
+
+def _revision(form: RatingForm) -> int:
+    try:
+        return int(form.revision.data or 0)
+    except ValueError:
+        return 0
+
+
+def _page(unit: Unit, review: Review, scale: Scale, values: dict[str, RatingValue]) -> dict[str, object]:
+    previous = previous_review(review)
+    return {
+        "unit": unit,
+        "review": review,
+        "scale": scale,
+        "principles": scale_registry().principles,
+        "values": values,
+        "summary": _summary(scale, values),
+        "previous": previous,
+        "previous_values": rating_values(previous) if previous else {},
+    }
+
+
+@bp.get("/<int:review_id>/summary")
+def summary(code: str, review_id: int) -> ResponseReturnValue:
+    """The live summary panel for the scores in the query string (the scoring page asks for it as you score)."""
+    _unit, review, scale = _self_assessment(code, review_id, Permission.READ)
+    values = {}
+    for item in scale.items:
+        raw = request.args.get(f"score_{item.key}", "")
+        if raw.isdigit() and scale.score_min <= int(raw) <= scale.score_max:
+            values[item.key] = RatingValue(score=int(raw))
+    return render_template("reviews/_summary.html", scale=scale, summary=_summary(scale, values), review=review)
+
+
+@bp.get("/<int:review_id>")
+def show(code: str, review_id: int) -> ResponseReturnValue:
+    unit, review, scale = _self_assessment(code, review_id, Permission.READ)
+    return render_template(
+        "reviews/show.html",
+        **_page(unit, review, scale, rating_values(review)),
+        can_edit=can(current_user, Permission.SELF_ASSESS, unit),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/<int:review_id>/correct")
+def correct(code: str, review_id: int) -> ResponseReturnValue:
+    unit, review, _scale = _self_assessment(code, review_id, Permission.SELF_ASSESS)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        correction = start_correction(review, current_user)
+    except ReviewError as exc:
+        flash(str(exc))
+        return redirect(url_for(".show", code=code, review_id=review.id))
+    db.session.commit()
+    return redirect(url_for(".edit", code=unit.code, review_id=correction.id))

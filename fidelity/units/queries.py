@@ -1,46 +1,91 @@
-"""Read-side queries for unit pages: loaded in bulk, never one query per unit."""
+"""Read-side queries for unit pages: loaded in bulk, never one query per unit or review."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
-from fidelity.models import Review, ReviewStatus, Unit
+from fidelity.history import ReviewPoint
+from fidelity.models import AuditEntry, Review, ReviewStatus, Unit
 from fidelity.scales import ScaleRegistry
 from fidelity.scoring import ScoreSummary, summarise
 
+COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
+
 
 @dataclass(frozen=True)
-class LatestScore:
+class ScoredReview:
     review: Review
     summary: ScoreSummary
 
 
 def review_scores(review: Review) -> dict[str, int]:
-    """The scores that count for a review: for a self-assessment, those of the manager who made it."""
+    """The scores that count for a review: for a self-assessment, those of the manager who started it."""
     if review.created_by_id is None:
         return {}
     return review.scores_by(review.created_by_id)
 
 
-def latest_scores(units: Sequence[Unit], registry: ScaleRegistry) -> dict[tuple[int, str], LatestScore]:
+def scored(review: Review, registry: ScaleRegistry) -> ScoredReview:
+    scale = registry.get(review.scale_id, review.scale_version)
+    return ScoredReview(review, summarise(scale, registry.principles, review_scores(review)))
+
+
+def unit_reviews(unit: Unit, registry: ScaleRegistry) -> list[ScoredReview]:
+    """Every review of the unit, drafts included, oldest first, with its score."""
+    reviews = db.session.scalars(
+        select(Review)
+        .where(Review.unit_id == unit.id)
+        .order_by(Review.review_date, Review.id)
+        .options(selectinload(Review.ratings), selectinload(Review.corrections), selectinload(Review.created_by))
+    ).all()
+    return [scored(review, registry) for review in reviews]
+
+
+def review_points(reviews: Sequence[ScoredReview], scale_id: str) -> list[ReviewPoint]:
+    """The submitted and final reviews on one scale, as history points."""
+    return [
+        ReviewPoint(
+            review_id=r.review.id,
+            review_date=r.review.review_date,
+            kind=r.review.kind.value,
+            scores=review_scores(r.review),
+            total=r.summary.total,
+            band_key=r.summary.band.key if r.summary.band else None,
+            corrects_id=r.review.corrects_id,
+        )
+        for r in reviews
+        if r.review.scale_id == scale_id and r.review.status in COUNTED
+    ]
+
+
+def latest_scores(units: Sequence[Unit], registry: ScaleRegistry) -> dict[tuple[int, str], ScoredReview]:
     """The latest submitted or final review of each unit on each scale, keyed by (unit id, scale id)."""
     reviews = db.session.scalars(
         select(Review)
         .where(Review.unit_id.in_([u.id for u in units]))
-        .where(Review.status.in_([ReviewStatus.SUBMITTED, ReviewStatus.FINAL]))
+        .where(Review.status.in_(COUNTED))
         .order_by(Review.review_date, Review.id)
         .options(selectinload(Review.ratings))
     ).all()
     latest: dict[tuple[int, str], Review] = {}
     for review in reviews:
         latest[(review.unit_id, review.scale_id)] = review
-    result = {}
-    for key, review in latest.items():
-        scale = registry.get(review.scale_id, review.scale_version)
-        result[key] = LatestScore(review, summarise(scale, registry.principles, review_scores(review)))
-    return result
+    return {key: scored(review, registry) for key, review in latest.items()}
+
+
+def audit_trail(unit: Unit, page: int, per_page: int = 50) -> tuple[list[AuditEntry], int]:
+    """One page of the unit's audit trail, newest first, and the number of pages."""
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.unit_id == unit.id)) or 0
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.unit_id == unit.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(entries), max(1, -(-total // per_page))

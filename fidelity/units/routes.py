@@ -1,12 +1,15 @@
+"""Units: the list a user may see, one unit's history, and its audit trail."""
+
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from fidelity import SCALES_KEY
-from fidelity.access import visible_units
+from fidelity import scale_registry
+from fidelity.access import Permission, can, unit_or_404, visible_units
 from fidelity.extensions import db
-from fidelity.units.queries import latest_scores
+from fidelity.units.pages import scale_histories
+from fidelity.units.queries import audit_trail, latest_scores, unit_reviews
 
 bp = Blueprint("units", __name__)
 
@@ -14,7 +17,29 @@ bp = Blueprint("units", __name__)
 @bp.get("/")
 def index() -> str:
     units = db.session.scalars(visible_units(current_user)).all()
-    registry = current_app.extensions[SCALES_KEY]
+    registry = scale_registry()
+    return render_template("units/index.html", units=units, latest=latest_scores(units, registry),
+                           scales=registry.latest())  # fmt: skip
+
+
+@bp.get("/units/<code>")
+def show(code: str) -> str:
+    unit = unit_or_404(current_user, code)
+    registry = scale_registry()
+    reviews = unit_reviews(unit, registry)
     return render_template(
-        "units/index.html", units=units, latest=latest_scores(units, registry), scales=registry.latest()
+        "units/show.html",
+        unit=unit,
+        reviews=list(reversed(reviews)),
+        histories=scale_histories(unit, reviews, registry),
+        can_self_assess=can(current_user, Permission.SELF_ASSESS, unit),
+        can_audit=can(current_user, Permission.AUDIT, unit),
     )
+
+
+@bp.get("/units/<code>/audit")
+def audit(code: str) -> str:
+    unit = unit_or_404(current_user, code, Permission.AUDIT)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    entries, pages = audit_trail(unit, page)
+    return render_template("units/audit.html", unit=unit, entries=entries, page=page, pages=pages)

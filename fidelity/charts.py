@@ -1,0 +1,237 @@
+"""Charts of a unit's fidelity as inline SVG, drawn on the server with matplotlib, for pages and the PDF report."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateFormatter, AutoDateLocator, date2num
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from fidelity.history import ReviewPoint, effective_points
+from fidelity.scales import Scale
+from fidelity.scoring import ITEM_TARGET, PrincipleScore
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+# Okabe-Ito colours stay distinct under the common kinds of colour blindness.
+BLUE, ORANGE, GREY = "#0072B2", "#D55E00", "#555555"
+KIND_STYLES: dict[str, dict[str, Any]] = {
+    "self_assessment": {"marker": "o", "markersize": 7, "markerfacecolor": "white", "markeredgecolor": BLUE},
+    "external": {"marker": "s", "markersize": 7, "markerfacecolor": ORANGE, "markeredgecolor": ORANGE},
+}
+STYLE: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",  # text stays text: searchable, selectable and readable by screen readers
+    "svg.hashsalt": "fidelity",  # fixed ids, so the same data gives the same SVG
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
+    "font.size": 9,
+    "text.parse_math": False,  # a '$' in a title or label is a dollar sign, not the start of a formula
+    "figure.titlesize": 11,
+    "date.autoformatter.year": "%Y",  # numbers only: no month names to translate
+    "date.autoformatter.month": "%Y-%m",
+    "date.autoformatter.day": "%Y-%m-%d",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+WIDTH = 7  # inches, 504 SVG units: shown 700px wide, 9pt text comes out at about 12.5px (9.4 CSS pt)
+# rc_context swaps matplotlib's global settings, so two renders at once would see each other's.
+_render_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The charts' own words, for a caller to pass translated."""
+
+    self_assessment: str = "Self-assessment"
+    external: str = "External review"
+    total: str = "Total score"
+    no_reviews: str = "No submitted reviews yet"
+    mean: str = "Mean item score"
+    target: str = "Target"
+    not_scored: str = "not scored"
+
+
+def trend_svg(
+    scale: Scale,
+    points: Sequence[ReviewPoint],
+    *,
+    title: str,
+    band_labels: Mapping[str, str] | None = None,
+    text: ChartText = ChartText(),
+) -> str:
+    """Review totals over time against the scale's bands, one marker style per kind of review."""
+    labels = {band.key: band.label for band in scale.bands} | dict(band_labels or {})
+    points = effective_points(points)
+    with _style():
+        fig = Figure(figsize=(WIDTH, 3.8), layout="constrained")
+        fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        ax = fig.add_subplot()
+        ax.set_ylim(scale.min_total, scale.max_total)
+        ax.set_ylabel(text.total)
+        _draw_bands(ax, scale, labels)
+        if points:
+            _draw_totals(ax, scale, points)
+            handles = [
+                Line2D([], [], linestyle="none", label=label, **KIND_STYLES[kind])
+                for kind, label in (("self_assessment", text.self_assessment), ("external", text.external))
+            ]
+            fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        else:
+            ax.set_xticks([])
+            ax.text(
+                0.5,
+                0.5,
+                text.no_reviews,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=11,
+                bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"},
+            )
+        return _svg(fig, title)
+
+
+def principle_profile_svg(
+    principles: Sequence[PrincipleScore],
+    *,
+    title: str,
+    score_min: int = 1,
+    score_max: int = 5,
+    text: ChartText = ChartText(),
+) -> str:
+    """One bar per principle: the mean score of its items, against the target of 4."""
+    with _style():
+        fig = Figure(figsize=(WIDTH, 1.4 + 0.4 * len(principles)), layout="constrained")
+        fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        ax = fig.add_subplot()
+        rows = range(len(principles))
+        ax.set_yticks(rows, [textwrap.fill(f"{p.number} {p.title}", 42) for p in principles])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(len(principles) - 0.5, -0.5)  # first principle at the top
+        ax.set_xlim(score_min, score_max)
+        ax.set_xticks(range(score_min, score_max + 1))
+        ax.set_xlabel(text.mean)
+        ax.axvline(ITEM_TARGET, color=ORANGE, linestyle="--", linewidth=1.2, zorder=3)
+        ax.annotate(
+            f"{text.target} {ITEM_TARGET}",
+            xy=(ITEM_TARGET, 1),
+            xycoords=ax.get_xaxis_transform(),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            color=ORANGE,
+        )
+        for row, principle in zip(rows, principles, strict=True):
+            if principle.mean is None:
+                ax.text(score_min + 0.05, row, text.not_scored, va="center", style="italic", color=GREY)
+                continue
+            ax.barh(row, principle.mean - score_min, left=score_min, height=0.6, color=BLUE, zorder=2)
+            ax.annotate(
+                _one_decimal(principle.mean),
+                (principle.mean, row),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                annotation_clip=False,
+            )
+        return _svg(fig, title)
+
+
+def _draw_bands(ax: Axes, scale: Scale, labels: Mapping[str, str]) -> None:
+    bands = sorted(scale.bands, key=lambda band: band.min)
+    for rank, band in enumerate(bands):
+        top = bands[rank + 1].min if rank + 1 < len(bands) else scale.max_total
+        ax.axhspan(band.min, top, color=BLUE, alpha=0.03 + 0.05 * rank, linewidth=0, zorder=0)
+        if rank:  # the lowest band's lower limit is the bottom of the chart
+            ax.axhline(band.min, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
+            ax.annotate(
+                f"{labels[band.key]} {band.min}",
+                xy=(1, band.min),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                annotation_clip=False,
+            )
+
+
+def _draw_totals(ax: Axes, scale: Scale, points: Sequence[ReviewPoint]) -> None:
+    locator = AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(AutoDateFormatter(locator))
+    dates = [float(date2num(p.review_date)) for p in points]  # days, as matplotlib counts them
+    # Not clipped, so that a marker at the lowest or highest total shows whole.
+    ax.plot(dates, [p.total for p in points], color=GREY, linewidth=1.2, zorder=2, clip_on=False)
+    for kind, style in KIND_STYLES.items():
+        chosen = [(x, p.total) for x, p in zip(dates, points, strict=True) if p.kind == kind]
+        xs, totals = [x for x, _ in chosen], [total for _, total in chosen]
+        ax.plot(xs, totals, linestyle="none", zorder=3, clip_on=False, **style)
+    pad = max(45.0, (dates[-1] - dates[0]) * 0.06)
+    ax.set_xlim(dates[0] - pad, dates[-1] + pad)
+    sides = _labels_above(scale, points, dates, width=dates[-1] - dates[0] + 2 * pad)
+    for x, point, above in zip(dates, points, sides, strict=True):
+        ax.annotate(
+            str(point.total),
+            (x, point.total),
+            xytext=(0, 7 if above else -7),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if above else "top",
+            zorder=4,
+        )
+
+
+def _labels_above(scale: Scale, points: Sequence[ReviewPoint], dates: list[float], width: float) -> list[bool]:
+    """Whether to print each total above its marker rather than below."""
+    above = [True] * len(points)
+    for i in range(1, len(points)):
+        # Two totals this close in time would print over each other: the higher goes above, the lower below.
+        if dates[i] - dates[i - 1] < 0.06 * width:
+            above[i] = points[i].total >= points[i - 1].total
+            above[i - 1] = not above[i]
+    near = 0.1 * (scale.max_total - scale.min_total)
+    room = [(p.total <= scale.max_total - near, p.total >= scale.min_total + near) for p in points]
+    return [wanted if (up if wanted else down) else not wanted for wanted, (up, down) in zip(above, room, strict=True)]
+
+
+def _one_decimal(mean: float) -> str:
+    # Rounded half up, as people round: a mean of 3.25 shows as 3.3, not as 3.2.
+    return str(Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with _render_lock, matplotlib.rc_context(STYLE):
+        yield
+
+
+def _svg(fig: Figure, label: str) -> str:
+    """The figure as an <svg> element to inline in HTML: no prolog, as wide as its container, labelled."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    # matplotlib's <style> holds a '*' rule that, inlined, would restyle every other SVG on the page.
+    svg = re.sub(r"<style.*?</style>", "", svg, flags=re.DOTALL)
+    # Ids nothing refers to (figure_1, text_2, ...) would repeat when a page shows two charts.
+    referenced = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', svg))
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: m[0] if m[1] in referenced else "", svg)
+    end = svg.index(">")
+    head = re.sub(r'\sheight="[^"]*"', "", re.sub(r'\swidth="[^"]*"', ' width="100%"', svg[:end], count=1), count=1)
+    head += ' stroke-linejoin="round" stroke-linecap="butt"'
+    head += f' role="img" aria-label="{escape(label)}"><title>{escape(label)}</title'
+    return head + svg[end:]

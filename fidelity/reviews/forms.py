@@ -1,0 +1,101 @@
+"""Forms for starting and scoring a self-assessment. The scoring form is built from the scale's items."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from fidelity.reviews.operations import RatingValue
+from fidelity.scales import Scale
+
+EVIDENCE_MAX = 5000
+
+
+class StartReviewForm(FlaskForm):
+    scale = SelectField(_l("Scale"), validators=[DataRequired()])
+    review_date = DateField(_l("Date of the self-assessment"), validators=[DataRequired()], default=date.today)
+    start = SubmitField(_l("Start self-assessment"))
+
+    def validate_review_date(self, field: DateField) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date cannot be in the future."))
+
+
+class ActionForm(FlaskForm):
+    """A one-button POST (e.g. start a correction): only the CSRF token."""
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RatingForm(FlaskForm):
+    """Base of the per-scale scoring forms; `rating_form_class` adds three fields per item."""
+
+    revision = HiddenField()
+    save = SubmitField(_l("Save draft"))
+    submit_review = SubmitField(_l("Submit self-assessment"))
+
+    scale: Scale
+
+    def item_fields(self, key: str) -> tuple[Any, Any, Any]:
+        """The score, evidence and sources fields of one item."""
+        return self[f"score_{key}"], self[f"evidence_{key}"], self[f"sources_{key}"]
+
+    def values(self) -> dict[str, RatingValue]:
+        """What the form holds, by item key."""
+        result = {}
+        for item in self.scale.items:
+            score, evidence, sources = self.item_fields(item.key)
+            result[item.key] = RatingValue(
+                score=int(score.data) if score.data not in (None, "", "None") else None,
+                evidence=(evidence.data or "").strip(),
+                sources=tuple(code for code in self.scale.sources if code in (sources.data or [])),
+            )
+        return result
+
+    def fill(self, values: dict[str, RatingValue]) -> None:
+        """Show stored values (for a GET)."""
+        for key, value in values.items():
+            score, evidence, sources = self.item_fields(key)
+            score.data = str(value.score) if value.score is not None else None
+            evidence.data = value.evidence
+            sources.data = list(value.sources)
+
+
+_form_classes: dict[tuple[str, str], type[RatingForm]] = {}
+
+
+def rating_form_class(scale: Scale) -> type[RatingForm]:
+    """A RatingForm subclass with a score, evidence and sources field for every item of `scale`, made once."""
+    key = (scale.id, scale.version)
+    if key not in _form_classes:
+        _form_classes[key] = _build_rating_form_class(scale)
+    return _form_classes[key]
+
+
+def _build_rating_form_class(scale: Scale) -> type[RatingForm]:
+    scores = [SelectChoice(str(s)) for s in range(scale.score_min, scale.score_max + 1)]
+    sources = [SelectChoice(code, source.label) for code, source in scale.sources.items()]
+    fields: dict[str, Any] = {"scale": scale}
+    for item in scale.items:
+        fields[f"score_{item.key}"] = RadioField(item.title, choices=scores, validators=[Optional()])
+        fields[f"evidence_{item.key}"] = TextAreaField(_l("Evidence"), validators=[Length(max=EVIDENCE_MAX)])
+        fields[f"sources_{item.key}"] = CheckboxesField(_l("Sources"), choices=sources, validators=[Optional()])
+    return type(f"RatingForm_{scale.id}_{scale.version}".replace("-", "_").replace(".", "_"), (RatingForm,), fields)

@@ -1,0 +1,185 @@
+"""Self-assessments: start, save a draft, submit, correct. Operations add and flush; the request commits once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from fidelity.extensions import db
+from fidelity.models import AuditEntry, Rating, Review, ReviewKind, ReviewStatus, Unit, User
+from fidelity.models.types import utcnow
+from fidelity.scales import Scale
+from fidelity.scoring import missing_items
+
+
+class ReviewError(Exception):
+    """A change the review's state does not allow; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class RatingValue:
+    """What a rater has entered for one item."""
+
+    score: int | None = None
+    evidence: str = ""
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return self.score is None and not self.evidence and not self.sources
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A save made from an older copy of the draft: nothing of it was written."""
+
+    saved: Mapping[str, RatingValue]  # what the draft holds now
+    changed_by: str  # who saved last
+    changed_at: object  # when (a datetime)
+
+
+class StaleDraft(Exception):
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__("the draft changed since it was opened")
+        self.conflict = conflict
+
+
+def start_self_assessment(unit: Unit, scale: Scale, review_date: date, user: User) -> Review:
+    """A new draft self-assessment of `unit` on `scale`, rated by `user`."""
+    if not scale.measures(ips=unit.offers_ips, sed=unit.offers_sed):
+        raise ReviewError(_l("%(unit)s does not offer the service %(scale)s measures.", unit=unit.name,
+                                scale=scale.title))  # fmt: skip
+    review = Review(unit=unit, kind=ReviewKind.SELF_ASSESSMENT, scale_id=scale.id, scale_version=scale.version,
+                    review_date=review_date, status=ReviewStatus.DRAFT, created_by=user)  # fmt: skip
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def rater_id(review: Review) -> int:
+    """Whose ratings a self-assessment holds: the unit's, recorded under the manager who started it. The audit log
+    keeps who changed each one."""
+    if review.created_by_id is None:
+        raise ReviewError(_l("This review has no rater."))
+    return review.created_by_id
+
+
+def rating_values(review: Review) -> dict[str, RatingValue]:
+    """The values a self-assessment holds now, by item key."""
+    rater = rater_id(review)
+    return {
+        r.item_key: RatingValue(r.score, r.evidence, tuple(r.sources)) for r in review.ratings if r.rater_id == rater
+    }
+
+
+def save_draft(review: Review, values: Mapping[str, RatingValue], expected_revision: int) -> None:
+    """Write the entered values into a draft made from revision `expected_revision`.
+
+    Raises StaleDraft, writing nothing, when someone saved the draft after that revision, and ReviewError when the
+    review is no longer a draft. The revision check and bump is one UPDATE, so two saves at once cannot both pass.
+    """
+    _require_draft(review)
+    bumped = db.session.execute(
+        update(Review)
+        .where(Review.id == review.id, Review.revision == expected_revision, Review.status == ReviewStatus.DRAFT)
+        .values(revision=Review.revision + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.refresh(review)
+        _require_draft(review)
+        raise StaleDraft(_conflict(review))
+    db.session.refresh(review, ["revision", "updated_at"])
+
+    rater = rater_id(review)
+    existing = {r.item_key: r for r in review.ratings if r.rater_id == rater}
+    for key, value in values.items():
+        rating = existing.get(key)
+        if rating is None:
+            if not value.empty:
+                review.ratings.append(Rating(rater_id=rater, item_key=key, score=value.score,
+                                             evidence=value.evidence, sources=list(value.sources)))  # fmt: skip
+            continue
+        if (rating.score, rating.evidence, tuple(rating.sources)) != (value.score, value.evidence, value.sources):
+            rating.score, rating.evidence, rating.sources = value.score, value.evidence, list(value.sources)
+    db.session.flush()
+
+
+def submit(review: Review, scale: Scale, user: User) -> None:
+    """Submit a complete draft. Raises ReviewError naming the items still unscored."""
+    _require_draft(review)
+    scores = {key: v.score for key, v in rating_values(review).items() if v.score is not None}
+    missing = missing_items(scale, scores)
+    if missing:
+        raise ReviewError(_l("Score every item before submitting. Missing: %(items)s.", items=", ".join(missing)))
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = utcnow()
+    review.submitted_by = user
+    db.session.flush()
+
+
+def start_correction(original: Review, user: User) -> Review:
+    """A draft that corrects a submitted self-assessment, starting from its values. An open correction is reused."""
+    if original.status is ReviewStatus.DRAFT:
+        raise ReviewError(_l("A draft can simply be edited; only a submitted review is corrected."))
+    open_draft = next((c for c in original.corrections if c.status is ReviewStatus.DRAFT), None)
+    if open_draft is not None:
+        return open_draft
+    values = rating_values(original)
+    correction = Review(
+        unit_id=original.unit_id,
+        kind=original.kind,
+        scale_id=original.scale_id,
+        scale_version=original.scale_version,
+        review_date=original.review_date,
+        status=ReviewStatus.DRAFT,
+        created_by=user,
+    )
+    db.session.add(correction)
+    correction.corrects = original
+    for key, value in values.items():
+        correction.ratings.append(
+            Rating(
+                rater_id=user.id, item_key=key, score=value.score, evidence=value.evidence, sources=list(value.sources)
+            )
+        )
+    db.session.add(correction)
+    db.session.flush()
+    return correction
+
+
+def previous_review(review: Review) -> Review | None:
+    """The unit's latest submitted or final review on the same scale before this one (not one it corrects)."""
+    candidates = db.session.scalars(
+        select(Review)
+        .where(Review.unit_id == review.unit_id, Review.scale_id == review.scale_id, Review.id != review.id)
+        .where(Review.status.in_([ReviewStatus.SUBMITTED, ReviewStatus.FINAL]))
+        .where(Review.review_date <= review.review_date)
+        .order_by(Review.review_date.desc(), Review.id.desc())
+    ).all()
+    replaced = {c.corrects_id for c in candidates if c.corrects_id is not None} | {review.corrects_id}
+    return next((c for c in candidates if c.id not in replaced), None)
+
+
+def _require_draft(review: Review) -> None:
+    if review.status is not ReviewStatus.DRAFT:
+        raise ReviewError(_l("This review has been submitted and can no longer change. Start a correction instead."))
+
+
+def _conflict(review: Review) -> Conflict:
+    rating_ids = [str(r.id) for r in review.ratings]
+    last = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "ratings", AuditEntry.entity_id.in_(rating_ids))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return Conflict(
+        saved=rating_values(review),
+        changed_by=last.actor_label if last else "",
+        changed_at=review.updated_at,
+    )

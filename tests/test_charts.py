@@ -1,0 +1,112 @@
+"""Charts are well-formed, accessible, vector-only SVG that says what it shows, the same for the same data."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import date
+
+import matplotlib
+import pytest
+
+from fidelity.charts import principle_profile_svg, trend_svg
+from fidelity.config import DEFAULTS
+from fidelity.history import ReviewPoint
+from fidelity.scales import Scale, ScaleRegistry, load_registry
+from fidelity.scoring import PrincipleScore, summarise
+
+REGISTRY: ScaleRegistry = load_registry(DEFAULTS["SCALES_DIR"])
+IPS: Scale = REGISTRY.get("ips-25")
+SVG = "{http://www.w3.org/2000/svg}"
+TITLE = 'Unit A & B\'s "trend"'  # needs escaping in an attribute and in text
+
+POINTS = [
+    ReviewPoint(1, date(2022, 3, 10), "self_assessment", {}, 68, "not-supported-employment"),
+    ReviewPoint(2, date(2022, 4, 2), "external", {}, 72, "not-supported-employment"),
+    ReviewPoint(3, date(2023, 4, 20), "external", {}, 98, "fair"),
+    ReviewPoint(4, date(2023, 4, 28), "self_assessment", {}, 101, "good"),
+    ReviewPoint(5, date(2024, 5, 1), "external", {}, 125, "exemplary"),
+    ReviewPoint(6, date(2024, 5, 20), "external", {}, 121, "exemplary", corrects_id=5),
+]
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 - parses the charts' own output, not untrusted input
+
+
+def texts(svg: str) -> list[str]:
+    """Every piece of text the chart shows."""
+    return ["".join(element.itertext()) for element in parse(svg).iter(f"{SVG}text")]
+
+
+def profile() -> tuple[PrincipleScore, ...]:
+    """A principle profile in which benefits planning (item V1 alone) is not scored."""
+    scores = {key: 4 for key in IPS.item_keys if key != "V1"} | {"O1": 5, "V3": 2}
+    return summarise(IPS, REGISTRY.principles, scores).principles
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: trend_svg(IPS, POINTS, title=TITLE),
+        lambda: trend_svg(IPS, [], title=TITLE),
+        lambda: principle_profile_svg(profile(), title=TITLE),
+    ],
+    ids=["trend", "empty trend", "profile"],
+)
+def test_charts_are_accessible_svg_to_inline(draw: Callable[[], str]) -> None:
+    svg = draw()
+    root = parse(svg)
+    assert svg.startswith("<svg") and "<!DOCTYPE" not in svg
+    assert root.tag.endswith("svg")
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == TITLE
+    assert root.findtext(f"{SVG}title") == TITLE
+    assert root.get("width") == "100%" and root.get("height") is None and root.get("viewBox")
+    assert "<image" not in svg
+    assert "<style" not in svg  # a stylesheet inlined in a page would restyle the page's other SVGs
+
+
+def test_trend_names_each_band_by_its_lower_limit() -> None:
+    shown = texts(trend_svg(IPS, POINTS, title="Trend"))
+    assert {"Exemplary fidelity 115", "Good fidelity 100", "Fair fidelity 74"} <= set(shown)
+    assert not any(text.startswith("Not supported employment") for text in shown)
+
+
+def test_trend_takes_translated_band_labels() -> None:
+    shown = texts(trend_svg(IPS, POINTS, title="Trend", band_labels={"good": "God trohet"}))
+    assert {"God trohet 100", "Fair fidelity 74"} <= set(shown)
+
+
+def test_trend_prints_every_total_and_leaves_out_corrected_reviews() -> None:
+    shown = texts(trend_svg(IPS, POINTS, title="Trend"))
+    assert {"68", "72", "98", "101", "121"} <= set(shown)
+    assert "125" not in shown  # review 5 was corrected by review 6
+    assert {"Self-assessment", "External review"} <= set(shown)
+
+
+def test_trend_with_one_review_or_none() -> None:
+    assert "68" in texts(trend_svg(IPS, POINTS[:1], title="Trend"))
+    shown = texts(trend_svg(IPS, [], title="Trend"))
+    assert "No submitted reviews yet" in shown
+    assert "Self-assessment" not in shown
+
+
+def test_profile_shows_every_principle_and_says_which_are_not_scored() -> None:
+    principles = profile()
+    shown = texts(principle_profile_svg(principles, title="Profile"))
+    assert {f"{p.number} {p.title}" for p in principles} <= set(shown)
+    assert shown.count("not scored") == 1
+    assert {"4.3", "3.0", "4.0"} <= set(shown)  # integration (5, 4, 4), rapid search (2, 4), the rest 4
+
+
+def test_the_same_data_gives_the_same_svg_and_leaves_matplotlib_settings_alone() -> None:
+    before = matplotlib.rcParams["svg.fonttype"]
+    assert trend_svg(IPS, POINTS, title="Trend") == trend_svg(IPS, list(reversed(POINTS)), title="Trend")
+    assert principle_profile_svg(profile(), title="Profile") == principle_profile_svg(profile(), title="Profile")
+    assert matplotlib.rcParams["svg.fonttype"] == before
+
+
+def test_text_is_shown_as_written() -> None:
+    odd = PrincipleScore("odd", 9, "<b>Pay</b> over $500 and $600", (), 3.0)
+    assert "9 <b>Pay</b> over $500 and $600" in texts(principle_profile_svg([odd], title="Profile"))

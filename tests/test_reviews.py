@@ -1,0 +1,265 @@
+"""Self-assessment in the browser: start, score, save drafts, submit, correct, and stale saves."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from fidelity.models import AuditEntry, Rating, Review, ReviewStatus, Role
+from tests import factories
+from tests.test_web import csrf_token, login
+
+
+@pytest.fixture
+def unit_and_manager(session: Any) -> tuple[Any, Any]:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    return unit, manager
+
+
+@pytest.fixture
+def ips_keys(registry: Any) -> tuple[str, ...]:
+    return registry.get("ips-25").item_keys
+
+
+def start(client: Any, unit: Any, scale: str = "ips-25", when: str = "2026-03-15") -> Any:
+    token = csrf_token(client, f"/units/{unit.code}/reviews/new")
+    return client.post(
+        f"/units/{unit.code}/reviews/new", data={"scale": scale, "review_date": when, "csrf_token": token}
+    )
+
+
+def edit_url(unit: Any, review_id: int) -> str:
+    return f"/units/{unit.code}/reviews/{review_id}/edit"
+
+
+def form_state(client: Any, url: str) -> dict[str, str]:
+    """The CSRF token and draft revision of the scoring page."""
+    page = client.get(url).get_data(as_text=True)
+    revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page)
+    assert revision, "no revision on the scoring page"
+    return {"csrf_token": csrf_token(client, url), "revision": revision.group(1)}
+
+
+def scoring_data(scores: dict[str, int], evidence: dict[str, str] | None = None, **extra: str) -> dict[str, Any]:
+    data: dict[str, Any] = {f"score_{k}": str(v) for k, v in scores.items()}
+    for key, text in (evidence or {}).items():
+        data[f"evidence_{key}"] = text
+    data.update(extra)
+    return data
+
+
+def review_of(session: Any, unit: Any) -> Review:
+    return session.scalars(select(Review).where(Review.unit_id == unit.id).order_by(Review.id.desc())).first()
+
+
+def test_a_manager_starts_saves_a_draft_and_submits(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    response = start(client, unit)
+    assert response.status_code == 302
+    review = review_of(session, unit)
+    assert response.headers["Location"] == edit_url(unit, review.id)
+    assert (review.status, review.scale_id, review.review_date) == (ReviewStatus.DRAFT, "ips-25", date(2026, 3, 15))
+
+    page = client.get(edit_url(unit, review.id)).get_data(as_text=True)
+    assert "Caseload size" in page and "20 or fewer people per full-time specialist" in page  # anchors shown
+    assert "No earlier score." in page
+
+    half = dict.fromkeys(ips_keys[:12], 4)
+    state = form_state(client, edit_url(unit, review.id))
+    response = client.post(
+        edit_url(unit, review.id),
+        data=scoring_data(half, {"S1": "Caseload list, March"}, sources_S1=["MIS", "DOC"], save="Save draft", **state),
+    )
+    assert response.status_code == 302
+    page = client.get(edit_url(unit, review.id)).get_data(as_text=True)
+    assert "Draft saved." in page and "12 of 25 items scored" in page and "<strong>48</strong>" in page
+    session.expire_all()
+    s1 = session.scalars(select(Rating).where(Rating.review_id == review.id, Rating.item_key == "S1")).one()
+    assert (s1.score, s1.evidence, s1.sources) == (4, "Caseload list, March", ["MIS", "DOC"])
+
+    # Submitting with items missing saves the draft and names what is missing.
+    state = form_state(client, edit_url(unit, review.id))
+    response = client.post(
+        edit_url(unit, review.id), data=scoring_data(half | {"V14": 2}, submit_review="Submit", **state)
+    )
+    assert response.status_code == 400
+    missing = ", ".join(ips_keys[12:-1])  # the first twelve and V14 are scored
+    assert f"Missing: {missing}." in response.get_data(as_text=True)
+    session.expire_all()
+    assert review_of(session, unit).status is ReviewStatus.DRAFT
+
+    state = form_state(client, edit_url(unit, review.id))
+    everything = dict.fromkeys(ips_keys, 4) | {"V14": 2}
+    response = client.post(edit_url(unit, review.id), data=scoring_data(everything, submit_review="Submit", **state))
+    assert response.status_code == 302 and response.headers["Location"] == f"/units/{unit.code}"
+    session.expire_all()
+    review = review_of(session, unit)
+    assert review.status is ReviewStatus.SUBMITTED and review.submitted_by_id == manager.id
+    page = client.get(f"/units/{unit.code}").get_data(as_text=True)
+    assert '<strong class="latest-total">98</strong> / 125' in page and "Fair fidelity" in page
+    assert "<svg" in page and "Fair fidelity 74" in page  # the trend chart with its band lines
+
+
+def test_a_submitted_review_never_changes_and_a_correction_links_both(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    original = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 3), date(2026, 3, 15))
+    login(client, manager.email)
+    token = csrf_token(client, f"/units/{unit.code}")
+    refused = client.post(
+        edit_url(unit, original.id),
+        data=scoring_data(dict.fromkeys(ips_keys, 5), csrf_token=token, revision="1", save="Save"),
+    )
+    assert refused.status_code == 303
+    session.expire_all()
+    assert {r.score for r in session.get(Review, original.id).ratings} == {3}
+
+    response = client.post(f"/units/{unit.code}/reviews/{original.id}/correct", data={"csrf_token": token})
+    correction = review_of(session, unit)
+    assert response.headers["Location"] == edit_url(unit, correction.id)
+    assert correction.corrects_id == original.id and correction.status is ReviewStatus.DRAFT
+    assert {r.item_key: r.score for r in correction.ratings} == dict.fromkeys(ips_keys, 3)
+    # Asking again reuses the open correction.
+    client.post(f"/units/{unit.code}/reviews/{original.id}/correct", data={"csrf_token": token})
+    assert review_of(session, unit).id == correction.id
+
+    state = form_state(client, edit_url(unit, correction.id))
+    client.post(
+        edit_url(unit, correction.id), data=scoring_data(dict.fromkeys(ips_keys, 4), submit_review="Submit", **state)
+    )
+    original_page = client.get(f"/units/{unit.code}/reviews/{original.id}").get_data(as_text=True)
+    assert f'Corrected by\n    <a href="/units/{unit.code}/reviews/{correction.id}">' in original_page
+    unit_page = client.get(f"/units/{unit.code}").get_data(as_text=True)
+    assert f"Corrects #{original.id}" in unit_page and f"Corrected by #{correction.id}" in unit_page
+    assert '<strong class="latest-total">100</strong>' in unit_page  # the correction counts, not the original
+
+
+def test_a_stale_save_is_refused_and_shows_both_values(
+    client: Any, app: Any, session: Any, unit_and_manager: Any
+) -> None:
+    unit, manager = unit_and_manager
+    colleague = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    start(client, unit)
+    review = review_of(session, unit)
+    other = app.test_client()
+    login(other, colleague.email)
+
+    mine = form_state(client, edit_url(unit, review.id))
+    theirs = form_state(other, edit_url(unit, review.id))
+    assert mine["revision"] == theirs["revision"] == "1"
+    first = other.post(
+        edit_url(unit, review.id), data=scoring_data({"S1": 3}, {"S1": "Counted in March"}, save="Save", **theirs)
+    )
+    assert first.status_code == 302
+    late = client.post(edit_url(unit, review.id), data=scoring_data({"S1": 5}, {"S1": "My count"}, save="Save", **mine))
+    assert late.status_code == 409
+    page = late.get_data(as_text=True)
+    assert "Someone else saved this draft after you opened it" in page
+    assert f"Saved by {colleague.email}:</strong>\n               3 · Counted in March" in page
+    assert "Yours:</strong>\n               5 · My count" in page
+    session.expire_all()
+    s1 = session.scalars(select(Rating).where(Rating.review_id == review.id, Rating.item_key == "S1")).one()
+    assert (s1.score, s1.evidence) == (3, "Counted in March")  # nothing silently overwritten
+    # Saving again from the refreshed page is deliberate and goes through.
+    again = re.search(r'name="revision" type="hidden" value="(\d+)"', page)
+    assert again and again.group(1) == "2"
+    resave = client.post(
+        edit_url(unit, review.id),
+        data=scoring_data({"S1": 5}, save="Save", revision="2", csrf_token=mine["csrf_token"]),
+    )
+    assert resave.status_code == 302
+    session.expire_all()
+    assert (
+        session.scalars(select(Rating.score).where(Rating.review_id == review.id, Rating.item_key == "S1")).one() == 5
+    )
+
+
+def test_the_scoring_page_shows_last_times_score_and_evidence(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    earlier = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4), date(2025, 9, 15))
+    earlier.ratings[0].evidence = "Twelve people per specialist"
+    session.commit()
+    login(client, manager.email)
+    start(client, unit)
+    page = client.get(edit_url(unit, review_of(session, unit).id)).get_data(as_text=True)
+    assert "Last time (2025-09-15):" in page and "Twelve people per specialist" in page
+
+
+def test_the_summary_follows_the_scores_in_the_query(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    start(client, unit)
+    review = review_of(session, unit)
+    query = "&".join(f"score_{k}=5" for k in ips_keys if k != "S1") + "&score_S1=9&score_junk=1"
+    page = client.get(f"/units/{unit.code}/reviews/{review.id}/summary?{query}").get_data(as_text=True)
+    assert "<strong>120</strong>" in page and "24 of 25 items scored" in page  # S1=9 is ignored
+    full = "&".join(f"score_{k}=5" for k in ips_keys)
+    page = client.get(f"/units/{unit.code}/reviews/{review.id}/summary?{full}").get_data(as_text=True)
+    assert "Exemplary fidelity" in page
+
+
+def test_a_scale_the_unit_does_not_offer_cannot_be_chosen(client: Any, session: Any, unit_and_manager: Any) -> None:
+    unit, manager = unit_and_manager  # offers IPS only
+    login(client, manager.email)
+    response = start(client, unit, scale="sed")
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    future = start(client, unit, when="2999-01-01")
+    assert future.status_code == 400 and "cannot be in the future" in future.get_data(as_text=True)
+    assert review_of(session, unit) is None
+
+
+def test_who_may_score(client: Any, session: Any, unit_and_manager: Any) -> None:
+    unit, _manager = unit_and_manager
+    second_tier = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    login(client, second_tier.email)
+    assert client.get(f"/units/{unit.code}").status_code == 200
+    assert client.get(f"/units/{unit.code}/reviews/new").status_code == 403
+    stranger = factories.user(Role.FRONTLINE_MANAGER, unit_id=factories.unit().id)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, stranger.email)
+    assert client.get(f"/units/{unit.code}").status_code == 404
+    assert client.get(f"/units/{unit.code}/reviews/new").status_code == 404
+
+
+def test_the_unit_page_marks_items_that_fell_by_two(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4), date(2025, 3, 15))
+    factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4) | {"O6": 2, "V4": 3}, date(2025, 9, 15))
+    login(client, manager.email)
+    page = client.get(f"/units/{unit.code}").get_data(as_text=True)
+    assert page.count('class="drop"') == 1 and "fell by 2" in page
+    assert "2025-03-15" in page and "2025-09-15" in page
+
+
+def test_managers_see_their_units_audit_trail(client: Any, session: Any, unit_and_manager: Any) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    start(client, unit)
+    review = review_of(session, unit)
+    state = form_state(client, edit_url(unit, review.id))
+    client.post(edit_url(unit, review.id), data=scoring_data({"S1": 3}, save="Save", **state))
+    page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
+    assert "created reviews" in page and "created ratings" in page and manager.email in page
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.unit_id == unit.id)).all()
+    assert {e.entity for e in entries} >= {"reviews", "ratings"}
+    assert {e.actor_id for e in entries if e.entity in ("reviews", "ratings")} == {manager.id}
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, reviewer.email)
+    assert client.get(f"/units/{unit.code}/audit").status_code == 404
