@@ -13,11 +13,11 @@ from flask import Flask, abort, current_app, flash, redirect, request, session, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, exists, false, or_, select
 
 from fidelity import audit
 from fidelity.extensions import db, login_manager
-from fidelity.models import Review, Role, Unit, User
+from fidelity.models import Review, ReviewerAssignment, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -97,14 +97,30 @@ def permissions(user: User, unit: Unit) -> frozenset[Permission]:
     """Everything `user` may do on `unit`, from every role they hold that covers it."""
     granted: set[Permission] = set()
     for assignment in user.roles:
-        covers = (
-            assignment.role is Role.ADMIN
-            or assignment.unit_id == unit.id
-            or (assignment.area_id is not None and assignment.area_id == unit.area_id)
-        )
+        if assignment.role is Role.EXTERNAL_REVIEWER:
+            covers = _reviews_unit(user, unit)
+        else:
+            covers = (
+                assignment.role is Role.ADMIN
+                or assignment.unit_id == unit.id
+                or (assignment.area_id is not None and assignment.area_id == unit.area_id)
+            )
         if covers:
             granted |= ROLE_PERMISSIONS[assignment.role]
     return frozenset(granted)
+
+
+def _assigned_unit_ids(user: User) -> Select[int]:
+    """The units of the reviews `user` is assigned to as an external reviewer."""
+    return (
+        select(Review.unit_id)
+        .join(ReviewerAssignment, ReviewerAssignment.review_id == Review.id)
+        .where(ReviewerAssignment.reviewer_id == user.id)
+    )
+
+
+def _reviews_unit(user: User, unit: Unit) -> bool:
+    return db.session.scalar(select(exists(_assigned_unit_ids(user).where(Review.unit_id == unit.id)))) or False
 
 
 def can(user: User, permission: Permission, unit: Unit) -> bool:
@@ -113,16 +129,21 @@ def can(user: User, permission: Permission, unit: Unit) -> bool:
 
 def visible_units(user: User) -> Select[Unit]:
     """The units `user` may read, as a query: all for an admin, an area's for its second-tier managers, their own
-    for frontline managers."""
+    for frontline managers, those of the reviews assigned to them for external reviewers."""
     query = select(Unit).order_by(Unit.name)
     if is_admin(user):
         return query
-    readers = [a for a in user.roles if Permission.READ in ROLE_PERMISSIONS[a.role]]
-    area_ids = [a.area_id for a in readers if a.area_id is not None]
-    unit_ids = [a.unit_id for a in readers if a.unit_id is not None]
-    if not area_ids and not unit_ids:
-        return query.where(false())
-    return query.where(or_(Unit.area_id.in_(area_ids), Unit.id.in_(unit_ids)))
+    scoped = [a for a in user.roles if Permission.READ in ROLE_PERMISSIONS[a.role]]
+    area_ids = [a.area_id for a in scoped if a.area_id is not None]
+    unit_ids = [a.unit_id for a in scoped if a.unit_id is not None]
+    conditions = []
+    if area_ids:
+        conditions.append(Unit.area_id.in_(area_ids))
+    if unit_ids:
+        conditions.append(Unit.id.in_(unit_ids))
+    if any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles):
+        conditions.append(Unit.id.in_(_assigned_unit_ids(user)))
+    return query.where(or_(*conditions)) if conditions else query.where(false())
 
 
 def unit_or_404(user: User, code: str, permission: Permission = Permission.READ) -> Unit:

@@ -13,6 +13,7 @@ from fidelity.models import (
     Organisation,
     Rating,
     Review,
+    ReviewerAssignment,
     ReviewKind,
     ReviewStatus,
     Role,
@@ -83,5 +84,29 @@ def self_assessment(
     )
     review.ratings.extend(Rating(rater_id=rater.id, item_key=k, score=v) for k, v in scores.items())
     db.session.add(review)
+    db.session.commit()
+    return review
+
+
+def external_review(for_unit: Unit, reviewers: list[User], when: date) -> Review:
+    """A draft external review of `for_unit` with `reviewers` assigned to it."""
+    review = Review(
+        unit=for_unit,
+        kind=ReviewKind.EXTERNAL,
+        scale_id="ips-25",
+        scale_version="1.0",
+        review_date=when,
+        status=ReviewStatus.DRAFT,
+    )
+    review.reviewers.extend(ReviewerAssignment(reviewer_id=reviewer.id) for reviewer in reviewers)
+    db.session.add(review)
+    db.session.commit()
+    return review
+
+
+def draft_self_assessment(for_unit: Unit, rater: User, when: date) -> Review:
+    """A draft self-assessment with no scores yet."""
+    review = self_assessment(for_unit, rater, {}, when)
+    review.status = ReviewStatus.DRAFT
     db.session.commit()
     return review

@@ -101,3 +101,20 @@ def test_each_role_sees_its_own_units_with_latest_scores(client: Any, session: A
     login(client, admin.email)
     page = client.get("/").get_data(as_text=True)
     assert all(u.name in page for u in (mine, neighbour, far))
+
+
+def test_a_reviewer_sees_the_units_of_the_reviews_assigned_to_them(client: Any, session: Any) -> None:
+    assigned, other = factories.unit(), factories.unit()
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    factories.external_review(assigned, [reviewer], date(2025, 10, 1))
+    login(client, reviewer.email)
+    page = client.get("/").get_data(as_text=True)
+    assert assigned.name in page and other.name not in page
+    assert client.get(f"/units/{assigned.code}").status_code == 200
+    assert client.get(f"/units/{other.code}").status_code == 404
+
+    # The assignment counts only while the user is an external reviewer.
+    session.delete(reviewer.roles[0])
+    session.commit()
+    assert client.get(f"/units/{assigned.code}").status_code == 404
+    assert assigned.name not in client.get("/").get_data(as_text=True)

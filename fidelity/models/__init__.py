@@ -2,7 +2,7 @@
 
 from fidelity.models.audit import AuditEntry
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
-from fidelity.models.review import Rating, Review, ReviewKind, ReviewStatus
+from fidelity.models.review import Rating, Review, ReviewerAssignment, ReviewKind, ReviewStatus
 from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Review",
     "ReviewKind",
     "ReviewStatus",
+    "ReviewerAssignment",
     "Role",
     "RoleAssignment",
     "Unit",

@@ -55,6 +55,9 @@ class Review(Audited, Model):
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="Rating.id"
     )
+    reviewers: Mapped[list[ReviewerAssignment]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewerAssignment.id"
+    )
 
     @property
     def is_draft(self) -> bool:
@@ -86,6 +89,24 @@ class Rating(Audited, Model):
 
     review: Mapped[Review] = relationship(back_populates="ratings")
     rater: Mapped[User] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.review.unit_id if self.review is not None else None
+
+
+class ReviewerAssignment(Audited, Model):
+    """An external reviewer assigned to a review. A reviewer sees the units of the reviews assigned to them."""
+
+    __tablename__ = "review_reviewers"
+    __table_args__ = (UniqueConstraint("review_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = timestamp_column()
+
+    review: Mapped[Review] = relationship(back_populates="reviewers")
+    reviewer: Mapped[User] = relationship()
 
     def audit_unit_id(self) -> int | None:
         return self.review.unit_id if self.review is not None else None

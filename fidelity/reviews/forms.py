@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity.reviews.operations import RatingValue
@@ -48,7 +48,8 @@ class CheckboxesField(SelectMultipleField):
 class RatingForm(FlaskForm):
     """Base of the per-scale scoring forms; `rating_form_class` adds three fields per item."""
 
-    revision = HiddenField()
+    # The draft's revision when the page was made; a save from an older one is shown both values, not written.
+    revision = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
     save = SubmitField(_l("Save draft"))
     submit_review = SubmitField(_l("Submit self-assessment"))
 

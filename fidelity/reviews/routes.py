@@ -111,10 +111,7 @@ def edit(code: str, review_id: int) -> ResponseReturnValue:
 
 
 def _revision(form: RatingForm) -> int:
-    try:
-        return int(form.revision.data or 0)
-    except ValueError:
-        return 0
+    return int(form.revision.data)  # validated as digits
 
 
 def _page(unit: Unit, review: Review, scale: Scale, values: dict[str, RatingValue]) -> dict[str, object]:

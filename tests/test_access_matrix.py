@@ -1,0 +1,200 @@
+"""Every route of the app, requested by every role and anonymously, on a unit inside and outside the user's scope.
+
+The routes come from the app's URL map: a route without a row in MATRIX fails the suite, so nobody can add a page
+without deciding who may reach it. POSTs carry a valid CSRF token and no other field, so an allowed POST shows
+what the view does with an empty form (400) or a one-button action (302), and a refused one shows 403 or 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+
+from fidelity.models import Role, RoleAssignment
+from tests import factories
+from tests.test_web import TOKEN, login
+
+ROLES = ("anonymous", "no_role", "admin", "second_tier", "frontline", "reviewer")
+
+# A status for both scopes, or (inside the user's scope, outside it).
+Expected = int | tuple[int, int]
+
+# Reading a unit and its reviews: every role that covers the unit; outside their scope a unit does not exist.
+READ: dict[str, Expected] = {
+    "anonymous": 302,
+    "no_role": (404, 404),
+    "admin": (200, 200),
+    "second_tier": (200, 404),
+    "frontline": (200, 404),
+    "reviewer": (200, 404),
+}
+# The unit's audit trail: managers and administrators, not external reviewers.
+AUDIT: dict[str, Expected] = READ | {"reviewer": (403, 404)}
+
+
+def self_assess(allowed: int) -> dict[str, Expected]:
+    """Scoring a self-assessment: the unit's frontline manager only; others who may read the unit get 403."""
+    return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
+
+
+def admin_only(allowed: int) -> dict[str, Expected]:
+    """Organisation set-up: administrators; every other logged-in user gets 403."""
+    refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
+    return {"anonymous": 302, "admin": allowed} | refused
+
+
+def everyone(status: int, anonymous: int | None = None) -> dict[str, Expected]:
+    return dict.fromkeys(ROLES, status) | {"anonymous": status if anonymous is None else anonymous}
+
+
+MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
+    ("static", "GET"): everyone(200),
+    ("auth.login", "GET"): everyone(200),
+    ("auth.login", "POST"): everyone(200),  # the empty form comes back with its errors
+    ("auth.logout", "POST"): everyone(302),  # to the login page, logged out (or never logged in)
+    ("units.index", "GET"): everyone(200, anonymous=302),
+    ("units.show", "GET"): READ,
+    ("units.audit", "GET"): AUDIT,
+    ("reviews.show", "GET"): READ,
+    ("reviews.summary", "GET"): READ,
+    ("reviews.start", "GET"): self_assess(200),
+    ("reviews.start", "POST"): self_assess(400),  # no scale chosen
+    ("reviews.edit", "GET"): self_assess(200),
+    ("reviews.edit", "POST"): self_assess(400),  # no draft revision
+    ("reviews.correct", "POST"): self_assess(302),  # to the new correction's scoring page
+    ("admin.index", "GET"): admin_only(200),
+    ("admin.new_organisation", "GET"): admin_only(200),
+    ("admin.new_organisation", "POST"): admin_only(400),
+    ("admin.new_area", "GET"): admin_only(200),
+    ("admin.new_area", "POST"): admin_only(400),
+    ("admin.new_unit", "GET"): admin_only(200),
+    ("admin.new_unit", "POST"): admin_only(400),
+    ("admin.edit_unit", "GET"): admin_only(200),
+    ("admin.edit_unit", "POST"): admin_only(400),
+    ("admin.new_user", "GET"): admin_only(200),
+    ("admin.new_user", "POST"): admin_only(400),
+    ("admin.user", "GET"): admin_only(200),
+    ("admin.grant_role", "POST"): admin_only(400),
+    ("admin.revoke_role", "POST"): admin_only(302),
+    ("admin.set_active", "POST"): admin_only(400),
+}
+
+
+@dataclass
+class World:
+    """Two units in two areas, a user per role scoped to the first, and the objects the routes name."""
+
+    inside: Any
+    outside: Any
+    users: dict[str, Any]
+    reviews: dict[tuple[str, bool], int]  # (kind of review, inside?) -> id
+    spare: Any  # a user the admin pages act on
+    spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
+
+
+@pytest.fixture
+def world(session: Any) -> World:
+    north, south = factories.area(), factories.area()
+    inside, outside = factories.unit(north), factories.unit(south)
+    frontline = factories.user(Role.FRONTLINE_MANAGER, unit_id=inside.id)
+    other_manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=outside.id)
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    users = {
+        "no_role": factories.user(),
+        "admin": factories.user(Role.ADMIN),
+        "second_tier": factories.user(Role.SECOND_TIER_MANAGER, area_id=north.id),
+        "frontline": frontline,
+        "reviewer": reviewer,
+    }
+    reviews: dict[tuple[str, bool], int] = {}
+    for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
+        reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
+        reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
+    # The reviewer is assigned to an external review of the unit inside their scope only.
+    factories.external_review(inside, [reviewer], date(2025, 10, 1))
+    spare = factories.user()
+    spare_roles = {}
+    for is_inside, unit in ((True, inside), (False, outside)):
+        spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
+        spare.roles.append(spare_roles[is_inside])
+    session.commit()
+    return World(inside, outside, users, reviews, spare, spare_roles)
+
+
+def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
+    unit = world.inside if inside else world.outside
+    review_for: dict[str, str] = {
+        "reviews.show": "submitted",
+        "reviews.correct": "submitted",
+        "reviews.edit": "draft",
+        "reviews.summary": "draft",
+    }
+    params: dict[str, Callable[[], dict[str, Any]]] = {
+        "static": lambda: {"filename": "fidelity.css"},
+        "admin.edit_unit": lambda: {"code": unit.code},
+        "admin.user": lambda: {"user_id": world.spare.id},
+        "admin.grant_role": lambda: {"user_id": world.spare.id},
+        "admin.set_active": lambda: {"user_id": world.spare.id},
+        "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
+    }
+    if endpoint in review_for:
+        return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
+    if endpoint.startswith(("units.", "reviews.")) and endpoint != "units.index":
+        return {"code": unit.code}
+    return params.get(endpoint, dict)()
+
+
+def routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+
+
+def test_every_route_has_a_row_in_the_matrix(app: Flask) -> None:
+    missing = routes(app) - set(MATRIX)
+    assert not missing, f"routes without a row in the access matrix: {sorted(missing)}"
+    stale = set(MATRIX) - routes(app)
+    assert not stale, f"matrix rows for routes that no longer exist: {sorted(stale)}"
+
+
+def signed_in_client(app: Flask, world: World, role: str) -> tuple[Any, str]:
+    """A client logged in as `role` (or anonymous) and its CSRF token."""
+    client = app.test_client()
+    if role != "anonymous":
+        response = login(client, world.users[role].email)
+        assert response.status_code == 302, f"{role} could not log in"
+    page = client.get("/login").get_data(as_text=True)
+    match = TOKEN.search(page)
+    assert match, f"no CSRF token for {role}"
+    return client, match.group(1) or match.group(2)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX), ids=lambda v: str(v))
+def test_access(app: Flask, world: World, endpoint: str, method: str) -> None:
+    expected = MATRIX[endpoint, method]
+    assert set(expected) == set(ROLES), f"{endpoint} {method}: the row must name every role"
+    seen: dict[str, Expected] = {}
+    for role in ROLES:
+        client, token = signed_in_client(app, world, role)
+        statuses = []
+        for inside in (True, False):
+            with app.test_request_context():
+                url = url_for(endpoint, **url_params(world, endpoint, inside))
+            response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+            response.close()
+            statuses.append(response.status_code)
+            if response.status_code == 302 and role == "anonymous" and endpoint != "auth.logout":
+                assert response.headers["Location"].startswith("/login"), f"{endpoint}: anonymous not sent to login"
+        wanted = expected[role]
+        inside_status, outside_status = statuses
+        same = isinstance(wanted, int) and inside_status == outside_status
+        seen[role] = inside_status if same else (inside_status, outside_status)
+    assert seen == expected
