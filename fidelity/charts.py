@@ -178,6 +178,8 @@ def _draw_totals(ax: Axes, scale: Scale, points: Sequence[ReviewPoint]) -> None:
     ax.plot(dates, [p.total for p in points], color=GREY, linewidth=1.2, zorder=2, clip_on=False)
     for kind, style in KIND_STYLES.items():
         chosen = [(x, p.total) for x, p in zip(dates, points, strict=True) if p.kind == kind]
+        if not chosen:
+            continue  # an empty line left unclipped would still claim room in the layout
         xs, totals = [x for x, _ in chosen], [total for _, total in chosen]
         ax.plot(xs, totals, linestyle="none", zorder=3, clip_on=False, **style)
     pad = max(45.0, (dates[-1] - dates[0]) * 0.06)
