@@ -21,7 +21,12 @@ from fidelity.models import Review, ReviewerAssignment, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Fragments a page fetches in the background. They never write the session: the session lives in a cookie, and a
+# background response arriving after a save or a logout would put back the cookie from before it.
+BACKGROUND_ENDPOINTS = frozenset({"reviews.summary"})
 LAST_SEEN_KEY = "last_seen"
+# How often the last-seen time is written; between writes the session cookie is left alone.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 class Permission(enum.StrEnum):
@@ -71,12 +76,14 @@ def _expire_idle_session() -> ResponseReturnValue | None:
     now = datetime.now(UTC)
     last_seen = session.get(LAST_SEEN_KEY)
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if last_seen is not None and now - datetime.fromtimestamp(last_seen, UTC) > idle:
+    since = None if last_seen is None else now - datetime.fromtimestamp(last_seen, UTC)
+    if since is not None and since > idle:
         logout_user()
         session.clear()
         flash(_("Your session expired. Please log in again."))
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session[LAST_SEEN_KEY] = now.timestamp()
+    if request.endpoint not in BACKGROUND_ENDPOINTS and (since is None or since >= LAST_SEEN_RESOLUTION):
+        session[LAST_SEEN_KEY] = now.timestamp()
     return None
 
 

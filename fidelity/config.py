@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # A session ends after SESSION_IDLE_MINUTES without a request, and at the latest after 12 hours.
     "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
     "SESSION_IDLE_MINUTES": 60,
+    # The cookie is sent again only when the session changes, so a background request cannot undo a login, a logout
+    # or a flash message made by the request before it.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     # Failed logins per e-mail address within LOGIN_THROTTLE_MINUTES before further attempts are refused.
     "LOGIN_THROTTLE_ATTEMPTS": 5,
     "LOGIN_THROTTLE_MINUTES": 15,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -58,6 +58,26 @@ def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/units/X")
     assert "Your session expired" in client.get("/login").get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def session_cookie(response: Any) -> str | None:
+    return next((c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")), None)
+
+
+def test_the_session_cookie_is_written_only_when_it_changes(client: Any, session: Any, registry: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    review = factories.draft_self_assessment(unit, manager, date(2026, 3, 15))
+    login(client, manager.email)
+    assert session_cookie(client.get("/")) is not None  # the first page records when the user was last seen
+    assert session_cookie(client.get("/")) is None  # within a minute nothing changes, so no cookie is sent
+
+    with client.session_transaction() as cookie:
+        cookie["last_seen"] = (utcnow() - timedelta(minutes=2)).timestamp()
+    # A background fragment never writes the session, or its late response could undo a save's flash or a logout.
+    summary = client.get(f"/units/{unit.code}/reviews/{review.id}/summary?score_S1=4")
+    assert summary.status_code == 200 and session_cookie(summary) is None
+    assert session_cookie(client.get("/")) is not None  # a page does, once the minute has passed
 
 
 def test_the_session_cookie_is_permanent_and_httponly(client: Any, session: Any) -> None:
