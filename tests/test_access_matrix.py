@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from flask import Flask, url_for
+from sqlalchemy import func, select
 
-from fidelity.models import Role, RoleAssignment
+from fidelity.models import AuditEntry, Role, RoleAssignment
 from tests import factories
 from tests.test_web import TOKEN, login
 
@@ -198,3 +199,18 @@ def test_access(app: Flask, world: World, endpoint: str, method: str) -> None:
         same = isinstance(wanted, int) and inside_status == outside_status
         seen[role] = inside_status if same else (inside_status, outside_status)
     assert seen == expected
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, m in MATRIX if m == "POST"))
+def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
+    app: Flask, world: World, session: Any, endpoint: str
+) -> None:
+    # Someone the route lets in, so that only the missing token stands in the way.
+    role = {"auth": "anonymous", "reviews": "frontline", "admin": "admin"}[endpoint.split(".")[0]]
+    client, _token = signed_in_client(app, world, role)
+    audited = session.scalar(select(func.count()).select_from(AuditEntry))
+    with app.test_request_context():
+        url = url_for(endpoint, **url_params(world, endpoint, inside=True))
+    response = client.post(url, data={"scale": "ips-25", "review_date": "2025-01-01", "active": "0"})
+    assert response.status_code == 400 and "CSRF token is missing" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audited
