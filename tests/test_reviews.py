@@ -255,7 +255,7 @@ def test_managers_see_their_units_audit_trail(client: Any, session: Any, unit_an
     state = form_state(client, edit_url(unit, review.id))
     client.post(edit_url(unit, review.id), data=scoring_data({"S1": 3}, save="Save", **state))
     page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
-    assert "created reviews" in page and "created ratings" in page and manager.email in page
+    assert "created review" in page and "created rating <strong>S1</strong>" in page and manager.email in page
     entries = session.scalars(select(AuditEntry).where(AuditEntry.unit_id == unit.id)).all()
     assert {e.entity for e in entries} >= {"reviews", "ratings"}
     assert {e.actor_id for e in entries if e.entity in ("reviews", "ratings")} == {manager.id}

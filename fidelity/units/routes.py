@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from fidelity import scale_registry
 from fidelity.access import Permission, can, unit_or_404, visible_units
+from fidelity.audit_display import audit_line
 from fidelity.extensions import db
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, unit_reviews
@@ -42,4 +43,5 @@ def audit(code: str) -> str:
     unit = unit_or_404(current_user, code, Permission.AUDIT)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries, pages = audit_trail(unit, page)
-    return render_template("units/audit.html", unit=unit, entries=entries, page=page, pages=pages)
+    lines = [audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes) for e in entries]
+    return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)

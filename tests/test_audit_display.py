@@ -1,0 +1,57 @@
+"""The audit trail in words: bookkeeping hidden, creations show what they set, changes show before and after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fidelity.audit_display import Change, audit_line
+
+AT = datetime(2026, 3, 15, 9, 30, tzinfo=UTC)
+
+
+def test_a_creation_lists_the_values_it_set_without_bookkeeping() -> None:
+    line = audit_line(
+        AT,
+        "manager@example.org",
+        "create",
+        "ratings",
+        "384",
+        {
+            "id": [None, 384],
+            "review_id": [None, 18],
+            "item_key": [None, "S1"],
+            "score": [None, 3],
+            "evidence": [None, ""],
+            "sources": [None, ["MIS", "DOC"]],
+            "updated_at": [None, "2026-03-15T09:30:00+00:00"],
+        },
+    )
+    assert (line.action, str(line.action_label), str(line.entity), line.subject) == (
+        "create",
+        "created",
+        "rating",
+        "S1",
+    )
+    assert line.changes == (
+        Change("review_id", None, "18"),
+        Change("item_key", None, "S1"),
+        Change("score", None, "3"),
+        Change("sources", None, "MIS, DOC"),
+    )
+
+
+def test_a_change_keeps_both_sides_even_when_one_is_empty() -> None:
+    line = audit_line(
+        AT, "cli", "update", "ratings", "7", {"score": [3, 4], "evidence": ["", "Counted"], "updated_at": ["a", "b"]}
+    )
+    assert line.changes == (Change("score", "3", "4"), Change("evidence", None, "Counted"))
+    assert line.subject == ""  # the item key did not change, so the entry does not carry it
+
+
+def test_an_unknown_table_is_named_as_stored() -> None:
+    line = audit_line(AT, "system", "delete", "something_new", "1", {"name": ["x", None]})
+    assert (str(line.entity), str(line.action_label), line.changes) == (
+        "something_new",
+        "deleted",
+        (Change("name", "x", None),),
+    )
