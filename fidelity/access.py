@@ -34,11 +34,12 @@ class Permission(enum.StrEnum):
     SELF_ASSESS = "self_assess"  # start, edit, submit and correct self-assessments
     PLAN = "plan"  # local adaptations and action plans
     AUDIT = "audit"  # the unit's audit trail
+    COMMISSION = "commission"  # start external reviews of the unit and choose their reviewers
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT}),
-    Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT}),
+    Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT, Permission.COMMISSION}),
+    Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}),
     Role.FRONTLINE_MANAGER: frozenset({Permission.READ, Permission.SELF_ASSESS, Permission.PLAN, Permission.AUDIT}),
     # Reviewers reach units through the reviews assigned to them.
     Role.EXTERNAL_REVIEWER: frozenset({Permission.READ}),
@@ -161,6 +162,14 @@ def unit_or_404(user: User, code: str, permission: Permission = Permission.READ)
     if not can(user, permission, unit):
         abort(403)
     return unit
+
+
+def reviewer_assignment(user: User, review: Review) -> ReviewerAssignment | None:
+    """`user`'s assignment to `review`, if they are assigned to it and still hold the external reviewer role. Rating,
+    consensus, sign-off and amendment of an external review are for its assigned reviewers only."""
+    if not any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles):
+        return None
+    return next((a for a in review.reviewers if a.reviewer_id == user.id), None)
 
 
 def review_or_404(unit: Unit, review_id: int) -> Review:

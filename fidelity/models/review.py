@@ -20,8 +20,12 @@ class ReviewKind(enum.StrEnum):
 
 
 class ReviewStatus(enum.StrEnum):
+    """A self-assessment goes draft -> submitted; an external review goes draft (each reviewer rates on their own)
+    -> consensus (ratings locked, consensus agreed) -> final (every reviewer signed off)."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    CONSENSUS = "consensus"
     FINAL = "final"
 
 
@@ -42,7 +46,12 @@ class Review(Audited, Model):
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # A correction is a new review of the same unit and scale that replaces a submitted one; both stay.
+    # External reviews: the days of the visit, and the review's strengths as the reviewers agreed them.
+    visit_start: Mapped[date | None] = mapped_column(Date)
+    visit_end: Mapped[date | None] = mapped_column(Date)
+    strengths: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A correction (of a self-assessment) or an amendment (of a final external review) is a new review of the same
+    # unit and scale that replaces the one it names; both stay.
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), index=True)
     # Raised by every save of a draft, so that a save made from an older copy of the form is detected.
     revision: Mapped[int] = mapped_column(default=1, server_default=text("1"))
@@ -57,6 +66,9 @@ class Review(Audited, Model):
     )
     reviewers: Mapped[list[ReviewerAssignment]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="ReviewerAssignment.id"
+    )
+    consensus: Mapped[list[ConsensusScore]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ConsensusScore.id"
     )
 
     @property
@@ -104,9 +116,37 @@ class ReviewerAssignment(Audited, Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_at: Mapped[datetime] = timestamp_column()
+    # Raised by every save of this reviewer's own ratings, so a save from an older copy of the form is detected.
+    revision: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Set when the reviewer signs off the consensus; cleared if the consensus changes afterwards.
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     review: Mapped[Review] = relationship(back_populates="reviewers")
     reviewer: Mapped[User] = relationship()
+
+    def audit_unit_id(self) -> int | None:
+        return self.review.unit_id if self.review is not None else None
+
+
+class ConsensusScore(Audited, Model):
+    """The score the reviewers of an external review agreed for one item, and what they wrote about it."""
+
+    __tablename__ = "consensus_scores"
+    __table_args__ = (UniqueConstraint("review_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None] = mapped_column()
+    # Why the consensus differs from every reviewer's own score (required then).
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    # What the unit could do; required for every item scored below 4.
+    recommendation: Mapped[str] = mapped_column(Text, default="")
+    # Said openly when this review corrects the score an earlier review gave the item.
+    correction_note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="consensus")
 
     def audit_unit_id(self) -> int | None:
         return self.review.unit_id if self.review is not None else None
