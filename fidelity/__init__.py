@@ -49,9 +49,11 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from fidelity import audit, models  # noqa: F401 - models must be imported before migrations look at them
-    from fidelity.extensions import babel, csrf, db, login_manager, migrate
+    from fidelity.extensions import babel, csrf, db, login_manager, migrate, sqlite_real_transactions
 
     db.init_app(app)
+    with app.app_context():
+        sqlite_real_transactions(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app)
@@ -74,8 +76,9 @@ def register_access(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from fidelity.admin.routes import bp as admin_bp
     from fidelity.auth.routes import bp as auth_bp
+    from fidelity.external.routes import bp as external_bp
     from fidelity.reviews.routes import bp as reviews_bp
     from fidelity.units.routes import bp as units_bp
 
-    for blueprint in (auth_bp, units_bp, reviews_bp, admin_bp):
+    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -1,13 +1,13 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -34,3 +34,22 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+
+
+def sqlite_real_transactions(engine: Engine) -> None:
+    """Make SQLite transactions what the code expects: BEGIN when SQLAlchemy begins, SAVEPOINTs that nest.
+
+    Python's sqlite3 module otherwise starts transactions on its own and commits before DDL, so a rolled-back
+    savepoint (an import that fails halfway, a test's rollback) could leave rows behind. This is SQLAlchemy's
+    documented recipe for the pysqlite driver.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,35 @@
+"""Transactions really roll back on both databases: what all-or-nothing operations and the test suite rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from fidelity.extensions import db
+from fidelity.models import Organisation
+
+
+def count(connection: Any, code: str) -> int:
+    return connection.scalar(select(func.count()).select_from(Organisation).where(Organisation.code == code)) or 0
+
+
+def test_a_savepoint_released_inside_a_rolled_back_transaction_leaves_nothing(app: Flask) -> None:
+    code = "ROLLED-BACK"
+    with app.app_context():
+        engine = db.engine
+    try:
+        with engine.connect() as connection:
+            outer = connection.begin()
+            with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+                session.add(Organisation(code=code, name="Rolled back"))
+                session.commit()  # releases the savepoint only
+            assert count(connection, code) == 1
+            outer.rollback()
+        with engine.connect() as connection:
+            assert count(connection, code) == 0
+    finally:
+        with engine.begin() as connection:
+            connection.execute(delete(Organisation).where(Organisation.code == code))
