@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -23,10 +23,12 @@ from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import (
     Area,
+    ConsensusScore,
     HostType,
     Organisation,
     Rating,
     Review,
+    ReviewerAssignment,
     ReviewKind,
     ReviewStatus,
     Role,
@@ -34,11 +36,19 @@ from fidelity.models import (
     Unit,
     User,
 )
+from fidelity.models.types import utcnow
 from fidelity.scales import Scale, ScaleRegistry
 
 DEMO_PASSWORD = "fidelity-demo"  # noqa: S105 - printed to the user; demo data only
 DEMO_DOMAIN = "demo.example.org"
 REVIEWS_PER_UNIT = 6  # three years, half-yearly
+REVIEWERS = (("reviewer", "Robin Reviewer"), ("reviewer2", "Sam Reviewer"))
+# Units with an external review three weeks after their latest self-assessment, and how far it has come.
+EXTERNAL_REVIEWS = {"NRV-02": ReviewStatus.FINAL, "SDV-02": ReviewStatus.CONSENSUS}
+EXTERNAL_STRENGTHS = (
+    "Specialists know their local employers well and visit them weekly. People served describe the team as "
+    "respectful and quick to respond. The supervisor reviews outcomes with the team every month."
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
         _user(
             f"{code.lower()}.manager@{DEMO_DOMAIN}", f"{area.name} manager", Role.SECOND_TIER_MANAGER, area_id=area.id
         )
-    _user(f"reviewer@{DEMO_DOMAIN}", "Robin Reviewer", Role.EXTERNAL_REVIEWER)
+    reviewers = [_user(f"{login}@{DEMO_DOMAIN}", name, Role.EXTERNAL_REVIEWER) for login, name in REVIEWERS]
 
     dates = review_dates(today)
     ips, sed = registry.get("ips-25"), registry.get("sed")
@@ -200,8 +210,61 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
                         )
                     )
                 db.session.add(review)
+        db.session.flush()
+        if spec.code in EXTERNAL_REVIEWS:
+            stage = EXTERNAL_REVIEWS[spec.code]
+            visit = dates[-1] + timedelta(days=21)
+            _external_review(unit, ips, planned_scores(spec, ips, len(dates) - 1, rng), visit, stage, reviewers, rng)
     db.session.flush()
     return True
+
+
+def _external_review(
+    unit: Unit,
+    scale: Scale,
+    planned: dict[str, int],
+    visit: date,
+    stage: ReviewStatus,
+    reviewers: list[User],
+    rng: random.Random,
+) -> None:
+    """An external review two reviewers rated on their own; at consensus, or signed off and final."""
+    review = Review(
+        unit=unit,
+        kind=ReviewKind.EXTERNAL,
+        scale_id=scale.id,
+        scale_version=scale.version,
+        review_date=visit + timedelta(days=1),
+        visit_start=visit,
+        visit_end=visit + timedelta(days=1),
+        status=stage,
+        created_by_id=None,
+        strengths=EXTERNAL_STRENGTHS if stage is ReviewStatus.FINAL else "",
+    )
+    signed = utcnow() if stage is ReviewStatus.FINAL else None
+    review.reviewers.extend(ReviewerAssignment(reviewer_id=r.id, signed_off_at=signed) for r in reviewers)
+    # Each reviewer lands near the agreed score; on one item they are two points apart, as in a real debrief.
+    apart = next(key for key, agreed in planned.items() if agreed <= scale.score_max - 2)
+    for key, agreed in planned.items():
+        item = scale.item(key)
+        first = agreed if key == apart else _clamp(scale, agreed + rng.choice((0, 0, 0, 1, -1)))
+        second = agreed + 2 if key == apart else _clamp(scale, agreed + rng.choice((0, 0, 0, 0, 1, -1)))
+        for reviewer, score, source in ((reviewers[0], first, "records"), (reviewers[1], second, "interviews")):
+            review.ratings.append(
+                Rating(rater_id=reviewer.id, item_key=key, score=score, sources=list(item.sources),
+                       evidence=f"Scored {score} from {source} during the visit.")
+            )  # fmt: skip
+        if stage is ReviewStatus.FINAL:
+            recommendation = "" if agreed >= 4 else f"Work towards the model's description: {item.anchors[5]}"
+            rationale = "" if agreed in (first, second) else "Agreed after going through the records together."
+            review.consensus.append(
+                ConsensusScore(item_key=key, score=agreed, rationale=rationale, recommendation=recommendation)
+            )
+    db.session.add(review)
+
+
+def _clamp(scale: Scale, score: int) -> int:
+    return max(scale.score_min, min(scale.score_max, score))
 
 
 def login_help() -> str:
@@ -211,7 +274,7 @@ def login_help() -> str:
         (f"{code.lower()}.manager@{DEMO_DOMAIN}", f"second-tier manager, {name}") for code, name in AREAS.items()
     ]
     accounts += [(f"{u.code.lower()}@{DEMO_DOMAIN}", f"frontline manager, {u.name}") for u in UNITS]
-    accounts += [(f"reviewer@{DEMO_DOMAIN}", "external reviewer")]
+    accounts += [(f"{login}@{DEMO_DOMAIN}", f"external reviewer, {name}") for login, name in REVIEWERS]
     width = max(len(email) for email, _ in accounts) + 2
     lines = [f"Log in with any of these accounts; the password is '{DEMO_PASSWORD}':"]
     lines += [f"  {email:<{width}} {role}" for email, role in accounts]

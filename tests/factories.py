@@ -88,15 +88,19 @@ def self_assessment(
     return review
 
 
-def external_review(for_unit: Unit, reviewers: list[User], when: date) -> Review:
-    """A draft external review of `for_unit` with `reviewers` assigned to it."""
+def external_review(
+    for_unit: Unit, reviewers: list[User], when: date, status: ReviewStatus = ReviewStatus.DRAFT
+) -> Review:
+    """An external review of `for_unit` with `reviewers` assigned to it, at the stage `status`."""
     review = Review(
         unit=for_unit,
         kind=ReviewKind.EXTERNAL,
         scale_id="ips-25",
         scale_version="1.0",
         review_date=when,
-        status=ReviewStatus.DRAFT,
+        visit_start=when,
+        visit_end=when,
+        status=status,
     )
     review.reviewers.extend(ReviewerAssignment(reviewer_id=reviewer.id) for reviewer in reviewers)
     db.session.add(review)

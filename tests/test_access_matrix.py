@@ -16,7 +16,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
-from fidelity.models import AuditEntry, Role, RoleAssignment
+from fidelity.models import AuditEntry, ReviewStatus, Role, RoleAssignment
 from tests import factories
 from tests.test_web import TOKEN, login
 
@@ -41,6 +41,17 @@ AUDIT: dict[str, Expected] = READ | {"reviewer": (403, 404)}
 def self_assess(allowed: int) -> dict[str, Expected]:
     """Scoring a self-assessment: the unit's frontline manager only; others who may read the unit get 403."""
     return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
+
+
+def commission(allowed: int) -> dict[str, Expected]:
+    """Starting an external review: administrators anywhere, second-tier managers in their area."""
+    return READ | {"admin": (allowed, allowed), "second_tier": (allowed, 404), "frontline": (403, 404),
+                   "reviewer": (403, 404)}  # fmt: skip
+
+
+def assigned(allowed: int) -> dict[str, Expected]:
+    """A step of an external review: its assigned reviewers only; others who may read the unit get 403."""
+    return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (403, 404), "reviewer": (allowed, 404)}
 
 
 def admin_only(allowed: int) -> dict[str, Expected]:
@@ -68,6 +79,17 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("reviews.edit", "GET"): self_assess(200),
     ("reviews.edit", "POST"): self_assess(400),  # no draft revision
     ("reviews.correct", "POST"): self_assess(302),  # to the new correction's scoring page
+    ("external.new", "GET"): commission(200),
+    ("external.new", "POST"): commission(400),  # no scale, dates or reviewers
+    ("external.show", "GET"): READ,
+    ("external.rate", "GET"): assigned(200),
+    ("external.rate", "POST"): assigned(400),  # no revision
+    ("external.summary", "GET"): assigned(200),
+    ("external.start_consensus", "POST"): assigned(409),  # nobody has rated every item yet
+    ("external.consensus", "GET"): assigned(200),
+    ("external.consensus", "POST"): assigned(400),  # no revision
+    ("external.sign_off", "POST"): assigned(409),  # the consensus is not complete
+    ("external.amend", "POST"): assigned(302),  # to the amending review's consensus
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -116,8 +138,14 @@ def world(session: Any) -> World:
     for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
-    # The reviewer is assigned to an external review of the unit inside their scope only.
-    factories.external_review(inside, [reviewer], date(2025, 10, 1))
+    # The reviewer is assigned to the external reviews of the unit inside their scope only; the unit outside has its
+    # own, by other reviewers.
+    others = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
+    for unit, team, is_inside in ((inside, [reviewer, others[0]], True), (outside, others, False)):
+        for stage in (ReviewStatus.DRAFT, ReviewStatus.CONSENSUS, ReviewStatus.FINAL):
+            reviews[f"external_{stage.value}", is_inside] = factories.external_review(
+                unit, team, date(2025, 10, 1), stage
+            ).id
     spare = factories.user()
     spare_roles = {}
     for is_inside, unit in ((True, inside), (False, outside)):
@@ -130,6 +158,13 @@ def world(session: Any) -> World:
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     unit = world.inside if inside else world.outside
     review_for: dict[str, str] = {
+        "external.show": "external_draft",
+        "external.rate": "external_draft",
+        "external.summary": "external_draft",
+        "external.start_consensus": "external_draft",
+        "external.consensus": "external_consensus",
+        "external.sign_off": "external_consensus",
+        "external.amend": "external_final",
         "reviews.show": "submitted",
         "reviews.correct": "submitted",
         "reviews.edit": "draft",
@@ -145,7 +180,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     }
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.")) and endpoint != "units.index":
+    if endpoint.startswith(("units.", "reviews.", "external.")) and endpoint != "units.index":
         return {"code": unit.code}
     return params.get(endpoint, dict)()
 
@@ -206,7 +241,9 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
     app: Flask, world: World, session: Any, endpoint: str
 ) -> None:
     # Someone the route lets in, so that only the missing token stands in the way.
-    role = {"auth": "anonymous", "reviews": "frontline", "admin": "admin"}[endpoint.split(".")[0]]
+    role = {"auth": "anonymous", "reviews": "frontline", "admin": "admin", "external": "reviewer"}[
+        endpoint.split(".")[0]
+    ]
     client, _token = signed_in_client(app, world, role)
     audited = session.scalar(select(func.count()).select_from(AuditEntry))
     with app.test_request_context():

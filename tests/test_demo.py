@@ -33,6 +33,12 @@ def snapshot(database_url: str) -> dict[str, object]:
             for m in (Area, Unit, User, Review, Rating, AuditEntry)
         }
         counts["ratings_sum"] = conn.scalar(select(func.sum(Rating.score)))
+        counts["by_kind"] = sorted(
+            (str(kind), str(status), n)
+            for kind, status, n in conn.execute(
+                select(Review.kind, Review.status, func.count()).group_by(Review.kind, Review.status)
+            )
+        )
         counts["revision"] = conn.scalar(text("SELECT version_num FROM alembic_version"))
         units = conn.execute(select(Unit.code, Unit.host_type, Unit.offers_sed).order_by(Unit.code)).all()
     engine.dispose()
@@ -58,8 +64,13 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
     assert sorted(h.value if hasattr(h, "value") else h for h in hosts).count("municipal_social_services") == 5
     with_sed = sum(1 for spec in UNITS if spec.sed)
     assert 0 < with_sed < 6
-    # Three years of half-yearly self-assessments, IPS for every unit and SEd where offered.
-    assert after_first["reviews"] == 6 * 6 + 6 * with_sed
+    # Three years of half-yearly self-assessments, IPS for every unit and SEd where offered; one final external
+    # review and one at consensus.
+    assert after_first["by_kind"] == [
+        ("external", "consensus", 1),
+        ("external", "final", 1),
+        ("self_assessment", "submitted", 6 * 6 + 6 * with_sed),
+    ]
     assert after_first["audit_log"] >= after_first["ratings"]  # every insert was audited
 
 

@@ -80,18 +80,18 @@ class RatingForm(FlaskForm):
             sources.data = list(value.sources)
 
 
-_form_classes: dict[tuple[str, str], type[RatingForm]] = {}
+_form_classes: dict[tuple[str, str, type[RatingForm]], type[RatingForm]] = {}
 
 
-def rating_form_class(scale: Scale) -> type[RatingForm]:
-    """A RatingForm subclass with a score, evidence and sources field for every item of `scale`, made once."""
-    key = (scale.id, scale.version)
+def rating_form_class(scale: Scale, base: type[RatingForm] = RatingForm) -> type[RatingForm]:
+    """A subclass of `base` with a score, evidence and sources field for every item of `scale`, made once."""
+    key = (scale.id, scale.version, base)
     if key not in _form_classes:
-        _form_classes[key] = _build_rating_form_class(scale)
+        _form_classes[key] = _build_rating_form_class(scale, base)
     return _form_classes[key]
 
 
-def _build_rating_form_class(scale: Scale) -> type[RatingForm]:
+def _build_rating_form_class(scale: Scale, base: type[RatingForm]) -> type[RatingForm]:
     scores = [SelectChoice(str(s)) for s in range(scale.score_min, scale.score_max + 1)]
     sources = [SelectChoice(code, source.label) for code, source in scale.sources.items()]
     fields: dict[str, Any] = {"scale": scale}
@@ -99,4 +99,5 @@ def _build_rating_form_class(scale: Scale) -> type[RatingForm]:
         fields[f"score_{item.key}"] = RadioField(item.title, choices=scores, validators=[Optional()])
         fields[f"evidence_{item.key}"] = TextAreaField(_l("Evidence"), validators=[Length(max=EVIDENCE_MAX)])
         fields[f"sources_{item.key}"] = CheckboxesField(_l("Sources"), choices=sources, validators=[Optional()])
-    return type(f"RatingForm_{scale.id}_{scale.version}".replace("-", "_").replace(".", "_"), (RatingForm,), fields)
+    name = f"{base.__name__}_{scale.id}_{scale.version}".replace("-", "_").replace(".", "_")
+    return type(name, (base,), fields)

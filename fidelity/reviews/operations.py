@@ -70,10 +70,26 @@ def rater_id(review: Review) -> int:
 
 def rating_values(review: Review) -> dict[str, RatingValue]:
     """The values a self-assessment holds now, by item key."""
-    rater = rater_id(review)
+    return rater_values(review, rater_id(review))
+
+
+def rater_values(review: Review, rater: int) -> dict[str, RatingValue]:
+    """The values one rater has entered in a review, by item key."""
     return {
         r.item_key: RatingValue(r.score, r.evidence, tuple(r.sources)) for r in review.ratings if r.rater_id == rater
     }
+
+
+def counted_values(review: Review) -> dict[str, RatingValue]:
+    """What a review says per item once it counts: a self-assessment's ratings, an external review's consensus (with
+    the reviewers' rationale, or else their recommendation, as its evidence)."""
+    if review.kind is ReviewKind.EXTERNAL:
+        return {
+            c.item_key: RatingValue(c.score, c.rationale or c.recommendation)
+            for c in review.consensus
+            if c.score is not None
+        }
+    return rating_values(review)
 
 
 def save_draft(review: Review, values: Mapping[str, RatingValue], expected_revision: int) -> None:
@@ -94,8 +110,11 @@ def save_draft(review: Review, values: Mapping[str, RatingValue], expected_revis
         _require_draft(review)
         raise StaleDraft(_conflict(review))
     db.session.refresh(review, ["revision", "updated_at"])
+    write_ratings(review, rater_id(review), values)
 
-    rater = rater_id(review)
+
+def write_ratings(review: Review, rater: int, values: Mapping[str, RatingValue]) -> None:
+    """Store one rater's values in a review: new ratings for items with something entered, changed ones updated."""
     existing = {r.item_key: r for r in review.ratings if r.rater_id == rater}
     for key, value in values.items():
         rating = existing.get(key)

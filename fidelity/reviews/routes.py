@@ -18,6 +18,7 @@ from fidelity.reviews.operations import (
     RatingValue,
     ReviewError,
     StaleDraft,
+    counted_values,
     previous_review,
     rating_values,
     save_draft,
@@ -124,7 +125,7 @@ def _page(unit: Unit, review: Review, scale: Scale, values: dict[str, RatingValu
         "values": values,
         "summary": _summary(scale, values),
         "previous": previous,
-        "previous_values": rating_values(previous) if previous else {},
+        "previous_values": counted_values(previous) if previous else {},
     }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.history import ReviewPoint
-from fidelity.models import AuditEntry, Review, ReviewStatus, Unit
+from fidelity.models import AuditEntry, Review, ReviewKind, ReviewStatus, Unit
 from fidelity.scales import ScaleRegistry
 from fidelity.scoring import ScoreSummary, summarise
 
@@ -24,7 +24,10 @@ class ScoredReview:
 
 
 def review_scores(review: Review) -> dict[str, int]:
-    """The scores that count for a review: for a self-assessment, those of the manager who started it."""
+    """The scores that count for a review: a self-assessment's (the manager's who started it), an external
+    review's consensus."""
+    if review.kind is ReviewKind.EXTERNAL:
+        return {c.item_key: c.score for c in review.consensus if c.score is not None}
     if review.created_by_id is None:
         return {}
     return review.scores_by(review.created_by_id)
@@ -41,7 +44,12 @@ def unit_reviews(unit: Unit, registry: ScaleRegistry) -> list[ScoredReview]:
         select(Review)
         .where(Review.unit_id == unit.id)
         .order_by(Review.review_date, Review.id)
-        .options(selectinload(Review.ratings), selectinload(Review.corrections), selectinload(Review.created_by))
+        .options(
+            selectinload(Review.ratings),
+            selectinload(Review.consensus),
+            selectinload(Review.corrections),
+            selectinload(Review.created_by),
+        )
     ).all()
     return [scored(review, registry) for review in reviews]
 
@@ -70,7 +78,7 @@ def latest_scores(units: Sequence[Unit], registry: ScaleRegistry) -> dict[tuple[
         .where(Review.unit_id.in_([u.id for u in units]))
         .where(Review.status.in_(COUNTED))
         .order_by(Review.review_date, Review.id)
-        .options(selectinload(Review.ratings))
+        .options(selectinload(Review.ratings), selectinload(Review.consensus))
     ).all()
     latest: dict[tuple[int, str], Review] = {}
     for review in reviews:

@@ -35,6 +35,7 @@ def show(code: str) -> str:
         histories=scale_histories(unit, reviews, registry),
         can_self_assess=can(current_user, Permission.SELF_ASSESS, unit),
         can_audit=can(current_user, Permission.AUDIT, unit),
+        can_commission=can(current_user, Permission.COMMISSION, unit),
     )
 
 

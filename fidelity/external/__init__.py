@@ -1,0 +1,1 @@
+"""External fidelity reviews: two or more reviewers, consensus, sign-off, amendment."""

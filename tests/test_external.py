@@ -1,0 +1,328 @@
+"""External reviews stage by stage: who may move each stage, what locks when, and that a final review never changes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from fidelity.models import AuditEntry, ConsensusScore, Rating, Review, ReviewKind, ReviewStatus, Role
+from tests import factories
+from tests.test_web import csrf_token, login
+
+
+@dataclass
+class Team:
+    unit: Any
+    manager: Any
+    commissioner: Any
+    first: Any
+    second: Any
+    outsider: Any  # an external reviewer not assigned to the review
+
+
+@pytest.fixture
+def team(session: Any) -> Team:
+    area = factories.area()
+    unit = factories.unit(area)
+    return Team(
+        unit=unit,
+        manager=factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id),
+        commissioner=factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id),
+        first=factories.user(Role.EXTERNAL_REVIEWER),
+        second=factories.user(Role.EXTERNAL_REVIEWER),
+        outsider=factories.user(Role.EXTERNAL_REVIEWER),
+    )
+
+
+def as_user(client: Any, user: Any) -> None:
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    login(client, user.email)
+
+
+def base(team: Team, review_id: int) -> str:
+    return f"/units/{team.unit.code}/external/{review_id}"
+
+
+def token(client: Any, url: str = "/login") -> str:
+    """The session's CSRF token, read from a page that has one (the login page shows it to anyone)."""
+    return csrf_token(client, url)
+
+
+def revision(client: Any, url: str) -> str:
+    match = re.search(r'name="revision" type="hidden" value="(\d+)"', client.get(url).get_data(as_text=True))
+    assert match, f"no revision on {url}"
+    return match.group(1)
+
+
+def commission(client: Any, team: Team, reviewers: list[Any]) -> Any:
+    url = f"/units/{team.unit.code}/external/new"
+    data = {
+        "scale": "ips-25",
+        "visit_start": "2026-03-10",
+        "visit_end": "2026-03-11",
+        "reviewers": [str(r.id) for r in reviewers],
+        "csrf_token": token(client, url),
+    }
+    return client.post(url, data=data)
+
+
+def rate(client: Any, team: Team, review_id: int, scores: dict[str, int], evidence: str = "") -> Any:
+    url = base(team, review_id) + "/rate"
+    data: dict[str, Any] = {f"score_{k}": str(v) for k, v in scores.items()}
+    data |= {f"evidence_{k}": evidence for k in scores} if evidence else {}
+    data |= {"revision": revision(client, url), "csrf_token": token(client, url), "save": "Save"}
+    return client.post(url, data=data)
+
+
+def step(client: Any, team: Team, review_id: int, name: str) -> Any:
+    return client.post(base(team, review_id) + name, data={"csrf_token": token(client)})
+
+
+def save_consensus(client: Any, team: Team, review_id: int, fields: dict[str, str]) -> Any:
+    url = base(team, review_id) + "/consensus"
+    data = fields | {"revision": revision(client, url), "csrf_token": token(client, url), "save": "Save"}
+    return client.post(url, data=data)
+
+
+def audited(session: Any) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def reload(session: Any, review: Review) -> Review:
+    """The review as the database holds it now (each request ends the session the test's objects came from)."""
+    session.expire_all()
+    return session.get(Review, review.id)
+
+
+def latest_review(session: Any, team: Team) -> Review:
+    return session.scalars(select(Review).where(Review.unit_id == team.unit.id).order_by(Review.id.desc())).first()
+
+
+@pytest.fixture
+def keys(registry: Any) -> tuple[str, ...]:
+    return registry.get("ips-25").item_keys
+
+
+def test_second_tier_managers_commission_with_two_or_more_reviewers(client: Any, session: Any, team: Team) -> None:
+    login(client, team.manager.email)
+    assert client.get(f"/units/{team.unit.code}/external/new").status_code == 403  # a frontline manager may not
+
+    as_user(client, team.commissioner)
+    refused = commission(client, team, [team.first])
+    assert refused.status_code == 400 and "Choose at least 2 different reviewers." in refused.get_data(as_text=True)
+    not_a_reviewer = commission(client, team, [team.first, team.manager])
+    assert not_a_reviewer.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Review)) == 0
+
+    response = commission(client, team, [team.first, team.second])
+    review = latest_review(session, team)
+    assert response.status_code == 302 and response.headers["Location"] == base(team, review.id)
+    assert (review.kind, review.status, review.visit_start, review.visit_end, review.review_date) == (
+        ReviewKind.EXTERNAL, ReviewStatus.DRAFT, date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 11)
+    )  # fmt: skip
+    assert {a.reviewer_id for a in review.reviewers} == {team.first.id, team.second.id}
+
+
+def test_reviewers_rate_on_their_own_and_see_only_their_own(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    login(client, team.first.email)
+    assert rate(client, team, review.id, {"S1": 4}, "Caseload list: 19 per specialist").status_code == 302
+
+    as_user(client, team.second)
+    own_page = client.get(base(team, review.id) + "/rate").get_data(as_text=True)
+    assert "Caseload list: 19 per specialist" not in own_page
+    overview = client.get(base(team, review.id)).get_data(as_text=True)
+    assert "1 of 25 items scored" in overview and "Caseload list" not in overview
+    assert rate(client, team, review.id, {"S1": 2}, "Interviews").status_code == 302
+    stored = {r.rater_id: r.score for r in session.scalars(select(Rating).where(Rating.review_id == review.id))}
+    assert stored == {team.first.id: 4, team.second.id: 2}
+
+    for user, status in ((team.outsider, 403), (team.manager, 403), (team.commissioner, 403)):
+        as_user(client, user)
+        expected = 404 if user is team.outsider else status  # the outsider cannot even see the unit
+        assert client.get(base(team, review.id) + "/rate").status_code == expected
+
+
+def test_a_save_from_an_older_window_is_refused_and_shows_both(client: Any, session: Any, team: Team) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    login(client, team.first.email)
+    url = base(team, review.id) + "/rate"
+    old = revision(client, url)
+    assert rate(client, team, review.id, {"S1": 3}, "First window").status_code == 302
+    late = client.post(url, data={"score_S1": "5", "revision": old, "csrf_token": token(client, url), "save": "S"})
+    page = " ".join(late.get_data(as_text=True).split())
+    assert late.status_code == 409 and "3 · First window" in page
+    assert session.scalars(select(Rating.score).where(Rating.review_id == review.id)).one() == 3
+
+
+def full_ratings(client: Any, team: Team, review_id: int, keys: tuple[str, ...], first: int, second: int) -> None:
+    """Both reviewers score every item: `first` and `second`, except that S1 differs by 2 and V1 by 1."""
+    login(client, team.first.email)
+    rate(client, team, review_id, dict.fromkeys(keys, first) | {"S1": 4, "V1": 3}, "Seen in the records")
+    as_user(client, team.second)
+    rate(client, team, review_id, dict.fromkeys(keys, second) | {"S1": 2, "V1": 4}, "Heard in interviews")
+
+
+def test_consensus_needs_every_rating_then_locks_them(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    login(client, team.first.email)
+    rate(client, team, review.id, dict.fromkeys(keys, 4))
+    early = step(client, team, review.id, "/consensus/start")
+    assert early.status_code == 409 and "Items still to score" in early.get_data(as_text=True)
+    assert review.status is ReviewStatus.DRAFT
+
+    full_ratings(client, team, review.id, keys, 4, 4)
+    as_user(client, team.manager)
+    assert step(client, team, review.id, "/consensus/start").status_code == 403  # not a reviewer of it
+    as_user(client, team.first)
+    assert step(client, team, review.id, "/consensus/start").status_code == 302
+    assert reload(session, review).status is ReviewStatus.CONSENSUS
+
+    before = audited(session)
+    locked = client.post(
+        base(team, review.id) + "/rate",
+        data={"score_S1": "1", "revision": "99", "csrf_token": token(client, base(team, review.id)), "save": "S"},
+    )
+    assert locked.status_code == 409 and "locked" in locked.get_data(as_text=True)
+    assert audited(session) == before
+    # Once consensus starts, everyone who may see the unit sees both reviewers' scores side by side.
+    as_user(client, team.manager)
+    page = client.get(base(team, review.id)).get_data(as_text=True)
+    assert team.first.display_name in page and team.second.display_name in page and "2 apart" in page
+
+
+def test_the_consensus_page_flags_divergence_and_shows_agreement(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    page = " ".join(client.get(base(team, review.id) + "/consensus").get_data(as_text=True).split())
+    assert 'id="consensus-S1"' in page and "Reviewers 2 points apart" in page
+    assert page.count("points apart</span>") == 1  # V1 is one point apart: not flagged
+    # 23 of 25 items agree exactly, 24 within one point.
+    assert "92&nbsp;%" in page and "96&nbsp;%" in page
+    assert "Seen in the records" in page and "Heard in interviews" in page
+
+
+def consensus_fields(keys: tuple[str, ...], score: int, **overrides: str) -> dict[str, str]:
+    fields = {f"consensus_{k}": str(score) for k in keys} | {"strengths": "A committed team."}
+    return fields | overrides
+
+
+def test_a_consensus_score_is_explicit_and_needs_a_reason_when_nobody_gave_it(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    # S1 was rated 4 and 2: a consensus of 3 differs from both and needs a rationale.
+    refused = save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="3"))
+    assert refused.status_code == 400 and "say why in the rationale" in refused.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(ConsensusScore)) == 0
+    saved = save_consensus(
+        client, team, review.id, consensus_fields(keys, 4, consensus_S1="3", rationale_S1="Caseload grew in March")
+    )
+    assert saved.status_code == 302
+    rows = {c.item_key: c for c in session.scalars(select(ConsensusScore).where(ConsensusScore.review_id == review.id))}
+    assert rows["S1"].score == 3 and rows["S1"].rationale == "Caseload grew in March" and len(rows) == 25
+    # Nothing is chosen for the reviewers: an item left blank stays without a consensus score.
+    save_consensus(client, team, review.id, consensus_fields(keys, 4) | {"consensus_V2": ""} | {"rationale_S1": ""})
+    session.expire_all()
+    assert session.scalars(select(ConsensusScore.score).where(ConsensusScore.item_key == "V2")).one() is None
+
+
+def test_sign_off_needs_recommendations_and_every_reviewer(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="2"))
+    refused = step(client, team, review.id, "/sign-off")
+    assert refused.status_code == 409 and "Write a recommendation for every item below 4: S1" in refused.get_data(
+        as_text=True
+    )
+    save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="2", recommendation_S1="Hire"))
+    assert step(client, team, review.id, "/sign-off").status_code == 302
+    review = reload(session, review)
+    assert review.status is ReviewStatus.CONSENSUS  # one of two has signed
+    signed = {a.reviewer_id: a.signed_off_at is not None for a in review.reviewers}
+    assert signed == {team.first.id: False, team.second.id: True}
+
+    # A change to the consensus withdraws the sign-offs given to what it said before.
+    as_user(client, team.first)
+    save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="2", recommendation_S1="Hire one"))
+    assert all(a.signed_off_at is None for a in reload(session, review).reviewers)
+    assert step(client, team, review.id, "/sign-off").status_code == 302
+    as_user(client, team.second)
+    assert step(client, team, review.id, "/sign-off").status_code == 302
+    review = reload(session, review)
+    assert review.status is ReviewStatus.FINAL and review.submitted_at is not None
+
+    # The unit's page now counts the external review: 23 x 4 + 2 + 4 (V1 agreed at 4) = 98.
+    as_user(client, team.manager)
+    unit_page = client.get(f"/units/{team.unit.code}").get_data(as_text=True)
+    assert '<strong class="latest-total">98</strong>' in unit_page
+
+
+@pytest.fixture
+def final_review(client: Any, session: Any, team: Team, keys: tuple[str, ...]) -> Review:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    save_consensus(client, team, review.id, consensus_fields(keys, 4))
+    step(client, team, review.id, "/sign-off")
+    as_user(client, team.first)
+    step(client, team, review.id, "/sign-off")
+    review = reload(session, review)
+    assert review.status is ReviewStatus.FINAL
+    return review
+
+
+WRITES = ["/rate", "/consensus/start", "/consensus", "/sign-off"]
+
+
+@pytest.mark.parametrize("route", WRITES)
+def test_every_write_route_refuses_a_final_review(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...], final_review: Review, route: str
+) -> None:
+    before = audited(session)
+    url = base(team, final_review.id)
+    data = consensus_fields(keys, 1) | {f"score_{k}": "1" for k in keys} | {"revision": "1", "strengths": "x"}
+    response = client.post(url + route, data=data | {"csrf_token": token(client, url)})
+    assert response.status_code == 409
+    assert "final" in response.get_data(as_text=True) or "locked" in response.get_data(as_text=True)
+    assert audited(session) == before
+    final_review = reload(session, final_review)
+    assert final_review.status is ReviewStatus.FINAL
+    assert {c.score for c in final_review.consensus} == {4}
+
+
+def test_a_final_review_is_amended_by_a_linked_review(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...], final_review: Review
+) -> None:
+    as_user(client, team.outsider)
+    assert step(client, team, final_review.id, "/amend").status_code == 404
+    as_user(client, team.first)
+    response = step(client, team, final_review.id, "/amend")
+    amendment = latest_review(session, team)
+    assert response.status_code == 302 and response.headers["Location"] == base(team, amendment.id) + "/consensus"
+    assert (amendment.corrects_id, amendment.status) == (final_review.id, ReviewStatus.CONSENSUS)
+    assert {c.item_key: c.score for c in amendment.consensus} == dict.fromkeys(keys, 4)
+    # The amendment's consensus page shows the original reviewers' own ratings; the original is untouched.
+    page = client.get(base(team, amendment.id) + "/consensus").get_data(as_text=True)
+    assert "Reviewers 2 points apart" in page
+    save_consensus(client, team, amendment.id, consensus_fields(keys, 4, consensus_V3="5", rationale_V3="Re-read"))
+    assert {c.score for c in reload(session, final_review).consensus} == {4}
+    # Asking again opens the same amendment rather than a second one.
+    assert step(client, team, final_review.id, "/amend").headers["Location"] == base(team, amendment.id) + "/consensus"
