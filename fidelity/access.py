@@ -17,7 +17,7 @@ from sqlalchemy import Select, exists, false, or_, select
 
 from fidelity import audit
 from fidelity.extensions import db, login_manager
-from fidelity.models import Review, ReviewerAssignment, Role, Unit, User
+from fidelity.models import Action, Review, ReviewerAssignment, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -178,6 +178,14 @@ def review_or_404(unit: Unit, review_id: int) -> Review:
     if review is None or review.unit_id != unit.id:
         abort(404)
     return review
+
+
+def action_or_404(unit: Unit, action_id: int) -> Action:
+    """An action of `unit`'s plan; an action of another unit is a 404 here."""
+    action = db.session.get(Action, action_id)
+    if action is None or action.unit_id != unit.id:
+        abort(404)
+    return action
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -18,12 +18,19 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "reviews": _l("review"),
     "ratings": _l("rating"),
     "review_reviewers": _l("reviewer assignment"),
+    "actions": _l("action"),
+    "action_comments": _l("comment on an action"),
 }
 ACTION_NAMES: Mapping[str, Any] = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
 # A field that names what a row is about, shown beside the entity: 'rating S1', 'role frontline_manager'.
-SUBJECT_FIELDS: Mapping[str, str] = {"ratings": "item_key", "role_assignments": "role", "units": "code"}
+SUBJECT_FIELDS: Mapping[str, str] = {
+    "ratings": "item_key",
+    "role_assignments": "role",
+    "units": "code",
+    "actions": "title",
+}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import (
+    Action,
+    ActionComment,
+    ActionStatus,
     Area,
     ConsensusScore,
     HostType,
@@ -123,6 +126,56 @@ UNITS = (
 MUNICIPAL_INTEGRATION_PENALTY = {"O1": -2, "O2": -1}
 
 
+@dataclass(frozen=True)
+class DemoAction:
+    unit: str
+    item: str
+    title: str
+    description: str
+    due_in_days: int  # from the day the demo is seeded; negative is past
+    status: ActionStatus
+    comment: str = ""
+
+
+# Steps the units' own managers planned after their latest self-assessments; one is overdue.
+ACTIONS = (
+    DemoAction(
+        "NRV-02",
+        "O6",
+        "Take referrals without waiting for a needs assessment",
+        "Agree with social services that a person may start with the unit while the formal assessment is made.",
+        -21,
+        ActionStatus.OPEN,
+        "Raised with the head of social services; waiting for a meeting date.",
+    ),
+    DemoAction(
+        "SDV-01",
+        "S1",
+        "Bring caseloads back to 20 per specialist",
+        "Ask for the two vacant posts to be filled, and close the waiting list to new referrals meanwhile.",
+        45,
+        ActionStatus.IN_PROGRESS,
+        "One post advertised.",
+    ),
+    DemoAction(
+        "SDV-02",
+        "O6",
+        "Stop screening out referrals as 'not motivated'",
+        "Every referral is offered a first meeting; reasons for not starting are recorded.",
+        -60,
+        ActionStatus.DONE,
+    ),
+    DemoAction(
+        "SDV-02",
+        "V14",
+        "Tell referrers that anyone who wants to work may be referred",
+        "",
+        90,
+        ActionStatus.OPEN,
+    ),
+)
+
+
 def review_dates(today: date, count: int = REVIEWS_PER_UNIT) -> list[date]:
     """Half-yearly dates on the 15th, oldest first, the last one at least a month before `today`."""
     month_index = today.year * 12 + today.month - 1 - 1  # at least a month back
@@ -170,6 +223,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
 
     dates = review_dates(today)
     ips, sed = registry.get("ips-25"), registry.get("sed")
+    managers: dict[str, tuple[Unit, User]] = {}
     for number, spec in enumerate(UNITS):
         unit = Unit(
             code=spec.code,
@@ -186,6 +240,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
             f"{spec.code.lower()}@{DEMO_DOMAIN}", f"{spec.name} manager", Role.FRONTLINE_MANAGER, unit_id=unit.id
         )
         db.session.flush()
+        managers[spec.code] = (unit, manager)
         rng = random.Random(number)  # noqa: S311 - reproducible demo data, not security
         for scale in (ips, sed) if spec.sed else (ips,):
             for index, when in enumerate(dates):
@@ -215,6 +270,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
             stage = EXTERNAL_REVIEWS[spec.code]
             visit = dates[-1] + timedelta(days=21)
             _external_review(unit, ips, planned_scores(spec, ips, len(dates) - 1, rng), visit, stage, reviewers, rng)
+    _add_actions(managers, today)
     db.session.flush()
     return True
 
@@ -265,6 +321,25 @@ def _external_review(
 
 def _clamp(scale: Scale, score: int) -> int:
     return max(scale.score_min, min(scale.score_max, score))
+
+
+def _add_actions(managers: dict[str, tuple[Unit, User]], today: date) -> None:
+    """The demo's action plans, owned and written by each unit's frontline manager."""
+    for spec in ACTIONS:
+        unit, manager = managers[spec.unit]
+        action = Action(
+            unit_id=unit.id,
+            item_key=spec.item,
+            title=spec.title,
+            description=spec.description,
+            owner_id=manager.id,
+            due_date=today + timedelta(days=spec.due_in_days),
+            status=spec.status,
+            created_by_id=manager.id,
+        )
+        if spec.comment:
+            action.comments.append(ActionComment(author_id=manager.id, text=spec.comment))
+        db.session.add(action)
 
 
 def login_help() -> str:

@@ -8,7 +8,10 @@ from datetime import date
 
 from fidelity.extensions import db
 from fidelity.models import (
+    Action,
+    ActionStatus,
     Area,
+    ConsensusScore,
     HostType,
     Organisation,
     Rating,
@@ -114,3 +117,30 @@ def draft_self_assessment(for_unit: Unit, rater: User, when: date) -> Review:
     review.status = ReviewStatus.DRAFT
     db.session.commit()
     return review
+
+
+def final_external_review(
+    for_unit: Unit, reviewers: list[User], when: date, consensus: dict[str, tuple[int, str]]
+) -> Review:
+    """A final external review with its agreed (score, recommendation) per item."""
+    review = external_review(for_unit, reviewers, when)
+    review.status = ReviewStatus.FINAL
+    review.consensus.extend(
+        ConsensusScore(item_key=key, score=score, recommendation=text) for key, (score, text) in consensus.items()
+    )
+    db.session.commit()
+    return review
+
+
+def action(for_unit: Unit, owner: User, due: date, status: ActionStatus = ActionStatus.OPEN, title: str = "") -> Action:
+    result = Action(
+        unit_id=for_unit.id,
+        title=title or f"Action {next(_ids)}",
+        owner_id=owner.id,
+        due_date=due,
+        status=status,
+        created_by_id=owner.id,
+    )
+    db.session.add(result)
+    db.session.commit()
+    return result

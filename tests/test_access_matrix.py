@@ -54,6 +54,17 @@ def assigned(allowed: int) -> dict[str, Expected]:
     return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (403, 404), "reviewer": (allowed, 404)}
 
 
+def plan(allowed: int) -> dict[str, Expected]:
+    """Action plans: the unit's frontline managers and its area's second-tier managers; others who may read the unit
+    get 403."""
+    return READ | {
+        "admin": (403, 403),
+        "second_tier": (allowed, 404),
+        "frontline": (allowed, 404),
+        "reviewer": (403, 404),
+    }
+
+
 def admin_only(allowed: int) -> dict[str, Expected]:
     """Organisation set-up: administrators; every other logged-in user gets 403."""
     refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
@@ -90,6 +101,12 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("external.consensus", "POST"): assigned(400),  # no revision
     ("external.sign_off", "POST"): assigned(409),  # the consensus is not complete
     ("external.amend", "POST"): assigned(302),  # to the amending review's consensus
+    ("actions.follow_up", "GET"): everyone(200, anonymous=302),  # each sees their own units
+    ("actions.show", "GET"): READ,
+    ("actions.new", "GET"): plan(200),
+    ("actions.new", "POST"): plan(400),  # no title, owner or due date
+    ("actions.set_status", "POST"): plan(400),  # no status chosen
+    ("actions.comment", "POST"): plan(400),  # no text
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -116,6 +133,7 @@ class World:
     outside: Any
     users: dict[str, Any]
     reviews: dict[tuple[str, bool], int]  # (kind of review, inside?) -> id
+    actions: dict[bool, int]  # inside? -> id of an action of that unit
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
 
@@ -135,9 +153,11 @@ def world(session: Any) -> World:
         "reviewer": reviewer,
     }
     reviews: dict[tuple[str, bool], int] = {}
+    actions: dict[bool, int] = {}
     for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
+        actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
     # The reviewer is assigned to the external reviews of the unit inside their scope only; the unit outside has its
     # own, by other reviewers.
     others = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
@@ -152,7 +172,7 @@ def world(session: Any) -> World:
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
     session.commit()
-    return World(inside, outside, users, reviews, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, spare, spare_roles)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -178,9 +198,14 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
+    if endpoint in ("actions.show", "actions.set_status", "actions.comment"):
+        return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.", "external.")) and endpoint != "units.index":
+    if endpoint.startswith(("units.", "reviews.", "external.", "actions.")) and endpoint not in (
+        "units.index",
+        "actions.follow_up",
+    ):
         return {"code": unit.code}
     return params.get(endpoint, dict)()
 
@@ -241,9 +266,13 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
     app: Flask, world: World, session: Any, endpoint: str
 ) -> None:
     # Someone the route lets in, so that only the missing token stands in the way.
-    role = {"auth": "anonymous", "reviews": "frontline", "admin": "admin", "external": "reviewer"}[
-        endpoint.split(".")[0]
-    ]
+    role = {
+        "auth": "anonymous",
+        "reviews": "frontline",
+        "actions": "frontline",
+        "admin": "admin",
+        "external": "reviewer",
+    }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     audited = session.scalar(select(func.count()).select_from(AuditEntry))
     with app.test_request_context():

@@ -6,13 +6,15 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 
 from fidelity.config import normalise_database_url
-from fidelity.demo import UNITS, review_dates
-from fidelity.models import Area, AuditEntry, Rating, Review, Unit, User
+from fidelity.demo import ACTIONS, UNITS, review_dates
+from fidelity.models import Action, ActionComment, Area, AuditEntry, Rating, Review, Unit, User
 
 FIDELITY = Path(sys.executable).with_name("fidelity")
 
@@ -30,7 +32,7 @@ def snapshot(database_url: str) -> dict[str, object]:
     with engine.connect() as conn:
         counts = {
             m.__tablename__: conn.scalar(select(func.count()).select_from(m))
-            for m in (Area, Unit, User, Review, Rating, AuditEntry)
+            for m in (Area, Unit, User, Review, Rating, Action, ActionComment, AuditEntry)
         }
         counts["ratings_sum"] = conn.scalar(select(func.sum(Rating.score)))
         counts["by_kind"] = sorted(
@@ -41,8 +43,14 @@ def snapshot(database_url: str) -> dict[str, object]:
         )
         counts["revision"] = conn.scalar(text("SELECT version_num FROM alembic_version"))
         units = conn.execute(select(Unit.code, Unit.host_type, Unit.offers_sed).order_by(Unit.code)).all()
+        actions = conn.execute(
+            select(Unit.code, Action.status, Action.due_date, Action.owner_id, User.email)
+            .join(Unit, Unit.id == Action.unit_id)
+            .join(User, User.id == Action.owner_id)
+            .order_by(Action.id)
+        ).all()
     engine.dispose()
-    return counts | {"unit_rows": [tuple(u) for u in units]}
+    return counts | {"unit_rows": [tuple(u) for u in units], "action_rows": [tuple(a) for a in actions]}
 
 
 def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_factory: Callable[[], str]) -> None:
@@ -72,6 +80,16 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
         ("self_assessment", "submitted", 6 * 6 + 6 * with_sed),
     ]
     assert after_first["audit_log"] >= after_first["ratings"]  # every insert was audited
+    # Action plans owned by each unit's frontline manager: one overdue, one done, one in progress.
+    rows: list[Any] = after_first["action_rows"]  # type: ignore[assignment]
+    assert len(rows) == len(ACTIONS) and after_first["action_comments"] >= 1
+    assert all(email == f"{code.lower()}@demo.example.org" for code, _, _, _, email in rows)
+    statuses = [status.value if hasattr(status, "value") else status for _, status, _, _, _ in rows]
+    assert {"done", "in_progress"} <= set(statuses)
+    today = date.today()
+    assert any(
+        s in ("open", "in_progress") and due < today for (_, _, due, _, _), s in zip(rows, statuses, strict=True)
+    )
 
 
 def test_review_dates_are_half_yearly_and_in_the_past() -> None:

@@ -326,3 +326,20 @@ def test_a_final_review_is_amended_by_a_linked_review(
     assert {c.score for c in reload(session, final_review).consensus} == {4}
     # Asking again opens the same amendment rather than a second one.
     assert step(client, team, final_review.id, "/amend").headers["Location"] == base(team, amendment.id) + "/consensus"
+
+
+def test_a_final_review_offers_its_recommendations_as_actions_to_the_unit(client: Any, team: Team) -> None:
+    review = factories.final_external_review(
+        team.unit,
+        [team.first, team.second],
+        date(2026, 3, 11),
+        {"S1": (3, "Bring caseloads down to 20"), "S2": (5, "")},
+    )
+    login(client, team.manager.email)
+    page = client.get(base(team, review.id)).get_data(as_text=True)
+    link = f"/units/{team.unit.code}/actions/new?review={review.id}&amp;item=S1"
+    assert "Bring caseloads down to 20" in page and link in page and "item=S2" not in page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'value="Bring caseloads down to 20"' in form
+    as_user(client, team.first)  # a reviewer cannot plan for the unit, so is not offered the link
+    assert link not in client.get(base(team, review.id)).get_data(as_text=True)

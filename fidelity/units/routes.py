@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from fidelity import scale_registry
 from fidelity.access import Permission, can, unit_or_404, visible_units
+from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import audit_line
 from fidelity.extensions import db
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, unit_reviews
+from fidelity.units.reviews_due import by_scale, units_schedule
 
 bp = Blueprint("units", __name__)
 
@@ -28,6 +32,8 @@ def show(code: str) -> str:
     unit = unit_or_404(current_user, code)
     registry = scale_registry()
     reviews = unit_reviews(unit, registry)
+    today = date.today()
+    actions = unit_actions(unit)
     return render_template(
         "units/show.html",
         unit=unit,
@@ -36,6 +42,11 @@ def show(code: str) -> str:
         can_self_assess=can(current_user, Permission.SELF_ASSESS, unit),
         can_audit=can(current_user, Permission.AUDIT, unit),
         can_commission=can(current_user, Permission.COMMISSION, unit),
+        can_plan=can(current_user, Permission.PLAN, unit),
+        actions=actions,
+        action_items={a.id: action_item(a, registry) for a in actions},
+        next_reviews=by_scale(units_schedule([unit], registry, today)),
+        today=today,
     )
 
 

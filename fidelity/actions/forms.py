@@ -1,0 +1,89 @@
+"""Forms for action plans: a new action, a change of status, a comment. Every one is a POST with CSRF."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from fidelity.actions.operations import ActionValues
+from fidelity.models import ActionStatus, Unit, User
+from fidelity.scales import ScaleRegistry
+from fidelity.schedule import DueState
+
+TITLE_MAX = 300
+TEXT_MAX = 5000
+
+STATUS_LABELS: dict[ActionStatus, Any] = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.IN_PROGRESS: _l("In progress"),
+    ActionStatus.DONE: _l("Done"),
+    ActionStatus.DROPPED: _l("Dropped"),
+}
+DUE_LABELS: dict[DueState, Any] = {
+    DueState.OVERDUE: _l("Overdue"),
+    DueState.NEVER_REVIEWED: _l("Never reviewed"),
+    DueState.DUE_SOON: _l("Due soon"),
+    DueState.SCHEDULED: _l("Scheduled"),
+}
+
+
+class NewActionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX)])
+    # Any value is let through to the operation, which refuses an owner who may not plan for the unit.
+    owner = SelectField(_l("Owner"), validate_choice=False, validators=[DataRequired(_l("Choose an owner."))])
+    due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Give a due date."))])
+    item = SelectField(_l("Item"), validators=[Optional()], description=_l("The scale item the action is about."))
+    submit = SubmitField(_l("Add action"))
+
+    def validate_owner(self, field: SelectField) -> None:
+        if not str(field.data).isdigit():
+            raise ValidationError(_l("Choose an owner."))
+
+    def validate_due_date(self, field: DateField) -> None:
+        if field.data and field.data < date.today():
+            raise ValidationError(_l("The due date cannot be in the past."))
+
+    def offer(self, unit: Unit, owners: list[User], registry: ScaleRegistry, *, item_choice: bool) -> None:
+        """Fill the choices: the possible owners and, unless the action comes from a review, the unit's items."""
+        self.owner.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(str(u.id), f"{u.display_name} ({u.email})") for u in owners
+        ]
+        if not item_choice:
+            del self.item
+            return
+        self.item.choices = [SelectChoice("", _l("None"))] + [
+            SelectChoice(item.key, f"{scale.title} · {item.key} {item.title}")
+            for scale in registry.latest()
+            if scale.measures(ips=unit.offers_ips, sed=unit.offers_sed)
+            for item in scale.items
+        ]
+
+    def values(self) -> ActionValues:
+        item = self._fields.get("item")
+        return ActionValues(
+            title=self.title.data.strip(),
+            description=(self.description.data or "").strip(),
+            owner_id=int(self.owner.data),
+            due_date=self.due_date.data,
+            item_key=(item.data or None) if item is not None else None,
+        )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
+        validators=[DataRequired(_l("Choose a status."))],
+    )
+    change = SubmitField(_l("Change status"))
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Comment"), validators=[DataRequired(_l("Write a comment.")), Length(max=TEXT_MAX)])
+    add = SubmitField(_l("Add comment"))

@@ -1,0 +1,103 @@
+"""When a unit's next fidelity review is due: pure functions of a scale's schedule rule, the latest review that
+counts and today. No Flask, no database.
+
+The field's cadence: every `months_below_good` months (6) while a unit is below the scale's good band, every
+`months_at_or_above_good` months (12) once it is at or above it. A unit that offers a scale's service and has never
+been reviewed on it is due now.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from fidelity.scales import Scale
+
+# A review due within this many days is flagged as coming up.
+DUE_SOON_DAYS = 60
+
+
+class DueState(enum.StrEnum):
+    """Listed in this order: the most pressing first."""
+
+    OVERDUE = "overdue"  # the due date has passed
+    NEVER_REVIEWED = "never_reviewed"  # the unit offers the service and has no review that counts: due now
+    DUE_SOON = "due_soon"  # due within DUE_SOON_DAYS, or today
+    SCHEDULED = "scheduled"  # due later
+
+
+STATE_ORDER = {state: index for index, state in enumerate(DueState)}
+
+
+@dataclass(frozen=True)
+class LastReview:
+    """The latest review of a unit on a scale that counts: a submitted self-assessment or a final external review."""
+
+    review_date: date
+    total: int
+    band_key: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """What the schedule is computed from, for one unit and one scale."""
+
+    unit_id: int
+    scale: Scale
+    last: LastReview | None
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    unit_id: int
+    scale: Scale
+    last: LastReview | None
+    due_date: date
+    state: DueState
+
+    @property
+    def pressing(self) -> bool:
+        """Whether the row belongs on a follow-up list: overdue, never reviewed or due soon."""
+        return self.state is not DueState.SCHEDULED
+
+    def days_overdue(self, today: date) -> int:
+        return max(0, (today - self.due_date).days)
+
+
+def next_due(scale: Scale, review_date: date, total: int) -> date:
+    """The date the review after one on `review_date` with `total` is due, by the scale's schedule rule.
+
+    Month arithmetic keeps the day of the month where it can and otherwise takes the month's last day
+    (31 August + 6 months = the last day of February).
+    """
+    rule = scale.schedule
+    months = rule.months_at_or_above_good if total >= scale.good_threshold else rule.months_below_good
+    return review_date + relativedelta(months=months)
+
+
+def due_state(due_date: date, today: date) -> DueState:
+    """How pressing a review due on `due_date` is, seen on `today`."""
+    if due_date < today:
+        return DueState.OVERDUE
+    if due_date - today <= timedelta(days=DUE_SOON_DAYS):
+        return DueState.DUE_SOON
+    return DueState.SCHEDULED
+
+
+def schedule_row(entry: ScheduleEntry, today: date) -> ScheduleRow:
+    """One unit's next review on one scale; a unit never reviewed on it is due today."""
+    if entry.last is None:
+        return ScheduleRow(entry.unit_id, entry.scale, None, today, DueState.NEVER_REVIEWED)
+    due = next_due(entry.scale, entry.last.review_date, entry.last.total)
+    return ScheduleRow(entry.unit_id, entry.scale, entry.last, due, due_state(due, today))
+
+
+def review_schedule(entries: Iterable[ScheduleEntry], today: date) -> list[ScheduleRow]:
+    """Every entry's next review, the most pressing first: overdue (longest overdue first), never reviewed, due
+    soon, then scheduled, each by due date."""
+    rows = [schedule_row(entry, today) for entry in entries]
+    return sorted(rows, key=lambda r: (STATE_ORDER[r.state], r.due_date, r.unit_id, r.scale.id))
