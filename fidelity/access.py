@@ -35,12 +35,15 @@ class Permission(enum.StrEnum):
     PLAN = "plan"  # local adaptations and action plans
     AUDIT = "audit"  # the unit's audit trail
     COMMISSION = "commission"  # start external reviews of the unit and choose their reviewers
+    RECORD = "record"  # the unit's journeys, staffing, imports and exports of people's records
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT, Permission.COMMISSION}),
     Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}),
-    Role.FRONTLINE_MANAGER: frozenset({Permission.READ, Permission.SELF_ASSESS, Permission.PLAN, Permission.AUDIT}),
+    Role.FRONTLINE_MANAGER: frozenset(
+        {Permission.READ, Permission.SELF_ASSESS, Permission.PLAN, Permission.AUDIT, Permission.RECORD}
+    ),
     # Reviewers reach units through the reviews assigned to them.
     Role.EXTERNAL_REVIEWER: frozenset({Permission.READ}),
 }

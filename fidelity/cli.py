@@ -14,6 +14,7 @@ from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
 from fidelity.config import DEFAULTS
 from fidelity.console import InputError
 from fidelity.demo import demo_command
+from fidelity.monitoring.commands import COMMANDS as MONITORING_COMMANDS
 from fidelity.scales import Scale, ScaleRegistry, validate_files
 from fidelity.score_files import ScoreFileError, read_scores_csv
 from fidelity.scoring import ScoreSummary, summarise
@@ -154,5 +155,5 @@ def _print_summary(scale: Scale, summary: ScoreSummary) -> None:
 
 
 main.add_command(demo_command)
-for _command in ADMIN_COMMANDS:
+for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS):
     main.add_command(_command)

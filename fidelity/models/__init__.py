@@ -2,6 +2,18 @@
 
 from fidelity.models.action import Action, ActionComment, ActionStatus
 from fidelity.models.audit import AuditEntry
+from fidelity.models.monitoring import (
+    AgeBand,
+    Decision,
+    EducationSpell,
+    ExitReason,
+    Goal,
+    JobSpell,
+    Journey,
+    NotAcceptedReason,
+    QuarterlyOutcome,
+    StaffingQuarter,
+)
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
 from fidelity.models.review import ConsensusScore, Rating, Review, ReviewerAssignment, ReviewKind, ReviewStatus
 from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
@@ -10,12 +22,21 @@ __all__ = [
     "Action",
     "ActionComment",
     "ActionStatus",
+    "AgeBand",
     "Area",
     "AuditEntry",
     "ConsensusScore",
+    "Decision",
+    "EducationSpell",
+    "ExitReason",
+    "Goal",
     "HostType",
+    "JobSpell",
+    "Journey",
     "LoginFailure",
+    "NotAcceptedReason",
     "Organisation",
+    "QuarterlyOutcome",
     "Rating",
     "Review",
     "ReviewKind",
@@ -23,6 +44,7 @@ __all__ = [
     "ReviewerAssignment",
     "Role",
     "RoleAssignment",
+    "StaffingQuarter",
     "Unit",
     "User",
 ]

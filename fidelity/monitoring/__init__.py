@@ -1,0 +1,1 @@
+"""Monitoring a unit: journeys, waiting list, quarterly outcomes, staffing, imports and exports."""

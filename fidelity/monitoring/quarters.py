@@ -1,0 +1,56 @@
+"""Calendar quarters: the period outcome figures are counted in. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int  # 1-4
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"a quarter is numbered 1 to 4, not {self.number}")
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day."""
+        return self.next().start - timedelta(days=1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.number}"
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """'2026Q1', '2026 Q1' or '2026-Q1'."""
+        cleaned = text.strip().upper().replace(" ", "").replace("-", "")
+        year, _, number = cleaned.partition("Q")
+        if not (year.isdigit() and number.isdigit()):
+            raise ValueError(f"'{text}' is not a quarter like 2026Q1")
+        return cls(int(year), int(number))
+
+
+def quarters_between(first: Quarter, last: Quarter) -> Iterator[Quarter]:
+    """Every quarter from `first` to `last`, both included."""
+    current = first
+    while current <= last:
+        yield current
+        current = current.next()
