@@ -20,6 +20,7 @@ from werkzeug.serving import run_simple
 
 from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
+from fidelity.demo_journeys import seed_journeys
 from fidelity.extensions import db
 from fidelity.models import (
     Action,
@@ -271,6 +272,8 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
             visit = dates[-1] + timedelta(days=21)
             _external_review(unit, ips, planned_scores(spec, ips, len(dates) - 1, rng), visit, stage, reviewers, rng)
     _add_actions(managers, today)
+    # The needs assessment Ås Employment Support must require from its third review on.
+    seed_journeys([unit for unit, _ in managers.values()], today, dates[2])
     db.session.flush()
     return True
 

@@ -13,6 +13,7 @@ from fidelity.models import (
     Area,
     ConsensusScore,
     HostType,
+    Journey,
     Organisation,
     Rating,
     Review,
@@ -141,6 +142,14 @@ def action(for_unit: Unit, owner: User, due: date, status: ActionStatus = Action
         status=status,
         created_by_id=owner.id,
     )
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def journey(for_unit: Unit, code: str, referral: date, **values: object) -> Journey:
+    """A journey of `for_unit`; `values` sets any other column (dates, decision, reasons)."""
+    result = Journey(unit_id=for_unit.id, code=code, referral_date=referral, **values)
     db.session.add(result)
     db.session.commit()
     return result

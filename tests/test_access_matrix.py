@@ -107,6 +107,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.new", "POST"): plan(400),  # no title, owner or due date
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
+    ("monitoring.waiting", "GET"): READ,
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -202,7 +203,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.", "external.", "actions.")) and endpoint not in (
+    if endpoint.startswith(("units.", "reviews.", "external.", "actions.", "monitoring.")) and endpoint not in (
         "units.index",
         "actions.follow_up",
     ):

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from fidelity.config import normalise_database_url
 from fidelity.demo import ACTIONS, UNITS, review_dates
-from fidelity.models import Action, ActionComment, Area, AuditEntry, Rating, Review, Unit, User
+from fidelity.models import Action, ActionComment, Area, AuditEntry, Journey, Rating, Review, Unit, User
 
 FIDELITY = Path(sys.executable).with_name("fidelity")
 
@@ -43,6 +43,26 @@ def snapshot(database_url: str) -> dict[str, object]:
         )
         counts["revision"] = conn.scalar(text("SELECT version_num FROM alembic_version"))
         units = conn.execute(select(Unit.code, Unit.host_type, Unit.offers_sed).order_by(Unit.code)).all()
+        counts["refusals"] = sorted(
+            (code, str(reason), n)
+            for code, reason, n in conn.execute(
+                select(Unit.code, Journey.not_accepted_reason, func.count())
+                .select_from(Journey)
+                .join(Unit, Unit.id == Journey.unit_id)
+                .where(Journey.not_accepted_reason.is_not(None))
+                .group_by(Unit.code, Journey.not_accepted_reason)
+            )
+        )
+        counts["waiting"] = dict(
+            conn.execute(
+                select(Unit.code, func.count())
+                .select_from(Journey)
+                .join(Unit, Unit.id == Journey.unit_id)
+                .where(Journey.enrolment_date.is_(None), Journey.exit_date.is_(None))
+                .where(Journey.decision.is_distinct_from("not_accepted"))
+                .group_by(Unit.code)
+            ).all()
+        )
         actions = conn.execute(
             select(Unit.code, Action.status, Action.due_date, Action.owner_id, User.email)
             .join(Unit, Unit.id == Action.unit_id)
@@ -80,6 +100,13 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
         ("self_assessment", "submitted", 6 * 6 + 6 * with_sed),
     ]
     assert after_first["audit_log"] >= after_first["ratings"]  # every insert was audited
+    # Journeys: a queue at the unit that requires a needs assessment, 'not motivated' refusals at another.
+    refusals = after_first["refusals"]
+    waiting = after_first["waiting"]
+    assert isinstance(refusals, list) and isinstance(waiting, dict)
+    assert any(code == "SDV-02" and reason == "not_motivated" and n >= 10 for code, reason, n in refusals)
+    assert any(code == "NRV-02" and reason == "needs_assessment_not_granted" for code, reason, _ in refusals)
+    assert waiting["NRV-02"] > 3 * max(n for code, n in waiting.items() if code != "NRV-02")
     # Action plans owned by each unit's frontline manager: one overdue, one done, one in progress.
     rows: list[Any] = after_first["action_rows"]  # type: ignore[assignment]
     assert len(rows) == len(ACTIONS) and after_first["action_comments"] >= 1

@@ -1,0 +1,117 @@
+"""Forms for one journey and its job and education spells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+
+AGE_BAND_NAMES = {
+    AgeBand.UNDER_18: _l("Under 18"),
+    AgeBand.AGE_18_24: _l("18-24"),
+    AgeBand.AGE_25_29: _l("25-29"),
+    AgeBand.AGE_30_39: _l("30-39"),
+    AgeBand.AGE_40_49: _l("40-49"),
+    AgeBand.AGE_50_64: _l("50-64"),
+    AgeBand.AGE_65_PLUS: _l("65 or older"),
+}
+GOAL_NAMES = {Goal.WORK: _l("Work"), Goal.EDUCATION: _l("Education"), Goal.BOTH: _l("Work and education")}
+DECISION_NAMES = {Decision.ACCEPTED: _l("Accepted"), Decision.NOT_ACCEPTED: _l("Not accepted")}
+REASON_NAMES = {
+    NotAcceptedReason.NOT_MOTIVATED: _l("Judged not motivated"),
+    NotAcceptedReason.NOT_READY: _l("Judged not ready for work or study"),
+    NotAcceptedReason.SUBSTANCE_USE: _l("Active substance use"),
+    NotAcceptedReason.SYMPTOMS: _l("Symptoms judged too severe"),
+    NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED: _l("Needs assessment not granted"),
+    NotAcceptedReason.CRIMINAL_RECORD: _l("Criminal record"),
+    NotAcceptedReason.OUTSIDE_ELIGIBILITY: _l("Outside a local eligibility rule (such as an age limit)"),
+    NotAcceptedReason.DECLINED: _l("The person declined"),
+    NotAcceptedReason.NOT_REACHED: _l("Could not be reached"),
+    NotAcceptedReason.MOVED_AWAY: _l("Moved away"),
+    NotAcceptedReason.OTHER: _l("Other"),
+}
+EXIT_NAMES = {
+    ExitReason.GOAL_REACHED: _l("Goal reached; support no longer needed"),
+    ExitReason.WITHDREW: _l("Withdrew"),
+    ExitReason.LOST_CONTACT: _l("Lost contact"),
+    ExitReason.MOVED_AWAY: _l("Moved away"),
+    ExitReason.REFERRED_ELSEWHERE: _l("Referred elsewhere"),
+    ExitReason.OTHER: _l("Other"),
+}
+# The journey's dates in the order a person goes through them.
+DATE_FIELDS = (
+    "referral_date",
+    "decision_date",
+    "first_meeting_date",
+    "enrolment_date",
+    "first_employer_contact_date",
+    "first_education_contact_date",
+    "exit_date",
+)
+
+
+def _choices(names: dict[Any, Any], blank: Any) -> list[tuple[str, Any]]:
+    return [("", blank), *((member.value, name) for member, name in names.items())]
+
+
+class JourneyForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+        description=_l("A pseudonymous code your unit chooses. Never a name or a personal identity number."),
+    )
+    age_band = SelectField(_l("Age band"), choices=_choices(AGE_BAND_NAMES, _l("Not recorded")))
+    goal = SelectField(_l("Goal"), choices=_choices(GOAL_NAMES, _l("Not recorded")))
+    referral_date = DateField(_l("Referred"), validators=[DataRequired()])
+    decision = SelectField(_l("Decision"), choices=_choices(DECISION_NAMES, _l("Not decided yet")))
+    decision_date = DateField(_l("Decided"), validators=[Optional()])
+    not_accepted_reason = SelectField(
+        _l("Reason not accepted"), choices=_choices(REASON_NAMES, _l("Accepted or not decided"))
+    )
+    first_meeting_date = DateField(_l("First meeting"), validators=[Optional()])
+    enrolment_date = DateField(_l("Enrolled"), validators=[Optional()])
+    first_employer_contact_date = DateField(_l("First face-to-face employer contact"), validators=[Optional()])
+    first_education_contact_date = DateField(_l("First contact with an education provider"), validators=[Optional()])
+    exit_date = DateField(_l("Left the unit"), validators=[Optional()])
+    exit_reason = SelectField(_l("Reason for leaving"), choices=_choices(EXIT_NAMES, _l("Has not left")))
+    save = SubmitField(_l("Save"))
+
+    def record(self) -> dict[str, Any]:
+        """The form's values by column name; empty choices and dates as None."""
+        values: dict[str, Any] = {"code": (self.code.data or "").strip()}
+        for name in ("age_band", "goal", "decision", "not_accepted_reason", "exit_reason"):
+            values[name] = self[name].data or None
+        for name in DATE_FIELDS:
+            values[name] = self[name].data
+        return values
+
+
+class JobForm(FlaskForm):
+    start_date = DateField(_l("Started"), validators=[DataRequired()])
+    end_date = DateField(_l("Ended"), validators=[Optional()])
+    competitive = BooleanField(_l("Competitive job (open to anyone, at least the going wage)"), default=True)
+    hours_per_week = DecimalField(_l("Hours per week"), places=1, validators=[Optional(), NumberRange(0, 80)])
+    save = SubmitField(_l("Save job"))
+
+    def record(self) -> dict[str, Any]:
+        hours = self.hours_per_week.data
+        return {
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "competitive": bool(self.competitive.data),
+            "hours_per_week": float(hours) if hours is not None else None,
+        }
+
+
+class EducationForm(FlaskForm):
+    start_date = DateField(_l("Started"), validators=[DataRequired()])
+    end_date = DateField(_l("Ended"), validators=[Optional()])
+    save = SubmitField(_l("Save course"))
+
+    def record(self) -> dict[str, Any]:
+        return {"start_date": self.start_date.data, "end_date": self.end_date.data}

@@ -1,0 +1,147 @@
+"""The waiting list: who waits and how long, who gives up, who is screened out and why. Pure, with pandas.
+
+Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown on the page:
+- waiting now: referred on or before today, not enrolled, not exited and not refused;
+- the period: the `months` months up to today (12 unless asked otherwise);
+- days to first meeting / to enrolment: referral to that date, for people whose first meeting / enrolment fell in
+  the period; the median and the 90th percentile (linear interpolation);
+- gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
+  because they withdrew or could not be reached;
+- not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
+  (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
+  rule) breach zero exclusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
+
+WAITING_DEFINITIONS_VERSION = "1"
+DEFAULT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class WaitingPerson:
+    journey_id: int
+    code: str
+    referral_date: date
+    days_waiting: int
+    accepted: bool  # accepted already, or still waiting for a decision
+    first_meeting_date: date | None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Days from referral to a step: how many people it covers, the median and the 90th percentile."""
+
+    people: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    people: int
+    share: float  # of everyone referred in the period
+    breach: bool  # screens a person out, which zero exclusion forbids
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    today: date
+    period_start: date
+    waiting: tuple[WaitingPerson, ...]  # the longest wait first
+    referred: int  # referred in the period
+    to_first_meeting: Spread
+    to_enrolment: Spread
+    gave_up: int
+    gave_up_share: float | None  # of those referred in the period and not refused
+    not_accepted: int
+    not_accepted_share: float | None
+    breaches: int
+    breach_share: float | None
+    reasons: tuple[ReasonCount, ...]  # most frequent first
+
+    @property
+    def longest_wait(self) -> int | None:
+        return self.waiting[0].days_waiting if self.waiting else None
+
+
+def _spread(days: pd.Series) -> Spread:
+    days = days.dropna()
+    if days.empty:
+        return Spread(0, None, None)
+    return Spread(len(days), float(days.median()), float(days.quantile(0.9)))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _day(value: object) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONTHS) -> WaitingList:
+    """The waiting list of the journeys in `journeys` (a `JourneyFrames.journeys` table) as of `today`."""
+    now = pd.Timestamp(today)
+    start = pd.Timestamp(today - relativedelta(months=months))
+    refused = journeys["decision"] == Decision.NOT_ACCEPTED.value
+    referred_by_now = journeys["referral_date"] <= now
+    not_enrolled = journeys["enrolment_date"].isna() | (journeys["enrolment_date"] > now)
+    not_exited = journeys["exit_date"].isna() | (journeys["exit_date"] > now)
+    waiting_rows = journeys[referred_by_now & not_enrolled & not_exited & ~refused].sort_values(
+        ["referral_date", "code"]
+    )
+    waiting = tuple(
+        WaitingPerson(
+            journey_id=int(row.id),
+            code=str(row.code),
+            referral_date=pd.Timestamp(row.referral_date).date(),
+            days_waiting=(now - row.referral_date).days,
+            accepted=row.decision == Decision.ACCEPTED.value,
+            first_meeting_date=_day(row.first_meeting_date),
+        )
+        for row in waiting_rows.itertuples()
+    )
+
+    in_period = journeys[(journeys["referral_date"] >= start) & referred_by_now]
+    period_refused = in_period["decision"] == Decision.NOT_ACCEPTED.value
+    considered = in_period[~period_refused]
+    left_before_start = considered["exit_date"].notna() & (
+        considered["enrolment_date"].isna() | (considered["enrolment_date"] > considered["exit_date"])
+    )
+    gave_up = int((left_before_start & considered["exit_reason"].isin([r.value for r in GAVE_UP])).sum())
+
+    met = journeys[(journeys["first_meeting_date"] >= start) & (journeys["first_meeting_date"] <= now)]
+    enrolled = journeys[(journeys["enrolment_date"] >= start) & (journeys["enrolment_date"] <= now)]
+    refused_rows = in_period[period_refused]
+    counts = refused_rows["not_accepted_reason"].fillna(NotAcceptedReason.OTHER.value).value_counts()
+    breach_values = {r.value for r in ZERO_EXCLUSION_BREACHES}
+    reasons = tuple(
+        ReasonCount(str(reason), int(n), int(n) / len(in_period), str(reason) in breach_values)
+        for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    )
+    breaches = sum(r.people for r in reasons if r.breach)
+    return WaitingList(
+        today=today,
+        period_start=start.date(),
+        waiting=tuple(sorted(waiting, key=lambda p: (-p.days_waiting, p.code))),
+        referred=len(in_period),
+        to_first_meeting=_spread((met["first_meeting_date"] - met["referral_date"]).dt.days),
+        to_enrolment=_spread((enrolled["enrolment_date"] - enrolled["referral_date"]).dt.days),
+        gave_up=gave_up,
+        gave_up_share=_share(gave_up, len(considered)),
+        not_accepted=len(refused_rows),
+        not_accepted_share=_share(len(refused_rows), len(in_period)),
+        breaches=breaches,
+        breach_share=_share(breaches, len(in_period)),
+        reasons=reasons,
+    )

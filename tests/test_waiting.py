@@ -1,0 +1,124 @@
+"""The waiting list on small journeys worked by hand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from fidelity.models import Decision, NotAcceptedReason, Role
+from fidelity.monitoring.frames import frames_from_records
+from fidelity.monitoring.waiting import waiting_list
+from tests import factories
+from tests.test_web import login
+
+TODAY = date(2026, 6, 30)
+
+
+def journeys(*rows: dict[str, object]) -> object:
+    return frames_from_records([{"id": i + 1, "code": f"P{i + 1}"} | row for i, row in enumerate(rows)]).journeys
+
+
+def test_nobody_referred() -> None:
+    result = waiting_list(journeys(), TODAY)
+    assert result.waiting == () and result.referred == 0 and result.longest_wait is None
+    assert (result.gave_up_share, result.not_accepted_share, result.breach_share) == (None, None, None)
+    assert (result.to_first_meeting.people, result.to_first_meeting.median, result.to_first_meeting.p90) == (
+        0,
+        None,
+        None,
+    )
+
+
+def test_who_is_waiting_and_for_how_long() -> None:
+    table = journeys(
+        {"referral_date": "2026-01-10", "decision": "accepted", "decision_date": "2026-01-20"},  # waiting 171 days
+        {"referral_date": "2026-06-01"},  # no decision yet: waiting 29 days
+        {"referral_date": "2026-02-01", "enrolment_date": "2026-03-01"},  # started
+        {"referral_date": "2026-02-01", "exit_date": "2026-04-01", "exit_reason": "withdrew"},  # left
+        {"referral_date": "2026-02-01", "decision": "not_accepted", "not_accepted_reason": "not_ready"},  # refused
+        {"referral_date": "2026-07-15"},  # referred after today
+        {"referral_date": "2026-05-01", "enrolment_date": "2026-08-01"},  # starts after today: still waiting, 60 days
+    )
+    result = waiting_list(table, TODAY)
+    assert [(p.code, p.days_waiting, p.accepted) for p in result.waiting] == [
+        ("P1", 171, True),
+        ("P7", 60, False),
+        ("P2", 29, False),
+    ]
+    assert result.longest_wait == 171
+
+
+def test_days_to_first_meeting_and_enrolment() -> None:
+    # First meetings in the period after 10, 20, 30 and 100 days: median (20 + 30) / 2 = 25;
+    # 90th percentile, linear: position 0.9 * 3 = 2.7 between 30 and 100 -> 30 + 0.7 * 70 = 79.
+    # Enrolments in the period after 40 and 60 days: median 50, p90 40 + 0.9 * 20 = 58.
+    # One first meeting before the period (2025-05-01) does not count.
+    table = journeys(
+        {"referral_date": "2026-01-01", "first_meeting_date": "2026-01-11", "enrolment_date": "2026-02-10"},
+        {"referral_date": "2026-01-01", "first_meeting_date": "2026-01-21", "enrolment_date": "2026-03-02"},
+        {"referral_date": "2026-01-01", "first_meeting_date": "2026-01-31"},
+        {"referral_date": "2026-01-01", "first_meeting_date": "2026-04-11"},
+        {"referral_date": "2025-04-01", "first_meeting_date": "2025-05-01", "enrolment_date": "2025-05-10"},
+    )
+    result = waiting_list(table, TODAY)
+    assert result.period_start == date(2025, 6, 30)
+    assert (result.to_first_meeting.people, result.to_first_meeting.median) == (4, 25.0)
+    assert result.to_first_meeting.p90 == pytest.approx(79.0)
+    assert (result.to_enrolment.people, result.to_enrolment.median) == (2, 50.0)
+    assert result.to_enrolment.p90 == pytest.approx(58.0)
+
+
+def test_giving_up_and_screening_out() -> None:
+    # Referred in the period: 8 (one more, in 2025-03, is before it). Refused: 3 (2 breach zero exclusion).
+    # Not refused: 5, of whom 2 left before starting because they withdrew or could not be reached -> 2 / 5;
+    # one moved away before starting (not giving up) and one withdrew after enrolment (not while waiting).
+    table = journeys(
+        {"referral_date": "2026-01-05", "exit_date": "2026-02-01", "exit_reason": "withdrew"},
+        {"referral_date": "2026-01-05", "exit_date": "2026-03-01", "exit_reason": "lost_contact"},
+        {"referral_date": "2026-01-05", "exit_date": "2026-03-01", "exit_reason": "moved_away"},
+        {"referral_date": "2026-01-05", "enrolment_date": "2026-01-20", "exit_date": "2026-05-01",
+         "exit_reason": "withdrew"},
+        {"referral_date": "2026-02-05"},
+        {"referral_date": "2026-02-05", "decision": "not_accepted", "not_accepted_reason": "not_motivated"},
+        {"referral_date": "2026-03-05", "decision": "not_accepted", "not_accepted_reason": "not_motivated"},
+        {"referral_date": "2026-03-05", "decision": "not_accepted", "not_accepted_reason": "declined"},
+        {"referral_date": "2025-03-05", "decision": "not_accepted", "not_accepted_reason": "substance_use"},
+    )  # fmt: skip
+    result = waiting_list(table, TODAY)
+    assert result.referred == 8
+    assert (result.gave_up, result.gave_up_share) == (2, pytest.approx(2 / 5))
+    assert (result.not_accepted, result.not_accepted_share) == (3, pytest.approx(3 / 8))
+    assert (result.breaches, result.breach_share) == (2, pytest.approx(2 / 8))
+    assert [(r.reason, r.people, r.breach) for r in result.reasons] == [
+        ("not_motivated", 2, True),
+        ("declined", 1, False),
+    ]
+
+
+def test_a_shorter_period() -> None:
+    table = journeys({"referral_date": "2026-01-05"}, {"referral_date": "2026-05-05"})
+    assert waiting_list(table, TODAY, months=3).referred == 1
+
+
+def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = date.today()
+    factories.journey(unit, "W-LONG", today - timedelta(days=90))
+    accepted = {"decision": Decision.ACCEPTED, "decision_date": today - timedelta(days=2)}
+    factories.journey(unit, "W-SHORT", today - timedelta(days=5), **accepted)
+    factories.journey(unit, "STARTED", today - timedelta(days=60), enrolment_date=today - timedelta(days=30))
+    refused = {
+        "decision": Decision.NOT_ACCEPTED,
+        "decision_date": today - timedelta(days=35),
+        "not_accepted_reason": NotAcceptedReason.NOT_MOTIVATED,
+    }
+    factories.journey(unit, "REFUSED", today - timedelta(days=40), **refused)
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
+    assert '<dd class="waiting-count">2</dd>' in page
+    assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
+    assert '<tr class="breach"> <th scope="row">Judged not motivated</th>' in page
+    assert "Breach: screens people out" in page
