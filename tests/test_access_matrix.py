@@ -108,6 +108,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
     ("monitoring.waiting", "GET"): READ,
+    ("monitoring.journeys", "GET"): READ,
+    ("monitoring.journey", "GET"): READ,
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -135,6 +137,7 @@ class World:
     users: dict[str, Any]
     reviews: dict[tuple[str, bool], int]  # (kind of review, inside?) -> id
     actions: dict[bool, int]  # inside? -> id of an action of that unit
+    journeys: dict[bool, int]  # inside? -> id of a journey of that unit
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
 
@@ -155,10 +158,12 @@ def world(session: Any) -> World:
     }
     reviews: dict[tuple[str, bool], int] = {}
     actions: dict[bool, int] = {}
+    journeys: dict[bool, int] = {}
     for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
         actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
+        journeys[is_inside] = factories.journey(unit, f"J-{unit.code}", date(2025, 6, 1)).id
     # The reviewer is assigned to the external reviews of the unit inside their scope only; the unit outside has its
     # own, by other reviewers.
     others = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
@@ -173,7 +178,7 @@ def world(session: Any) -> World:
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
     session.commit()
-    return World(inside, outside, users, reviews, actions, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, journeys, spare, spare_roles)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -199,6 +204,8 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
+    if endpoint == "monitoring.journey":
+        return {"code": unit.code, "journey_id": world.journeys[inside]}
     if endpoint in ("actions.show", "actions.set_status", "actions.comment"):
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:

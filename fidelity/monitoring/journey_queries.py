@@ -1,0 +1,69 @@
+"""Reading journeys for the pages: a filtered, paged list, and one journey of a unit (404 otherwise)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from fidelity.extensions import db
+from fidelity.models import Decision, Journey, Unit
+from fidelity.monitoring.journey_forms import AGE_BAND_NAMES, DECISION_NAMES, EXIT_NAMES, GOAL_NAMES, REASON_NAMES
+
+PER_PAGE = 50
+# Where a person stands today: waiting, supported (enrolled and not left), left, or not accepted.
+JOURNEY_STATES = ("all", "waiting", "supported", "left", "not_accepted")
+
+
+def _state_filter(state: str, today: date) -> Any:
+    not_refused = or_(Journey.decision.is_(None), Journey.decision != Decision.NOT_ACCEPTED)
+    not_left = or_(Journey.exit_date.is_(None), Journey.exit_date > today)
+    not_started = or_(Journey.enrolment_date.is_(None), Journey.enrolment_date > today)
+    return {
+        "waiting": and_(not_refused, not_started, not_left),
+        "supported": and_(Journey.enrolment_date <= today, not_left),
+        "left": Journey.exit_date <= today,
+        "not_accepted": Journey.decision == Decision.NOT_ACCEPTED,
+    }.get(state)
+
+
+def journey_page(unit: Unit, state: str, search: str, page: int, today: date) -> tuple[list[Journey], int]:
+    """One page of the unit's journeys, the latest referral first, and the number of pages."""
+    query: Select[Journey] = select(Journey).where(Journey.unit_id == unit.id)
+    condition = _state_filter(state, today)
+    if condition is not None:
+        query = query.where(condition)
+    if search:
+        query = query.where(func.upper(Journey.code).contains(search.upper(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(Journey.referral_date.desc(), Journey.code)
+        .options(selectinload(Journey.jobs), selectinload(Journey.education))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return list(rows), max(1, -(-total // PER_PAGE))
+
+
+def journey_or_404(unit: Unit, journey_id: int) -> Journey:
+    found = db.session.get(Journey, journey_id)
+    if found is None or found.unit_id != unit.id:
+        abort(404)
+    return found
+
+
+def choice_names() -> dict[str, dict[str, Any]]:
+    """The words for every coded value, by column, for templates."""
+    return {
+        column: {member.value: name for member, name in names.items()}
+        for column, names in (
+            ("age_band", AGE_BAND_NAMES),
+            ("goal", GOAL_NAMES),
+            ("decision", DECISION_NAMES),
+            ("not_accepted_reason", REASON_NAMES),
+            ("exit_reason", EXIT_NAMES),
+        )
+    }
