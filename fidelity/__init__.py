@@ -75,6 +75,7 @@ def register_access(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fidelity.actions.routes import bp as actions_bp
+    from fidelity.adaptations.routes import bp as adaptations_bp
     from fidelity.admin.routes import bp as admin_bp
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.external.routes import bp as external_bp
@@ -82,5 +83,5 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.reviews.routes import bp as reviews_bp
     from fidelity.units.routes import bp as units_bp
 
-    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, actions_bp, monitoring_bp, admin_bp):
+    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, actions_bp, adaptations_bp, monitoring_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -20,6 +20,7 @@ from werkzeug.serving import run_simple
 
 from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
+from fidelity.demo_adaptations import seed_adaptations
 from fidelity.demo_journeys import seed_journeys
 from fidelity.extensions import db
 from fidelity.models import (
@@ -274,6 +275,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
     _add_actions(managers, today)
     # The needs assessment Ås Employment Support must require from its third review on.
     seed_journeys([unit for unit, _ in managers.values()], today, dates[2])
+    seed_adaptations({code: unit for code, (unit, _) in managers.items()}, today, dates[2])
     db.session.flush()
     return True
 

@@ -10,6 +10,8 @@ from fidelity.extensions import db
 from fidelity.models import (
     Action,
     ActionStatus,
+    Adaptation,
+    AdaptationReason,
     Area,
     ConsensusScore,
     HostType,
@@ -150,6 +152,20 @@ def action(for_unit: Unit, owner: User, due: date, status: ActionStatus = Action
 def journey(for_unit: Unit, code: str, referral: date, **values: object) -> Journey:
     """A journey of `for_unit`; `values` sets any other column (dates, decision, reasons)."""
     result = Journey(unit_id=for_unit.id, code=code, referral_date=referral, **values)
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def adaptation(for_unit: Unit, title: str, since: date, *, items: list[str], principles: list[str]) -> Adaptation:
+    result = Adaptation(
+        unit_id=for_unit.id,
+        title=title,
+        reason=AdaptationReason.LAW_OR_REGULATION,
+        since=since,
+        items=items,
+        principles=principles,
+    )
     db.session.add(result)
     db.session.commit()
     return result

@@ -107,6 +107,12 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.new", "POST"): plan(400),  # no title, owner or due date
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
+    ("adaptations.index", "GET"): READ,
+    ("adaptations.new", "GET"): plan(200),
+    ("adaptations.new", "POST"): plan(400),  # nothing filled in
+    ("adaptations.edit", "GET"): plan(200),
+    ("adaptations.edit", "POST"): plan(400),
+    ("adaptations.delete", "POST"): plan(302),
     ("monitoring.waiting", "GET"): READ,
     ("monitoring.journeys", "GET"): READ,
     ("monitoring.journey", "GET"): READ,
@@ -138,6 +144,7 @@ class World:
     reviews: dict[tuple[str, bool], int]  # (kind of review, inside?) -> id
     actions: dict[bool, int]  # inside? -> id of an action of that unit
     journeys: dict[bool, int]  # inside? -> id of a journey of that unit
+    adaptations: dict[bool, int]  # inside? -> id of an adaptation of that unit
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
 
@@ -159,11 +166,15 @@ def world(session: Any) -> World:
     reviews: dict[tuple[str, bool], int] = {}
     actions: dict[bool, int] = {}
     journeys: dict[bool, int] = {}
+    adaptations: dict[bool, int] = {}
     for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
         actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
         journeys[is_inside] = factories.journey(unit, f"J-{unit.code}", date(2025, 6, 1)).id
+        adaptations[is_inside] = factories.adaptation(
+            unit, "Needs assessment first", date(2025, 1, 1), items=["ips-25:O6"], principles=["zero-exclusion"]
+        ).id
     # The reviewer is assigned to the external reviews of the unit inside their scope only; the unit outside has its
     # own, by other reviewers.
     others = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
@@ -178,7 +189,7 @@ def world(session: Any) -> World:
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
     session.commit()
-    return World(inside, outside, users, reviews, actions, journeys, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, journeys, adaptations, spare, spare_roles)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -204,13 +215,20 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
+    if endpoint == "adaptations.edit":
+        return {"code": unit.code, "adaptation_id": world.adaptations[inside]}
+    if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
+        fresh = factories.adaptation(unit, "Temporary", date(2025, 1, 1), items=[], principles=["integration"])
+        return {"code": unit.code, "adaptation_id": fresh.id}
     if endpoint == "monitoring.journey":
         return {"code": unit.code, "journey_id": world.journeys[inside]}
     if endpoint in ("actions.show", "actions.set_status", "actions.comment"):
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.", "external.", "actions.", "monitoring.")) and endpoint not in (
+    if endpoint.startswith(
+        ("units.", "reviews.", "external.", "actions.", "monitoring.", "adaptations.")
+    ) and endpoint not in (
         "units.index",
         "actions.follow_up",
     ):
@@ -278,13 +296,14 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "auth": "anonymous",
         "reviews": "frontline",
         "actions": "frontline",
+        "adaptations": "frontline",
         "admin": "admin",
         "external": "reviewer",
     }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
-    audited = session.scalar(select(func.count()).select_from(AuditEntry))
     with app.test_request_context():
         url = url_for(endpoint, **url_params(world, endpoint, inside=True))
+    audited = session.scalar(select(func.count()).select_from(AuditEntry))
     response = client.post(url, data={"scale": "ips-25", "review_date": "2025-01-01", "active": "0"})
     assert response.status_code == 400 and "CSRF token is missing" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == audited

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 
 from fidelity.models.action import Action, ActionComment, ActionStatus
+from fidelity.models.adaptation import Adaptation, AdaptationReason
 from fidelity.models.audit import AuditEntry
 from fidelity.models.monitoring import (
     AgeBand,
@@ -22,6 +23,8 @@ __all__ = [
     "Action",
     "ActionComment",
     "ActionStatus",
+    "Adaptation",
+    "AdaptationReason",
     "AgeBand",
     "Area",
     "AuditEntry",

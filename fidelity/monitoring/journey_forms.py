@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
@@ -55,8 +55,8 @@ DATE_FIELDS = (
 )
 
 
-def _choices(names: dict[Any, Any], blank: Any) -> list[tuple[str, Any]]:
-    return [("", blank), *((member.value, name) for member, name in names.items())]
+def _choices(names: dict[Any, Any], blank: Any) -> list[SelectChoice]:
+    return [SelectChoice("", blank), *(SelectChoice(member.value, name) for member, name in names.items())]
 
 
 class JourneyForm(FlaskForm):

@@ -89,17 +89,67 @@ def _day(value: object) -> date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """The people referred from `start` to `end` (both included) and what became of them."""
+
+    start: date
+    end: date
+    referred: int
+    to_first_meeting: Spread  # of those who had a first meeting
+    to_enrolment: Spread  # of those who enrolled
+    gave_up: int
+    gave_up_share: float | None  # of those not refused
+    not_accepted: int
+    not_accepted_share: float | None
+    breaches: int
+    breach_share: float | None
+    reasons: tuple[ReasonCount, ...]  # most frequent first
+
+
+def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
+    """Figures for the people referred from `start` to `end`, as the journeys stand."""
+    cohort = journeys[
+        (journeys["referral_date"] >= pd.Timestamp(start)) & (journeys["referral_date"] <= pd.Timestamp(end))
+    ]
+    refused = cohort["decision"] == Decision.NOT_ACCEPTED.value
+    considered = cohort[~refused]
+    left_before_start = considered["exit_date"].notna() & (
+        considered["enrolment_date"].isna() | (considered["enrolment_date"] > considered["exit_date"])
+    )
+    gave_up = int((left_before_start & considered["exit_reason"].isin([r.value for r in GAVE_UP])).sum())
+    refused_rows = cohort[refused]
+    counts = refused_rows["not_accepted_reason"].fillna(NotAcceptedReason.OTHER.value).value_counts()
+    breach_values = {r.value for r in ZERO_EXCLUSION_BREACHES}
+    reasons = tuple(
+        ReasonCount(str(reason), int(n), int(n) / len(cohort), str(reason) in breach_values)
+        for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    )
+    breaches = sum(r.people for r in reasons if r.breach)
+    return Cohort(
+        start=start,
+        end=end,
+        referred=len(cohort),
+        to_first_meeting=_spread((cohort["first_meeting_date"] - cohort["referral_date"]).dt.days),
+        to_enrolment=_spread((cohort["enrolment_date"] - cohort["referral_date"]).dt.days),
+        gave_up=gave_up,
+        gave_up_share=_share(gave_up, len(considered)),
+        not_accepted=len(refused_rows),
+        not_accepted_share=_share(len(refused_rows), len(cohort)),
+        breaches=breaches,
+        breach_share=_share(breaches, len(cohort)),
+        reasons=reasons,
+    )
+
+
 def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONTHS) -> WaitingList:
     """The waiting list of the journeys in `journeys` (a `JourneyFrames.journeys` table) as of `today`."""
     now = pd.Timestamp(today)
-    start = pd.Timestamp(today - relativedelta(months=months))
+    start = today - relativedelta(months=months)
     refused = journeys["decision"] == Decision.NOT_ACCEPTED.value
-    referred_by_now = journeys["referral_date"] <= now
     not_enrolled = journeys["enrolment_date"].isna() | (journeys["enrolment_date"] > now)
     not_exited = journeys["exit_date"].isna() | (journeys["exit_date"] > now)
-    waiting_rows = journeys[referred_by_now & not_enrolled & not_exited & ~refused].sort_values(
-        ["referral_date", "code"]
-    )
+    waiting_rows = journeys[(journeys["referral_date"] <= now) & not_enrolled & not_exited & ~refused]
     waiting = tuple(
         WaitingPerson(
             journey_id=int(row.id),
@@ -111,37 +161,21 @@ def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONT
         )
         for row in waiting_rows.itertuples()
     )
-
-    in_period = journeys[(journeys["referral_date"] >= start) & referred_by_now]
-    period_refused = in_period["decision"] == Decision.NOT_ACCEPTED.value
-    considered = in_period[~period_refused]
-    left_before_start = considered["exit_date"].notna() & (
-        considered["enrolment_date"].isna() | (considered["enrolment_date"] > considered["exit_date"])
-    )
-    gave_up = int((left_before_start & considered["exit_reason"].isin([r.value for r in GAVE_UP])).sum())
-
-    met = journeys[(journeys["first_meeting_date"] >= start) & (journeys["first_meeting_date"] <= now)]
-    enrolled = journeys[(journeys["enrolment_date"] >= start) & (journeys["enrolment_date"] <= now)]
-    refused_rows = in_period[period_refused]
-    counts = refused_rows["not_accepted_reason"].fillna(NotAcceptedReason.OTHER.value).value_counts()
-    breach_values = {r.value for r in ZERO_EXCLUSION_BREACHES}
-    reasons = tuple(
-        ReasonCount(str(reason), int(n), int(n) / len(in_period), str(reason) in breach_values)
-        for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    )
-    breaches = sum(r.people for r in reasons if r.breach)
+    period = referral_cohort(journeys, start, today)
+    met = journeys[(journeys["first_meeting_date"] >= pd.Timestamp(start)) & (journeys["first_meeting_date"] <= now)]
+    enrolled = journeys[(journeys["enrolment_date"] >= pd.Timestamp(start)) & (journeys["enrolment_date"] <= now)]
     return WaitingList(
         today=today,
-        period_start=start.date(),
+        period_start=start,
         waiting=tuple(sorted(waiting, key=lambda p: (-p.days_waiting, p.code))),
-        referred=len(in_period),
+        referred=period.referred,
         to_first_meeting=_spread((met["first_meeting_date"] - met["referral_date"]).dt.days),
         to_enrolment=_spread((enrolled["enrolment_date"] - enrolled["referral_date"]).dt.days),
-        gave_up=gave_up,
-        gave_up_share=_share(gave_up, len(considered)),
-        not_accepted=len(refused_rows),
-        not_accepted_share=_share(len(refused_rows), len(in_period)),
-        breaches=breaches,
-        breach_share=_share(breaches, len(in_period)),
-        reasons=reasons,
+        gave_up=period.gave_up,
+        gave_up_share=period.gave_up_share,
+        not_accepted=period.not_accepted,
+        not_accepted_share=period.not_accepted_share,
+        breaches=period.breaches,
+        breach_share=period.breach_share,
+        reasons=period.reasons,
     )

@@ -1,0 +1,73 @@
+"""What a local adaptation costs: pure functions of the items it touches and the unit's latest scores.
+
+Rule: each item the adaptation departs from is set against the model's top anchor; the points lost are that top
+score minus the item's score in the unit's latest counted review on its scale. The principles affected are those
+the adaptation names plus those its items serve. An item not scored yet costs nothing known and is listed as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from fidelity.scales import Principle, PrincipleSet, Scale
+
+ITEM_SEPARATOR = ":"
+
+
+@dataclass(frozen=True)
+class ItemCost:
+    scale_id: str
+    key: str
+    title: str
+    score: int | None  # in the latest counted review; None if not scored
+    top: int  # the model's score for the item
+    lost: int | None
+
+
+@dataclass(frozen=True)
+class AdaptationCost:
+    items: tuple[ItemCost, ...]
+    points_lost: int  # over the items that have a score
+    principles: tuple[Principle, ...]  # in the principles' order
+
+    @property
+    def unscored(self) -> tuple[ItemCost, ...]:
+        return tuple(item for item in self.items if item.score is None)
+
+
+def item_ref(scale_id: str, key: str) -> str:
+    return f"{scale_id}{ITEM_SEPARATOR}{key}"
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    scale_id, _, key = ref.partition(ITEM_SEPARATOR)
+    return scale_id, key
+
+
+def adaptation_cost(
+    item_refs: Sequence[str],
+    principle_keys: Sequence[str],
+    scales: Mapping[str, Scale],
+    latest: Mapping[str, Mapping[str, int]],
+    principles: PrincipleSet,
+) -> AdaptationCost:
+    """The cost of an adaptation touching `item_refs` ("scale:key") and naming `principle_keys`, given the latest
+    scores per scale id. Items of scales not in `scales` are left out."""
+    items = []
+    affected = set(principle_keys)
+    for ref in item_refs:
+        scale_id, key = split_ref(ref)
+        scale = scales.get(scale_id)
+        if scale is None or key not in scale.item_keys:
+            continue
+        item = scale.item(key)
+        affected |= set(item.principles)
+        score = latest.get(scale_id, {}).get(key)
+        lost = None if score is None else scale.score_max - score
+        items.append(ItemCost(scale_id, key, item.title, score, scale.score_max, lost))
+    return AdaptationCost(
+        items=tuple(items),
+        points_lost=sum(item.lost for item in items if item.lost is not None),
+        principles=tuple(p for p in principles.principles if p.key in affected),
+    )

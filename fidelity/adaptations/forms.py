@@ -1,0 +1,56 @@
+"""The form for one local adaptation: what, why, since when, who decided, which principles and items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from fidelity.adaptations.cost import item_ref
+from fidelity.models import AdaptationReason
+from fidelity.reviews.forms import CheckboxesField
+from fidelity.scales import PrincipleSet, Scale
+
+REASON_NAMES: dict[AdaptationReason, Any] = {
+    AdaptationReason.LAW_OR_REGULATION: _l("Law or regulation"),
+    AdaptationReason.ORGANISATIONAL_DECISION: _l("Organisational decision"),
+    AdaptationReason.FUNDING: _l("Funding"),
+    AdaptationReason.STAFFING: _l("Staffing"),
+    AdaptationReason.LOCAL_CONTEXT: _l("Local context"),
+}
+TEXT_MAX = 5000
+
+
+class AdaptationForm(FlaskForm):
+    title = StringField(
+        _l("What the unit does differently"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: a formal needs assessment is required before a person may start."),
+    )
+    description = TextAreaField(_l("Details"), validators=[Length(max=TEXT_MAX)])
+    reason = SelectField(_l("Why"), choices=[SelectChoice(r.value, name) for r, name in REASON_NAMES.items()])
+    since = DateField(_l("Since"), validators=[DataRequired()])
+    until = DateField(_l("Until (leave empty while it lasts)"), validators=[Optional()])
+    decided_by = StringField(_l("Decided by"), validators=[Length(max=200)])
+    principles = CheckboxesField(_l("Principles it departs from"))
+    items = CheckboxesField(_l("Scale items it departs from"))
+    save = SubmitField(_l("Save adaptation"))
+
+    def set_choices(self, principles: PrincipleSet, scales: list[Scale]) -> None:
+        self.principles.choices = [SelectChoice(p.key, f"{p.number}. {p.title}") for p in principles.principles]
+        self.items.choices = [
+            SelectChoice(item_ref(scale.id, item.key), f"{item.key} {item.title}", render_kw={"data-scale": scale.id})
+            for scale in scales
+            for item in scale.items
+        ]
+
+    def validate_until(self, field: DateField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("An adaptation cannot end before it begins."))
+
+    def validate_items(self, field: CheckboxesField) -> None:
+        if not field.data and not self.principles.data:
+            raise ValidationError(_l("Choose the principles or items the adaptation departs from."))

@@ -1,0 +1,83 @@
+"""Keeping a unit's register of local adaptations, and reading it with what each costs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import abort
+from sqlalchemy import select
+
+from fidelity.adaptations.cost import AdaptationCost, adaptation_cost
+from fidelity.adaptations.effect import Effect, monitoring_effect
+from fidelity.extensions import db
+from fidelity.models import Adaptation, AdaptationReason, Unit, User
+from fidelity.monitoring.frames import load_frames
+from fidelity.scales import ScaleRegistry
+from fidelity.units.queries import latest_scores, review_scores
+
+FIELDS = ("title", "description", "reason", "since", "until", "decided_by", "principles", "items")
+
+
+@dataclass(frozen=True)
+class CostedAdaptation:
+    adaptation: Adaptation
+    cost: AdaptationCost
+    effect: Effect | None
+
+
+def save_adaptation(unit: Unit, values: dict[str, Any], by: User, adaptation: Adaptation | None = None) -> Adaptation:
+    """Create or change an adaptation of `unit` from the form's values."""
+    if adaptation is None:
+        adaptation = Adaptation(unit_id=unit.id, created_by_id=by.id)
+        db.session.add(adaptation)
+    for name in FIELDS:
+        value = values[name]
+        if name == "reason":
+            value = AdaptationReason(value)
+        elif name in ("principles", "items"):
+            value = list(value or [])
+        elif name in ("title", "description", "decided_by"):
+            value = (value or "").strip()
+        setattr(adaptation, name, value)
+    db.session.flush()
+    return adaptation
+
+
+def delete_adaptation(adaptation: Adaptation) -> None:
+    db.session.delete(adaptation)
+    db.session.flush()
+
+
+def adaptation_or_404(unit: Unit, adaptation_id: int) -> Adaptation:
+    found = db.session.get(Adaptation, adaptation_id)
+    if found is None or found.unit_id != unit.id:
+        abort(404)
+    return found
+
+
+def unit_adaptations(unit: Unit) -> Sequence[Adaptation]:
+    return db.session.scalars(
+        select(Adaptation).where(Adaptation.unit_id == unit.id).order_by(Adaptation.since.desc(), Adaptation.id)
+    ).all()
+
+
+def costed_adaptations(unit: Unit, registry: ScaleRegistry, today: date) -> list[CostedAdaptation]:
+    """Every adaptation of the unit with its cost against the latest counted reviews and its monitoring effect."""
+    adaptations = unit_adaptations(unit)
+    if not adaptations:
+        return []
+    found = latest_scores([unit], registry)
+    latest = {scale_id: review_scores(scored.review) for (_, scale_id), scored in found.items()}
+    scales = {scale.id: scale for scale in registry.latest()}
+    journeys = load_frames([unit.id]).journeys
+    return [
+        CostedAdaptation(
+            adaptation=a,
+            cost=adaptation_cost(a.items, a.principles, scales, latest, registry.principles),
+            effect=monitoring_effect(journeys, a.since, a.until, today),
+        )
+        for a in adaptations
+    ]

@@ -1,0 +1,80 @@
+"""What an adaptation costs, and what the monitoring data shows before and after it, on small worked examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fidelity.adaptations.cost import adaptation_cost, item_ref
+from fidelity.adaptations.effect import monitoring_effect
+from fidelity.monitoring.frames import frames_from_records
+from fidelity.scales import load_registry
+
+REGISTRY = load_registry(Path(__file__).resolve().parent.parent / "scales")
+SCALES = {s.id: s for s in REGISTRY.latest()}
+
+
+def test_points_lost_against_the_top_anchor_and_the_principles_touched() -> None:
+    # A needs assessment before start: O6 scored 2 (loses 3) and V4 scored 3 (loses 2) -> 5 points.
+    # O6 serves zero exclusion, V4 rapid search; the adaptation also names zero exclusion itself.
+    cost = adaptation_cost(
+        [item_ref("ips-25", "O6"), item_ref("ips-25", "V4")],
+        ["zero-exclusion"],
+        SCALES,
+        {"ips-25": {"O6": 2, "V4": 3, "S1": 5}},
+        REGISTRY.principles,
+    )
+    assert [(i.key, i.score, i.top, i.lost) for i in cost.items] == [("O6", 2, 5, 3), ("V4", 3, 5, 2)]
+    assert cost.points_lost == 5
+    assert [p.key for p in cost.principles] == ["zero-exclusion", "rapid-search"]
+    assert cost.unscored == ()
+
+
+def test_unscored_items_and_unknown_references() -> None:
+    cost = adaptation_cost(
+        [item_ref("sed", "B4"), item_ref("ips-25", "O1"), "ips-25:NOPE", "gone:O1"],
+        [],
+        SCALES,
+        {"ips-25": {"O1": 1}},
+        REGISTRY.principles,
+    )
+    assert [(i.scale_id, i.key, i.lost) for i in cost.items] == [("sed", "B4", None), ("ips-25", "O1", 4)]
+    assert cost.points_lost == 4 and [i.key for i in cost.unscored] == ["B4"]
+    assert [p.key for p in cost.principles] == ["integration", "benefits-planning"]
+
+
+def journeys() -> object:
+    # A needs assessment required from 2026-01-01. Before: referred 2025-03 and 2025-06, first met after 10 and 20
+    # days (median 15). After: referred 2026-02 and 2026-03, first met after 90 and 110 days (median 100); one more
+    # referred after is refused as needs assessment not granted: 1 of 3 screened out.
+    rows = [
+        {"referral_date": "2025-03-01", "first_meeting_date": "2025-03-11", "decision": "accepted"},
+        {"referral_date": "2025-06-01", "first_meeting_date": "2025-06-21", "decision": "accepted"},
+        {"referral_date": "2026-02-01", "first_meeting_date": "2026-05-02", "decision": "accepted"},
+        {"referral_date": "2026-03-01", "first_meeting_date": "2026-06-19", "decision": "accepted"},
+        {
+            "referral_date": "2026-03-05",
+            "decision": "not_accepted",
+            "not_accepted_reason": "needs_assessment_not_granted",
+        },
+        {"referral_date": "2024-01-01", "first_meeting_date": "2024-01-02"},  # long before: not in either window
+    ]
+    return frames_from_records([{"id": i, "code": f"P{i}"} | r for i, r in enumerate(rows, 1)]).journeys
+
+
+def test_waiting_and_screening_before_and_after_the_start() -> None:
+    effect = monitoring_effect(journeys(), date(2026, 1, 1), None, date(2026, 11, 1))
+    assert effect is not None
+    assert (effect.before.start, effect.before.end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert (effect.after.start, effect.after.end) == (date(2026, 1, 1), date(2026, 11, 1))
+    assert (effect.before.referred, effect.before.to_first_meeting.median, effect.before.breach_share) == (2, 15.0, 0)
+    assert (effect.after.referred, effect.after.to_first_meeting.median) == (3, 100.0)
+    assert effect.after.breach_share == pytest.approx(1 / 3)
+
+
+def test_an_ended_adaptation_and_one_with_no_data() -> None:
+    ended = monitoring_effect(journeys(), date(2026, 1, 1), date(2026, 2, 15), date(2026, 11, 1))
+    assert ended is not None and ended.after.end == date(2026, 2, 15) and ended.after.referred == 1
+    assert monitoring_effect(journeys(), date(2020, 1, 1), None, date(2026, 11, 1)) is None

@@ -1,0 +1,82 @@
+"""The local adaptations register: kept by the unit's managers, each adaptation shown with what it costs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from fidelity.models import Adaptation, AuditEntry, Decision, NotAcceptedReason, Role
+from tests import factories
+from tests.test_web import csrf_token, login
+
+
+def form(client: Any, url: str, **fields: Any) -> dict[str, Any]:
+    base = {
+        "title": "Needs assessment before start",
+        "reason": "law_or_regulation",
+        "since": "2025-01-01",
+        "decided_by": "Social welfare board",
+        "principles": ["zero-exclusion"],
+        "items": ["ips-25:O6", "ips-25:V4"],
+    }
+    return base | fields | {"csrf_token": csrf_token(client, url)}
+
+
+def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, session: Any, registry: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    scores = dict.fromkeys(registry.get("ips-25").item_keys, 4) | {"O6": 2, "V4": 3}
+    factories.self_assessment(unit, manager, scores, date(2025, 9, 15))
+    since = date.today() - timedelta(days=200)
+    # Before it: met after 10 days; after it: after 100 days, and one refused as needs assessment not granted.
+    factories.journey(unit, "B1", since - timedelta(days=100), first_meeting_date=since - timedelta(days=90))
+    factories.journey(unit, "A1", since + timedelta(days=5), first_meeting_date=since + timedelta(days=105))
+    refused = {"decision": Decision.NOT_ACCEPTED, "not_accepted_reason": NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED}
+    factories.journey(unit, "A2", since + timedelta(days=6), **refused)
+    login(client, manager.email)
+    url = f"/units/{unit.code}/adaptations/new"
+
+    refused_form = client.post(url, data=form(client, url, since=since.isoformat(), until="2020-01-01"))
+    assert refused_form.status_code == 400 and "cannot end before it begins" in refused_form.get_data(as_text=True)
+    empty = client.post(url, data=form(client, url, principles=[], items=[]))
+    assert empty.status_code == 400 and "Choose the principles or items" in empty.get_data(as_text=True)
+    assert session.scalars(select(Adaptation)).all() == []
+
+    assert client.post(url, data=form(client, url, since=since.isoformat())).status_code == 302
+    stored = session.scalars(select(Adaptation)).one()
+    assert (stored.items, stored.principles, stored.decided_by) == (["ips-25:O6", "ips-25:V4"], ["zero-exclusion"],
+                                                                    "Social welfare board")  # fmt: skip
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "adaptations")).all() == ["create"]
+
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    assert "Points lost against the model: 5" in page  # O6 loses 3, V4 loses 2
+    assert "2. Zero exclusion" in page and "6. Rapid job search" in page
+    assert '<th scope="row">Median days to first meeting</th><td class="num">10</td><td class="num">100</td>' in page
+    assert '<td class="num">0 %</td><td class="num">50 %</td>' in page  # screened out: none before, 1 of 2 after
+
+
+def test_changing_and_removing_and_who_may(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    factories.external_review(unit, [reviewer], date(2026, 1, 1))
+    adaptation = factories.adaptation(
+        unit, "Age limit 18-30", date(2024, 1, 1), items=[], principles=["zero-exclusion"]
+    )
+    login(client, manager.email)
+    url = f"/units/{unit.code}/adaptations/{adaptation.id}"
+    assert 'value="Age limit 18-30"' in client.get(url).get_data(as_text=True)
+    changed = client.post(url, data=form(client, url, title="Age limit 18-29", items=[], until="2026-06-30"))
+    assert changed.status_code == 302
+    stored = session.scalars(select(Adaptation)).one()
+    assert (stored.title, stored.until) == ("Age limit 18-29", date(2026, 6, 30))
+    token = csrf_token(client, url)
+    assert client.post(f"{url}/delete", data={"csrf_token": token}).status_code == 302
+    assert session.scalars(select(Adaptation)).all() == []
+
+    client.post("/logout", data={"csrf_token": token})
+    login(client, reviewer.email)  # reads the register of a unit they review, but may not keep it
+    assert client.get(f"/units/{unit.code}/adaptations").status_code == 200
+    assert client.get(f"/units/{unit.code}/adaptations/new").status_code == 403
