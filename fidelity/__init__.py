@@ -80,8 +80,19 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.external.routes import bp as external_bp
     from fidelity.monitoring.routes import bp as monitoring_bp
+    from fidelity.reports.routes import bp as reports_bp
     from fidelity.reviews.routes import bp as reviews_bp
     from fidelity.units.routes import bp as units_bp
 
-    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, actions_bp, adaptations_bp, monitoring_bp, admin_bp):
+    for blueprint in (
+        auth_bp,
+        units_bp,
+        reviews_bp,
+        external_bp,
+        actions_bp,
+        adaptations_bp,
+        monitoring_bp,
+        reports_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ from fidelity.config import DEFAULTS
 from fidelity.console import InputError
 from fidelity.demo import demo_command
 from fidelity.monitoring.commands import COMMANDS as MONITORING_COMMANDS
+from fidelity.reports.commands import report_command
 from fidelity.scales import Scale, ScaleRegistry, validate_files
 from fidelity.score_files import ScoreFileError, read_scores_csv
 from fidelity.scoring import ScoreSummary, summarise
@@ -155,5 +156,6 @@ def _print_summary(scale: Scale, summary: ScoreSummary) -> None:
 
 
 main.add_command(demo_command)
+main.add_command(report_command)
 for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS):
     main.add_command(_command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -64,13 +64,24 @@ def unit_adaptations(unit: Unit) -> Sequence[Adaptation]:
     ).all()
 
 
-def costed_adaptations(unit: Unit, registry: ScaleRegistry, today: date) -> list[CostedAdaptation]:
-    """Every adaptation of the unit with its cost against the latest counted reviews and its monitoring effect."""
-    adaptations = unit_adaptations(unit)
+def costed_adaptations(
+    unit: Unit,
+    registry: ScaleRegistry,
+    today: date,
+    scores: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[CostedAdaptation]:
+    """The unit's adaptations in force on `today`, or begun by then, each with its cost and monitoring effect.
+
+    The cost is counted against `scores` (scale id -> item -> score; a report passes its review's) or else against
+    the unit's latest counted review on each scale.
+    """
+    adaptations = [a for a in unit_adaptations(unit) if a.since <= today]
     if not adaptations:
         return []
-    found = latest_scores([unit], registry)
-    latest = {scale_id: review_scores(scored.review) for (_, scale_id), scored in found.items()}
+    if scores is None:
+        found = latest_scores([unit], registry)
+        scores = {scale_id: review_scores(scored.review) for (_, scale_id), scored in found.items()}
+    latest = scores
     scales = {scale.id: scale for scale in registry.latest()}
     journeys = load_frames([unit.id]).journeys
     return [

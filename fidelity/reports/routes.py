@@ -1,0 +1,31 @@
+"""Downloading a review's report as PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from fidelity import scale_registry
+from fidelity.access import review_or_404, unit_or_404
+from fidelity.reports.render import ReportUnavailable, review_pdf
+
+bp = Blueprint("reports", __name__, url_prefix="/units/<code>/reports")
+
+
+@bp.get("/<int:review_id>.pdf")
+def review(code: str, review_id: int) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code)
+    found = review_or_404(unit, review_id)
+    try:
+        pdf = review_pdf(found, scale_registry(), date.today())
+    except ReportUnavailable as exc:
+        return render_template("reports/unavailable.html", unit=unit, message=str(exc)), 409
+    name = f"{unit.code}-{found.review_date.isoformat()}-{found.kind.value}-{found.id}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,197 @@
+"""The PDF report of a review: every section in order with the numbers of a known review, a bare unit that still
+renders, vector charts, the DRAFT watermark, and the download and command."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskCliRunner
+from pypdf import PdfReader
+
+from fidelity.cli import main
+from fidelity.models import (
+    Action,
+    ActionStatus,
+    Decision,
+    NotAcceptedReason,
+    QuarterlyOutcome,
+    ReviewStatus,
+    Role,
+)
+from tests import factories
+from tests.test_web import login
+
+SECTIONS = [
+    "Summary",
+    "The eight principles",
+    "Local adaptations and what they cost",
+    "Item by item",
+    "Strengths and recommendations",
+    "Action plan",
+    "Waiting list and outcomes",
+    "Appendix: anchors of the items scored below 4",
+]
+
+
+def pdf_text(pdf: bytes) -> tuple[str, list[str], PdfReader]:
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    return " ".join(" ".join(pages).split()), pages, reader
+
+
+@pytest.fixture
+def known(session: Any, registry: Any) -> dict[str, Any]:
+    """A unit with an earlier self-assessment, a final external review, an adaptation, journeys and a plan."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    keys = registry.get("ips-25").item_keys
+    factories.self_assessment(unit, manager, dict.fromkeys(keys, 4), date(2025, 9, 15))
+    first, second = factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)
+    # Consensus: every item 4, but O6 1 and V4 2 (recommendations), S2 5: total 23*4 - 4 - ... worked below.
+    agreed = dict.fromkeys(keys, (4, "")) | {"O6": (1, "Accept every referral"), "V4": (2, "Meet employers sooner"),
+                                             "S2": (5, "")}  # fmt: skip
+    review = factories.final_external_review(unit, [first, second], date(2026, 3, 11), agreed)
+    review.strengths = "Employers trust the team."
+    session.commit()
+    factories.adaptation(unit, "Needs assessment before start", date(2025, 6, 1), items=["ips-25:O6", "ips-25:V4"],
+                         principles=["zero-exclusion"])  # fmt: skip
+    today = date(2026, 3, 11)
+    factories.journey(unit, "Q-1", today - timedelta(days=40))
+    factories.journey(unit, "Q-2", today - timedelta(days=90), decision=Decision.NOT_ACCEPTED,
+                      not_accepted_reason=NotAcceptedReason.NOT_MOTIVATED)  # fmt: skip
+    factories.action(unit, manager, date(2026, 6, 1), title="Take every referral")
+    session.add(
+        QuarterlyOutcome(
+            unit_id=unit.id,
+            year=2026,
+            quarter=1,
+            definitions_version="1",
+            served=20,
+            in_competitive_work=9,
+            in_education=2,
+            job_starts=3,
+            education_starts=1,
+            median_days_to_employer_contact=21.0,
+            contact_window_closed=4,
+            contact_within_30=3,
+            retention_window_closed=2,
+            retained_90=1,
+            waiting_at_end=5,
+            median_days_to_enrolment=30.0,
+            specialist_fte=2.0,
+        )
+    )
+    session.commit()
+    return {"unit": unit, "review": review, "manager": manager}
+
+
+def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, Any]) -> None:
+    unit, review = known["unit"], known["review"]
+    login(client, known["manager"].email)
+    response = client.get(f"/units/{unit.code}/reports/{review.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text, pages, reader = pdf_text(response.data)
+    positions = [text.index(title) for title in SECTIONS]
+    assert positions == sorted(positions), "sections out of order"
+    # Cover: 22 items at 4, O6 1, V4 2, S2 5 -> 88 + 1 + 2 + 5 = 96, fair fidelity.
+    cover = " ".join(pages[0].split())
+    assert unit.name in cover and "External fidelity review" in cover and "2026-03-11" in cover
+    assert "96 / 125" in cover and "Fair fidelity" in cover and "version 1.0" in cover
+    # Principles: zero exclusion is O6 1 and V14 4 -> mean 2.5, departs.
+    assert re.search(r"2\. Zero exclusion O6 1, V14 4 2\.5 Departs", text)
+    assert re.search(r"6\. Rapid job search V3 4, V4 2 3\.0 Partial", text)
+    # The adaptation costs O6 4 points and V4 3 against this review's scores.
+    assert "Points lost against the model: 7" in text
+    # Item by item with the previous score (all 4 in the self-assessment) and the recommendation.
+    assert "Recommendation: Accept every referral" in text and "Employers trust the team." in text
+    # Action plan, waiting list and outcomes.
+    assert "Take every referral" in text and "1 people were waiting" in text
+    assert "2026 Q1 20 9 (45 %) 2 (10 %) 3 75 % 50 % 5 10.0" in text
+    # Appendix: O6 and V4 with their anchors.
+    appendix = text[text.index(SECTIONS[-1]) :]
+    assert "O6 Zero exclusion criteria — scored 1" in appendix and "V4 Rapid search for competitive job" in appendix
+    assert "S1 Caseload size — scored" not in appendix
+    assert f"{len(reader.pages)} / {len(reader.pages)}" in pages[-1]  # page numbers
+    assert f"{unit.name} · External fidelity review · 2026-03-11" in pages[1]  # running header
+    assert "DRAFT" not in text
+
+
+def test_charts_are_vector_graphics(client: Any, known: dict[str, Any]) -> None:
+    unit, review = known["unit"], known["review"]
+    login(client, known["manager"].email)
+    _, pages, reader = pdf_text(client.get(f"/units/{unit.code}/reports/{review.id}.pdf").data)
+    summary = next(i for i, page in enumerate(pages) if "Summary" in page)
+    # No raster image anywhere; the charts' own words are text in the page, drawn as vector paths.
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        assert all(xobjects[name].get_object().get("/Subtype") != "/Image" for name in xobjects)
+    assert "Total score" in pages[summary] and "Target 4" in pages[summary]
+    content = reader.pages[summary].get_contents().get_data()
+    assert content.count(b" re") + content.count(b" l\n") > 50  # rectangles and lines of the charts
+
+
+def test_a_bare_unit_still_renders_and_a_draft_says_so(client: Any, session: Any, registry: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    draft = factories.draft_self_assessment(unit, manager, date(2026, 3, 1))
+    login(client, manager.email)
+    text, _pages, _reader = pdf_text(client.get(f"/units/{unit.code}/reports/{draft.id}.pdf").data)
+    assert "DRAFT" in text and "No band: 25 items not scored" in text
+    for line in (
+        "No local adaptations are registered for the unit.",
+        "There is no earlier review of the unit on this scale to compare with.",
+        "No strengths are written in this review.",
+        "The unit has no action plan yet.",
+        "No referrals are recorded for the unit.",
+        "No quarterly outcome figures are recorded for the four quarters up to the review.",
+        "No item is scored below 4.",
+    ):
+        assert line in text
+
+
+def test_an_external_review_prints_only_from_consensus(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    rating = factories.external_review(unit, [reviewer], date(2026, 3, 1), ReviewStatus.DRAFT)
+    login(client, reviewer.email)
+    response = client.get(f"/units/{unit.code}/reports/{rating.id}.pdf")
+    assert response.status_code == 409 and "once consensus has started" in response.get_data(as_text=True)
+
+
+def test_the_report_command(runner: FlaskCliRunner, known: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "review.pdf"
+    by_id = runner.invoke(main, ["report", str(known["review"].id), "--out", str(out)])
+    assert by_id.exit_code == 0, by_id.output
+    assert out.read_bytes().startswith(b"%PDF") and "96 / 125" in pdf_text(out.read_bytes())[0]
+    latest = tmp_path / "latest.pdf"
+    result = runner.invoke(main, ["report", "--unit", known["unit"].code.lower(), "--latest", "--out", str(latest)])
+    assert result.exit_code == 0 and f"report of review {known['review'].id}" in result.output
+    for args, message in (
+        (["report", "--out", str(out)], "give either REVIEW_ID, or --unit CODE --latest"),
+        (["report", "999999", "--out", str(out)], "there is no review 999999"),
+        (["report", "--unit", "NOPE", "--latest", "--out", str(out)], "there is no unit with the code NOPE"),
+        (["report", "--unit", known["unit"].code, "--out", str(out)], "give either REVIEW_ID"),
+    ):
+        refused = runner.invoke(main, args)
+        assert refused.exit_code == 2 and message in refused.output
+
+
+def test_actions_of_the_review_come_first(known: dict[str, Any], session: Any, app: Any, registry: Any) -> None:
+    from fidelity.reports.content import report_data
+
+    review, manager = known["review"], known["manager"]
+    done_elsewhere = Action(unit_id=known["unit"].id, title="Old and done", owner_id=manager.id,
+                            due_date=date(2025, 1, 1), status=ActionStatus.DONE)  # fmt: skip
+    mine = Action(unit_id=known["unit"].id, review_id=review.id, item_key="O6", title="From this review",
+                  owner_id=manager.id, due_date=date(2026, 9, 1))  # fmt: skip
+    session.add_all([done_elsewhere, mine])
+    session.commit()
+    with app.test_request_context():
+        data = report_data(session.get(type(review), review.id), registry, date(2026, 3, 20))
+    assert [a.title for a in data.actions] == ["From this review", "Take every referral"]
+    assert data.summary.total == 96
