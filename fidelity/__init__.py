@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.external.routes import bp as external_bp
     from fidelity.monitoring.routes import bp as monitoring_bp
+    from fidelity.reports.area_routes import bp as area_reports_bp
     from fidelity.reports.routes import bp as reports_bp
     from fidelity.reviews.routes import bp as reviews_bp
     from fidelity.units.routes import bp as units_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         adaptations_bp,
         monitoring_bp,
         reports_bp,
+        area_reports_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

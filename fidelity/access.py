@@ -13,11 +13,11 @@ from flask import Flask, abort, current_app, flash, redirect, request, session, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 
 from fidelity import audit
 from fidelity.extensions import db, login_manager
-from fidelity.models import Action, Review, ReviewerAssignment, Role, Unit, User
+from fidelity.models import Action, Area, Review, ReviewerAssignment, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -165,6 +165,25 @@ def unit_or_404(user: User, code: str, permission: Permission = Permission.READ)
     if not can(user, permission, unit):
         abort(403)
     return unit
+
+
+def managed_areas(user: User) -> Select[Area]:
+    """The areas `user` answers for as a whole: every area for an administrator, their own for a second-tier manager."""
+    query = select(Area).order_by(Area.name)
+    if is_admin(user):
+        return query
+    ids = [a.area_id for a in user.roles if a.role is Role.SECOND_TIER_MANAGER and a.area_id is not None]
+    return query.where(Area.id.in_(ids)) if ids else query.where(false())
+
+
+def area_or_404(user: User, code: str) -> Area:
+    """An area whose units `user` answers for as a whole: administrators, and the area's second-tier managers."""
+    area = db.session.scalar(select(Area).where(func.upper(Area.code) == code.upper()))
+    if area is None:
+        abort(404)
+    if not is_admin(user) and not any(a.role is Role.SECOND_TIER_MANAGER and a.area_id == area.id for a in user.roles):
+        abort(404)
+    return area
 
 
 def reviewer_assignment(user: User, review: Review) -> ReviewerAssignment | None:

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_MINUTES": 15,
     # werkzeug's scrypt; the test suite sets a cheap method so that hundreds of test users cost nothing.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # An area's PDF is produced in a thread of the worker that was asked; the suite turns this off to run it inline.
+    "REPORT_JOBS_IN_BACKGROUND": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "sv"],
 }

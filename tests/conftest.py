@@ -28,7 +28,8 @@ from fidelity.extensions import db
 TEST_DATABASE_URL = os.environ.get("FIDELITY_TEST_DATABASE_URL", "")
 # scrypt costs a fifth of a second per hash; the suite makes hundreds of users and logins.
 FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
-TEST_SETTINGS = {"PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH}
+# An area's PDF is made before the request returns: a thread would share the test's database connection.
+TEST_SETTINGS = {"PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH, "REPORT_JOBS_IN_BACKGROUND": False}
 
 # A developer's own settings must not leak into the suite.
 for _name in [n for n in os.environ if n.startswith("FIDELITY_") and n != "FIDELITY_TEST_DATABASE_URL"]:

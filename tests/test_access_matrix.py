@@ -16,7 +16,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
-from fidelity.models import AuditEntry, ReviewStatus, Role, RoleAssignment
+from fidelity.models import AuditEntry, JobStatus, ReportJob, ReviewStatus, Role, RoleAssignment
 from tests import factories
 from tests.test_web import TOKEN, login
 
@@ -62,6 +62,18 @@ def plan(allowed: int) -> dict[str, Expected]:
         "second_tier": (allowed, 404),
         "frontline": (allowed, 404),
         "reviewer": (403, 404),
+    }
+
+
+def area(allowed: int) -> dict[str, Expected]:
+    """A whole area: administrators and the area's second-tier managers; to everyone else it does not exist."""
+    return {
+        "anonymous": 302,
+        "no_role": (404, 404),
+        "admin": (allowed, allowed),
+        "second_tier": (allowed, 404),
+        "frontline": (404, 404),
+        "reviewer": (404, 404),
     }
 
 
@@ -114,6 +126,10 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("adaptations.edit", "POST"): plan(400),
     ("adaptations.delete", "POST"): plan(302),
     ("reports.review", "GET"): READ,
+    ("area_reports.index", "GET"): area(200),
+    ("area_reports.start", "POST"): area(302),  # to the job's progress page
+    ("area_reports.progress", "GET"): area(200),
+    ("area_reports.download", "GET"): area(200),
     ("monitoring.waiting", "GET"): READ,
     ("monitoring.journeys", "GET"): READ,
     ("monitoring.journey", "GET"): READ,
@@ -146,6 +162,7 @@ class World:
     actions: dict[bool, int]  # inside? -> id of an action of that unit
     journeys: dict[bool, int]  # inside? -> id of a journey of that unit
     adaptations: dict[bool, int]  # inside? -> id of an adaptation of that unit
+    jobs: dict[bool, int]  # inside? -> id of a finished area report of that unit's area
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
 
@@ -168,11 +185,18 @@ def world(session: Any) -> World:
     actions: dict[bool, int] = {}
     journeys: dict[bool, int] = {}
     adaptations: dict[bool, int] = {}
+    jobs: dict[bool, int] = {}
     for unit, manager, is_inside in ((inside, frontline, True), (outside, other_manager, False)):
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
         actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
         journeys[is_inside] = factories.journey(unit, f"J-{unit.code}", date(2025, 6, 1)).id
+        job = ReportJob(
+            area_id=unit.area_id, status=JobStatus.DONE, total=1, done=1, pdf=b"%PDF-1.4", file_name="a.pdf"
+        )
+        session.add(job)
+        session.commit()
+        jobs[is_inside] = job.id
         adaptations[is_inside] = factories.adaptation(
             unit, "Needs assessment first", date(2025, 1, 1), items=["ips-25:O6"], principles=["zero-exclusion"]
         ).id
@@ -190,7 +214,7 @@ def world(session: Any) -> World:
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
     session.commit()
-    return World(inside, outside, users, reviews, actions, journeys, adaptations, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, journeys, adaptations, jobs, spare, spare_roles)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -217,6 +241,9 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
+    if endpoint.startswith("area_reports."):
+        job = {"area_reports.progress": world.jobs[inside], "area_reports.download": world.jobs[inside]}
+        return {"code": unit.area.code} | ({"job_id": job[endpoint]} if endpoint in job else {})
     if endpoint == "adaptations.edit":
         return {"code": unit.code, "adaptation_id": world.adaptations[inside]}
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
@@ -267,7 +294,10 @@ def signed_in_client(app: Flask, world: World, role: str) -> tuple[Any, str]:
 
 
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX), ids=lambda v: str(v))
-def test_access(app: Flask, world: World, endpoint: str, method: str) -> None:
+def test_access(app: Flask, world: World, endpoint: str, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Access is what is tested here; the PDFs themselves are made (slowly) in tests/test_reports.py.
+    monkeypatch.setattr("fidelity.reports.area_routes.launch", lambda job_id: None)
+    monkeypatch.setattr("fidelity.reports.routes.review_pdf", lambda *args: b"%PDF-1.4")
     expected = MATRIX[endpoint, method]
     assert set(expected) == set(ROLES), f"{endpoint} {method}: the row must name every role"
     seen: dict[str, Expected] = {}
@@ -299,6 +329,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "reviews": "frontline",
         "actions": "frontline",
         "adaptations": "frontline",
+        "area_reports": "second_tier",
         "admin": "admin",
         "external": "reviewer",
     }[endpoint.split(".")[0]]

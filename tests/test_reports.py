@@ -195,3 +195,46 @@ def test_actions_of_the_review_come_first(known: dict[str, Any], session: Any, a
         data = report_data(session.get(type(review), review.id), registry, date(2026, 3, 20))
     assert [a.title for a in data.actions] == ["From this review", "Take every referral"]
     assert data.summary.total == 96
+
+
+def test_an_area_pdf_holds_every_units_latest_review(client: Any, session: Any, registry: Any) -> None:
+    area = factories.area()
+    first, second, empty = factories.unit(area), factories.unit(area), factories.unit(area)
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    keys = registry.get("ips-25").item_keys
+    factories.self_assessment(first, manager, dict.fromkeys(keys, 3), date(2025, 3, 15))
+    factories.self_assessment(first, manager, dict.fromkeys(keys, 4), date(2025, 9, 15))  # the latest counts
+    factories.self_assessment(second, manager, dict.fromkeys(keys, 5), date(2025, 9, 15))
+    login(client, manager.email)
+    page = client.get(f"/areas/{area.code}/report").get_data(as_text=True)
+    assert first.name in page and second.name in page and empty.name not in page and "(2 reviews)" in page
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    started = client.post(f"/areas/{area.code}/report", data={"csrf_token": token.group(1)})
+    assert started.status_code == 302
+    progress = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "The PDF is ready." in progress and 'value="2" max="2"' in progress
+    link = re.search(r'href="(/areas/[^"]+\.pdf)"', progress)
+    assert link
+    _text, pages, _reader = pdf_text(client.get(link.group(1)).data)
+    covers = [" ".join(p.split()) for p in pages if "Printed" in p]
+    assert len(covers) == 2 and first.name in covers[0] and second.name in covers[1]
+    assert "100 / 125" in covers[0] and "125 / 125" in covers[1]  # the first unit's latest, not its earlier one
+
+    other = factories.area()
+    client.post("/logout", data={"csrf_token": token.group(1)})
+    login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=other.id).email)
+    assert client.get(link.group(1)).status_code == 404  # another area's manager: it does not exist for them
+
+
+def test_an_area_without_reviews_fails_with_the_reason(client: Any, session: Any) -> None:
+    area = factories.area()
+    factories.unit(area)
+    admin = factories.user(Role.ADMIN)
+    login(client, admin.email)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    assert token
+    started = client.post(f"/areas/{area.code}/report", data={"csrf_token": token.group(1)})
+    progress = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "could not be made: no unit of the area has a submitted or final review yet" in progress

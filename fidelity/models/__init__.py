@@ -16,6 +16,7 @@ from fidelity.models.monitoring import (
     StaffingQuarter,
 )
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
+from fidelity.models.report_job import JobStatus, ReportJob
 from fidelity.models.review import ConsensusScore, Rating, Review, ReviewerAssignment, ReviewKind, ReviewStatus
 from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
 
@@ -35,12 +36,14 @@ __all__ = [
     "Goal",
     "HostType",
     "JobSpell",
+    "JobStatus",
     "Journey",
     "LoginFailure",
     "NotAcceptedReason",
     "Organisation",
     "QuarterlyOutcome",
     "Rating",
+    "ReportJob",
     "Review",
     "ReviewKind",
     "ReviewStatus",

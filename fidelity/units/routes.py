@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from fidelity import scale_registry
-from fidelity.access import Permission, can, unit_or_404, visible_units
+from fidelity.access import Permission, can, managed_areas, unit_or_404, visible_units
 from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import audit_line
 from fidelity.extensions import db
@@ -23,8 +23,13 @@ bp = Blueprint("units", __name__)
 def index() -> str:
     units = db.session.scalars(visible_units(current_user)).all()
     registry = scale_registry()
-    return render_template("units/index.html", units=units, latest=latest_scores(units, registry),
-                           scales=registry.latest())  # fmt: skip
+    return render_template(
+        "units/index.html",
+        units=units,
+        latest=latest_scores(units, registry),
+        scales=registry.latest(),
+        areas=db.session.scalars(managed_areas(current_user)).all(),
+    )
 
 
 @bp.get("/units/<code>")

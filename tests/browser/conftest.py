@@ -43,7 +43,16 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path: Path, database_factory: Callable[[], str]) -> Iterator[LiveServer]:
     """The app on a free local port, with a database of its own that requests really commit to."""
-    app = make_app(tmp_path, database_factory())
+    yield from _serve(make_app(tmp_path, database_factory()))
+
+
+@pytest.fixture
+def background_live_server(tmp_path: Path, database_factory: Callable[[], str]) -> Iterator[LiveServer]:
+    """The same, with background jobs running in threads as in production."""
+    yield from _serve(make_app(tmp_path, database_factory(), REPORT_JOBS_IN_BACKGROUND=True))
+
+
+def _serve(app: Flask) -> Iterator[LiveServer]:
     with app.app_context():
         upgrade()
     server = make_server("127.0.0.1", 0, app, threaded=True)
