@@ -46,6 +46,7 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+TREND_HEIGHT = 3.8
 WIDTH = 7  # inches, 504 SVG units: shown 700px wide, 9pt text comes out at about 12.5px (9.4 CSS pt)
 # rc_context swaps matplotlib's global settings, so two renders at once would see each other's.
 _render_lock = threading.Lock()
@@ -76,8 +77,12 @@ def trend_svg(
     labels = {band.key: band.label for band in scale.bands} | dict(band_labels or {})
     points = effective_points(points)
     with _style():
-        fig = Figure(figsize=(WIDTH, 3.8), layout="constrained")
+        fig = Figure(figsize=(WIDTH, TREND_HEIGHT))
         fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        widest = max(len(f"{labels[band.key]} {band.min}") for band in scale.bands)
+        # Fixed margins, with room on the right for the band labels: far cheaper than a layout engine.
+        fig.subplots_adjust(left=0.85 / WIDTH, right=1 - (_text_inches(widest) + 0.15) / WIDTH,
+                            top=1 - 0.45 / TREND_HEIGHT, bottom=0.75 / TREND_HEIGHT)  # fmt: skip
         ax = fig.add_subplot()
         ax.set_ylim(scale.min_total, scale.max_total)
         ax.set_ylabel(text.total)
@@ -88,7 +93,7 @@ def trend_svg(
                 Line2D([], [], linestyle="none", label=label, **KIND_STYLES[kind])
                 for kind, label in (("self_assessment", text.self_assessment), ("external", text.external))
             ]
-            fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
         else:
             ax.set_xticks([])
             ax.text(
@@ -113,12 +118,17 @@ def principle_profile_svg(
     text: ChartText = ChartText(),
 ) -> str:
     """One bar per principle: the mean score of its items, against the target of 4."""
+    labels = [textwrap.fill(f"{p.number} {p.title}", 42) for p in principles]
+    height = 1.4 + 0.4 * len(principles)
     with _style():
-        fig = Figure(figsize=(WIDTH, 1.4 + 0.4 * len(principles)), layout="constrained")
+        fig = Figure(figsize=(WIDTH, height))
         fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        widest = max((len(line) for label in labels for line in label.splitlines()), default=0)
+        fig.subplots_adjust(left=(_text_inches(widest) + 0.2) / WIDTH, right=1 - 0.45 / WIDTH,
+                            top=1 - 0.65 / height, bottom=0.6 / height)  # fmt: skip
         ax = fig.add_subplot()
         rows = range(len(principles))
-        ax.set_yticks(rows, [textwrap.fill(f"{p.number} {p.title}", 42) for p in principles])
+        ax.set_yticks(rows, labels)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(len(principles) - 0.5, -0.5)  # first principle at the top
         ax.set_xlim(score_min, score_max)
@@ -208,6 +218,11 @@ def _labels_above(scale: Scale, points: Sequence[ReviewPoint], dates: list[float
     near = 0.1 * (scale.max_total - scale.min_total)
     room = [(p.total <= scale.max_total - near, p.total >= scale.min_total + near) for p in points]
     return [wanted if (up if wanted else down) else not wanted for wanted, (up, down) in zip(above, room, strict=True)]
+
+
+def _text_inches(characters: int) -> float:
+    """About how wide a label of so many characters prints at the charts' font size (DejaVu Sans averages 0.6 em)."""
+    return characters * float(STYLE["font.size"]) * 0.6 / 72
 
 
 def _one_decimal(mean: float) -> str:

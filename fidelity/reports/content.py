@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,7 @@ from fidelity.reports.verdicts import PrincipleReading, extremes, principle_read
 from fidelity.reviews.operations import counted_values, previous_review, rater_values
 from fidelity.scales import Item, Scale, ScaleRegistry
 from fidelity.scoring import ITEM_TARGET, ScoreSummary, summarise
-from fidelity.units.pages import chart_text, svg
+from fidelity.units.pages import chart_text
 from fidelity.units.queries import review_points, unit_reviews
 
 QUARTERS_SHOWN = 4
@@ -73,6 +74,13 @@ class ReportData:
     @property
     def recommendations(self) -> tuple[ItemEntry, ...]:
         return tuple(entry for entry in self.items if entry.recommendation)
+
+
+def chart_image(svg: str, label: str) -> Markup:
+    """A chart as an SVG image for the PDF: WeasyPrint draws it as vector graphics with text kept as text, and an
+    image keeps the chart's SVG styles out of the page's CSS."""
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(label, data)
 
 
 def _reviewers(review: Review) -> tuple[str, ...]:
@@ -158,15 +166,16 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         summary=summary,
         draft=draft,
         reviewers=_reviewers(review),
-        trend=svg(trend_svg(scale, points, title=title, text=text)),
-        profile=svg(
+        trend=chart_image(trend_svg(scale, points, title=title, text=text), title),
+        profile=chart_image(
             principle_profile_svg(
                 summary.principles,
                 title=_("Principles: mean item score"),
                 score_min=scale.score_min,
                 score_max=scale.score_max,
                 text=text,
-            )
+            ),
+            _("Principles: mean item score"),
         ),
         strongest=tuple(strongest),
         weakest=tuple(weakest),
