@@ -12,7 +12,10 @@ from fidelity.models import (
     ActionStatus,
     Area,
     ConsensusScore,
+    EducationSpell,
     HostType,
+    JobSpell,
+    Journey,
     Organisation,
     Rating,
     Review,
@@ -21,6 +24,7 @@ from fidelity.models import (
     ReviewStatus,
     Role,
     RoleAssignment,
+    StaffingQuarter,
     Unit,
     User,
 )
@@ -140,6 +144,32 @@ def action(for_unit: Unit, owner: User, due: date, status: ActionStatus = Action
         due_date=due,
         status=status,
         created_by_id=owner.id,
+    )
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def journey(
+    for_unit: Unit,
+    referral: date,
+    *,
+    jobs: tuple[tuple[date, date | None], ...] = (),
+    studies: tuple[tuple[date, date | None], ...] = (),
+    **fields: object,
+) -> Journey:
+    """A journey of `for_unit` under a fresh code, with competitive jobs and education spells as (start, end)."""
+    result = Journey(unit_id=for_unit.id, code=f"P{next(_ids)}", referral_date=referral, **fields)
+    result.jobs.extend(JobSpell(start_date=start, end_date=end) for start, end in jobs)
+    result.education.extend(EducationSpell(start_date=start, end_date=end) for start, end in studies)
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def staffing(for_unit: Unit, year: int, quarter: int, specialists: float, supervisors: float = 0.0) -> StaffingQuarter:
+    result = StaffingQuarter(
+        unit_id=for_unit.id, year=year, quarter=quarter, specialist_fte=specialists, supervisor_fte=supervisors
     )
     db.session.add(result)
     db.session.commit()
