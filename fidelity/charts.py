@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from fidelity.history import ReviewPoint, effective_points
+from fidelity.monitoring.outcomes import whole_percent
 from fidelity.scales import Scale
 from fidelity.scoring import ITEM_TARGET, PrincipleScore
 
@@ -242,8 +243,7 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
 
 
 def _percent(share: float) -> str:
-    # Whole percent, rounded half up as people round.
-    return f"{Decimal(repr(100 * share)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    return f"{whole_percent(share)}%"
 
 
 def _draw_bands(ax: Axes, scale: Scale, labels: Mapping[str, str]) -> None:

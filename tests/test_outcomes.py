@@ -17,10 +17,12 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS_VERSION,
     KEPT_FIELDS,
     QuarterFigures,
+    benchmark_reached,
     figures_by_quarter,
     first_quarter,
     last_counted_day,
     quarter_figures,
+    whole_percent,
 )
 from fidelity.monitoring.quarters import Quarter
 
@@ -239,3 +241,18 @@ def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_
     # M: Nov 1 + 90 days = Jan 30 (29 + 31 + 30), its last day at work: held on day 90.
     # N: Nov 2 + 90 days = Jan 31; it ended on Jan 30, day 89: not retained.
     assert (q.retention_window_closed, q.retained_90) == (2, 1)
+
+
+@pytest.mark.parametrize(("rate", "percent"), [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1)])
+def test_rates_are_shown_in_whole_percent_rounded_half_up(rate: float, percent: int) -> None:
+    assert whole_percent(rate) == percent
+
+
+@pytest.mark.parametrize(
+    ("rate", "reached"),
+    [(None, None), (0.30, None), (0.305, "minimum"), (0.40, "minimum"), (0.41, "average"), (0.5, "excellent"),
+     (0.9, "excellent")],
+)  # fmt: skip
+def test_the_benchmark_a_rate_reaches_as_shown_in_whole_percent(rate: float | None, reached: str | None) -> None:
+    # 30.5 % shows as 31 %, so it is said to reach the minimum of 31 %.
+    assert benchmark_reached(rate) == reached

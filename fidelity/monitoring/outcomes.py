@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from fidelity.monitoring.frames import JourneyFrames
 from fidelity.monitoring.quarters import Quarter, quarters_between
+
+if TYPE_CHECKING:
+    from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
 
 DEFINITIONS_VERSION = "1"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
@@ -76,6 +80,17 @@ DEFINITIONS: tuple[Definition, ...] = (
 def share(part: int, whole: int) -> float | None:
     """part / whole, or None when there is nothing to divide by."""
     return part / whole if whole else None
+
+
+def benchmark_reached(rate: float | None) -> str | None:
+    """The highest employment benchmark a rate reaches ('minimum', 'average', 'excellent'), or None below them all."""
+    reached = [key for key, level in BENCHMARKS if rate is not None and whole_percent(rate) >= whole_percent(level)]
+    return reached[-1] if reached else None
+
+
+def whole_percent(rate: float) -> int:
+    """A rate in whole percent, rounded half up as people round: 0.425 is 43 %."""
+    return int(Decimal(repr(100 * rate)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
