@@ -20,6 +20,7 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "review_reviewers": _l("reviewer assignment"),
     "actions": _l("action"),
     "action_comments": _l("comment on an action"),
+    "staffing_quarters": _l("staffing of a quarter"),
 }
 ACTION_NAMES: Mapping[str, Any] = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.

@@ -65,6 +65,11 @@ def plan(allowed: int) -> dict[str, Expected]:
     }
 
 
+def record(allowed: int) -> dict[str, Expected]:
+    """People's records and staffing: the unit's frontline managers only; others who may read the unit get 403."""
+    return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
+
+
 def admin_only(allowed: int) -> dict[str, Expected]:
     """Organisation set-up: administrators; every other logged-in user gets 403."""
     refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
@@ -107,6 +112,11 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.new", "POST"): plan(400),  # no title, owner or due date
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
+    ("outcomes.show", "GET"): READ,
+    ("outcomes.csv", "GET"): READ,
+    ("outcomes.xlsx", "GET"): READ,
+    ("outcomes.staffing", "GET"): READ,
+    ("outcomes.staffing", "POST"): record(400),  # no quarter or staffing given
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -202,7 +212,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.", "external.", "actions.")) and endpoint not in (
+    if endpoint.startswith(("units.", "reviews.", "external.", "actions.", "outcomes.")) and endpoint not in (
         "units.index",
         "actions.follow_up",
     ):
@@ -272,6 +282,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "actions": "frontline",
         "admin": "admin",
         "external": "reviewer",
+        "outcomes": "frontline",
     }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     audited = session.scalar(select(func.count()).select_from(AuditEntry))
