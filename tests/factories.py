@@ -154,12 +154,14 @@ def journey(
     for_unit: Unit,
     referral: date,
     *,
+    code: str = "",
     jobs: tuple[tuple[date, date | None], ...] = (),
     studies: tuple[tuple[date, date | None], ...] = (),
     **fields: object,
 ) -> Journey:
-    """A journey of `for_unit` under a fresh code, with competitive jobs and education spells as (start, end)."""
-    result = Journey(unit_id=for_unit.id, code=f"P{next(_ids)}", referral_date=referral, **fields)
+    """A journey of `for_unit` (under a fresh code unless given), with competitive jobs and education spells as
+    (start, end)."""
+    result = Journey(unit_id=for_unit.id, code=code or f"P{next(_ids)}", referral_date=referral, **fields)
     result.jobs.extend(JobSpell(start_date=start, end_date=end) for start, end in jobs)
     result.education.extend(EducationSpell(start_date=start, end_date=end) for start, end in studies)
     db.session.add(result)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from fidelity.extensions import db
 from fidelity.models import QuarterlyOutcome, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.frames import JourneyFrames, load_frames
 from fidelity.monitoring.outcomes import (
     DEFINITIONS_VERSION,
     KEPT_FIELDS,
@@ -51,13 +51,14 @@ def kept_outcomes(unit_ids: Sequence[int]) -> dict[int, list[QuarterlyOutcome]]:
     return kept
 
 
-def refresh_outcomes(unit: Unit, today: date) -> list[QuarterlyOutcome]:
+def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = None) -> list[QuarterlyOutcome]:
     """Compute every quarter of `unit` from its first referral (or its first kept quarter, if earlier) to today's, and
     write the quarters that are new or changed, under the current definitions. Locked quarters stay as they are.
 
-    Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`.
+    Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`. `frames` are the
+    unit's journeys when the caller has loaded them already.
     """
-    frames = load_frames([unit.id])
+    frames = load_frames([unit.id]) if frames is None else frames
     kept = {quarter_of(row): row for row in kept_outcomes([unit.id])[unit.id]}
     current = Quarter.of(today)
     starts = [q for q in (first_quarter(frames), min(kept, default=None)) if q is not None]
