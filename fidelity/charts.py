@@ -236,10 +236,6 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
         labels[-1] = f"{labels[-1]}\n({text.to_date})"
     ax.set_xticks(shown, labels)
     ax.set_xlim(-0.5, len(points) - 0.5)
-    latest = points[-1].employment
-    if latest is not None:
-        ax.annotate(_percent(latest), (xs[-1], 100 * latest), xytext=(0, 7), textcoords="offset points",
-                    ha="center", va="bottom", color=BLUE, zorder=4)  # fmt: skip
 
 
 def _percent(share: float) -> str:

@@ -128,7 +128,6 @@ def test_outcome_chart_names_each_benchmark_and_both_rates() -> None:
     assert {"Minimum 31%", "Average 41%", "Excellent 50%"} <= set(shown)
     assert {"Employment rate", "Education rate", "Share of people served"} <= set(shown)
     assert {"2024 Q3", "2024 Q4", "2025 Q1", "2025 Q2"} <= set(shown)
-    assert "43%" in shown  # the latest employment rate, 42.5 % rounded half up
     assert "Nobody served yet" not in shown
 
 
