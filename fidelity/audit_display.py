@@ -20,8 +20,14 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "review_reviewers": _l("reviewer assignment"),
     "actions": _l("action"),
     "action_comments": _l("comment on an action"),
+    "staffing_quarters": _l("staffing of a quarter"),
 }
-ACTION_NAMES: Mapping[str, Any] = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+ACTION_NAMES: Mapping[str, Any] = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "purge": _l("purged"),  # journeys deleted under the retention rule, one entry per unit
+}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
 # A field that names what a row is about, shown beside the entity: 'rating S1', 'role frontline_manager'.

@@ -1,8 +1,9 @@
-"""Charts of a unit's fidelity as inline SVG, drawn on the server with matplotlib, for pages and the PDF report."""
+"""Charts of a unit's fidelity and outcomes as inline SVG, drawn on the server with matplotlib, for pages and PDFs."""
 
 from __future__ import annotations
 
 import io
+import math
 import re
 import textwrap
 import threading
@@ -18,8 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateFormatter, AutoDateLocator, date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import PercentFormatter
 
 from fidelity.history import ReviewPoint, effective_points
+from fidelity.monitoring.outcomes import whole_percent
 from fidelity.scales import Scale
 from fidelity.scoring import ITEM_TARGET, PrincipleScore
 
@@ -159,6 +162,94 @@ def principle_profile_svg(
                 annotation_clip=False,
             )
         return _svg(fig, title)
+
+
+@dataclass(frozen=True)
+class OutcomeChartText:
+    """The outcome chart's own words, for a caller to pass translated."""
+
+    employment: str = "Employment rate"
+    education: str = "Education rate"
+    rate: str = "Share of people served"
+    minimum: str = "Minimum"
+    average: str = "Average"
+    excellent: str = "Excellent"
+    nobody_served: str = "Nobody served yet"
+    to_date: str = "to date"
+
+
+@dataclass(frozen=True)
+class RatePoint:
+    """One quarter on the outcome chart: its label and its rates (None when nobody was served)."""
+
+    label: str
+    employment: float | None
+    education: float | None
+
+
+def outcome_rates_svg(
+    points: Sequence[RatePoint],
+    *,
+    title: str,
+    benchmarks: Sequence[tuple[str, float]] = (),
+    running: bool = False,
+    text: OutcomeChartText = OutcomeChartText(),
+) -> str:
+    """Employment and education rates per quarter, against the employment benchmarks (key, share) drawn and named.
+    `running` marks the last quarter as counted to date."""
+    with _style():
+        fig = Figure(figsize=(WIDTH, 3.8), layout="constrained")
+        fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        ax = fig.add_subplot()
+        # Room above the highest benchmark and the highest rate, in steps of 10 points.
+        rates = [rate for p in points for rate in (p.employment, p.education) if rate is not None]
+        highest = max([share for _, share in benchmarks] + rates, default=0.0)
+        ax.set_ylim(0, min(100, 10 * math.ceil((100 * highest + 10) / 10)))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_ylabel(text.rate)
+        for key, share in benchmarks:
+            ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
+            ax.annotate(
+                f"{getattr(text, key)} {_percent(share)}",
+                xy=(1, 100 * share),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                annotation_clip=False,
+            )
+        if not any(p.employment is not None for p in points):
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, text.nobody_served, transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+            return _svg(fig, title)
+        _draw_rates(ax, points, running, text)
+        handles = [
+            Line2D([], [], color=BLUE, marker="o", label=text.employment),
+            Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.education),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        return _svg(fig, title)
+
+
+def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: OutcomeChartText) -> None:
+    xs = list(range(len(points)))
+    for attribute, colour, marker, line in (("employment", BLUE, "o", "-"), ("education", ORANGE, "s", ":")):
+        # A quarter without anyone served is a gap in the line, not a fall to zero.
+        rates = [math.nan if getattr(p, attribute) is None else 100 * getattr(p, attribute) for p in points]
+        ax.plot(xs, rates, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
+                clip_on=False)  # fmt: skip
+    step = max(1, math.ceil(len(points) / 10))  # about ten labels at most, always the latest quarter's
+    shown = [x for x in xs if (len(points) - 1 - x) % step == 0]
+    labels = [points[x].label for x in shown]
+    if running:
+        labels[-1] = f"{labels[-1]}\n({text.to_date})"
+    ax.set_xticks(shown, labels)
+    ax.set_xlim(-0.5, len(points) - 0.5)
+
+
+def _percent(share: float) -> str:
+    return f"{whole_percent(share)}%"
 
 
 def _draw_bands(ax: Axes, scale: Scale, labels: Mapping[str, str]) -> None:

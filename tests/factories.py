@@ -14,7 +14,9 @@ from fidelity.models import (
     AdaptationReason,
     Area,
     ConsensusScore,
+    EducationSpell,
     HostType,
+    JobSpell,
     Journey,
     Organisation,
     Rating,
@@ -24,6 +26,7 @@ from fidelity.models import (
     ReviewStatus,
     Role,
     RoleAssignment,
+    StaffingQuarter,
     Unit,
     User,
 )
@@ -149,9 +152,20 @@ def action(for_unit: Unit, owner: User, due: date, status: ActionStatus = Action
     return result
 
 
-def journey(for_unit: Unit, code: str, referral: date, **values: object) -> Journey:
-    """A journey of `for_unit`; `values` sets any other column (dates, decision, reasons)."""
-    result = Journey(unit_id=for_unit.id, code=code, referral_date=referral, **values)
+def journey(
+    for_unit: Unit,
+    referral: date,
+    *,
+    code: str = "",
+    jobs: tuple[tuple[date, date | None], ...] = (),
+    studies: tuple[tuple[date, date | None], ...] = (),
+    **fields: object,
+) -> Journey:
+    """A journey of `for_unit` (under a fresh code unless given), with competitive jobs and education spells as
+    (start, end)."""
+    result = Journey(unit_id=for_unit.id, code=code or f"P{next(_ids)}", referral_date=referral, **fields)
+    result.jobs.extend(JobSpell(start_date=start, end_date=end) for start, end in jobs)
+    result.education.extend(EducationSpell(start_date=start, end_date=end) for start, end in studies)
     db.session.add(result)
     db.session.commit()
     return result
@@ -165,6 +179,15 @@ def adaptation(for_unit: Unit, title: str, since: date, *, items: list[str], pri
         since=since,
         items=items,
         principles=principles,
+    )
+    db.session.add(result)
+    db.session.commit()
+    return result
+
+
+def staffing(for_unit: Unit, year: int, quarter: int, specialists: float, supervisors: float = 0.0) -> StaffingQuarter:
+    result = StaffingQuarter(
+        unit_id=for_unit.id, year=year, quarter=quarter, specialist_fte=specialists, supervisor_fte=supervisors
     )
     db.session.add(result)
     db.session.commit()

@@ -77,6 +77,11 @@ def area(allowed: int) -> dict[str, Expected]:
     }
 
 
+def record(allowed: int) -> dict[str, Expected]:
+    """People's records and staffing: the unit's frontline managers only; others who may read the unit get 403."""
+    return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
+
+
 def admin_only(allowed: int) -> dict[str, Expected]:
     """Organisation set-up: administrators; every other logged-in user gets 403."""
     refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
@@ -133,6 +138,11 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.waiting", "GET"): READ,
     ("monitoring.journeys", "GET"): READ,
     ("monitoring.journey", "GET"): READ,
+    ("outcomes.show", "GET"): READ,
+    ("outcomes.csv", "GET"): READ,
+    ("outcomes.xlsx", "GET"): READ,
+    ("outcomes.staffing", "GET"): READ,
+    ("outcomes.staffing", "POST"): record(400),  # no quarter or staffing given
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -190,7 +200,7 @@ def world(session: Any) -> World:
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
         actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
-        journeys[is_inside] = factories.journey(unit, f"J-{unit.code}", date(2025, 6, 1)).id
+        journeys[is_inside] = factories.journey(unit, date(2025, 6, 1), code=f"J-{unit.code}").id
         job = ReportJob(
             area_id=unit.area_id, status=JobStatus.DONE, total=1, done=1, pdf=b"%PDF-1.4", file_name="a.pdf"
         )
@@ -256,7 +266,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
     if endpoint.startswith(
-        ("units.", "reviews.", "external.", "actions.", "monitoring.", "adaptations.")
+        ("units.", "reviews.", "external.", "actions.", "monitoring.", "adaptations.", "outcomes.")
     ) and endpoint not in (
         "units.index",
         "actions.follow_up",
@@ -332,6 +342,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "area_reports": "second_tier",
         "admin": "admin",
         "external": "reviewer",
+        "outcomes": "frontline",
     }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     with app.test_request_context():

@@ -31,10 +31,10 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     factories.self_assessment(unit, manager, scores, date(2025, 9, 15))
     since = date.today() - timedelta(days=200)
     # Before it: met after 10 days; after it: after 100 days, and one refused as needs assessment not granted.
-    factories.journey(unit, "B1", since - timedelta(days=100), first_meeting_date=since - timedelta(days=90))
-    factories.journey(unit, "A1", since + timedelta(days=5), first_meeting_date=since + timedelta(days=105))
+    factories.journey(unit, since - timedelta(days=100), code="B1", first_meeting_date=since - timedelta(days=90))
+    factories.journey(unit, since + timedelta(days=5), code="A1", first_meeting_date=since + timedelta(days=105))
     refused = {"decision": Decision.NOT_ACCEPTED, "not_accepted_reason": NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED}
-    factories.journey(unit, "A2", since + timedelta(days=6), **refused)
+    factories.journey(unit, since + timedelta(days=6), code="A2", **refused)
     login(client, manager.email)
     url = f"/units/{unit.code}/adaptations/new"
 

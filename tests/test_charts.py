@@ -9,9 +9,10 @@ from datetime import date
 import matplotlib
 import pytest
 
-from fidelity.charts import principle_profile_svg, trend_svg
+from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg, principle_profile_svg, trend_svg
 from fidelity.config import DEFAULTS
 from fidelity.history import ReviewPoint
+from fidelity.monitoring.outcomes import BENCHMARKS
 from fidelity.scales import Scale, ScaleRegistry, load_registry
 from fidelity.scoring import PrincipleScore, summarise
 
@@ -51,8 +52,10 @@ def profile() -> tuple[PrincipleScore, ...]:
         lambda: trend_svg(IPS, POINTS, title=TITLE),
         lambda: trend_svg(IPS, [], title=TITLE),
         lambda: principle_profile_svg(profile(), title=TITLE),
+        lambda: outcome_rates_svg(RATES, title=TITLE, benchmarks=BENCHMARKS),
+        lambda: outcome_rates_svg([], title=TITLE, benchmarks=BENCHMARKS),
     ],
-    ids=["trend", "empty trend", "profile"],
+    ids=["trend", "empty trend", "profile", "outcomes", "empty outcomes"],
 )
 def test_charts_are_accessible_svg_to_inline(draw: Callable[[], str]) -> None:
     svg = draw()
@@ -110,3 +113,41 @@ def test_the_same_data_gives_the_same_svg_and_leaves_matplotlib_settings_alone()
 def test_text_is_shown_as_written() -> None:
     odd = PrincipleScore("odd", 9, "<b>Pay</b> over $500 and $600", (), 3.0)
     assert "9 <b>Pay</b> over $500 and $600" in texts(principle_profile_svg([odd], title="Profile"))
+
+
+RATES = [
+    RatePoint("2024 Q3", None, None),  # nobody served yet
+    RatePoint("2024 Q4", 0.25, 0.0),
+    RatePoint("2025 Q1", 0.375, 0.125),
+    RatePoint("2025 Q2", 0.425, 0.1),
+]
+
+
+def test_outcome_chart_names_each_benchmark_and_both_rates() -> None:
+    shown = texts(outcome_rates_svg(RATES, title="Outcomes", benchmarks=BENCHMARKS))
+    assert {"Minimum 31%", "Average 41%", "Excellent 50%"} <= set(shown)
+    assert {"Employment rate", "Education rate", "Share of people served"} <= set(shown)
+    assert {"2024 Q3", "2024 Q4", "2025 Q1", "2025 Q2"} <= set(shown)
+    assert "Nobody served yet" not in shown
+
+
+def test_outcome_chart_takes_translated_words_and_marks_a_running_quarter() -> None:
+    words = OutcomeChartText(employment="Andel i arbete", minimum="Lägsta", to_date="hittills")
+    shown = texts(outcome_rates_svg(RATES, title="Utfall", benchmarks=BENCHMARKS, running=True, text=words))
+    assert {"Andel i arbete", "Lägsta 31%"} <= set(shown)
+    assert "(hittills)" in shown  # under the last quarter's label
+    assert "Employment rate" not in shown
+
+
+def test_outcome_chart_without_anyone_served() -> None:
+    for points in ([], RATES[:1]):
+        shown = texts(outcome_rates_svg(points, title="Outcomes", benchmarks=BENCHMARKS))
+        assert "Nobody served yet" in shown and "Minimum 31%" in shown
+        assert "Employment rate" not in shown
+
+
+def test_outcome_chart_labels_about_ten_quarters_and_always_the_latest() -> None:
+    points = [RatePoint(f"{2015 + n // 4} Q{n % 4 + 1}", 0.4, 0.1) for n in range(40)]
+    labels = [t for t in texts(outcome_rates_svg(points, title="Outcomes", benchmarks=BENCHMARKS)) if " Q" in t]
+    assert len(labels) == 10 and labels[-1] == "2024 Q4"
+    assert labels[0] == "2015 Q4"  # every fourth quarter, counted back from the latest

@@ -14,14 +14,18 @@ def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, ses
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     today = date.today()
-    factories.journey(unit, "WAIT-1", today - timedelta(days=30))
-    supported = factories.journey(unit, "SUP-1", today - timedelta(days=90), enrolment_date=today - timedelta(days=60))
+    factories.journey(unit, today - timedelta(days=30), code="WAIT-1")
+    supported = factories.journey(
+        unit, today - timedelta(days=90), code="SUP-1", enrolment_date=today - timedelta(days=60)
+    )
     supported.jobs.append(JobSpell(start_date=today - timedelta(days=20), competitive=True, hours_per_week=20))
     session.commit()
-    factories.journey(unit, "LEFT-1", today - timedelta(days=200), exit_date=today - timedelta(days=100),
+    factories.journey(unit, today - timedelta(days=200), code="LEFT-1", exit_date=today - timedelta(days=100),
                       exit_reason="withdrew")  # fmt: skip
     refused = {"decision": Decision.NOT_ACCEPTED, "not_accepted_reason": NotAcceptedReason.NOT_READY}
-    factories.journey(unit, "REF-1", today - timedelta(days=50), decision_date=today - timedelta(days=45), **refused)
+    factories.journey(
+        unit, today - timedelta(days=50), code="REF-1", decision_date=today - timedelta(days=45), **refused
+    )
     login(client, manager.email)
 
     def codes(query: str) -> list[str]:
@@ -37,5 +41,5 @@ def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, ses
     page = " ".join(client.get(f"/units/{unit.code}/journeys/{supported.id}").get_data(as_text=True).split())
     assert "Journey SUP-1" in page and '<td>Yes</td><td class="num">20</td>' in page.replace("> <", "><")
     other = factories.unit()
-    elsewhere = factories.journey(other, "ELSEWHERE", today)
+    elsewhere = factories.journey(other, today, code="ELSEWHERE")
     assert client.get(f"/units/{unit.code}/journeys/{elsewhere.id}").status_code == 404

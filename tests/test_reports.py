@@ -61,8 +61,8 @@ def known(session: Any, registry: Any) -> dict[str, Any]:
     factories.adaptation(unit, "Needs assessment before start", date(2025, 6, 1), items=["ips-25:O6", "ips-25:V4"],
                          principles=["zero-exclusion"])  # fmt: skip
     today = date(2026, 3, 11)
-    factories.journey(unit, "Q-1", today - timedelta(days=40))
-    factories.journey(unit, "Q-2", today - timedelta(days=90), decision=Decision.NOT_ACCEPTED,
+    factories.journey(unit, today - timedelta(days=40), code="Q-1")
+    factories.journey(unit, today - timedelta(days=90), code="Q-2", decision=Decision.NOT_ACCEPTED,
                       not_accepted_reason=NotAcceptedReason.NOT_MOTIVATED)  # fmt: skip
     factories.action(unit, manager, date(2026, 6, 1), title="Take every referral")
     session.add(

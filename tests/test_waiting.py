@@ -106,16 +106,16 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     today = date.today()
-    factories.journey(unit, "W-LONG", today - timedelta(days=90))
+    factories.journey(unit, today - timedelta(days=90), code="W-LONG")
     accepted = {"decision": Decision.ACCEPTED, "decision_date": today - timedelta(days=2)}
-    factories.journey(unit, "W-SHORT", today - timedelta(days=5), **accepted)
-    factories.journey(unit, "STARTED", today - timedelta(days=60), enrolment_date=today - timedelta(days=30))
+    factories.journey(unit, today - timedelta(days=5), code="W-SHORT", **accepted)
+    factories.journey(unit, today - timedelta(days=60), code="STARTED", enrolment_date=today - timedelta(days=30))
     refused = {
         "decision": Decision.NOT_ACCEPTED,
         "decision_date": today - timedelta(days=35),
         "not_accepted_reason": NotAcceptedReason.NOT_MOTIVATED,
     }
-    factories.journey(unit, "REFUSED", today - timedelta(days=40), **refused)
+    factories.journey(unit, today - timedelta(days=40), code="REFUSED", **refused)
     login(client, manager.email)
     page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
     assert '<dd class="waiting-count">2</dd>' in page

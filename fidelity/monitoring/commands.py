@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from fidelity.monitoring.purge import purge_command
+
+COMMANDS: list[click.Command] = [purge_command]

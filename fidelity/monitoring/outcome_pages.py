@@ -1,0 +1,165 @@
+"""Assembling a unit's outcomes page and its exports from the kept figures: rows, the chart, the definitions."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pandas as pd
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
+from fidelity.models import QuarterlyOutcome, Unit
+from fidelity.monitoring.kept import figures_of
+from fidelity.monitoring.outcomes import (
+    BENCHMARKS,
+    CASELOAD_LIMIT,
+    DEFINITIONS,
+    KEPT_FIELDS,
+    QuarterFigures,
+    whole_percent,
+)
+from fidelity.monitoring.quarters import Quarter
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    figures: QuarterFigures
+    locked: bool
+    definitions_version: str
+    running: bool  # today's quarter, counted to date
+    computed_at: datetime
+
+    @property
+    def over_caseload(self) -> bool:
+        caseload = self.figures.caseload_per_specialist
+        return caseload is not None and caseload > CASELOAD_LIMIT
+
+
+def outcome_rows(kept: Sequence[QuarterlyOutcome], today: date) -> list[OutcomeRow]:
+    """The kept figures as rows, oldest first."""
+    current = Quarter.of(today)
+    rows = []
+    for row in kept:
+        figures = figures_of(row)
+        running = figures.quarter == current
+        rows.append(OutcomeRow(figures, row.locked, row.definitions_version, running, row.computed_at))
+    return rows
+
+
+def chart_words() -> OutcomeChartText:
+    """The outcome chart's words in the user's language."""
+    return OutcomeChartText(
+        employment=_("Employment rate"),
+        education=_("Education rate"),
+        rate=_("Share of people served"),
+        minimum=_("Minimum"),
+        average=_("Average"),
+        excellent=_("Excellent"),
+        nobody_served=_("Nobody served yet"),
+        to_date=_("to date"),
+    )
+
+
+def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
+    """Employment and education rates per quarter, oldest first, against the benchmarks."""
+    points = [RatePoint(str(r.figures.quarter), r.figures.employment_rate, r.figures.education_rate) for r in rows]
+    svg = outcome_rates_svg(
+        points,
+        title=_("Employment and education rates per quarter"),
+        benchmarks=BENCHMARKS,
+        running=bool(rows) and rows[-1].running,
+        text=chart_words(),
+    )
+    return Markup(svg)  # noqa: S704 - matplotlib made it from our own data, and it escapes its text
+
+
+def benchmark_words() -> dict[str | None, str]:
+    """Where an employment rate stands against the benchmarks, in words, by the highest benchmark it reaches."""
+    levels = {key: percent(level) for key, level in BENCHMARKS}
+    return {
+        None: _("below the minimum standard of %(minimum)s", **levels),
+        "minimum": _("at or above the minimum standard of %(minimum)s, below the average of %(average)s", **levels),
+        "average": _("at or above the average of %(average)s, below the excellent level of %(excellent)s", **levels),
+        "excellent": _("at or above the excellent level of %(excellent)s", **levels),
+    }
+
+
+def definitions() -> list[tuple[str, str, str]]:
+    """(key, label, definition) of every figure, in the user's language."""
+    return [(d.key, _(d.label), _(d.text)) for d in DEFINITIONS]
+
+
+# --- formatting for the page ----------------------------------------------------------------------------------
+
+
+def percent(rate: float | None) -> str:
+    """A rate in whole percent (rounded half up, as on the chart), or a dash when there is none."""
+    return "–" if rate is None else format_percent(Decimal(whole_percent(rate)) / 100)
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A median, a caseload or a full-time equivalent with at most `decimals` decimals, or a dash."""
+    return "–" if value is None else format_decimal(value, format="#,##0." + "#" * decimals)
+
+
+# --- exports --------------------------------------------------------------------------------------------------
+
+# Each rate goes beside the count it is a share of.
+RATE_AFTER = {
+    "in_competitive_work": "employment_rate",
+    "in_education": "education_rate",
+    "contact_within_30": "share_within_30",
+    "retained_90": "retention_90",
+}
+EXPORT_COLUMNS = (
+    "unit",
+    "year",
+    "quarter",
+    "definitions_version",
+    *(column for name in KEPT_FIELDS for column in (name, RATE_AFTER.get(name)) if column),
+    "caseload_per_specialist",
+    "locked",
+    "to_date",
+    "computed_at_utc",
+)
+
+
+def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
+    """One line per quarter, oldest first: the kept counts, each rate beside its count (a share from 0 to 1),
+    caseload per specialist, the definitions version the figures were computed under, and whether the quarter is
+    locked or still running."""
+    lines = []
+    for row in rows:
+        figures = row.figures
+        rates = {column: _rounded(getattr(figures, column), 4) for column in RATE_AFTER.values()}
+        key = {"unit": unit.code, "year": figures.quarter.year, "quarter": figures.quarter.number}
+        about = {"caseload_per_specialist": _rounded(figures.caseload_per_specialist, 2), "locked": row.locked,
+                 "to_date": row.running, "computed_at_utc": _utc(row.computed_at)}  # fmt: skip
+        lines.append(key | {"definitions_version": row.definitions_version} | figures.counts() | rates | about)
+    return pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))
+
+
+def _rounded(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def _utc(moment: datetime) -> str:
+    # SQLite gives back naive UTC times, PostgreSQL aware ones.
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="Outcomes", engine="openpyxl")
+    return buffer.getvalue()

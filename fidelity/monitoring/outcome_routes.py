@@ -1,0 +1,121 @@
+"""A unit's outcomes page, its exports, and its staffing per quarter.
+
+The outcome pages recompute the kept figures from the journeys on every view (one load of four queries, one pass of
+pandas, writes only for quarters that changed), so they are never stale; locked quarters stay as they were kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fidelity.access import Permission, can, unit_or_404
+from fidelity.extensions import db
+from fidelity.models import Unit
+from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.outcome_forms import StaffingForm
+from fidelity.monitoring.outcome_pages import (
+    OutcomeRow,
+    benchmark_words,
+    csv_bytes,
+    definitions,
+    export_frame,
+    number,
+    outcome_rows,
+    percent,
+    rates_chart,
+    xlsx_bytes,
+)
+from fidelity.monitoring.outcomes import CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
+from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.staffing import set_staffing, staffing_lines, unit_staffing
+
+bp = Blueprint("outcomes", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _fresh_rows(unit: Unit) -> list[OutcomeRow]:
+    today = date.today()
+    rows = outcome_rows(refresh_outcomes(unit, today), today)
+    db.session.commit()
+    return rows
+
+
+@bp.get("/units/<code>/outcomes")
+def show(code: str) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.READ)
+    rows = _fresh_rows(unit)
+    return render_template(
+        "monitoring/outcomes.html",
+        unit=unit,
+        rows=list(reversed(rows)),
+        chart=rates_chart(rows),
+        definitions=definitions(),
+        version=DEFINITIONS_VERSION,
+        caseload_limit=CASELOAD_LIMIT,
+        benchmark_reached=benchmark_reached,
+        benchmark_words=benchmark_words(),
+        percent=percent,
+        number=number,
+        can_record=can(current_user, Permission.RECORD, unit),
+    )
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/units/<code>/outcomes.csv", endpoint="csv")
+def export_csv(code: str) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.READ)
+    frame = export_frame(unit, _fresh_rows(unit))
+    return _download(csv_bytes(frame), "text/csv; charset=utf-8", f"{unit.code}-outcomes.csv")
+
+
+@bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")
+def export_xlsx(code: str) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.READ)
+    frame = export_frame(unit, _fresh_rows(unit))
+    return _download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes.xlsx")
+
+
+@bp.route("/units/<code>/staffing", methods=["GET", "POST"])
+def staffing(code: str) -> ResponseReturnValue:
+    """The unit's staffing per quarter; its frontline managers set or replace one quarter at a time."""
+    writing = request.method == "POST"
+    unit = unit_or_404(current_user, code, Permission.RECORD if writing else Permission.READ)
+    form = StaffingForm()
+    if writing and form.validate():
+        quarter = form.parsed_quarter()
+        set_staffing(unit, quarter, *form.values())
+        db.session.commit()
+        flash(_("Staffing for %(quarter)s saved.", quarter=str(quarter)))
+        return redirect(url_for(".staffing", code=unit.code))
+    if not writing:
+        _prefill(form, unit)
+    return render_template(
+        "monitoring/staffing.html",
+        unit=unit,
+        lines=staffing_lines(unit, date.today()),
+        form=form,
+        can_record=can(current_user, Permission.RECORD, unit),
+        number=number,
+    ), (400 if form.errors else 200)
+
+
+def _prefill(form: StaffingForm, unit: Unit) -> None:
+    """The quarter asked for (?quarter=2026Q1) with what is recorded for it, else today's quarter."""
+    try:
+        quarter = Quarter.parse(request.args.get("quarter", ""))
+    except ValueError:
+        quarter = Quarter.of(date.today())
+    form.quarter.data = f"{quarter.year}Q{quarter.number}"
+    recorded = unit_staffing(unit).get(quarter)
+    if recorded is not None:
+        form.specialist_fte.data = Decimal(repr(recorded.specialist_fte))
+        form.supervisor_fte.data = Decimal(repr(recorded.supervisor_fte))

@@ -1,0 +1,308 @@
+"""A unit's outcome figures per calendar quarter, computed from its journeys. Pure: pandas and numpy, no Flask.
+
+The definitions are written once, here: as code below and as text in DEFINITIONS, which the outcomes page shows with
+DEFINITIONS_VERSION. A change to any definition is a new version; every kept figure records the version it was
+computed under.
+
+Dates are whole days. A spell's end date is its last day; a missing end or exit date means it has not happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from fidelity.monitoring.quarters import Quarter, quarters_between
+
+if TYPE_CHECKING:
+    from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
+
+DEFINITIONS_VERSION = "1"
+CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
+RETENTION_DAYS = 90
+CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
+# Quarterly competitive employment rate (the US learning community's benchmarks): minimum, average, excellent.
+BENCHMARKS = (("minimum", 0.31), ("average", 0.41), ("excellent", 0.50))
+
+
+def N_(text: str) -> str:
+    """Mark `text` for translation; the page translates it when it shows it."""
+    return text
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str
+    text: str
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition("served", N_("People served"), N_(
+        "Enrolled on or before the quarter's last day and not exited before its first day.")),
+    Definition("in_competitive_work", N_("In competitive work"), N_(
+        "People served who held a competitive job on at least one day of the quarter on which they were enrolled. A "
+        "job counts from its first day of paid work. The employment rate is this number divided by the people "
+        "served; it is not given for a quarter in which nobody was served.")),
+    Definition("in_education", N_("In education"), N_(
+        "People served who were in an education spell on at least one day of the quarter on which they were "
+        "enrolled; the education rate divides this by the people served.")),
+    Definition("job_starts", N_("Competitive job starts"), N_(
+        "Competitive jobs whose first day of paid work fell in the quarter, between the person's enrolment and exit. "
+        "A person who starts two jobs counts twice.")),
+    Definition("education_starts", N_("Education starts"), N_(
+        "Education spells that started in the quarter, between the person's enrolment and exit.")),
+    Definition("median_days_to_employer_contact", N_("Days to first employer contact"), N_(
+        "For people whose first face-to-face contact with an employer fell in the quarter: the median number of "
+        "days from enrolment to that contact (a contact before enrolment counts as 0 days).")),
+    Definition("contact_within_30", N_("Employer contact within 30 days"), N_(
+        "Of the people whose 30th day after enrolment fell in the quarter, the share who had met an employer by "
+        "that day. People who left before day 30 without meeting an employer are not counted.")),
+    Definition("retained_90", N_("Jobs held 90 days"), N_(
+        "Of the competitive jobs counted as job starts whose 90th day after the first day of paid work fell in the "
+        "quarter, the share still held on that day. A job that ended before its 90th day was not retained.")),
+    Definition("waiting_at_end", N_("Waiting at the quarter's end"), N_(
+        "Referred on or before the quarter's last day and, by that day, neither enrolled, exited nor refused "
+        "(referral not accepted).")),
+    Definition("median_days_to_enrolment", N_("Days from referral to enrolment"), N_(
+        "For people enrolled in the quarter: the median number of days from referral to enrolment.")),
+    Definition("caseload", N_("Caseload per specialist"), N_(
+        "People served divided by the work/study specialists' full-time equivalents recorded for the quarter; not "
+        "given without staffing. The IPS model allows at most 20.")),
+)  # fmt: skip
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+def benchmark_reached(rate: float | None) -> str | None:
+    """The highest employment benchmark a rate reaches ('minimum', 'average', 'excellent'), or None below them all."""
+    reached = [key for key, level in BENCHMARKS if rate is not None and whole_percent(rate) >= whole_percent(level)]
+    return reached[-1] if reached else None
+
+
+def whole_percent(rate: float) -> int:
+    """A rate in whole percent, rounded half up as people round: 0.425 is 43 %."""
+    return int(Decimal(repr(100 * rate)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """The figures of one quarter; the counts are what is kept, the rates follow from them."""
+
+    quarter: Quarter
+    served: int
+    in_competitive_work: int
+    in_education: int
+    job_starts: int
+    education_starts: int
+    median_days_to_employer_contact: float | None
+    contact_window_closed: int
+    contact_within_30: int
+    retention_window_closed: int
+    retained_90: int
+    waiting_at_end: int
+    median_days_to_enrolment: float | None
+    specialist_fte: float | None
+
+    @property
+    def employment_rate(self) -> float | None:
+        return share(self.in_competitive_work, self.served)
+
+    @property
+    def education_rate(self) -> float | None:
+        return share(self.in_education, self.served)
+
+    @property
+    def share_within_30(self) -> float | None:
+        return share(self.contact_within_30, self.contact_window_closed)
+
+    @property
+    def retention_90(self) -> float | None:
+        return share(self.retained_90, self.retention_window_closed)
+
+    @property
+    def caseload_per_specialist(self) -> float | None:
+        return self.served / self.specialist_fte if self.specialist_fte else None
+
+    def counts(self) -> dict[str, int | float | None]:
+        """The kept figures by column name, without the quarter."""
+        return {name: getattr(self, name) for name in KEPT_FIELDS}
+
+
+KEPT_FIELDS = tuple(name for name in QuarterFigures.__dataclass_fields__ if name != "quarter")
+
+
+def quarter_figures(frames: JourneyFrames, quarter: Quarter, as_of: date | None = None) -> QuarterFigures:
+    """The figures of one quarter for one unit's journeys (see `figures_by_quarter`)."""
+    return figures_by_quarter(frames, quarter, quarter, as_of)[0]
+
+
+def first_quarter(frames: JourneyFrames) -> Quarter | None:
+    """The quarter of the unit's first referral; None without journeys."""
+    if frames.journeys.empty:
+        return None
+    return Quarter.of(frames.journeys["referral_date"].min().date())
+
+
+# Days are counted as whole days since 1970; a date that has not happened is far in the future.
+NEVER = np.int64(10**9)
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _day(value: date) -> np.int64:
+    return np.datetime64(value, "D").astype(np.int64)
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    values = column.to_numpy(dtype="datetime64[ns]")
+    days = values.astype("datetime64[D]").astype(np.int64)
+    days[np.isnat(values)] = NEVER
+    return days
+
+
+def _median_by_quarter(
+    events: np.ndarray, values: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[float | None]:
+    """The median of `values` over the events falling in each quarter; None for a quarter without events."""
+    index = np.searchsorted(starts, events, side="right") - 1
+    index[index < 0] = len(starts)  # before the first quarter: nowhere
+    padded_ends = np.append(ends, -1)
+    inside = events <= padded_ends[index]
+    medians = pd.Series(values[inside]).groupby(index[inside]).median()
+    return [float(medians[q]) if q in medians.index else None for q in range(len(starts))]
+
+
+def figures_by_quarter(
+    frames: JourneyFrames, first: Quarter, last: Quarter, as_of: date | None = None
+) -> list[QuarterFigures]:
+    """Every quarter's figures from `first` to `last` for one unit's journeys, in one vectorised pass.
+
+    `as_of` (today) ends the last quarter early when it is still running: nothing after that day is counted. It may
+    not fall before the last quarter's first day.
+    """
+    if as_of is not None and as_of < last.start:
+        raise ValueError(f"{last} has not started on {as_of}")
+    quarters = list(quarters_between(first, last))
+    starts = np.array([_day(q.start) for q in quarters], dtype=np.int64)
+    ends = np.array([_day(min(q.end, as_of) if as_of else q.end) for q in quarters], dtype=np.int64)
+
+    people = frames.journeys
+    referral = _days(people["referral_date"])
+    enrolled = _days(people["enrolment_date"])
+    exited = _days(people["exit_date"])
+    contact = _days(people["first_employer_contact_date"])
+    decided = _days(people["decision_date"])
+    refused = np.where((people["decision"] == "not_accepted").to_numpy(bool),
+                       np.where(decided == NEVER, referral, decided), NEVER)  # fmt: skip
+
+    # people x quarters
+    served = (enrolled[:, None] <= ends) & (exited[:, None] >= starts)
+    waiting = (referral[:, None] <= ends) & (enrolled[:, None] > ends) & (exited[:, None] > ends)
+    waiting &= refused[:, None] > ends
+    is_enrolled = enrolled != NEVER
+    after_enrolment = np.clip(contact - enrolled, 0, None)
+    to_enrolment = enrolled - referral
+
+    day_30 = enrolled + CONTACT_DAYS
+    met = contact <= day_30
+    counted_30 = is_enrolled & ~((exited < day_30) & ~met)
+    window_30 = counted_30[:, None] & (day_30[:, None] >= starts) & (day_30[:, None] <= ends)
+
+    ids = pd.Index(people["id"])
+    jobs = frames.jobs[frames.jobs["competitive"].astype(bool)]
+    work = _spells(jobs, ids, enrolled, exited, served, starts, ends)
+    study = _spells(frames.education, ids, enrolled, exited, served, starts, ends)
+
+    fte = {(int(r.year), int(r.quarter)): float(r.specialist_fte) for r in frames.staffing.itertuples()}
+    contact_medians = _median_by_quarter(contact[is_enrolled], after_enrolment[is_enrolled], starts, ends)
+    enrolment_medians = _median_by_quarter(enrolled[is_enrolled], to_enrolment[is_enrolled], starts, ends)
+    return [
+        QuarterFigures(
+            quarter=quarter,
+            served=int(served[:, q].sum()),
+            in_competitive_work=work.people[q],
+            in_education=study.people[q],
+            job_starts=work.starts[q],
+            education_starts=study.starts[q],
+            median_days_to_employer_contact=contact_medians[q],
+            contact_window_closed=int(window_30[:, q].sum()),
+            contact_within_30=int((window_30[:, q] & met).sum()),
+            retention_window_closed=work.retention_closed[q],
+            retained_90=work.retained[q],
+            waiting_at_end=int(waiting[:, q].sum()),
+            median_days_to_enrolment=enrolment_medians[q],
+            specialist_fte=fte.get((quarter.year, quarter.number)),
+        )
+        for q, quarter in enumerate(quarters)
+    ]
+
+
+@dataclass(frozen=True)
+class _SpellCounts:
+    people: list[int]  # people served holding a spell on a day of the quarter they were enrolled
+    starts: list[int]  # spells starting in the quarter between enrolment and exit
+    retention_closed: list[int]  # of those spells, the ones whose 90th day fell in the quarter
+    retained: list[int]  # ... still held on that day
+
+
+def _spells(
+    spells: pd.DataFrame,
+    ids: pd.Index,
+    enrolled: np.ndarray,
+    exited: np.ndarray,
+    served: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> _SpellCounts:
+    person = ids.get_indexer(spells["journey_id"])
+    known = person >= 0
+    person = person[known]
+    begin, end = _days(spells["start_date"])[known], _days(spells["end_date"])[known]
+    enrolled, exited = enrolled[person], exited[person]
+    # spells x quarters: held on a day that is in the quarter and between the person's enrolment and exit
+    held = begin[:, None] <= np.minimum(ends, exited[:, None])
+    held &= end[:, None] >= np.maximum(starts, enrolled[:, None])
+    held &= served[person]
+    holding = np.zeros(served.shape, dtype=bool)
+    np.logical_or.at(holding, person, held)
+    counted = (begin >= enrolled) & (begin <= exited)
+    started = counted[:, None] & (begin[:, None] >= starts) & (begin[:, None] <= ends)
+    day_90 = begin + RETENTION_DAYS
+    closed = counted[:, None] & (day_90[:, None] >= starts) & (day_90[:, None] <= ends)
+    kept = closed & (end >= day_90)[:, None]
+    return _SpellCounts(
+        people=[int(n) for n in holding.sum(axis=0)],
+        starts=[int(n) for n in started.sum(axis=0)],
+        retention_closed=[int(n) for n in closed.sum(axis=0)],
+        retained=[int(n) for n in kept.sum(axis=0)],
+    )
+
+
+def last_counted_day(frames: JourneyFrames) -> pd.Series:
+    """Per journey id, the last day on which it counts in any figure: its exit, its first employer contact, the end of
+    its 30 days after enrolment, the 90th day of its jobs. None for a journey not yet exited."""
+    people = frames.journeys
+    enrolled, exited = _days(people["enrolment_date"]), _days(people["exit_date"])
+    contact = _days(people["first_employer_contact_date"])
+    is_enrolled = enrolled != NEVER
+    day_30 = enrolled + CONTACT_DAYS
+    counted_30 = is_enrolled & ~((exited < day_30) & (contact > day_30))
+    last = np.maximum(exited, np.where(is_enrolled & (contact != NEVER), contact, exited))
+    last = np.maximum(last, np.where(counted_30, day_30, exited))
+    ids = pd.Index(people["id"])
+    jobs = frames.jobs[frames.jobs["competitive"].astype(bool)]
+    person = ids.get_indexer(jobs["journey_id"])
+    begin = _days(jobs["start_date"])[person >= 0]
+    person = person[person >= 0]
+    counted = (begin >= enrolled[person]) & (begin <= exited[person])
+    np.maximum.at(last, person[counted], begin[counted] + RETENTION_DAYS)
+    dates = [None if day >= NEVER else date.fromordinal(int(day) + EPOCH_ORDINAL) for day in last]
+    return pd.Series(dates, index=ids, dtype=object)

@@ -1,0 +1,134 @@
+"""`fidelity purge --older-than MONTHS`: delete the journeys of people who left more than MONTHS months ago, keeping
+every unit's outcome figures as they were.
+
+Before anything is deleted, each affected unit's kept figures are brought up to date and locked for every quarter the
+purged journeys counted in: each quarter that starts before the cut-off, and any later one in which such a journey's
+30-day or 90-day window closed. A locked quarter is never recounted, so the purge changes no figure. The deletion is
+audited once per unit (how many journeys, which cut-off), not once per row, and the command commits once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import click
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+from flask.cli import with_appcontext
+from sqlalchemy import delete, func, select
+
+from fidelity.audit import acting_as, current_actor
+from fidelity.console import CLI_ACTOR, InputError
+from fidelity.extensions import db
+from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
+from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
+from fidelity.monitoring.outcomes import last_counted_day
+from fidelity.monitoring.quarters import Quarter
+
+MONTHS_MAX = 1200
+
+
+@dataclass(frozen=True)
+class UnitPurge:
+    unit: Unit
+    removed: int
+    locked: list[Quarter]  # newly locked
+
+
+def cutoff_date(today: date, months: int) -> date:
+    """Journeys whose exit date falls before this day are purged."""
+    return today - relativedelta(months=months)
+
+
+def purge_journeys(today: date, months: int) -> list[UnitPurge]:
+    """Lock the figures of every unit with journeys exited before the cut-off, then delete those journeys and their
+    job and education spells. Returns what was done per unit, in the order of unit codes."""
+    cutoff = cutoff_date(today, months)
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(Journey.unit_id, func.count()).where(Journey.exit_date < cutoff).group_by(Journey.unit_id)
+            ).all()
+        )
+    )
+    if not counts:
+        return []
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(counts)).order_by(Unit.code)).all()
+    frames = load_frames([unit.id for unit in units])
+    actor = current_actor()
+    done = []
+    for unit in units:
+        unit_frames = frames.for_unit(unit.id)
+        refresh_outcomes(unit, today, unit_frames)
+        purged = unit_frames.journeys["exit_date"] < pd.Timestamp(cutoff)
+        last_days = last_counted_day(unit_frames)[unit_frames.journeys.loc[purged, "id"]]
+        through = max([cutoff - timedelta(days=1), *last_days.dropna()])
+        done.append(UnitPurge(unit, counts[unit.id], lock_quarters(unit, Quarter.of(through))))
+        db.session.add(
+            AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge", entity="journeys",
+                       entity_id="", unit_id=unit.id,
+                       changes={"removed": [None, counts[unit.id]], "cutoff": [None, cutoff.isoformat()]})
+        )  # fmt: skip
+    old = select(Journey.id).where(Journey.exit_date < cutoff)
+    # No cascade in the database: the spells go first, explicitly.
+    for statement in (
+        delete(JobSpell).where(JobSpell.journey_id.in_(old)),
+        delete(EducationSpell).where(EducationSpell.journey_id.in_(old)),
+        delete(Journey).where(Journey.exit_date < cutoff),
+    ):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+    db.session.flush()
+    return done
+
+
+def quarter_ranges(quarters: Sequence[Quarter]) -> str:
+    """Quarters in order, consecutive ones as a range: '2021 Q1 to 2022 Q3, 2023 Q1'."""
+    runs: list[list[Quarter]] = []
+    for quarter in sorted(quarters):
+        if runs and runs[-1][-1].next() == quarter:
+            runs[-1].append(quarter)
+        else:
+            runs.append([quarter])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs)
+
+
+def _months(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text.strip()) or not 1 <= int(text) <= MONTHS_MAX:
+        raise InputError(f"--older-than takes a whole number of months from 1 to {MONTHS_MAX}, not '{text}'.")
+    return int(text)
+
+
+@click.command("purge")
+@click.option(
+    "--older-than",
+    "older_than",
+    required=True,
+    metavar="MONTHS",
+    help="Delete the journeys of people whose exit was more than MONTHS months ago.",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be deleted and locked, and change nothing.")
+@with_appcontext
+def purge_command(older_than: str, dry_run: bool) -> None:
+    """Delete the journeys of people who left long ago, keeping every unit's outcome figures as they were."""
+    months = _months(older_than)
+    today = date.today()
+    with acting_as(CLI_ACTOR):
+        done = purge_journeys(today, months)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    would = "would be " if dry_run else ""
+    click.echo(f"Journeys of people who left before {cutoff_date(today, months).isoformat()} ({months} months ago):")
+    if not done:
+        click.echo("  none; nothing to remove.")
+    for result in done:
+        locked = quarter_ranges(result.locked) or "none"
+        click.echo(f"  {result.unit.code}: {result.removed} {would}removed; quarters {would}locked: {locked}")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")

@@ -1,0 +1,58 @@
+"""A unit's staffing per quarter, in full-time equivalents: what caseload per specialist is counted from.
+
+Operations add and flush; the request commits once. Every change is written to the audit log by the session listener.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from fidelity.extensions import db
+from fidelity.models import Journey, StaffingQuarter, Unit
+from fidelity.monitoring.quarters import Quarter, quarters_between
+
+
+@dataclass(frozen=True)
+class StaffingLine:
+    """A quarter on the staffing page: its staffing, or None where none is recorded."""
+
+    quarter: Quarter
+    staffing: StaffingQuarter | None
+
+
+def unit_staffing(unit: Unit) -> dict[Quarter, StaffingQuarter]:
+    """Every staffing quarter recorded for the unit: one query."""
+    rows = db.session.scalars(select(StaffingQuarter).where(StaffingQuarter.unit_id == unit.id)).all()
+    return {Quarter(row.year, row.quarter): row for row in rows}
+
+
+def staffing_lines(unit: Unit, today: date) -> list[StaffingLine]:
+    """Newest first, every quarter from the unit's first referral or first recorded staffing, whichever is earlier,
+    to today's (or a later one that has staffing), so that a quarter without staffing shows as a gap to fill."""
+    recorded = unit_staffing(unit)
+    first_referral = db.session.scalar(select(func.min(Journey.referral_date)).where(Journey.unit_id == unit.id))
+    current = Quarter.of(today)
+    first = min([*recorded, current, *([Quarter.of(first_referral)] if first_referral else [])])
+    last = max([*recorded, current])
+    return [StaffingLine(q, recorded.get(q)) for q in reversed(list(quarters_between(first, last)))]
+
+
+def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor_fte: float) -> StaffingQuarter:
+    """Set the unit's staffing for one quarter, replacing what was recorded for it."""
+    row = db.session.scalar(
+        select(StaffingQuarter).where(
+            StaffingQuarter.unit_id == unit.id,
+            StaffingQuarter.year == quarter.year,
+            StaffingQuarter.quarter == quarter.number,
+        )
+    )
+    if row is None:
+        row = StaffingQuarter(unit_id=unit.id, year=quarter.year, quarter=quarter.number)
+        db.session.add(row)
+    row.specialist_fte = specialist_fte
+    row.supervisor_fte = supervisor_fte
+    db.session.flush()
+    return row

@@ -1,0 +1,193 @@
+"""The outcomes page, its CSV and Excel exports, and the staffing page."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from fidelity.models import AuditEntry, QuarterlyOutcome, Role, StaffingQuarter
+from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
+from fidelity.monitoring.quarters import Quarter, quarters_between
+from tests import factories
+from tests.test_web import csrf_token, login
+
+BEFORE, LAST = Quarter(2025, 1), Quarter(2025, 2)
+THIS = Quarter.of(date.today())
+EVERY = list(quarters_between(BEFORE, THIS))
+
+
+@pytest.fixture
+def unit(session: Any) -> Any:
+    """Three people, referred and enrolled on Jan 1, 2025 and still served; one works and one studies from Apr 1, 2025.
+    Staffing is recorded for 2025 Q2 only: 0.1 specialist FTE."""
+    result = factories.unit()
+    start = BEFORE.start
+    factories.journey(result, start, enrolment_date=start, jobs=((LAST.start, None),))
+    factories.journey(result, start, enrolment_date=start, studies=((LAST.start, None),))
+    factories.journey(result, start, enrolment_date=start)
+    factories.staffing(result, LAST.year, LAST.number, 0.1)
+    return result
+
+
+@pytest.fixture
+def manager(client: Any, unit: Any) -> Any:
+    user = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, user.email)
+    return user
+
+
+def row_of(page: str, quarter: Quarter, table: int = 0) -> str:
+    """The text of the row for `quarter` in the page's `table`-th outcomes table, tags stripped, spaces collapsed."""
+    body = page.split('<table class="outcomes">')[table + 1].split("</table>")[0]
+    for row in body.split("<tr")[1:]:
+        text = " ".join(re.sub(r"<[^>]+>", " ", "<tr" + row).split())
+        if text.startswith(str(quarter)):
+            return text
+    raise AssertionError(f"no row for {quarter}")
+
+
+def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    response = client.get(f"/units/{unit.code}/outcomes")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # 2025 Q2: 3 served; 1 of 3 in competitive work (33 %); 1 of 3 in education; 1 job start, 1 education start; the
+    # job reached day 90 on Jun 30 (Apr 1 + 29 + 31 + 30 days) and was held.
+    assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) 1 of 3 (33%) 1 1 1 of 1 (100%)"
+    # Nobody waits; the three enrolled on the day they were referred, in Q1; day 30 of each (Jan 31) fell in Q1.
+    # 3 / 0.1 FTE = 30 per specialist, above 20.
+    assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0.1 30 ⚠ above 20"
+    assert row_of(page, BEFORE, table=1) == f"{BEFORE} 0 0 – 0 of 3 (0%) not recorded –"
+    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 0 –"
+    assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
+    # The summary speaks of the latest full quarter.
+    assert f"In {THIS.previous()}, 33% of the people served were in competitive work (1 of 3):" in page
+    assert "at or above the minimum standard of 31%, below the average of 41%" in page
+    # The chart, with the benchmarks named.
+    assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
+    # The definitions and their version.
+    assert f"version {DEFINITIONS_VERSION}" in page
+    assert all(d.text.replace("'", "&#39;") in page for d in DEFINITIONS)
+    kept = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
+    assert sorted((r.year, r.quarter) for r in kept) == [(q.year, q.number) for q in EVERY]
+
+
+def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = session.scalars(
+        select(QuarterlyOutcome).where(
+            QuarterlyOutcome.unit_id == unit.id,
+            QuarterlyOutcome.year == BEFORE.year,
+            QuarterlyOutcome.quarter == BEFORE.number,
+        )
+    ).one()
+    kept.locked, kept.served = True, 7  # as if four journeys counted in it had been purged since
+    session.commit()
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert row_of(page, BEFORE).startswith(f"{BEFORE} locked 7 ")
+    assert "A locked quarter keeps the figures it had" in page
+
+
+def test_a_unit_without_journeys(client: Any, session: Any) -> None:
+    empty = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=empty.id).email)
+    page = client.get(f"/units/{empty.code}/outcomes").get_data(as_text=True)
+    assert "No journeys recorded yet" in page and "<svg" not in page
+    assert "Download CSV" in page and f"version {DEFINITIONS_VERSION}" in page
+
+
+def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, manager: Any) -> None:
+    response = client.get(f"/units/{unit.code}/outcomes.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.csv"'
+    csv = pd.read_csv(io.BytesIO(response.data))
+    assert list(csv["year"] * 10 + csv["quarter"]) == [q.year * 10 + q.number for q in EVERY]
+    last = csv.iloc[1]
+    assert last["definitions_version"] == int(DEFINITIONS_VERSION)
+    assert (last["served"], last["in_competitive_work"], last["employment_rate"]) == (3, 1, 0.3333)
+    assert (last["specialist_fte"], last["caseload_per_specialist"]) == (0.1, 30.0)
+    assert list(csv["to_date"]) == [q == THIS for q in EVERY] and not csv["locked"].any()
+    assert pd.isna(csv.iloc[0]["specialist_fte"])  # no staffing recorded for the quarter before last
+
+    response = client.get(f"/units/{unit.code}/outcomes.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.xlsx"'
+    excel = pd.read_excel(io.BytesIO(response.data), sheet_name="Outcomes")
+    pd.testing.assert_frame_equal(excel, csv, check_dtype=False)
+
+
+# --- staffing -------------------------------------------------------------------------------------------------
+
+
+def post_staffing(client: Any, unit: Any, **fields: str) -> Any:
+    token = csrf_token(client, f"/units/{unit.code}/staffing")
+    return client.post(f"/units/{unit.code}/staffing", data={"csrf_token": token, **fields})
+
+
+def staffing_of(session: Any, unit: Any) -> dict[tuple[int, int], tuple[float, float]]:
+    session.expire_all()
+    rows = session.scalars(select(StaffingQuarter).where(StaffingQuarter.unit_id == unit.id)).all()
+    return {(r.year, r.quarter): (r.specialist_fte, r.supervisor_fte) for r in rows}
+
+
+def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    response = post_staffing(client, unit, quarter=f"{THIS.year} q{THIS.number}", specialist_fte="2,5",
+                             supervisor_fte="0.2")  # fmt: skip
+    assert response.status_code == 302
+    assert staffing_of(session, unit)[THIS.year, THIS.number] == (2.5, 0.2)
+    post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="3")
+    assert staffing_of(session, unit) == {(LAST.year, LAST.number): (0.1, 0.0), (THIS.year, THIS.number): (3.0, 0.0)}
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert f"Staffing for {THIS} saved." in page
+    assert f"Change {THIS}" in page and f"Set {BEFORE}" in page  # a quarter with journeys but no staffing
+    # Caseload follows: 3 served / 3 FTE.
+    assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=1).endswith(" 3 1")
+    audited = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "staffing_quarters", AuditEntry.actor_id == manager.id)
+    ).all()
+    assert [(e.action, e.changes["specialist_fte"]) for e in audited] == [
+        ("create", [None, 2.5]),
+        ("update", [2.5, 3.0]),
+    ]
+
+
+def test_the_form_is_filled_with_the_quarter_asked_for(client: Any, unit: Any, manager: Any) -> None:
+    page = client.get(f"/units/{unit.code}/staffing?quarter={LAST.year}Q{LAST.number}").get_data(as_text=True)
+    assert f'value="{LAST.year}Q{LAST.number}"' in page and 'value="0.1"' in page
+    page = client.get(f"/units/{unit.code}/staffing?quarter=nonsense").get_data(as_text=True)
+    assert f'value="{THIS.year}Q{THIS.number}"' in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"quarter": "2026Q5", "specialist_fte": "1"}, "such as 2026Q1"),
+        ({"quarter": "1999Q4", "specialist_fte": "1"}, "Give a quarter from 2000 to"),
+        ({"quarter": "", "specialist_fte": "1"}, "Give a quarter, such as 2026Q1."),
+        ({"quarter": "2025Q1", "specialist_fte": "50.5"}, "Give a number from 0 to 50."),
+        ({"quarter": "2025Q1", "specialist_fte": "-1"}, "Give a number from 0 to 50."),
+        ({"quarter": "2025Q1", "specialist_fte": "two"}, "Write a number, such as 1.5."),
+        ({"quarter": "2025Q1", "specialist_fte": "NaN"}, "Write a number, such as 1.5."),
+        ({"quarter": "2025Q1", "specialist_fte": ""}, "Give the specialists' full-time equivalents."),
+        ({"quarter": "2025Q1", "specialist_fte": "1", "supervisor_fte": "51"}, "Give a number from 0 to 50."),
+    ],
+)
+def test_bad_staffing_is_refused_and_changes_nothing(
+    client: Any, session: Any, unit: Any, manager: Any, fields: dict[str, str], message: str
+) -> None:
+    before = staffing_of(session, unit)
+    response = post_staffing(client, unit, **fields)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert staffing_of(session, unit) == before
+
+
+def test_readers_see_staffing_without_the_form(client: Any, session: Any, unit: Any) -> None:
+    login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id).email)
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert "0.1" in page and "Save staffing" not in page and "Change " not in page

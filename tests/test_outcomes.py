@@ -1,0 +1,258 @@
+"""Outcome figures on a small cohort whose every figure is worked out by hand below. Pure: no app, no database.
+
+Quarters: 2024 Q3 = Jul 1-Sep 30, 2024 Q4 = Oct 1-Dec 31, 2025 Q1 = Jan 1-Mar 31, 2025 Q2 = Apr 1-Jun 30,
+2025 Q3 = Jul 1-Sep 30. Days are counted from the earlier date to the later one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from fidelity.monitoring.frames import frames_from_records
+from fidelity.monitoring.outcomes import (
+    DEFINITIONS,
+    DEFINITIONS_VERSION,
+    KEPT_FIELDS,
+    QuarterFigures,
+    benchmark_reached,
+    figures_by_quarter,
+    first_quarter,
+    last_counted_day,
+    quarter_figures,
+    whole_percent,
+)
+from fidelity.monitoring.quarters import Quarter
+
+D = date
+JOURNEYS = [
+    # A: referred in Q4, enrolled in Q1; a job that ends within 90 days, then a job still held.
+    {"id": 1, "code": "A", "referral_date": D(2024, 12, 1), "decision": "accepted", "enrolment_date": D(2025, 1, 15),
+     "first_employer_contact_date": D(2025, 2, 10)},
+    # B: enrolled late in Q1, so day 30 falls in Q2; meets an employer late; studies from Q2.
+    {"id": 2, "code": "B", "referral_date": D(2025, 1, 5), "enrolment_date": D(2025, 3, 20),
+     "first_employer_contact_date": D(2025, 5, 10)},
+    # C: withdraws while waiting, before enrolment.
+    {"id": 3, "code": "C", "referral_date": D(2024, 12, 10), "exit_date": D(2025, 3, 1), "exit_reason": "withdrew"},
+    # D: referral not accepted within Q1.
+    {"id": 4, "code": "D", "referral_date": D(2025, 2, 15), "decision": "not_accepted",
+     "decision_date": D(2025, 3, 10), "not_accepted_reason": "not_ready"},
+    # D2: referred in Q1, not accepted only in Q2: still waiting at the end of Q1.
+    {"id": 5, "code": "D2", "referral_date": D(2025, 3, 25), "decision": "not_accepted",
+     "decision_date": D(2025, 4, 5), "not_accepted_reason": "declined"},
+    # E: referred in Q1, still waiting.
+    {"id": 6, "code": "E", "referral_date": D(2025, 3, 15)},
+    # F: enrolled in Q4 with a job from Dec 1 still held; exits on the first day of Q2.
+    {"id": 7, "code": "F", "referral_date": D(2024, 10, 1), "enrolment_date": D(2024, 11, 1),
+     "first_employer_contact_date": D(2024, 11, 20), "exit_date": D(2025, 4, 1), "exit_reason": "goal_reached"},
+    # G: enrolled and gone within Q4, without meeting an employer.
+    {"id": 8, "code": "G", "referral_date": D(2024, 11, 1), "enrolment_date": D(2024, 12, 20),
+     "exit_date": D(2024, 12, 31), "exit_reason": "lost_contact"},
+    # H: enrolled on Jan 2; a job that is not competitive; never meets an employer.
+    {"id": 9, "code": "H", "referral_date": D(2024, 12, 20), "enrolment_date": D(2025, 1, 2)},
+]  # fmt: skip
+JOBS = [
+    {"id": 1, "journey_id": 1, "start_date": D(2025, 3, 1), "end_date": D(2025, 4, 20)},
+    {"id": 2, "journey_id": 1, "start_date": D(2025, 5, 1), "end_date": None},
+    {"id": 3, "journey_id": 7, "start_date": D(2024, 12, 1), "end_date": None},
+    {"id": 4, "journey_id": 9, "start_date": D(2025, 2, 1), "end_date": None, "competitive": False},
+]
+EDUCATION = [{"id": 1, "journey_id": 2, "start_date": D(2025, 4, 1), "end_date": None}]
+STAFFING = [
+    {"unit_id": 1, "year": 2024, "quarter": 3, "specialist_fte": 1.0, "supervisor_fte": 0.2},
+    {"unit_id": 1, "year": 2025, "quarter": 1, "specialist_fte": 0.5, "supervisor_fte": 0.1},
+]
+FRAMES = frames_from_records(JOURNEYS, JOBS, EDUCATION, STAFFING)
+
+
+def figures(quarter: str, as_of: date | None = None) -> QuarterFigures:
+    return quarter_figures(FRAMES, Quarter.parse(quarter), as_of)
+
+
+def test_a_quarter_before_anyone_was_served_has_no_rates() -> None:
+    q = figures("2024Q3")
+    assert q.counts() == dict.fromkeys(KEPT_FIELDS, 0) | {
+        "median_days_to_employer_contact": None,
+        "median_days_to_enrolment": None,
+        "specialist_fte": 1.0,
+    }
+    assert q.employment_rate is None and q.education_rate is None  # nobody served: not 0 %
+    assert q.share_within_30 is None and q.retention_90 is None
+    assert q.caseload_per_specialist == 0.0  # staffed, nobody served
+
+
+def test_2024_q4() -> None:
+    q = figures("2024Q4")
+    # F (enrolled Nov 1) and G (Dec 20 to Dec 31) were served.
+    assert q.served == 2
+    # F's job from Dec 1; G had none.
+    assert (q.in_competitive_work, q.employment_rate) == (1, 0.5)
+    assert q.job_starts == 1
+    # F met an employer on Nov 20: Nov 1 -> Nov 20 = 19 days.
+    assert q.median_days_to_employer_contact == 19
+    # F's day 30 is Dec 1 and F had met an employer by then. G's day 30 (Jan 19) is in 2025.
+    assert (q.contact_window_closed, q.contact_within_30) == (1, 1)
+    # At Dec 31: A (referred Dec 1), C (Dec 10) and H (Dec 20) wait; G enrolled on Dec 20.
+    assert q.waiting_at_end == 3
+    # F: Oct 1 -> Nov 1 = 31 days; G: Nov 1 -> Dec 20 = 29 + 20 = 49 days; median (31 + 49) / 2 = 40.
+    assert q.median_days_to_enrolment == 40
+    assert q.specialist_fte is None and q.caseload_per_specialist is None  # no staffing recorded
+
+
+def test_2025_q1() -> None:
+    q = figures("2025Q1")
+    # A, B, F and H; G left on Dec 31, before the quarter; C, D, D2 and E were never enrolled.
+    assert q.served == 4
+    # A (job from Mar 1) and F (job since Dec 1); H's job is not competitive.
+    assert (q.in_competitive_work, q.employment_rate) == (2, 0.5)
+    assert (q.in_education, q.education_rate) == (0, 0.0)
+    assert (q.job_starts, q.education_starts) == (1, 0)  # A's first job
+    # A: Jan 15 -> Feb 10 = 16 + 10 = 26 days.
+    assert q.median_days_to_employer_contact == 26
+    # Day 30 in Q1: A (Feb 14, met on Feb 10) and H (Feb 1, never met). G's day 30 (Jan 19) is not counted:
+    # G left before it without meeting an employer.
+    assert (q.contact_window_closed, q.contact_within_30, q.share_within_30) == (2, 1, 0.5)
+    # F's job: Dec 1 + 90 days = Mar 1 (31 + 31 + 28), still held.
+    assert (q.retention_window_closed, q.retained_90) == (1, 1)
+    # At Mar 31: E waits, and D2 (refused only on Apr 5); B enrolled, C withdrew, D was refused on Mar 10.
+    assert q.waiting_at_end == 2
+    # Enrolled in Q1: A Dec 1 -> Jan 15 = 30 + 15 = 45; B Jan 5 -> Mar 20 = 26 + 28 + 20 = 74; H Dec 20 -> Jan 2 = 13.
+    assert q.median_days_to_enrolment == 45
+    # 4 served / 0.5 specialist FTE.
+    assert q.caseload_per_specialist == 8.0
+
+
+def test_2025_q2() -> None:
+    q = figures("2025Q2")
+    # A, B, H, and F, who exited on Apr 1, the quarter's first day.
+    assert q.served == 4
+    # A held two jobs in the quarter and counts once; F held a job on Apr 1.
+    assert (q.in_competitive_work, q.employment_rate) == (2, 0.5)
+    assert (q.in_education, q.education_rate) == (1, 0.25)  # B from Apr 1
+    assert (q.job_starts, q.education_starts) == (1, 1)  # A's second job, B's course
+    # B: Mar 20 -> May 10 = 11 + 30 + 10 = 51 days.
+    assert q.median_days_to_employer_contact == 51
+    # B's day 30 is Apr 19; B met an employer only on May 10.
+    assert (q.contact_window_closed, q.contact_within_30, q.share_within_30) == (1, 0, 0.0)
+    # A's first job: Mar 1 + 90 days = May 30 (31 + 30 + 29); it ended on Apr 20.
+    assert (q.retention_window_closed, q.retained_90, q.retention_90) == (1, 0, 0.0)
+    assert q.waiting_at_end == 1  # E; D2 was refused on Apr 5
+    assert q.median_days_to_enrolment is None  # nobody enrolled
+    assert q.caseload_per_specialist is None
+
+
+def test_2025_q3() -> None:
+    q = figures("2025Q3")
+    assert q.served == 3  # A, B, H; F left in Q2
+    assert (q.in_competitive_work, q.in_education) == (1, 1)
+    # A's second job: May 1 + 90 days = Jul 30 (31 + 30 + 29), still held.
+    assert (q.retention_window_closed, q.retained_90, q.retention_90) == (1, 1, 1.0)
+    assert (q.job_starts, q.education_starts, q.waiting_at_end) == (0, 0, 1)
+
+
+def test_a_running_quarter_counts_up_to_today_only() -> None:
+    q = figures("2025Q2", as_of=D(2025, 5, 15))
+    # B's day 30 (Apr 19) has passed; A's first job reaches day 90 only on May 30.
+    assert (q.contact_window_closed, q.retention_window_closed) == (1, 0)
+    assert (q.served, q.job_starts) == (4, 1)  # A's second job started on May 1
+    q = figures("2025Q2", as_of=D(2025, 4, 30))
+    assert q.job_starts == 0 and q.median_days_to_employer_contact is None  # May 1 and May 10 are still to come
+    with pytest.raises(ValueError, match="has not started"):
+        figures("2025Q3", as_of=D(2025, 6, 30))
+
+
+def test_one_pass_over_every_quarter_gives_each_quarter_s_figures() -> None:
+    every = figures_by_quarter(FRAMES, Quarter(2024, 3), Quarter(2025, 3))
+    assert [f.quarter for f in every] == [Quarter(2024, 3), Quarter(2024, 4), Quarter(2025, 1), Quarter(2025, 2),
+                                          Quarter(2025, 3)]  # fmt: skip
+    assert every == [figures(str(f.quarter)) for f in every]
+    assert [f.served for f in every] == [0, 2, 4, 4, 3]
+    assert first_quarter(FRAMES) == Quarter(2024, 4)  # F was referred on Oct 1, 2024
+
+
+def test_a_unit_without_journeys() -> None:
+    empty = frames_from_records([])
+    assert first_quarter(empty) is None
+    q = quarter_figures(empty, Quarter(2025, 1))
+    assert q.served == 0 and q.employment_rate is None and q.caseload_per_specialist is None
+    assert last_counted_day(empty).empty
+
+
+def test_the_last_day_a_journey_counts_in() -> None:
+    extra = {"id": 10, "code": "J", "referral_date": D(2025, 1, 1), "enrolment_date": D(2025, 1, 1),
+             "first_employer_contact_date": D(2025, 1, 10), "exit_date": D(2025, 2, 15)}  # fmt: skip
+    job = {"id": 9, "journey_id": 10, "start_date": D(2025, 2, 1), "end_date": None}
+    last = last_counted_day(frames_from_records([*JOURNEYS, extra], [*JOBS, job]))
+    assert last[7] == D(2025, 4, 1)  # F: its exit; its job's day 90 (Mar 1) came before
+    assert last[8] == D(2024, 12, 31)  # G: its exit; left before day 30 without meeting an employer
+    assert last[3] == D(2025, 3, 1)  # C: withdrew while waiting
+    assert last[10] == D(2025, 5, 2)  # J: left on Feb 15, but its job's day 90 is Feb 1 + 90 = May 2
+    assert last[1] is None  # A has not exited
+
+
+def test_caseload_follows_the_staffing_of_each_quarter() -> None:
+    q = figures("2025Q1")
+    assert replace(q, specialist_fte=None).caseload_per_specialist is None
+    assert replace(q, specialist_fte=0.0).caseload_per_specialist is None  # no specialist time recorded
+    assert replace(q, specialist_fte=0.25).caseload_per_specialist == 16.0  # 4 / 0.25
+
+
+def test_every_figure_has_one_definition() -> None:
+    keys = [d.key for d in DEFINITIONS]
+    assert len(keys) == len(set(keys))
+    counted = {"served", "in_competitive_work", "in_education", "job_starts", "education_starts",
+               "median_days_to_employer_contact", "contact_within_30", "retained_90", "waiting_at_end",
+               "median_days_to_enrolment", "caseload"}  # fmt: skip
+    assert set(keys) == counted
+    assert DEFINITIONS_VERSION == "1"
+    assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
+
+
+def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_on() -> None:
+    edges = frames_from_records(
+        [
+            # K met an employer before enrolment; its job ended before enrolment.
+            {"id": 1, "referral_date": D(2024, 12, 1), "enrolment_date": D(2025, 2, 1),
+             "first_employer_contact_date": D(2025, 1, 20)},
+            # L left on Feb 10; a job from Mar 1 came after its exit.
+            {"id": 2, "referral_date": D(2024, 12, 1), "enrolment_date": D(2025, 1, 5), "exit_date": D(2025, 2, 10)},
+            # M and N: jobs from Nov 1 and Nov 2, both ending on Jan 30.
+            {"id": 3, "referral_date": D(2024, 9, 1), "enrolment_date": D(2024, 10, 1)},
+            {"id": 4, "referral_date": D(2024, 9, 1), "enrolment_date": D(2024, 10, 1)},
+        ],
+        [
+            {"id": 1, "journey_id": 1, "start_date": D(2024, 11, 1), "end_date": D(2025, 1, 10)},
+            {"id": 2, "journey_id": 2, "start_date": D(2025, 3, 1), "end_date": None},
+            {"id": 3, "journey_id": 3, "start_date": D(2024, 11, 1), "end_date": D(2025, 1, 30)},
+            {"id": 4, "journey_id": 4, "start_date": D(2024, 11, 2), "end_date": D(2025, 1, 30)},
+        ],
+    )  # fmt: skip
+    q = quarter_figures(edges, Quarter(2025, 1))
+    assert q.served == 4
+    # M and N held jobs while enrolled; K's job ended before its enrolment, L's started after its exit.
+    assert q.in_competitive_work == 2
+    # Neither K's job (before enrolment) nor L's (after exit) is a job start of the unit.
+    assert q.job_starts == 0
+    assert quarter_figures(edges, Quarter(2024, 4)).job_starts == 2  # M's and N's
+    # K: Jan 20 is 12 days before enrolment on Feb 1, counted as 0.
+    assert q.median_days_to_employer_contact == 0
+    # M: Nov 1 + 90 days = Jan 30 (29 + 31 + 30), its last day at work: held on day 90.
+    # N: Nov 2 + 90 days = Jan 31; it ended on Jan 30, day 89: not retained.
+    assert (q.retention_window_closed, q.retained_90) == (2, 1)
+
+
+@pytest.mark.parametrize(("rate", "percent"), [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1)])
+def test_rates_are_shown_in_whole_percent_rounded_half_up(rate: float, percent: int) -> None:
+    assert whole_percent(rate) == percent
+
+
+@pytest.mark.parametrize(
+    ("rate", "reached"),
+    [(None, None), (0.30, None), (0.305, "minimum"), (0.40, "minimum"), (0.41, "average"), (0.5, "excellent"),
+     (0.9, "excellent")],
+)  # fmt: skip
+def test_the_benchmark_a_rate_reaches_as_shown_in_whole_percent(rate: float | None, reached: str | None) -> None:
+    # 30.5 % shows as 31 %, so it is said to reach the minimum of 31 %.
+    assert benchmark_reached(rate) == reached

@@ -1,0 +1,167 @@
+"""`fidelity purge --older-than MONTHS`: old journeys go, the figures they counted in stay, locked.
+
+Every test requests `session`: the command commits, which inside it only releases a savepoint.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from fidelity.cli import main
+from fidelity.models import AuditEntry, EducationSpell, ExitReason, JobSpell, Journey, QuarterlyOutcome, Role
+from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.outcomes import KEPT_FIELDS
+from fidelity.monitoring.purge import purge_journeys, quarter_ranges
+from fidelity.monitoring.quarters import Quarter
+from tests import factories
+from tests.test_web import login
+
+TODAY = date.today()
+CUTOFF = TODAY - relativedelta(months=24)
+
+
+def ago(months: int, days: int = 0) -> date:
+    return TODAY - relativedelta(months=months) - timedelta(days=days)
+
+
+def kept(session: Any, unit: Any) -> dict[Quarter, tuple[Any, ...]]:
+    """The unit's kept figures per quarter, with the locked flag last."""
+    session.expire_all()
+    rows = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
+    return {Quarter(r.year, r.quarter): (*(getattr(r, name) for name in KEPT_FIELDS), r.locked) for r in rows}
+
+
+def figures(rows: dict[Quarter, tuple[Any, ...]]) -> dict[Quarter, tuple[Any, ...]]:
+    return {quarter: values[:-1] for quarter, values in rows.items()}
+
+
+def journey_codes(session: Any) -> set[str]:
+    session.expire_all()
+    return set(session.scalars(select(Journey.code)))
+
+
+def count(session: Any, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def units(session: Any) -> dict[str, Any]:
+    """North: two people who left 30 and 25 months ago (one worked, one studied), one who left a year ago, one still
+    served. South: one who left 26 months ago. West: nobody who left."""
+    north, south, west = factories.unit(), factories.unit(), factories.unit()
+    factories.journey(north, ago(40), code="N-OLD-1", enrolment_date=ago(39), exit_date=ago(30),
+                      exit_reason=ExitReason.GOAL_REACHED, jobs=((ago(35), None),))  # fmt: skip
+    factories.journey(north, ago(36), code="N-OLD-2", enrolment_date=ago(35), exit_date=ago(25),
+                      studies=((ago(33), ago(26)),))  # fmt: skip
+    factories.journey(north, ago(30), code="N-RECENT", enrolment_date=ago(29), exit_date=ago(12),
+                      jobs=((ago(20), ago(13)),))  # fmt: skip
+    factories.journey(north, ago(20), code="N-SERVED", enrolment_date=ago(19), jobs=((ago(10), None),))
+    factories.journey(south, ago(30), code="S-OLD", exit_date=ago(26), exit_reason=ExitReason.WITHDREW)
+    factories.journey(west, ago(6), code="W-WAITING")
+    return {"north": north, "south": south, "west": west}
+
+
+def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
+    runner: FlaskCliRunner, session: Any, units: dict[str, Any]
+) -> None:
+    north, south = units["north"], units["south"]
+    refresh_outcomes(north, TODAY)
+    before = figures(kept(session, north))
+    session.commit()
+    jobs, studies = count(session, JobSpell), count(session, EducationSpell)
+
+    result = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert journey_codes(session) == {"N-RECENT", "N-SERVED", "W-WAITING"}
+    # N-OLD-1's job and N-OLD-2's course went with them.
+    assert (count(session, JobSpell), count(session, EducationSpell)) == (jobs - 1, studies - 1)
+
+    # Every quarter starting before the cut-off is locked, and no figure has changed.
+    after = kept(session, north)
+    assert {q for q, values in after.items() if values[-1]} == {q for q in after if q.start < CUTOFF}
+    assert figures(after) == before
+    first, last = min(after), Quarter.of(CUTOFF - timedelta(days=1))
+    lines = result.output.splitlines()
+    assert lines[0] == f"Journeys of people who left before {CUTOFF.isoformat()} (24 months ago):"
+    assert lines[1] == f"  {north.code}: 2 removed; quarters locked: {first} to {last}"
+    assert lines[2].startswith(f"  {south.code}: 1 removed; quarters locked: ")
+    assert len(lines) == 3  # West had nobody to purge
+
+    # A later refresh recounts the open quarters only; the locked ones keep what they had.
+    refresh_outcomes(north, TODAY)
+    assert kept(session, north) == after
+
+    # One audit entry per unit, as the command line.
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge").order_by(AuditEntry.id)).all()
+    assert [(e.unit_id, e.entity, e.actor_label, e.changes) for e in entries] == [
+        (north.id, "journeys", "cli", {"removed": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}),
+        (south.id, "journeys", "cli", {"removed": [None, 1], "cutoff": [None, CUTOFF.isoformat()]}),
+    ]
+    assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "delete")) == 0
+
+    again = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[1] == "  none; nothing to remove."
+    assert journey_codes(session) == {"N-RECENT", "N-SERVED", "W-WAITING"}
+
+
+def test_a_dry_run_reports_and_changes_nothing(runner: FlaskCliRunner, session: Any, units: dict[str, Any]) -> None:
+    audited = count(session, AuditEntry)
+    result = runner.invoke(main, ["purge", "--older-than", "24", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"  {units['north'].code}: 2 would be removed; quarters would be locked: " in result.output
+    assert result.output.endswith("Dry run: nothing was changed.\n")
+    assert len(journey_codes(session)) == 6
+    assert count(session, QuarterlyOutcome) == 0 and count(session, AuditEntry) == audited
+
+
+def test_a_job_s_90th_day_after_the_cut_off_locks_its_quarter_too(session: Any) -> None:
+    unit = factories.unit()
+    # Cut-off May 15, 2025. The job started May 1 and reaches day 90 on Jul 30, in 2025 Q3, after its holder left on
+    # May 10: 2025 Q3 counts this journey, so it is locked with every quarter before the cut-off.
+    today = date(2027, 5, 15)
+    factories.journey(unit, date(2025, 1, 2), enrolment_date=date(2025, 1, 10), exit_date=date(2025, 5, 10),
+                      jobs=((date(2025, 5, 1), None),))  # fmt: skip
+    factories.journey(unit, date(2025, 1, 2), enrolment_date=date(2025, 1, 10))
+    [done] = purge_journeys(today, 24)
+    assert done.removed == 1
+    assert quarter_ranges(done.locked) == "2025 Q1 to 2025 Q3"
+    rows = kept(session, unit)
+    assert rows[Quarter(2025, 3)][KEPT_FIELDS.index("retention_window_closed")] == 1
+    assert not rows[Quarter(2025, 4)][-1]
+
+
+def test_quarter_ranges() -> None:
+    quarters = [Quarter(2021, 4), Quarter(2022, 1), Quarter(2022, 2), Quarter(2023, 1), Quarter(2024, 4)]
+    assert quarter_ranges(quarters) == "2021 Q4 to 2022 Q2, 2023 Q1, 2024 Q4"
+    assert quarter_ranges([]) == ""
+
+
+@pytest.mark.parametrize("months", ["0", "-3", "1.5", "two", "", " ", "1201", "²"])
+def test_months_must_be_a_positive_whole_number(
+    app: Flask, runner: FlaskCliRunner, session: Any, units: dict[str, Any], months: str
+) -> None:
+    result = runner.invoke(main, ["purge", "--older-than", months])
+    assert result.exit_code == 2
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
+        f"Error: --older-than takes a whole number of months from 1 to 1200, not '{months}'."
+    ]
+    assert len(journey_codes(session)) == 6
+
+
+def test_the_unit_s_audit_trail_tells_of_the_purge(
+    runner: FlaskCliRunner, client: Any, session: Any, units: dict[str, Any]
+) -> None:
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=units["north"].id).email)
+    page = client.get(f"/units/{units['north'].code}/audit").get_data(as_text=True)
+    assert "purged journeys </td>" in page
+    assert "<code>removed</code>: 2</li>" in page
+    assert f"<code>cutoff</code>: {CUTOFF.isoformat()}</li>" in page
