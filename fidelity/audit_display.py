@@ -21,6 +21,11 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "actions": _l("action"),
     "action_comments": _l("comment on an action"),
     "staffing_quarters": _l("staffing of a quarter"),
+    "journeys": _l("journey"),
+    "job_spells": _l("job"),
+    "education_spells": _l("course"),
+    "adaptations": _l("local adaptation"),
+    "consensus_scores": _l("consensus score"),
 }
 ACTION_NAMES: Mapping[str, Any] = {
     "create": _l("created"),

@@ -84,6 +84,7 @@ def known(session: Any, registry: Any) -> dict[str, Any]:
             waiting_at_end=5,
             median_days_to_enrolment=30.0,
             specialist_fte=2.0,
+            locked=True,  # as after a purge: the refresh before printing leaves it as it is
         )
     )
     session.commit()

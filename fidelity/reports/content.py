@@ -17,6 +17,7 @@ from fidelity.external.operations import consensus_values, rated_review
 from fidelity.models import Action, QuarterlyOutcome, Review, ReviewKind, ReviewStatus
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.waiting import WaitingList, waiting_list
 from fidelity.reports.verdicts import PrincipleReading, extremes, principle_readings
@@ -148,6 +149,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     consensus = consensus_values(review) if review.kind is ReviewKind.EXTERNAL else {}
     evidence = _evidence(review)
     strongest, weakest = extremes(scale, scores)
+    frames = load_frames([review.unit_id])
+    refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     entries = tuple(
         ItemEntry(
             item=item,
@@ -186,7 +189,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         previous=previous,
         strengths=review.strengths,
         actions=_actions(review),
-        waiting=waiting_list(load_frames([review.unit_id]).journeys, review.review_date),
+        waiting=waiting_list(frames.journeys, review.review_date),
         outcomes=_outcomes(review),
         below_target=tuple(scale.item(key) for key in scale.item_keys if key in scores and scores[key] < ITEM_TARGET),
         generated_on=today,
