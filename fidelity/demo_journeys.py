@@ -44,12 +44,12 @@ class Flow:
 
 
 FLOWS = {
-    "NRV-01": Flow(4.5, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.5, 3.0),
-    "NRV-02": Flow(4.0, (5, 14), {NotAcceptedReason.DECLINED: 0.03}, 0.4, 2.5, study=True),
-    "NRV-03": Flow(3.5, (4, 12), {NotAcceptedReason.MOVED_AWAY: 0.03}, 0.45, 2.0, young=True, study=True),
-    "SDV-01": Flow(4.0, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.45, 3.0),
-    "SDV-02": Flow(4.0, (5, 15), {NotAcceptedReason.NOT_MOTIVATED: 0.18, NotAcceptedReason.NOT_READY: 0.06}, 0.5, 2.0),
-    "SDV-03": Flow(3.0, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.35, 2.0, study=True),
+    "NRV-01": Flow(4.5, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.7, 4.0),
+    "NRV-02": Flow(4.0, (5, 14), {NotAcceptedReason.DECLINED: 0.03}, 0.55, 3.0, study=True),
+    "NRV-03": Flow(3.5, (4, 12), {NotAcceptedReason.MOVED_AWAY: 0.03}, 0.6, 2.5, young=True, study=True),
+    "SDV-01": Flow(4.0, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.65, 3.5),
+    "SDV-02": Flow(4.0, (5, 15), {NotAcceptedReason.NOT_MOTIVATED: 0.18, NotAcceptedReason.NOT_READY: 0.06}, 0.8, 2.5),
+    "SDV-03": Flow(3.0, (5, 15), {NotAcceptedReason.DECLINED: 0.03}, 0.5, 2.0, study=True),
 }
 ADULT_BANDS = (AgeBand.AGE_18_24, AgeBand.AGE_25_29, AgeBand.AGE_30_39, AgeBand.AGE_40_49, AgeBand.AGE_50_64)
 YOUNG_BANDS = (AgeBand.AGE_18_24, AgeBand.AGE_25_29)
@@ -131,15 +131,15 @@ def _progress(journey: Journey, enrolled: date, today: date, flow: Flow, goal: G
         if contact <= today:
             journey.first_employer_contact_date = contact
         if rng.random() < flow.job_share:
-            job_start = enrolled + timedelta(days=rng.randint(40, 270))
+            job_start = enrolled + timedelta(days=rng.randint(25, 150))
             for _ in range(rng.choice((1, 1, 1, 2))):
                 if job_start > today:
                     break
-                ends = job_start + timedelta(days=rng.randint(30, 540))
+                ends = job_start + timedelta(days=rng.randint(60, 720))
                 journey.jobs.append(
                     JobSpell(
                         start_date=job_start,
-                        end_date=ends if ends <= today and rng.random() < 0.6 else None,
+                        end_date=ends if ends <= today and rng.random() < 0.5 else None,
                         competitive=rng.random() < 0.9,
                         hours_per_week=float(rng.choice((10, 15, 20, 25, 30, 40))),
                     )
@@ -156,7 +156,7 @@ def _progress(journey: Journey, enrolled: date, today: date, flow: Flow, goal: G
                     journey.education.append(
                         EducationSpell(start_date=course, end_date=finished if finished <= today else None)
                     )
-    stay = enrolled + timedelta(days=rng.randint(200, 720))
+    stay = enrolled + timedelta(days=rng.randint(240, 640))
     if stay <= today:
         journey.exit_date = stay
         # What starts after a person leaves is not the unit's to record.
