@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from flask import abort
 from sqlalchemy import select
 
@@ -69,6 +70,7 @@ def costed_adaptations(
     registry: ScaleRegistry,
     today: date,
     scores: Mapping[str, Mapping[str, int]] | None = None,
+    journeys: pd.DataFrame | None = None,
 ) -> list[CostedAdaptation]:
     """The unit's adaptations in force on `today`, or begun by then, each with its cost and monitoring effect.
 
@@ -83,7 +85,8 @@ def costed_adaptations(
         scores = {scale_id: review_scores(scored.review) for (_, scale_id), scored in found.items()}
     latest = scores
     scales = {scale.id: scale for scale in registry.latest()}
-    journeys = load_frames([unit.id]).journeys
+    if journeys is None:
+        journeys = load_frames([unit.id]).journeys
     return [
         CostedAdaptation(
             adaptation=a,

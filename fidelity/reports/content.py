@@ -184,7 +184,9 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         weakest=tuple(weakest),
         scores=scores,
         readings=tuple(principle_readings(scale, registry.principles, scores)),
-        adaptations=tuple(costed_adaptations(review.unit, registry, review.review_date, {scale.id: scores})),
+        adaptations=tuple(
+            costed_adaptations(review.unit, registry, review.review_date, {scale.id: scores}, frames.journeys)
+        ),
         items=entries,
         previous=previous,
         strengths=review.strengths,
