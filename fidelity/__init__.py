@@ -78,8 +78,9 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.admin.routes import bp as admin_bp
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.external.routes import bp as external_bp
+    from fidelity.monitoring.import_routes import bp as journeys_bp
     from fidelity.reviews.routes import bp as reviews_bp
     from fidelity.units.routes import bp as units_bp
 
-    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, actions_bp, admin_bp):
+    for blueprint in (auth_bp, units_bp, reviews_bp, external_bp, actions_bp, journeys_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -21,7 +21,12 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "actions": _l("action"),
     "action_comments": _l("comment on an action"),
 }
-ACTION_NAMES: Mapping[str, Any] = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+ACTION_NAMES: Mapping[str, Any] = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "import": _l("imported"),
+}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
 # A field that names what a row is about, shown beside the entity: 'rating S1', 'role frontline_manager'.

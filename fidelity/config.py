@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_MINUTES": 15,
     # werkzeug's scrypt; the test suite sets a cheap method so that hundreds of test users cost nothing.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # The largest upload taken, in bytes (a journey file of 100,000 rows is about 15 MB as CSV).
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "sv"],
 }

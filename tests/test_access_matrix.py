@@ -65,6 +65,12 @@ def plan(allowed: int) -> dict[str, Expected]:
     }
 
 
+def record(allowed: int) -> dict[str, Expected]:
+    """Importing and exporting people's records: the unit's frontline managers only; others who may read the unit
+    get 403."""
+    return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
+
+
 def admin_only(allowed: int) -> dict[str, Expected]:
     """Organisation set-up: administrators; every other logged-in user gets 403."""
     refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
@@ -107,6 +113,12 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.new", "POST"): plan(400),  # no title, owner or due date
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
+    ("journeys.import_page", "GET"): record(200),
+    ("journeys.import_page", "POST"): record(400),  # no file
+    ("journeys.export_csv", "GET"): record(200),
+    ("journeys.export_xlsx", "GET"): record(200),
+    ("journeys.template_csv", "GET"): READ,  # the empty layout: anyone who may read the unit
+    ("journeys.template_xlsx", "GET"): READ,
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -202,7 +214,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
-    if endpoint.startswith(("units.", "reviews.", "external.", "actions.")) and endpoint not in (
+    if endpoint.startswith(("units.", "reviews.", "external.", "actions.", "journeys.")) and endpoint not in (
         "units.index",
         "actions.follow_up",
     ):
@@ -270,6 +282,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "auth": "anonymous",
         "reviews": "frontline",
         "actions": "frontline",
+        "journeys": "frontline",
         "admin": "admin",
         "external": "reviewer",
     }[endpoint.split(".")[0]]

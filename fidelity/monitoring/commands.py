@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from fidelity.monitoring.import_commands import import_group
+
+COMMANDS: list[click.Command] = [import_group]
