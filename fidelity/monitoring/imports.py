@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows
+from fidelity.monitoring.bulk import delete_ids, insert_rows, stored_value
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -104,7 +104,9 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
 
     columns = _stored(journeys, {column.field: column.kind for column in JOURNEY_COLUMNS})
     columns["unit_id"] = np.full(len(journeys), unit_id, dtype=object)
-    columns["updated_at"] = np.full(len(journeys), _stored_now(connection), dtype=object)
+    columns["updated_at"] = np.full(
+        len(journeys), stored_value(connection, JOURNEYS.c.updated_at, utcnow()), dtype=object
+    )
     names = ["unit_id", *journeys.columns, "updated_at"]
     # A replaced journey keeps its id; a new one gets its id from the database.
     kept = {"id": np.array(replaced_ids, dtype=object)} | {name: columns[name][replaced] for name in names}
@@ -124,14 +126,6 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
         jobs=len(checked.jobs),
         education=len(checked.education),
     )
-
-
-def _stored_now(connection: Connection) -> Any:
-    """The time of the import as the database's driver takes it for `updated_at`."""
-    column_type = JOURNEYS.c.updated_at.type.dialect_impl(connection.dialect)
-    process = column_type.bind_processor(connection.dialect)
-    now = utcnow()
-    return process(now) if process else now
 
 
 def _forget_journeys() -> None:

@@ -106,7 +106,7 @@ def _cells(table: pd.DataFrame) -> Cells:
     if not any(header):
         raise refused(_("The first line must name the columns."), 1)
     rows = table.iloc[1:]
-    filled = (rows != "").to_numpy().any(axis=1)
+    filled = (rows.to_numpy(dtype=object) != "").any(axis=1)
     lines = np.arange(2, len(table) + 1)[filled]
     return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines)
 
@@ -153,7 +153,10 @@ def xlsx_bytes(frame: pd.DataFrame, help_rows: list[list[str]] | None = None) ->
         sheet = writer.sheets["journeys"]
         sheet.freeze_panes = "B2"
         for index, name in enumerate(frame.columns):
-            sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = max(12, len(name) + 2)
+            dimension = sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter]
+            dimension.width = max(12, len(name) + 2)
+            if name == "code":
+                dimension.number_format = "@"  # text, so that a code typed as 0042 keeps its zeros
         if help_rows:
             pd.DataFrame(help_rows[1:], columns=help_rows[0]).to_excel(writer, sheet_name="columns", index=False)
             columns_sheet = writer.sheets["columns"]
