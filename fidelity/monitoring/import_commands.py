@@ -51,6 +51,6 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
             click.echo(f"{where}: {problem.message}", err=True)
         raise click.exceptions.Exit(2) from None
     click.echo(
-        f"Imported {summary.journeys} journeys into {unit.code} from {file}: {summary.added} added, "
-        f"{summary.replaced} replaced, with {summary.jobs} jobs and {summary.education} courses of study."
+        f"Imported {file} into {unit.code}: {summary.added} journeys added, {summary.replaced} replaced; "
+        f"jobs: {summary.jobs}, courses of study: {summary.education}."
     )

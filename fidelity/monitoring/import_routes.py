@@ -56,9 +56,8 @@ def import_page(code: str) -> ResponseReturnValue:
         db.session.commit()
         flash(
             _(
-                "Imported %(journeys)d journeys from %(file)s: %(added)d added, %(replaced)d replaced, with "
-                "%(jobs)d jobs and %(education)d courses of study.",
-                journeys=summary.journeys,
+                "Imported %(file)s: %(added)d journeys added, %(replaced)d replaced; jobs: %(jobs)d, courses of "
+                "study: %(education)d.",
                 file=upload.filename,
                 added=summary.added,
                 replaced=summary.replaced,
