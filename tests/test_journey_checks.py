@@ -297,6 +297,11 @@ def test_a_file_that_cannot_be_read_is_one_problem(data: bytes, name: str, messa
     assert problems(data, name) == [Problem(None, message)]
 
 
+def test_a_header_without_journeys_is_refused() -> None:
+    header_only = ",".join(header()) + "\n,,\n"
+    assert problems(header_only.encode()) == [Problem(None, "The file has a header but no journeys.")]
+
+
 def test_a_line_with_more_values_than_columns_is_named() -> None:
     text = csv_file([journey(), journey(code="NRV-0002")]).decode()
     lines = text.splitlines()

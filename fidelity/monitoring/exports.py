@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
 
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
@@ -75,9 +76,9 @@ def template_table() -> pd.DataFrame:
 
 def help_rows() -> list[list[str]]:
     """The layout in words, for the xlsx template's second sheet (in the language of the request)."""
-    rows = [[str(word) for word in ("column", "required", "values", "what it holds")]]
+    rows = [[_("column"), _("required"), _("values"), _("what it holds")]]
     for column in LAYOUT:
-        rows.append([column.name, "yes" if column.required else "", str(column.allowed), str(column.description)])
+        rows.append([column.name, _("yes") if column.required else "", str(column.allowed), str(column.description)])
     return rows
 
 

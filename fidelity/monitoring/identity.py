@@ -12,12 +12,7 @@ import re
 from collections.abc import Callable
 
 from fidelity.models.monitoring import CODE_MAX
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where it is shown."""
-    return message
-
+from fidelity.monitoring.problems import N_
 
 SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
 SWEDISH_SAMORDNINGSNUMMER = N_("looks like a Swedish coordination number (samordningsnummer)")

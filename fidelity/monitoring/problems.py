@@ -6,6 +6,11 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is written down; it is translated where it is used."""
+    return message
+
+
 class Problem(NamedTuple):
     line: int | None  # the file's line (CSV) or the sheet's row (xlsx); None for the file as a whole
     message: str

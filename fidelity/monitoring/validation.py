@@ -20,7 +20,7 @@ from fidelity.monitoring.columns import header_problems, named_columns
 from fidelity.monitoring.identity import code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
-from fidelity.monitoring.problems import ImportRefused, Problem
+from fidelity.monitoring.problems import N_, ImportRefused, Problem
 from fidelity.monitoring.spells import check_spells
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -53,6 +53,8 @@ def check_journeys(cells: Cells) -> CheckedJourneys:
     problems = header_problems(cells)
     if problems:
         raise ImportRefused(problems)
+    if cells.rows.empty:
+        raise ImportRefused([Problem(None, _("The file has a header but no journeys."))])
     return RowCheck(cells).run()
 
 
@@ -143,7 +145,7 @@ class RowCheck:
             bad = np.zeros(len(raw), dtype=bool)
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
             self.unreadable[name] = bad
-            not_a_date = "%(column)s: '%(value)s' is not a date (YYYY-MM-DD)"
+            not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
             self.report(bad, lambda p: _(not_a_date, column=name, value=_quoted(raw[p])))
         parsed.iloc[filled] = values
         return parsed
@@ -161,7 +163,7 @@ class RowCheck:
         bad = np.zeros(len(raw), dtype=bool)
         bad[np.flatnonzero(retry)[~known.to_numpy()]] = True
         self.unreadable[name] = bad
-        not_one_of = "%(column)s: '%(value)s' is not one of %(allowed)s"
+        not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
         choices = ", ".join(column.choices)
         self.report(bad, lambda p: _(not_one_of, column=name, value=_quoted(raw.iat[p]), allowed=choices))
         return values
@@ -188,10 +190,10 @@ class RowCheck:
             bad = np.zeros(len(raw), dtype=bool)
             bad[filled] = np.isnan(hours[filled]) & np.array([cell != "" for cell in tidy], dtype=bool)
             self.unreadable[name] = bad
-            not_hours = "%(column)s: '%(value)s' is not a number of hours"
+            not_hours = N_("%(column)s: '%(value)s' is not a number of hours")
             self.report(bad, lambda p: _(not_hours, column=name, value=_quoted(raw[p])))
         outside = (hours < 0) | (hours > HOURS_MAX)
-        out_of_range = "%(column)s: %(hours)s hours a week is outside 0-%(max)d"
+        out_of_range = N_("%(column)s: %(hours)s hours a week is outside 0-%(max)d")
         self.report(outside, lambda p: _(out_of_range, column=name, hours=str(raw[p]).strip(), max=HOURS_MAX))
         return pd.Series(hours)
 
