@@ -86,6 +86,24 @@ def test_a_bad_file_comes_back_with_every_problem_and_writes_nothing(client: Any
     assert written(session) == before
 
 
+def test_a_file_wrong_throughout_lists_the_first_thousand_problems(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    rows = [journey(code=f"NRV-{n:04d}", goal="job") for n in range(1, 1202)]
+    response = upload(client, unit.code, csv_file(rows), "spring.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The file has 1201 problems." in page and "The first 1000 are listed." in page
+    assert page.count("is not one of work, education, both") == 1000
+
+
+def test_only_those_who_may_import_see_the_link(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    assert login(client, manager.email).status_code == 302
+    page = client.get(f"/units/{unit.code}").get_data(as_text=True)
+    assert "Audit trail" in page and "journeys/import" not in page
+
+
 def test_a_file_the_app_cannot_read_is_one_problem_of_the_file(client: Any, session: Any, manager: Any) -> None:
     unit, _user = manager
     response = upload(client, unit.code, b"code;referral_date\n\xe5\xe4\xf6;2026-01-12\n", "spring.csv")
