@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.admin.routes import bp as admin_bp
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.external.routes import bp as external_bp
+    from fidelity.monitoring.import_routes import bp as journeys_bp
     from fidelity.monitoring.outcome_routes import bp as outcomes_bp
     from fidelity.monitoring.routes import bp as monitoring_bp
     from fidelity.reports.area_routes import bp as area_reports_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         adaptations_bp,
         monitoring_bp,
+        journeys_bp,
         outcomes_bp,
         reports_bp,
         area_reports_bp,

@@ -32,7 +32,11 @@ ACTION_NAMES: Mapping[str, Any] = {
     "update": _l("changed"),
     "delete": _l("deleted"),
     "purge": _l("purged"),  # journeys deleted under the retention rule, one entry per unit
+    "import": _l("imported"),  # journeys written in bulk from a file, one entry per import
 }
+# Imports and purges write many rows under one entry, named in the plural.
+BULK_ACTIONS = frozenset({"import", "purge"})
+BULK_NAMES: Mapping[str, Any] = {"journeys": _l("journeys")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
 # A field that names what a row is about, shown beside the entity: 'rating S1', 'role frontline_manager'.
@@ -94,7 +98,7 @@ def audit_line(
         actor=actor,
         action=action,
         action_label=str(ACTION_NAMES.get(action, action)),
-        entity=str(ENTITY_NAMES.get(entity, entity)),
+        entity=str((BULK_NAMES if action in BULK_ACTIONS else ENTITY_NAMES).get(entity, entity)),
         entity_id=entity_id,
         subject=subject,
         changes=tuple(kept),

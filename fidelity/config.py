@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     # An area's PDF is produced in a thread of the worker that was asked; the suite turns this off to run it inline.
     "REPORT_JOBS_IN_BACKGROUND": True,
+    # The largest upload taken, in bytes (a journey file of 100,000 rows is about 15 MB as CSV).
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "sv"],
 }

@@ -78,7 +78,8 @@ def area(allowed: int) -> dict[str, Expected]:
 
 
 def record(allowed: int) -> dict[str, Expected]:
-    """People's records and staffing: the unit's frontline managers only; others who may read the unit get 403."""
+    """Writing people's records and staffing, importing and exporting them: the unit's frontline managers only;
+    others who may read the unit get 403."""
     return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
 
 
@@ -143,6 +144,12 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("outcomes.xlsx", "GET"): READ,
     ("outcomes.staffing", "GET"): READ,
     ("outcomes.staffing", "POST"): record(400),  # no quarter or staffing given
+    ("journeys.import_page", "GET"): record(200),
+    ("journeys.import_page", "POST"): record(400),  # no file
+    ("journeys.export_csv", "GET"): record(200),
+    ("journeys.export_xlsx", "GET"): record(200),
+    ("journeys.template_csv", "GET"): READ,  # the empty layout: anyone who may read the unit
+    ("journeys.template_xlsx", "GET"): READ,
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),
@@ -266,7 +273,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}
     if endpoint.startswith(
-        ("units.", "reviews.", "external.", "actions.", "monitoring.", "adaptations.", "outcomes.")
+        ("units.", "reviews.", "external.", "actions.", "monitoring.", "adaptations.", "outcomes.", "journeys.")
     ) and endpoint not in (
         "units.index",
         "actions.follow_up",
@@ -340,6 +347,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "actions": "frontline",
         "adaptations": "frontline",
         "area_reports": "second_tier",
+        "journeys": "frontline",
         "admin": "admin",
         "external": "reviewer",
         "outcomes": "frontline",

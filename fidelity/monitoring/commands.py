@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from fidelity.monitoring.import_commands import import_group
 from fidelity.monitoring.purge import purge_command
 
-COMMANDS: list[click.Command] = [purge_command]
+COMMANDS: list[click.Command] = [import_group, purge_command]

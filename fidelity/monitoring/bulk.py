@@ -1,0 +1,82 @@
+"""Writing and deleting many rows at once, inside the caller's transaction.
+
+An import writes tens of thousands of rows. Building an ORM object per row, or even letting SQLAlchemy process each
+parameter of an executemany, costs more than the database's own work, so rows come in already as the values the
+column stores (dates as 'YYYY-MM-DD', booleans, numbers, None) and go straight to the driver: PostgreSQL takes them
+through COPY, SQLite through the driver's executemany of a Core INSERT. Bulk statements bypass the ORM, and with it
+the per-row audit listener: the caller writes one audit entry for the whole operation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects import postgresql
+
+
+def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:
+    """Insert one row per position of the equally long value arrays in `columns` (column name -> values)."""
+    if not columns or not len(next(iter(columns.values()))):
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns)
+        return
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    names = list(statement.positiontup or ())
+    connection.exec_driver_sql(str(statement), list(zip(*_lists(columns[name] for name in names), strict=True)))
+
+
+def _lists(arrays: Iterable[Collection[Any]]) -> list[list[Any]]:
+    """Value arrays as lists, whose items Python reads faster than a numpy array's."""
+    return [values.tolist() if isinstance(values, np.ndarray) else list(values) for values in arrays]
+
+
+def _copy(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(table.name), columns=sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+    )
+    arrays = _lists(columns.values())
+    driver_connection: Any = connection.connection.driver_connection
+    with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in zip(*arrays, strict=True):  # psycopg formats each row in C and streams it as it goes
+            copy.write_row(row)
+
+
+def stored_value(connection: Connection, column: Column[Any], value: Any) -> Any:
+    """`value` as the driver takes it for `column`, processed as SQLAlchemy would (a time as text on SQLite)."""
+    process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    return process(value) if process else value
+
+
+def delete_ids(connection: Connection, table: Table, column: str, ids: Sequence[int]) -> None:
+    """Delete the rows whose `column` is one of `ids`, in one statement with the ids as one parameter."""
+    if not ids:
+        return
+    if connection.dialect.name == "postgresql":
+        condition = table.c[column] == any_(bindparam("ids", list(ids), type_=postgresql.ARRAY(Integer)))
+    else:
+        # SQLite reads the ids from one JSON array, rather than from thousands of parameters.
+        listed: Select[Any] = select(literal_column("value")).select_from(
+            func.json_each(bindparam("ids", json.dumps(list(ids))))
+        )
+        condition = table.c[column].in_(listed)
+    connection.execute(delete(table).where(condition))

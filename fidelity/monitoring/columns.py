@@ -1,0 +1,73 @@
+"""A journey file's header: which columns it has, and what is wrong with it (a problem on the header's line).
+
+Every column of the layout but the numbered spell columns must be there, in any order; spell columns come in whole
+groups (job2_start, job2_end, job2_competitive and job2_hours), as many groups as the unit needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+
+from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, spell_header
+from fidelity.monitoring.problems import Problem
+
+
+def _name(header_cell: str) -> str:
+    return header_cell.strip().lower()
+
+
+def named_columns(cells: Cells) -> dict[str, int]:
+    """Each named column's position, by its name in lower case."""
+    return {_name(cell): position for position, cell in enumerate(cells.header) if _name(cell)}
+
+
+def spell_numbers(columns: dict[str, int]) -> dict[str, list[int]]:
+    """The numbers of the spell groups in the header: {'job': [1, 2], 'education': [1]}."""
+    numbers: dict[str, set[int]] = defaultdict(set)
+    for name in columns:
+        spell = spell_header(name)
+        if spell is not None:
+            numbers[spell[0]].add(spell[1])
+    return {group: sorted(numbers[group]) for group in SPELL_GROUPS}
+
+
+def header_problems(cells: Cells) -> list[Problem]:
+    """Unknown, repeated, unnamed and missing columns, and incomplete spell groups."""
+    line = cells.header_line
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(cells.header):
+        name = _name(cell)
+        if not name:
+            if (cells.rows[position] != "").any():
+                problems.append(Problem(line, _("Column %(number)d has values but no name.", number=position + 1)))
+            continue
+        if name in seen:
+            problems.append(Problem(line, _("The column %(name)s appears more than once.", name=name)))
+        seen.add(name)
+        if spell_header(name) is None and name not in {c.name for c in JOURNEY_COLUMNS}:
+            problems.append(Problem(line, _("Unknown column: %(name)s.", name=cell.strip())))
+    missing = [c.name for c in JOURNEY_COLUMNS if c.name not in seen]
+    if missing:
+        problems.append(Problem(line, _("Missing columns: %(names)s.", names=", ".join(missing))))
+    for group, numbers in spell_numbers(named_columns(cells)).items():
+        for number in numbers:
+            names = [column.numbered(number) for column in SPELL_GROUPS[group]]
+            absent = [name for name in names if name not in seen]
+            if absent:
+                problems.append(
+                    Problem(
+                        line,
+                        _(
+                            "Missing columns: %(names)s (%(group)s%(number)d needs all of %(all)s).",
+                            names=", ".join(absent),
+                            group=group,
+                            number=number,
+                            all=", ".join(names),
+                        ),
+                    )
+                )
+    return problems

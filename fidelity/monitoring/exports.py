@@ -1,0 +1,90 @@
+"""A unit's journeys in the import layout, and the empty templates, as CSV and xlsx.
+
+An export can be imported again unchanged: it has the same columns, with as many job and education groups as the
+journey with the most spells needs (at least one of each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from flask_babel import gettext as _
+
+from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
+from fidelity.monitoring.layout import (
+    EDUCATION_COLUMNS,
+    JOB_COLUMNS,
+    JOURNEY_COLUMNS,
+    LAYOUT,
+    Column,
+    Kind,
+    example_row,
+    header,
+)
+
+EXPORT_ORDER = ["referral_date", "code"]
+
+
+def _text(values: pd.Series, kind: Kind) -> np.ndarray:
+    """A column of stored values as the file writes them."""
+    if kind is Kind.DATE:
+        return np.where(values.isna(), "", day_text(values).astype(str))
+    if kind is Kind.YES_NO:
+        return np.where(values.astype(bool), "yes", "no")
+    if kind is Kind.HOURS:
+        return np.array(["" if pd.isna(h) else (str(int(h)) if float(h).is_integer() else str(h)) for h in values])
+    return values.fillna("").astype(str).to_numpy()
+
+
+def _spell_columns(spells: pd.DataFrame, columns: tuple[Column, ...], journey_ids: pd.Series) -> pd.DataFrame:
+    """The spells of each journey side by side, numbered from 1 in order of start: one row per journey."""
+    ordered = spells.sort_values(["journey_id", "start_date", "id"])
+    numbers = ordered.groupby("journey_id").cumcount() + 1
+    count = max(1, int(numbers.max()) if len(numbers) else 1)
+    wide = pd.DataFrame(index=journey_ids.to_numpy())
+    for number in range(1, count + 1):
+        spell = ordered[numbers == number].set_index("journey_id").reindex(wide.index)
+        for column in columns:
+            present = spell["start_date"].notna().to_numpy()
+            wide[column.numbered(number)] = np.where(present, _text(spell[column.field], column.kind), "")
+    return wide
+
+
+def journeys_table(unit_id: int) -> pd.DataFrame:
+    """The unit's journeys in the file layout, every cell text."""
+    frames = load_frames([unit_id])
+    journeys = frames.journeys.sort_values(EXPORT_ORDER, kind="stable").reset_index(drop=True)
+    table = pd.DataFrame({column.name: _text(journeys[column.field], column.kind) for column in JOURNEY_COLUMNS})
+    jobs = _spell_columns(frames.jobs, JOB_COLUMNS, journeys["id"])
+    education = _spell_columns(frames.education, EDUCATION_COLUMNS, journeys["id"])
+    return pd.concat([table, jobs.reset_index(drop=True), education.reset_index(drop=True)], axis=1)
+
+
+def export_csv(unit_id: int) -> bytes:
+    return csv_bytes(journeys_table(unit_id))
+
+
+def export_xlsx(unit_id: int) -> bytes:
+    return xlsx_bytes(journeys_table(unit_id))
+
+
+def template_table() -> pd.DataFrame:
+    """The header and one example journey."""
+    return pd.DataFrame([example_row()], columns=header())
+
+
+def help_rows() -> list[list[str]]:
+    """The layout in words, for the xlsx template's second sheet (in the language of the request)."""
+    rows = [[_("column"), _("required"), _("values"), _("what it holds")]]
+    for column in LAYOUT:
+        rows.append([column.name, _("yes") if column.required else "", str(column.allowed), str(column.description)])
+    return rows
+
+
+def template_csv() -> bytes:
+    return csv_bytes(template_table())
+
+
+def template_xlsx() -> bytes:
+    return xlsx_bytes(template_table(), help_rows())

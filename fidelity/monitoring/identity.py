@@ -1,0 +1,108 @@
+"""Is a journey's code a national identity number or a name? Pure.
+
+People served are health-data subjects: a unit records them under pseudonymous codes only. A code that has the shape
+of a Swedish or Norwegian identity number is refused whether or not its check digit is right, because a mistyped
+number still points at a person.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+
+from fidelity.models.monitoring import CODE_MAX
+from fidelity.monitoring.problems import N_
+
+SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
+SWEDISH_SAMORDNINGSNUMMER = N_("looks like a Swedish coordination number (samordningsnummer)")
+NORWEGIAN_FODSELSNUMMER = N_("looks like a Norwegian national identity number (fødselsnummer)")
+NORWEGIAN_D_NUMBER = N_("looks like a Norwegian D-number (D-nummer)")
+NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
+NAME = N_("contains a space: a code must not be a name")
+EMPTY = N_("the code is missing")
+TOO_LONG = N_("the code is longer than %(max)d characters")
+CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
+
+# Digits, possibly split by the separators people write identity numbers with.
+_DIGIT_RUN = re.compile(r"\d(?:[\d+\- ]*\d)?")
+_SEPARATORS = re.compile(r"[+\- ]")
+CODE_PATTERN = r"[\w-]+"
+# Years an identity number's birth date may fall in.
+_FIRST_YEAR, _LAST_YEAR = 1850, 2099
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    return _FIRST_YEAR <= year <= _LAST_YEAR and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _real_date_any_century(yy: int, month: int, day: int) -> bool:
+    """A two-digit year says nothing of its century: the date is real if it is in any century people live in."""
+    return any(_real_date(century + yy, month, day) for century in (1800, 1900, 2000))
+
+
+def _swedish(digits: str) -> str | None:
+    """YYMMDD or YYYYMMDD and four more digits; a coordination number adds 60 to the day."""
+    date_part = digits[:-4]
+    if len(date_part) == 8:
+        year, month, day = int(date_part[:4]), int(date_part[4:6]), int(date_part[6:])
+        real: Callable[[int, int, int], bool] = _real_date
+    else:
+        year, month, day = int(date_part[:2]), int(date_part[2:4]), int(date_part[4:])
+        real = _real_date_any_century
+    if real(year, month, day):
+        return SWEDISH_PERSONNUMMER
+    if day > 60 and real(year, month, day - 60):
+        return SWEDISH_SAMORDNINGSNUMMER
+    return None
+
+
+def _norwegian(digits: str) -> str | None:
+    """DDMMYY and five more digits; a D-number adds 40 to the day, an H-number 40 to the month."""
+    day, month, yy = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    if _real_date_any_century(yy, month, day):
+        return NORWEGIAN_FODSELSNUMMER
+    if day > 40 and _real_date_any_century(yy, month, day - 40):
+        return NORWEGIAN_D_NUMBER
+    if month > 40 and _real_date_any_century(yy, month - 40, day):
+        return NORWEGIAN_H_NUMBER
+    return None
+
+
+def looks_like_identity_number(code: str) -> str | None:
+    """Why `code` looks like a Swedish or Norwegian identity number, or None if it does not.
+
+    Every run of digits in the code is read with its separators ('-', '+', spaces) taken out, so a number written
+    inside a longer code is found too.
+    """
+    for run in _DIGIT_RUN.findall(code):
+        digits = _SEPARATORS.sub("", run)
+        if len(digits) in (10, 12):
+            found = _swedish(digits)
+        elif len(digits) == 11:
+            found = _norwegian(digits)
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+def code_problem(code: str) -> str | None:
+    """What is wrong with `code` as a journey's code (untranslated, with %(max)d for the length), or None.
+
+    A code is 1 to CODE_MAX letters, digits, '-' and '_', and is neither an identity number nor a name.
+    """
+    code = code.strip()
+    if not code:
+        return EMPTY
+    explanation = looks_like_identity_number(code)
+    if explanation:
+        return explanation
+    if any(character.isspace() for character in code):
+        return NAME
+    if len(code) > CODE_MAX:
+        return TOO_LONG
+    if not re.fullmatch(CODE_PATTERN, code):
+        return CHARACTERS
+    return None

@@ -1,0 +1,56 @@
+"""`fidelity import journeys FILE --unit CODE`: the journey import of the web page, from the shell.
+
+It runs the same operation, audited as 'cli', and commits once. A refused file prints every problem as
+`FILE:LINE: problem` (or `FILE: problem` for the file as a whole) on stderr and exits with code 2, writing nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from fidelity.admin.operations import find_unit
+from fidelity.audit import acting_as
+from fidelity.console import CLI_ACTOR, InputError
+from fidelity.extensions import db
+from fidelity.monitoring.imports import ImportRefused, import_journeys
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import a unit's records from files."""
+
+
+@import_group.command("journeys")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--unit", "unit_code", required=True, metavar="CODE", help="The unit whose journeys the file holds.")
+@with_appcontext
+def import_journeys_command(file: Path, unit_code: str) -> None:
+    """Import a CSV or xlsx file of journeys, one row per journey, replacing journeys by code."""
+    unit = find_unit(unit_code)
+    if unit is None:
+        raise InputError(f"There is no unit with the code {unit_code}.")
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder, not a file") from None
+    except OSError as error:
+        raise InputError(f"{file}: cannot read the file ({error.strerror})") from None
+    try:
+        with acting_as(CLI_ACTOR):
+            summary = import_journeys(unit, data, file.name)
+            db.session.commit()
+    except ImportRefused as refusal:
+        db.session.rollback()
+        for problem in refusal.problems:
+            where = str(file) if problem.line is None else f"{file}:{problem.line}"
+            click.echo(f"{where}: {problem.message}", err=True)
+        raise click.exceptions.Exit(2) from None
+    click.echo(
+        f"Imported {file} into {unit.code}: {summary.added} journeys added, {summary.replaced} replaced; "
+        f"jobs: {summary.jobs}, courses of study: {summary.education}."
+    )

@@ -1,0 +1,22 @@
+"""The upload form of the journey import. A POST with CSRF, like every form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SubmitField
+
+FILE_TYPES = ("csv", "xlsx")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Journey file"),
+        validators=[
+            FileRequired(_l("Choose a file to import.")),
+            FileAllowed(FILE_TYPES, _l("Choose a CSV file (.csv) or an Excel workbook (.xlsx).")),
+        ],
+        description=_l("CSV (UTF-8, comma or semicolon) or xlsx, one row per journey, with the columns below."),
+    )
+    submit = SubmitField(_l("Import"))

@@ -1,0 +1,110 @@
+"""Journey files of a unit: the import page, the templates and the exports.
+
+Importing and exporting people's records needs the record permission (the unit's frontline managers); the empty
+templates only need to read the unit. The import view parses the form, calls one operation and commits once; a
+refused file comes back with status 400 and every problem on its line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from fidelity.access import Permission, unit_or_404
+from fidelity.extensions import db
+from fidelity.models import Unit
+from fidelity.monitoring import exports
+from fidelity.monitoring.import_forms import ImportForm
+from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
+from fidelity.monitoring.journey_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from fidelity.monitoring.layout import LAYOUT
+
+bp = Blueprint("journeys", __name__)
+
+PROBLEMS_SHOWN = 1000  # rows of the problem table; a file wrong throughout would otherwise make a page of megabytes
+
+
+def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, too_large: bool = False) -> str:
+    return render_template(
+        "monitoring/import.html",
+        unit=unit,
+        form=form,
+        problems=(problems or [])[:PROBLEMS_SHOWN],
+        problem_count=len(problems or []),
+        too_large=too_large,
+        max_megabytes=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        layout=LAYOUT,
+    )
+
+
+@bp.route("/units/<code>/journeys/import", methods=["GET", "POST"])
+def import_page(code: str) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = import_journeys(unit, upload.read(), upload.filename or "")
+        except ImportRefused as refusal:
+            db.session.rollback()
+            return _page(unit, form, refusal.problems), 400
+        db.session.commit()
+        flash(
+            _(
+                "Imported %(file)s: %(added)d journeys added, %(replaced)d replaced; jobs: %(jobs)d, courses of "
+                "study: %(education)d.",
+                file=upload.filename,
+                added=summary.added,
+                replaced=summary.replaced,
+                jobs=summary.jobs,
+                education=summary.education,
+            )
+        )
+        return redirect(url_for(".import_page", code=unit.code))
+    return _page(unit, form), 400 if form.errors else 200
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over MAX_CONTENT_LENGTH: the import page again, saying so (or the plain error elsewhere)."""
+    code = (request.view_args or {}).get("code")
+    if request.endpoint != "journeys.import_page" or code is None:
+        return error
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    return _page(unit, ImportForm(formdata=None), too_large=True), 413
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    response = Response(content, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # people's records are not kept in caches
+    return response
+
+
+@bp.get("/units/<code>/journeys/template.csv")
+def template_csv(code: str) -> Response:
+    unit_or_404(current_user, code, Permission.READ)
+    return _download(exports.template_csv(), CSV_MEDIA_TYPE, "journeys-template.csv")
+
+
+@bp.get("/units/<code>/journeys/template.xlsx")
+def template_xlsx(code: str) -> Response:
+    unit_or_404(current_user, code, Permission.READ)
+    return _download(exports.template_xlsx(), XLSX_MEDIA_TYPE, "journeys-template.xlsx")
+
+
+@bp.get("/units/<code>/journeys/export.csv")
+def export_csv(code: str) -> Response:
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    return _download(exports.export_csv(unit.id), CSV_MEDIA_TYPE, f"{unit.code}-journeys-{date.today()}.csv")
+
+
+@bp.get("/units/<code>/journeys/export.xlsx")
+def export_xlsx(code: str) -> Response:
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    return _download(exports.export_xlsx(unit.id), XLSX_MEDIA_TYPE, f"{unit.code}-journeys-{date.today()}.xlsx")

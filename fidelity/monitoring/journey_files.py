@@ -1,0 +1,165 @@
+"""Journey files as tables of text cells: reading CSV (UTF-8, comma or semicolon) and xlsx, writing both.
+
+Every cell is read as text, so that the checks see what the person typed and can quote it; xlsx dates and numbers
+are turned into the text a CSV would hold. A file that cannot be read is one problem about the whole file.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask_babel import gettext as _
+
+from fidelity.monitoring.layout import LAYOUT, Column, Kind, spell_header
+from fidelity.monitoring.problems import refused
+
+XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A file's header and its non-empty rows, every cell text ('' when empty)."""
+
+    header: list[str]
+    rows: pd.DataFrame  # columns numbered 0..n-1 as in the header; index 0..len-1
+    lines: np.ndarray  # the line (CSV) or sheet row (xlsx) each row was on
+    header_line: int = 1
+
+
+def read_cells(data: bytes, filename: str) -> Cells:
+    """The cells of an uploaded CSV or xlsx file. Raises ImportRefused when the file cannot be read."""
+    suffix = PurePath(filename).suffix.lower()
+    if not data.strip():
+        raise refused(_("The file is empty."))
+    if data.startswith(XLSX_MAGIC):
+        table = _read_xlsx(data)
+    elif suffix == ".xls":
+        raise refused(_("This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8."))
+    elif suffix in (".csv", ".txt", ""):
+        table = _read_csv(data)
+    else:
+        raise refused(_("This is not a CSV or xlsx file."))
+    return _cells(table)
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    if b"\x00" in data:
+        raise refused(_("This is not a CSV file: it is not text."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refused(_("The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.")) from None
+    first_line = text.split("\n", 1)[0]
+    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False
+        )
+    except pd.errors.EmptyDataError:
+        raise refused(_("The file is empty.")) from None
+    except pd.errors.ParserError as error:
+        # The C parser says "Expected 13 fields in line 7, saw 14".
+        words = str(error).split()
+        if "line" in words and words[-1].isdigit():
+            line = int(words[words.index("line") + 1].rstrip(","))
+            raise refused(_("This line has more values than the header has columns."), line) from None
+        raise refused(_("The file cannot be read as CSV: %(error)s", error=str(error))) from None
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise refused(_("The file cannot be read as an xlsx workbook.")) from None
+    return frame.map(cell_text)
+
+
+def cell_text(value: Any) -> str:
+    """An xlsx cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without '.0', yes/no."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cells(table: pd.DataFrame) -> Cells:
+    if table.empty:
+        raise refused(_("The file is empty."))
+    table.columns = range(table.shape[1])
+    header = [str(name).strip() for name in table.iloc[0]]
+    if not any(header):
+        raise refused(_("The first line must name the columns."), 1)
+    rows = table.iloc[1:]
+    filled = (rows.to_numpy(dtype=object) != "").any(axis=1)
+    lines = np.arange(2, len(table) + 1)[filled]
+    return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines)
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+
+def day_text(dates: pd.Series) -> np.ndarray:
+    """Dates as 'YYYY-MM-DD' text, None where missing: what the files hold and what a DATE column takes."""
+    # Formatted once per distinct day: a file has far fewer days than rows.
+    codes, days = pd.factorize(dates)
+    text = np.datetime_as_string(np.asarray(days, dtype="datetime64[D]"), unit="D").astype(object)
+    return np.append(text, [None])[codes]  # code -1, a missing date, takes the None at the end
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table of text as CSV, UTF-8 with the byte-order mark Excel needs to see it is UTF-8."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _column(name: str) -> Column | None:
+    spell = spell_header(name)
+    return spell[2] if spell else next((c for c in LAYOUT if c.name == name), None)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as dates and hours as numbers, so that a spreadsheet shows and sorts them as such."""
+    typed = frame.copy()
+    for name in frame.columns:
+        column = _column(name)
+        if column is not None and column.kind is Kind.DATE:
+            typed[name] = pd.to_datetime(frame[name], format="%Y-%m-%d", errors="coerce").dt.date
+        elif column is not None and column.kind is Kind.HOURS:
+            typed[name] = pd.to_numeric(frame[name], errors="coerce")
+    typed = typed.astype(object)
+    return typed.where(typed.notna() & (typed != ""), None)
+
+
+def xlsx_bytes(frame: pd.DataFrame, help_rows: list[list[str]] | None = None) -> bytes:
+    """A table of text as an xlsx workbook: the sheet 'journeys', and a sheet 'columns' when help rows are given."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
+        _typed(frame).to_excel(writer, sheet_name="journeys", index=False)
+        sheet = writer.sheets["journeys"]
+        sheet.freeze_panes = "B2"
+        for index, name in enumerate(frame.columns):
+            dimension = sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter]
+            dimension.width = max(12, len(name) + 2)
+            if name == "code":
+                dimension.number_format = "@"  # text, so that a code typed as 0042 keeps its zeros
+        if help_rows:
+            pd.DataFrame(help_rows[1:], columns=help_rows[0]).to_excel(writer, sheet_name="columns", index=False)
+            columns_sheet = writer.sheets["columns"]
+            for letter, width in zip("ABCD", (30, 10, 50, 80), strict=True):
+                columns_sheet.column_dimensions[letter].width = width
+    return buffer.getvalue()

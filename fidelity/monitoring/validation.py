@@ -1,0 +1,257 @@
+"""Checking a journey file's cells, column by column with pandas: every problem with its line, or the journeys and
+their spells ready to be written.
+
+Each check is a vectorised test over a whole column; Python runs once per problem found, not once per row. Cells are
+compared as written first and tidied (spaces, case) only where that first test fails, which keeps a clean file fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from flask_babel import gettext as _
+
+from fidelity.models.monitoring import CODE_MAX, Decision
+from fidelity.monitoring.columns import header_problems, named_columns
+from fidelity.monitoring.identity import code_problem
+from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.layout import HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
+from fidelity.monitoring.problems import N_, ImportRefused, Problem
+from fidelity.monitoring.spells import check_spells
+
+DATE_FORMAT = "%Y-%m-%d"
+YES = frozenset({"yes", "y", "true", "1", "ja", "j"})
+NO = frozenset({"no", "n", "false", "0", "nej"})
+QUOTED_MAX = 40  # characters of a cell quoted in a message
+# Dates that may not come before the referral.
+AFTER_REFERRAL = (
+    "decision_date",
+    "first_meeting_date",
+    "enrolment_date",
+    "first_employer_contact_date",
+    "first_education_contact_date",
+    "exit_date",
+)
+
+
+@dataclass(frozen=True)
+class CheckedJourneys:
+    """One row per journey: `code` and the model's fields, dates as datetime64 (NaT when empty), choices as their
+    values ('' when empty). A spell names its journey by `row`, the journey's position in `journeys`."""
+
+    journeys: pd.DataFrame
+    jobs: pd.DataFrame  # row, start_date, end_date, competitive, hours_per_week
+    education: pd.DataFrame  # row, start_date, end_date
+
+
+def check_journeys(cells: Cells) -> CheckedJourneys:
+    """The file's journeys and spells. Raises ImportRefused with every problem, each on its line."""
+    problems = header_problems(cells)
+    if problems:
+        raise ImportRefused(problems)
+    if cells.rows.empty:
+        raise ImportRefused([Problem(None, _("The file has a header but no journeys."))])
+    return RowCheck(cells).run()
+
+
+def _quoted(value: str) -> str:
+    value = value.strip()
+    return value if len(value) <= QUOTED_MAX else value[: QUOTED_MAX - 1] + "…"
+
+
+# A code that is not 1-32 letters, digits, '-' and '_', or that has ten digits or more (an identity number may hide in
+# it). Most codes are neither, and one scan of every code at once finds the few that `code_problem` must look at.
+_SUSPECT = re.compile(rf"^(?![\w-]{{1,{CODE_MAX}}}$).*$|^(?=(?:[^\d\n]*\d){{10}}).*$", re.MULTILINE)
+
+
+def _suspects(codes: list[str]) -> list[int]:
+    """The positions of the codes that need a closer look."""
+    text = "\n".join(codes)
+    if not codes or text.count("\n") != len(codes) - 1:  # a code with a line break of its own: look at every code
+        return list(range(len(codes)))
+    line_starts = np.cumsum([0, *(len(code) + 1 for code in codes[:-1])])
+    found = [match.start() for match in _SUSPECT.finditer(text)]
+    return [int(p) for p in np.searchsorted(line_starts, found, side="right") - 1]
+
+
+def _day(value: pd.Timestamp) -> str:
+    return value.date().isoformat()
+
+
+class RowCheck:
+    """The checks of every row, gathering problems as it goes."""
+
+    def __init__(self, cells: Cells) -> None:
+        self.cells = cells
+        self.columns = named_columns(cells)
+        self.problems: list[Problem] = []
+        self.unreadable: dict[str, np.ndarray] = {}  # column -> rows whose cell was refused
+
+    def raw(self, name: str) -> pd.Series:
+        return self.cells.rows[self.columns[name]]
+
+    def report(self, mask: pd.Series | np.ndarray, message: Callable[[int], str]) -> None:
+        """A problem on each row in `mask`; `message` is given the row's position."""
+        for position in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            self.problems.append(Problem(int(self.cells.lines[position]), message(int(position))))
+
+    def refused(self, name: str) -> np.ndarray:
+        """The rows whose cell in column `name` could not be read (already reported)."""
+        return self.unreadable.get(name, np.zeros(len(self.cells.rows), dtype=bool))
+
+    def before(self, later: str, later_dates: pd.Series, earlier: str, earlier_dates: pd.Series) -> None:
+        """Report rows whose `later` date comes before their `earlier` date."""
+
+        def message(p: int) -> str:
+            return _(
+                "%(later)s (%(later_date)s) is before %(earlier)s (%(earlier_date)s)",
+                later=later,
+                later_date=_day(later_dates.iat[p]),
+                earlier=earlier,
+                earlier_date=_day(earlier_dates.iat[p]),
+            )
+
+        self.report((later_dates < earlier_dates).to_numpy(), message)
+
+    # --- one column at a time ---------------------------------------------------------------------------------
+
+    def codes(self) -> tuple[pd.Series, np.ndarray]:
+        """The codes, stripped, and which are usable: not empty, malformed, a name or an identity number."""
+        codes = [str(code).strip() for code in self.raw("code").tolist()]
+        found = {position: code_problem(codes[position]) for position in _suspects(codes)}
+        bad = np.zeros(len(codes), dtype=bool)
+        bad[[position for position, problem in found.items() if problem]] = True
+        self.report(bad, lambda p: _("code: %(problem)s", problem=_(found[p] or "", max=CODE_MAX)))
+        return pd.Series(codes, dtype=object), ~bad
+
+    def date(self, name: str) -> pd.Series:
+        raw = self.raw(name).to_numpy(dtype=object)
+        parsed = pd.Series(pd.NaT, index=range(len(raw)), dtype="datetime64[us]")
+        filled = np.flatnonzero(raw != "")  # only cells with something in them are parsed
+        if not len(filled):
+            return parsed
+        # Each distinct text is parsed once: a file has far fewer days than rows.
+        codes, texts = pd.factorize(raw[filled])
+        days = pd.to_datetime(pd.Series(texts, dtype=object), format=DATE_FORMAT, errors="coerce").to_numpy()
+        values = days[codes]
+        retry = np.isnat(values)
+        if retry.any():
+            tidy = pd.Series([str(cell).strip() for cell in raw[filled[retry]]], dtype=object)
+            values[retry] = pd.to_datetime(tidy, format=DATE_FORMAT, errors="coerce").to_numpy()
+            bad = np.zeros(len(raw), dtype=bool)
+            bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
+            self.unreadable[name] = bad
+            not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
+            self.report(bad, lambda p: _(not_a_date, column=name, value=_quoted(raw[p])))
+        parsed.iloc[filled] = values
+        return parsed
+
+    def choice(self, column: Column, name: str) -> pd.Series:
+        raw = self.raw(name)
+        allowed = {*column.choices, ""}
+        retry = (~raw.isin(allowed)).to_numpy()
+        if not retry.any():
+            return raw
+        tidy = raw[retry].str.strip().str.lower().str.replace(r"[- ]", "_", regex=True)
+        known = tidy.isin(allowed)
+        values = raw.copy()
+        values[retry] = tidy.where(known, "")
+        bad = np.zeros(len(raw), dtype=bool)
+        bad[np.flatnonzero(retry)[~known.to_numpy()]] = True
+        self.unreadable[name] = bad
+        not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
+        choices = ", ".join(column.choices)
+        self.report(bad, lambda p: _(not_one_of, column=name, value=_quoted(raw.iat[p]), allowed=choices))
+        return values
+
+    def yes_no(self, name: str) -> pd.Series:
+        raw = self.raw(name)
+        tidy = raw if raw.isin(["", "yes", "no"]).all() else raw.str.strip().str.lower()
+        bad = (~tidy.isin(YES | NO | {""})).to_numpy()
+        self.unreadable[name] = bad
+        self.report(
+            bad, lambda p: _("%(column)s: '%(value)s' is not yes or no", column=name, value=_quoted(raw.iat[p]))
+        )
+        return ~tidy.isin(NO)
+
+    def hours(self, name: str) -> pd.Series:
+        raw = self.raw(name).to_numpy(dtype=object)
+        hours = np.full(len(raw), np.nan)
+        filled = np.flatnonzero(raw != "")
+        try:
+            hours[filled] = raw[filled].astype(float)
+        except ValueError:  # some cell is not a plain number: read each, allowing a decimal comma
+            tidy = [str(cell).strip().replace(",", ".") for cell in raw[filled]]
+            hours[filled] = pd.to_numeric(pd.Series(tidy, dtype=object), errors="coerce").to_numpy()
+            bad = np.zeros(len(raw), dtype=bool)
+            bad[filled] = np.isnan(hours[filled]) & np.array([cell != "" for cell in tidy], dtype=bool)
+            self.unreadable[name] = bad
+            not_hours = N_("%(column)s: '%(value)s' is not a number of hours")
+            self.report(bad, lambda p: _(not_hours, column=name, value=_quoted(raw[p])))
+        outside = (hours < 0) | (hours > HOURS_MAX)
+        out_of_range = N_("%(column)s: %(hours)s hours a week is outside 0-%(max)d")
+        self.report(outside, lambda p: _(out_of_range, column=name, hours=str(raw[p]).strip(), max=HOURS_MAX))
+        return pd.Series(hours)
+
+    def parse(self, column: Column, name: str) -> pd.Series:
+        """The column `name`, read as `column` says."""
+        if column.kind is Kind.CHOICE:
+            return self.choice(column, name)
+        return {Kind.DATE: self.date, Kind.YES_NO: self.yes_no, Kind.HOURS: self.hours}[column.kind](name)
+
+    # --- the rows as a whole ----------------------------------------------------------------------------------
+
+    def run(self) -> CheckedJourneys:
+        codes, usable = self.codes()
+        journeys = pd.DataFrame({"code": codes})
+        for column in JOURNEY_COLUMNS[1:]:
+            journeys[column.field] = self.parse(column, column.name)
+        self.duplicates(codes, usable)
+        self.relations(journeys)
+        spells = check_spells(self, journeys["referral_date"])
+        if self.problems:
+            raise ImportRefused(self.problems)
+        return CheckedJourneys(journeys, spells["job"], spells["education"])
+
+    def duplicates(self, codes: pd.Series, usable: np.ndarray) -> None:
+        twice = codes.duplicated(keep=False).to_numpy() & usable
+        first_line: dict[str, int] = {}
+        for position in np.flatnonzero(twice):
+            code, line = codes.iat[position], int(self.cells.lines[position])
+            if code in first_line:
+                message = _("code: %(code)s is also on line %(first)d", code=code, first=first_line[code])
+                self.problems.append(Problem(line, message))
+            else:
+                first_line[code] = line
+
+    def relations(self, journeys: pd.DataFrame) -> None:
+        """Required columns, dates in order, and the columns that go together."""
+        referral = journeys["referral_date"]
+        missing = referral.isna().to_numpy() & ~self.refused("referral_date")
+        self.report(missing, lambda p: _("referral_date is missing"))
+        for name in AFTER_REFERRAL:
+            self.before(name, journeys[name], "referral_date", referral)
+        self.before("enrolment_date", journeys["enrolment_date"], "first_meeting_date", journeys["first_meeting_date"])
+        self.before("exit_date", journeys["exit_date"], "enrolment_date", journeys["enrolment_date"])
+
+        not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
+        reason = (journeys["not_accepted_reason"] != "").to_numpy() | self.refused("not_accepted_reason")
+        decision_read = ~self.refused("decision")
+        self.report(
+            not_accepted & ~reason, lambda p: _("not_accepted_reason is required when decision is not_accepted")
+        )
+        self.report(
+            ~not_accepted & reason & decision_read & ~self.refused("not_accepted_reason"),
+            lambda p: _("not_accepted_reason is only for a referral not accepted (decision not_accepted)"),
+        )
+        enrolled = journeys["enrolment_date"].notna().to_numpy()
+        self.report(not_accepted & enrolled, lambda p: _("enrolment_date: a referral not accepted cannot be enrolled"))
+
+        exited = journeys["exit_date"].notna().to_numpy() | self.refused("exit_date")
+        exit_reason = (journeys["exit_reason"] != "").to_numpy() | self.refused("exit_reason")
+        self.report(exited & ~exit_reason, lambda p: _("exit_reason is required when there is an exit_date"))
+        self.report(exit_reason & ~exited, lambda p: _("exit_reason is given without an exit_date"))

@@ -1,0 +1,74 @@
+"""Bulk writes on both databases: values arrive as stored, awkward text survives COPY, ids are deleted in one go."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+
+from fidelity.extensions import db
+from fidelity.models import JobSpell, Journey
+from fidelity.models.types import utcnow
+from fidelity.monitoring.bulk import delete_ids, insert_rows, stored_value
+from tests import factories
+
+JOURNEYS = cast(Table, Journey.__table__)
+JOB_SPELLS = cast(Table, JobSpell.__table__)
+AWKWARD = ["tab\there", "back\\slash", "new\nline", 'quote\'s "both"', "\\N", "Åsa-ö_1"]
+
+
+def test_rows_go_in_as_stored_and_text_comes_back_as_written(session: Any) -> None:
+    unit = factories.unit()
+    connection = session.connection()
+    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
+    insert_rows(
+        connection,
+        JOURNEYS,
+        {
+            "unit_id": [unit.id] * len(AWKWARD),
+            "code": AWKWARD,
+            "referral_date": ["2026-01-12"] * len(AWKWARD),
+            "exit_date": [None, None, "2026-03-01", None, None, None],
+            "updated_at": [stamp] * len(AWKWARD),
+        },
+    )
+    journeys = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
+    assert sorted(journeys) == sorted(AWKWARD)
+    assert journeys["new\nline"].exit_date == date(2026, 3, 1) and journeys["tab\there"].exit_date is None
+    assert journeys["\\N"].referral_date == date(2026, 1, 12)
+
+    ids = [journeys[code].id for code in AWKWARD[:2]]
+    insert_rows(
+        connection,
+        JOB_SPELLS,
+        {
+            "journey_id": ids,
+            "start_date": ["2026-02-01", "2026-02-02"],
+            "end_date": [None, "2026-05-31"],
+            "competitive": [True, False],
+            "hours_per_week": [12.5, None],
+        },
+    )
+    jobs = session.execute(
+        select(JobSpell.journey_id, JobSpell.end_date, JobSpell.competitive, JobSpell.hours_per_week)
+        .where(JobSpell.journey_id.in_(ids))
+        .order_by(JobSpell.start_date)
+    ).all()
+    assert [tuple(job) for job in jobs] == [(ids[0], None, True, 12.5), (ids[1], date(2026, 5, 31), False, None)]
+
+
+def test_no_rows_is_nothing_to_do(session: Any) -> None:
+    insert_rows(session.connection(), JOURNEYS, {"code": []})
+    insert_rows(session.connection(), JOURNEYS, {})
+
+
+def test_delete_ids_deletes_those_rows_only(session: Any) -> None:
+    unit = factories.unit()
+    journeys = [Journey(unit_id=unit.id, code=f"D{n}", referral_date=date(2026, 1, n)) for n in range(1, 6)]
+    db.session.add_all(journeys)
+    db.session.flush()
+    delete_ids(session.connection(), JOURNEYS, "id", [journeys[1].id, journeys[3].id])
+    delete_ids(session.connection(), JOURNEYS, "id", [])
+    left = session.scalars(select(Journey.code).where(Journey.unit_id == unit.id).order_by(Journey.code)).all()
+    assert left == ["D1", "D3", "D5"]

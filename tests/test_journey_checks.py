@@ -1,0 +1,309 @@
+"""Reading and checking journey files, without a database: every problem on its line, the file's own problems
+alone, and the journeys and spells a good file holds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from fidelity.monitoring.journey_files import read_cells
+from fidelity.monitoring.layout import header
+from fidelity.monitoring.problems import ImportRefused, Problem
+from fidelity.monitoring.validation import CheckedJourneys, check_journeys
+from tests.journey_data import GOOD, csv_file, journey, xlsx_file
+
+
+def checked(data: bytes, name: str = "journeys.csv") -> CheckedJourneys:
+    return check_journeys(read_cells(data, name))
+
+
+def problems(data: bytes, name: str = "journeys.csv") -> list[Problem]:
+    with pytest.raises(ImportRefused) as refusal:
+        checked(data, name)
+    return refusal.value.problems
+
+
+def day(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+# --- good files ----------------------------------------------------------------------------------------------
+
+
+def test_a_good_file_gives_its_journeys_and_spells() -> None:
+    rows = [
+        journey(
+            job2_start="2026-06-01",
+            job2_end="2026-08-31",
+            job2_competitive="no",
+            job2_hours="12.5",
+            job1_end="2026-05-29",
+            education1_start="2026-09-01",
+        ),
+        journey(
+            code="NRV-0002",
+            decision="not_accepted",
+            not_accepted_reason="declined",
+            first_meeting_date="",
+            enrolment_date="",
+            first_employer_contact_date="",
+            job1_start="",
+            job1_competitive="",
+            job1_hours="",
+        ),
+    ]
+    result = checked(csv_file(rows))
+    journeys = result.journeys
+    assert journeys["code"].tolist() == ["NRV-0001", "NRV-0002"]
+    assert journeys["referral_date"].tolist() == [day("2026-01-12")] * 2
+    assert journeys["decision"].tolist() == ["accepted", "not_accepted"]
+    assert journeys["not_accepted_reason"].tolist() == ["", "declined"]
+    assert journeys["enrolment_date"].iloc[0] == day("2026-01-26") and pd.isna(journeys["enrolment_date"].iloc[1])
+    jobs = result.jobs.sort_values("start_date")
+    assert jobs["row"].tolist() == [0, 0]
+    assert jobs["start_date"].tolist() == [day("2026-03-16"), day("2026-06-01")]
+    assert jobs["competitive"].tolist() == [True, False]
+    assert jobs["hours_per_week"].tolist() == [20.0, 12.5]
+    assert result.education["row"].tolist() == [0]
+    assert pd.isna(result.education["end_date"].iloc[0])
+
+
+def test_choices_take_any_case_and_cells_any_surrounding_spaces() -> None:
+    row = journey(
+        decision=" ACCEPTED",
+        goal="Work ",
+        age_band="18-24",
+        referral_date=" 2026-01-12 ",
+        job1_competitive="No",
+        job1_hours=" 20,5 ",
+    )
+    result = checked(csv_file([row]))
+    assert result.journeys[["decision", "goal", "age_band"]].iloc[0].tolist() == ["accepted", "work", "18_24"]
+    assert result.journeys["referral_date"].iloc[0] == day("2026-01-12")
+    assert result.jobs[["competitive", "hours_per_week"]].iloc[0].tolist() == [False, 20.5]
+
+
+def test_a_job_without_competitive_is_competitive() -> None:
+    result = checked(csv_file([journey(job1_competitive="")]))
+    assert result.jobs["competitive"].tolist() == [True]
+
+
+@pytest.mark.parametrize(("separator", "bom"), [(",", False), (",", True), (";", False), (";", True)])
+def test_csv_with_comma_or_semicolon_with_or_without_byte_order_mark(separator: str, bom: bool) -> None:
+    result = checked(csv_file([journey(), journey(code="NRV-0002")], separator=separator, bom=bom))
+    assert result.journeys["code"].tolist() == ["NRV-0001", "NRV-0002"]
+
+
+def test_blank_lines_are_skipped_and_line_numbers_still_count_them() -> None:
+    text = csv_file([journey(), journey(code="NRV-0002", goal="job")]).decode()
+    first, second, third = text.splitlines()
+    data = "\n".join([first, second, "", ",,,,", third]).encode()
+    assert problems(data) == [Problem(5, "goal: 'job' is not one of work, education, both")]
+
+
+def test_xlsx_with_dates_and_numbers_as_cells() -> None:
+    names = header()
+    row = dict.fromkeys(names, None) | {
+        "code": "NRV-0001",
+        "referral_date": datetime(2026, 1, 12),
+        "decision": "accepted",
+        "decision_date": date(2026, 1, 19),
+        "job1_start": datetime(2026, 3, 16),
+        "job1_hours": 20,
+        "job1_competitive": True,
+    }
+    result = checked(xlsx_file([names, list(row.values())]), "journeys.xlsx")
+    assert result.journeys["referral_date"].iloc[0] == day("2026-01-12")
+    assert result.jobs[["start_date", "competitive", "hours_per_week"]].iloc[0].tolist() == [
+        day("2026-03-16"),
+        True,
+        20.0,
+    ]
+
+
+def test_xlsx_problems_name_the_sheet_row() -> None:
+    names = header()
+    good = [GOOD.get(name) for name in names]
+    bad = [(GOOD | {"code": "NRV-0002", "goal": "job"}).get(name) for name in names]
+    data = xlsx_file([names, good, [], bad])
+    assert problems(data, "journeys.xlsx") == [Problem(4, "goal: 'job' is not one of work, education, both")]
+
+
+# --- bad rows ------------------------------------------------------------------------------------------------
+
+NO_JOB = {"job1_start": "", "job1_competitive": "", "job1_hours": ""}
+BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
+    "empty code": ({"code": ""}, "code: the code is missing"),
+    "identity number": (
+        {"code": "19811218-9876"},
+        "code: looks like a Swedish personal identity number (personnummer)",
+    ),
+    "name": ({"code": "Anna Berg"}, "code: contains a space: a code must not be a name"),
+    "bad characters": ({"code": "NRV/1"}, "code: a code may contain only letters, digits, '-' and '_'"),
+    "too long": ({"code": "N" * 33}, "code: the code is longer than 32 characters"),
+    "empty referral": ({"referral_date": ""}, "referral_date is missing"),
+    "bad date": ({"decision_date": "2026-02-30"}, "decision_date: '2026-02-30' is not a date (YYYY-MM-DD)"),
+    "date in another format": (
+        {"exit_date": "12/01/2026", "exit_reason": "withdrew"},
+        "exit_date: '12/01/2026' is not a date (YYYY-MM-DD)",
+    ),
+    "unknown choice": ({"goal": "job"}, "goal: 'job' is not one of work, education, both"),
+    "decision before referral": (
+        {"decision_date": "2026-01-02"},
+        "decision_date (2026-01-02) is before referral_date (2026-01-12)",
+    ),
+    "first meeting before referral": (
+        {"first_meeting_date": "2026-01-11", "enrolment_date": ""},
+        "first_meeting_date (2026-01-11) is before referral_date (2026-01-12)",
+    ),
+    "employer contact before referral": (
+        {"first_employer_contact_date": "2025-12-24"},
+        "first_employer_contact_date (2025-12-24) is before referral_date (2026-01-12)",
+    ),
+    "education contact before referral": (
+        {"first_education_contact_date": "2025-12-24"},
+        "first_education_contact_date (2025-12-24) is before referral_date (2026-01-12)",
+    ),
+    "enrolment before first meeting": (
+        {"enrolment_date": "2026-01-20"},
+        "enrolment_date (2026-01-20) is before first_meeting_date (2026-01-21)",
+    ),
+    "exit before enrolment": (
+        {"exit_date": "2026-01-25", "exit_reason": "withdrew", **NO_JOB},
+        "exit_date (2026-01-25) is before enrolment_date (2026-01-26)",
+    ),
+    "job ends before it starts": (
+        {"job1_end": "2026-03-15"},
+        "job1_end (2026-03-15) is before job1_start (2026-03-16)",
+    ),
+    "job before referral": (
+        {"job1_start": "2026-01-05"},
+        "job1_start (2026-01-05) is before referral_date (2026-01-12)",
+    ),
+    "course ends before it starts": (
+        {"education1_start": "2026-09-01", "education1_end": "2026-08-01"},
+        "education1_end (2026-08-01) is before education1_start (2026-09-01)",
+    ),
+    "spell without start": (
+        {"job1_start": "", "job1_hours": "20"},
+        "job1_start is missing, but other job columns are filled",
+    ),
+    "not accepted without reason": (
+        {"decision": "not_accepted", "enrolment_date": "", **NO_JOB},
+        "not_accepted_reason is required when decision is not_accepted",
+    ),
+    "reason without not accepted": (
+        {"not_accepted_reason": "not_motivated"},
+        "not_accepted_reason is only for a referral not accepted (decision not_accepted)",
+    ),
+    "not accepted but enrolled": (
+        {"decision": "not_accepted", "not_accepted_reason": "not_ready"},
+        "enrolment_date: a referral not accepted cannot be enrolled",
+    ),
+    "exit without reason": ({"exit_date": "2026-06-01"}, "exit_reason is required when there is an exit_date"),
+    "exit reason without exit": ({"exit_reason": "goal_reached"}, "exit_reason is given without an exit_date"),
+    "too many hours": ({"job1_hours": "81"}, "job1_hours: 81 hours a week is outside 0-80"),
+    "negative hours": ({"job1_hours": "-1"}, "job1_hours: -1 hours a week is outside 0-80"),
+    "hours not a number": ({"job1_hours": "full time"}, "job1_hours: 'full time' is not a number of hours"),
+    "competitive neither yes nor no": ({"job1_competitive": "maybe"}, "job1_competitive: 'maybe' is not yes or no"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_ROWS))
+def test_each_kind_of_bad_row_is_refused_on_its_line(kind: str) -> None:
+    changes, message = BAD_ROWS[kind]
+    rows = [journey(code="NRV-0100"), journey(code="NRV-0101"), journey(**changes)]
+    assert problems(csv_file(rows)) == [Problem(4, message)]
+
+
+def test_a_code_twice_is_refused_on_the_later_lines() -> None:
+    rows = [journey(), journey(code="NRV-0002"), journey(), journey()]
+    assert problems(csv_file(rows)) == [
+        Problem(4, "code: NRV-0001 is also on line 2"),
+        Problem(5, "code: NRV-0001 is also on line 2"),
+    ]
+
+
+def test_every_problem_of_every_row_is_reported_in_line_order() -> None:
+    rows = [
+        journey(code="NRV-0001"),
+        journey(code="811218-9876", goal="job"),
+        journey(code="NRV-0003"),
+        journey(code="NRV-0004", referral_date="", job1_hours="99"),
+    ]
+    assert problems(csv_file(rows)) == [
+        Problem(3, "code: looks like a Swedish personal identity number (personnummer)"),
+        Problem(3, "goal: 'job' is not one of work, education, both"),
+        Problem(5, "referral_date is missing"),
+        Problem(5, "job1_hours: 99 hours a week is outside 0-80"),
+    ]
+
+
+def test_an_identity_number_is_never_quoted_back() -> None:
+    found = problems(csv_file([journey(code="15078510150")]))
+    assert found == [Problem(2, "code: looks like a Norwegian national identity number (fødselsnummer)")]
+    assert "15078510150" not in found[0].message
+
+
+# --- the header and the file ---------------------------------------------------------------------------------
+
+
+def test_unknown_repeated_and_missing_columns_are_problems_of_the_header() -> None:
+    text = "code,referral_date,code,colour,job2_start\nNRV-1,2026-01-12,NRV-1,red,\n"
+    missing = ", ".join(name for name in header(jobs=0, education=0) if name not in ("code", "referral_date"))
+    assert problems(text.encode()) == [
+        Problem(1, "The column code appears more than once."),
+        Problem(1, "Unknown column: colour."),
+        Problem(1, f"Missing columns: {missing}."),
+        Problem(
+            1,
+            "Missing columns: job2_end, job2_competitive, job2_hours (job2 needs all of job2_start, job2_end, "
+            "job2_competitive, job2_hours).",
+        ),
+    ]
+
+
+def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is_not() -> None:
+    text = csv_file([journey()]).decode()
+    head, row = text.splitlines()
+    assert checked(f"{head},\n{row},\n".encode()).journeys["code"].tolist() == ["NRV-0001"]
+    width = len(head.split(","))
+    assert problems(f"{head},\n{row},x\n".encode()) == [Problem(1, f"Column {width + 1} has values but no name.")]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "journeys.csv", "The file is empty."),
+        (b"  \n", "journeys.csv", "The file is empty."),
+        (
+            "code;referral_date\nNRV-1;2026-01-12\n".encode("cp1252") + b"\xe5\n",
+            "journeys.csv",
+            "The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.",
+        ),
+        (b"%PDF-1.4\x00\x01", "journeys.csv", "This is not a CSV file: it is not text."),
+        (
+            b"\xd0\xcf\x11\xe0 old workbook",
+            "journeys.xls",
+            "This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8.",
+        ),
+        (b"code,referral_date", "journeys.pdf", "This is not a CSV or xlsx file."),
+        (b"PK\x03\x04 not really a workbook", "journeys.xlsx", "The file cannot be read as an xlsx workbook."),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_one_problem(data: bytes, name: str, message: str) -> None:
+    assert problems(data, name) == [Problem(None, message)]
+
+
+def test_a_header_without_journeys_is_refused() -> None:
+    header_only = ",".join(header()) + "\n,,\n"
+    assert problems(header_only.encode()) == [Problem(None, "The file has a header but no journeys.")]
+
+
+def test_a_line_with_more_values_than_columns_is_named() -> None:
+    text = csv_file([journey(), journey(code="NRV-0002")]).decode()
+    lines = text.splitlines()
+    lines[2] += ",extra"
+    assert problems("\n".join(lines).encode()) == [Problem(3, "This line has more values than the header has columns.")]

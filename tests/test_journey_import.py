@@ -1,0 +1,248 @@
+"""Importing journeys into the database: all or nothing, replaced by code, one audit entry; exports that import
+again unchanged. The same tests run on SQLite and on PostgreSQL (where the rows go in through COPY)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from fidelity.audit import acting_as
+from fidelity.console import CLI_ACTOR
+from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
+from fidelity.monitoring.exports import export_csv, export_xlsx, journeys_table
+from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
+from fidelity.monitoring.layout import header
+from tests import factories
+from tests.journey_data import csv_file, journey, xlsx_file
+from tests.test_journey_checks import BAD_ROWS
+
+TABLES = (Journey, JobSpell, EducationSpell, AuditEntry)
+
+RICH = [
+    journey(
+        code="NRV-0001",
+        job1_end="2026-05-29",
+        job2_start="2026-06-01",
+        job2_competitive="no",
+        job2_hours="12.5",
+        education1_start="2026-09-01",
+        education1_end="2026-12-18",
+        exit_date="2027-01-15",
+        exit_reason="goal_reached",
+    ),
+    journey(
+        code="NRV-0002",
+        referral_date="2026-02-03",
+        decision="",
+        decision_date="",
+        first_meeting_date="",
+        enrolment_date="",
+        first_employer_contact_date="",
+        job1_start="",
+        job1_competitive="",
+        job1_hours="",
+        age_band="",
+        goal="education",
+    ),
+    journey(
+        code="NRV-0003",
+        referral_date="2026-02-10",
+        decision="not_accepted",
+        decision_date="2026-02-20",
+        not_accepted_reason="needs_assessment_not_granted",
+        first_meeting_date="",
+        enrolment_date="",
+        first_employer_contact_date="",
+        job1_start="",
+        job1_competitive="",
+        job1_hours="",
+    ),
+]
+
+
+def counts(session: Any) -> dict[type, int]:
+    session.expire_all()
+    return {model: session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+
+
+def journeys_of(session: Any, unit: Unit) -> dict[str, Journey]:
+    session.expire_all()
+    return {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
+
+
+def test_a_valid_csv_imports_journeys_spells_and_one_audit_entry(session: Any) -> None:
+    unit = factories.unit()
+    before = counts(session)
+    with acting_as(CLI_ACTOR):
+        summary = import_journeys(unit, csv_file(RICH), "spring.csv")
+    session.commit()
+
+    assert (summary.added, summary.replaced, summary.jobs, summary.education) == (3, 0, 2, 1)
+    after = counts(session)
+    assert {model: after[model] - before[model] for model in TABLES} == {
+        Journey: 3,
+        JobSpell: 2,
+        EducationSpell: 1,
+        AuditEntry: 1,
+    }
+    journeys = journeys_of(session, unit)
+    first = journeys["NRV-0001"]
+    assert (first.referral_date, first.decision.value, first.enrolment_date) == (
+        date(2026, 1, 12),
+        "accepted",
+        date(2026, 1, 26),
+    )
+    assert (first.exit_date, first.exit_reason.value, first.age_band.value) == (
+        date(2027, 1, 15),
+        "goal_reached",
+        "25_29",
+    )
+    assert [(j.start_date, j.end_date, j.competitive, j.hours_per_week) for j in first.jobs] == [
+        (date(2026, 3, 16), date(2026, 5, 29), True, 20.0),
+        (date(2026, 6, 1), None, False, 12.5),
+    ]
+    assert [(e.start_date, e.end_date) for e in first.education] == [(date(2026, 9, 1), date(2026, 12, 18))]
+    second = journeys["NRV-0002"]
+    assert (second.decision, second.age_band, second.goal.value, second.jobs) == (None, None, "education", [])
+    assert journeys["NRV-0003"].not_accepted_reason.value == "needs_assessment_not_granted"
+
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.entity, entry.entity_id, entry.unit_id, entry.actor_label) == (
+        "import",
+        "journeys",
+        unit.code,
+        unit.id,
+        "cli",
+    )
+    assert entry.changes == {
+        "file": [None, "spring.csv"],
+        "added": [None, 3],
+        "replaced": [None, 0],
+        "job_spells": [None, 2],
+        "education_spells": [None, 1],
+    }
+
+
+def test_a_valid_xlsx_imports(session: Any) -> None:
+    unit = factories.unit()
+    columns = [
+        "code",
+        "referral_date",
+        "age_band",
+        "goal",
+        "decision",
+        "decision_date",
+        "not_accepted_reason",
+        "first_meeting_date",
+        "enrolment_date",
+        "first_employer_contact_date",
+        "first_education_contact_date",
+        "exit_date",
+        "exit_reason",
+        "job1_start",
+        "job1_end",
+        "job1_competitive",
+        "job1_hours",
+    ]
+    first = [
+        "P1",
+        date(2026, 1, 12),
+        "18_24",
+        "Work",
+        "Accepted",
+        date(2026, 1, 13),
+        None,
+        date(2026, 1, 14),
+        date(2026, 1, 15),
+        None,
+        None,
+        None,
+        None,
+        date(2026, 2, 1),
+        None,
+        "yes",
+        37.5,
+    ]
+    second = ["20261", date(2026, 1, 20)] + [None] * 15
+    summary = import_journeys(unit, xlsx_file([columns, first, second]), "journeys.xlsx")
+    session.commit()
+    assert (summary.added, summary.jobs) == (2, 1)
+    journeys = journeys_of(session, unit)
+    assert journeys["P1"].goal.value == "work" and journeys["P1"].jobs[0].hours_per_week == 37.5
+    assert journeys["20261"].referral_date == date(2026, 1, 20)
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_ROWS))
+def test_a_bad_row_refuses_the_whole_file_and_writes_nothing(session: Any, kind: str) -> None:
+    unit = factories.unit()
+    import_journeys(unit, csv_file([journey(code="NRV-0100", goal="work")]), "first.csv")
+    session.commit()
+    before = counts(session)
+    changes, message = BAD_ROWS[kind]
+    rows = [journey(code="NRV-0100", goal="education"), journey(code="NRV-0200"), journey(**changes)]
+    with pytest.raises(ImportRefused) as refusal:
+        import_journeys(unit, csv_file(rows), "second.csv")
+    session.rollback()
+    assert refusal.value.problems == [Problem(4, message)]
+    assert counts(session) == before
+    assert journeys_of(session, unit)["NRV-0100"].goal.value == "work"
+
+
+def test_journeys_are_replaced_by_code_and_others_kept(session: Any) -> None:
+    unit, other = factories.unit(), factories.unit()
+    first = [
+        journey(code="A", job1_end="2026-04-01", job2_start="2026-05-01", job2_competitive="yes", job2_hours="30"),
+        journey(code="B", education1_start="2026-03-01"),
+    ]
+    import_journeys(unit, csv_file(first), "first.csv")
+    import_journeys(other, csv_file([journey(code="A")]), "other.csv")
+    session.commit()
+    old = journeys_of(session, unit)
+    held = old["A"]  # an object the session holds: the import must not leave it stale
+    ids = {code: j.id for code, j in old.items()}
+
+    summary = import_journeys(unit, csv_file([journey(code="A", goal="both"), journey(code="C")]), "second.csv")
+    session.commit()
+
+    assert (summary.added, summary.replaced) == (1, 1)
+    assert held.goal.value == "both"
+    journeys = journeys_of(session, unit)
+    assert sorted(journeys) == ["A", "B", "C"]
+    assert journeys["A"].id == ids["A"]  # a replaced journey keeps its id
+    assert [job.start_date for job in journeys["A"].jobs] == [date(2026, 3, 16)]
+    assert journeys["B"].id == ids["B"] and [e.start_date for e in journeys["B"].education] == [date(2026, 3, 1)]
+    others = journeys_of(session, other)
+    assert others["A"].goal.value == "work" and len(others["A"].jobs) == 1
+    orphans = select(func.count()).select_from(JobSpell).where(~JobSpell.journey_id.in_(select(Journey.id)))
+    assert session.scalar(orphans) == 0
+
+
+def test_an_export_is_the_file_imported_and_imports_again_unchanged(session: Any) -> None:
+    unit, copy, xlsx_copy = factories.unit(), factories.unit(), factories.unit()
+    import_journeys(unit, csv_file(RICH), "rich.csv")
+    session.commit()
+    exported = journeys_table(unit.id)
+    original = pd.read_csv(io.StringIO(csv_file(RICH).decode()), dtype=str, keep_default_na=False)
+    assert list(exported.columns) == list(original.columns) == header(jobs=2, education=1)
+    assert exported.equals(original)
+
+    summary = import_journeys(unit, export_csv(unit.id), "export.csv")
+    assert (summary.added, summary.replaced) == (0, 3)
+    assert journeys_table(unit.id).equals(exported)
+    import_journeys(copy, export_csv(unit.id), "export.csv")
+    import_journeys(xlsx_copy, export_xlsx(unit.id), "export.xlsx")
+    session.commit()
+    assert journeys_table(copy.id).equals(exported)
+    assert journeys_table(xlsx_copy.id).equals(exported)
+
+
+def test_a_unit_without_journeys_exports_the_header_with_one_group_of_each(session: Any) -> None:
+    unit = factories.unit()
+    table = journeys_table(unit.id)
+    assert list(table.columns) == header() and table.empty
+    assert export_csv(unit.id) == ("\ufeff" + ",".join(header()) + "\n").encode()

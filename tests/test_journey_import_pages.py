@@ -1,0 +1,245 @@
+"""The journey import page, the templates and exports to download, and `fidelity import journeys`."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from fidelity.cli import main
+from fidelity.models import AuditEntry, JobSpell, Journey, Role
+from fidelity.monitoring.layout import LAYOUT, header
+from tests import factories
+from tests.journey_data import csv_file, journey
+from tests.test_web import csrf_token, login
+
+GOOD_ROWS = [journey(code="NRV-0001"), journey(code="NRV-0002", education1_start="2026-04-01")]
+BAD_ROWS = [journey(code="NRV-0001"), journey(code="811218-9876"), journey(code="NRV-0003", job1_hours="99")]
+
+
+def written(session: Any) -> tuple[int, int, int]:
+    session.expire_all()
+    return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Journey, JobSpell, AuditEntry))
+
+
+@pytest.fixture
+def manager(client: Any, session: Any) -> Any:
+    """A frontline manager logged in, and their unit."""
+    unit = factories.unit()
+    user = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    assert login(client, user.email).status_code == 302
+    return unit, user
+
+
+def upload(client: Any, code: str, data: bytes, filename: str) -> Any:
+    url = f"/units/{code}/journeys/import"
+    form = {"csrf_token": csrf_token(client, url), "file": (io.BytesIO(data), filename)}
+    return client.post(url, data=form, content_type="multipart/form-data")
+
+
+def test_the_page_explains_every_column_and_links_the_files(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    page = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
+    for column in LAYOUT:
+        assert f"<code>{column.name.replace('<', '&lt;').replace('>', '&gt;')}</code>" in page
+    for name in ("template.csv", "template.xlsx", "export.csv", "export.xlsx"):
+        assert f"/units/{unit.code}/journeys/{name}" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert client.get(f"/units/{unit.code}").get_data(as_text=True).count("journeys/import") == 1
+
+
+def test_a_good_file_is_imported_and_the_numbers_shown(client: Any, session: Any, manager: Any) -> None:
+    unit, user = manager
+    response = upload(client, unit.code, csv_file(GOOD_ROWS, separator=";", bom=True), "spring.csv")
+    assert response.status_code == 302 and response.headers["Location"] == f"/units/{unit.code}/journeys/import"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported spring.csv: 2 journeys added, 0 replaced; jobs: 2, courses of study: 1." in page
+    session.expire_all()
+    codes = session.scalars(select(Journey.code).where(Journey.unit_id == unit.id).order_by(Journey.code)).all()
+    assert codes == ["NRV-0001", "NRV-0002"]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+    assert (entry.actor_label, entry.actor_id, entry.unit_id) == (user.email, user.id, unit.id)
+
+
+def test_a_bad_file_comes_back_with_every_problem_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    before = written(session)
+    response = upload(client, unit.code, csv_file(BAD_ROWS), "spring.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported" in page and "The file has 2 problems." in page
+    rows = [
+        '<td class="num">3</td><td>code: looks like a Swedish personal identity number (personnummer)</td>',
+        '<td class="num">4</td><td>job1_hours: 99 hours a week is outside 0-80</td>',
+    ]
+    assert all(row in page for row in rows)
+    assert page.index(rows[0]) < page.index(rows[1])
+    assert "811218-9876" not in page
+    assert written(session) == before
+
+
+def test_a_file_wrong_throughout_lists_the_first_thousand_problems(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    rows = [journey(code=f"NRV-{n:04d}", goal="job") for n in range(1, 1202)]
+    response = upload(client, unit.code, csv_file(rows), "spring.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The file has 1201 problems." in page and "The first 1000 are listed." in page
+    assert page.count("is not one of work, education, both") == 1000
+
+
+def test_only_those_who_may_import_see_the_link(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    assert login(client, manager.email).status_code == 302
+    page = client.get(f"/units/{unit.code}").get_data(as_text=True)
+    assert "Audit trail" in page and "journeys/import" not in page
+
+
+def test_a_file_the_app_cannot_read_is_one_problem_of_the_file(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    response = upload(client, unit.code, b"code;referral_date\n\xe5\xe4\xf6;2026-01-12\n", "spring.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The file has 1 problem." in page
+    assert "The file is not UTF-8 text: in Excel, save it as &#39;CSV UTF-8&#39;." in page
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [(None, "", "Choose a file to import."), (b"x", "spring.pdf", "Choose a CSV file (.csv) or an Excel workbook")],
+)
+def test_no_file_or_another_kind_of_file_is_a_form_error(
+    client: Any, manager: Any, data: bytes | None, filename: str, message: str
+) -> None:
+    unit, _user = manager
+    url = f"/units/{unit.code}/journeys/import"
+    form: dict[str, Any] = {"csrf_token": csrf_token(client, url)}
+    if data is not None:
+        form["file"] = (io.BytesIO(data), filename)
+    response = client.post(url, data=form, content_type="multipart/form-data")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_a_message(
+    app: Flask, client: Any, session: Any, manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unit, _user = manager
+    token = csrf_token(client, f"/units/{unit.code}/journeys/import")
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    before = written(session)
+    # Encoded here, in memory: the test client would spool a body this large to a file the refusal never closes.
+    big = FileStorage(io.BytesIO(b"x" * (3 * 1024 * 1024)), filename="big.csv")
+    boundary, body = encode_multipart(MultiDict({"csrf_token": token, "file": big}))
+    response = client.post(
+        f"/units/{unit.code}/journeys/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 413
+    assert "The file is larger than 2 MB" in response.get_data(as_text=True)
+    assert written(session) == before
+
+
+def test_the_csv_template_has_the_header_and_an_example(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    response = client.get(f"/units/{unit.code}/journeys/template.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="journeys-template.csv"' in response.headers["Content-Disposition"]
+    lines = response.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(header()) and lines[1].startswith("NRV-0042,2026-01-12,25_29,work,accepted,")
+    assert len(lines) == 2
+
+
+def test_the_xlsx_template_has_an_example_and_a_sheet_explaining_the_columns(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    response = client.get(f"/units/{unit.code}/journeys/template.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    assert workbook.sheetnames == ["journeys", "columns"]
+    rows = list(workbook["journeys"].iter_rows(values_only=True))
+    assert list(rows[0]) == header() and rows[1][0] == "NRV-0042" and len(rows) == 2
+    assert rows[1][1].date().isoformat() == "2026-01-12"  # a date cell, shown as a date
+    explained = list(workbook["columns"].iter_rows(values_only=True))
+    assert [row[0] for row in explained[1:]] == [column.name for column in LAYOUT]
+    assert "not_accepted" in next(row[2] for row in explained if row[0] == "decision")
+
+
+def test_the_export_downloads_the_units_journeys(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
+    response = client.get(f"/units/{unit.code}/journeys/export.csv")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert f'filename="{unit.code}-journeys-' in response.headers["Content-Disposition"]
+    lines = response.get_data().decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines] == ["code", "NRV-0001", "NRV-0002"]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/units/{unit.code}/journeys/export.xlsx").get_data()))
+    assert [row[0] for row in workbook["journeys"].iter_rows(values_only=True)] == ["code", "NRV-0001", "NRV-0002"]
+
+
+# --- the command line ------------------------------------------------------------------------------------------
+
+
+def test_the_command_imports_a_file_as_cli(runner: FlaskCliRunner, session: Any, tmp_path: Path) -> None:
+    unit = factories.unit()
+    path = tmp_path / "spring.csv"
+    path.write_bytes(csv_file(GOOD_ROWS))
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code.lower()])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output
+        == f"Imported {path} into {unit.code}: 2 journeys added, 0 replaced; jobs: 2, courses of study: 1.\n"
+    )
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Journey).where(Journey.unit_id == unit.id)) == 2
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+    assert (entry.actor_label, entry.actor_id, entry.unit_id) == ("cli", None, unit.id)
+
+
+def test_the_command_prints_every_problem_and_exits_2_writing_nothing(
+    runner: FlaskCliRunner, session: Any, tmp_path: Path
+) -> None:
+    unit = factories.unit()
+    path = tmp_path / "spring.csv"
+    path.write_bytes(csv_file(BAD_ROWS))
+    before = written(session)
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}:3: code: looks like a Swedish personal identity number (personnummer)",
+        f"{path}:4: job1_hours: 99 hours a week is outside 0-80",
+    ]
+    assert written(session) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["--unit", "NO-SUCH-UNIT"], b"", "Error: There is no unit with the code NO-SUCH-UNIT."),
+        (["--unit", "{unit}"], None, "Error: {path}: no such file"),
+        (
+            ["--unit", "{unit}"],
+            b"\xe5\xe4\xf6",
+            "{path}: The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.",
+        ),
+    ],
+)
+def test_an_unknown_unit_or_unreadable_file_exits_2_with_one_line(
+    runner: FlaskCliRunner, session: Any, tmp_path: Path, args: list[str], content: bytes | None, message: str
+) -> None:
+    unit = factories.unit()
+    path = tmp_path / "spring.csv"
+    if content is not None:
+        path.write_bytes(content)
+    before = written(session)
+    result = runner.invoke(main, ["import", "journeys", str(path), *(a.format(unit=unit.code) for a in args)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message.format(path=path)]
+    assert written(session) == before
