@@ -139,6 +139,12 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.waiting", "GET"): READ,
     ("monitoring.journeys", "GET"): READ,
     ("monitoring.journey", "GET"): READ,
+    ("monitoring.new_journey", "GET"): record(200),
+    ("monitoring.new_journey", "POST"): record(400),  # no code or referral date
+    ("monitoring.edit_journey", "GET"): record(200),
+    ("monitoring.edit_journey", "POST"): record(400),
+    ("monitoring.delete", "POST"): record(302),  # to the unit's journeys
+    ("monitoring.spell", "POST"): record(400),  # a job without a start date
     ("outcomes.show", "GET"): READ,
     ("outcomes.csv", "GET"): READ,
     ("outcomes.xlsx", "GET"): READ,
@@ -266,8 +272,12 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
         fresh = factories.adaptation(unit, "Temporary", date(2025, 1, 1), items=[], principles=["integration"])
         return {"code": unit.code, "adaptation_id": fresh.id}
-    if endpoint == "monitoring.journey":
+    if endpoint in ("monitoring.journey", "monitoring.edit_journey"):
         return {"code": unit.code, "journey_id": world.journeys[inside]}
+    if endpoint == "monitoring.spell":
+        return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs"}
+    if endpoint == "monitoring.delete":  # a fresh one each time: deleting it is what the route does
+        return {"code": unit.code, "journey_id": factories.journey(unit, date(2025, 6, 1)).id}
     if endpoint in ("actions.show", "actions.set_status", "actions.comment"):
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
@@ -351,6 +361,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "admin": "admin",
         "external": "reviewer",
         "outcomes": "frontline",
+        "monitoring": "frontline",
     }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     with app.test_request_context():

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from fidelity.models import Decision, JobSpell, NotAcceptedReason, Role
+from sqlalchemy import select
+
+from fidelity.models import AuditEntry, Decision, EducationSpell, Goal, JobSpell, Journey, NotAcceptedReason, Role
 from tests import factories
-from tests.test_web import login
+from tests.test_web import csrf_token, login
 
 
 def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, session: Any) -> None:
@@ -39,7 +41,75 @@ def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, ses
     assert codes("?state=not_accepted") == ["REF-1"]
     assert codes("?code=sup") == ["SUP-1"]
     page = " ".join(client.get(f"/units/{unit.code}/journeys/{supported.id}").get_data(as_text=True).split())
-    assert "Journey SUP-1" in page and '<td>Yes</td><td class="num">20</td>' in page.replace("> <", "><")
+    assert "Journey SUP-1" in page and 'name="hours_per_week" min="0" max="80" step="0.5" value="20"' in page
     other = factories.unit()
     elsewhere = factories.journey(other, today, code="ELSEWHERE")
     assert client.get(f"/units/{unit.code}/journeys/{elsewhere.id}").status_code == 404
+
+
+def post(client: Any, url: str, **data: Any) -> Any:
+    return client.post(url, data=data | {"csrf_token": csrf_token(client)})
+
+
+def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    new = f"/units/{unit.code}/journeys/new"
+    # A personal identity number as the code, and an enrolment before the referral: both refused, nothing written.
+    refused = post(client, new, code="19800101-1234", referral_date="2026-03-01", enrolment_date="2026-02-01")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "personal identity number" in text and "referral" in text
+    assert session.scalars(select(Journey)).all() == []
+
+    added = post(client, new, code="NRV-0001", referral_date="2026-03-01", decision="accepted",
+                 decision_date="2026-03-05", goal="work", age_band="25_29")  # fmt: skip
+    journey = session.scalars(select(Journey)).one()
+    assert added.status_code == 302 and added.headers["Location"] == f"/units/{unit.code}/journeys/{journey.id}"
+    assert (journey.code, journey.decision, journey.goal) == ("NRV-0001", Decision.ACCEPTED, Goal.WORK)
+    assert post(client, new, code="nrv-0001", referral_date="2026-03-02").status_code == 400  # the code is taken
+
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    started = {"enrolment_date": "2026-03-20", "first_meeting_date": "2026-03-10"}
+    changed = post(client, f"{base}/edit", code="NRV-0001", referral_date="2026-03-01", decision="accepted",
+                   decision_date="2026-03-05", **started)  # fmt: skip
+    assert changed.status_code == 302
+    # A job, then a job ending before it starts (refused), then the job ended, then a course added and deleted.
+    assert (
+        post(client, f"{base}/jobs", start_date="2026-05-04", competitive="y", hours_per_week="20").status_code == 302
+    )
+    job = session.scalars(select(JobSpell)).one()
+    bad = post(client, f"{base}/jobs/{job.id}", start_date="2026-05-04", end_date="2026-04-01", save="1")
+    assert bad.status_code == 400 and "Nothing was saved" in bad.get_data(as_text=True)
+    assert (
+        post(client, f"{base}/jobs/{job.id}", start_date="2026-05-04", end_date="2026-08-31", save="1").status_code
+        == 302
+    )
+    assert post(client, f"{base}/education", start_date="2026-09-01").status_code == 302
+    course = session.scalars(select(EducationSpell)).one()
+    assert post(client, f"{base}/education/{course.id}", delete="1").status_code == 302
+    session.expire_all()
+    stored = session.scalars(select(JobSpell)).one()
+    assert (stored.end_date, stored.competitive, stored.hours_per_week) == (date(2026, 8, 31), False, None)
+    assert session.scalars(select(EducationSpell)).all() == []
+    entities = session.scalars(select(AuditEntry.entity).where(AuditEntry.unit_id == unit.id)).all()
+    assert {"journeys", "job_spells", "education_spells"} <= set(entities)
+
+    assert post(client, f"{base}/delete").status_code == 302
+    assert session.scalars(select(Journey)).all() == [] and session.scalars(select(JobSpell)).all() == []
+
+
+def test_readers_see_the_journey_without_forms(client: Any, session: Any) -> None:
+    area = factories.area()
+    unit = factories.unit(area)
+    second_tier = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="R-1", enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 3, 1), None),))  # fmt: skip
+    login(client, second_tier.email)
+    page = " ".join(client.get(f"/units/{unit.code}/journeys/{journey.id}").get_data(as_text=True).split())
+    assert (
+        "<td>2026-03-01</td>" in page
+        and "Change the journey" not in page
+        and '<form method="post" class="spell-row' not in page
+    )
+    assert client.get(f"/units/{unit.code}/journeys/new").status_code == 403

@@ -60,25 +60,31 @@ def _choices(names: dict[Any, Any], blank: Any) -> list[SelectChoice]:
 
 
 class JourneyForm(FlaskForm):
+    """One journey's own fields. Choices are checked with the rest of the journey, as an import checks them."""
+
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=CODE_MAX)],
         description=_l("A pseudonymous code your unit chooses. Never a name or a personal identity number."),
     )
-    age_band = SelectField(_l("Age band"), choices=_choices(AGE_BAND_NAMES, _l("Not recorded")))
-    goal = SelectField(_l("Goal"), choices=_choices(GOAL_NAMES, _l("Not recorded")))
+    age_band = SelectField(_l("Age band"), choices=_choices(AGE_BAND_NAMES, _l("Not recorded")), validate_choice=False)
+    goal = SelectField(_l("Goal"), choices=_choices(GOAL_NAMES, _l("Not recorded")), validate_choice=False)
     referral_date = DateField(_l("Referred"), validators=[DataRequired()])
-    decision = SelectField(_l("Decision"), choices=_choices(DECISION_NAMES, _l("Not decided yet")))
+    decision = SelectField(
+        _l("Decision"), choices=_choices(DECISION_NAMES, _l("Not decided yet")), validate_choice=False
+    )
     decision_date = DateField(_l("Decided"), validators=[Optional()])
     not_accepted_reason = SelectField(
-        _l("Reason not accepted"), choices=_choices(REASON_NAMES, _l("Accepted or not decided"))
+        _l("Reason not accepted"), choices=_choices(REASON_NAMES, _l("Accepted or not decided")), validate_choice=False
     )
     first_meeting_date = DateField(_l("First meeting"), validators=[Optional()])
     enrolment_date = DateField(_l("Enrolled"), validators=[Optional()])
     first_employer_contact_date = DateField(_l("First face-to-face employer contact"), validators=[Optional()])
     first_education_contact_date = DateField(_l("First contact with an education provider"), validators=[Optional()])
     exit_date = DateField(_l("Left the unit"), validators=[Optional()])
-    exit_reason = SelectField(_l("Reason for leaving"), choices=_choices(EXIT_NAMES, _l("Has not left")))
+    exit_reason = SelectField(
+        _l("Reason for leaving"), choices=_choices(EXIT_NAMES, _l("Has not left")), validate_choice=False
+    )
     save = SubmitField(_l("Save"))
 
     def record(self) -> dict[str, Any]:

@@ -1,18 +1,31 @@
-"""Monitoring pages of a unit: the waiting list (and, with the journey pages, people's records)."""
+"""Monitoring pages of a unit: the waiting list, and the journeys of the people it serves, kept one by one."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fidelity.access import Permission, can, unit_or_404
+from fidelity.extensions import db
+from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.journey_forms import REASON_NAMES
+from fidelity.monitoring.journey_forms import REASON_NAMES, EducationForm, JobForm, JourneyForm
+from fidelity.monitoring.journey_operations import (
+    CHOICES,
+    JourneyInvalid,
+    delete_journey,
+    delete_spell,
+    save_journey,
+    save_spell,
+)
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.waiting import DEFAULT_MONTHS, WAITING_DEFINITIONS_VERSION, waiting_list
+from fidelity.reviews.forms import ActionForm
 
 bp = Blueprint("monitoring", __name__, url_prefix="/units/<code>")
 
@@ -65,10 +78,94 @@ def journeys(code: str) -> ResponseReturnValue:
 def journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     found = journey_or_404(unit, journey_id)
+    return _journey_page(unit, found)
+
+
+def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
     return render_template(
         "monitoring/journey.html",
         unit=unit,
-        journey=found,
+        journey=journey,
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
+        job_form=forms.get("job_form") or JobForm(formdata=None),
+        education_form=forms.get("education_form") or EducationForm(formdata=None),
+        delete_form=ActionForm(),
+        problems=forms.get("problems", []),
     )
+
+
+def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
+    form = JourneyForm(obj=journey) if request.method == "GET" and journey else JourneyForm()
+    if request.method == "GET" and journey is not None:
+        for name in CHOICES:
+            value = getattr(journey, name)
+            form[name].data = value.value if value is not None else ""
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = save_journey(unit, form.record(), journey)
+        except JourneyInvalid as exc:
+            db.session.rollback()
+            problems = exc.messages
+        else:
+            db.session.commit()
+            flash(_("Journey %(code)s saved.", code=saved.code))
+            return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
+    status = 400 if form.errors or problems else 200
+    page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems)
+    return page, status
+
+
+@bp.route("/journeys/new", methods=["GET", "POST"])
+def new_journey(code: str) -> ResponseReturnValue:
+    return _edit(unit_or_404(current_user, code, Permission.RECORD), None)
+
+
+@bp.route("/journeys/<int:journey_id>/edit", methods=["GET", "POST"])
+def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    return _edit(unit, journey_or_404(unit, journey_id))
+
+
+@bp.post("/journeys/<int:journey_id>/delete")
+def delete(code: str, journey_id: int) -> ResponseReturnValue:
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    found = journey_or_404(unit, journey_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    journey_code = found.code
+    delete_journey(found)
+    db.session.commit()
+    flash(_("Journey %(code)s deleted.", code=journey_code))
+    return redirect(url_for(".journeys", code=unit.code))
+
+
+SPELL_FORMS: dict[str, type[JobForm] | type[EducationForm]] = {"jobs": JobForm, "education": EducationForm}
+
+
+@bp.post("/journeys/<int:journey_id>/<any(jobs, education):kind>")
+@bp.post("/journeys/<int:journey_id>/<any(jobs, education):kind>/<int:spell_id>")
+def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) -> ResponseReturnValue:
+    """Add a job or course (no spell id), or change or delete one of the journey's own."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    found = journey_or_404(unit, journey_id)
+    form = SPELL_FORMS[kind]()
+    deleting = spell_id is not None and "delete" in request.form
+    try:
+        if deleting and ActionForm().validate_on_submit():
+            delete_spell(found, kind, spell_id or 0)
+        elif not deleting and form.validate_on_submit():
+            save_spell(found, kind, form.record(), spell_id)
+        else:
+            db.session.rollback()
+            key = "job_form" if kind == "jobs" else "education_form"
+            return _journey_page(unit, found, **{key: form}), 400
+    except LookupError:
+        abort(404)
+    except JourneyInvalid as exc:
+        db.session.rollback()
+        return _journey_page(unit, found, problems=exc.messages), 400
+    db.session.commit()
+    flash(_("Journey %(code)s saved.", code=found.code))
+    return redirect(url_for(".journey", code=unit.code, journey_id=found.id))

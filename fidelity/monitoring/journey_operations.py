@@ -1,0 +1,142 @@
+"""Keeping one journey in the browser: the same checks as an import, run on a one-row table of the journey as it
+would stand after the change, then written row by row (so the audit log has every field's old and new value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fidelity.extensions import db
+from fidelity.models import EducationSpell, JobSpell, Journey, Unit
+from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
+from fidelity.monitoring.problems import ImportRefused
+from fidelity.monitoring.validation import check_journeys
+
+JOURNEY_FIELDS = tuple(column.field for column in JOURNEY_COLUMNS)
+CHOICES: dict[str, Any] = {
+    "age_band": AgeBand,
+    "goal": Goal,
+    "decision": Decision,
+    "not_accepted_reason": NotAcceptedReason,
+    "exit_reason": ExitReason,
+}
+SPELL_MODELS: dict[str, type[JobSpell] | type[EducationSpell]] = {"jobs": JobSpell, "education": EducationSpell}
+
+
+class JourneyInvalid(Exception):
+    """The change would leave the journey wrong; nothing was written. `messages` says what, one line each."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(getattr(value, "value", value))
+
+
+def _spell_values(spell: JobSpell | EducationSpell) -> dict[str, Any]:
+    columns = JOB_COLUMNS if isinstance(spell, JobSpell) else EDUCATION_COLUMNS
+    return {column.field: getattr(spell, column.field) for column in columns}
+
+
+def check(record: Mapping[str, Any], jobs: Sequence[Mapping[str, Any]], education: Sequence[Mapping[str, Any]]) -> None:
+    """Raise JourneyInvalid with every problem the import would find in this journey."""
+    names = header(max(1, len(jobs)), max(1, len(education)))
+    row = {column.name: _text(record.get(column.field)) for column in JOURNEY_COLUMNS}
+    for group, spells in ((JOB_COLUMNS, jobs), (EDUCATION_COLUMNS, education)):
+        for number, spell in enumerate(spells, start=1):
+            row |= {column.numbered(number): _text(spell.get(column.field)) for column in group}
+    cells = Cells(
+        header=names,
+        rows=pd.DataFrame([[row.get(name, "") for name in names]], columns=range(len(names)), dtype=object),
+        lines=np.array([1]),
+    )
+    try:
+        check_journeys(cells)
+    except ImportRefused as refused:
+        raise JourneyInvalid([problem.message for problem in refused.problems]) from None
+
+
+def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:
+    query = select(Journey.id).where(Journey.unit_id == unit.id, func.upper(Journey.code) == code.upper())
+    if journey is not None:
+        query = query.where(Journey.id != journey.id)
+    return db.session.scalar(query) is not None
+
+
+def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None = None) -> Journey:
+    """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would)."""
+    jobs = [_spell_values(s) for s in journey.jobs] if journey else []
+    education = [_spell_values(s) for s in journey.education] if journey else []
+    check(record, jobs, education)
+    if _code_taken(unit, record["code"], journey):
+        raise JourneyInvalid([_("The unit already has a journey with the code %(code)s.", code=record["code"])])
+    if journey is None:
+        journey = Journey(unit_id=unit.id)
+        db.session.add(journey)
+    for field in JOURNEY_FIELDS:
+        value = record.get(field) or None  # an empty choice or date is no value
+        if field in CHOICES and value is not None:
+            value = CHOICES[field](value)
+        setattr(journey, field, value)
+    db.session.flush()
+    return journey
+
+
+def delete_journey(journey: Journey) -> None:
+    db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
+    db.session.flush()
+
+
+def _journey_record(journey: Journey) -> dict[str, Any]:
+    return {field: getattr(journey, field) for field in JOURNEY_FIELDS}
+
+
+def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id: int | None = None) -> None:
+    """Add a job or course to the journey, or change one of its own; checked with the whole journey."""
+    model = SPELL_MODELS[kind]
+    spells = journey.jobs if kind == "jobs" else journey.education
+    spell = next((s for s in spells if s.id == spell_id), None) if spell_id is not None else None
+    if spell_id is not None and spell is None:
+        raise LookupError(spell_id)
+    others = [_spell_values(s) for s in spells if s is not spell]
+    proposed = [*others, dict(values)]
+    check(
+        _journey_record(journey),
+        proposed if kind == "jobs" else [_spell_values(s) for s in journey.jobs],
+        proposed if kind == "education" else [_spell_values(s) for s in journey.education],
+    )
+    if spell is None:
+        spell = model(**values)
+        spells.append(spell)  # type: ignore[arg-type]
+    else:
+        for field, value in values.items():
+            setattr(spell, field, value)
+    db.session.flush()
+
+
+def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
+    spells = journey.jobs if kind == "jobs" else journey.education
+    spell = next((s for s in spells if s.id == spell_id), None)
+    if spell is None:
+        raise LookupError(spell_id)
+    spells.remove(spell)  # type: ignore[arg-type]
+    db.session.flush()
