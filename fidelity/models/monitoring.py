@@ -90,11 +90,12 @@ class Journey(Audited, Model):
     __table_args__ = (UniqueConstraint("unit_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # No index of its own: the unique (unit_id, code) index serves every look-up by unit.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     code: Mapped[str] = mapped_column(String(CODE_MAX))
     age_band: Mapped[AgeBand | None] = enum_column(AgeBand, nullable=True)
     goal: Mapped[Goal | None] = enum_column(Goal, nullable=True)
-    referral_date: Mapped[date] = mapped_column(Date, index=True)
+    referral_date: Mapped[date] = mapped_column(Date)
     decision: Mapped[Decision | None] = enum_column(Decision, nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date)
     not_accepted_reason: Mapped[NotAcceptedReason | None] = enum_column(NotAcceptedReason, nullable=True)
@@ -102,7 +103,8 @@ class Journey(Audited, Model):
     enrolment_date: Mapped[date | None] = mapped_column(Date)
     first_employer_contact_date: Mapped[date | None] = mapped_column(Date)
     first_education_contact_date: Mapped[date | None] = mapped_column(Date)
-    exit_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # Not indexed either: only the purge looks journeys up by exit date, and every index slows an import.
+    exit_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[ExitReason | None] = enum_column(ExitReason, nullable=True)
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
 
