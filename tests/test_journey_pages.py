@@ -113,3 +113,29 @@ def test_readers_see_the_journey_without_forms(client: Any, session: Any) -> Non
         and '<form method="post" class="spell-row' not in page
     )
     assert client.get(f"/units/{unit.code}/journeys/new").status_code == 403
+
+
+def test_the_kept_quarterly_figures_follow_every_change(client: Any, session: Any) -> None:
+    from fidelity.models import QuarterlyOutcome
+
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    started = {"decision": "accepted", "decision_date": "2026-01-08", "first_meeting_date": "2026-01-10"}
+    post(client, f"/units/{unit.code}/journeys/new", code="K-1", referral_date="2026-01-05",
+         enrolment_date="2026-01-12", **started)  # fmt: skip
+    journey = session.scalars(select(Journey)).one()
+    post(client, f"/units/{unit.code}/journeys/{journey.id}/jobs", start_date="2026-02-02", competitive="y")
+
+    def first_quarter() -> tuple[int, int]:
+        session.expire_all()
+        row = session.scalars(
+            select(QuarterlyOutcome).where(
+                QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.year == 2026, QuarterlyOutcome.quarter == 1
+            )
+        ).one()
+        return row.served, row.in_competitive_work
+
+    assert first_quarter() == (1, 1)  # counted without anyone opening the outcomes page
+    job = session.scalars(select(JobSpell)).one()
+    post(client, f"/units/{unit.code}/journeys/{journey.id}/jobs/{job.id}", delete="1")
+    assert first_quarter() == (1, 0)

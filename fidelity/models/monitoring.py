@@ -13,6 +13,7 @@ from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fidelity.extensions import Model
+from fidelity.models.organisation import Unit
 from fidelity.models.types import Audited, enum_column, timestamp_column, utcnow
 
 CODE_MAX = 32
@@ -108,6 +109,7 @@ class Journey(Audited, Model):
     exit_reason: Mapped[ExitReason | None] = enum_column(ExitReason, nullable=True)
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
 
+    unit: Mapped[Unit] = relationship()
     jobs: Mapped[list[JobSpell]] = relationship(
         back_populates="journey", cascade="all, delete-orphan", order_by="JobSpell.start_date"
     )

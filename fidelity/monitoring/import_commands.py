@@ -6,6 +6,7 @@ It runs the same operation, audited as 'cli', and commits once. A refused file p
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.monitoring.imports import ImportRefused, import_journeys
+from fidelity.monitoring.kept import refresh_outcomes
 
 
 @click.group("import")
@@ -43,6 +45,7 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
     try:
         with acting_as(CLI_ACTOR):
             summary = import_journeys(unit, data, file.name)
+            refresh_outcomes(unit, date.today())  # the kept quarterly figures follow the journeys
             db.session.commit()
     except ImportRefused as refusal:
         db.session.rollback()

@@ -22,6 +22,7 @@ from fidelity.monitoring import exports
 from fidelity.monitoring.import_forms import ImportForm
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.journey_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
 
 bp = Blueprint("journeys", __name__)
@@ -53,6 +54,7 @@ def import_page(code: str) -> ResponseReturnValue:
         except ImportRefused as refusal:
             db.session.rollback()
             return _page(unit, form, refusal.problems), 400
+        refresh_outcomes(unit, date.today())  # the kept quarterly figures follow the journeys, in the same commit
         db.session.commit()
         flash(
             _(

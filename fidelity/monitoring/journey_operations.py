@@ -1,5 +1,6 @@
 """Keeping one journey in the browser: the same checks as an import, run on a one-row table of the journey as it
-would stand after the change, then written row by row (so the audit log has every field's old and new value).
+would stand after the change, then written row by row (so the audit log has every field's old and new value). The
+unit's kept quarterly figures follow every change.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fidelity.extensions import db
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
 from fidelity.monitoring.problems import ImportRefused
 from fidelity.monitoring.validation import check_journeys
@@ -98,12 +100,15 @@ def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None 
             value = CHOICES[field](value)
         setattr(journey, field, value)
     db.session.flush()
+    refresh_outcomes(unit, date.today())
     return journey
 
 
 def delete_journey(journey: Journey) -> None:
+    unit = journey.unit
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
+    refresh_outcomes(unit, date.today())
 
 
 def _journey_record(journey: Journey) -> dict[str, Any]:
@@ -131,6 +136,7 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
         for field, value in values.items():
             setattr(spell, field, value)
     db.session.flush()
+    refresh_outcomes(journey.unit, date.today())
 
 
 def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
@@ -140,3 +146,4 @@ def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
         raise LookupError(spell_id)
     spells.remove(spell)  # type: ignore[arg-type]
     db.session.flush()
+    refresh_outcomes(journey.unit, date.today())

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from fidelity.extensions import db
 from fidelity.models import Journey, StaffingQuarter, Unit
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 
@@ -55,4 +56,5 @@ def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor
     row.specialist_fte = specialist_fte
     row.supervisor_fte = supervisor_fte
     db.session.flush()
+    refresh_outcomes(unit, date.today())  # caseload per specialist follows the staffing
     return row
