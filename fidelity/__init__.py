@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from fidelity.adaptations.routes import bp as adaptations_bp
     from fidelity.admin.routes import bp as admin_bp
     from fidelity.auth.routes import bp as auth_bp
+    from fidelity.comparison.routes import bp as comparison_bp
     from fidelity.external.routes import bp as external_bp
     from fidelity.monitoring.import_routes import bp as journeys_bp
     from fidelity.monitoring.outcome_routes import bp as outcomes_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         outcomes_bp,
         reports_bp,
         area_reports_bp,
+        comparison_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

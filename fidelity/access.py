@@ -176,6 +176,11 @@ def managed_areas(user: User) -> Select[Area]:
     return query.where(Area.id.in_(ids)) if ids else query.where(false())
 
 
+def may_compare(user: User) -> bool:
+    """Whether `user` answers for areas of units, and so may compare them: administrators, second-tier managers."""
+    return is_admin(user) or any(a.role is Role.SECOND_TIER_MANAGER for a in user.roles)
+
+
 def area_or_404(user: User, code: str) -> Area:
     """An area whose units `user` answers for as a whole: administrators, and the area's second-tier managers."""
     area = db.session.scalar(select(Area).where(func.upper(Area.code) == code.upper()))

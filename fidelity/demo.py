@@ -42,6 +42,7 @@ from fidelity.models import (
     User,
 )
 from fidelity.models.types import utcnow
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.scales import Scale, ScaleRegistry
 
 DEMO_PASSWORD = "fidelity-demo"  # noqa: S105 - printed to the user; demo data only
@@ -276,6 +277,9 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
     # The needs assessment Ås Employment Support must require from its third review on.
     seed_journeys([unit for unit, _ in managers.values()], today, dates[2])
     seed_adaptations({code: unit for code, (unit, _) in managers.items()}, today, dates[2])
+    db.session.flush()
+    for unit, _manager in managers.values():
+        refresh_outcomes(unit, today)  # the kept quarterly figures the comparison and reports read
     db.session.flush()
     return True
 

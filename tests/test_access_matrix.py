@@ -83,6 +83,13 @@ def record(allowed: int) -> dict[str, Expected]:
     return READ | {"admin": (403, 403), "second_tier": (403, 404), "frontline": (allowed, 404), "reviewer": (403, 404)}
 
 
+def comparers(allowed: int) -> dict[str, Expected]:
+    """Comparing units: administrators and second-tier managers, each for the areas they answer for."""
+    return {"anonymous": 302, "admin": allowed, "second_tier": allowed} | dict.fromkeys(
+        ("no_role", "frontline", "reviewer"), 403
+    )
+
+
 def admin_only(allowed: int) -> dict[str, Expected]:
     """Organisation set-up: administrators; every other logged-in user gets 403."""
     refused = dict.fromkeys(("no_role", "second_tier", "frontline", "reviewer"), 403)
@@ -156,6 +163,9 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("journeys.export_xlsx", "GET"): record(200),
     ("journeys.template_csv", "GET"): READ,  # the empty layout: anyone who may read the unit
     ("journeys.template_xlsx", "GET"): READ,
+    ("comparison.page", "GET"): comparers(200),
+    ("comparison.csv", "GET"): comparers(200),
+    ("comparison.xlsx", "GET"): comparers(200),
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),

@@ -1,0 +1,80 @@
+"""Fidelity against employment: one point per unit, the scale's bands and the employment benchmarks drawn."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from fidelity.charts import BLUE, GREY, ORANGE, WIDTH, _style, _svg, _text_inches
+from fidelity.scales import Scale
+
+HEIGHT = 4.2
+LABELLED_UP_TO = 40  # units; with more, labels would cover the points
+
+
+@dataclass(frozen=True)
+class UnitPoint:
+    code: str
+    total: int
+    employment_rate: float  # 0-1
+    external: bool
+
+
+@dataclass(frozen=True)
+class ScatterText:
+    total: str = "Fidelity total (latest review)"
+    rate: str = "Employment rate, last full quarter"
+    self_assessment: str = "Self-assessment"
+    external: str = "External review"
+    none: str = "No unit has both a review and outcome figures"
+
+
+def fidelity_employment_svg(
+    scale: Scale,
+    points: Sequence[UnitPoint],
+    *,
+    title: str,
+    benchmarks: Sequence[tuple[str, float]],
+    benchmark_labels: dict[str, str],
+    text: ScatterText = ScatterText(),
+) -> str:
+    """Each unit's latest total against its employment rate; self-assessments and external reviews marked apart."""
+    widest = max((len(f"{benchmark_labels[key]} {round(share * 100)}%") for key, share in benchmarks), default=0)
+    with _style():
+        fig = Figure(figsize=(WIDTH, HEIGHT))
+        fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+        fig.subplots_adjust(left=0.85 / WIDTH, right=1 - (_text_inches(widest) + 0.15) / WIDTH,
+                            top=1 - 0.45 / HEIGHT, bottom=0.95 / HEIGHT)  # fmt: skip
+        ax = fig.add_subplot()
+        ax.set_xlim(scale.min_total, scale.max_total)
+        ax.set_ylim(0, 100)
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel(text.total)
+        ax.set_ylabel(text.rate)
+        for band in scale.bands:
+            if band.min > scale.min_total:
+                ax.axvline(band.min, color=GREY, linestyle=":", linewidth=0.8, zorder=1)
+        for key, share in benchmarks:
+            ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
+            ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}%", xy=(1, 100 * share),
+                        xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points", va="center",
+                        annotation_clip=False)  # fmt: skip
+        if not points:
+            ax.text(0.5, 0.5, text.none, transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+            return _svg(fig, title)
+        for external, colour, marker, label in ((False, BLUE, "o", text.self_assessment),
+                                                (True, ORANGE, "s", text.external)):  # fmt: skip
+            chosen = [p for p in points if p.external is external]
+            ax.scatter([p.total for p in chosen], [100 * p.employment_rate for p in chosen], s=22, c=colour,
+                       marker=marker, label=label, zorder=3, clip_on=False)  # fmt: skip
+        if len(points) <= LABELLED_UP_TO:
+            for point in points:
+                ax.annotate(point.code, (point.total, 100 * point.employment_rate), xytext=(4, 3),
+                            textcoords="offset points", fontsize=7, color=GREY)  # fmt: skip
+        fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
+        return _svg(fig, title)

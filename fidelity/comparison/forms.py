@@ -1,0 +1,35 @@
+"""The comparison's filters: a GET form, so a filtered comparison can be bookmarked and exported as it stands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import NumberRange, Optional
+
+KIND_NAMES = {
+    "all": _l("Either kind (each marked)"),
+    "self_assessment": _l("Self-assessments only"),
+    "external": _l("External reviews only"),
+}
+DEFAULT_YEARS = 5
+
+
+class ComparisonForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET that changes nothing
+
+    area = SelectField(_l("Area"), default="")
+    scale = SelectField(_l("Scale"), default="ips-25")
+    kind = SelectField(_l("Reviews"), choices=[SelectChoice(k, name) for k, name in KIND_NAMES.items()], default="all")
+    first_year = IntegerField(_l("From year"), validators=[Optional(), NumberRange(1990, 2100)])
+    last_year = IntegerField(_l("To year"), validators=[Optional(), NumberRange(1990, 2100)])
+    show = SubmitField(_l("Compare"))
+
+    def period(self, today: date) -> tuple[date, date]:
+        last = self.last_year.data or today.year
+        first = self.first_year.data or last - DEFAULT_YEARS + 1
+        first, last = min(first, last), max(first, last)
+        return date(first, 1, 1), min(date(last, 12, 31), today)

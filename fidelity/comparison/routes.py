@@ -1,0 +1,106 @@
+"""The comparison page for second-tier managers and administrators, and its exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import SelectChoice
+
+from fidelity import scale_registry
+from fidelity.access import managed_areas, may_compare
+from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
+from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
+from fidelity.comparison.operations import build_comparison
+from fidelity.comparison.table import Comparison, export_frame
+from fidelity.extensions import db
+from fidelity.monitoring.journey_files import csv_bytes
+from fidelity.monitoring.outcomes import BENCHMARKS
+
+bp = Blueprint("comparison", __name__)
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"may_compare": may_compare}
+
+
+def _comparison() -> tuple[ComparisonForm, Comparison | None]:
+    if not may_compare(current_user):
+        abort(403)
+    areas = list(db.session.scalars(managed_areas(current_user)).all())
+    registry = scale_registry()
+    form = ComparisonForm(formdata=request.args or None)
+    form.area.choices = [SelectChoice("", _("All my areas")), *(SelectChoice(a.code, a.name) for a in areas)]
+    form.scale.choices = [SelectChoice(s.id, s.title) for s in registry.latest()]
+    if request.args and not form.validate():
+        return form, None
+    today = date.today()
+    first, last = form.period(today)
+    area = next((a for a in areas if a.code == form.area.data), None)
+    comparison = build_comparison(current_user, area, registry, form.scale.data or "ips-25", form.kind.data or "all",
+                                  first, last, today)  # fmt: skip
+    return form, comparison
+
+
+def _scatter(comparison: Comparison) -> Markup:
+    points = [
+        UnitPoint(row.code, row.latest.total, row.employment_rate, row.latest.kind == "external")
+        for row in comparison.rows
+        if row.latest is not None and row.employment_rate is not None
+    ]
+    labels = {"minimum": _("Minimum"), "average": _("Average"), "excellent": _("Excellent")}
+    text = ScatterText(_("Fidelity total (latest review)"), _("Employment rate, last full quarter"),
+                       _("Self-assessment"), _("External review"),
+                       _("No unit has both a review and outcome figures"))  # fmt: skip
+    title = _("Fidelity against employment, %(quarter)s", quarter=str(comparison.last_quarter))
+    svg = fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
+                                  benchmark_labels=labels, text=text)  # fmt: skip
+    return Markup(svg)  # noqa: S704 - matplotlib made it from our own data, and it escapes its text
+
+
+@bp.get("/comparison")
+def page() -> ResponseReturnValue:
+    form, comparison = _comparison()
+    context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES}
+    if comparison is None:
+        return render_template("comparison/page.html", **context), 400
+    context |= {"scatter": _scatter(comparison), "principles": scale_registry().principles}
+    return render_template("comparison/page.html", **context)
+
+
+def _export(suffix: str) -> tuple[pd.DataFrame, str]:
+    _form, comparison = _comparison()
+    if comparison is None:
+        abort(400)
+    name = f"comparison-{comparison.scale.id}-{date.today().isoformat()}.{suffix}"
+    return export_frame(comparison, scale_registry().principles), name
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    return Response(content, mimetype=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@bp.get("/comparison.csv")
+def csv() -> ResponseReturnValue:
+    frame, name = _export("csv")
+    return _download(csv_bytes(frame), "text/csv; charset=utf-8", name)
+
+
+@bp.get("/comparison.xlsx")
+def xlsx() -> ResponseReturnValue:
+    frame, name = _export("xlsx")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="comparison", index=False)
+        writer.sheets["comparison"].freeze_panes = "D2"
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(buffer.getvalue(), media, name)

@@ -1,0 +1,172 @@
+"""Comparing units: the figures on a small hand-made dataset, the filters, the exports, who may, and a query count
+that does not grow with the number of units."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from fidelity.extensions import db
+from fidelity.models import ActionStatus, QuarterlyOutcome, Role
+from fidelity.monitoring.quarters import Quarter
+from tests import factories
+from tests.test_web import login
+
+TODAY = date.today()
+LAST = Quarter.of(TODAY).previous()
+
+
+def outcome(unit: Any, quarter: Quarter, **counts: Any) -> QuarterlyOutcome:
+    values: dict[str, Any] = {
+        "served": 0, "in_competitive_work": 0, "in_education": 0, "job_starts": 0, "education_starts": 0,
+        "median_days_to_employer_contact": None, "contact_window_closed": 0, "contact_within_30": 0,
+        "retention_window_closed": 0, "retained_90": 0, "waiting_at_end": 0, "median_days_to_enrolment": None,
+        "specialist_fte": None,
+    }  # fmt: skip
+    row = QuarterlyOutcome(unit_id=unit.id, year=quarter.year, quarter=quarter.number, definitions_version="1",
+                           **(values | counts))  # fmt: skip
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+@pytest.fixture
+def dataset(session: Any, registry: Any) -> dict[str, Any]:
+    keys = registry.get("ips-25").item_keys
+    north, south = factories.area(), factories.area()
+    first, second, third = factories.unit(north), factories.unit(north), factories.unit(north)
+    elsewhere = factories.unit(south)
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=north.id)
+    frontline = factories.user(Role.FRONTLINE_MANAGER, unit_id=first.id)
+    old = TODAY.replace(year=TODAY.year - 2)
+    # First unit: a self-assessment two years ago (all 3: 75), then a final external review this year (all 4, but
+    # O6 2 and V4 3: 100 - 2 - 1 = 97), by two reviewers.
+    factories.self_assessment(first, frontline, dict.fromkeys(keys, 3), old)
+    reviewers = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
+    agreed = {key: (4, "") for key in keys} | {"O6": (2, "Take every referral"), "V4": (3, "Meet employers sooner")}
+    factories.final_external_review(first, reviewers, TODAY - timedelta(days=10), agreed)
+    # Second unit: one self-assessment a year and a half ago, all 5 but O1 1: 121, exemplary, due 12 months later.
+    factories.self_assessment(second, manager, dict.fromkeys(keys, 5) | {"O1": 1}, TODAY - timedelta(days=548))
+    factories.self_assessment(elsewhere, manager, dict.fromkeys(keys, 2), TODAY - timedelta(days=30))
+    # Outcomes: the first unit served 20 in the last full quarter, 9 in competitive work, 3 in education, 2
+    # specialists; 7 waiting now, a median of 40 days to enrolment this quarter.
+    outcome(first, LAST, served=20, in_competitive_work=9, in_education=3, specialist_fte=2.0)
+    outcome(first, Quarter.of(TODAY), served=18, waiting_at_end=7, median_days_to_enrolment=40.0)
+    factories.action(second, manager, TODAY - timedelta(days=3))
+    factories.action(second, manager, TODAY - timedelta(days=30), ActionStatus.DONE)
+    return {"units": (first, second, third), "elsewhere": elsewhere, "manager": manager, "frontline": frontline}
+
+
+def rows_of(csv_text: str) -> dict[str, dict[str, str]]:
+    return {row["unit"]: row for row in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))}
+
+
+def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
+    first, second, third = dataset["units"]
+    login(client, dataset["manager"].email)
+    rows = rows_of(client.get("/comparison.csv?scale=ips-25&kind=all").get_data(as_text=True))
+    assert set(rows) == {first.code, second.code, third.code}  # not the other area's unit
+    one, two, three = rows[first.code], rows[second.code], rows[third.code]
+    assert (one["review_kind"], one["total"], one["band"]) == ("external", "97", "fair")
+    assert (one["item_O6"], one["item_V4"], one["item_S1"]) == ("2", "3", "4")
+    # Zero exclusion is O6 and V14: (2 + 4) / 2.
+    assert one["principle_zero-exclusion"] == "3.0"
+    assert (one["waiting"], one["median_days_to_enrolment"]) == ("7", "40.0")
+    assert (one["employment_rate"], one["education_rate"], one["caseload_per_specialist"]) == ("0.45", "0.15", "10.0")
+    assert (one["quarter"], one["review_overdue"], one["overdue_actions"]) == (str(LAST), "False", "0")
+    assert (two["total"], two["band"], two["review_overdue"], two["overdue_actions"]) == (
+        "121",
+        "exemplary",
+        "True",
+        "1",
+    )
+    assert (three["total"], three["review_overdue"], three["next_review_due"]) == ("", "False", "")
+
+
+def test_filters_never_mix_kinds_silently(client: Any, dataset: dict[str, Any]) -> None:
+    first = dataset["units"][0]
+    login(client, dataset["manager"].email)
+    own = rows_of(client.get("/comparison.csv?scale=ips-25&kind=self_assessment").get_data(as_text=True))
+    assert (own[first.code]["review_kind"], own[first.code]["total"]) == ("self_assessment", "75")
+    external = rows_of(client.get("/comparison.csv?scale=ips-25&kind=external").get_data(as_text=True))
+    assert external[dataset["units"][1].code]["total"] == ""  # it has only self-assessments
+    recent = rows_of(client.get(f"/comparison.csv?kind=self_assessment&first_year={TODAY.year}").get_data(as_text=True))
+    assert recent[first.code]["total"] == ""  # its self-assessment is older than the period
+    page = " ".join(client.get("/comparison?scale=ips-25&kind=all").get_data(as_text=True).split())
+    assert 'class="kind kind-external"' in page and 'class="kind kind-self_assessment"' in page
+    assert "Self-assessments and external reviews are marked as such" in page
+
+
+def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> None:
+    login(client, dataset["manager"].email)
+    workbook = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))
+    sheet = workbook["comparison"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:7] == ["unit", "name", "area", "review_date", "review_kind", "total", "band"]
+    assert sheet.max_row == 4
+    page = client.get("/comparison").get_data(as_text=True)
+    assert "Fidelity against employment" in page and "<svg" in page and "1 action overdue" in page
+
+
+def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
+    login(client, dataset["frontline"].email)
+    assert client.get("/comparison").status_code == 403
+    client.post("/logout", data={"csrf_token": _token(client)})
+    login(client, dataset["manager"].email)
+    assert client.get(f"/comparison?area={dataset['elsewhere'].area.code}").status_code == 400  # not their area
+
+
+def _token(client: Any) -> str:
+    from tests.test_web import csrf_token
+
+    return csrf_token(client, "/login")
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_page_costs_the_same_queries_for_3_units_and_for_30(
+    app: Flask, client: Any, session: Any, registry: Any
+) -> None:
+    keys = registry.get("ips-25").item_keys
+    area = factories.area()
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+
+    def add_units(count: int) -> None:
+        for number in range(count):
+            unit = factories.unit(area)
+            factories.self_assessment(unit, manager, dict.fromkeys(keys, 3 + number % 3), TODAY - timedelta(days=40))
+            outcome(unit, LAST, served=10, in_competitive_work=4)
+            factories.action(unit, manager, TODAY - timedelta(days=5))
+
+    login(client, manager.email)
+    add_units(3)
+    with counted(app) as three:
+        assert client.get("/comparison?kind=all").status_code == 200
+    add_units(27)
+    with counted(app) as thirty:
+        page = client.get("/comparison?kind=all").get_data(as_text=True)
+    assert page.count("30 actions overdue") == 0 and page.count("1 action overdue") == 30
+    assert len(three) == len(thirty), "\n".join(thirty)
