@@ -256,7 +256,9 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
                     status=ReviewStatus.SUBMITTED,
                     created_by_id=manager.id,
                 )
-                for key, score in planned_scores(spec, scale, index, rng).items():
+                planned = planned_scores(spec, scale, index, rng)
+                review.total, review.scored_items = sum(planned.values()), len(planned)
+                for key, score in planned.items():
                     sources = list(scale.item(key).sources)
                     review.ratings.append(
                         Rating(
@@ -325,6 +327,8 @@ def _external_review(
             review.consensus.append(
                 ConsensusScore(item_key=key, score=agreed, rationale=rationale, recommendation=recommendation)
             )
+    if stage is ReviewStatus.FINAL:
+        review.total, review.scored_items = sum(planned.values()), len(planned)
     db.session.add(review)
 
 

@@ -90,6 +90,8 @@ def self_assessment(
         review_date=when,
         status=ReviewStatus.SUBMITTED,
         created_by_id=rater.id,
+        total=sum(scores.values()),
+        scored_items=len(scores),
     )
     review.ratings.extend(Rating(rater_id=rater.id, item_key=k, score=v) for k, v in scores.items())
     db.session.add(review)
@@ -110,6 +112,9 @@ def external_review(
         visit_start=when,
         visit_end=when,
         status=status,
+        # Counted without a consensus yet (the access tests only need its stage): a total of nothing.
+        total=0 if status in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL) else None,
+        scored_items=0 if status in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL) else None,
     )
     review.reviewers.extend(ReviewerAssignment(reviewer_id=reviewer.id) for reviewer in reviewers)
     db.session.add(review)
@@ -130,10 +135,12 @@ def final_external_review(
 ) -> Review:
     """A final external review with its agreed (score, recommendation) per item."""
     review = external_review(for_unit, reviewers, when)
-    review.status = ReviewStatus.FINAL
     review.consensus.extend(
         ConsensusScore(item_key=key, score=score, recommendation=text) for key, (score, text) in consensus.items()
     )
+    review.status = ReviewStatus.FINAL
+    review.total = sum(score for score, _text in consensus.values())
+    review.scored_items = len(consensus)
     db.session.commit()
     return review
 

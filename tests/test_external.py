@@ -268,6 +268,7 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
     assert step(client, team, review.id, "/sign-off").status_code == 302
     review = reload(session, review)
     assert review.status is ReviewStatus.FINAL and review.submitted_at is not None
+    assert (review.total, review.scored_items) == (98, 25)  # the consensus's total, kept as it becomes final
 
     # The unit's page now counts the external review: 23 x 4 + 2 + 4 (V1 agreed at 4) = 98.
     as_user(client, team.manager)

@@ -36,3 +36,43 @@ def test_migrations_equal_the_models_and_go_down_and_up(tmp_path: Path, database
         upgrade()
         assert schema_differences() == []
         db.engine.dispose()
+
+
+def test_reviews_that_count_get_their_totals_when_the_column_arrives(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade(revision="2382a8e9bde8")  # the revision before reviews kept their totals
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
+            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
+            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
+                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, active, created_at) "
+                              "VALUES (1, 'a@b.c', 'A', 'x', true, '2026-01-01')"))  # fmt: skip
+            for review_id, kind, status in ((1, "self_assessment", "submitted"), (2, "external", "final"),
+                                            (3, "self_assessment", "draft")):  # fmt: skip
+                conn.execute(text(
+                    "INSERT INTO reviews (id, unit_id, kind, scale_id, scale_version, review_date, status, "
+                    "created_by_id, created_at, updated_at, revision, strengths) VALUES "
+                    f"({review_id}, 1, '{kind}', 'ips-25', '1.0', '2026-01-01', '{status}', 1, '2026-01-01', "
+                    "'2026-01-01', 1, '')"
+                ))  # fmt: skip
+            rating = (
+                "INSERT INTO ratings (review_id, rater_id, item_key, score, evidence, sources, updated_at) "
+                "VALUES (:review, 1, :key, :score, '', '[]', '2026-01-01')"
+            )
+            for review_id, score in ((1, 3), (1, 4), (3, 5)):
+                conn.execute(text(rating), {"review": review_id, "key": f"K{score}", "score": score})
+            conn.execute(text(
+                "INSERT INTO consensus_scores (review_id, item_key, score, rationale, recommendation, correction_note, "
+                "updated_at) VALUES (2, 'S1', 5, '', '', '', '2026-01-01')"
+            ))  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, total, scored_items FROM reviews ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(1, 7, 2), (2, 5, 1), (3, None, None)]
+        db.engine.dispose()

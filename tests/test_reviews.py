@@ -103,6 +103,7 @@ def test_a_manager_starts_saves_a_draft_and_submits(
     session.expire_all()
     review = review_of(session, unit)
     assert review.status is ReviewStatus.SUBMITTED and review.submitted_by_id == manager.id
+    assert (review.total, review.scored_items) == (24 * 4 + 2, 25)  # kept as it starts to count
     page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     assert '<strong class="latest-total">98</strong> / 125' in page and "Fair fidelity" in page
     assert "<svg" in page and "Fair fidelity 74" in page  # the trend chart with its band lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -33,3 +34,20 @@ def test_a_savepoint_released_inside_a_rolled_back_transaction_leaves_nothing(ap
     finally:
         with engine.begin() as connection:
             connection.execute(delete(Organisation).where(Organisation.code == code))
+
+
+def test_a_review_that_counts_cannot_be_stored_without_its_total(session: Any) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from fidelity.models import Review, ReviewKind, ReviewStatus
+    from tests import factories
+
+    unit = factories.unit()
+    savepoint = session.begin_nested()
+    counted = Review(unit_id=unit.id, kind=ReviewKind.SELF_ASSESSMENT, scale_id="ips-25", scale_version="1.0",
+                     review_date=date(2026, 1, 1), status=ReviewStatus.SUBMITTED)  # fmt: skip
+    session.add(counted)
+    with pytest.raises(IntegrityError, match="counted_reviews_have_totals"):
+        session.flush()
+    savepoint.rollback()

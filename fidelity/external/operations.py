@@ -35,6 +35,7 @@ from fidelity.reviews.operations import (
 )
 from fidelity.scales import Scale
 from fidelity.scoring import ITEM_TARGET
+from fidelity.units.queries import count_total
 
 MIN_REVIEWERS = 2
 
@@ -266,6 +267,7 @@ def sign_off(review: Review, assignment: ReviewerAssignment, scale: Scale) -> bo
         review.status = ReviewStatus.FINAL
         review.submitted_at = utcnow()
         review.submitted_by_id = assignment.reviewer_id
+        count_total(review)
     db.session.flush()
     return review.status is ReviewStatus.FINAL
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fidelity.extensions import Model
@@ -33,6 +33,13 @@ class Review(Audited, Model):
     """One scoring of one unit on one version of one scale."""
 
     __tablename__ = "reviews"
+    # A review that counts never changes, so its total is kept when it starts to count (see `count_total`); the
+    # database refuses a counted review without one. Comparisons across hundreds of units read it.
+    __table_args__ = (
+        CheckConstraint(
+            "status NOT IN ('submitted', 'final') OR total IS NOT NULL", name="counted_reviews_have_totals"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -53,6 +60,9 @@ class Review(Audited, Model):
     # A correction (of a self-assessment) or an amendment (of a final external review) is a new review of the same
     # unit and scale that replaces the one it names; both stay.
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), index=True)
+    # The sum of the scores that count (`review_scores`) and how many items they cover, kept once it counts.
+    total: Mapped[int | None] = mapped_column()
+    scored_items: Mapped[int | None] = mapped_column()
     # Raised by every save of a draft, so that a save made from an older copy of the form is detected.
     revision: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 

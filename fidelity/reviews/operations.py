@@ -14,6 +14,7 @@ from fidelity.models import AuditEntry, Rating, Review, ReviewKind, ReviewStatus
 from fidelity.models.types import utcnow
 from fidelity.scales import Scale
 from fidelity.scoring import missing_items
+from fidelity.units.queries import count_total
 
 
 class ReviewError(Exception):
@@ -138,6 +139,7 @@ def submit(review: Review, scale: Scale, user: User) -> None:
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = utcnow()
     review.submitted_by = user
+    count_total(review)
     db.session.flush()
 
 

@@ -33,6 +33,12 @@ def review_scores(review: Review) -> dict[str, int]:
     return review.scores_by(review.created_by_id)
 
 
+def count_total(review: Review) -> None:
+    """Keep the review's total as it starts to count; it never changes after (a change is a new review)."""
+    scores = review_scores(review)
+    review.total, review.scored_items = sum(scores.values()), len(scores)
+
+
 def scored(review: Review, registry: ScaleRegistry) -> ScoredReview:
     scale = registry.get(review.scale_id, review.scale_version)
     return ScoredReview(review, summarise(scale, registry.principles, review_scores(review)))
