@@ -22,6 +22,7 @@ from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.demo_adaptations import seed_adaptations
 from fidelity.demo_journeys import seed_journeys
+from fidelity.demo_synthetic import SYNTHETIC_ADMIN, seed_synthetic
 from fidelity.extensions import db
 from fidelity.models import (
     Action,
@@ -373,15 +374,30 @@ def login_help() -> str:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and demo data, then exit.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--synthetic", is_flag=True, help="A large random organisation for benchmarks instead of the demo.")
+@click.option("--units", default=400, show_default=True, type=click.IntRange(1, 10_000), help="With --synthetic.")
+@click.option("--years", default=10, show_default=True, type=click.IntRange(1, 30), help="With --synthetic.")
+@click.option("--journeys", default=100_000, show_default=True, type=click.IntRange(0, 10_000_000),
+              help="With --synthetic: journeys over all units.")  # fmt: skip
 @with_appcontext
-def demo_command(no_serve: bool, host: str, port: int) -> None:
+def demo_command(no_serve: bool, host: str, port: int, synthetic: bool, units: int, years: int, journeys: int) -> None:
     """Create or migrate the database, fill it with demo data if empty, and serve the app."""
     upgrade()
     with acting_as(Actor(None, "demo")):
-        added = seed(scale_registry(), date.today())
+        if db.session.scalar(select(func.count()).select_from(Organisation)):
+            added = False
+        elif synthetic:
+            made = seed_synthetic(scale_registry().get("ips-25"), units, years, journeys, date.today(), DEMO_PASSWORD)
+            click.echo(f"Synthetic organisation: {made.units} units, {made.reviews} reviews with {made.ratings} "
+                       f"ratings, {made.journeys} journeys, {made.jobs} jobs, {made.courses} courses.")  # fmt: skip
+            click.echo(f"Log in as {SYNTHETIC_ADMIN}; the password is '{DEMO_PASSWORD}'.")
+            added = True
+        else:
+            added = seed(scale_registry(), date.today())
     db.session.commit()
     click.echo("Demo data added." if added else "The database already has data; nothing was added.")
-    click.echo(login_help())
+    if not synthetic:
+        click.echo(login_help())
     if not no_serve:
         click.echo(f"\nOpen http://{host}:{port}/ (Ctrl+C stops the server).")
         run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
