@@ -166,6 +166,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("comparison.page", "GET"): comparers(200),
     ("comparison.csv", "GET"): comparers(200),
     ("comparison.xlsx", "GET"): comparers(200),
+    ("comparison.chart", "GET"): comparers(200),
     ("admin.index", "GET"): admin_only(200),
     ("admin.new_organisation", "GET"): admin_only(200),
     ("admin.new_organisation", "POST"): admin_only(400),

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import event
@@ -114,7 +115,15 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     assert header[:7] == ["unit", "name", "area", "review_date", "review_kind", "total", "band"]
     assert sheet.max_row == 4
     page = client.get("/comparison").get_data(as_text=True)
-    assert "Fidelity against employment" in page and "<svg" in page and "1 action overdue" in page
+    assert '<img src="/comparison/chart.svg' in page and "1 unit has a review or actions overdue" in page
+    second = dataset["units"][1]
+    overdue = page[page.index('id="overdue-title"') : page.index('id="items-title"')]
+    due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
+    assert second.code in overdue and dataset["units"][0].code not in overdue
+    assert f"<td>{due.isoformat()}</td>" in overdue and '<td class="num">1</td>' in overdue
+    chart = client.get("/comparison/chart.svg?kind=all")
+    assert chart.mimetype == "image/svg+xml" and chart.data.startswith(b"<svg")
+    assert b"Fidelity against employment" in chart.data and b'xmlns="http://www.w3.org/2000/svg"' in chart.data
 
 
 def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
@@ -168,5 +177,25 @@ def test_the_page_costs_the_same_queries_for_3_units_and_for_30(
     add_units(27)
     with counted(app) as thirty:
         page = client.get("/comparison?kind=all").get_data(as_text=True)
-    assert page.count("30 actions overdue") == 0 and page.count("1 action overdue") == 30
+    assert "30 units have a review or actions overdue" in page
+    assert page.count('<td class="num">1</td></tr>') == 30
     assert len(three) == len(thirty), "\n".join(thirty)
+
+
+def test_a_correction_replaces_the_review_it_corrects(client: Any, session: Any, registry: Any) -> None:
+    keys = registry.get("ips-25").item_keys
+    area = factories.area()
+    unit = factories.unit(area)
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    wrong = factories.self_assessment(unit, manager, dict.fromkeys(keys, 5), TODAY - timedelta(days=20))
+    right = factories.self_assessment(unit, manager, dict.fromkeys(keys, 3), wrong.review_date)
+    right.corrects_id = wrong.id
+    # A correction of the correction begun but not submitted replaces nothing yet.
+    factories.draft_self_assessment(unit, manager, wrong.review_date).corrects_id = right.id
+    db.session.commit()
+    login(client, manager.email)
+    row = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))[unit.code]
+    assert (row["total"], row["item_S1"], row["review_date"]) == ("75", "3", right.review_date.isoformat())
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    totals = page[page.index('id="totals-title"') :]
+    assert ">75<" in totals and ">125<" not in totals

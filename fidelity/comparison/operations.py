@@ -8,23 +8,25 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from fidelity.access import managed_areas
-from fidelity.comparison.queries import (
-    item_scores_frame,
-    outcomes_frame,
-    overdue_actions_frame,
-    totals_frame,
-    units_frame,
-)
-from fidelity.comparison.table import Comparison, compare, latest_review_ids
+from fidelity.comparison import queries
+from fidelity.comparison.table import Comparison, compare
 from fidelity.models import Area, Unit, User
+from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import ScaleRegistry
 
 
 def compared_units(user: User, area: Area | None) -> Select[Any]:
     """The ids of the units compared: the areas the user answers for, or the one chosen among them."""
-    areas = managed_areas(user).with_only_columns(Area.id)
+    areas = managed_areas(user).with_only_columns(Area.id).order_by(None)
     query = select(Unit.id).where(Unit.area_id.in_(areas))
     return query.where(Unit.area_id == area.id) if area is not None else query
+
+
+def page_range(count: int, page: int, per_page: int) -> range:
+    """The rows of page `page` (counted from 1, held within the pages there are) of `count` rows."""
+    pages = max(1, -(-count // per_page))
+    number = min(max(1, page), pages)
+    return range((number - 1) * per_page, min(count, number * per_page))
 
 
 def build_comparison(
@@ -36,20 +38,36 @@ def build_comparison(
     first: date,
     last: date,
     today: date,
+    *,
+    page: int | None = None,
+    per_page: int = 50,
+    details: bool = True,
 ) -> Comparison:
+    """Every unit's summary (latest review, schedule, outcomes, overdue actions) and, unless `details` is False, for
+    the units of `page` (all when None) the details: item scores, principle means and totals over time. At most
+    seven queries, whatever the number of units, reviews and journeys."""
     scale = registry.get(scale_id)
-    units = compared_units(user, area)
-    totals = totals_frame(units, scale.id)
+    items = len(scale.items)
+    unit_ids = compared_units(user, area)
+    listed = queries.units(unit_ids)
+    newest, chosen = queries.latest_reviews(unit_ids, scale.id, items, kind, first, last)
+    # A page's units go by id (a short list); every unit by the subquery.
+    shown = page_range(len(listed), page, per_page) if page is not None else range(len(listed))
+    on_page: queries.UnitIds = [unit.id for unit in listed[shown.start : shown.stop]] if page is not None else unit_ids
+    detailed = {unit.id for unit in listed[shown.start : shown.stop]} if details else set()
     return compare(
         scale,
         registry.principles,
-        units_frame(units),
-        totals,
-        item_scores_frame(latest_review_ids(totals, scale, kind, first, last)),
-        outcomes_frame(units, today),
-        overdue_actions_frame(units, today),
+        listed,
+        newest,
+        chosen,
+        queries.period_reviews(on_page, scale.id, items, kind, first, last) if details else [],
+        queries.item_scores([review.id for unit_id, review in chosen.items() if unit_id in detailed]),
+        queries.outcomes(on_page, (Quarter.of(today).previous(), Quarter.of(today))),
+        queries.overdue_actions(unit_ids, today),
         kind=kind,
         first=first,
         last=last,
         today=today,
+        shown=shown if details else range(0),
     )

@@ -1,17 +1,19 @@
 """Loading what the comparison shows, for any number of units in a fixed number of queries.
 
-Every query takes the units as a subquery and returns plain rows, which `fidelity.comparison.table` pivots with
-pandas: review totals per review, the item scores of each unit's latest review, the kept quarterly figures of two
-quarters, and the overdue actions. Nothing here runs once per unit or per review.
+Every query takes the units as a subquery (or, for the page's units, a short list of ids) and returns plain rows
+that `fidelity.comparison.table` puts together: each unit's latest review, found in SQL with a window function;
+the reviews of the period and the item scores of the units on the page; the kept quarterly figures of two quarters;
+the overdue actions. Nothing here runs once per unit or per review, and no journey is read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from fidelity.extensions import db
 from fidelity.models import (
@@ -29,95 +31,116 @@ from fidelity.models.action import PENDING
 from fidelity.monitoring.quarters import Quarter
 
 COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
+UnitIds = Select[Any] | Sequence[int]
+AnyRow = Row[*tuple[Any, ...]]
+OUTCOME_COLUMNS = ("unit_id", "year", "quarter", "served", "in_competitive_work", "in_education", "waiting_at_end",
+                   "median_days_to_enrolment", "specialist_fte")  # fmt: skip
 
 
-def _scores() -> Select[Any]:
-    """Every counted item score: a self-assessment's by the manager who started it, an external review's consensus."""
-    own = (
-        select(Rating.review_id, Rating.item_key, Rating.score)
-        .join(Review, Review.id == Rating.review_id)
-        .where(Review.kind == ReviewKind.SELF_ASSESSMENT, Rating.rater_id == Review.created_by_id)
-        .where(Rating.score.is_not(None))
+def units(unit_ids: Select[Any]) -> list[AnyRow]:
+    """id, code, name and area name of every unit compared, in the order the page lists them."""
+    return list(
+        db.session.execute(
+            select(Unit.id, Unit.code, Unit.name, Area.name.label("area"))
+            .join(Area, Area.id == Unit.area_id)
+            .where(Unit.id.in_(unit_ids))
+            .order_by(Area.name, Unit.name, Unit.id)
+        ).all()
     )
-    agreed = select(ConsensusScore.review_id, ConsensusScore.item_key, ConsensusScore.score).where(
-        ConsensusScore.score.is_not(None)
+
+
+def _counting(scale_id: str, items: int) -> list[ColumnElement[bool]]:
+    """Reviews that count in a comparison: counted, complete on the scale, and not replaced by a correction or an
+    amendment that counts."""
+    correction = aliased(Review)
+    replaced = exists().where(correction.corrects_id == Review.id, correction.status.in_(COUNTED))
+    return [Review.scale_id == scale_id, Review.status.in_(COUNTED), Review.scored_items == items, ~replaced]
+
+
+def _latest_of_unit(*where: ColumnElement[bool]) -> Any:
+    """The id of the unit's latest review meeting `where`: an index walk back from the newest (unit, date)."""
+    return (
+        select(Review.id)
+        .where(Review.unit_id == Unit.id, *where)
+        .order_by(Review.review_date.desc(), Review.id.desc())
+        .limit(1)
+        .correlate(Unit)
+        .scalar_subquery()
     )
-    return union_all(own, agreed).subquery("scores").select()
 
 
-def units_frame(unit_ids: Select[Any]) -> pd.DataFrame:
-    rows = db.session.execute(
-        select(
-            Unit.id,
-            Unit.code,
-            Unit.name,
-            Area.code.label("area_code"),
-            Area.name.label("area"),
-            Unit.offers_ips,
-            Unit.offers_sed,
-        )
-        .join(Area, Area.id == Unit.area_id)
+def latest_reviews(
+    unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date
+) -> tuple[dict[int, AnyRow], dict[int, AnyRow]]:
+    """Each unit's latest counting review of any kind and date (which the schedule counts from), and its latest of
+    the kind and period chosen (which the comparison shows): id, date, kind, total. One query."""
+    counting = _counting(scale_id, items)
+    chosen = [*counting, Review.review_date.between(first, last)]
+    if kind != "all":
+        chosen.append(Review.kind == ReviewKind(kind))
+    picks = (
+        select(_latest_of_unit(*counting).label("newest_id"), _latest_of_unit(*chosen).label("chosen_id"))
         .where(Unit.id.in_(unit_ids))
-        .order_by(Area.name, Unit.name)
-    ).all()
-    return pd.DataFrame(rows, columns=["unit_id", "code", "name", "area_code", "area", "offers_ips", "offers_sed"])
-
-
-def totals_frame(unit_ids: Select[Any], scale_id: str) -> pd.DataFrame:
-    """One row per counted review of the units on the scale, of every kind and date (the schedule needs the latest
-    of all; the page's period and kind filters are applied to the frame): unit, date, kind, version, total, the
-    number of items scored, and the review it corrects or amends."""
-    scores = _scores().subquery("counted")
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             Review.id,
             Review.unit_id,
             Review.review_date,
             Review.kind,
-            Review.scale_version,
-            Review.corrects_id,
-            func.coalesce(func.sum(scores.c.score), 0),
-            func.count(scores.c.score),
-        )
-        .outerjoin(scores, scores.c.review_id == Review.id)
-        .where(Review.unit_id.in_(unit_ids), Review.status.in_(COUNTED), Review.scale_id == scale_id)
-        .group_by(Review.id)
+            Review.total,
+            (Review.id == picks.c.newest_id).label("newest"),
+            (Review.id == picks.c.chosen_id).label("chosen"),
+        ).join(picks, Review.id.in_([picks.c.newest_id, picks.c.chosen_id]))
     ).all()
-    frame = pd.DataFrame(
-        rows, columns=["review_id", "unit_id", "review_date", "kind", "version", "corrects_id", "total", "scored"]
+    return {row.unit_id: row for row in rows if row.newest}, {row.unit_id: row for row in rows if row.chosen}
+
+
+def period_reviews(unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date) -> list[AnyRow]:
+    """Every counting review of the units in the period and of the kind chosen, oldest first: unit, date, kind,
+    total."""
+    where = [Review.unit_id.in_(unit_ids), *_counting(scale_id, items)]
+    if kind != "all":
+        where.append(Review.kind == ReviewKind(kind))
+    query = (
+        select(Review.unit_id, Review.review_date, Review.kind, Review.total)
+        .where(*where, Review.review_date.between(first, last))
+        .order_by(Review.unit_id, Review.review_date, Review.id)
     )
-    frame["kind"] = frame["kind"].map(lambda kind: getattr(kind, "value", kind))
-    return frame
+    return list(db.session.execute(query).all())
 
 
-def item_scores_frame(review_ids: list[int]) -> pd.DataFrame:
-    """The item scores of the given reviews: review, item, score."""
+def item_scores(review_ids: Sequence[int]) -> list[AnyRow]:
+    """The item scores that count of the given reviews: review, item, score. Two queries: the manager's own ratings
+    of self-assessments, the agreed scores of external reviews."""
     if not review_ids:
-        return pd.DataFrame(columns=["review_id", "item_key", "score"])
-    scores = _scores().subquery("counted")
-    rows = db.session.execute(select(scores).where(scores.c.review_id.in_(review_ids))).all()
-    return pd.DataFrame(rows, columns=["review_id", "item_key", "score"])
-
-
-def outcomes_frame(unit_ids: Select[Any], today: date) -> pd.DataFrame:
-    """The kept figures of the last full quarter and of the current one, for every unit."""
-    current = Quarter.of(today)
-    last = current.previous()
-    wanted = [(q.year, q.number) for q in (last, current)]
-    columns = ["unit_id", "year", "quarter", "served", "in_competitive_work", "in_education", "waiting_at_end",
-               "median_days_to_enrolment", "specialist_fte"]  # fmt: skip
-    rows = db.session.execute(
-        select(*(getattr(QuarterlyOutcome, name) for name in columns))
-        .where(QuarterlyOutcome.unit_id.in_(unit_ids))
-        .where(or_(*(and_(QuarterlyOutcome.year == y, QuarterlyOutcome.quarter == n) for y, n in wanted)))
+        return []
+    own = db.session.execute(
+        select(Rating.review_id, Rating.item_key, Rating.score)
+        .join(Review, Review.id == Rating.review_id)
+        .where(Rating.review_id.in_(review_ids), Review.kind == ReviewKind.SELF_ASSESSMENT)
+        .where(Rating.rater_id == Review.created_by_id, Rating.score.is_not(None))
     ).all()
-    return pd.DataFrame(rows, columns=columns)
+    agreed = db.session.execute(
+        select(ConsensusScore.review_id, ConsensusScore.item_key, ConsensusScore.score).where(
+            ConsensusScore.review_id.in_(review_ids), ConsensusScore.score.is_not(None)
+        )
+    ).all()
+    return [*own, *agreed]
 
 
-def overdue_actions_frame(unit_ids: Select[Any], today: date) -> pd.DataFrame:
+def outcomes(unit_ids: UnitIds, quarters: Sequence[Quarter]) -> list[AnyRow]:
+    """The kept figures of the given quarters, for every unit that has them."""
+    wanted = or_(*(and_(QuarterlyOutcome.year == q.year, QuarterlyOutcome.quarter == q.number) for q in quarters))
+    columns = (getattr(QuarterlyOutcome, name) for name in OUTCOME_COLUMNS)
+    return list(db.session.execute(select(*columns).where(QuarterlyOutcome.unit_id.in_(unit_ids), wanted)).all())
+
+
+def overdue_actions(unit_ids: UnitIds, today: date) -> dict[int, int]:
     rows = db.session.execute(
         select(Action.unit_id, func.count())
         .where(Action.unit_id.in_(unit_ids), Action.status.in_(PENDING), Action.due_date < today)
         .group_by(Action.unit_id)
     ).all()
-    return pd.DataFrame(rows, columns=["unit_id", "overdue_actions"])
+    return {unit_id: count for unit_id, count in rows}

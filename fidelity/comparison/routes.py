@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from wtforms import SelectChoice
 
 from fidelity import scale_registry
@@ -25,6 +24,7 @@ from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
 
 bp = Blueprint("comparison", __name__)
+PER_PAGE = 50  # units per page of the tables; the overdue list, the chart and the exports hold every unit
 
 
 @bp.app_context_processor
@@ -32,7 +32,7 @@ def _template_helpers() -> dict[str, Any]:
     return {"may_compare": may_compare}
 
 
-def _comparison() -> tuple[ComparisonForm, Comparison | None]:
+def _comparison(page: int | None = None, *, details: bool = True) -> tuple[ComparisonForm, Comparison | None]:
     if not may_compare(current_user):
         abort(403)
     areas = list(db.session.scalars(managed_areas(current_user)).all())
@@ -46,11 +46,11 @@ def _comparison() -> tuple[ComparisonForm, Comparison | None]:
     first, last = form.period(today)
     area = next((a for a in areas if a.code == form.area.data), None)
     comparison = build_comparison(current_user, area, registry, form.scale.data or "ips-25", form.kind.data or "all",
-                                  first, last, today)  # fmt: skip
+                                  first, last, today, page=page, per_page=PER_PAGE, details=details)  # fmt: skip
     return form, comparison
 
 
-def _scatter(comparison: Comparison) -> Markup:
+def _scatter(comparison: Comparison) -> str:
     points = [
         UnitPoint(row.code, row.latest.total, row.employment_rate, row.latest.kind == "external")
         for row in comparison.rows
@@ -61,19 +61,34 @@ def _scatter(comparison: Comparison) -> Markup:
                        _("Self-assessment"), _("External review"),
                        _("No unit has both a review and outcome figures"))  # fmt: skip
     title = _("Fidelity against employment, %(quarter)s", quarter=str(comparison.last_quarter))
-    svg = fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
-                                  benchmark_labels=labels, text=text)  # fmt: skip
-    return Markup(svg)  # noqa: S704 - matplotlib made it from our own data, and it escapes its text
+    return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
+                                   benchmark_labels=labels, text=text)  # fmt: skip
 
 
 @bp.get("/comparison")
 def page() -> ResponseReturnValue:
-    form, comparison = _comparison()
+    form, comparison = _comparison(page=request.args.get("page", 1, type=int) or 1)
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES}
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
-    context |= {"scatter": _scatter(comparison), "principles": scale_registry().principles}
+    context |= {
+        "page": comparison.shown_range.start // PER_PAGE + 1,
+        "pages": max(1, -(-len(comparison.rows) // PER_PAGE)),
+        "query": {k: v for k, v in request.args.items() if k != "page"},
+        "principles": scale_registry().principles,
+    }
     return render_template("comparison/page.html", **context)
+
+
+@bp.get("/comparison/chart.svg")
+def chart() -> ResponseReturnValue:
+    """The fidelity-against-employment chart of the same comparison: its own request, so the page comes first."""
+    _form, comparison = _comparison(details=False)
+    if comparison is None:
+        abort(400)
+    response = Response(_scatter(comparison), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 def _export(suffix: str) -> tuple[pd.DataFrame, str]:

@@ -1,16 +1,17 @@
-"""The comparison of units as plain data, pivoted with pandas from the rows `queries` loads. Pure: no database.
+"""The comparison of units as plain data, put together from the rows `queries` loads. Pure: no database.
 
 Per unit: the latest counted review in the period and of the kind chosen (its date and kind always shown, so
 self-assessments and external reviews are never mixed unseen), its item scores and principle means, the totals over
 time by half-year, the waiting list and outcomes of the kept quarterly figures, and what is overdue. A correction or
-amendment replaces the review it corrects.
+amendment replaces the review it corrects. The exports are pandas frames of the same rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -26,6 +27,13 @@ class LatestReview:
     kind: str
     total: int
     band: Band | None
+
+
+@dataclass(frozen=True)
+class TotalCell:
+    total: int
+    band: str  # the band's key, "none" when the total falls in none
+    external: bool
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class UnitRow:
     overdue_review: bool
     overdue_actions: int
     quarter: Quarter | None = field(default=None)  # the last full quarter the rates are from
+    # The same details in the order the page's columns run, so the page only lays them out.
+    item_cells: tuple[int | None, ...] = ()  # scale.item_keys
+    principle_cells: tuple[float | None, ...] = ()  # the principles in order
+    total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
 
 
 @dataclass(frozen=True)
@@ -58,10 +70,17 @@ class Comparison:
     halves: tuple[str, ...]
     rows: tuple[UnitRow, ...]
     last_quarter: Quarter
+    shown_range: range  # the rows a page shows in detail
+
+    @property
+    def shown(self) -> tuple[UnitRow, ...]:
+        return self.rows[self.shown_range.start : self.shown_range.stop]
 
     @property
     def overdue(self) -> tuple[UnitRow, ...]:
-        return tuple(row for row in self.rows if row.overdue_review or row.overdue_actions)
+        """Units with a review or actions overdue: the reviews longest overdue first, then the most actions."""
+        late = [row for row in self.rows if row.overdue_review or row.overdue_actions]
+        return tuple(sorted(late, key=lambda row: (row.due if row.overdue_review else date.max, -row.overdue_actions)))
 
 
 def half_year(day: date) -> str:
@@ -77,119 +96,103 @@ def halves_between(first: date, last: date) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def effective(totals: pd.DataFrame) -> pd.DataFrame:
-    """Counted reviews that are complete and not replaced by a correction or amendment, oldest first."""
-    replaced = set(totals["corrects_id"].dropna().astype(int))
-    kept = totals[~totals["review_id"].isin(replaced)]
-    return kept.sort_values(["unit_id", "review_date", "review_id"])
+def _kind(kind: object) -> str:
+    return str(getattr(kind, "value", kind))
 
 
-def _complete(totals: pd.DataFrame, scale: Scale) -> pd.DataFrame:
-    reviews = effective(totals)
-    return reviews[reviews["scored"] == len(scale.items)]
-
-
-def _chosen(totals: pd.DataFrame, scale: Scale, kind: str, first: date, last: date) -> pd.DataFrame:
-    reviews = _complete(totals, scale)
-    chosen = reviews[(reviews["review_date"] >= first) & (reviews["review_date"] <= last)]
-    return chosen if kind == "all" else chosen[chosen["kind"] == kind]
-
-
-def latest_review_ids(totals: pd.DataFrame, scale: Scale, kind: str, first: date, last: date) -> list[int]:
-    """The review each unit's comparison row shows: its latest complete one in the period, of the kind chosen."""
-    chosen = _chosen(totals, scale, kind, first, last)
-    return [int(review_id) for review_id in chosen.groupby("unit_id").tail(1)["review_id"]]
-
-
-def principle_means(scale: Scale, principles: PrincipleSet, scores: Mapping[str, int]) -> dict[str, float | None]:
-    means: dict[str, float | None] = {}
-    for principle in principles.principles:
-        values = [scores[item.key] for item in scale.items if principle.key in item.principles and item.key in scores]
-        means[principle.key] = sum(values) / len(values) if values else None
-    return means
-
-
-def _latest(scale: Scale, top: pd.Series | None) -> LatestReview | None:
+def _latest(scale: Scale, top: Any) -> LatestReview | None:
     if top is None:
         return None
-    total = int(top["total"])
-    return LatestReview(int(top["review_id"]), top["review_date"], str(top["kind"]), total, scale.band_for(total))
+    total = int(top.total)
+    return LatestReview(int(top.id), top.review_date, _kind(top.kind), total, scale.band_for(total))
 
 
-def _value(row: object, name: str) -> float | None:
-    value = None if row is None else getattr(row, name)
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _rate(part: object, whole: object) -> float | None:
-    if pd.isna(part) or pd.isna(whole) or not whole:
+def _total_cell(scale: Scale, cell: tuple[int, str] | None) -> TotalCell | None:
+    if cell is None:
         return None
-    return float(part) / float(whole)  # type: ignore[arg-type]
+    band = scale.band_for(cell[0])
+    return TotalCell(cell[0], band.key if band else "none", cell[1] == "external")
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _rate(part: float | None, whole: float | None) -> float | None:
+    return None if part is None or not whole else float(part) / float(whole)
 
 
 def compare(
     scale: Scale,
     principles: PrincipleSet,
-    units: pd.DataFrame,
-    totals: pd.DataFrame,
-    item_scores: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    overdue_actions: pd.DataFrame,
+    units: Sequence[Any],
+    newest: Mapping[int, Any],
+    chosen: Mapping[int, Any],
+    period: Sequence[Any],
+    item_scores: Sequence[Any],
+    outcomes: Sequence[Any],
+    overdue_actions: Mapping[int, int],
     *,
     kind: str,
     first: date,
     last: date,
     today: date,
+    shown: range | None = None,
 ) -> Comparison:
-    """Pivot the loaded rows into one comparison row per unit."""
-    reviews, chosen = _complete(totals, scale), _chosen(totals, scale, kind, first, last)
-    latest = chosen.groupby("unit_id").tail(1).set_index("unit_id")
-    newest_any = reviews.groupby("unit_id").tail(1).set_index("unit_id")
-    items = item_scores[item_scores["review_id"].isin(latest["review_id"])]
-    scores_by_review = {
-        int(review_id): dict(zip(group["item_key"], group["score"].astype(int), strict=True))
-        for review_id, group in items.groupby("review_id")
-    }
-    chosen = chosen.assign(half=chosen["review_date"].map(half_year))
-    by_half = chosen.groupby(["unit_id", "half"]).tail(1)
+    """Put the loaded rows together into one comparison row per unit.
+
+    `units` are every unit compared, in order; `newest` each one's latest counting review of any kind and date (for
+    the schedule), `chosen` its latest of the kind and period chosen. `period`, `item_scores` and the details they
+    give (item scores, principle means, totals by half-year) need only cover the units `shown` (all when None):
+    rows of other units carry the summary only."""
+    scores_by_review: dict[int, dict[str, int]] = {}
+    for review_id, key, score in item_scores:
+        scores_by_review.setdefault(review_id, {})[key] = score
     totals_by_unit: dict[int, dict[str, tuple[int, str]]] = {}
-    for row in by_half.itertuples():
-        totals_by_unit.setdefault(int(row.unit_id), {})[str(row.half)] = (int(row.total), str(row.kind))
+    for review in period:  # oldest first, so each half-year keeps its latest review
+        by_half = totals_by_unit.setdefault(review.unit_id, {})
+        by_half[half_year(review.review_date)] = (review.total, _kind(review.kind))
     current = Quarter.of(today)
     full = current.previous()
-    quarter_rows = {(int(r.unit_id), int(r.year), int(r.quarter)): r for r in outcomes.itertuples()}
-    actions = dict(zip(overdue_actions["unit_id"], overdue_actions["overdue_actions"], strict=True))
+    quarter_rows = {(r.unit_id, r.year, r.quarter): r for r in outcomes}
+    serves = [(p.key, [i.key for i in scale.items if p.key in i.principles]) for p in principles.principles]
+    halves = halves_between(first, last)
     rows = []
-    for unit in units.itertuples():
-        unit_id = int(unit.unit_id)
-        top = latest.loc[unit_id] if unit_id in latest.index else None
-        scores = scores_by_review.get(int(top["review_id"]), {}) if top is not None else {}
-        newest = newest_any.loc[unit_id] if unit_id in newest_any.index else None
-        due = next_due(scale, newest["review_date"], int(newest["total"])) if newest is not None else None
-        now = quarter_rows.get((unit_id, current.year, current.number))
-        done = quarter_rows.get((unit_id, full.year, full.number))
+    for unit in units:
+        top = chosen.get(unit.id)
+        scores = scores_by_review.get(top.id, {}) if top is not None else {}
+        means = {key: _mean([scores[k] for k in keys if k in scores]) for key, keys in serves}
+        totals = totals_by_unit.get(unit.id, {})
+        latest_any = newest.get(unit.id)
+        due = next_due(scale, latest_any.review_date, latest_any.total) if latest_any is not None else None
+        now = quarter_rows.get((unit.id, current.year, current.number))
+        done = quarter_rows.get((unit.id, full.year, full.number))
         rows.append(
             UnitRow(
-                unit_id=unit_id,
-                code=str(unit.code),
-                name=str(unit.name),
-                area=str(unit.area),
+                unit_id=unit.id,
+                code=unit.code,
+                name=unit.name,
+                area=unit.area,
                 latest=_latest(scale, top),
                 items=scores,
-                principles=principle_means(scale, principles, scores),
-                totals=totals_by_unit.get(unit_id, {}),
-                waiting=None if now is None else int(now.waiting_at_end),
-                median_wait=_value(now, "median_days_to_enrolment"),
+                principles=means,
+                totals=totals,
+                waiting=None if now is None else now.waiting_at_end,
+                median_wait=None if now is None else now.median_days_to_enrolment,
                 employment_rate=None if done is None else _rate(done.in_competitive_work, done.served),
                 education_rate=None if done is None else _rate(done.in_education, done.served),
                 caseload=None if done is None else _rate(done.served, done.specialist_fte),
                 due=due,
                 overdue_review=due is not None and due < today,
-                overdue_actions=int(actions.get(unit_id, 0)),
+                overdue_actions=overdue_actions.get(unit.id, 0),
                 quarter=full if done is not None else None,
+                item_cells=tuple(scores.get(key) for key in scale.item_keys) if scores else (),
+                principle_cells=tuple(means.values()) if scores else (),
+                total_cells=tuple(_total_cell(scale, totals.get(half)) for half in halves) if totals else (),
             )
         )
-    return Comparison(scale, kind, first, last, halves_between(first, last), tuple(rows), full)
+    return Comparison(scale, kind, first, last, halves, tuple(rows), full,
+                      shown if shown is not None else range(len(rows)))  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fidelity.extensions import Model
@@ -34,15 +45,17 @@ class Review(Audited, Model):
 
     __tablename__ = "reviews"
     # A review that counts never changes, so its total is kept when it starts to count (see `count_total`); the
-    # database refuses a counted review without one. Comparisons across hundreds of units read it.
+    # database refuses a counted review without one. Comparisons across hundreds of units read it, and find each
+    # unit's latest review by walking the (unit, date) index back from the newest.
     __table_args__ = (
         CheckConstraint(
             "status NOT IN ('submitted', 'final') OR total IS NOT NULL", name="counted_reviews_have_totals"
         ),
+        Index("ix_reviews_unit_id_review_date", "unit_id", "review_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     kind: Mapped[ReviewKind] = enum_column(ReviewKind)
     scale_id: Mapped[str] = mapped_column(String(64))
     scale_version: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,97 @@
+"""The comparison put together from loaded rows, without a database: `compare` is a pure function."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace as Row
+from typing import Any
+
+from fidelity.comparison.table import compare, half_year, halves_between
+from fidelity.config import DEFAULTS
+from fidelity.monitoring.quarters import Quarter
+from fidelity.scales import load_registry
+
+REGISTRY = load_registry(DEFAULTS["SCALES_DIR"])
+TODAY = date(2026, 5, 10)  # the second quarter of 2026; the last full quarter is 2026 Q1
+
+
+def unit(unit_id: int, code: str) -> Row:
+    return Row(id=unit_id, code=code, name=f"Unit {code}", area="North")
+
+
+def review(review_id: int, unit_id: int, day: date, total: int, kind: str = "self_assessment") -> Row:
+    return Row(id=review_id, unit_id=unit_id, review_date=day, kind=kind, total=total)
+
+
+def figures(unit_id: int, quarter: Quarter, **counts: Any) -> Row:
+    values = {"served": 0, "in_competitive_work": 0, "in_education": 0, "waiting_at_end": 0,
+              "median_days_to_enrolment": None, "specialist_fte": None}  # fmt: skip
+    return Row(unit_id=unit_id, year=quarter.year, quarter=quarter.number, **(values | counts))
+
+
+def build(**rows: Any) -> Any:
+    scale = REGISTRY.get("ips-25")
+    loaded: dict[str, Any] = {"newest": {}, "chosen": {}, "period": [], "item_scores": [], "outcomes": []}
+    loaded |= rows
+    return compare(
+        scale,
+        REGISTRY.principles,
+        loaded.pop("units"),
+        loaded["newest"],
+        loaded["chosen"],
+        loaded["period"],
+        loaded["item_scores"],
+        loaded["outcomes"],
+        loaded.get("overdue_actions", {}),
+        kind="all",
+        first=date(2024, 1, 1),
+        last=TODAY,
+        today=TODAY,
+        shown=loaded.get("shown"),
+    )
+
+
+def test_a_unit_row_from_its_reviews_scores_and_figures() -> None:
+    keys = REGISTRY.get("ips-25").item_keys
+    older, latest = review(1, 7, date(2024, 3, 1), 75), review(2, 7, date(2025, 11, 2), 97, "external")
+    scores = [(2, key, 4) for key in keys if key not in ("O6", "V4")] + [(2, "O6", 2), (2, "V4", 3)]
+    result = build(
+        units=[unit(7, "A")], newest={7: latest}, chosen={7: latest}, period=[older, latest], item_scores=scores,
+        outcomes=[figures(7, Quarter(2026, 1), served=20, in_competitive_work=9, in_education=3, specialist_fte=2.0),
+                  figures(7, Quarter(2026, 2), served=18, waiting_at_end=7, median_days_to_enrolment=40.0)],
+        overdue_actions={7: 2},
+    )  # fmt: skip
+    (row,) = result.rows
+    assert (row.latest.total, row.latest.kind, row.latest.band.key) == (97, "external", "fair")
+    assert row.items["O6"] == 2 and row.item_cells[keys.index("V4")] == 3 and len(row.item_cells) == 25
+    assert row.principles["zero-exclusion"] == 3.0  # O6 and V14: (2 + 4) / 2
+    assert (row.waiting, row.median_wait) == (7, 40.0)
+    assert (row.employment_rate, row.education_rate, row.caseload) == (0.45, 0.15, 10.0)
+    assert row.quarter == Quarter(2026, 1)
+    # Totals by half-year: the self-assessment in 2024 H1, the external review in 2025 H2, marked as external.
+    assert row.totals == {"2024 H1": (75, "self_assessment"), "2025 H2": (97, "external")}
+    cells = dict(zip(result.halves, row.total_cells, strict=True))
+    assert cells["2024 H2"] is None and cells["2025 H2"].external
+    assert cells["2024 H1"].band == "fair" and not cells["2024 H1"].external
+    # Below good, the next review is due 6 months on (the scale's rule): 2 May 2026, eight days ago.
+    assert row.due == date(2026, 5, 2) and row.overdue_review
+    assert row.overdue_actions == 2 and result.overdue == (row,)
+
+
+def test_overdue_units_come_longest_overdue_first_and_details_only_for_those_shown() -> None:
+    units = [unit(1, "A"), unit(2, "B"), unit(3, "C")]
+    long_ago, less_long = review(1, 1, date(2023, 1, 1), 80), review(2, 2, date(2024, 6, 1), 80)
+    result = build(
+        units=units,
+        newest={1: long_ago, 2: less_long}, chosen={1: long_ago, 2: less_long},
+        period=[less_long], overdue_actions={3: 1}, shown=range(1, 2),
+    )  # fmt: skip
+    assert [row.code for row in result.overdue] == ["A", "B", "C"]  # C has only an action overdue
+    assert [row.code for row in result.shown] == ["B"]
+    assert result.rows[0].total_cells == () and result.rows[1].total_cells != ()
+    assert result.rows[2].latest is None and result.rows[2].due is None
+
+
+def test_half_years() -> None:
+    assert half_year(date(2025, 6, 30)) == "2025 H1" and half_year(date(2025, 7, 1)) == "2025 H2"
+    assert halves_between(date(2024, 8, 1), date(2026, 2, 1)) == ("2024 H2", "2025 H1", "2025 H2", "2026 H1")
