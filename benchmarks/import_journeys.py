@@ -18,12 +18,12 @@ import os
 import random
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+from common import database_name, fresh_database
 
 from fidelity.monitoring.layout import header
 
@@ -104,29 +104,6 @@ def write_file(path: Path, rows: int, seed: int) -> None:
             writer.writerow(journey_row(number, rng))
 
 
-@contextlib.contextmanager
-def fresh_database(url: str | None, folder: Path) -> Iterator[str]:
-    """A new, empty database: a SQLite file, or a PostgreSQL database beside the one `url` names."""
-    if not url or url.startswith("sqlite"):
-        yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    from fidelity.config import normalise_database_url
-
-    base = make_url(normalise_database_url(url))
-    name = f"fidelity_bench_{uuid.uuid4().hex[:10]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def best(runs: int, action: Callable[[], float]) -> float:
     return min(action() for _ in range(runs))
 
@@ -199,7 +176,7 @@ def main() -> None:
         os.environ["FIDELITY_INSTANCE_PATH"] = str(folder / "instance")
         path = folder / "journeys.csv"
         write_file(path, args.rows, args.seed)
-        database = "PostgreSQL" if args.database_url and args.database_url.startswith("postgres") else "SQLite"
+        database = database_name(args.database_url)
         print(f"{args.rows:,} journeys, {path.stat().st_size / 1e6:.1f} MB of CSV; {database}; best of {args.repeat}")
         read_seconds = best(args.repeat, lambda: reading(path))
         check_seconds = best(args.repeat, lambda: checking_only(path))

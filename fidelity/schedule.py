@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -76,7 +77,13 @@ def next_due(scale: Scale, review_date: date, total: int) -> date:
     """
     rule = scale.schedule
     months = rule.months_at_or_above_good if total >= scale.good_threshold else rule.months_below_good
-    return review_date + relativedelta(months=months)
+    return months_after(review_date, months)
+
+
+@lru_cache(maxsize=1 << 16)
+def months_after(day: date, months: int) -> date:
+    """`day` plus `months` calendar months (remembered: a comparison asks for hundreds of units' dates at once)."""
+    return day + relativedelta(months=months)
 
 
 def due_state(due_date: date, today: date) -> DueState:

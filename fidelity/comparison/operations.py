@@ -40,7 +40,7 @@ def build_comparison(
     today: date,
     *,
     page: int | None = None,
-    per_page: int = 50,
+    per_page: int = 25,
     details: bool = True,
 ) -> Comparison:
     """Every unit's summary (latest review, schedule, outcomes, overdue actions) and, unless `details` is False, for

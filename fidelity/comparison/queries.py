@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from fidelity.extensions import db
@@ -49,22 +49,25 @@ def units(unit_ids: Select[Any]) -> list[AnyRow]:
     )
 
 
+# Aliases are made once: setting one up costs more than the query it serves.
+_CORRECTION = aliased(Review)
+_NEWEST = aliased(Review)
+
+
 def _counting(scale_id: str, items: int) -> list[ColumnElement[bool]]:
     """Reviews that count in a comparison: counted, complete on the scale, and not replaced by a correction or an
     amendment that counts."""
-    correction = aliased(Review)
-    replaced = exists().where(correction.corrects_id == Review.id, correction.status.in_(COUNTED))
+    replaced = exists().where(_CORRECTION.corrects_id == Review.id, _CORRECTION.status.in_(COUNTED))
     return [Review.scale_id == scale_id, Review.status.in_(COUNTED), Review.scored_items == items, ~replaced]
 
 
-def _latest_of_unit(*where: ColumnElement[bool]) -> Any:
+def _latest_of_unit(unit_id: Any, *where: ColumnElement[bool]) -> Any:
     """The id of the unit's latest review meeting `where`: an index walk back from the newest (unit, date)."""
     return (
         select(Review.id)
-        .where(Review.unit_id == Unit.id, *where)
+        .where(Review.unit_id == unit_id, *where)
         .order_by(Review.review_date.desc(), Review.id.desc())
         .limit(1)
-        .correlate(Unit)
         .scalar_subquery()
     )
 
@@ -73,16 +76,30 @@ def latest_reviews(
     unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date
 ) -> tuple[dict[int, AnyRow], dict[int, AnyRow]]:
     """Each unit's latest counting review of any kind and date (which the schedule counts from), and its latest of
-    the kind and period chosen (which the comparison shows): id, date, kind, total. One query."""
+    the kind and period chosen (which the comparison shows): id, date, kind, total. One query.
+
+    Most often the newest review is also the one chosen; only where it is not (outside the period, or of the other
+    kind) is the unit's history walked again."""
     counting = _counting(scale_id, items)
-    chosen = [*counting, Review.review_date.between(first, last)]
-    if kind != "all":
-        chosen.append(Review.kind == ReviewKind(kind))
-    picks = (
-        select(_latest_of_unit(*counting).label("newest_id"), _latest_of_unit(*chosen).label("chosen_id"))
+
+    def chosen_by(review: Any) -> list[ColumnElement[bool]]:
+        period = [review.review_date.between(first, last)]
+        return period if kind == "all" else [*period, review.kind == ReviewKind(kind)]
+
+    newest = (
+        select(Unit.id.label("unit_id"), _latest_of_unit(Unit.id, *counting).label("newest_id"))
         .where(Unit.id.in_(unit_ids))
-        .subquery()
+        .cte("newest")
+        .prefix_with("MATERIALIZED")  # computed once per unit, not once per mention below
     )
+    newest_is_chosen = exists().where(_NEWEST.id == newest.c.newest_id, *chosen_by(_NEWEST))
+    picks = select(
+        newest.c.newest_id,
+        case(
+            (newest_is_chosen, newest.c.newest_id),
+            else_=_latest_of_unit(newest.c.unit_id, *counting, *chosen_by(Review)),
+        ).label("chosen_id"),
+    ).subquery()
     rows = db.session.execute(
         select(
             Review.id,

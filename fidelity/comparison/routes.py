@@ -24,7 +24,7 @@ from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
 
 bp = Blueprint("comparison", __name__)
-PER_PAGE = 50  # units per page of the tables; the overdue list, the chart and the exports hold every unit
+PER_PAGE = 25  # units per page of the tables; the overdue list, the chart and the exports hold every unit
 
 
 @bp.app_context_processor

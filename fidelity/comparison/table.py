@@ -100,17 +100,23 @@ def _kind(kind: object) -> str:
     return str(getattr(kind, "value", kind))
 
 
-def _latest(scale: Scale, top: Any) -> LatestReview | None:
+def _band(scale: Scale, total: int, bands: dict[int, Band | None]) -> Band | None:
+    if total not in bands:
+        bands[total] = scale.band_for(total)
+    return bands[total]
+
+
+def _latest(scale: Scale, top: Any, bands: dict[int, Band | None]) -> LatestReview | None:
     if top is None:
         return None
     total = int(top.total)
-    return LatestReview(int(top.id), top.review_date, _kind(top.kind), total, scale.band_for(total))
+    return LatestReview(int(top.id), top.review_date, _kind(top.kind), total, _band(scale, total, bands))
 
 
-def _total_cell(scale: Scale, cell: tuple[int, str] | None) -> TotalCell | None:
+def _total_cell(scale: Scale, cell: tuple[int, str] | None, bands: dict[int, Band | None]) -> TotalCell | None:
     if cell is None:
         return None
-    band = scale.band_for(cell[0])
+    band = _band(scale, cell[0], bands)
     return TotalCell(cell[0], band.key if band else "none", cell[1] == "external")
 
 
@@ -156,12 +162,14 @@ def compare(
     full = current.previous()
     quarter_rows = {(r.unit_id, r.year, r.quarter): r for r in outcomes}
     serves = [(p.key, [i.key for i in scale.items if p.key in i.principles]) for p in principles.principles]
+    no_means: dict[str, float | None] = dict.fromkeys(key for key, _keys in serves)
     halves = halves_between(first, last)
+    bands: dict[int, Band | None] = {}  # band of each total met, looked up once
     rows = []
     for unit in units:
         top = chosen.get(unit.id)
         scores = scores_by_review.get(top.id, {}) if top is not None else {}
-        means = {key: _mean([scores[k] for k in keys if k in scores]) for key, keys in serves}
+        means = {key: _mean([scores[k] for k in keys if k in scores]) for key, keys in serves} if scores else no_means
         totals = totals_by_unit.get(unit.id, {})
         latest_any = newest.get(unit.id)
         due = next_due(scale, latest_any.review_date, latest_any.total) if latest_any is not None else None
@@ -173,7 +181,7 @@ def compare(
                 code=unit.code,
                 name=unit.name,
                 area=unit.area,
-                latest=_latest(scale, top),
+                latest=_latest(scale, top, bands),
                 items=scores,
                 principles=means,
                 totals=totals,
@@ -188,7 +196,7 @@ def compare(
                 quarter=full if done is not None else None,
                 item_cells=tuple(scores.get(key) for key in scale.item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
-                total_cells=tuple(_total_cell(scale, totals.get(half)) for half in halves) if totals else (),
+                total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
