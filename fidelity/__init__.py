@@ -48,7 +48,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from fidelity import audit, models  # noqa: F401 - models must be imported before migrations look at them
+    from fidelity import audit, models, security  # noqa: F401 - models must be imported before migrations look at them
     from fidelity.extensions import babel, csrf, db, login_manager, migrate, sqlite_real_transactions
 
     db.init_app(app)
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)
 
 
 def register_scales(app: Flask) -> None:
@@ -74,6 +75,7 @@ def register_access(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fidelity import health
     from fidelity.actions.routes import bp as actions_bp
     from fidelity.adaptations.routes import bp as adaptations_bp
     from fidelity.admin.routes import bp as admin_bp
@@ -104,3 +106,4 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
+    health.init_app(app)

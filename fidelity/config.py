@@ -34,6 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_JOBS_IN_BACKGROUND": True,
     # The largest upload taken, in bytes (a journey file of 100,000 rows is about 15 MB as CSV).
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # Plain HTTP is redirected to HTTPS; None: in production only. Behind a proxy that ends TLS, set PROXY_COUNT so
+    # the app believes the proxy's X-Forwarded-* headers (and so knows the request came in over HTTPS).
+    "FORCE_HTTPS": None,
+    "PROXY_COUNT": 0,
+    "HSTS_SECONDS": 365 * 24 * 60 * 60,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "sv"],
 }
@@ -79,6 +84,11 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
             config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / SQLITE_FILE)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(str(config["DATABASE_URL"]))
     config["SESSION_COOKIE_SECURE"] = production
+    config["REMEMBER_COOKIE_SECURE"] = production
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    if config.get("FORCE_HTTPS") is None:
+        config["FORCE_HTTPS"] = production
 
 
 def _local_secret_key(instance: Path) -> str:

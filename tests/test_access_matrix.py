@@ -103,6 +103,7 @@ def everyone(status: int, anonymous: int | None = None) -> dict[str, Expected]:
 MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("static", "GET"): everyone(200),
     ("auth.login", "GET"): everyone(200),
+    ("health.healthz", "GET"): everyone(200),
     ("auth.login", "POST"): everyone(200),  # the empty form comes back with its errors
     ("auth.logout", "POST"): everyone(302),  # to the login page, logged out (or never logged in)
     ("units.index", "GET"): everyone(200, anonymous=302),
