@@ -304,6 +304,21 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     return params.get(endpoint, dict)()
 
 
+# For each blueprint, a role its POST routes let in on a unit inside the user's scope.
+POSTING_ROLE = {
+    "auth": "anonymous",
+    "reviews": "frontline",
+    "actions": "frontline",
+    "adaptations": "frontline",
+    "area_reports": "second_tier",
+    "journeys": "frontline",
+    "admin": "admin",
+    "external": "reviewer",
+    "outcomes": "frontline",
+    "monitoring": "frontline",
+}
+
+
 def routes(app: Flask) -> set[tuple[str, str]]:
     return {
         (rule.endpoint, method)
@@ -363,18 +378,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
     app: Flask, world: World, session: Any, endpoint: str
 ) -> None:
     # Someone the route lets in, so that only the missing token stands in the way.
-    role = {
-        "auth": "anonymous",
-        "reviews": "frontline",
-        "actions": "frontline",
-        "adaptations": "frontline",
-        "area_reports": "second_tier",
-        "journeys": "frontline",
-        "admin": "admin",
-        "external": "reviewer",
-        "outcomes": "frontline",
-        "monitoring": "frontline",
-    }[endpoint.split(".")[0]]
+    role = POSTING_ROLE[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     with app.test_request_context():
         url = url_for(endpoint, **url_params(world, endpoint, inside=True))

@@ -65,7 +65,7 @@ class RatingForm(FlaskForm):
         for item in self.scale.items:
             score, evidence, sources = self.item_fields(item.key)
             result[item.key] = RatingValue(
-                score=int(score.data) if score.data not in (None, "", "None") else None,
+                score=_score(score.data, self.scale),
                 evidence=(evidence.data or "").strip(),
                 sources=tuple(code for code in self.scale.sources if code in (sources.data or [])),
             )
@@ -78,6 +78,15 @@ class RatingForm(FlaskForm):
             score.data = str(value.score) if value.score is not None else None
             evidence.data = value.evidence
             sources.data = list(value.sources)
+
+
+def _score(data: object, scale: Scale) -> int | None:
+    """The score a field holds, or None when it holds none of the scale's scores (a form sent back with errors
+    shows what it can)."""
+    text = str(data).strip() if data is not None else ""
+    if not text.isdigit() or not scale.score_min <= int(text) <= scale.score_max:
+        return None
+    return int(text)
 
 
 _form_classes: dict[tuple[str, str, type[RatingForm]], type[RatingForm]] = {}
