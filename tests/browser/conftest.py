@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -80,3 +81,51 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+AXE_FOLDER = Path(__file__).parent / "axe"
+AXE_SCRIPT = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, the level public bodies in the EU must meet.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry (tests/browser/axe/package.json), installed on first use if npm is here."""
+    if not AXE_SCRIPT.exists() and shutil.which("npm"):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_FOLDER)], check=False,
+                       capture_output=True)  # fmt: skip
+    if not AXE_SCRIPT.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE_SCRIPT} is missing: .ci/run installs it with npm ci")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/axe)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@dataclass
+class Accessibility:
+    """Runs axe-core on the page a test is on and collects what it finds, page by page."""
+
+    source: str
+    pages: list[str]
+    problems: list[str]
+
+    def check(self, page: Any) -> None:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(self.source)  # through the DevTools protocol: the page's CSP allows no inline script
+        result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        self.pages.append(page.url)
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = "; ".join(str(node["target"]) for node in violation["nodes"][:5])
+                self.problems.append(f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} "
+                                     f"at {targets}")  # fmt: skip
+
+
+@pytest.fixture
+def accessibility(axe_source: str) -> Iterator[Accessibility]:
+    """Call `accessibility.check(page)` on every page a journey reaches; the test fails at the end on any serious
+    or critical WCAG 2.1 AA violation."""
+    checker = Accessibility(axe_source, [], [])
+    yield checker
+    assert checker.problems == [], "\n".join(checker.problems)
