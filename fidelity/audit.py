@@ -55,6 +55,24 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
         _actor.reset(token)
 
 
+def summary_entry(
+    action: str, entity: str, entity_id: str, facts: dict[str, Any], unit_id: int | None = None
+) -> dict[str, Any]:
+    """The audit_log row of an operation written in bulk, which the listener never sees: one entry for the whole
+    operation by the current actor, each fact as a change from nothing (`[None, value]`)."""
+    actor = current_actor()
+    return {
+        "at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_label": actor.label,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "unit_id": unit_id,
+        "changes": {name: [None, _plain(value)] for name, value in facts.items()},
+    }
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe form of a column value."""
     if isinstance(value, enum.Enum):

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from fidelity import create_app, scale_registry
 from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
+from fidelity.backup.commands import COMMANDS as BACKUP_COMMANDS
 from fidelity.config import DEFAULTS
 from fidelity.console import InputError
 from fidelity.demo import demo_command
@@ -157,5 +158,5 @@ def _print_summary(scale: Scale, summary: ScoreSummary) -> None:
 
 main.add_command(demo_command)
 main.add_command(report_command)
-for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS):
+for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS, *BACKUP_COMMANDS):
     main.add_command(_command)
