@@ -89,7 +89,7 @@ def _insert(connection: Connection, model: type, columns: dict[str, object]) -> 
         if len(array) and isinstance(array[0], datetime | pd.Timestamp):
             first = stored_value(connection, table.c[name], pd.Timestamp(array[0]).to_pydatetime())
             array = np.full(len(array), first, dtype=object)  # one moment for every row written
-        elif len(array) and isinstance(array[0], float):
+        else:  # a missing value is NaN whatever the column holds (a reason of exit for people still in the service)
             array[pd.isna(array)] = None
         stored[name] = array
     insert_rows(connection, table, stored)
