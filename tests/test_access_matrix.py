@@ -182,6 +182,15 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.grant_role", "POST"): admin_only(400),
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
+    # The API under a browser's session: the cookie opens nothing there, whoever is logged in. What a token opens
+    # is in tests/test_api_access.py, endpoint by endpoint against the pages.
+    ("api.openapi", "GET"): everyone(200),
+    ("api.units", "GET"): everyone(401),
+    ("api.unit", "GET"): everyone(401),
+    ("api.reviews", "GET"): everyone(401),
+    ("api.review", "GET"): everyone(401),
+    ("api.adaptations", "GET"): everyone(401),
+    ("api.metrics", "GET"): everyone(401),
 }
 
 
@@ -203,6 +212,10 @@ class World:
 
 @pytest.fixture
 def world(session: Any) -> World:
+    return build_world(session)
+
+
+def build_world(session: Any) -> World:
     north, south = factories.area(), factories.area()
     inside, outside = factories.unit(north), factories.unit(south)
     frontline = factories.user(Role.FRONTLINE_MANAGER, unit_id=inside.id)
@@ -278,6 +291,9 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint.startswith("area_reports."):
         job = {"area_reports.progress": world.jobs[inside], "area_reports.download": world.jobs[inside]}
         return {"code": unit.area.code} | ({"job_id": job[endpoint]} if endpoint in job else {})
+    if endpoint.startswith("api.") and endpoint not in ("api.units", "api.openapi"):
+        review = {"api.review": {"review_id": world.reviews["submitted", inside]}}
+        return {"code": unit.code} | review.get(endpoint, {})
     if endpoint == "adaptations.edit":
         return {"code": unit.code, "adaptation_id": world.adaptations[inside]}
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
