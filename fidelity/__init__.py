@@ -74,6 +74,7 @@ def register_access(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fidelity.account.routes import bp as account_bp
     from fidelity.actions.routes import bp as actions_bp
     from fidelity.adaptations.routes import bp as adaptations_bp
     from fidelity.admin.routes import bp as admin_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         area_reports_bp,
         comparison_bp,
         admin_bp,
+        account_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

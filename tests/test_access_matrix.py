@@ -16,7 +16,9 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
+from fidelity.account.operations import create_token
 from fidelity.models import AuditEntry, JobStatus, ReportJob, ReviewStatus, Role, RoleAssignment
+from fidelity.models.types import utcnow
 from tests import factories
 from tests.test_web import TOKEN, login
 
@@ -182,6 +184,10 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.grant_role", "POST"): admin_only(400),
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
+    ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
+    ("account.tokens", "POST"): everyone(400, anonymous=302),  # no name
+    # Own tokens only: the token inside is the frontline manager's, the one outside their colleague's.
+    ("account.revoke", "POST"): dict.fromkeys(ROLES, (404, 404)) | {"anonymous": 302, "frontline": (302, 404)},
     # The API under a browser's session: the cookie opens nothing there, whoever is logged in. What a token opens
     # is in tests/test_api_access.py, endpoint by endpoint against the pages.
     ("api.openapi", "GET"): everyone(200),
@@ -208,6 +214,7 @@ class World:
     jobs: dict[bool, int]  # inside? -> id of a finished area report of that unit's area
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
+    tokens: dict[bool, int]  # inside? -> id of an API token of that unit's frontline manager
 
 
 @pytest.fixture
@@ -260,8 +267,12 @@ def build_world(session: Any) -> World:
     for is_inside, unit in ((True, inside), (False, outside)):
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
+    tokens = {
+        is_inside: create_token(manager, "Export", None, utcnow()).token.id
+        for is_inside, manager in ((True, frontline), (False, other_manager))
+    }
     session.commit()
-    return World(inside, outside, users, reviews, actions, journeys, adaptations, jobs, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, journeys, adaptations, jobs, spare, spare_roles, tokens)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -291,6 +302,8 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint.startswith("area_reports."):
         job = {"area_reports.progress": world.jobs[inside], "area_reports.download": world.jobs[inside]}
         return {"code": unit.area.code} | ({"job_id": job[endpoint]} if endpoint in job else {})
+    if endpoint == "account.revoke":
+        return {"token_id": world.tokens[inside]}
     if endpoint.startswith("api.") and endpoint not in ("api.units", "api.openapi"):
         review = {"api.review": {"review_id": world.reviews["submitted", inside]}}
         return {"code": unit.code} | review.get(endpoint, {})
@@ -389,6 +402,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         "external": "reviewer",
         "outcomes": "frontline",
         "monitoring": "frontline",
+        "account": "frontline",
     }[endpoint.split(".")[0]]
     client, _token = signed_in_client(app, world, role)
     with app.test_request_context():
