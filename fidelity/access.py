@@ -128,7 +128,8 @@ def token_user(secret: str, now: datetime) -> User | None:
 @login_manager.request_loader
 def _load_user_from_token(request: Request) -> User | None:
     """API requests only: the user of the bearer token. A token never logs anyone into a page. The API's session is
-    empty (see PagesOnlySessions), so Flask-Login comes here for every API request and writes no session."""
+    empty (see PagesOnlySessions), so Flask-Login comes here for every API request and writes no session. (Its
+    remember-me cookie, which it would try first, is never issued: no login here asks to be remembered.)"""
     if not is_api_path(request.path):
         return None
     secret = bearer_secret(request.headers.get("Authorization"))
