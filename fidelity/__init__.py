@@ -76,9 +76,11 @@ def register_access(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fidelity import health
+    from fidelity.account.routes import bp as account_bp
     from fidelity.actions.routes import bp as actions_bp
     from fidelity.adaptations.routes import bp as adaptations_bp
     from fidelity.admin.routes import bp as admin_bp
+    from fidelity.api.routes import bp as api_bp
     from fidelity.auth.routes import bp as auth_bp
     from fidelity.comparison.routes import bp as comparison_bp
     from fidelity.external.routes import bp as external_bp
@@ -104,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
         area_reports_bp,
         comparison_bp,
         admin_bp,
+        account_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     health.init_app(app)

@@ -1,5 +1,10 @@
 """Who may do what. Login is required everywhere except PUBLIC_ENDPOINTS; every unit-scoped decision is made by
-`permissions()` below, and a unit the user may not read does not exist for them (404)."""
+`permissions()` below, and a unit the user may not read does not exist for them (404).
+
+Pages authenticate by the session cookie, the API under API_PREFIX by a token alone (`Authorization: Bearer ...`):
+an API request neither reads the session cookie nor gets one, and a token never opens a page. Once the user is
+known, the API applies the same rules as the pages, through the same functions.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,32 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Request, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from fidelity import audit
+from fidelity.api.errors import json_error
 from fidelity.extensions import db, login_manager
-from fidelity.models import Action, Area, Review, ReviewerAssignment, Role, Unit, User
+from fidelity.models import Action, ApiToken, Area, Review, ReviewerAssignment, Role, Unit, User
+from fidelity.models.api_token import hash_secret
+from fidelity.models.types import as_utc, utcnow
 
-# Endpoints anyone may reach without logging in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
+API_PREFIX = "/api/v1"
+# Endpoints anyone may reach without logging in. The API's description reveals no data.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz", "api.openapi"})
 # Fragments a page fetches in the background. They never write the session: the session lives in a cookie, and a
 # background response arriving after a save or a logout would put back the cookie from before it.
 BACKGROUND_ENDPOINTS = frozenset({"reviews.summary"})
 LAST_SEEN_KEY = "last_seen"
 # How often the last-seen time is written; between writes the session cookie is left alone.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+# How often a token's last use is written: not a write per API request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 class Permission(enum.StrEnum):
@@ -53,6 +66,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+    app.session_interface = PagesOnlySessions()
     app.before_request(_require_login)
     audit.set_actor_resolver(_request_actor)
 
@@ -63,9 +77,84 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+def is_api_path(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+class _ApiRequestSession(SecureCookieSession):
+    """The session of an API request: always empty, never saved."""
+
+
+class PagesOnlySessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions for the pages. An API request gets an empty session instead of the cookie's, and
+    no cookie back: a browser's session cannot authenticate it (so a cross-site request gains nothing from the
+    cookie, and the API needs no CSRF token), and API clients are never handed a session."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if is_api_path(request.path):
+            return _ApiRequestSession()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:  # type: ignore[override]
+        if isinstance(session, _ApiRequestSession):
+            return
+        super().save_session(app, session, response)
+
+
+def bearer_secret(authorization: str | None) -> str | None:
+    """The secret of an `Authorization: Bearer SECRET` header, if that is what it is."""
+    scheme, _sep, secret = (authorization or "").partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "bearer" and secret else None
+
+
+def token_user(secret: str, now: datetime) -> User | None:
+    """The user a token's secret stands for: the token must be known, neither revoked nor expired at `now`, and its
+    user active. Its last use is written when the one written before is a minute old or more (committed at once: it
+    is bookkeeping, outside the request's own work and outside the audit trail)."""
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.secret_hash == hash_secret(secret))
+        .options(joinedload(ApiToken.user).selectinload(User.roles))
+    )
+    if token is None or not token.usable(now) or not token.user.active:
+        return None
+    if token.last_used_at is None or now - as_utc(token.last_used_at) >= TOKEN_USE_RESOLUTION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.commit()
+    return token.user
+
+
+@login_manager.request_loader
+def _load_user_from_token(request: Request) -> User | None:
+    """API requests only: the user of the bearer token. A token never logs anyone into a page. The API's session is
+    empty (see PagesOnlySessions), so Flask-Login comes here for every API request and writes no session. (Its
+    remember-me cookie, which it would try first, is never issued: no login here asks to be remembered.)"""
+    if not is_api_path(request.path):
+        return None
+    secret = bearer_secret(request.headers.get("Authorization"))
+    return None if secret is None else token_user(secret, utcnow())
+
+
+def _token_required() -> ResponseReturnValue:
+    """401 for an API request without a usable token: JSON, never a redirect to the login page."""
+    if bearer_secret(request.headers.get("Authorization")) is None:
+        message = _("This API needs a token: send it as the header 'Authorization: Bearer TOKEN'.")
+        challenge = 'Bearer realm="fidelity"'
+    else:
+        message = _("The token is unknown, expired or revoked, or its user may no longer log in.")
+        challenge = 'Bearer realm="fidelity", error="invalid_token"'
+    return json_error(401, message, {"WWW-Authenticate": challenge})
+
+
 def _require_login() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if is_api_path(request.path):
+        # An unknown URL or a wrong method gets the API's own 404 or 405, as pages do for everyone.
+        if request.endpoint is None or current_user.is_authenticated:
+            return None
+        return _token_required()
     if current_user.is_authenticated:
         return _expire_idle_session()
     if request.routing_exception is not None and getattr(request.routing_exception, "code", None) == 405:
@@ -159,6 +248,8 @@ def visible_units(user: User) -> Select[Unit]:
 
 def unit_or_404(user: User, code: str, permission: Permission = Permission.READ) -> Unit:
     """The unit with `code`, if `user` may read it (else 404) and has `permission` on it (else 403)."""
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        abort(404)
     unit = db.session.scalar(visible_units(user).where(Unit.code == code))
     if unit is None:
         abort(404)
@@ -213,6 +304,14 @@ def action_or_404(unit: Unit, action_id: int) -> Action:
     if action is None or action.unit_id != unit.id:
         abort(404)
     return action
+
+
+def token_or_404(user: User, token_id: int) -> ApiToken:
+    """One of `user`'s own API tokens; anyone else's is a 404, an administrator's request included."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        abort(404)
+    return token
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -26,6 +26,7 @@ ENTITY_NAMES: Mapping[str, Any] = {
     "education_spells": _l("course"),
     "adaptations": _l("local adaptation"),
     "consensus_scores": _l("consensus score"),
+    "api_tokens": _l("API token"),
 }
 ACTION_NAMES: Mapping[str, Any] = {
     "create": _l("created"),
@@ -45,6 +46,7 @@ SUBJECT_FIELDS: Mapping[str, str] = {
     "role_assignments": "role",
     "units": "code",
     "actions": "title",
+    "api_tokens": "name",
 }
 
 

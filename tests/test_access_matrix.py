@@ -16,7 +16,9 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
+from fidelity.account.operations import create_token
 from fidelity.models import AuditEntry, JobStatus, ReportJob, ReviewStatus, Role, RoleAssignment
+from fidelity.models.types import utcnow
 from tests import factories
 from tests.test_web import TOKEN, login
 
@@ -183,6 +185,19 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.grant_role", "POST"): admin_only(400),
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
+    ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
+    ("account.tokens", "POST"): everyone(400, anonymous=302),  # no name
+    # Own tokens only: the token inside is the frontline manager's, the one outside their colleague's.
+    ("account.revoke", "POST"): dict.fromkeys(ROLES, (404, 404)) | {"anonymous": 302, "frontline": (302, 404)},
+    # The API under a browser's session: the cookie opens nothing there, whoever is logged in. What a token opens
+    # is in tests/test_api_access.py, endpoint by endpoint against the pages.
+    ("api.openapi", "GET"): everyone(200),
+    ("api.units", "GET"): everyone(401),
+    ("api.unit", "GET"): everyone(401),
+    ("api.reviews", "GET"): everyone(401),
+    ("api.review", "GET"): everyone(401),
+    ("api.adaptations", "GET"): everyone(401),
+    ("api.metrics", "GET"): everyone(401),
 }
 
 
@@ -200,10 +215,15 @@ class World:
     jobs: dict[bool, int]  # inside? -> id of a finished area report of that unit's area
     spare: Any  # a user the admin pages act on
     spare_roles: dict[bool, Any]  # a role of the spare user's to revoke, one per scope
+    tokens: dict[bool, int]  # inside? -> id of an API token of that unit's frontline manager
 
 
 @pytest.fixture
 def world(session: Any) -> World:
+    return build_world(session)
+
+
+def build_world(session: Any) -> World:
     north, south = factories.area(), factories.area()
     inside, outside = factories.unit(north), factories.unit(south)
     frontline = factories.user(Role.FRONTLINE_MANAGER, unit_id=inside.id)
@@ -248,8 +268,12 @@ def world(session: Any) -> World:
     for is_inside, unit in ((True, inside), (False, outside)):
         spare_roles[is_inside] = RoleAssignment(role=Role.FRONTLINE_MANAGER, unit_id=unit.id)
         spare.roles.append(spare_roles[is_inside])
+    tokens = {
+        is_inside: create_token(manager, "Export", None, utcnow()).token.id
+        for is_inside, manager in ((True, frontline), (False, other_manager))
+    }
     session.commit()
-    return World(inside, outside, users, reviews, actions, journeys, adaptations, jobs, spare, spare_roles)
+    return World(inside, outside, users, reviews, actions, journeys, adaptations, jobs, spare, spare_roles, tokens)
 
 
 def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
@@ -279,6 +303,11 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint.startswith("area_reports."):
         job = {"area_reports.progress": world.jobs[inside], "area_reports.download": world.jobs[inside]}
         return {"code": unit.area.code} | ({"job_id": job[endpoint]} if endpoint in job else {})
+    if endpoint == "account.revoke":
+        return {"token_id": world.tokens[inside]}
+    if endpoint.startswith("api.") and endpoint not in ("api.units", "api.openapi"):
+        review = {"api.review": {"review_id": world.reviews["submitted", inside]}}
+        return {"code": unit.code} | review.get(endpoint, {})
     if endpoint == "adaptations.edit":
         return {"code": unit.code, "adaptation_id": world.adaptations[inside]}
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
@@ -316,6 +345,7 @@ POSTING_ROLE = {
     "external": "reviewer",
     "outcomes": "frontline",
     "monitoring": "frontline",
+    "account": "frontline",
 }
 
 

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from fidelity import scale_registry
+from fidelity.account.operations import create_token
 from fidelity.audit import Actor, acting_as
 from fidelity.backup import export as export_module
 from fidelity.backup import restore as restore_module
@@ -111,6 +112,7 @@ def add_what_the_demo_leaves_out() -> None:
     db.session.add(Organisation(code="ODD", name=AWKWARD))
     odd_user = User(email="odd@example.org", display_name=AWKWARD, password_hash="x", active=False)
     db.session.add(odd_user)
+    create_token(admin, AWKWARD[:60], 30, MOMENT)  # an API token: only its hash and prefix are kept
     db.session.add(StaffingQuarter(unit_id=unit.id, year=1999, quarter=4, specialist_fte=0.1 + 0.2, supervisor_fte=0))
     job = db.session.scalars(select(JobSpell).order_by(JobSpell.id)).first()
     assert job is not None

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import click
 from flask.cli import with_appcontext
 
+from fidelity.account.operations import MAX_DAYS, TokenError, create_token, revoke_token, user_tokens
 from fidelity.admin import operations
 from fidelity.admin.operations import SetupError
 from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import HostType, Role, User
+from fidelity.models.types import utcnow
 
 COMMANDS: list[click.Command] = []
 
@@ -35,6 +38,9 @@ def _changes() -> Iterator[None]:
     except SetupError as error:
         db.session.rollback()
         raise InputError(error.message) from None
+    except TokenError as error:
+        db.session.rollback()
+        raise InputError(str(error)) from None
 
 
 def _user(email: str) -> User:
@@ -215,6 +221,63 @@ def users_list() -> None:
                 roles.append(assignment.role.value)
         status = "active" if user.active else "inactive"
         click.echo(f"{user.email:<36} {user.display_name:<32} {status:<8} {', '.join(roles) or 'no roles'}")
+
+
+# --- API tokens -----------------------------------------------------------------------------------------------
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, to tell it apart.")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), help="Days until it expires (default: until revoked).")
+@with_appcontext
+def users_token(email: str, name: str, days: int | None) -> None:
+    """Make an API token for a user. Its secret is printed once, alone on standard output; only a hash is kept."""
+    user = _user(email)
+    if not user.active:
+        raise InputError(f"{user.email} is inactive: a token of theirs would open nothing.")
+    with _changes():
+        new = create_token(user, name, days, utcnow())
+    until = f"until {new.token.expires_at:%Y-%m-%d %H:%M} UTC" if new.token.expires_at else "until revoked"
+    click.echo(f"Created the token '{new.token.name}' for {user.email}, valid {until}. Its secret, shown only now:",
+               err=True)  # fmt: skip
+    click.echo(new.secret)
+
+
+@users.command("tokens")
+@click.argument("email")
+@with_appcontext
+def users_tokens(email: str) -> None:
+    """A user's API tokens: the start of the secret, name, created, last used, expiry and status."""
+    user = _user(email)
+    now = utcnow()
+    for token in user_tokens(user):
+        status = "revoked" if token.revoked_at else "expired" if token.expired(now) else "active"
+        click.echo(
+            f"{token.prefix:<14} {token.name:<32} created {token.created_at:%Y-%m-%d}  "
+            f"last used {_day(token.last_used_at)}  expires {_day(token.expires_at)}  {status}"
+        )
+
+
+@users.command("revoke-token")
+@click.argument("email")
+@click.argument("prefix")
+@with_appcontext
+def users_revoke_token(email: str, prefix: str) -> None:
+    """Revoke a user's API token, named by the start of its secret as `fidelity users tokens` lists it."""
+    user = _user(email)
+    wanted = prefix.strip().rstrip("…")
+    matching = [t for t in user_tokens(user) if t.revoked_at is None and t.prefix == wanted]
+    if not matching:
+        raise InputError(f"{user.email} has no unrevoked token beginning with {wanted}.")
+    with _changes():
+        for token in matching:
+            revoke_token(token, utcnow())
+    click.echo(f"Revoked the token '{matching[0].name}' ({wanted}) of {user.email}")
+
+
+def _day(moment: datetime | None) -> str:
+    return "never" if moment is None else f"{moment:%Y-%m-%d}"
 
 
 COMMANDS.extend([organisations, areas, units, users])

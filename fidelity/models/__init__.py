@@ -2,6 +2,7 @@
 
 from fidelity.models.action import Action, ActionComment, ActionStatus
 from fidelity.models.adaptation import Adaptation, AdaptationReason
+from fidelity.models.api_token import ApiToken
 from fidelity.models.audit import AuditEntry
 from fidelity.models.monitoring import (
     AgeBand,
@@ -27,6 +28,7 @@ __all__ = [
     "Adaptation",
     "AdaptationReason",
     "AgeBand",
+    "ApiToken",
     "Area",
     "AuditEntry",
     "ConsensusScore",

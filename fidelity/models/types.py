@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp as an aware UTC time: SQLite gives back naive UTC times, PostgreSQL aware ones."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> MappedColumn[Any]:
     """A portable enum column: stored as its value in a VARCHAR, checked by Python, not by the database."""
     return mapped_column(
