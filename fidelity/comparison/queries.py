@@ -136,7 +136,7 @@ def item_scores(review_ids: Sequence[int]) -> list[AnyRow]:
     own = db.session.execute(
         select(Rating.review_id, Rating.item_key, Rating.score)
         .join(Review, Review.id == Rating.review_id)
-        .where(Rating.review_id.in_(review_ids), Review.kind == ReviewKind.SELF_ASSESSMENT)
+        .where(Rating.review_id.in_(review_ids), Review.id.in_(review_ids), Review.kind == ReviewKind.SELF_ASSESSMENT)
         .where(Rating.rater_id == Review.created_by_id, Rating.score.is_not(None))
     ).all()
     agreed = db.session.execute(
