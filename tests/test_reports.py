@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from fidelity.cli import main
 from fidelity.models import (
     Action,
     ActionStatus,
+    AuditEntry,
     Decision,
     NotAcceptedReason,
     QuarterlyOutcome,
@@ -162,6 +164,29 @@ def test_an_external_review_prints_only_from_consensus(client: Any, session: Any
     login(client, reviewer.email)
     response = client.get(f"/units/{unit.code}/reports/{rating.id}.pdf")
     assert response.status_code == 409 and "once consensus has started" in response.get_data(as_text=True)
+
+
+def test_a_pdf_that_fails_to_render_says_why_and_changes_nothing(
+    client: Any, session: Any, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    review = factories.draft_self_assessment(unit, manager, date(2026, 3, 1))
+
+    def out_of_memory(*_args: Any, **_kwargs: Any) -> bytes:
+        raise MemoryError("no room for the charts")
+
+    monkeypatch.setattr("fidelity.reports.render.HTML.write_pdf", out_of_memory)
+    audited = session.scalar(select(func.count()).select_from(AuditEntry))
+    login(client, manager.email)
+    response = client.get(f"/units/{unit.code}/reports/{review.id}.pdf")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert "The report could not be made" in page and "MemoryError: no room for the charts" in page
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audited
+    out = tmp_path / "review.pdf"
+    result = runner.invoke(main, ["report", str(review.id), "--out", str(out)])
+    assert result.exit_code == 1 and "MemoryError: no room for the charts" in result.output and not out.exists()
 
 
 def test_the_report_command(runner: FlaskCliRunner, known: dict[str, Any], tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from fidelity.console import InputError
 from fidelity.extensions import db
 from fidelity.models import Review, Unit
 from fidelity.reports.content import latest_review
-from fidelity.reports.render import ReportUnavailable, review_pdf
+from fidelity.reports.render import ReportFailed, ReportUnavailable, review_pdf
 
 
 @click.command("report")
@@ -41,6 +41,8 @@ def report_command(review_id: int | None, unit_code: str | None, latest: bool, o
         review = found
     try:
         pdf = review_pdf(review, scale_registry(), date.today())
+    except ReportFailed as exc:  # not the input's fault: exit 1, with the reason
+        raise click.ClickException(str(exc)) from None
     except ReportUnavailable as exc:
         raise InputError(str(exc)) from None
     try:

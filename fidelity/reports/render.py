@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from flask import render_template
@@ -14,6 +15,8 @@ from fidelity.models import Review, ReviewKind, ReviewStatus
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
 from fidelity.reports.content import ReportData, report_data
 from fidelity.scales import ScaleRegistry
+
+log = logging.getLogger(__name__)
 
 
 def report_html(data: ReportData) -> str:
@@ -30,6 +33,10 @@ class ReportUnavailable(Exception):
     """A review that cannot be printed yet; the message says why."""
 
 
+class ReportFailed(ReportUnavailable):
+    """The PDF could not be laid out; the message says why. Making a report changes nothing, so nothing is lost."""
+
+
 def review_pdf(review: Review, registry: ScaleRegistry, today: date) -> bytes:
     """The review's report as PDF bytes (A4, page numbers, a running header; DRAFT across a review not counted).
 
@@ -38,5 +45,11 @@ def review_pdf(review: Review, registry: ScaleRegistry, today: date) -> bytes:
     if review.kind is ReviewKind.EXTERNAL and review.status is ReviewStatus.DRAFT:
         raise ReportUnavailable(_("The report of an external review is available once consensus has started."))
     html = report_html(report_data(review, registry, today))
-    pdf: bytes = HTML(string=html).write_pdf()
+    try:
+        pdf: bytes = HTML(string=html).write_pdf()
+    except Exception as exc:  # WeasyPrint, fonts, memory: whatever it is, say it instead of a bare server error
+        log.exception("the PDF of review %s could not be made", review.id)
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise ReportFailed(_("The PDF could not be made (%(reason)s). Nothing has changed; try again, and if it "
+                             "fails again tell your administrator.", reason=reason)) from exc  # fmt: skip
     return pdf

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from fidelity import scale_registry
 from fidelity.access import review_or_404, unit_or_404
-from fidelity.reports.render import ReportUnavailable, review_pdf
+from fidelity.reports.render import ReportFailed, ReportUnavailable, review_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/units/<code>/reports")
 
@@ -21,6 +21,8 @@ def review(code: str, review_id: int) -> ResponseReturnValue:
     found = review_or_404(unit, review_id)
     try:
         pdf = review_pdf(found, scale_registry(), date.today())
+    except ReportFailed as exc:
+        return render_template("reports/unavailable.html", unit=unit, message=str(exc), failed=True), 500
     except ReportUnavailable as exc:
         return render_template("reports/unavailable.html", unit=unit, message=str(exc)), 409
     name = f"{unit.code}-{found.review_date.isoformat()}-{found.kind.value}-{found.id}.pdf"
