@@ -16,7 +16,7 @@ from fidelity.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
 from fidelity.extensions import db
 from tests.browser.conftest import Accessibility, LiveServer
 
-SKIPPED = (".csv", ".xlsx", ".pdf", ".svg", "/static/")
+SKIPPED = (".csv", ".xlsx", ".pdf", ".svg", "/static/", "/api/")  # files and JSON, not pages
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_every_kind_of_page_is_accessible(
 ) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     console: list[str] = []
-    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda note: console.append(f"{page.url}: {note.text}") if note.type == "error" else None)
     page.goto(f"{demo_server.url}/login")
     accessibility.check(page)
     log_in_by_keyboard(page, demo_server, f"{login}@{DEMO_DOMAIN}")
