@@ -3,17 +3,19 @@ consensus is set, both sign off, and the review is final."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import Review, ReviewStatus, Role
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Accessibility, LiveServer
 from tests.browser.test_self_assessment import log_in
 
 
@@ -37,15 +39,18 @@ def rate_everything(page: Any, url: str, scores: dict[str, int], evidence: str) 
     page.wait_for_selector("text=Your ratings are saved.")
 
 
-def test_two_reviewers_reach_a_final_review(live_server: LiveServer, browser: Any, tmp_path: Path) -> None:
+def test_two_reviewers_reach_a_final_review(
+    live_server: LiveServer, browser: Any, tmp_path: Path, accessibility: Accessibility
+) -> None:
     code, review_id, first_email, second_email, keys = seed(live_server)
     url = f"{live_server.url}/units/{code}/external/{review_id}"
-    first_context, second_context = browser.new_context(), browser.new_context()
+    first_context, second_context = browser.new_context(), browser.new_context(accept_downloads=True)
     first, second = first_context.new_page(), second_context.new_page()
     log_in(first, live_server, first_email)
     log_in(second, live_server, second_email)
 
     rate_everything(first, url, dict.fromkeys(keys, 4), "Caseload list for March")
+    accessibility.check(first)  # the rating form, after a save
     second.goto(url + "/rate")
     # The second reviewer does not see the first one's ratings while rating.
     assert second.input_value("#evidence_S1") == "" and not second.is_checked("#item-S1 input[value='4']")
@@ -62,6 +67,7 @@ def test_two_reviewers_reach_a_final_review(live_server: LiveServer, browser: An
     assert "points apart" not in first.inner_text("#consensus-S2 legend")
     assert "96" in first.inner_text(".agreement")  # 24 of 25 items agree exactly
     first.screenshot(path=str(tmp_path / "consensus.png"), full_page=True)
+    accessibility.check(first)
 
     for key in keys:
         first.check(f"#consensus-{key} input[type=radio][value='{3 if key == 'S1' else 4}']")
@@ -80,6 +86,14 @@ def test_two_reviewers_reach_a_final_review(live_server: LiveServer, browser: An
     assert second.inner_text(".stage") == "Final"
     assert second.inner_text(".result .latest-total") == str(24 * 4 + 3)
     second.screenshot(path=str(tmp_path / "final.png"), full_page=True)
+    accessibility.check(second)
+
+    # Through to the report: the PDF downloads from the review's page, with the agreed total on it.
+    with second.expect_download() as download:
+        second.click("#download-pdf")
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) > 3 and code in text and str(24 * 4 + 3) in text
 
     with live_server.app.app_context():
         review = db.session.scalars(select(Review)).one()
