@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from fidelity.audit import Actor, acting_as
@@ -58,7 +59,7 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
     page.fill("#evidence_S1", "Caseload list for March: 18 people per specialist")
     page.check("#item-S1 input[name=sources_S1][value=MIS]")
     # The summary follows the scores without a save (progressive enhancement).
-    page.wait_for_function("document.querySelector('#summary').textContent.includes('12 of 25 items scored')")
+    expect(page.locator("#summary")).to_contain_text("12 of 25 items scored")
     page.click("#save")
     page.wait_for_selector("text=Draft saved.")
     assert page.is_checked(f"#item-{keys[11]} input[value='{scores[keys[11]]}']")
@@ -67,7 +68,7 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
     for key in keys[12:]:
         choose(page, key, scores[key])
     total = sum(scores.values())
-    page.wait_for_function(f"document.querySelector('#summary .total strong').textContent.trim() === '{total}'")
+    expect(page.locator("#summary .total strong")).to_have_text(str(total))
     assert "Exemplary fidelity" in page.inner_text("#summary")
     page.screenshot(path=str(tmp_path / "scoring.png"), full_page=True)
     page.click("#submit_review")
