@@ -20,7 +20,7 @@ from fidelity.extensions import db, login_manager
 from fidelity.models import Action, Area, Review, ReviewerAssignment, Role, Unit, User
 
 # Endpoints anyone may reach without logging in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.language", "static", "health.healthz"})
 # Fragments a page fetches in the background. They never write the session: the session lives in a cookie, and a
 # background response arriving after a save or a logout would put back the cookie from before it.
 BACKGROUND_ENDPOINTS = frozenset({"reviews.summary"})
