@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from weasyprint import HTML
 
@@ -17,10 +16,10 @@ from fidelity.scales import ScaleRegistry
 
 
 def report_html(data: ReportData) -> str:
+    """The report as HTML in the current language (the requesting user's, or the one a command forces)."""
     return render_template(
         "reports/review.html",
         data=data,
-        locale=str(get_locale() or "en"),
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
     )
