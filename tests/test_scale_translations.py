@@ -53,53 +53,70 @@ def test_the_app_gives_each_request_the_scales_in_its_language(app: Flask) -> No
             assert scale_registry().get("ips-25").item("S1").title == "Caseload size"
 
 
+IPS = "ips-25.sv.yaml"
 TRANSLATION_BREAKAGES = [
     (
         "a threshold changed",
+        IPS,
         _set("items/S1/anchors/2", "31 till 41 personer per arbetsspecialist på heltid"),
         "items.S1.anchors.2",
         "must keep the numbers of the original text '31 to 40 people per full-time specialist' (lacks 40; adds 41)",
     ),
-    ("a number lost", _set("items/V4/anchors/5", "Första kontakten inom en månad"), "items.V4.anchors.5", "lacks 30"),
-    ("a number in a definition", _set("items/S1/definition", "Högst tjugo."), "items.S1.definition", "lacks 20"),
-    ("an item missing", _delete("items/V14"), "items.V14", "missing: the original's item 'V14' has no translation"),
-    ("an item the scale lacks", _set("items/V15", {"title": "x"}), "items.V15", "unknown item"),
-    ("an anchor missing", _delete("items/S1/anchors/3"), "items.S1.anchors.3", "missing"),
-    ("an anchor too many", _set("items/S1/anchors/6", "sex"), "items.S1.anchors.6", "unknown anchor"),
-    ("a note the original lacks", _set("items/S1/note", "En anteckning."), "items.S1.note", "unknown field"),
-    ("a note missing", _delete("items/S2/note"), "items.S2.note", "missing"),
-    ("an empty title", _set("items/O1/title", " "), "items.O1.title", "must be a non-empty text"),
-    ("a band missing", _delete("bands/good"), "bands.good", "missing"),
-    ("a section missing", _delete("sections/O"), "sections.O", "missing"),
-    ("a data source's label missing", _delete("sources/MIS/label"), "sources.MIS.label", "missing"),
-    ("a misspelt field", _set("titel", "x"), "titel", "unknown field"),
-    ("a version not in the folder", _set("translates/version", "9.9"), "translates", "no scale ips-25 version 9.9"),
-    ("a language unlike the file name", _set("language", "nb"), "language", "does not match the file name"),
+    (
+        "a number lost",
+        IPS,
+        _set("items/V4/anchors/5", "Första kontakten inom en månad"),
+        "items.V4.anchors.5",
+        "lacks 30",
+    ),
+    ("a number in a definition", IPS, _set("items/S1/definition", "Högst tjugo."), "items.S1.definition", "lacks 20"),
+    (
+        "an item missing",
+        IPS,
+        _delete("items/V14"),
+        "items.V14",
+        "missing: the original's item 'V14' has no translation",
+    ),
+    ("an item the scale lacks", IPS, _set("items/V15", {"title": "x"}), "items.V15", "unknown item"),
+    ("an anchor missing", IPS, _delete("items/S1/anchors/3"), "items.S1.anchors.3", "missing"),
+    ("an anchor too many", IPS, _set("items/S1/anchors/6", "sex"), "items.S1.anchors.6", "unknown anchor"),
+    ("a note the original lacks", IPS, _set("items/S1/note", "En anteckning."), "items.S1.note", "unknown field"),
+    ("a note missing", IPS, _delete("items/S2/note"), "items.S2.note", "missing"),
+    ("an empty title", IPS, _set("items/O1/title", " "), "items.O1.title", "must be a non-empty text"),
+    ("a band missing", IPS, _delete("bands/good"), "bands.good", "missing"),
+    ("a section missing", IPS, _delete("sections/O"), "sections.O", "missing"),
+    ("a data source's label missing", IPS, _delete("sources/MIS/label"), "sources.MIS.label", "missing"),
+    ("a misspelt field", IPS, _set("titel", "x"), "titel", "unknown field"),
+    (
+        "a version not in the folder",
+        IPS,
+        _set("translates/version", "9.9"),
+        "translates",
+        "no scale ips-25 version 9.9",
+    ),
+    ("a language unlike the file name", IPS, _set("language", "nb"), "language", "does not match the file name"),
+    (
+        "a principle's description missing",
+        "principles.sv.yaml",
+        _delete("principles/integration/description"),
+        "principles.integration.description",
+        "missing",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("what", "change", "field", "message"), TRANSLATION_BREAKAGES, ids=[b[0] for b in TRANSLATION_BREAKAGES]
+    ("what", "file", "change", "field", "message"), TRANSLATION_BREAKAGES, ids=[b[0] for b in TRANSLATION_BREAKAGES]
 )
 def test_a_broken_translation_names_file_and_field(
-    tmp_path: Path, what: str, change: Any, field: str, message: str
+    tmp_path: Path, what: str, file: str, change: Any, field: str, message: str
 ) -> None:
-    folder = _break(tmp_path, "ips-25.sv.yaml", change)
+    folder = _break(tmp_path, file, change)
     with pytest.raises(ScaleError) as caught:
         load_registry(folder)
-    assert (caught.value.path, caught.value.field) == (str(folder / "ips-25.sv.yaml"), field)
+    assert (caught.value.path, caught.value.field) == (str(folder / file), field)
     assert message in caught.value.message
-    assert str(caught.value).startswith(f"{folder / 'ips-25.sv.yaml'}: {field}: ")
-
-
-def test_a_broken_principles_translation_names_file_and_field(tmp_path: Path) -> None:
-    folder = _break(tmp_path, "principles.sv.yaml", _delete("principles/integration/description"))
-    with pytest.raises(ScaleError) as caught:
-        load_registry(folder)
-    assert (caught.value.path, caught.value.field) == (
-        str(folder / "principles.sv.yaml"),
-        "principles.integration.description",
-    )
+    assert str(caught.value).startswith(f"{folder / file}: {field}: ")
 
 
 def test_two_translations_of_one_scale_into_one_language_are_refused(tmp_path: Path) -> None:

@@ -51,15 +51,10 @@ def translate_scale(path: Path, data: dict[str, Any], scale: Scale) -> Scale:
     bands = _exactly(top, "bands", [b.key for b in scale.bands], "band")
     sections = _exactly(top, "sections", [s.key for s in scale.sections], "section")
     items = _exactly(top, "items", scale.item_keys, "item")
-    translated_sources = {}
-    for code, source in scale.sources.items():
-        entry = Fields(path, sources.data[code], sources.name(code))
-        entry.only(("label", "description"))
-        translated_sources[code] = replace(
-            source,
-            label=_same_numbers(entry, "label", source.label),
-            description=_same_numbers(entry, "description", source.description),
-        )
+    translated_sources = {
+        code: _texts(Fields(path, sources.data[code], sources.name(code)), source, ("label", "description"))
+        for code, source in scale.sources.items()
+    }
     return replace(
         scale,
         title=_same_numbers(top, "title", scale.title),
@@ -94,23 +89,22 @@ def translate_principles(path: Path, data: dict[str, Any], principles: Principle
     top = Fields(path, data, "")
     top.only(("kind", "language", "translates", *PRINCIPLES_TEXTS))
     entries = _exactly(top, "principles", principles.keys, "principle")
-    translated = []
-    for principle in principles.principles:
-        entry = Fields(path, entries.data[principle.key], entries.name(principle.key))
-        entry.only(("title", "description"))
-        translated.append(
-            replace(
-                principle,
-                title=_same_numbers(entry, "title", principle.title),
-                description=_same_numbers(entry, "description", principle.description),
-            )
-        )
+    translated = [
+        _texts(Fields(path, entries.data[p.key], entries.name(p.key)), p, ("title", "description"))
+        for p in principles.principles
+    ]
     return replace(
         principles,
         title=_same_numbers(top, "title", principles.title),
         language=top.text("language"),
         principles=tuple(translated),
     )
+
+
+def _texts(fields: Fields, original: Any, names: tuple[str, ...]) -> Any:
+    """`original` with the texts `names` taken from `fields`, which must hold exactly those."""
+    fields.only(names)
+    return replace(original, **{name: _same_numbers(fields, name, getattr(original, name)) for name in names})
 
 
 def _exactly(fields: Fields, key: str, expected: Iterable[Any], what: str) -> Fields:
