@@ -17,9 +17,13 @@ SCALES_KEY = "fidelity.scales"
 
 
 def scale_registry() -> ScaleRegistry:
-    """The scales loaded at start-up, for the app handling the current request or command."""
+    """The scales loaded at start-up, for the app handling the current request or command, with their texts in its
+    language (the user's, or the one a command forces): the one way pages and reports reach scale texts. A scale
+    without a translation into that language stays as written."""
+    from fidelity.i18n import current_language
+
     registry: ScaleRegistry = current_app.extensions[SCALES_KEY]
-    return registry
+    return registry.text(current_language())
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -48,7 +52,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from fidelity import audit, models, security  # noqa: F401 - models must be imported before migrations look at them
+    from fidelity import audit, i18n, models, security  # noqa: F401 - models must be imported before migrations look at them
     from fidelity.extensions import babel, csrf, db, login_manager, migrate, sqlite_real_transactions
 
     db.init_app(app)
@@ -56,7 +60,8 @@ def register_extensions(app: Flask) -> None:
         sqlite_real_transactions(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
 

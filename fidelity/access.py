@@ -31,7 +31,7 @@ from fidelity.models.types import as_utc, utcnow
 
 API_PREFIX = "/api/v1"
 # Endpoints anyone may reach without logging in. The API's description reveals no data.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz", "api.openapi"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.language", "static", "health.healthz", "api.openapi"})
 # Fragments a page fetches in the background. They never write the session: the session lives in a cookie, and a
 # background response arriving after a save or a logout would put back the cookie from before it.
 BACKGROUND_ENDPOINTS = frozenset({"reviews.summary"})

@@ -66,6 +66,7 @@ class ChartText:
     mean: str = "Mean item score"
     target: str = "Target"
     not_scored: str = "not scored"
+    decimal_mark: str = "."  # the language's: a mean of 3.5 prints as 3,5 in Swedish
 
 
 def trend_svg(
@@ -154,7 +155,7 @@ def principle_profile_svg(
                 continue
             ax.barh(row, principle.mean - score_min, left=score_min, height=0.6, color=BLUE, zorder=2)
             ax.annotate(
-                _one_decimal(principle.mean),
+                _one_decimal(principle.mean).replace(".", text.decimal_mark),
                 (principle.mean, row),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -176,6 +177,7 @@ class OutcomeChartText:
     excellent: str = "Excellent"
     nobody_served: str = "Nobody served yet"
     to_date: str = "to date"
+    percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
 
 
 @dataclass(frozen=True)
@@ -205,12 +207,12 @@ def outcome_rates_svg(
         rates = [rate for p in points for rate in (p.employment, p.education) if rate is not None]
         highest = max([share for _, share in benchmarks] + rates, default=0.0)
         ax.set_ylim(0, min(100, 10 * math.ceil((100 * highest + 10) / 10)))
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0, symbol=text.percent_sign))
         ax.set_ylabel(text.rate)
         for key, share in benchmarks:
             ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
             ax.annotate(
-                f"{getattr(text, key)} {_percent(share)}",
+                f"{getattr(text, key)} {whole_percent(share)}{text.percent_sign}",
                 xy=(1, 100 * share),
                 xycoords=ax.get_yaxis_transform(),
                 xytext=(4, 0),
@@ -246,10 +248,6 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
         labels[-1] = f"{labels[-1]}\n({text.to_date})"
     ax.set_xticks(shown, labels)
     ax.set_xlim(-0.5, len(points) - 0.5)
-
-
-def _percent(share: float) -> str:
-    return f"{whole_percent(share)}%"
 
 
 def _draw_bands(ax: Axes, scale: Scale, labels: Mapping[str, str]) -> None:

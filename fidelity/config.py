@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     "HSTS_SECONDS": 365 * 24 * 60 * 60,
     "BABEL_DEFAULT_LOCALE": "en",
+    # The compiled catalogues (messages.mo) are committed, so an installed app needs no build step.
+    "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "fidelity" / "translations"),
+    # The languages a user can choose; every one but English needs a catalogue and scale translation files.
     "LANGUAGES": ["en", "sv"],
 }
 

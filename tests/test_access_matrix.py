@@ -108,6 +108,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("health.healthz", "GET"): everyone(200),
     ("auth.login", "POST"): everyone(200),  # the empty form comes back with its errors
     ("auth.logout", "POST"): everyone(302),  # to the login page, logged out (or never logged in)
+    ("auth.language", "POST"): everyone(302),  # back to the page it was pressed on (no language given: unchanged)
     ("units.index", "GET"): everyone(200, anonymous=302),
     ("units.show", "GET"): READ,
     ("units.audit", "GET"): AUDIT,
@@ -198,6 +199,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("api.review", "GET"): everyone(401),
     ("api.adaptations", "GET"): everyone(401),
     ("api.metrics", "GET"): everyone(401),
+    ("admin.set_locale", "POST"): admin_only(302),  # no language chosen: the browser's, saved
 }
 
 
@@ -298,6 +300,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.user": lambda: {"user_id": world.spare.id},
         "admin.grant_role": lambda: {"user_id": world.spare.id},
         "admin.set_active": lambda: {"user_id": world.spare.id},
+        "admin.set_locale": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
     if endpoint.startswith("area_reports."):
@@ -394,7 +397,7 @@ def test_access(app: Flask, world: World, endpoint: str, method: str, monkeypatc
             response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
             response.close()
             statuses.append(response.status_code)
-            if response.status_code == 302 and role == "anonymous" and endpoint != "auth.logout":
+            if response.status_code == 302 and role == "anonymous" and endpoint not in ("auth.logout", "auth.language"):
                 assert response.headers["Location"].startswith("/login"), f"{endpoint}: anonymous not sent to login"
         wanted = expected[role]
         inside_status, outside_status = statuses

@@ -54,7 +54,7 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     assert "Points lost against the model: 5" in page  # O6 loses 3, V4 loses 2
     assert "2. Zero exclusion" in page and "6. Rapid job search" in page
     assert '<th scope="row">Median days to first meeting</th><td class="num">10</td><td class="num">100</td>' in page
-    assert '<td class="num">0 %</td><td class="num">50 %</td>' in page  # screened out: none before, 1 of 2 after
+    assert '<td class="num">0%</td><td class="num">50%</td>' in page  # screened out: none before, 1 of 2 after
 
 
 def test_changing_and_removing_and_who_may(client: Any, session: Any) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 
 from fidelity.models import ActionStatus, Role
 from tests import factories
+from tests.shown import day
 from tests.test_reviews_due import TODAY, ips_scores, months_ago
 from tests.test_web import login
 
@@ -53,7 +54,7 @@ def test_the_follow_up_page_lists_what_is_due_and_overdue_in_the_users_units(
 
     assert due.index(late.name) < due.index(mixed.name)  # overdue first
     late_due = months_ago(7) + relativedelta(months=6)
-    assert f"{months_ago(7).isoformat()}</td>" in due and "99 / 125" in due and late_due.isoformat() in due
+    assert f"{day(months_ago(7))}</td>" in due and "99 / 125" in due and day(late_due) in due
     assert f"{(TODAY - late_due).days} day" in due and "Overdue" in due
     assert "Never reviewed" in due and "Supported Education" in due and "Due soon" in due and "105 / 125" in due
     assert fine.name not in due and elsewhere.name not in due
@@ -78,6 +79,6 @@ def test_the_unit_page_says_when_each_scale_is_next_due(client: Any, session: An
     factories.self_assessment(unit, manager, ips_scores(registry, 100), months_ago(2))
     login(client, manager.email)
     page = client.get(f"/units/{unit.code}").get_data(as_text=True)
-    due = (months_ago(2) + relativedelta(months=12)).isoformat()
+    due = day(months_ago(2) + relativedelta(months=12))
     assert f"Next review due {due}" in page and "Scheduled" in page
     assert "Next review due now" in page and "Never reviewed" in page  # SEd

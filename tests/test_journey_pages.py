@@ -108,7 +108,7 @@ def test_readers_see_the_journey_without_forms(client: Any, session: Any) -> Non
     login(client, second_tier.email)
     page = " ".join(client.get(f"/units/{unit.code}/journeys/{journey.id}").get_data(as_text=True).split())
     assert (
-        "<td>2026-03-01</td>" in page
+        "<td>Mar 1, 2026</td>" in page
         and "Change the journey" not in page
         and '<form method="post" class="spell-row' not in page
     )

@@ -144,16 +144,23 @@ def users() -> None:
 @scope_options
 @click.option("--name", "display_name", help="The name shown in the app (default: the part before the @).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+@click.option("--locale", help="The language of their pages and reports, e.g. sv (default: the browser's).")
 @with_appcontext
 def users_create(
-    email: str, role: str, unit_code: str | None, area_code: str | None, display_name: str | None, password: str
+    email: str,
+    role: str,
+    unit_code: str | None,
+    area_code: str | None,
+    display_name: str | None,
+    password: str,
+    locale: str | None,
 ) -> None:
     """Create a user with a first role."""
     if operations.find_user(email) is not None:
         raise InputError(f"{email} already has an account; use `fidelity users grant` to give them another role.")
     with _changes():
         user = operations.create_user(
-            email, display_name or email.partition("@")[0], password, Role(role), unit_code, area_code
+            email, display_name or email.partition("@")[0], password, Role(role), unit_code, area_code, locale
         )
     click.echo(f"Created user {user.email} ({user.display_name}) with the role {role}")
 
@@ -182,6 +189,18 @@ def users_revoke(email: str, role: str, unit_code: str | None, area_code: str | 
     with _changes():
         operations.revoke_role(operations.find_assignment(user, Role(role), unit_code, area_code))
     click.echo(f"Revoked {role}{_where(unit_code, area_code)} from {user.email}")
+
+
+@users.command("set-locale")
+@click.argument("email")
+@click.argument("locale", required=False)
+@with_appcontext
+def users_set_locale(email: str, locale: str | None) -> None:
+    """Set the language of a user's pages and reports (e.g. sv); without LOCALE, follow their browser's."""
+    user = _user(email)
+    with _changes():
+        operations.set_locale(user, locale)
+    click.echo(f"{user.email}: " + (f"pages and reports in {locale}" if locale else "the browser's language"))
 
 
 @users.command("set-password")

@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity.admin.operations import HOST_TYPE_NAMES, MIN_PASSWORD_LENGTH, ROLE_NAMES
+from fidelity.i18n import LANGUAGE_NAMES
 from fidelity.models import Area, HostType, Organisation, Role, Unit
 
 CODE_HINT = _l("2 to 32 letters A-Z, digits or hyphens, like NRV-01. It cannot be changed later.")
@@ -49,6 +50,18 @@ def _role_fields() -> tuple[Any, Any, Any]:
         ),
         SelectField(_l("Unit"), choices=[], default=""),
         SelectField(_l("Area"), choices=[], default=""),
+    )
+
+
+def _locale_field() -> Any:
+    return SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("The browser's language")),
+            *(SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()),
+        ],
+        default="",
+        description=_l("Pages and PDF reports are shown in this language."),
     )
 
 
@@ -99,6 +112,7 @@ class NewUserForm(FlaskForm):
         ),
     )
     role, unit_code, area_code = _role_fields()
+    locale = _locale_field()
     submit = SubmitField(_l("Create user"))
 
 
@@ -111,6 +125,11 @@ class RevokeRoleForm(FlaskForm):
     """One button: a POST with a CSRF token."""
 
     submit = SubmitField(_l("Revoke"))
+
+
+class LocaleForm(FlaskForm):
+    locale = _locale_field()
+    submit = SubmitField(_l("Save language"))
 
 
 class ActiveForm(FlaskForm):

@@ -89,6 +89,17 @@ def _new_email(email: str) -> str:
     return address
 
 
+def _language(locale: str | None) -> str | None:
+    """A language the app speaks, or None: follow the browser."""
+    if not locale:
+        return None
+    if locale not in current_app.config["LANGUAGES"]:
+        known = ", ".join(current_app.config["LANGUAGES"])
+        message = _("%(locale)s is not a language of the app (%(known)s).", locale=locale, known=known)
+        raise SetupError("locale", message)
+    return locale
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise SetupError("password", _("A password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH))
@@ -220,12 +231,15 @@ def create_user(
     role: Role | None = None,
     unit_code: str | None = None,
     area_code: str | None = None,
+    locale: str | None = None,
 ) -> User:
-    """A new, active user, with a first role if `role` is given (checked before anything is added)."""
+    """A new, active user, with a first role if `role` is given (checked before anything is added) and the language
+    of their pages (None: the browser's)."""
     address, name = _new_email(email), _text(display_name, "display_name")
     _check_password(password)
+    language = _language(locale)
     scope = _scope(role, unit_code, area_code) if role is not None else None
-    user = User(email=address, display_name=name, active=True)
+    user = User(email=address, display_name=name, active=True, locale=language)
     user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(user)
     if role is not None and scope is not None:
@@ -300,6 +314,12 @@ def set_active(user: User, active: bool, acting_user: User | None = None) -> Non
     if not active and acting_user is not None and user.id == acting_user.id:
         raise SetupError("active", _("You cannot deactivate your own account. Ask another administrator."))
     user.active = active
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """The language of the user's pages and reports; None or "" follows the browser."""
+    user.locale = _language(locale)
     db.session.flush()
 
 

@@ -19,6 +19,7 @@ from fidelity.admin.forms import (
     ActiveForm,
     AreaForm,
     GrantRoleForm,
+    LocaleForm,
     NewUserForm,
     OrganisationForm,
     RevokeRoleForm,
@@ -168,7 +169,12 @@ def new_user() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = operations.create_user(
-                form.email.data, form.display_name.data, form.password.data, Role(form.role.data), *_scope_codes(form)
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                Role(form.role.data),
+                *_scope_codes(form),
+                locale=form.locale.data,
             )
         except SetupError as error:
             _refuse(form, error)
@@ -191,6 +197,7 @@ def _user_page(
     grant: GrantRoleForm | None = None,
     revoke: RevokeRoleForm | None = None,
     active: ActiveForm | None = None,
+    language: LocaleForm | None = None,
 ) -> ResponseReturnValue:
     """The user's page, with the form that was just refused (if any) and fresh ones for the rest."""
     units, areas = operations.all_units(), operations.all_areas()
@@ -202,6 +209,7 @@ def _user_page(
         grant=grant,
         revoke=revoke or RevokeRoleForm(formdata=None),
         active=active or ActiveForm(formdata=None),
+        language=language or LocaleForm(formdata=None, data={"locale": user.locale or ""}),
         units={unit.id: unit for unit in units},
         areas={area.id: area for area in areas},
     )
@@ -272,3 +280,20 @@ def set_active(user_id: int) -> ResponseReturnValue:
                 flash(_("%(email)s is deactivated and can no longer log in.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, active=form)
+
+
+@bp.post("/users/<int:user_id>/locale")
+@admin_required
+def set_locale(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = LocaleForm()
+    if form.validate_on_submit():
+        try:
+            operations.set_locale(user, form.locale.data)
+        except SetupError as error:
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The language of %(email)s is saved.", email=user.email))
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, language=form)

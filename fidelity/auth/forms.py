@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -14,3 +14,10 @@ class LogoutForm(FlaskForm):
     """A POST with a CSRF token: logging out is a state change, never a link."""
 
     submit = SubmitField(_l("Log out"))
+
+
+class LanguageForm(FlaskForm):
+    """The page header's language switch: each language is a button named `locale`; `next` is the page it was on."""
+
+    locale = HiddenField(validators=[DataRequired()])
+    next = HiddenField()

@@ -5,12 +5,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from fidelity.auth.forms import LoginForm, LogoutForm
+from fidelity.admin.operations import set_locale
+from fidelity.auth.forms import LanguageForm, LoginForm, LogoutForm
 from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
+from fidelity.i18n import SESSION_KEY, languages
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +39,10 @@ def login() -> ResponseReturnValue:
         )
         db.session.commit()
         if result.user is not None:
+            chosen = session.get(SESSION_KEY)  # a language picked on the login page outlives the old session
             session.clear()
+            if chosen:
+                session[SESSION_KEY] = chosen
             session.permanent = True
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
@@ -58,3 +63,16 @@ def logout() -> Response:
         logout_user()
         flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language() -> Response:
+    """Switch the language: on a logged-in user's account (audited like every change), and for this session, so
+    that the login page keeps it too. Then back to the page the switch was pressed on."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in languages():
+        if current_user.is_authenticated:
+            set_locale(current_user, form.locale.data)
+            db.session.commit()
+        session[SESSION_KEY] = form.locale.data
+    return redirect(_safe_next(form.next.data))

@@ -31,6 +31,7 @@ class ScatterText:
     self_assessment: str = "Self-assessment"
     external: str = "External review"
     none: str = "No unit has both a review and outcome figures"
+    percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
 
 
 def fidelity_employment_svg(
@@ -43,7 +44,10 @@ def fidelity_employment_svg(
     text: ScatterText = ScatterText(),
 ) -> str:
     """Each unit's latest total against its employment rate; self-assessments and external reviews marked apart."""
-    widest = max((len(f"{benchmark_labels[key]} {round(share * 100)}%") for key, share in benchmarks), default=0)
+    widest = max(
+        (len(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}") for key, share in benchmarks),
+        default=0,
+    )
     with _style():
         fig = Figure(figsize=(WIDTH, HEIGHT))
         fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
@@ -52,7 +56,7 @@ def fidelity_employment_svg(
         ax = fig.add_subplot()
         ax.set_xlim(scale.min_total, scale.max_total)
         ax.set_ylim(0, 100)
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0, symbol=text.percent_sign))
         ax.set_xlabel(text.total)
         ax.set_ylabel(text.rate)
         for band in scale.bands:
@@ -60,7 +64,7 @@ def fidelity_employment_svg(
                 ax.axvline(band.min, color=GREY, linestyle=":", linewidth=0.8, zorder=1)
         for key, share in benchmarks:
             ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
-            ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}%", xy=(1, 100 * share),
+            ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}", xy=(1, 100 * share),
                         xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points", va="center",
                         annotation_clip=False)  # fmt: skip
         if not points:

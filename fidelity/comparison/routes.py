@@ -20,6 +20,7 @@ from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
 from fidelity.comparison.table import Comparison, export_frame
 from fidelity.extensions import db
+from fidelity.i18n import percent_sign
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
 
@@ -59,7 +60,7 @@ def _scatter(comparison: Comparison) -> str:
     labels = {"minimum": _("Minimum"), "average": _("Average"), "excellent": _("Excellent")}
     text = ScatterText(_("Fidelity total (latest review)"), _("Employment rate, last full quarter"),
                        _("Self-assessment"), _("External review"),
-                       _("No unit has both a review and outcome figures"))  # fmt: skip
+                       _("No unit has both a review and outcome figures"), percent_sign())  # fmt: skip
     title = _("Fidelity against employment, %(quarter)s", quarter=str(comparison.last_quarter))
     return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
                                    benchmark_labels=labels, text=text)  # fmt: skip

@@ -86,12 +86,13 @@ class ConsensusForm(FlaskForm):
             )
 
 
-_consensus_classes: dict[tuple[str, str], type[ConsensusForm]] = {}
+_consensus_classes: dict[tuple[str, str, str], type[ConsensusForm]] = {}
 
 
 def consensus_form_class(scale: Scale) -> type[ConsensusForm]:
-    """A ConsensusForm with a score, rationale, recommendation and correction note per item of `scale`, made once."""
-    key = (scale.id, scale.version)
+    """A ConsensusForm with a score, rationale, recommendation and correction note per item of `scale`, made once
+    per language the scale's texts come in."""
+    key = (scale.id, scale.version, scale.language)
     if key not in _consensus_classes:
         scores = [SelectChoice(str(s)) for s in range(scale.score_min, scale.score_max + 1)]
         fields: dict[str, Any] = {"scale": scale}

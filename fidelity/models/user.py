@@ -32,6 +32,8 @@ class User(Audited, UserMixin, Model):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # The language of the user's pages and reports ("en", "sv"); None follows the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = timestamp_column()
 
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")

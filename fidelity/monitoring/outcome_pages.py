@@ -6,14 +6,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pandas as pd
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
+from fidelity.i18n import percent_sign, percent_text
 from fidelity.models import QuarterlyOutcome, Unit
 from fidelity.monitoring.kept import figures_of
 from fidelity.monitoring.outcomes import (
@@ -22,7 +21,6 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS,
     KEPT_FIELDS,
     QuarterFigures,
-    whole_percent,
 )
 from fidelity.monitoring.quarters import Quarter
 
@@ -63,6 +61,7 @@ def chart_words() -> OutcomeChartText:
         excellent=_("Excellent"),
         nobody_served=_("Nobody served yet"),
         to_date=_("to date"),
+        percent_sign=percent_sign(),
     )
 
 
@@ -81,7 +80,7 @@ def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
 
 def benchmark_words() -> dict[str | None, str]:
     """Where an employment rate stands against the benchmarks, in words, by the highest benchmark it reaches."""
-    levels = {key: percent(level) for key, level in BENCHMARKS}
+    levels = {key: percent_text(level) for key, level in BENCHMARKS}
     return {
         None: _("below the minimum standard of %(minimum)s", **levels),
         "minimum": _("at or above the minimum standard of %(minimum)s, below the average of %(average)s", **levels),
@@ -93,19 +92,6 @@ def benchmark_words() -> dict[str | None, str]:
 def definitions() -> list[tuple[str, str, str]]:
     """(key, label, definition) of every figure, in the user's language."""
     return [(d.key, _(d.label), _(d.text)) for d in DEFINITIONS]
-
-
-# --- formatting for the page ----------------------------------------------------------------------------------
-
-
-def percent(rate: float | None) -> str:
-    """A rate in whole percent (rounded half up, as on the chart), or a dash when there is none."""
-    return "–" if rate is None else format_percent(Decimal(whole_percent(rate)) / 100)
-
-
-def number(value: float | None, decimals: int = 1) -> str:
-    """A median, a caseload or a full-time equivalent with at most `decimals` decimals, or a dash."""
-    return "–" if value is None else format_decimal(value, format="#,##0." + "#" * decimals)
 
 
 # --- exports --------------------------------------------------------------------------------------------------

@@ -25,9 +25,7 @@ from fidelity.monitoring.outcome_pages import (
     csv_bytes,
     definitions,
     export_frame,
-    number,
     outcome_rows,
-    percent,
     rates_chart,
     xlsx_bytes,
 )
@@ -60,8 +58,6 @@ def show(code: str) -> ResponseReturnValue:
         caseload_limit=CASELOAD_LIMIT,
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
-        percent=percent,
-        number=number,
         can_record=can(current_user, Permission.RECORD, unit),
     )
 
@@ -104,7 +100,6 @@ def staffing(code: str) -> ResponseReturnValue:
         lines=staffing_lines(unit, date.today()),
         form=form,
         can_record=can(current_user, Permission.RECORD, unit),
-        number=number,
     ), (400 if form.errors else 200)
 
 

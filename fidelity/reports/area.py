@@ -11,11 +11,14 @@ import threading
 from datetime import date
 
 from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from weasyprint import HTML
 
 from fidelity import scale_registry
 from fidelity.extensions import db
+from fidelity.i18n import current_language
 from fidelity.models import Area, JobStatus, ReportJob, Review, ReviewStatus, Unit, User
 from fidelity.models.types import utcnow
 from fidelity.reports.content import report_data
@@ -51,16 +54,21 @@ def start_area_report(area: Area, user: User) -> ReportJob:
 
 
 def launch(job_id: int) -> None:
-    """Run the job: in a thread of this process, or now when background jobs are off."""
+    """Run the job: in a thread of this process, or now when background jobs are off. Either way the PDF is in the
+    language of the request that asked for it (a thread has no request to read it from)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    language = current_language()
     if app.config["REPORT_JOBS_IN_BACKGROUND"]:
-        threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True, name=f"report-job-{job_id}").start()
+        threading.Thread(
+            target=_run_in_app, args=(app, job_id, language), daemon=True, name=f"report-job-{job_id}"
+        ).start()
     else:
-        run_area_report(job_id, date.today())
+        with force_locale(language):
+            run_area_report(job_id, date.today())
 
 
-def _run_in_app(app: Flask, job_id: int) -> None:
-    with app.app_context():
+def _run_in_app(app: Flask, job_id: int, language: str) -> None:
+    with app.app_context(), force_locale(language):
         try:
             run_area_report(job_id, date.today())
         finally:
@@ -82,7 +90,7 @@ def run_area_report(job_id: int, today: date) -> None:
             job.done += 1
             db.session.commit()
         if not documents:
-            raise RuntimeError("no unit of the area has a submitted or final review yet")
+            raise RuntimeError(_("No unit of the area has a submitted or final review yet."))
         pages = [page for document in documents for page in document.pages]
         job.pdf = documents[0].copy(pages).write_pdf()
         job.status = JobStatus.DONE

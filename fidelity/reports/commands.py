@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from fidelity import scale_registry
@@ -22,11 +24,14 @@ from fidelity.reports.render import ReportFailed, ReportUnavailable, review_pdf
 @click.option("--unit", "unit_code", metavar="CODE", help="The unit whose review to print (with --latest).")
 @click.option("--latest", is_flag=True, help="The unit's latest submitted or final review.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
+@click.option("--locale", default="en", show_default=True, help="The language of the report, e.g. sv.")
 @with_appcontext
-def report_command(review_id: int | None, unit_code: str | None, latest: bool, out: Path) -> None:
+def report_command(review_id: int | None, unit_code: str | None, latest: bool, out: Path, locale: str) -> None:
     """Write the PDF report of review REVIEW_ID, or of a unit's latest review (--unit CODE --latest)."""
     if (review_id is None) == (unit_code is None) or (unit_code is not None and not latest):
         raise InputError("give either REVIEW_ID, or --unit CODE --latest")
+    if locale not in current_app.config["LANGUAGES"]:
+        raise InputError(f"{locale} is not a language of the app ({', '.join(current_app.config['LANGUAGES'])})")
     if review_id is not None:
         review = db.session.get(Review, review_id)
         if review is None:
@@ -40,7 +45,8 @@ def report_command(review_id: int | None, unit_code: str | None, latest: bool, o
             raise InputError(f"{unit.code} has no submitted or final review yet")
         review = found
     try:
-        pdf = review_pdf(review, scale_registry(), date.today())
+        with force_locale(locale):
+            pdf = review_pdf(review, scale_registry(), date.today())
     except ReportFailed as exc:  # not the input's fault: exit 1, with the reason
         raise click.ClickException(str(exc)) from None
     except ReportUnavailable as exc:

@@ -6,7 +6,6 @@ import logging
 from datetime import date
 
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from weasyprint import HTML
 
@@ -20,10 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def report_html(data: ReportData) -> str:
+    """The report as HTML in the current language (the requesting user's, or the one a command forces)."""
     return render_template(
         "reports/review.html",
         data=data,
-        locale=str(get_locale() or "en"),
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
     )

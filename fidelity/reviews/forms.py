@@ -89,12 +89,13 @@ def _score(data: object, scale: Scale) -> int | None:
     return int(text)
 
 
-_form_classes: dict[tuple[str, str, type[RatingForm]], type[RatingForm]] = {}
+_form_classes: dict[tuple[str, str, str, type[RatingForm]], type[RatingForm]] = {}
 
 
 def rating_form_class(scale: Scale, base: type[RatingForm] = RatingForm) -> type[RatingForm]:
-    """A subclass of `base` with a score, evidence and sources field for every item of `scale`, made once."""
-    key = (scale.id, scale.version, base)
+    """A subclass of `base` with a score, evidence and sources field for every item of `scale`, made once per
+    language the scale's texts come in (the labels are the item titles and source names)."""
+    key = (scale.id, scale.version, scale.language, base)
     if key not in _form_classes:
         _form_classes[key] = _build_rating_form_class(scale, base)
     return _form_classes[key]

@@ -18,7 +18,6 @@ from fidelity.scales.model import (
     Principle,
     PrincipleSet,
     Scale,
-    ScaleRegistry,
     Schedule,
     Section,
     Source,
@@ -79,7 +78,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-class _Fields:
+class Fields:
     """Typed access to one mapping of a file, with the field path for messages."""
 
     def __init__(self, path: Path, data: Any, where: str) -> None:
@@ -123,11 +122,11 @@ class _Fields:
             raise self.error(key, f"'{value}' is not a valid key")
         return value
 
-    def items(self, key: str) -> list[_Fields]:
+    def items(self, key: str) -> list[Fields]:
         value = self.get(key, list, what="a list")
         if not value:
             raise self.error(key, "must not be empty")
-        return [_Fields(self.path, entry, f"{self.name(key)}[{i}]") for i, entry in enumerate(value)]
+        return [Fields(self.path, entry, f"{self.name(key)}[{i}]") for i, entry in enumerate(value)]
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:
@@ -135,7 +134,7 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
     return " or ".join(names.get(k, "empty" if k is type(None) else k.__name__) for k in kinds)
 
 
-def _unique(entries: list[_Fields], field_name: str, values: list[str], what: str) -> None:
+def _unique(entries: list[Fields], field_name: str, values: list[str], what: str) -> None:
     seen: set[str] = set()
     for entry, value in zip(entries, values, strict=True):
         if value in seen:
@@ -147,7 +146,7 @@ def _unique(entries: list[_Fields], field_name: str, values: list[str], what: st
 
 
 def parse_principles(path: Path, data: dict[str, Any]) -> PrincipleSet:
-    top = _Fields(path, data, "")
+    top = Fields(path, data, "")
     top.only(("kind", "id", "version", "title", "language", "principles"))
     entries = top.items("principles")
     principles = []
@@ -165,14 +164,14 @@ def parse_principles(path: Path, data: dict[str, Any]) -> PrincipleSet:
     _unique(entries, "number", [str(p.number) for p in principles], "principle number")
     return PrincipleSet(
         id=top.key("id", KEY_PATTERN),
-        version=_version(top),
+        version=version_field(top),
         title=top.text("title"),
         language=top.text("language"),
         principles=tuple(principles),
     )
 
 
-def _version(top: _Fields) -> str:
+def version_field(top: Fields) -> str:
     value = top.get("version", str, what='text in quotes, such as "1.0"')
     if not VERSION_PATTERN.match(value):
         raise top.error("version", f"'{value}' is not a version such as \"1.0\"")
@@ -203,7 +202,7 @@ ITEM_FIELDS = ("key", "section", "title", "definition", "anchors", "sources", "p
 
 
 def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> Scale:
-    top = _Fields(path, data, "")
+    top = Fields(path, data, "")
     top.only(SCALE_FIELDS)
     score_min, score_max = top.get("score_min", int), top.get("score_max", int)
     if score_min >= score_max:
@@ -215,10 +214,10 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
     if not services or any(service not in SERVICES for service in services):
         raise top.error("services", f"must list one or more of {', '.join(SERVICES)}")
 
-    source_fields = _Fields(path, top.get("sources", dict, what="a mapping"), "sources")
+    source_fields = Fields(path, top.get("sources", dict, what="a mapping"), "sources")
     sources = {}
     for code in source_fields.data:
-        entry = _Fields(path, source_fields.data[code], source_fields.name(str(code)))
+        entry = Fields(path, source_fields.data[code], source_fields.name(str(code)))
         entry.only(("label", "description"))
         sources[str(code)] = Source(code=str(code), label=entry.text("label"), description=entry.text("description"))
     if not sources:
@@ -242,7 +241,7 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
     schedule = _parse_schedule(top, bands)
     return Scale(
         id=top.key("id", KEY_PATTERN),
-        version=_version(top),
+        version=version_field(top),
         title=top.text("title"),
         language=top.text("language"),
         based_on=top.text("based_on"),
@@ -261,7 +260,7 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
 
 
 def _parse_item(
-    entry: _Fields,
+    entry: Fields,
     score_min: int,
     score_max: int,
     sections: list[Section],
@@ -273,7 +272,7 @@ def _parse_item(
     if section not in {s.key for s in sections}:
         raise entry.error("section", f"unknown section '{section}'")
 
-    anchor_fields = _Fields(
+    anchor_fields = Fields(
         entry.path, entry.get("anchors", dict, what="a mapping of score to text"), entry.name("anchors")
     )
     anchors: dict[int, str] = {}
@@ -314,14 +313,14 @@ def _parse_item(
     )
 
 
-def _anchor_text(fields: _Fields, score: int) -> str:
+def _anchor_text(fields: Fields, score: int) -> str:
     value = fields.data[score]
     if not isinstance(value, str) or not value.strip():
         raise fields.error(str(score), "must be a non-empty text")
     return value.strip()
 
 
-def _parse_bands(top: _Fields, lowest: int, highest: int) -> tuple[Band, ...]:
+def _parse_bands(top: Fields, lowest: int, highest: int) -> tuple[Band, ...]:
     entries = top.items("bands")
     bands = []
     for entry in entries:
@@ -353,8 +352,8 @@ def _parse_bands(top: _Fields, lowest: int, highest: int) -> tuple[Band, ...]:
     return tuple(sorted(bands, key=lambda b: b.min, reverse=True))
 
 
-def _parse_schedule(top: _Fields, bands: tuple[Band, ...]) -> Schedule:
-    fields = _Fields(top.path, top.get("schedule", dict, what="a mapping"), "schedule")
+def _parse_schedule(top: Fields, bands: tuple[Band, ...]) -> Schedule:
+    fields = Fields(top.path, top.get("schedule", dict, what="a mapping"), "schedule")
     fields.only(("good_band", "months_below_good", "months_at_or_above_good"))
     good = fields.text("good_band")
     if good not in {b.key for b in bands}:
@@ -365,84 +364,3 @@ def _parse_schedule(top: _Fields, bands: tuple[Band, ...]) -> Schedule:
         if months[key] < 1:
             raise fields.error(key, "must be at least 1")
     return Schedule(good_band=good, **months)
-
-
-# --- folders --------------------------------------------------------------------------------------------------
-
-
-def _kind(path: Path, data: dict[str, Any]) -> str:
-    kind = _Fields(path, data, "").text("kind")
-    if kind not in ("scale", "principles"):
-        raise ScaleError(path, "kind", f"'{kind}' is not 'scale' or 'principles'")
-    return kind
-
-
-def load_principles(paths: Iterable[Path]) -> PrincipleSet:
-    """The one principles file among `paths`."""
-    found = [(p, d) for p in paths if _kind(p, d := read_yaml(p)) == "principles"]
-    if len(found) != 1:
-        where = ", ".join(str(p) for p, _ in found) or "none found"
-        raise ScaleError(Path(next(iter(paths), ".")).parent, "", f"expected one principles file ({where})")
-    return parse_principles(*found[0])
-
-
-def load_registry(folder: Path | str) -> ScaleRegistry:
-    """Load and validate every *.yaml file in `folder`."""
-    folder = Path(folder)
-    paths = sorted(folder.glob("*.yaml"))
-    if not paths:
-        raise ScaleError(folder, "", "no scale files (*.yaml) found")
-    principles = load_principles(paths)
-    scales: dict[tuple[str, str], Scale] = {}
-    for path in paths:
-        data = read_yaml(path)
-        if _kind(path, data) != "scale":
-            continue
-        scale = parse_scale(path, data, principles)
-        if (scale.id, scale.version) in scales:
-            other = scales[(scale.id, scale.version)].path
-            raise ScaleError(path, "version", f"{scale.id} version {scale.version} is also defined in {other}")
-        scales[(scale.id, scale.version)] = scale
-    return ScaleRegistry(principles=principles, scales=MappingProxyType(scales))
-
-
-def _is_principles_file(path: Path) -> bool:
-    try:
-        return read_yaml(path).get("kind") == "principles"
-    except ScaleError:
-        return False
-
-
-def validate_files(paths: Iterable[Path], principles_folder: Path) -> list[tuple[Path, str]]:
-    """Check each file on its own; returns (path, 'ok: ...' or the error) per file. Principles come from
-    the file list if it has one, else from `principles_folder`."""
-    paths = list(paths)
-    results: list[tuple[Path, str]] = []
-    listed = [p for p in paths if _is_principles_file(p)]
-    principles: PrincipleSet | None = None
-    try:
-        principles = load_principles(listed or sorted(principles_folder.glob("*.yaml")))
-    except ScaleError as exc:
-        principles_error = str(exc)
-    for path in paths:
-        try:
-            data = read_yaml(path)
-            if _kind(path, data) == "principles":
-                parsed = parse_principles(path, data)
-                results.append(
-                    (path, f"ok: principles {parsed.id} {parsed.version}, {len(parsed.principles)} principles")
-                )
-                continue
-            if principles is None:
-                raise ScaleError(path, "principles", f"cannot check: {principles_error}")
-            scale = parse_scale(path, data, principles)
-            results.append(
-                (
-                    path,
-                    f"ok: scale {scale.id} {scale.version}, {len(scale.items)} items, "
-                    f"{scale.min_total}-{scale.max_total}",
-                )
-            )
-        except ScaleError as exc:
-            results.append((path, str(exc)))
-    return results

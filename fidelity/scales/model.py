@@ -138,10 +138,27 @@ class Scale:
 
 @dataclass(frozen=True)
 class ScaleRegistry:
-    """Every scale found in the scales folder, by id and version, and the principles they serve."""
+    """Every scale found in the scales folder, by id and version, and the principles they serve.
+
+    `translations` holds the registry in each language its texts exist in (this one among them), by language code;
+    `text()` picks one.
+    """
 
     principles: PrincipleSet
     scales: Mapping[tuple[str, str], Scale]
+    translations: Mapping[str, ScaleRegistry] = field(default_factory=dict, compare=False, repr=False)
+
+    def text(self, language: str | None) -> ScaleRegistry:
+        """The registry with its texts in `language`: translated where a translation file exists, else as written.
+
+        Ids, keys, numbers and bands are the same in every language; only what people read differs.
+        """
+        return self.translations.get(language or "", self)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the scale texts exist in."""
+        return tuple(sorted(self.translations))
 
     def get(self, scale_id: str, version: str | None = None) -> Scale:
         """A scale by id: the given version, or the latest. Raises KeyError naming what is known."""

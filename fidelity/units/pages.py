@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from fidelity.charts import ChartText, principle_profile_svg, trend_svg
 from fidelity.history import ItemTable, effective_points, item_table
+from fidelity.i18n import date_text, decimal_mark
 from fidelity.models import Unit
 from fidelity.scales import Scale, ScaleRegistry
 from fidelity.units.queries import ScoredReview, review_points
@@ -34,6 +35,7 @@ def chart_text() -> ChartText:
         mean=_("Mean item score"),
         target=_("Target"),
         not_scored=_("not scored"),
+        decimal_mark=decimal_mark(),
     )
 
 
@@ -56,7 +58,7 @@ def scale_histories(unit: Unit, reviews: Sequence[ScoredReview], registry: Scale
         latest = by_id[counted[-1].review_id] if counted else None
         profile = None
         if latest is not None:
-            title = _("Principles in the latest review (%(date)s)", date=latest.review.review_date.isoformat())
+            title = _("Principles in the latest review (%(date)s)", date=date_text(latest.review.review_date))
             profile = svg(principle_profile_svg(latest.summary.principles, title=title, score_min=scale.score_min,
                                                 score_max=scale.score_max, text=text))  # fmt: skip
         trend = svg(trend_svg(scale, points, title=_("%(scale)s: total over time", scale=scale.title), text=text))

@@ -129,3 +129,37 @@ def accessibility(axe_source: str) -> Iterator[Accessibility]:
     checker = Accessibility(axe_source, [], [])
     yield checker
     assert checker.problems == [], "\n".join(checker.problems)
+
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "fidelity" / "translations"
+BROWSER_LOCALES = {"en": "en-GB", "sv": "sv-SE"}
+
+
+@dataclass
+class Language:
+    """The language a journey runs in: the browser asks for it, and the texts a test looks for come from the same
+    catalogue the app uses (English is the catalogue's own text)."""
+
+    code: str
+
+    def __call__(self, message: str, **values: Any) -> str:
+        from babel.support import Translations
+
+        text = Translations.load(str(TRANSLATIONS), [self.code]).gettext(message)
+        return text % values if values else text
+
+    def context(self, browser: Any, **options: Any) -> Any:
+        """A browser context whose Accept-Language asks for this language (users who chose none follow it)."""
+        return browser.new_context(locale=BROWSER_LOCALES[self.code], **options)
+
+    def band(self, server: LiveServer, scale_id: str, key: str) -> str:
+        """A band's label as the scale's translation gives it."""
+        from fidelity import scale_registry
+
+        with server.app.test_request_context(headers={"Accept-Language": BROWSER_LOCALES[self.code]}):
+            return scale_registry().get(scale_id).band(key).label
+
+
+@pytest.fixture(params=sorted(BROWSER_LOCALES))
+def language(request: pytest.FixtureRequest) -> Language:
+    return Language(request.param)

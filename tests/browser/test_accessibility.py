@@ -14,7 +14,7 @@ from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
 from fidelity.extensions import db
-from tests.browser.conftest import Accessibility, LiveServer
+from tests.browser.conftest import Accessibility, Language, LiveServer
 
 SKIPPED = (".csv", ".xlsx", ".pdf", ".svg", "/static/", "/api/")  # files and JSON, not pages
 
@@ -48,11 +48,14 @@ def links(page: Any) -> list[str]:
             if not any(part in href for part in SKIPPED)]  # fmt: skip
 
 
-@pytest.mark.parametrize("login", ["admin", "north.manager", "nrv-02", "reviewer"])
+# Every role in English; the administrator, who reaches the most kinds of page, in Swedish too.
+@pytest.mark.parametrize(
+    ("login", "code"), [("admin", "en"), ("north.manager", "en"), ("nrv-02", "en"), ("reviewer", "en"), ("admin", "sv")]
+)
 def test_every_kind_of_page_is_accessible(
-    demo_server: LiveServer, browser: Any, accessibility: Accessibility, login: str
+    demo_server: LiveServer, browser: Any, accessibility: Accessibility, login: str, code: str
 ) -> None:
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = Language(code).context(browser, viewport={"width": 1366, "height": 900}).new_page()
     console: list[str] = []
     page.on("console", lambda note: console.append(f"{page.url}: {note.text}") if note.type == "error" else None)
     page.goto(f"{demo_server.url}/login")
@@ -76,4 +79,5 @@ def test_every_kind_of_page_is_accessible(
         accessibility.check(page)
         queue.extend(links(page))
     assert len(accessibility.pages) >= 5, accessibility.pages
+    assert page.get_attribute("html", "lang") == code
     assert console == [], console  # no script errors, no resource refused by the Content Security Policy

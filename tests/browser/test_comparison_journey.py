@@ -1,5 +1,5 @@
-"""A second-tier manager compares the units of their area in a real browser: filters by review kind, reads the
-tables, and downloads the comparison as CSV and Excel; every page passes axe-core."""
+"""A second-tier manager compares the units of their area in a real browser, in English and in Swedish: filters by
+review kind, reads the tables, and downloads the comparison as CSV and Excel; every page passes axe-core."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.demo import DEMO_DOMAIN, UNITS, seed
 from fidelity.extensions import db
-from tests.browser.conftest import Accessibility, LiveServer
+from tests.browser.conftest import Accessibility, Language, LiveServer
 from tests.browser.test_accessibility import log_in_by_keyboard
 
 NORTH = sorted(unit.code for unit in UNITS if unit.area == "NORTH")
@@ -31,13 +31,15 @@ def demo_server(live_server: LiveServer) -> LiveServer:
 
 
 def test_a_second_tier_manager_compares_and_exports(
-    demo_server: LiveServer, browser: Any, accessibility: Accessibility, tmp_path: Path
+    demo_server: LiveServer, browser: Any, accessibility: Accessibility, tmp_path: Path, language: Language
 ) -> None:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    context = language.context(browser, viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     log_in_by_keyboard(page, demo_server, f"north.manager@{DEMO_DOMAIN}")
     page.click("header a[href='/comparison']")
     page.wait_for_selector("#items-title")
+    assert page.get_attribute("html", "lang") == language.code
+    assert page.inner_text("#items-title") == language("Latest review, item by item")
     accessibility.check(page)
     # Only the units of the manager's own area, each with the kind of its latest review marked.
     rows = page.locator("section[aria-labelledby='items-title'] tbody tr")

@@ -15,7 +15,7 @@ from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import Review, ReviewStatus, Role
 from tests import factories
-from tests.browser.conftest import Accessibility, LiveServer
+from tests.browser.conftest import Accessibility, Language, LiveServer
 from tests.browser.test_self_assessment import log_in
 
 
@@ -30,41 +30,42 @@ def seed(server: LiveServer) -> tuple[str, int, str, str, tuple[str, ...]]:
         return unit.code, review.id, first.email, second.email, scale_registry().get("ips-25").item_keys
 
 
-def rate_everything(page: Any, url: str, scores: dict[str, int], evidence: str) -> None:
+def rate_everything(page: Any, url: str, scores: dict[str, int], evidence: str, language: Language) -> None:
     page.goto(url + "/rate")
     for key, score in scores.items():
         page.check(f"#item-{key} input[type=radio][value='{score}']")
     page.fill("#evidence_S1", evidence)
     page.click("#save")
-    page.wait_for_selector("text=Your ratings are saved.")
+    page.wait_for_selector(f"text={language('Your ratings are saved.')}")
 
 
 def test_two_reviewers_reach_a_final_review(
-    live_server: LiveServer, browser: Any, tmp_path: Path, accessibility: Accessibility
+    live_server: LiveServer, browser: Any, tmp_path: Path, accessibility: Accessibility, language: Language
 ) -> None:
     code, review_id, first_email, second_email, keys = seed(live_server)
     url = f"{live_server.url}/units/{code}/external/{review_id}"
-    first_context, second_context = browser.new_context(), browser.new_context(accept_downloads=True)
+    first_context, second_context = language.context(browser), language.context(browser, accept_downloads=True)
     first, second = first_context.new_page(), second_context.new_page()
     log_in(first, live_server, first_email)
     log_in(second, live_server, second_email)
 
-    rate_everything(first, url, dict.fromkeys(keys, 4), "Caseload list for March")
+    rate_everything(first, url, dict.fromkeys(keys, 4), "Caseload list for March", language)
     accessibility.check(first)  # the rating form, after a save
     second.goto(url + "/rate")
     # The second reviewer does not see the first one's ratings while rating.
     assert second.input_value("#evidence_S1") == "" and not second.is_checked("#item-S1 input[value='4']")
-    rate_everything(second, url, dict.fromkeys(keys, 4) | {"S1": 2}, "Interviews with two specialists")
+    rate_everything(second, url, dict.fromkeys(keys, 4) | {"S1": 2}, "Interviews with two specialists", language)
     second.goto(url)
-    assert second.inner_text("table.reviewers").count("25 of 25 items scored") == 2
+    scored = language("%(done)d of %(count)d items scored", done=25, count=25)
+    assert second.inner_text("table.reviewers").count(scored) == 2
     assert "Caseload list for March" not in second.content()
 
     first.goto(url)
-    first.click("text=Start consensus")
+    first.click(f"text={language('Start consensus')}")
     first.wait_for_selector("form.consensus")
     flagged = first.inner_text("#consensus-S1 legend")
-    assert "Reviewers 2 points apart" in flagged
-    assert "points apart" not in first.inner_text("#consensus-S2 legend")
+    assert language("Reviewers %(points)d points apart", points=2) in flagged
+    assert "▲" not in first.inner_text("#consensus-S2 legend")
     assert "96" in first.inner_text(".agreement")  # 24 of 25 items agree exactly
     first.screenshot(path=str(tmp_path / "consensus.png"), full_page=True)
     accessibility.check(first)
@@ -75,15 +76,15 @@ def test_two_reviewers_reach_a_final_review(
     first.fill("#recommendation_S1", "Bring the caseload down to 20 per specialist.")
     first.fill("#strengths", "Employer contact is frequent and well planned.")
     first.click("#save")
-    first.wait_for_selector("text=Consensus saved.")
+    first.wait_for_selector(f"text={language('Consensus saved.')}")
 
     first.goto(url)
-    first.click("button:has-text('Sign off')")
-    first.wait_for_selector("text=The review is final when every reviewer has.")
+    first.click(f"button:has-text('{language('Sign off')}')")
+    first.wait_for_selector(f"text={language('You have signed off. The review is final when every reviewer has.')}")
     second.goto(url)
-    second.click("button:has-text('Sign off')")
-    second.wait_for_selector("text=The review is final.")
-    assert second.inner_text(".stage") == "Final"
+    second.click(f"button:has-text('{language('Sign off')}')")
+    second.wait_for_selector(f"text={language('The review is final.')}")
+    assert second.inner_text(".stage") == language("Final")
     assert second.inner_text(".result .latest-total") == str(24 * 4 + 3)
     second.screenshot(path=str(tmp_path / "final.png"), full_page=True)
     accessibility.check(second)

@@ -12,7 +12,7 @@ from fidelity.audit import Actor, acting_as
 from fidelity.extensions import db
 from fidelity.models import Rating, Review, ReviewStatus, Role
 from tests import factories
-from tests.browser.conftest import Accessibility, LiveServer
+from tests.browser.conftest import Accessibility, Language, LiveServer
 
 
 def seed(server: LiveServer) -> tuple[str, str]:
@@ -37,18 +37,19 @@ def choose(page: Any, key: str, score: int) -> None:
 
 
 def test_a_manager_scores_all_items_saves_midway_and_submits(
-    live_server: LiveServer, browser: Any, tmp_path: Path, accessibility: Accessibility
+    live_server: LiveServer, browser: Any, tmp_path: Path, accessibility: Accessibility, language: Language
 ) -> None:
     code, email = seed(live_server)
     with live_server.app.app_context():
         from fidelity import scale_registry
 
         keys = scale_registry().get("ips-25").item_keys
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = language.context(browser, viewport={"width": 1366, "height": 900}).new_page()
     log_in(page, live_server, email)
+    assert page.get_attribute("html", "lang") == language.code
     page.click(f"tr:has-text('{code}') a")  # from the list of units to the unit's page
     page.wait_for_url(f"{live_server.url}/units/{code}")
-    page.click("text=Start a self-assessment")
+    page.click(f"text={language('Start a self-assessment')}")
     page.select_option("#scale", "ips-25")
     page.click("#start")
     page.wait_for_selector("form.scoring")
@@ -60,9 +61,11 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
     page.check("#item-S1 input[name=sources_S1][value=MIS]")
     # The summary follows the scores without a save (progressive enhancement).
     # (Playwright's expect polls without eval, which the Content Security Policy refuses.)
-    expect(page.locator("#summary")).to_contain_text("12 of 25 items scored")
+    expect(page.locator("#summary")).to_contain_text(
+        language("%(scored)d of %(count)d items scored. The band shows when every item is scored.", scored=12, count=25)
+    )
     page.click("#save")
-    page.wait_for_selector("text=Draft saved.")
+    page.wait_for_selector(f"text={language('Draft saved.')}")
     assert page.is_checked(f"#item-{keys[11]} input[value='{scores[keys[11]]}']")
     assert page.input_value("#evidence_S1") == "Caseload list for March: 18 people per specialist"
 
@@ -70,13 +73,14 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
         choose(page, key, scores[key])
     total = sum(scores.values())
     expect(page.locator("#summary .total strong")).to_have_text(str(total))
-    assert "Exemplary fidelity" in page.inner_text("#summary")
+    exemplary = language.band(live_server, "ips-25", "exemplary")
+    assert exemplary in page.inner_text("#summary")
     page.screenshot(path=str(tmp_path / "scoring.png"), full_page=True)
     accessibility.check(page)
     page.click("#submit_review")
     page.wait_for_url(f"{live_server.url}/units/{code}")
     assert page.inner_text(".latest-total") == str(total)
-    assert "Exemplary fidelity" in page.inner_text(".history .latest")
+    assert exemplary in page.inner_text(".history .latest")
     page.screenshot(path=str(tmp_path / "unit.png"), full_page=True)
     accessibility.check(page)
     assert (tmp_path / "unit.png").stat().st_size > 10_000

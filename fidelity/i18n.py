@@ -1,0 +1,121 @@
+"""Languages: which one a request is served in, and how dates and numbers are written in it.
+
+The language is the logged-in user's choice, else the one chosen on the page header this session, else the best
+match of the browser's Accept-Language among LANGUAGES, else English. Flask-Babel translates with the catalogues in
+`fidelity/translations/`; the scale texts come from the scale files' translations (`fidelity.scale_registry()`).
+
+Dates and numbers on pages and in reports are written the locale's way here, in one place: exports, form values
+and machine-readable attributes keep ISO dates and plain numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import get_datetime_format
+from babel.numbers import get_decimal_symbol
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from fidelity.monitoring.outcomes import whole_percent
+
+# Each language in its own name, as the language switch offers it.
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}
+# An anonymous visitor's choice, kept in the session until they log in.
+SESSION_KEY = "locale"
+DASH = "–"
+
+
+def languages() -> list[str]:
+    languages: list[str] = current_app.config["LANGUAGES"]
+    return languages
+
+
+def select_locale() -> str:
+    """The language of this request (Flask-Babel's locale selector); English outside a request."""
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    chosen = _account_choice() or session.get(SESSION_KEY)
+    if chosen in languages():
+        return str(chosen)
+    return request.accept_languages.best_match(languages()) or default
+
+
+def _account_choice() -> str | None:
+    """The logged-in user's language, if they chose one. Never fails: with the database unreachable the page
+    saying so is shown in the browser's language."""
+    try:
+        if current_user.is_authenticated:
+            return current_user.locale
+    except SQLAlchemyError:
+        return None
+    return None
+
+
+def current_language() -> str:
+    """The language code of the current request or command ("en", "sv")."""
+    locale = get_locale()
+    return locale.language if locale is not None else str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+# --- dates and numbers ----------------------------------------------------------------------------------------
+
+
+def date_text(value: date | None) -> str:
+    """A date as people read it: "Nov 22, 2026" in English, "22 nov. 2026" in Swedish."""
+    return DASH if value is None else format_date(value, "medium")
+
+
+def datetime_text(value: datetime | None) -> str:
+    """A UTC time stamp to the minute, the date written as `date_text` writes it."""
+    if value is None:
+        return DASH
+    pattern = get_datetime_format("medium", locale=get_locale())
+    return str(pattern).format(format_time(value, "short"), format_date(value, "medium"))
+
+
+def number_text(value: float | None, decimals: int = 1) -> str:
+    """A number with exactly `decimals` decimals and the locale's decimal mark: 3.5 is "3,5" in Swedish. Rounded
+    half up, as people round and as the charts do: a mean of 4.25 is 4.3."""
+    if value is None:
+        return DASH
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+def amount_text(value: float | None, decimals: int = 1) -> str:
+    """A median, a caseload, hours or full-time equivalents with at most `decimals` decimals: 2.5 is "2,5" in
+    Swedish, 20.0 is "20"."""
+    return DASH if value is None else format_decimal(value, format="#,##0." + "#" * decimals)
+
+
+def percent_text(share: float | None) -> str:
+    """A share from 0 to 1 in whole percent, rounded half up: "45%" in English, "45 %" in Swedish."""
+    return DASH if share is None else format_percent(Decimal(whole_percent(share)) / 100)
+
+
+def decimal_mark() -> str:
+    """The language's decimal mark, for charts drawn outside Babel: "." in English, "," in Swedish."""
+    return str(get_decimal_symbol(get_locale()))
+
+
+def percent_sign() -> str:
+    """What follows a number in percent, for charts: "%" in English, a non-breaking space and "%" in Swedish."""
+    locale = get_locale()
+    return str(locale.percent_formats[None].suffix[0]) if locale is not None else "%"
+
+
+def init_app(app: Flask) -> None:
+    """The formatting filters every template (and the PDF report) uses."""
+    app.jinja_env.filters.update(
+        date=date_text,
+        datetime=datetime_text,
+        number=number_text,
+        amount=amount_text,
+        percent=percent_text,
+    )
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, current_language=current_language)
