@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from babel.dates import get_datetime_format
 from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, has_request_context, request, session
@@ -67,7 +70,14 @@ def current_language() -> str:
 
 def date_text(value: date | None) -> str:
     """A date as people read it: "Nov 22, 2026" in English, "22 nov. 2026" in Swedish."""
-    return DASH if value is None else format_date(value, "medium")
+    return DASH if value is None else _date_text(value, str(get_locale()))
+
+
+# Formatting is a pure function of the value and the language, and a page of hundreds of units asks for the same
+# dates and means again and again: each is worked out once per worker.
+@lru_cache(maxsize=1 << 14)
+def _date_text(value: date, locale: str) -> str:
+    return babel_dates.format_date(value, "medium", locale=locale)
 
 
 def datetime_text(value: datetime | None) -> str:
@@ -81,10 +91,14 @@ def datetime_text(value: datetime | None) -> str:
 def number_text(value: float | None, decimals: int = 1) -> str:
     """A number with exactly `decimals` decimals and the locale's decimal mark: 3.5 is "3,5" in Swedish. Rounded
     half up, as people round and as the charts do: a mean of 4.25 is 4.3."""
-    if value is None:
-        return DASH
+    return DASH if value is None else _number_text(value, decimals, str(get_locale()))
+
+
+@lru_cache(maxsize=1 << 14)
+def _number_text(value: float, decimals: int, locale: str) -> str:
     rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    return babel_numbers.format_decimal(rounded, format="#,##0" + ("." + "0" * decimals if decimals else ""),
+                                        locale=locale)  # fmt: skip
 
 
 def amount_text(value: float | None, decimals: int = 1) -> str:

@@ -32,6 +32,7 @@ def test_a_synthetic_organisation_is_whole_and_readable(tmp_path: Path, database
             stored = db.session.scalar(text(f"SELECT count(*) FROM journeys WHERE {column} = 'nan'"))
             assert stored == 0, column
         assert len(db.session.scalars(select(Journey)).all()) == 400
+        db.session.remove()  # give the connection back first: dispose() closes only the connections in the pool
         db.engine.dispose()
     client = app.test_client()
     assert login(client, "admin@synthetic.example.org", "fidelity-demo").status_code == 302
