@@ -12,6 +12,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,19 @@ def _serve(app: Flask) -> Iterator[LiveServer]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def demo_server(live_server: LiveServer) -> LiveServer:
+    """The live server with the demo organisation in its database."""
+    from fidelity import scale_registry
+    from fidelity.audit import Actor, acting_as
+    from fidelity.demo import seed
+
+    with live_server.app.app_context(), acting_as(Actor(None, "test")):
+        seed(scale_registry(), date.today())
+        db.session.commit()
+    return live_server
 
 
 @pytest.fixture(scope="session")

@@ -4,27 +4,15 @@ the pages they pass through the same way."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from fidelity import scale_registry
-from fidelity.audit import Actor, acting_as
-from fidelity.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
-from fidelity.extensions import db
+from fidelity.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.browser.conftest import Accessibility, Language, LiveServer
 
 SKIPPED = (".csv", ".xlsx", ".pdf", ".svg", "/static/", "/api/")  # files and JSON, not pages
-
-
-@pytest.fixture
-def demo_server(live_server: LiveServer) -> LiveServer:
-    with live_server.app.app_context(), acting_as(Actor(None, "test")):
-        seed(scale_registry(), date.today())
-        db.session.commit()
-    return live_server
 
 
 def log_in_by_keyboard(page: Any, server: LiveServer, email: str) -> None:

@@ -5,29 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
-from fidelity import scale_registry
-from fidelity.audit import Actor, acting_as
-from fidelity.demo import DEMO_DOMAIN, UNITS, seed
-from fidelity.extensions import db
+from fidelity.demo import DEMO_DOMAIN, UNITS
 from tests.browser.conftest import Accessibility, Language, LiveServer
 from tests.browser.test_accessibility import log_in_by_keyboard
 
 NORTH = sorted(unit.code for unit in UNITS if unit.area == "NORTH")
-
-
-@pytest.fixture
-def demo_server(live_server: LiveServer) -> LiveServer:
-    with live_server.app.app_context(), acting_as(Actor(None, "test")):
-        seed(scale_registry(), date.today())
-        db.session.commit()
-    return live_server
 
 
 def test_a_second_tier_manager_compares_and_exports(
