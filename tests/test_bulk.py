@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, event, func, select
 
 from fidelity.extensions import db
 from fidelity.models import JobSpell, Journey
@@ -59,8 +59,21 @@ def test_rows_go_in_as_stored_and_text_comes_back_as_written(session: Any) -> No
 
 
 def test_no_rows_is_nothing_to_do(session: Any) -> None:
-    insert_rows(session.connection(), JOURNEYS, {"code": []})
-    insert_rows(session.connection(), JOURNEYS, {})
+    connection = session.connection()
+    before = session.scalar(select(func.count()).select_from(Journey))
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2])
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        insert_rows(connection, JOURNEYS, {"code": []})
+        insert_rows(connection, JOURNEYS, {})
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert sent == []  # not even an empty statement reaches the database
+    assert session.scalar(select(func.count()).select_from(Journey)) == before
 
 
 def test_delete_ids_deletes_those_rows_only(session: Any) -> None:
