@@ -7,23 +7,20 @@ database is then a new PostgreSQL database created beside that one and dropped a
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from fidelity import create_app
-from fidelity.config import normalise_database_url
 from fidelity.extensions import db
+from fidelity.throwaway import fresh_database as throwaway_database
 
 TEST_DATABASE_URL = os.environ.get("FIDELITY_TEST_DATABASE_URL", "")
 # scrypt costs a fifth of a second per hash; the suite makes hundreds of users and logins.
@@ -36,22 +33,9 @@ for _name in [n for n in os.environ if n.startswith("FIDELITY_") and n != "FIDEL
     del os.environ[_name]
 
 
-@contextmanager
-def fresh_database(tmp_path: Path) -> Iterator[str]:
+def fresh_database(tmp_path: Path) -> AbstractContextManager[str]:
     """The URL of a new, empty database of the kind the suite runs on."""
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
-        return
-    base = make_url(normalise_database_url(TEST_DATABASE_URL))
-    name = f"fidelity_test_{uuid.uuid4().hex[:10]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return throwaway_database(TEST_DATABASE_URL or None, tmp_path, prefix="fidelity_test")
 
 
 @pytest.fixture(scope="session")
