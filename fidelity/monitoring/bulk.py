@@ -40,7 +40,9 @@ def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Coll
         return
     statement = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     names = list(statement.positiontup or ())
-    connection.exec_driver_sql(str(statement), list(zip(*_lists(columns[name] for name in names), strict=True)))
+    rows = zip(*_lists(columns[name] for name in names), strict=True)  # the driver takes the rows as they come
+    driver_connection: Any = connection.connection.driver_connection
+    driver_connection.executemany(str(statement), rows)
 
 
 def _lists(arrays: Iterable[Collection[Any]]) -> list[list[Any]]:
@@ -59,6 +61,23 @@ def _copy(connection: Connection, table: Table, columns: Mapping[str, Collection
     with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in zip(*arrays, strict=True):  # psycopg formats each row in C and streams it as it goes
             copy.write_row(row)
+
+
+def pairs(connection: Connection, statement: Select[Any, Any]) -> dict[Any, Any]:
+    """The rows of a two-column `statement` as a dict of first column -> second, fetched by the driver alone.
+
+    For tens of thousands of rows, SQLAlchemy's result rows cost more than the query; the values need no processing.
+    """
+    compiled = statement.compile(dialect=connection.dialect)
+    names = compiled.positiontup
+    parameters = [compiled.params[name] for name in names] if names is not None else compiled.params
+    driver_connection: Any = connection.connection.driver_connection
+    cursor = driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), parameters)
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def stored_value(connection: Connection, column: Column[Any], value: Any) -> Any:

@@ -14,13 +14,13 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, select
 
 from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, stored_value
+from fidelity.monitoring.bulk import delete_ids, insert_rows, pairs, stored_value
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -92,9 +92,13 @@ def _stored(frame: pd.DataFrame, kinds: dict[str, Kind]) -> dict[str, np.ndarray
     return columns
 
 
+def _codes_and_ids(unit_id: int) -> Select[str, int]:
+    return select(Journey.code, Journey.id).where(Journey.unit_id == unit_id)
+
+
 def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> ImportSummary:
     journeys = checked.journeys
-    existing = dict(connection.execute(select(Journey.code, Journey.id).where(Journey.unit_id == unit_id)).all())
+    existing = pairs(connection, _codes_and_ids(unit_id))
     old_ids = journeys["code"].map(existing)
     replaced = old_ids.notna().to_numpy()
     replaced_ids = old_ids[replaced].astype(int).tolist()
@@ -113,7 +117,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
     insert_rows(connection, JOURNEYS, kept)
     insert_rows(connection, JOURNEYS, {name: columns[name][~replaced] for name in names})
 
-    ids = dict(connection.execute(select(Journey.code, Journey.id).where(Journey.unit_id == unit_id)).all())
+    ids = pairs(connection, _codes_and_ids(unit_id))
     journey_ids = journeys["code"].map(ids).to_numpy()
     for table, spells in ((JOB_SPELLS, checked.jobs), (EDUCATION_SPELLS, checked.education)):
         fields = [name for name in spells.columns if name != "row"]
