@@ -45,7 +45,7 @@ def build_comparison(
 ) -> Comparison:
     """Every unit's summary (latest review, schedule, outcomes, overdue actions) and, unless `details` is False, for
     the units of `page` (all when None) the details: item scores, principle means and totals over time. At most
-    seven queries, whatever the number of units, reviews and journeys."""
+    eight queries, whatever the number of units, reviews and journeys."""
     scale = registry.get(scale_id)
     items = len(scale.items)
     unit_ids = compared_units(user, area)

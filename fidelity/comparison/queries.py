@@ -1,8 +1,8 @@
 """Loading what the comparison shows, for any number of units in a fixed number of queries.
 
 Every query takes the units as a subquery (or, for the page's units, a short list of ids) and returns plain rows
-that `fidelity.comparison.table` puts together: each unit's latest review, found in SQL with a window function;
-the reviews of the period and the item scores of the units on the page; the kept quarterly figures of two quarters;
+that `fidelity.comparison.table` puts together: each unit's latest reviews, found by walking its (unit, date) index
+back from the newest, then looked up by id; the reviews of the period and the item scores of the units on the page; the kept quarterly figures of two quarters;
 the overdue actions. Nothing here runs once per unit or per review, and no journey is read.
 """
 
@@ -28,6 +28,7 @@ from fidelity.models import (
     Unit,
 )
 from fidelity.models.action import PENDING
+from fidelity.monitoring.bulk import one_of
 from fidelity.monitoring.quarters import Quarter
 
 COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
@@ -57,7 +58,10 @@ _NEWEST = aliased(Review)
 def _counting(scale_id: str, items: int) -> list[ColumnElement[bool]]:
     """Reviews that count in a comparison: counted, complete on the scale, and not replaced by a correction or an
     amendment that counts."""
-    replaced = exists().where(_CORRECTION.corrects_id == Review.id, _CORRECTION.status.in_(COUNTED))
+    # 'Is not null' lets the planner look corrections up in their index instead of hashing every review.
+    replaced = exists().where(
+        _CORRECTION.corrects_id == Review.id, _CORRECTION.corrects_id.is_not(None), _CORRECTION.status.in_(COUNTED)
+    )
     return [Review.scale_id == scale_id, Review.status.in_(COUNTED), Review.scored_items == items, ~replaced]
 
 
@@ -76,7 +80,7 @@ def latest_reviews(
     unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date
 ) -> tuple[dict[int, AnyRow], dict[int, AnyRow]]:
     """Each unit's latest counting review of any kind and date (which the schedule counts from), and its latest of
-    the kind and period chosen (which the comparison shows): id, date, kind, total. One query.
+    the kind and period chosen (which the comparison shows): id, date, kind, total. Two queries.
 
     Most often the newest review is also the one chosen; only where it is not (outside the period, or of the other
     kind) is the unit's history walked again."""
@@ -93,25 +97,29 @@ def latest_reviews(
         .prefix_with("MATERIALIZED")  # computed once per unit, not once per mention below
     )
     newest_is_chosen = exists().where(_NEWEST.id == newest.c.newest_id, *chosen_by(_NEWEST))
-    picks = select(
-        newest.c.newest_id,
-        case(
-            (newest_is_chosen, newest.c.newest_id),
-            else_=_latest_of_unit(newest.c.unit_id, *counting, *chosen_by(Review)),
-        ).label("chosen_id"),
-    ).subquery()
-    rows = db.session.execute(
+    picks = db.session.execute(
         select(
-            Review.id,
-            Review.unit_id,
-            Review.review_date,
-            Review.kind,
-            Review.total,
-            (Review.id == picks.c.newest_id).label("newest"),
-            (Review.id == picks.c.chosen_id).label("chosen"),
-        ).join(picks, Review.id.in_([picks.c.newest_id, picks.c.chosen_id]))
+            newest.c.unit_id,
+            newest.c.newest_id,
+            case(
+                (newest_is_chosen, newest.c.newest_id),
+                else_=_latest_of_unit(newest.c.unit_id, *counting, *chosen_by(Review)),
+            ),
+        ).where(newest.c.newest_id.is_not(None))
     ).all()
-    return {row.unit_id: row for row in rows if row.newest}, {row.unit_id: row for row in rows if row.chosen}
+    # The reviews picked, looked up by id: a join on either of two ids is planned as a scan of every review.
+    wanted = {review_id for _unit_id, *ids in picks for review_id in ids if review_id is not None}
+    found = {
+        row.id: row
+        for row in db.session.execute(
+            select(Review.id, Review.unit_id, Review.review_date, Review.kind, Review.total).where(
+                one_of(db.session.get_bind().dialect.name, Review.id, wanted)
+            )
+        ).all()
+    }
+    newest_of = {unit_id: found[newest_id] for unit_id, newest_id, _chosen_id in picks}
+    chosen_of = {unit_id: found[chosen_id] for unit_id, _newest_id, chosen_id in picks if chosen_id is not None}
+    return newest_of, chosen_of
 
 
 def period_reviews(unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date) -> list[AnyRow]:

@@ -165,19 +165,21 @@ def compare(
     no_means: dict[str, float | None] = dict.fromkeys(key for key, _keys in serves)
     halves = halves_between(first, last)
     bands: dict[int, Band | None] = {}  # band of each total met, looked up once
+    item_keys = scale.item_keys
     rows = []
     for unit in units:
-        top = chosen.get(unit.id)
+        unit_id = unit.id
+        top = chosen.get(unit_id)
         scores = scores_by_review.get(top.id, {}) if top is not None else {}
         means = {key: _mean([scores[k] for k in keys if k in scores]) for key, keys in serves} if scores else no_means
-        totals = totals_by_unit.get(unit.id, {})
-        latest_any = newest.get(unit.id)
+        totals = totals_by_unit.get(unit_id, {})
+        latest_any = newest.get(unit_id)
         due = next_due(scale, latest_any.review_date, latest_any.total) if latest_any is not None else None
-        now = quarter_rows.get((unit.id, current.year, current.number))
-        done = quarter_rows.get((unit.id, full.year, full.number))
+        now = quarter_rows.get((unit_id, current.year, current.number))
+        done = quarter_rows.get((unit_id, full.year, full.number))
         rows.append(
             UnitRow(
-                unit_id=unit.id,
+                unit_id=unit_id,
                 code=unit.code,
                 name=unit.name,
                 area=unit.area,
@@ -192,9 +194,9 @@ def compare(
                 caseload=None if done is None else _rate(done.served, done.specialist_fte),
                 due=due,
                 overdue_review=due is not None and due < today,
-                overdue_actions=overdue_actions.get(unit.id, 0),
+                overdue_actions=overdue_actions.get(unit_id, 0),
                 quarter=full if done is not None else None,
-                item_cells=tuple(scores.get(key) for key in scale.item_keys) if scores else (),
+                item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,15 @@ class Scale:
     items: tuple[Item, ...]
     path: str = field(default="", compare=False)
 
-    @property
+    # A scale never changes once loaded: what is worked out from it is worked out once.
+    @cached_property
     def item_keys(self) -> tuple[str, ...]:
         return tuple(item.key for item in self.items)
 
     def item(self, key: str) -> Item:
         return self._items_by_key[key]
 
-    @property
+    @cached_property
     def _items_by_key(self) -> dict[str, Item]:
         return {item.key: item for item in self.items}
 
@@ -117,7 +119,7 @@ class Scale:
     def max_total(self) -> int:
         return self.score_max * len(self.items)
 
-    @property
+    @cached_property
     def good_threshold(self) -> int:
         return self.band(self.schedule.good_band).min
 
