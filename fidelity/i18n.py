@@ -19,7 +19,7 @@ from babel import numbers as babel_numbers
 from babel.dates import get_datetime_format
 from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -109,7 +109,12 @@ def amount_text(value: float | None, decimals: int = 1) -> str:
 
 def percent_text(share: float | None) -> str:
     """A share from 0 to 1 in whole percent, rounded half up: "45%" in English, "45 %" in Swedish."""
-    return DASH if share is None else format_percent(Decimal(whole_percent(share)) / 100)
+    return DASH if share is None else _percent_text(whole_percent(share), str(get_locale()))
+
+
+@lru_cache(maxsize=1 << 12)
+def _percent_text(percent: int, locale: str) -> str:
+    return babel_numbers.format_percent(Decimal(percent) / 100, locale=locale)
 
 
 def decimal_mark() -> str:
