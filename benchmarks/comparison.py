@@ -7,7 +7,8 @@ For each database (a temporary SQLite file by default; each `--database-url post
 PostgreSQL database beside the one it names, dropped afterwards) it builds the synthetic organisation with
 `fidelity demo --synthetic --no-serve` in a separate process (400 units, ten years of half-yearly reviews, a million
 journeys with their jobs, courses and kept quarterly figures), then, in this process, logs in as the administrator
-(who compares the whole organisation) and requests through the WSGI app, after a warm-up:
+(who compares the whole organisation) and requests through the WSGI app, after a warm-up, the routes taking turns
+(one request each per round, so that the page and the trivial route meet the same conditions):
 
 - `/comparison`: the page, every unit in its tables of overdue reviews and outcomes, the first 50 in detail;
 - `/comparison/chart.svg`: the scatter of fidelity against employment, a separate resource of the page;
@@ -29,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,18 +81,21 @@ def measure(database_url: str, folder: Path, repeat: int) -> dict[str, list[floa
     answer = admin.post("/login", data={"email": SYNTHETIC_ADMIN, "password": DEMO_PASSWORD, "csrf_token": token})
     if answer.status_code != 302:
         sys.exit("could not log in as the synthetic administrator")
-    routes: dict[str, Callable[[], list[float]]] = {
-        "/comparison": lambda: timings(admin, "/comparison", repeat),
-        "/comparison/chart.svg": lambda: timings(admin, "/comparison/chart.svg", repeat),
-        "/login (trivial)": lambda: timings(visitor, "/login", repeat),
+    routes = {
+        "/comparison": (admin, "/comparison"),
+        "/comparison/chart.svg": (admin, "/comparison/chart.svg"),
+        "/login (trivial)": (visitor, "/login"),
     }
-    for warm in ("/comparison", "/comparison/chart.svg"):
-        timings(admin, warm, 2)
-    timings(visitor, "/login", 5)
+    for client, path in routes.values():
+        timings(client, path, 3)
     # A server process holds only the app: what start-up made is left out of the garbage collector's rounds.
     gc.collect()
     gc.freeze()
-    results = {name: run() for name, run in routes.items()}
+    # The routes take turns, one request each per round, so that both sides of the ratio meet the same machine.
+    results: dict[str, list[float]] = {name: [] for name in routes}
+    for _ in range(repeat):
+        for name, (client, path) in routes.items():
+            results[name] += timings(client, path, 1)
     with app.app_context():
         from fidelity.extensions import db
 
