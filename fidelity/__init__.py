@@ -54,6 +54,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 def register_extensions(app: Flask) -> None:
     from fidelity import audit, i18n, models, security  # noqa: F401 - models must be imported before migrations look at them
     from fidelity.extensions import babel, csrf, db, login_manager, migrate, sqlite_real_transactions
+    from fidelity.reviews import newest  # noqa: F401 - keeps each unit's newest reviews as reviews are written
 
     db.init_app(app)
     with app.app_context():

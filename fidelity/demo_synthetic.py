@@ -43,6 +43,7 @@ from fidelity.monitoring.bulk import insert_rows, stored_value
 from fidelity.monitoring.frames import JourneyFrames
 from fidelity.monitoring.outcomes import DEFINITIONS_VERSION, figures_by_quarter
 from fidelity.monitoring.quarters import Quarter
+from fidelity.reviews.newest import rebuild
 from fidelity.scales import Scale
 
 UNITS_PER_AREA = 10
@@ -132,6 +133,7 @@ def seed_synthetic(
     _insert(connection, RoleAssignment, {"user_id": user_ids, "role": [Role.FRONTLINE_MANAGER.value] * units,
                                          "unit_id": unit_ids})  # fmt: skip
     reviews, ratings = _reviews(connection, scale, unit_ids, user_ids, years, today, rng)
+    rebuild(connection)  # reviews written in bulk: their kept newest are worked out here
     frames = _journeys(connection, unit_ids, journeys, years, today, rng)
     _outcomes(connection, unit_ids, frames, today)
     db.session.add(AuditEntry(actor_id=current_actor().user_id, actor_label=current_actor().label, action="create",

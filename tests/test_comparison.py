@@ -108,6 +108,32 @@ def test_filters_never_mix_kinds_silently(client: Any, dataset: dict[str, Any]) 
     assert "Self-assessments and external reviews are marked as such" in page
 
 
+def test_a_period_that_ends_before_the_newest_review_shows_the_latest_inside_it(
+    client: Any, dataset: dict[str, Any], registry: Any
+) -> None:
+    first, second, third = dataset["units"]
+    keys = registry.get("ips-25").item_keys
+    last_year = TODAY.year - 1
+    # The third unit: a self-assessment inside the period (all 2: 50) and a newer one after it (all 4: 100).
+    factories.self_assessment(third, dataset["manager"], dict.fromkeys(keys, 2), date(last_year - 1, 6, 1))
+    factories.self_assessment(third, dataset["manager"], dict.fromkeys(keys, 4), date(TODAY.year, 1, 1))
+    login(client, dataset["manager"].email)
+    for kind in ("all", "self_assessment"):
+        rows = rows_of(client.get(f"/comparison.csv?kind={kind}&last_year={last_year}").get_data(as_text=True))
+        assert (rows[third.code]["total"], rows[third.code]["review_date"]) == ("50", f"{last_year - 1}-06-01")
+    # The first unit's newest review (external, this year) is after the period: its self-assessment of two years
+    # ago is the latest inside it; of external reviews it has none inside.
+    rows = rows_of(client.get(f"/comparison.csv?kind=all&last_year={last_year}").get_data(as_text=True))
+    assert (rows[first.code]["review_kind"], rows[first.code]["total"]) == ("self_assessment", "75")
+    external = rows_of(client.get(f"/comparison.csv?kind=external&last_year={last_year}").get_data(as_text=True))
+    assert external[first.code]["total"] == ""
+    # The second unit's only review, a year and a half ago, is inside the period either way.
+    assert rows[second.code]["total"] == ("121" if (TODAY - timedelta(days=548)).year <= last_year else "")
+    # The schedule still counts from the newest review of all: the external one, fair, so six months on.
+    due = (TODAY - timedelta(days=10) + relativedelta(months=6)).isoformat()
+    assert rows[first.code]["next_review_due"] == due
+
+
 def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> None:
     login(client, dataset["manager"].email)
     workbook = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))

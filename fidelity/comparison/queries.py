@@ -1,9 +1,9 @@
 """Loading what the comparison shows, for any number of units in a fixed number of queries.
 
 Every query takes the units as a subquery (or, for the page's units, a short list of ids) and returns plain rows
-that `fidelity.comparison.table` puts together: each unit's latest reviews, found by walking its (unit, date) index
-back from the newest, then looked up by id; the reviews of the period and the item scores of the units on the page; the kept quarterly figures of two quarters;
-the overdue actions. Nothing here runs once per unit or per review, and no journey is read.
+that `fidelity.comparison.table` puts together: each unit's latest reviews, from the kept newest reviews; the
+reviews of the period and the item scores of the units on the page; the kept quarterly figures of two quarters; the
+overdue actions. Nothing here runs once per unit or per review, and no journey is read.
 """
 
 from __future__ import annotations
@@ -12,26 +12,25 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Row, Select, and_, func, or_, select, union_all
 
 from fidelity.extensions import db
 from fidelity.models import (
     Action,
     Area,
     ConsensusScore,
+    NewestReview,
     QuarterlyOutcome,
     Rating,
     Review,
     ReviewKind,
-    ReviewStatus,
     Unit,
 )
 from fidelity.models.action import PENDING
 from fidelity.monitoring.bulk import one_of
 from fidelity.monitoring.quarters import Quarter
+from fidelity.reviews.newest import counting, latest_of_unit
 
-COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
 UnitIds = Select[Any] | Sequence[int]
 AnyRow = Row[*tuple[Any, ...]]
 OUTCOME_COLUMNS = ("unit_id", "year", "quarter", "served", "in_competitive_work", "in_education", "waiting_at_end",
@@ -50,82 +49,55 @@ def units(unit_ids: Select[Any]) -> list[AnyRow]:
     )
 
 
-# Aliases are made once: setting one up costs more than the query it serves.
-_CORRECTION = aliased(Review)
-_NEWEST = aliased(Review)
-
-
-def _counting(scale_id: str, items: int) -> list[ColumnElement[bool]]:
-    """Reviews that count in a comparison: counted, complete on the scale, and not replaced by a correction or an
-    amendment that counts."""
-    # 'Is not null' lets the planner look corrections up in their index instead of hashing every review.
-    replaced = exists().where(
-        _CORRECTION.corrects_id == Review.id, _CORRECTION.corrects_id.is_not(None), _CORRECTION.status.in_(COUNTED)
-    )
-    return [Review.scale_id == scale_id, Review.status.in_(COUNTED), Review.scored_items == items, ~replaced]
-
-
-def _latest_of_unit(unit_id: Any, *where: ColumnElement[bool]) -> Any:
-    """The id of the unit's latest review meeting `where`: an index walk back from the newest (unit, date)."""
-    return (
-        select(Review.id)
-        .where(Review.unit_id == unit_id, *where)
-        .order_by(Review.review_date.desc(), Review.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def latest_reviews(
     unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date
 ) -> tuple[dict[int, AnyRow], dict[int, AnyRow]]:
     """Each unit's latest counting review of any kind and date (which the schedule counts from), and its latest of
-    the kind and period chosen (which the comparison shows): id, date, kind, total. Two queries.
+    the kind and period chosen (which the comparison shows): id, unit_id, review_date, kind, total.
 
-    Most often the newest review is also the one chosen; only where it is not (outside the period, or of the other
-    kind) is the unit's history walked again."""
-    counting = _counting(scale_id, items)
+    Both come from the kept newest review of each kind: the newest of a kind inside the period is the latest of the
+    period, and one older than the period means there is none in it. Only a period that ends before a unit's
+    newest review needs that unit's history walked, in one more query for all such units."""
+    kept = db.session.execute(
+        select(NewestReview.review_id.label("id"), NewestReview.unit_id, NewestReview.review_date,
+               NewestReview.kind, NewestReview.total)
+        .where(NewestReview.scale_id == scale_id, NewestReview.scored_items == items,
+               NewestReview.unit_id.in_(unit_ids))
+    ).all()  # fmt: skip
+    kinds = set(ReviewKind) if kind == "all" else {ReviewKind(kind)}
+    newest: dict[int, AnyRow] = {}
+    chosen: dict[int, AnyRow] = {}
+    walk: set[int] = set()
+    for row in kept:
+        unit_id = row.unit_id
+        if unit_id not in newest or _later(row, newest[unit_id]):
+            newest[unit_id] = row
+        if row.kind not in kinds:
+            continue
+        if row.review_date > last:
+            walk.add(unit_id)
+        elif row.review_date >= first and (unit_id not in chosen or _later(row, chosen[unit_id])):
+            chosen[unit_id] = row
+    if walk:
+        in_period = [Review.review_date.between(first, last), Review.kind.in_(kinds)]
+        latest = select(latest_of_unit(Unit.id, *counting(scale_id, items), *in_period)).where(
+            one_of(db.session.get_bind().dialect.name, Unit.id, walk)
+        )
+        walked = select(Review.id, Review.unit_id, Review.review_date, Review.kind, Review.total)
+        chosen = {unit_id: row for unit_id, row in chosen.items() if unit_id not in walk}
+        chosen |= {row.unit_id: row for row in db.session.execute(walked.where(Review.id.in_(latest))).all()}
+    return newest, chosen
 
-    def chosen_by(review: Any) -> list[ColumnElement[bool]]:
-        period = [review.review_date.between(first, last)]
-        return period if kind == "all" else [*period, review.kind == ReviewKind(kind)]
 
-    newest = (
-        select(Unit.id.label("unit_id"), _latest_of_unit(Unit.id, *counting).label("newest_id"))
-        .where(Unit.id.in_(unit_ids))
-        .cte("newest")
-        .prefix_with("MATERIALIZED")  # computed once per unit, not once per mention below
-    )
-    newest_is_chosen = exists().where(_NEWEST.id == newest.c.newest_id, *chosen_by(_NEWEST))
-    picks = db.session.execute(
-        select(
-            newest.c.unit_id,
-            newest.c.newest_id,
-            case(
-                (newest_is_chosen, newest.c.newest_id),
-                else_=_latest_of_unit(newest.c.unit_id, *counting, *chosen_by(Review)),
-            ),
-        ).where(newest.c.newest_id.is_not(None))
-    ).all()
-    # The reviews picked, looked up by id: a join on either of two ids is planned as a scan of every review.
-    wanted = {review_id for _unit_id, *ids in picks for review_id in ids if review_id is not None}
-    found = {
-        row.id: row
-        for row in db.session.execute(
-            select(Review.id, Review.unit_id, Review.review_date, Review.kind, Review.total).where(
-                one_of(db.session.get_bind().dialect.name, Review.id, wanted)
-            )
-        ).all()
-    }
-    newest_of = {unit_id: found[newest_id] for unit_id, newest_id, _chosen_id in picks}
-    chosen_of = {unit_id: found[chosen_id] for unit_id, _newest_id, chosen_id in picks if chosen_id is not None}
-    return newest_of, chosen_of
+def _later(row: AnyRow, other: AnyRow) -> bool:
+    """Whether `row` is the later review: by date, then by id, as the walk orders them."""
+    return bool((row.review_date, row.id) > (other.review_date, other.id))
 
 
 def period_reviews(unit_ids: UnitIds, scale_id: str, items: int, kind: str, first: date, last: date) -> list[AnyRow]:
     """Every counting review of the units in the period and of the kind chosen, oldest first: unit, date, kind,
     total."""
-    where = [Review.unit_id.in_(unit_ids), *_counting(scale_id, items)]
+    where = [Review.unit_id.in_(unit_ids), *counting(scale_id, items)]
     if kind != "all":
         where.append(Review.kind == ReviewKind(kind))
     query = (
@@ -137,22 +109,20 @@ def period_reviews(unit_ids: UnitIds, scale_id: str, items: int, kind: str, firs
 
 
 def item_scores(review_ids: Sequence[int]) -> list[AnyRow]:
-    """The item scores that count of the given reviews: review, item, score. Two queries: the manager's own ratings
-    of self-assessments, the agreed scores of external reviews."""
+    """The item scores that count of the given reviews: review, item, score. One query: the manager's own ratings of
+    self-assessments, and the agreed scores of external reviews."""
     if not review_ids:
         return []
-    own = db.session.execute(
+    own = (
         select(Rating.review_id, Rating.item_key, Rating.score)
         .join(Review, Review.id == Rating.review_id)
         .where(Rating.review_id.in_(review_ids), Review.id.in_(review_ids), Review.kind == ReviewKind.SELF_ASSESSMENT)
         .where(Rating.rater_id == Review.created_by_id, Rating.score.is_not(None))
-    ).all()
-    agreed = db.session.execute(
-        select(ConsensusScore.review_id, ConsensusScore.item_key, ConsensusScore.score).where(
-            ConsensusScore.review_id.in_(review_ids), ConsensusScore.score.is_not(None)
-        )
-    ).all()
-    return [*own, *agreed]
+    )
+    agreed = select(ConsensusScore.review_id, ConsensusScore.item_key, ConsensusScore.score).where(
+        ConsensusScore.review_id.in_(review_ids), ConsensusScore.score.is_not(None)
+    )
+    return list(db.session.execute(union_all(own, agreed)).all())
 
 
 def outcomes(unit_ids: UnitIds, quarters: Sequence[Quarter]) -> list[AnyRow]:

@@ -18,7 +18,15 @@ from fidelity.models.monitoring import (
 )
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
 from fidelity.models.report_job import JobStatus, ReportJob
-from fidelity.models.review import ConsensusScore, Rating, Review, ReviewerAssignment, ReviewKind, ReviewStatus
+from fidelity.models.review import (
+    ConsensusScore,
+    NewestReview,
+    Rating,
+    Review,
+    ReviewerAssignment,
+    ReviewKind,
+    ReviewStatus,
+)
 from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "JobStatus",
     "Journey",
     "LoginFailure",
+    "NewestReview",
     "NotAcceptedReason",
     "Organisation",
     "QuarterlyOutcome",

@@ -173,3 +173,25 @@ class ConsensusScore(Audited, Model):
 
     def audit_unit_id(self) -> int | None:
         return self.review.unit_id if self.review is not None else None
+
+
+class NewestReview(Model):
+    """Kept: each unit's newest review that counts, per scale, kind and number of items scored, with its date and
+    total.
+
+    Derived from `reviews` and written only by `fidelity.reviews.newest`, in the transaction that changes a unit's
+    reviews, so that a comparison of hundreds of units reads a row per unit and kind instead of walking every unit's
+    reviews. A review counts when it is submitted or final and has not been replaced by a correction or amendment
+    that counts; a comparison takes the rows that score every item of the scale. Not audited: the reviews it follows
+    are.
+    """
+
+    __tablename__ = "newest_reviews"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    scale_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[ReviewKind] = enum_column(ReviewKind, primary_key=True)
+    scored_items: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    review_date: Mapped[date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column()

@@ -99,9 +99,9 @@ def one_of(
 ) -> ColumnElement[bool]:
     """`column` is one of `ids`, with the ids as one parameter: thousands of parameters cost more than the query."""
     if dialect == "postgresql":
-        return column == any_(bindparam("ids", list(ids), type_=postgresql.ARRAY(Integer)))
+        return column == any_(bindparam("ids", list(ids), type_=postgresql.ARRAY(Integer), unique=True))
     # SQLite reads the ids from one JSON array.
     listed: Select[Any] = select(literal_column("value")).select_from(
-        func.json_each(bindparam("ids", json.dumps(list(ids))))
+        func.json_each(bindparam("ids", json.dumps(list(ids)), unique=True))
     )
     return column.in_(listed)
