@@ -90,9 +90,12 @@ def rebuild(connection: Connection) -> None:
 def _keep_newest_reviews(session: Session, flush_context: UOWTransaction) -> None:
     """After a flush that wrote reviews, work out again the newest reviews of their units and scales."""
     units_by_scale: dict[str, set[int]] = {}
-    for objects in (session.new, session.dirty, session.deleted):
-        for obj in objects:
-            if isinstance(obj, Review) and obj.unit_id is not None and obj.scale_id is not None:
-                units_by_scale.setdefault(obj.scale_id, set()).add(obj.unit_id)
+    # A review whose ratings alone changed (a draft being scored) is left as it was.
+    changed = (
+        obj for obj in session.dirty if isinstance(obj, Review) and session.is_modified(obj, include_collections=False)
+    )
+    for obj in (*session.new, *changed, *session.deleted):
+        if isinstance(obj, Review) and obj.unit_id is not None and obj.scale_id is not None:
+            units_by_scale.setdefault(obj.scale_id, set()).add(obj.unit_id)
     if units_by_scale:
         refresh(session.connection(), units_by_scale)
