@@ -5,7 +5,8 @@
 It writes a CSV of realistic journeys (with job and education spells) to a temporary folder, times `pandas.read_csv`
 of it, then times the whole import (read, check, write, commit) into a fresh database: a temporary SQLite file by
 default, or a throwaway database created beside the PostgreSQL database a postgresql:// URL names (and dropped
-afterwards). Each is timed `--repeat` times, the import each time into a new database; the best times are compared.
+afterwards). Each is timed `--repeat` times, taking turns (the import each time into a new database); the best
+times are compared.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -104,10 +104,6 @@ def write_file(path: Path, rows: int, seed: int) -> None:
             writer.writerow(journey_row(number, rng))
 
 
-def best(runs: int, action: Callable[[], float]) -> float:
-    return min(action() for _ in range(runs))
-
-
 def timed_import(path: Path, url: str | None, folder: Path) -> float:
     """Seconds to import `path` into a unit of a fresh database: read, check, write and commit."""
     from flask_migrate import upgrade
@@ -178,9 +174,12 @@ def main() -> None:
         write_file(path, args.rows, args.seed)
         database = database_name(args.database_url)
         print(f"{args.rows:,} journeys, {path.stat().st_size / 1e6:.1f} MB of CSV; {database}; best of {args.repeat}")
-        read_seconds = best(args.repeat, lambda: reading(path))
-        check_seconds = best(args.repeat, lambda: checking_only(path))
-        import_seconds = best(args.repeat, lambda: timed_import(path, args.database_url, folder))
+        # The three take turns, once each per round, so that each meets the machine as the others do.
+        rounds = [
+            (reading(path), checking_only(path), timed_import(path, args.database_url, folder))
+            for _ in range(args.repeat)
+        ]
+        read_seconds, check_seconds, import_seconds = (min(column) for column in zip(*rounds, strict=True))
     ratio = import_seconds / read_seconds
     print(f"pandas.read_csv:    {read_seconds:6.2f} s")
     print(f"read and check:     {check_seconds:6.2f} s  ({check_seconds / read_seconds:.1f}x read_csv)")
