@@ -103,6 +103,13 @@ def test_blank_lines_are_skipped_and_line_numbers_still_count_them() -> None:
     assert problems(data) == [Problem(5, "goal: 'job' is not one of work, education, both")]
 
 
+def test_a_row_without_a_code_is_not_taken_for_a_blank_line() -> None:
+    text = csv_file([journey(), journey(code="")]).decode()
+    first, second, third = text.splitlines()
+    data = "\n".join([first, second, "", third]).encode()
+    assert problems(data) == [Problem(4, "code: the code is missing")]
+
+
 def test_xlsx_with_dates_and_numbers_as_cells() -> None:
     names = header()
     row = dict.fromkeys(names, None) | {

@@ -54,16 +54,14 @@ def read_cells(data: bytes, filename: str) -> Cells:
 def _read_csv(data: bytes) -> pd.DataFrame:
     if b"\x00" in data:
         raise refused(_("This is not a CSV file: it is not text."))
+    first_line = data.split(b"\n", 1)[0]
+    separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
-        text = data.decode("utf-8-sig")
+        # pandas decodes as it parses, rather than after a decoded copy of the whole file.
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=separator, header=None, dtype=object,
+                           keep_default_na=False, skip_blank_lines=False)  # fmt: skip
     except UnicodeDecodeError:
         raise refused(_("The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.")) from None
-    first_line = text.split("\n", 1)[0]
-    separator = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return pd.read_csv(
-            io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False
-        )
     except pd.errors.EmptyDataError:
         raise refused(_("The file is empty.")) from None
     except pd.errors.ParserError as error:
@@ -106,7 +104,10 @@ def _cells(table: pd.DataFrame) -> Cells:
     if not any(header):
         raise refused(_("The first line must name the columns."), 1)
     rows = table.iloc[1:]
-    filled = (rows.to_numpy(dtype=object) != "").any(axis=1)
+    # A row is blank when every cell is empty; only rows whose first cell is empty need the rest looked at.
+    filled = rows[0].to_numpy(dtype=object) != ""
+    unsure = np.flatnonzero(~filled)
+    filled[unsure] = (rows.iloc[unsure].to_numpy(dtype=object) != "").any(axis=1)
     lines = np.arange(2, len(table) + 1)[filled]
     return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines)
 

@@ -73,7 +73,7 @@ def _suspects(codes: list[str]) -> list[int]:
     text = "\n".join(codes)
     if not codes or text.count("\n") != len(codes) - 1:  # a code with a line break of its own: look at every code
         return list(range(len(codes)))
-    line_starts = np.cumsum([0, *(len(code) + 1 for code in codes[:-1])])
+    line_starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, codes[:-1]), dtype=np.int64) + 1)))
     found = [match.start() for match in _SUSPECT.finditer(text)]
     return [int(p) for p in np.searchsorted(line_starts, found, side="right") - 1]
 
