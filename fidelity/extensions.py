@@ -36,12 +36,15 @@ login_manager = LoginManager()
 babel = Babel()
 
 
+SQLITE_CACHE_KIB = 64 * 1024
+
+
 def sqlite_real_transactions(engine: Engine) -> None:
     """Make SQLite transactions what the code expects: BEGIN when SQLAlchemy begins, SAVEPOINTs that nest.
 
     Python's sqlite3 module otherwise starts transactions on its own and commits before DDL, so a rolled-back
     savepoint (an import that fails halfway, a test's rollback) could leave rows behind. This is SQLAlchemy's
-    documented recipe for the pysqlite driver.
+    documented recipe for the pysqlite driver. Each connection also gets a larger page cache.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -49,6 +52,9 @@ def sqlite_real_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # Up to 64 MB of pages held in memory per connection (SQLite's default is 2 MB): an import of a hundred
+        # thousand journeys is then written out once, at commit, rather than spilled to the file as it goes.
+        dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:

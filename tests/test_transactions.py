@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from fidelity.extensions import db
+from fidelity.extensions import SQLITE_CACHE_KIB, db
 from fidelity.models import Organisation
 
 
@@ -51,3 +52,11 @@ def test_a_review_that_counts_cannot_be_stored_without_its_total(session: Any) -
     with pytest.raises(IntegrityError, match="counted_reviews_have_totals"):
         session.flush()
     savepoint.rollback()
+
+
+def test_sqlite_connections_keep_a_larger_page_cache(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("a setting of SQLite's")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
