@@ -44,8 +44,9 @@ def build_comparison(
     details: bool = True,
 ) -> Comparison:
     """Every unit's summary (latest review, schedule, outcomes, overdue actions) and, unless `details` is False, for
-    the units of `page` (all when None) the details: item scores, principle means and totals over time. At most
-    eight queries, whatever the number of units, reviews and journeys."""
+    the units of `page` (all when None) the details: item scores, principle means and totals over time. At
+    most six queries (seven when the period ends before some unit's newest review), whatever the number of units,
+    reviews and journeys."""
     scale = registry.get(scale_id)
     items = len(scale.items)
     unit_ids = compared_units(user, area)
