@@ -8,6 +8,7 @@ from datetime import date
 
 from fidelity.extensions import db
 from fidelity.models import (
+    COUNTED_STATUSES,
     Action,
     ActionStatus,
     Adaptation,
@@ -113,8 +114,8 @@ def external_review(
         visit_end=when,
         status=status,
         # Counted without a consensus yet (the access tests only need its stage): a total of nothing.
-        total=0 if status in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL) else None,
-        scored_items=0 if status in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL) else None,
+        total=0 if status in COUNTED_STATUSES else None,
+        scored_items=0 if status in COUNTED_STATUSES else None,
     )
     review.reviewers.extend(ReviewerAssignment(reviewer_id=reviewer.id) for reviewer in reviewers)
     db.session.add(review)

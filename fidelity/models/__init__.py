@@ -19,6 +19,7 @@ from fidelity.models.monitoring import (
 from fidelity.models.organisation import Area, HostType, Organisation, Unit
 from fidelity.models.report_job import JobStatus, ReportJob
 from fidelity.models.review import (
+    COUNTED_STATUSES,
     ConsensusScore,
     NewestReview,
     Rating,
@@ -30,6 +31,7 @@ from fidelity.models.review import (
 from fidelity.models.user import LoginFailure, Role, RoleAssignment, User
 
 __all__ = [
+    "COUNTED_STATUSES",
     "Action",
     "ActionComment",
     "ActionStatus",

@@ -40,6 +40,11 @@ class ReviewStatus(enum.StrEnum):
     FINAL = "final"
 
 
+# The statuses in which a review counts: it has its total, shows in histories, reports and comparisons, and never
+# changes again (a correction is a new review).
+COUNTED_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
+
+
 class Review(Audited, Model):
     """One scoring of one unit on one version of one scale."""
 

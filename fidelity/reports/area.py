@@ -19,12 +19,10 @@ from weasyprint import HTML
 from fidelity import scale_registry
 from fidelity.extensions import db
 from fidelity.i18n import current_language
-from fidelity.models import Area, JobStatus, ReportJob, Review, ReviewStatus, Unit, User
+from fidelity.models import COUNTED_STATUSES, Area, JobStatus, ReportJob, Review, Unit, User
 from fidelity.models.types import utcnow
 from fidelity.reports.content import report_data
 from fidelity.reports.render import report_html
-
-COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
 
 
 def area_reviews(area: Area) -> list[Review]:
@@ -32,7 +30,7 @@ def area_reviews(area: Area) -> list[Review]:
     reviews = db.session.scalars(
         select(Review)
         .join(Unit, Unit.id == Review.unit_id)
-        .where(Unit.area_id == area.id, Review.status.in_(COUNTED))
+        .where(Unit.area_id == area.id, Review.status.in_(COUNTED_STATUSES))
         .order_by(Unit.name, Review.scale_id, Review.review_date.desc(), Review.id.desc())
     ).all()
     latest: dict[tuple[int, str], Review] = {}

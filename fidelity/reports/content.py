@@ -14,7 +14,7 @@ from fidelity.adaptations.operations import CostedAdaptation, costed_adaptations
 from fidelity.charts import principle_profile_svg, trend_svg
 from fidelity.extensions import db
 from fidelity.external.operations import consensus_values, rated_review
-from fidelity.models import Action, QuarterlyOutcome, Review, ReviewKind, ReviewStatus
+from fidelity.models import COUNTED_STATUSES, Action, QuarterlyOutcome, Review, ReviewKind
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import refresh_outcomes
@@ -140,7 +140,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         values = rater_values(review, review.created_by_id or 0)
     scores = {key: v.score for key, v in values.items() if v.score is not None}
     summary = summarise(scale, registry.principles, scores)
-    draft = review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
+    draft = review.status not in COUNTED_STATUSES
     text = chart_text()
     points = review_points(unit_reviews(review.unit, registry), scale.id)
     title = _("%(scale)s: total over time", scale=scale.title)
@@ -202,7 +202,7 @@ def latest_review(unit_id: int, scale_id: str | None = None) -> Review | None:
     """The unit's latest counted review (on `scale_id` if given): the one a unit's report is made of."""
     query = (
         select(Review)
-        .where(Review.unit_id == unit_id, Review.status.in_((ReviewStatus.SUBMITTED, ReviewStatus.FINAL)))
+        .where(Review.unit_id == unit_id, Review.status.in_(COUNTED_STATUSES))
         .order_by(Review.review_date.desc(), Review.id.desc())
     )
     if scale_id:

@@ -17,10 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete, event, exists, insert, literal, select
 from sqlalchemy.orm import Session, UOWTransaction, aliased
 
-from fidelity.models import NewestReview, Review, ReviewKind, ReviewStatus, Unit
+from fidelity.models import COUNTED_STATUSES, NewestReview, Review, ReviewKind, Unit
 from fidelity.monitoring.bulk import one_of
-
-COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
 
 # Made once: setting an alias up costs more than the query it serves.
 _CORRECTION = aliased(Review)
@@ -30,9 +28,11 @@ def counted(scale_id: str) -> list[ColumnElement[bool]]:
     """The conditions of a review on the scale `scale_id` that counts, whatever it scored."""
     # 'Is not null' lets the planner look corrections up in their index instead of hashing every review.
     replaced = exists().where(
-        _CORRECTION.corrects_id == Review.id, _CORRECTION.corrects_id.is_not(None), _CORRECTION.status.in_(COUNTED)
+        _CORRECTION.corrects_id == Review.id,
+        _CORRECTION.corrects_id.is_not(None),
+        _CORRECTION.status.in_(COUNTED_STATUSES),
     )
-    return [Review.scale_id == scale_id, Review.status.in_(COUNTED), ~replaced]
+    return [Review.scale_id == scale_id, Review.status.in_(COUNTED_STATUSES), ~replaced]
 
 
 def counting(scale_id: str, items: int) -> list[ColumnElement[bool]]:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from fidelity.extensions import db
-from fidelity.models import AuditEntry, Rating, Review, ReviewKind, ReviewStatus, Unit, User
+from fidelity.models import COUNTED_STATUSES, AuditEntry, Rating, Review, ReviewKind, ReviewStatus, Unit, User
 from fidelity.models.types import utcnow
 from fidelity.scales import Scale
 from fidelity.scoring import missing_items
@@ -178,7 +178,7 @@ def previous_review(review: Review) -> Review | None:
     candidates = db.session.scalars(
         select(Review)
         .where(Review.unit_id == review.unit_id, Review.scale_id == review.scale_id, Review.id != review.id)
-        .where(Review.status.in_([ReviewStatus.SUBMITTED, ReviewStatus.FINAL]))
+        .where(Review.status.in_(COUNTED_STATUSES))
         .where(Review.review_date <= review.review_date)
         .order_by(Review.review_date.desc(), Review.id.desc())
     ).all()

@@ -10,11 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.history import ReviewPoint
-from fidelity.models import AuditEntry, Review, ReviewKind, ReviewStatus, Unit
+from fidelity.models import COUNTED_STATUSES, AuditEntry, Review, ReviewKind, Unit
 from fidelity.scales import ScaleRegistry
 from fidelity.scoring import ScoreSummary, summarise
-
-COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def review_points(reviews: Sequence[ScoredReview], scale_id: str) -> list[Review
             corrects_id=r.review.corrects_id,
         )
         for r in reviews
-        if r.review.scale_id == scale_id and r.review.status in COUNTED
+        if r.review.scale_id == scale_id and r.review.status in COUNTED_STATUSES
     ]
 
 
@@ -82,7 +80,7 @@ def latest_scores(units: Sequence[Unit], registry: ScaleRegistry) -> dict[tuple[
     reviews = db.session.scalars(
         select(Review)
         .where(Review.unit_id.in_([u.id for u in units]))
-        .where(Review.status.in_(COUNTED))
+        .where(Review.status.in_(COUNTED_STATUSES))
         .order_by(Review.review_date, Review.id)
         .options(selectinload(Review.ratings), selectinload(Review.consensus))
     ).all()

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
-from fidelity.models import Review, Unit
+from fidelity.models import COUNTED_STATUSES, Review, Unit
 from fidelity.scales import ScaleRegistry
 from fidelity.schedule import LastReview, ScheduleEntry, ScheduleRow, review_schedule
 from fidelity.scoring import band
-from fidelity.units.queries import COUNTED, review_scores
+from fidelity.units.queries import review_scores
 
 
 def latest_counted(units: Sequence[Unit]) -> dict[tuple[int, str], Review]:
@@ -28,7 +28,7 @@ def latest_counted(units: Sequence[Unit]) -> dict[tuple[int, str], Review]:
     rows = db.session.execute(
         select(Review.id, Review.unit_id, Review.scale_id, Review.review_date, Review.corrects_id)
         .where(Review.unit_id.in_([u.id for u in units]))
-        .where(Review.status.in_(COUNTED))
+        .where(Review.status.in_(COUNTED_STATUSES))
     ).all()
     # As in history.effective_points: a review that a counted correction replaces no longer counts.
     corrected = {row.corrects_id for row in rows if row.corrects_id is not None}
