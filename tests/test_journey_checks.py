@@ -103,6 +103,17 @@ def test_blank_lines_are_skipped_and_line_numbers_still_count_them() -> None:
     assert problems(data) == [Problem(5, "goal: 'job' is not one of work, education, both")]
 
 
+def test_codes_that_are_not_plain_ascii_are_each_looked_at_closely() -> None:
+    """Spaces around a code are taken off; letters beyond ASCII are letters; digits beyond ASCII are digits."""
+    codes = [" NRV-0001 ", "Ärende-7", "NRV-1234567890", "NRV-0004"]
+    result = checked(csv_file([journey(code=code) for code in codes]))
+    assert result.journeys["code"].tolist() == ["NRV-0001", "Ärende-7", "NRV-1234567890", "NRV-0004"]
+    # A personnummer in full-width digits is still a personnummer.
+    fullwidth = "19811218-9876".translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    found = problems(csv_file([journey(), journey(code=fullwidth)]))
+    assert found == [Problem(3, "code: looks like a Swedish personal identity number (personnummer)")]
+
+
 def test_a_row_without_a_code_is_not_taken_for_a_blank_line() -> None:
     text = csv_file([journey(), journey(code="")]).decode()
     first, second, third = text.splitlines()

@@ -7,7 +7,7 @@ compared as written first and tidied (spaces, case) only where that first test f
 
 from __future__ import annotations
 
-import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,19 +63,27 @@ def _quoted(value: str) -> str:
     return value if len(value) <= QUOTED_MAX else value[: QUOTED_MAX - 1] + "…"
 
 
-# A code that is not 1-32 letters, digits, '-' and '_', or that has ten digits or more (an identity number may hide in
-# it). Most codes are neither, and one scan of every code at once finds the few that `code_problem` must look at.
-_SUSPECT = re.compile(rf"^(?![\w-]{{1,{CODE_MAX}}}$).*$|^(?=(?:[^\d\n]*\d){{10}}).*$", re.MULTILINE)
+# The characters of a plain code: ASCII letters, digits, '-' and '_'.
+_PLAIN = np.zeros(128, dtype=bool)
+_PLAIN[[ord(c) for c in string.ascii_letters + string.digits + "-_"]] = True
+_ZERO, _NINE = ord("0"), ord("9")
+_DIGITS_SUSPECT = 10  # an identity number has ten digits or more
 
 
-def _suspects(codes: list[str]) -> list[int]:
-    """The positions of the codes that need a closer look."""
-    text = "\n".join(codes)
-    if not codes or text.count("\n") != len(codes) - 1:  # a code with a line break of its own: look at every code
-        return list(range(len(codes)))
-    line_starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, codes[:-1]), dtype=np.int64) + 1)))
-    found = [match.start() for match in _SUSPECT.finditer(text)]
-    return [int(p) for p in np.searchsorted(line_starts, found, side="right") - 1]
+def _suspects(codes: list[str]) -> np.ndarray:
+    """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
+    character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), or with ten digits or more
+    (an identity number may hide in it). Nearly every code is plain, and numpy tells them apart all at once."""
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+    points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
+    plain = np.zeros(len(points), dtype=bool)
+    ascii_ = points < len(_PLAIN)
+    plain[ascii_] = _PLAIN[points[ascii_]]
+    digit = (points >= _ZERO) & (points <= _NINE)
+    odd = np.bincount(owner[~plain], minlength=len(codes)) > 0
+    digits = np.bincount(owner[digit], minlength=len(codes))
+    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT))
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -121,8 +129,11 @@ class RowCheck:
 
     def codes(self) -> tuple[pd.Series, np.ndarray]:
         """The codes, stripped, and which are usable: not empty, malformed, a name or an identity number."""
-        codes = [str(code).strip() for code in self.raw("code").tolist()]
-        found = {position: code_problem(codes[position]) for position in _suspects(codes)}
+        codes = self.raw("code").tolist()  # text, as every cell; only a code with a space can need stripping
+        found: dict[int, str | None] = {}
+        for position in _suspects(codes).tolist():
+            codes[position] = codes[position].strip()
+            found[position] = code_problem(codes[position])
         bad = np.zeros(len(codes), dtype=bool)
         bad[[position for position, problem in found.items() if problem]] = True
         self.report(bad, lambda p: _("code: %(problem)s", problem=_(found[p] or "", max=CODE_MAX)))
@@ -130,10 +141,10 @@ class RowCheck:
 
     def date(self, name: str) -> pd.Series:
         raw = self.raw(name).to_numpy(dtype=object)
-        parsed = pd.Series(pd.NaT, index=range(len(raw)), dtype="datetime64[us]")
+        parsed = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
         filled = np.flatnonzero(raw != "")  # only cells with something in them are parsed
         if not len(filled):
-            return parsed
+            return pd.Series(parsed)
         # Each distinct text is parsed once: a file has far fewer days than rows.
         codes, texts = pd.factorize(raw[filled])
         days = pd.to_datetime(pd.Series(texts, dtype=object), format=DATE_FORMAT, errors="coerce").to_numpy()
@@ -147,8 +158,8 @@ class RowCheck:
             self.unreadable[name] = bad
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
             self.report(bad, lambda p: _(not_a_date, column=name, value=_quoted(raw[p])))
-        parsed.iloc[filled] = values
-        return parsed
+        parsed[filled] = values
+        return pd.Series(parsed)
 
     def choice(self, column: Column, name: str) -> pd.Series:
         raw = self.raw(name)
