@@ -10,7 +10,7 @@ from sqlalchemy import Table, event, func, select
 from fidelity.extensions import db
 from fidelity.models import JobSpell, Journey
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, stored_value
+from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, stored_value
 from tests import factories
 
 JOURNEYS = cast(Table, Journey.__table__)
@@ -85,3 +85,26 @@ def test_delete_ids_deletes_those_rows_only(session: Any) -> None:
     delete_ids(session.connection(), JOURNEYS, "id", [])
     left = session.scalars(select(Journey.code).where(Journey.unit_id == unit.id).order_by(Journey.code)).all()
     assert left == ["D1", "D3", "D5"]
+
+
+def test_ids_given_before_writing_are_new_and_not_given_again(session: Any) -> None:
+    unit = factories.unit()
+    older = factories.journey(unit, date(2026, 1, 5))
+    connection = session.connection()
+    given = new_ids(connection, JOURNEYS, 3)
+    assert len(set(given)) == 3 and min(given) > older.id
+    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
+    insert_rows(
+        connection,
+        JOURNEYS,
+        {
+            "id": given,
+            "unit_id": [unit.id] * 3,
+            "code": ["G-1", "G-2", "G-3"],
+            "referral_date": ["2026-01-12"] * 3,
+            "updated_at": [stamp] * 3,
+        },
+    )
+    later = factories.journey(unit, date(2026, 1, 6))
+    assert later.id not in given and later.id not in new_ids(connection, JOURNEYS, 2)
+    assert new_ids(connection, JOURNEYS, 0) == []

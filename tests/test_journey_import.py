@@ -222,6 +222,34 @@ def test_journeys_are_replaced_by_code_and_others_kept(session: Any) -> None:
     assert session.scalar(orphans) == 0
 
 
+def test_the_newest_journey_replaced_beside_new_ones_keeps_its_id_and_each_gets_its_own_spells(session: Any) -> None:
+    unit = factories.unit()
+    first = [journey(code="A", job1_hours="32"), journey(code="B", job1_hours="5")]
+    import_journeys(unit, csv_file(first), "first.csv")
+    session.commit()
+    newest = journeys_of(session, unit)["B"].id
+
+    second = [
+        journey(code="C", job1_hours="10"),
+        journey(code="B", job1_hours="20"),
+        journey(code="D", job1_hours="30", education1_start="2026-04-01"),
+    ]
+    summary = import_journeys(unit, csv_file(second), "second.csv")
+    session.commit()
+
+    assert (summary.added, summary.replaced) == (2, 1)
+    journeys = journeys_of(session, unit)
+    assert journeys["B"].id == newest
+    assert len({j.id for j in journeys.values()}) == 4 and min(journeys["C"].id, journeys["D"].id) > newest
+    assert {code: [job.hours_per_week for job in j.jobs] for code, j in journeys.items()} == {
+        "A": [32.0],
+        "B": [20.0],
+        "C": [10.0],
+        "D": [30.0],
+    }
+    assert [course.start_date for course in journeys["D"].education] == [date(2026, 4, 1)]
+
+
 def test_an_export_is_the_file_imported_and_imports_again_unchanged(session: Any) -> None:
     unit, copy, xlsx_copy = factories.unit(), factories.unit(), factories.unit()
     import_journeys(unit, csv_file(RICH), "rich.csv")

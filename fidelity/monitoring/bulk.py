@@ -82,6 +82,30 @@ def pairs(connection: Connection, statement: Select[Any, Any]) -> dict[Any, Any]
         cursor.close()
 
 
+def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` ids for rows about to be added to `table`, whose primary key is an integer `id`.
+
+    Taken before the rows are written, so that the rows that point to them can be written too without asking the
+    database which id each new row got. PostgreSQL takes them from the column's sequence. SQLite would give each new
+    row the id above the largest; the caller's transaction, which has read that largest id, keeps another writer from
+    adding rows before this one commits.
+    """
+    if count <= 0:
+        return []
+    driver_connection: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver_connection.cursor()
+        try:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", (table.name,))
+            sequence = cursor.fetchone()[0]  # looked up once, rather than for each id
+            cursor.execute("SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)", (sequence, count))
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+    largest = connection.scalar(select(func.max(table.c.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
 def stored_value(connection: Connection, column: Column[Any], value: Any) -> Any:
     """`value` as the driver takes it for `column`, processed as SQLAlchemy would (a time as text on SQLite)."""
     process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)

@@ -20,7 +20,7 @@ from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, pairs, stored_value
+from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, pairs, stored_value
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -102,6 +102,9 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
     old_ids = journeys["code"].map(existing)
     replaced = old_ids.notna().to_numpy()
     replaced_ids = old_ids[replaced].astype(int).tolist()
+    # A replaced journey keeps its id, so that links to it still work; a new one is given its id now, before the
+    # replaced rows are deleted, so that its spells can be written with it.
+    added_ids = new_ids(connection, JOURNEYS, len(journeys) - len(replaced_ids))
     delete_ids(connection, JOB_SPELLS, "journey_id", replaced_ids)
     delete_ids(connection, EDUCATION_SPELLS, "journey_id", replaced_ids)
     delete_ids(connection, JOURNEYS, "id", replaced_ids)
@@ -111,21 +114,20 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
     columns["updated_at"] = np.full(
         len(journeys), stored_value(connection, JOURNEYS.c.updated_at, utcnow()), dtype=object
     )
-    names = ["unit_id", *journeys.columns, "updated_at"]
-    # A replaced journey keeps its id; a new one gets its id from the database.
-    kept = {"id": np.array(replaced_ids, dtype=object)} | {name: columns[name][replaced] for name in names}
-    insert_rows(connection, JOURNEYS, kept)
-    insert_rows(connection, JOURNEYS, {name: columns[name][~replaced] for name in names})
+    journey_ids = np.empty(len(journeys), dtype=np.int64)
+    journey_ids[replaced] = replaced_ids
+    journey_ids[~replaced] = added_ids
+    columns["id"] = journey_ids.astype(object)
+    names = ["id", "unit_id", *journeys.columns, "updated_at"]
+    insert_rows(connection, JOURNEYS, {name: columns[name] for name in names})
 
-    ids = pairs(connection, _codes_and_ids(unit_id))
-    journey_ids = journeys["code"].map(ids).to_numpy()
     for table, spells in ((JOB_SPELLS, checked.jobs), (EDUCATION_SPELLS, checked.education)):
         fields = [name for name in spells.columns if name != "row"]
         spell_columns = _stored(spells[fields], {"start_date": Kind.DATE, "end_date": Kind.DATE})
         spell_columns["journey_id"] = journey_ids[spells["row"].to_numpy(dtype=int)].astype(object)
         insert_rows(connection, table, spell_columns)
     return ImportSummary(
-        added=int((~replaced).sum()),
+        added=len(added_ids),
         replaced=len(replaced_ids),
         jobs=len(checked.jobs),
         education=len(checked.education),
