@@ -38,7 +38,7 @@ class Cells:
 def read_cells(data: bytes, filename: str) -> Cells:
     """The cells of an uploaded CSV or xlsx file. Raises ImportRefused when the file cannot be read."""
     suffix = PurePath(filename).suffix.lower()
-    if not data.strip():
+    if data.isspace() or not data:  # stops at the first character that is not a space, unlike a stripped copy
         raise refused(_("The file is empty."))
     if data.startswith(XLSX_MAGIC):
         table = _read_xlsx(data)
@@ -54,7 +54,8 @@ def read_cells(data: bytes, filename: str) -> Cells:
 def _read_csv(data: bytes) -> pd.DataFrame:
     if b"\x00" in data:
         raise refused(_("This is not a CSV file: it is not text."))
-    first_line = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first_line = data[: end if end >= 0 else len(data)]  # without copying the rest of the file
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
         # pandas decodes as it parses, rather than after a decoded copy of the whole file.
