@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import Table, event, func, select
 
 from fidelity.extensions import db
@@ -56,6 +57,43 @@ def test_rows_go_in_as_stored_and_text_comes_back_as_written(session: Any) -> No
         .order_by(JobSpell.start_date)
     ).all()
     assert [tuple(job) for job in jobs] == [(ids[0], None, True, 12.5), (ids[1], date(2026, 5, 31), False, None)]
+
+
+def test_missing_values_are_null_an_empty_text_stays_empty_and_booleans_are_booleans(session: Any) -> None:
+    unit = factories.unit()
+    connection = session.connection()
+    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
+    insert_rows(
+        connection,
+        JOURNEYS,
+        {
+            "id": new_ids(connection, JOURNEYS, 3),
+            "unit_id": np.full(3, unit.id),
+            "code": ["M-1", "M-2", ""],  # an empty code the database itself does not forbid
+            "referral_date": ["2026-01-12"] * 3,
+            "exit_date": [None, "2026-03-01", None],
+            "updated_at": [stamp] * 3,
+        },
+    )
+    stored = dict(session.execute(select(Journey.code, JOURNEYS.c.exit_date).where(Journey.unit_id == unit.id)).all())
+    assert stored == {"M-1": None, "M-2": date(2026, 3, 1), "": None}
+    ids = session.scalars(select(Journey.id).where(Journey.unit_id == unit.id).order_by(Journey.code)).all()
+    insert_rows(
+        connection,
+        JOB_SPELLS,
+        {
+            "journey_id": ids,
+            "start_date": ["2026-02-01"] * 3,
+            "competitive": np.array([True, False, True]),
+            "hours_per_week": [12.5, None, 40.0],
+        },
+    )
+    jobs = session.execute(
+        select(JOB_SPELLS.c.competitive, JOB_SPELLS.c.hours_per_week, JOB_SPELLS.c.end_date)
+        .where(JOB_SPELLS.c.journey_id.in_(ids))
+        .order_by(JOB_SPELLS.c.journey_id)
+    ).all()
+    assert sorted(tuple(job) for job in jobs) == [(False, None, None), (True, 12.5, None), (True, 40.0, None)]
 
 
 def test_no_rows_is_nothing_to_do(session: Any) -> None:
