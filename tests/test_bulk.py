@@ -19,21 +19,17 @@ JOB_SPELLS = cast(Table, JobSpell.__table__)
 AWKWARD = ["tab\there", "back\\slash", "new\nline", 'quote\'s "both"', "\\N", "Åsa-ö_1"]
 
 
+def insert_journeys(connection: Any, unit_id: int, codes: list[str], **columns: list[Any]) -> None:
+    """Journeys of the unit under `codes`, referred on 2026-01-12 unless `columns` says otherwise."""
+    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
+    rows = {"unit_id": [unit_id] * len(codes), "code": codes, "referral_date": ["2026-01-12"] * len(codes)}
+    insert_rows(connection, JOURNEYS, rows | columns | {"updated_at": [stamp] * len(codes)})
+
+
 def test_rows_go_in_as_stored_and_text_comes_back_as_written(session: Any) -> None:
     unit = factories.unit()
     connection = session.connection()
-    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
-    insert_rows(
-        connection,
-        JOURNEYS,
-        {
-            "unit_id": [unit.id] * len(AWKWARD),
-            "code": AWKWARD,
-            "referral_date": ["2026-01-12"] * len(AWKWARD),
-            "exit_date": [None, None, "2026-03-01", None, None, None],
-            "updated_at": [stamp] * len(AWKWARD),
-        },
-    )
+    insert_journeys(connection, unit.id, AWKWARD, exit_date=[None, None, "2026-03-01", None, None, None])
     journeys = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
     assert sorted(journeys) == sorted(AWKWARD)
     assert journeys["new\nline"].exit_date == date(2026, 3, 1) and journeys["tab\there"].exit_date is None
@@ -62,19 +58,8 @@ def test_rows_go_in_as_stored_and_text_comes_back_as_written(session: Any) -> No
 def test_missing_values_are_null_an_empty_text_stays_empty_and_booleans_are_booleans(session: Any) -> None:
     unit = factories.unit()
     connection = session.connection()
-    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
-    insert_rows(
-        connection,
-        JOURNEYS,
-        {
-            "id": new_ids(connection, JOURNEYS, 3),
-            "unit_id": np.full(3, unit.id),
-            "code": ["M-1", "M-2", ""],  # an empty code the database itself does not forbid
-            "referral_date": ["2026-01-12"] * 3,
-            "exit_date": [None, "2026-03-01", None],
-            "updated_at": [stamp] * 3,
-        },
-    )
+    # An empty code, which the database itself does not forbid, stays empty.
+    insert_journeys(connection, unit.id, ["M-1", "M-2", ""], exit_date=[None, "2026-03-01", None])
     stored = dict(session.execute(select(Journey.code, JOURNEYS.c.exit_date).where(Journey.unit_id == unit.id)).all())
     assert stored == {"M-1": None, "M-2": date(2026, 3, 1), "": None}
     ids = session.scalars(select(Journey.id).where(Journey.unit_id == unit.id).order_by(Journey.code)).all()
@@ -131,18 +116,7 @@ def test_ids_given_before_writing_are_new_and_not_given_again(session: Any) -> N
     connection = session.connection()
     given = new_ids(connection, JOURNEYS, 3)
     assert len(set(given)) == 3 and min(given) > older.id
-    stamp = stored_value(connection, JOURNEYS.c.updated_at, utcnow())
-    insert_rows(
-        connection,
-        JOURNEYS,
-        {
-            "id": given,
-            "unit_id": [unit.id] * 3,
-            "code": ["G-1", "G-2", "G-3"],
-            "referral_date": ["2026-01-12"] * 3,
-            "updated_at": [stamp] * 3,
-        },
-    )
+    insert_journeys(connection, unit.id, ["G-1", "G-2", "G-3"], id=given)
     later = factories.journey(unit, date(2026, 1, 6))
     assert later.id not in given and later.id not in new_ids(connection, JOURNEYS, 2)
     assert new_ids(connection, JOURNEYS, 0) == []
