@@ -44,7 +44,8 @@ def sqlite_real_transactions(engine: Engine) -> None:
 
     Python's sqlite3 module otherwise starts transactions on its own and commits before DDL, so a rolled-back
     savepoint (an import that fails halfway, a test's rollback) could leave rows behind. This is SQLAlchemy's
-    documented recipe for the pysqlite driver. Each connection also gets a larger page cache.
+    documented recipe for the pysqlite driver. Each connection also checks foreign keys, as PostgreSQL always does
+    (migrations turn that off while they copy tables: see migrations/env.py), and gets a larger page cache.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -55,6 +56,8 @@ def sqlite_real_transactions(engine: Engine) -> None:
         # Up to 64 MB of pages held in memory per connection (SQLite's default is 2 MB): an import of a hundred
         # thousand journeys is then written out once, at commit, rather than spilled to the file as it goes.
         dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        # SQLite checks foreign keys only when asked, connection by connection; PostgreSQL always does.
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:

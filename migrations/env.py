@@ -1,5 +1,6 @@
 """Alembic environment: runs inside the app, on the app's engine, against the models' metadata."""
 
+import contextlib
 import logging
 from logging.config import fileConfig
 
@@ -33,10 +34,28 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with target_db.engine.connect() as connection:
+    with target_db.engine.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, migrations run with foreign keys unchecked, as a batch migration copies a table and drops the old
+    one; afterwards every foreign key is checked at once, and the connection checks them again."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver_connection = connection.connection.driver_connection  # outside any transaction, where the pragma counts
+    driver_connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+    finally:
+        driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

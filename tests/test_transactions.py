@@ -60,3 +60,23 @@ def test_sqlite_connections_keep_a_larger_page_cache(app: Flask) -> None:
             pytest.skip("a setting of SQLite's")
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+
+
+def test_foreign_keys_are_checked_on_both_databases(session: Any) -> None:
+    """A spell cannot point to a journey that is not there, nor a journey to a unit: SQLite checks too."""
+    from sqlalchemy.exc import IntegrityError
+
+    from fidelity.models import JobSpell, Journey
+    from tests import factories
+
+    unit = factories.unit()
+    missing = (session.scalar(select(func.max(Journey.id))) or 0) + 1000
+    for orphan in (
+        JobSpell(journey_id=missing, start_date=date(2026, 1, 1)),
+        Journey(unit_id=unit.id + 1000, code="NOWHERE-1", referral_date=date(2026, 1, 1)),
+    ):
+        savepoint = session.begin_nested()
+        session.add(orphan)
+        with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
+            session.flush()
+        savepoint.rollback()
