@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 from flask import current_app
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table
 from werkzeug.security import generate_password_hash
 
 from fidelity.audit import current_actor
@@ -39,7 +39,7 @@ from fidelity.models import (
     User,
 )
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import insert_rows, stored_value
+from fidelity.monitoring.bulk import insert_rows, new_ids, stored_value
 from fidelity.monitoring.frames import JourneyFrames
 from fidelity.monitoring.outcomes import DEFINITIONS_VERSION, figures_by_quarter
 from fidelity.monitoring.quarters import Quarter
@@ -65,13 +65,9 @@ def _table(model: type) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def _next_id(connection: Connection, model: type) -> int:
-    return int(connection.scalar(select(func.coalesce(func.max(_table(model).c.id), 0))) or 0) + 1
-
-
 def _ids(connection: Connection, model: type, count: int) -> np.ndarray:
-    first = _next_id(connection, model)
-    return np.arange(first, first + count, dtype=np.int64)
+    """Ids for `count` new rows of `model`, given before they are written, as an import gives them."""
+    return np.array(new_ids(connection, _table(model), count), dtype=np.int64)
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
@@ -104,7 +100,6 @@ def seed_synthetic(
     connection = db.session.connection()
     organisation = Organisation(code="NATIONAL", name="National IPS programme (synthetic)")
     db.session.add(organisation)
-    # Rows made one by one come first, from the id sequences; the bulk rows then take the ids after them.
     admin = User(email=SYNTHETIC_ADMIN, display_name="Synthetic administrator", active=True)
     admin.set_password(admin_password, current_app.config["PASSWORD_HASH_METHOD"])
     admin.roles.append(RoleAssignment(role=Role.ADMIN))
@@ -140,7 +135,6 @@ def seed_synthetic(
                               entity="synthetic", entity_id="", changes={"units": [None, units],
                               "reviews": [None, reviews], "journeys": [None, journeys]}))  # fmt: skip
     db.session.flush()
-    _align_sequences(connection)
     return Synthetic(units, reviews, ratings, journeys, len(frames.jobs), len(frames.education))
 
 
@@ -283,13 +277,3 @@ def _outcomes(connection: Connection, unit_ids: np.ndarray, frames: JourneyFrame
     if rows:
         table = pd.DataFrame(rows)
         _insert(connection, QuarterlyOutcome, {c: table[c] for c in table.columns})
-
-
-def _align_sequences(connection: Connection) -> None:
-    """PostgreSQL's id sequences, after rows were written with ids of our choosing."""
-    if connection.dialect.name != "postgresql":
-        return
-    for model in (Area, Unit, User, Review, Journey):
-        table = _table(model)
-        latest = select(func.max(table.c.id)).scalar_subquery()
-        connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), latest)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -32,6 +33,14 @@ def test_a_synthetic_organisation_is_whole_and_readable(tmp_path: Path, database
             stored = db.session.scalar(text(f"SELECT count(*) FROM journeys WHERE {column} = 'nan'"))
             assert stored == 0, column
         assert len(db.session.scalars(select(Journey)).all()) == 400
+        # Rows added afterwards, one by one, take ids after the synthetic ones.
+        unit = db.session.scalars(select(Unit)).first()
+        assert unit is not None
+        later = Journey(unit_id=unit.id, code="LATER-1", referral_date=date(2026, 1, 5))
+        db.session.add(later)
+        db.session.flush()
+        assert later.id > (db.session.scalar(select(func.max(Journey.id)).where(Journey.id != later.id)) or 0)
+        db.session.rollback()
         db.session.remove()  # give the connection back first: dispose() closes only the connections in the pool
         db.engine.dispose()
     client = app.test_client()
