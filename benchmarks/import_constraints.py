@@ -1,0 +1,124 @@
+"""What each kind of constraint costs the journey import on PostgreSQL: the import timed with the tables as deployed,
+then with their constraints taken away a kind at a time, each time against pandas.read_csv of the same file.
+
+    .venv/bin/python benchmarks/import_constraints.py --database-url postgresql://postgres@127.0.0.1:5432/test
+        [--rows 100000] [--repeat 3]
+
+It explains `import_journeys.py`'s PostgreSQL figure; it changes nothing that is kept. In a throwaway database beside
+the one the URL names, each import runs in a transaction that first drops the constraints being left out (PostgreSQL
+rolls back DDL like any other change) and is rolled back at the end, so every import meets the same empty tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from common import fresh_database
+from import_journeys import reading, write_file
+from sqlalchemy import Connection, text
+
+SPELLS = ("job_spells", "education_spells")
+TABLES = (*SPELLS, "journeys")  # the spells first: their keys point at the journeys
+# Cumulative: each step takes away its own constraints (by pg_constraint.contype, 'u' with the plain indexes) from its
+# tables, and keeps away those of the steps before it.
+STEPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("as deployed", (), ""),
+    ("without the spells' foreign keys to journeys", SPELLS, "f"),
+    ("without the journeys' foreign key to units too", ("journeys",), "f"),
+    ("without unique constraints and indexes too", TABLES, "u"),
+    ("without primary keys too: no constraint at all", TABLES, "p"),
+)
+
+
+def _drops(connection: Connection, tables: tuple[str, ...], kind: str) -> list[str]:
+    """The DDL that takes away the constraints of one kind from `tables`."""
+    statements = []
+    for table in tables:
+        constraints = connection.execute(
+            text("SELECT conname FROM pg_constraint WHERE conrelid = CAST(:table AS regclass) AND contype = :kind"),
+            {"table": table, "kind": kind},
+        ).scalars()
+        statements += [f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"' for name in constraints]
+        if kind == "u":  # and the indexes that back no constraint
+            indexes = connection.execute(
+                text(
+                    "SELECT CAST(indexrelid AS regclass)::text FROM pg_index WHERE indrelid = CAST(:table AS regclass) "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid)"
+                ),
+                {"table": table},
+            ).scalars()
+            statements += [f"DROP INDEX {name}" for name in indexes]
+    return statements
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="a postgresql:// URL")
+    parser.add_argument("--rows", type=int, default=100_000, help="journeys in the file (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="times each step is run; the best time counts")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        parser.error("this benchmark measures PostgreSQL's constraints: give a postgresql:// URL")
+
+    from flask_migrate import upgrade
+
+    from fidelity import create_app
+    from fidelity.extensions import db
+    from fidelity.models import Area, HostType, Organisation, Unit
+    from fidelity.monitoring.imports import import_journeys
+
+    with tempfile.TemporaryDirectory(prefix="fidelity-bench-") as tmp:
+        folder = Path(tmp)
+        os.environ["FIDELITY_INSTANCE_PATH"] = str(folder / "instance")
+        path = folder / "journeys.csv"
+        write_file(path, args.rows, args.seed)
+        data = path.read_bytes()
+        print(f"{args.rows:,} journeys, {len(data) / 1e6:.1f} MB of CSV; PostgreSQL; best of {args.repeat}")
+        with fresh_database(args.database_url, folder) as database_url:
+            app = create_app({"DATABASE_URL": database_url})
+            with app.app_context():
+                with contextlib.redirect_stderr(io.StringIO()):
+                    upgrade()
+                area = Area(code="NORTH", name="North", organisation=Organisation(code="NRV", name="Norrvik"))
+                unit = Unit(
+                    code="NRV-01",
+                    name="Norrvik",
+                    area=area,
+                    host_type=HostType.MUNICIPAL_SOCIAL_SERVICES,
+                    offers_ips=True,
+                    offers_sed=True,
+                    target_group="Adults",
+                )
+                db.session.add(unit)
+                db.session.commit()
+                rows = []
+                for step, (label, _tables, _kind) in enumerate(STEPS):
+                    imports, reads = [], []
+                    for _ in range(args.repeat):
+                        reads.append(reading(path))
+                        connection = db.session.connection()
+                        for _label, tables, kind in STEPS[1 : step + 1]:
+                            for statement in _drops(connection, tables, kind):
+                                connection.exec_driver_sql(statement)
+                        start = time.perf_counter()
+                        import_journeys(unit, data, path.name)
+                        imports.append(time.perf_counter() - start)
+                        db.session.rollback()
+                    rows.append((label, min(imports), min(reads)))
+                db.session.remove()
+                db.engine.dispose()
+    print(f"{'tables':50} {'import':>8} {'read_csv':>9} {'ratio':>6}")
+    for label, seconds, read_seconds in rows:
+        print(f"{label:50} {seconds:7.2f}s {read_seconds:8.2f}s {seconds / read_seconds:5.1f}x")
+    print("(the import here is read, check and write, without the commit)")
+
+
+if __name__ == "__main__":
+    main()
