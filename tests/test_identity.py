@@ -42,6 +42,20 @@ from fidelity.monitoring.identity import (
         ("150785 10150", NORWEGIAN_FODSELSNUMMER),
         ("55078510063", NORWEGIAN_D_NUMBER),
         ("15478510052", NORWEGIAN_H_NUMBER),
+        # Other separators, and digits added before or after the number.
+        ("850312_1234", SWEDISH_PERSONNUMMER),
+        ("19850312_1234", SWEDISH_PERSONNUMMER),
+        ("850312.1234", SWEDISH_PERSONNUMMER),
+        ("850312/1234", SWEDISH_PERSONNUMMER),
+        ("120385_12345", NORWEGIAN_FODSELSNUMMER),
+        ("850312-1234-01", SWEDISH_PERSONNUMMER),
+        ("99-850312-1234", SWEDISH_PERSONNUMMER),
+        ("2026-850312-1234", SWEDISH_PERSONNUMMER),
+        ("19850312-1234-1", SWEDISH_PERSONNUMMER),
+        ("7-120385-12345", NORWEGIAN_FODSELSNUMMER),
+        ("NRV-8503121234X", SWEDISH_PERSONNUMMER),
+        # A Norwegian number born on the 5th, its leading zero dropped by a spreadsheet.
+        ("5118012345", NORWEGIAN_FODSELSNUMMER),
     ],
 )
 def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, explanation: str) -> None:
@@ -56,12 +70,14 @@ def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, exp
         "P123",
         "20261",
         "1234567890",  # ten digits, but month 34 is no month
-        "8113329876",  # month 13 and day 32
+        "NRV-8113329876",  # month 13 and day 32
         "0102291234",  # 29 February 2001 or 1901: no leap year either way (and no 1801 February 29 either)
         "810231-1234",  # 31 February
         "811292-1234",  # day 92 is past any coordination day
         "99999999999",  # eleven digits, no date
         "NRV-2024-0001",
+        "NRV-2024-000123",  # ten digits in all, but no date where a number would start
+        "NRV-1234567890",  # ten digits and a prefix: not read with a leading zero
         "journey_7",
     ],
 )

@@ -24,9 +24,9 @@ EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
 
-# Digits, possibly split by the separators people write identity numbers with.
-_DIGIT_RUN = re.compile(r"\d(?:[\d+\- ]*\d)?")
-_SEPARATORS = re.compile(r"[+\- ]")
+# Digits, possibly split by the separators people write identity numbers (or join them to other digits) with.
+_DIGIT_RUN = re.compile(r"\d(?:[\d+\-_ ./]*\d)?")
+_SEPARATORS = re.compile(r"[+\-_ ./]")
 CODE_PATTERN = r"[\w-]+"
 # Years an identity number's birth date may fall in.
 _FIRST_YEAR, _LAST_YEAR = 1850, 2099
@@ -72,19 +72,29 @@ def _norwegian(digits: str) -> str | None:
 def looks_like_identity_number(code: str) -> str | None:
     """Why `code` looks like a Swedish or Norwegian identity number, or None if it does not.
 
-    Every run of digits in the code is read with its separators ('-', '+', spaces) taken out, so a number written
-    inside a longer code is found too.
+    Every run of digits in the code is read with its separators ('-', '+', '_', '.', '/', spaces) taken out, and an
+    identity number is looked for at each place in it, so that one written inside a longer code, or with digits
+    added before or after it, is found too. A code of ten digits alone is also read with a leading zero, which a
+    spreadsheet drops from a Norwegian number born on the 1st to the 9th of a month.
     """
     for run in _DIGIT_RUN.findall(code):
         digits = _SEPARATORS.sub("", run)
-        if len(digits) in (10, 12):
-            found = _swedish(digits)
-        elif len(digits) == 11:
-            found = _norwegian(digits)
-        else:
-            found = None
-        if found:
-            return found
+        for start in range(len(digits) - 9):
+            found = _at(digits[start:])
+            if found:
+                return found
+    if len(code) == 10 and code.isdigit() and code.isascii():
+        return _norwegian("0" + code)
+    return None
+
+
+def _at(digits: str) -> str | None:
+    """Whether `digits` begins with something shaped like an identity number."""
+    for length, read in ((12, _swedish), (11, _norwegian), (10, _swedish)):
+        if len(digits) >= length:
+            found = read(digits[:length])
+            if found:
+                return found
     return None
 
 
