@@ -325,3 +325,28 @@ def test_a_line_with_more_values_than_columns_is_named() -> None:
     lines = text.splitlines()
     lines[2] += ",extra"
     assert problems("\n".join(lines).encode()) == [Problem(3, "This line has more values than the header has columns.")]
+
+
+def test_every_line_with_too_many_values_is_named_beside_the_other_rows_problems() -> None:
+    rows = [journey(code=f"NRV-{n:04d}") for n in range(1, 6)]
+    rows[3] = journey(code="811218-9876")  # line 5: an identity number
+    lines = csv_file(rows).decode().splitlines()
+    lines[1] += ",extra"  # line 2
+    lines[3] += ",more,values"  # line 4
+    too_many = "This line has more values than the header has columns."
+    found = problems("\n".join(lines).encode())
+    assert [problem.line for problem in found] == [2, 4, 5]
+    assert found[:2] == [Problem(2, too_many), Problem(4, too_many)]
+    assert "personal identity number" in found[2].message
+
+
+def test_lines_after_a_line_with_too_many_values_keep_their_numbers() -> None:
+    rows = [journey(code="NRV-0001"), journey(code="NRV-0002"), journey(code="NRV-0002")]
+    lines = csv_file(rows).decode().splitlines()
+    lines[1] += ",extra"
+    found = problems("\n".join(lines).encode())
+    # Line 2 is left out; the duplicate code on line 4 is still told by its own line and the one before it.
+    assert found == [
+        Problem(2, "This line has more values than the header has columns."),
+        Problem(4, "code: NRV-0002 is also on line 3"),
+    ]

@@ -7,6 +7,8 @@ are turned into the text a CSV would hold. A file that cannot be read is one pro
 from __future__ import annotations
 
 import io
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,7 +20,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from fidelity.monitoring.layout import LAYOUT, Column, Kind, spell_header
-from fidelity.monitoring.problems import refused
+from fidelity.monitoring.problems import Problem, refused
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,6 +35,7 @@ class Cells:
     rows: pd.DataFrame  # columns numbered 0..n-1 as in the header; index 0..len-1
     lines: np.ndarray  # the line (CSV) or sheet row (xlsx) each row was on
     header_line: int = 1
+    problems: tuple[Problem, ...] = ()  # lines left out of `rows` because they could not be read as rows
 
 
 def read_cells(data: bytes, filename: str) -> Cells:
@@ -40,38 +43,44 @@ def read_cells(data: bytes, filename: str) -> Cells:
     suffix = PurePath(filename).suffix.lower()
     if data.isspace() or not data:  # stops at the first character that is not a space, unlike a stripped copy
         raise refused(_("The file is empty."))
+    skipped: list[int] = []
     if data.startswith(XLSX_MAGIC):
         table = _read_xlsx(data)
     elif suffix == ".xls":
         raise refused(_("This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8."))
     elif suffix in (".csv", ".txt", ""):
-        table = _read_csv(data)
+        table, skipped = _read_csv(data)
     else:
         raise refused(_("This is not a CSV or xlsx file."))
-    return _cells(table)
+    return _cells(table, skipped)
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+# What the C parser warns of each line with more values than the first: "Skipping line 7: expected 13 fields, saw 14".
+_SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw \d+")
+
+
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
+    """The file's lines as a table of text, and the lines left out of it for having more values than the header."""
     if b"\x00" in data:
         raise refused(_("This is not a CSV file: it is not text."))
     end = data.find(b"\n")
     first_line = data[: end if end >= 0 else len(data)]  # without copying the rest of the file
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
-        # pandas decodes as it parses, rather than after a decoded copy of the whole file.
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=separator, header=None, dtype=object,
-                           keep_default_na=False, skip_blank_lines=False)  # fmt: skip
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # pandas decodes as it parses, rather than after a decoded copy of the whole file. A line with more values
+            # than the header is left out with a warning, so that every such line is found and reported.
+            table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=separator, header=None, dtype=object,
+                                keep_default_na=False, skip_blank_lines=False, on_bad_lines="warn")  # fmt: skip
     except UnicodeDecodeError:
         raise refused(_("The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.")) from None
     except pd.errors.EmptyDataError:
         raise refused(_("The file is empty.")) from None
     except pd.errors.ParserError as error:
-        # The C parser says "Expected 13 fields in line 7, saw 14".
-        words = str(error).split()
-        if "line" in words and words[-1].isdigit():
-            line = int(words[words.index("line") + 1].rstrip(","))
-            raise refused(_("This line has more values than the header has columns."), line) from None
         raise refused(_("The file cannot be read as CSV: %(error)s", error=str(error))) from None
+    skipped = [int(line) for warning in caught for line in _SKIPPED_LINE.findall(str(warning.message))]
+    return table, sorted(skipped)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -97,7 +106,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _cells(table: pd.DataFrame) -> Cells:
+def _cells(table: pd.DataFrame, skipped: list[int]) -> Cells:
     if table.empty:
         raise refused(_("The file is empty."))
     table.columns = range(table.shape[1])
@@ -109,8 +118,12 @@ def _cells(table: pd.DataFrame) -> Cells:
     filled = rows[0].to_numpy(dtype=object) != ""
     unsure = np.flatnonzero(~filled)
     filled[unsure] = (rows.iloc[unsure].to_numpy(dtype=object) != "").any(axis=1)
-    lines = np.arange(2, len(table) + 1)[filled]
-    return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines)
+    every_line = np.arange(1, len(table) + len(skipped) + 1)
+    kept_lines = np.delete(every_line, np.asarray(skipped, dtype=int) - 1)  # the line each row of `table` was on
+    lines = kept_lines[1:][filled]
+    too_many = _("This line has more values than the header has columns.")
+    problems = tuple(Problem(line, too_many) for line in skipped)
+    return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines, problems=problems)
 
 
 # --- writing -------------------------------------------------------------------------------------------------

@@ -52,9 +52,9 @@ def check_journeys(cells: Cells) -> CheckedJourneys:
     """The file's journeys and spells. Raises ImportRefused with every problem, each on its line."""
     problems = header_problems(cells)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
-        raise ImportRefused([Problem(None, _("The file has a header but no journeys."))])
+        raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
     return RowCheck(cells).run()
 
 
@@ -96,7 +96,7 @@ class RowCheck:
     def __init__(self, cells: Cells) -> None:
         self.cells = cells
         self.columns = named_columns(cells)
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = list(cells.problems)
         self.unreadable: dict[str, np.ndarray] = {}  # column -> rows whose cell was refused
 
     def raw(self, name: str) -> pd.Series:
