@@ -17,6 +17,7 @@ import io
 import os
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from common import fresh_database
@@ -108,7 +109,7 @@ def main() -> None:
                             for statement in _drops(connection, tables, kind):
                                 connection.exec_driver_sql(statement)
                         start = time.perf_counter()
-                        import_journeys(unit, data, path.name)
+                        import_journeys(unit, data, path.name, date.today())
                         imports.append(time.perf_counter() - start)
                         db.session.rollback()
                     rows.append((label, min(imports), min(reads)))

@@ -33,8 +33,12 @@ NOT_ACCEPTED = ["not_motivated", "not_ready", "needs_assessment_not_granted", "d
 EXITS = ["goal_reached", "goal_reached", "withdrew", "lost_contact", "moved_away", "referred_elsewhere"]
 
 
+# The file records what had happened by this day: nothing in it comes later (an import refuses dates after its day).
+AS_OF = date(2026, 6, 30)
+
+
 def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+    return value.isoformat() if value and value <= AS_OF else ""
 
 
 def journey_row(number: int, rng: random.Random) -> dict[str, str]:
@@ -73,6 +77,8 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
     start = enrolled + timedelta(days=rng.randrange(20, 200))
     for job in range(1, rng.choice([0, 0, 1, 1, 1, 2, 3]) + 1):
         end = start + timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.6 else None
+        if start > AS_OF:
+            break
         row |= {
             f"job{job}_start": _day(start),
             f"job{job}_end": _day(end),
@@ -86,11 +92,9 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
             "education1_start": _day(course),
             "education1_end": _day(course + timedelta(days=rng.randrange(60, 600))),
         }
-    if rng.random() < 0.5:
-        row |= {
-            "exit_date": _day(max(start, enrolled) + timedelta(days=rng.randrange(0, 300))),
-            "exit_reason": rng.choice(EXITS),
-        }
+    exit_date = max(start, enrolled) + timedelta(days=rng.randrange(0, 300))
+    if rng.random() < 0.5 and exit_date <= AS_OF:
+        row |= {"exit_date": _day(exit_date), "exit_reason": rng.choice(EXITS)}
     return row
 
 
@@ -131,7 +135,7 @@ def timed_import(path: Path, url: str | None, folder: Path) -> float:
             db.session.add(unit)
             db.session.commit()
             start = time.perf_counter()
-            summary = import_journeys(unit, path.read_bytes(), path.name)
+            summary = import_journeys(unit, path.read_bytes(), path.name, date.today())
             db.session.commit()
             seconds = time.perf_counter() - start
             db.session.remove()
@@ -149,7 +153,7 @@ def checking_only(path: Path) -> float:
     from fidelity.monitoring.validation import check_journeys
 
     start = time.perf_counter()
-    check_journeys(read_cells(path.read_bytes(), path.name))
+    check_journeys(read_cells(path.read_bytes(), path.name), date.today())
     return time.perf_counter() - start
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date
 
 import openpyxl
 
 from fidelity.monitoring.layout import header
 
+# The day the files are checked on: after every date in them.
+TODAY = date(2027, 6, 30)
 GOOD: dict[str, str] = {
     "code": "NRV-0001",
     "referral_date": "2026-01-12",

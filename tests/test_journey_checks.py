@@ -12,11 +12,11 @@ from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.layout import header
 from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
-from tests.journey_data import GOOD, csv_file, journey, xlsx_file
+from tests.journey_data import GOOD, TODAY, csv_file, journey, xlsx_file
 
 
 def checked(data: bytes, name: str = "journeys.csv") -> CheckedJourneys:
-    return check_journeys(read_cells(data, name))
+    return check_journeys(read_cells(data, name), TODAY)
 
 
 def problems(data: bytes, name: str = "journeys.csv") -> list[Problem]:
@@ -152,6 +152,7 @@ def test_xlsx_problems_name_the_sheet_row() -> None:
 # --- bad rows ------------------------------------------------------------------------------------------------
 
 NO_JOB = {"job1_start": "", "job1_competitive": "", "job1_hours": ""}
+NOT_ACCEPTED = {"decision": "not_accepted", "not_accepted_reason": "not_ready", "enrolment_date": ""}
 BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     "empty code": ({"code": ""}, "code: the code is missing"),
     "identity number": (
@@ -209,7 +210,7 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         "job1_start is missing, but other job columns are filled",
     ),
     "not accepted without reason": (
-        {"decision": "not_accepted", "enrolment_date": "", **NO_JOB},
+        {"decision": "not_accepted", "enrolment_date": "", "first_employer_contact_date": "", **NO_JOB},
         "not_accepted_reason is required when decision is not_accepted",
     ),
     "reason without not accepted": (
@@ -217,8 +218,46 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         "not_accepted_reason is only for a referral not accepted (decision not_accepted)",
     ),
     "not accepted but enrolled": (
-        {"decision": "not_accepted", "not_accepted_reason": "not_ready"},
+        {"decision": "not_accepted", "not_accepted_reason": "not_ready", "first_employer_contact_date": "", **NO_JOB},
         "enrolment_date: a referral not accepted cannot be enrolled",
+    ),
+    "enrolled without a decision": (
+        {"decision": "", "decision_date": ""},
+        "enrolment_date: only a referral accepted (decision accepted) is enrolled",
+    ),
+    "decided after enrolment": (
+        {"decision_date": "2026-01-27"},
+        "enrolment_date (2026-01-26) is before decision_date (2026-01-27)",
+    ),
+    "not accepted but met an employer": (
+        {**NOT_ACCEPTED, **NO_JOB},
+        "first_employer_contact_date: a referral not accepted has none",
+    ),
+    "not accepted but left": (
+        {
+            **NOT_ACCEPTED,
+            **NO_JOB,
+            "first_employer_contact_date": "",
+            "exit_date": "2026-02-01",
+            "exit_reason": "withdrew",
+        },
+        "exit_date: a referral not accepted has none",
+    ),
+    "not accepted but in a job": (
+        {**NOT_ACCEPTED, "first_employer_contact_date": ""},
+        "job1_start: a referral not accepted has no jobs or courses",
+    ),
+    "job found after leaving": (
+        {"exit_date": "2026-03-01", "exit_reason": "withdrew"},
+        "exit_date (2026-03-01) is before job1_start (2026-03-16)",
+    ),
+    "year mistyped": (
+        {"referral_date": "1026-01-12"},
+        "referral_date: 1026-01-12 is before 1990-01-01: is the year right?",
+    ),
+    "date after today": (
+        {"exit_date": "2027-07-01", "exit_reason": "goal_reached"},
+        "exit_date: 2027-07-01 is after today",
     ),
     "exit without reason": ({"exit_date": "2026-06-01"}, "exit_reason is required when there is an exit_date"),
     "exit reason without exit": ({"exit_reason": "goal_reached"}, "exit_reason is given without an exit_date"),
@@ -241,6 +280,14 @@ def test_a_code_twice_is_refused_on_the_later_lines() -> None:
     assert problems(csv_file(rows)) == [
         Problem(4, "code: NRV-0001 is also on line 2"),
         Problem(5, "code: NRV-0001 is also on line 2"),
+    ]
+
+
+def test_codes_that_differ_only_in_capitals_are_the_same_code() -> None:
+    rows = [journey(code="Case-X"), journey(code="NRV-0002"), journey(code="CASE-X"), journey(code="Case-X")]
+    assert problems(csv_file(rows)) == [
+        Problem(4, "code: CASE-X is on line 2 as Case-X (codes that differ only in capitals are the same code)"),
+        Problem(5, "code: Case-X is also on line 2"),
     ]
 
 

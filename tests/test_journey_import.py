@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR
-from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
+from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Role, Unit
 from fidelity.monitoring.exports import export_csv, export_xlsx, journeys_table
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.layout import header
 from tests import factories
-from tests.journey_data import csv_file, journey, xlsx_file
+from tests.journey_data import TODAY, csv_file, journey, xlsx_file
 from tests.test_journey_checks import BAD_ROWS
+from tests.test_web import csrf_token, login
 
 TABLES = (Journey, JobSpell, EducationSpell, AuditEntry)
 
@@ -79,7 +80,7 @@ def test_a_valid_csv_imports_journeys_spells_and_one_audit_entry(session: Any) -
     unit = factories.unit()
     before = counts(session)
     with acting_as(CLI_ACTOR):
-        summary = import_journeys(unit, csv_file(RICH), "spring.csv")
+        summary = import_journeys(unit, csv_file(RICH), "spring.csv", TODAY)
     session.commit()
 
     assert (summary.added, summary.replaced, summary.jobs, summary.education) == (3, 0, 2, 1)
@@ -169,7 +170,7 @@ def test_a_valid_xlsx_imports(session: Any) -> None:
         37.5,
     ]
     second = ["20261", date(2026, 1, 20)] + [None] * 15
-    summary = import_journeys(unit, xlsx_file([columns, first, second]), "journeys.xlsx")
+    summary = import_journeys(unit, xlsx_file([columns, first, second]), "journeys.xlsx", TODAY)
     session.commit()
     assert (summary.added, summary.jobs) == (2, 1)
     journeys = journeys_of(session, unit)
@@ -180,13 +181,13 @@ def test_a_valid_xlsx_imports(session: Any) -> None:
 @pytest.mark.parametrize("kind", sorted(BAD_ROWS))
 def test_a_bad_row_refuses_the_whole_file_and_writes_nothing(session: Any, kind: str) -> None:
     unit = factories.unit()
-    import_journeys(unit, csv_file([journey(code="NRV-0100", goal="work")]), "first.csv")
+    import_journeys(unit, csv_file([journey(code="NRV-0100", goal="work")]), "first.csv", TODAY)
     session.commit()
     before = counts(session)
     changes, message = BAD_ROWS[kind]
     rows = [journey(code="NRV-0100", goal="education"), journey(code="NRV-0200"), journey(**changes)]
     with pytest.raises(ImportRefused) as refusal:
-        import_journeys(unit, csv_file(rows), "second.csv")
+        import_journeys(unit, csv_file(rows), "second.csv", TODAY)
     session.rollback()
     assert refusal.value.problems == [Problem(4, message)]
     assert counts(session) == before
@@ -199,14 +200,14 @@ def test_journeys_are_replaced_by_code_and_others_kept(session: Any) -> None:
         journey(code="A", job1_end="2026-04-01", job2_start="2026-05-01", job2_competitive="yes", job2_hours="30"),
         journey(code="B", education1_start="2026-03-01"),
     ]
-    import_journeys(unit, csv_file(first), "first.csv")
-    import_journeys(other, csv_file([journey(code="A")]), "other.csv")
+    import_journeys(unit, csv_file(first), "first.csv", TODAY)
+    import_journeys(other, csv_file([journey(code="A")]), "other.csv", TODAY)
     session.commit()
     old = journeys_of(session, unit)
     held = old["A"]  # an object the session holds: the import must not leave it stale
     ids = {code: j.id for code, j in old.items()}
 
-    summary = import_journeys(unit, csv_file([journey(code="A", goal="both"), journey(code="C")]), "second.csv")
+    summary = import_journeys(unit, csv_file([journey(code="A", goal="both"), journey(code="C")]), "second.csv", TODAY)
     session.commit()
 
     assert (summary.added, summary.replaced) == (1, 1)
@@ -225,7 +226,7 @@ def test_journeys_are_replaced_by_code_and_others_kept(session: Any) -> None:
 def test_the_newest_journey_replaced_beside_new_ones_keeps_its_id_and_each_gets_its_own_spells(session: Any) -> None:
     unit = factories.unit()
     first = [journey(code="A", job1_hours="32"), journey(code="B", job1_hours="5")]
-    import_journeys(unit, csv_file(first), "first.csv")
+    import_journeys(unit, csv_file(first), "first.csv", TODAY)
     session.commit()
     newest = journeys_of(session, unit)["B"].id
 
@@ -234,7 +235,7 @@ def test_the_newest_journey_replaced_beside_new_ones_keeps_its_id_and_each_gets_
         journey(code="B", job1_hours="20"),
         journey(code="D", job1_hours="30", education1_start="2026-04-01"),
     ]
-    summary = import_journeys(unit, csv_file(second), "second.csv")
+    summary = import_journeys(unit, csv_file(second), "second.csv", TODAY)
     session.commit()
 
     assert (summary.added, summary.replaced) == (2, 1)
@@ -252,18 +253,18 @@ def test_the_newest_journey_replaced_beside_new_ones_keeps_its_id_and_each_gets_
 
 def test_an_export_is_the_file_imported_and_imports_again_unchanged(session: Any) -> None:
     unit, copy, xlsx_copy = factories.unit(), factories.unit(), factories.unit()
-    import_journeys(unit, csv_file(RICH), "rich.csv")
+    import_journeys(unit, csv_file(RICH), "rich.csv", TODAY)
     session.commit()
     exported = journeys_table(unit.id)
     original = pd.read_csv(io.StringIO(csv_file(RICH).decode()), dtype=str, keep_default_na=False)
     assert list(exported.columns) == list(original.columns) == header(jobs=2, education=1)
     assert exported.equals(original)
 
-    summary = import_journeys(unit, export_csv(unit.id), "export.csv")
+    summary = import_journeys(unit, export_csv(unit.id), "export.csv", TODAY)
     assert (summary.added, summary.replaced) == (0, 3)
     assert journeys_table(unit.id).equals(exported)
-    import_journeys(copy, export_csv(unit.id), "export.csv")
-    import_journeys(xlsx_copy, export_xlsx(unit.id), "export.xlsx")
+    import_journeys(copy, export_csv(unit.id), "export.csv", TODAY)
+    import_journeys(xlsx_copy, export_xlsx(unit.id), "export.xlsx", TODAY)
     session.commit()
     assert journeys_table(copy.id).equals(exported)
     assert journeys_table(xlsx_copy.id).equals(exported)
@@ -274,3 +275,27 @@ def test_a_unit_without_journeys_exports_the_header_with_one_group_of_each(sessi
     table = journeys_table(unit.id)
     assert list(table.columns) == header() and table.empty
     assert export_csv(unit.id) == ("\ufeff" + ",".join(header()) + "\n").encode()
+
+
+def test_a_code_in_other_capitals_replaces_the_journey_and_the_form_can_still_save_it(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    import_journeys(unit, csv_file([journey(code="nrv-0001")]), "first.csv", TODAY)
+    session.commit()
+    kept = journeys_of(session, unit)["nrv-0001"].id
+
+    summary = import_journeys(unit, csv_file([journey(code="NRV-0001", goal="both")]), "second.csv", TODAY)
+    session.commit()
+
+    assert (summary.added, summary.replaced) == (0, 1)
+    journeys = journeys_of(session, unit)
+    assert list(journeys) == ["NRV-0001"] and journeys["NRV-0001"].id == kept  # the file's spelling, the same id
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    saved = client.post(
+        f"/units/{unit.code}/journeys/{kept}/edit",
+        data={"code": "NRV-0001", "referral_date": "2026-01-12", "decision": "accepted", "decision_date": "2026-01-19",
+              "first_meeting_date": "2026-01-21", "enrolment_date": "2026-01-26", "csrf_token": csrf_token(client)},
+    )  # fmt: skip
+    assert saved.status_code == 302

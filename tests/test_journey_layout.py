@@ -8,6 +8,7 @@ from fidelity.monitoring.exports import template_csv
 from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.layout import LAYOUT, header, markdown_table, spell_header
 from fidelity.monitoring.validation import check_journeys
+from tests.journey_data import TODAY
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -39,5 +40,5 @@ def test_the_header_grows_with_the_groups_it_makes_room_for() -> None:
 
 
 def test_the_template_passes_the_checks() -> None:
-    result = check_journeys(read_cells(template_csv(), "journeys-template.csv"))
+    result = check_journeys(read_cells(template_csv(), "journeys-template.csv"), TODAY)
     assert result.journeys["code"].tolist() == ["NRV-0042"] and len(result.jobs) == 1

@@ -139,3 +139,33 @@ def test_the_kept_quarterly_figures_follow_every_change(client: Any, session: An
     job = session.scalars(select(JobSpell)).one()
     post(client, f"/units/{unit.code}/journeys/{journey.id}/jobs/{job.id}", delete="1")
     assert first_quarter() == (1, 0)
+
+
+def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_its_own_number(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    mistyped = post(client, f"/units/{unit.code}/journeys/new", code="NRV-0001", referral_date="1026-03-01")
+    assert mistyped.status_code == 400 and "is the year right?" in mistyped.get_data(as_text=True)
+    assert session.scalars(select(Journey)).all() == []
+
+    journey = factories.journey(unit, date(2026, 1, 5), code="NRV-0002", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 10))  # fmt: skip
+    journey.jobs.extend(
+        [
+            JobSpell(start_date=date(2026, 2, 1), end_date=date(2026, 3, 1), competitive=True),
+            JobSpell(start_date=date(2026, 1, 20), competitive=True),
+        ]
+    )
+    session.commit()
+    session.expire_all()
+    first = journey.jobs[0]  # the first to start, shown as job 1
+    assert first.start_date == date(2026, 1, 20)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    bad = post(client, f"{base}/jobs/{first.id}", start_date="2026-01-20", end_date="2026-01-15", save="1")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "job1_end (2026-01-15) is before job1_start (2026-01-20)" in text
+    future = post(client, f"{base}/jobs", start_date=(date.today() + timedelta(days=1)).isoformat(), save="1")
+    assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)

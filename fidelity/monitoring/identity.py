@@ -11,6 +11,8 @@ import calendar
 import re
 from collections.abc import Callable
 
+import pandas as pd
+
 from fidelity.models.monitoring import CODE_MAX
 from fidelity.monitoring.problems import N_
 
@@ -96,6 +98,16 @@ def _at(digits: str) -> str | None:
             if found:
                 return found
     return None
+
+
+def code_key(code: str) -> str:
+    """What two codes must share to be the same code in a unit: codes that differ only in capitals are one code."""
+    return code.upper()
+
+
+def code_keys(codes: pd.Series) -> pd.Series:
+    """code_key of each code."""
+    return codes.str.upper()
 
 
 def code_problem(code: str) -> str | None:

@@ -44,8 +44,9 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
         raise InputError(f"{file}: cannot read the file ({error.strerror})") from None
     try:
         with acting_as(CLI_ACTOR):
-            summary = import_journeys(unit, data, file.name)
-            refresh_outcomes(unit, date.today())  # the kept quarterly figures follow the journeys
+            today = date.today()
+            summary = import_journeys(unit, data, file.name, today)
+            refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()
     except ImportRefused as refusal:
         db.session.rollback()

@@ -49,12 +49,13 @@ def import_page(code: str) -> ResponseReturnValue:
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
+        today = date.today()
         try:
-            summary = import_journeys(unit, upload.read(), upload.filename or "")
+            summary = import_journeys(unit, upload.read(), upload.filename or "", today)
         except ImportRefused as refusal:
             db.session.rollback()
             return _page(unit, form, refusal.problems), 400
-        refresh_outcomes(unit, date.today())  # the kept quarterly figures follow the journeys, in the same commit
+        refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
         db.session.commit()
         flash(
             _(

@@ -1,14 +1,16 @@
 """Importing a unit's journeys from a file, all or nothing.
 
 The file is read and every row checked first; one problem anywhere and nothing is written. Otherwise journeys are
-replaced by code: a journey of the unit whose code is in the file is replaced with its spells (it keeps its id, so
-links to it still work), a new code is added, and journeys not in the file are kept. The rows are written in bulk
+replaced by code: a journey of the unit whose code is in the file (in any capitals) is replaced with its spells (it
+keeps its id, so links to it still work, and takes the file's spelling of the code), a new code is added, and
+journeys not in the file are kept. The rows are written in bulk
 inside the caller's transaction, and the import is one entry in the audit log; the caller commits once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePath
 from typing import cast
 
@@ -21,6 +23,7 @@ from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
 from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, pairs, stored_value
+from fidelity.monitoring.identity import code_key, code_keys
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -46,12 +49,12 @@ class ImportSummary:
         return self.added + self.replaced
 
 
-def import_journeys(unit: Unit, data: bytes, filename: str) -> ImportSummary:
-    """Import the journeys in `data` (a CSV or xlsx file called `filename`) into `unit`.
+def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> ImportSummary:
+    """Import the journeys in `data` (a CSV or xlsx file called `filename`) into `unit`, as they stand on `today`.
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
-    checked = check_journeys(read_cells(data, filename))
+    checked = check_journeys(read_cells(data, filename), today)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     summary = _write(db.session.connection(), unit.id, checked)
     _forget_journeys()
@@ -98,8 +101,8 @@ def _codes_and_ids(unit_id: int) -> Select[str, int]:
 
 def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> ImportSummary:
     journeys = checked.journeys
-    existing = pairs(connection, _codes_and_ids(unit_id))
-    old_ids = journeys["code"].map(existing)
+    existing = {code_key(code): journey_id for code, journey_id in pairs(connection, _codes_and_ids(unit_id)).items()}
+    old_ids = code_keys(journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
     replaced = old_ids.notna().to_numpy()
     replaced_ids = old_ids[replaced].astype(int).tolist()
     # A replaced journey keeps its id, so that links to it still work; a new one is given its id now, before the

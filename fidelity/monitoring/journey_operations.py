@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fidelity.extensions import db
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
@@ -59,8 +60,13 @@ def _spell_values(spell: JobSpell | EducationSpell) -> dict[str, Any]:
     return {column.field: getattr(spell, column.field) for column in columns}
 
 
-def check(record: Mapping[str, Any], jobs: Sequence[Mapping[str, Any]], education: Sequence[Mapping[str, Any]]) -> None:
-    """Raise JourneyInvalid with every problem the import would find in this journey."""
+def check(
+    record: Mapping[str, Any],
+    jobs: Sequence[Mapping[str, Any]],
+    education: Sequence[Mapping[str, Any]],
+    today: date,
+) -> None:
+    """Raise JourneyInvalid with every problem the import would find in this journey on `today`."""
     names = header(max(1, len(jobs)), max(1, len(education)))
     row = {column.name: _text(record.get(column.field)) for column in JOURNEY_COLUMNS}
     for group, spells in ((JOB_COLUMNS, jobs), (EDUCATION_COLUMNS, education)):
@@ -72,23 +78,26 @@ def check(record: Mapping[str, Any], jobs: Sequence[Mapping[str, Any]], educatio
         lines=np.array([1]),
     )
     try:
-        check_journeys(cells)
+        check_journeys(cells, today)
     except ImportRefused as refused:
         raise JourneyInvalid([problem.message for problem in refused.problems]) from None
 
 
 def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:
-    query = select(Journey.id).where(Journey.unit_id == unit.id, func.upper(Journey.code) == code.upper())
+    """Whether another journey of the unit has `code` in any capitals (compared here, not in SQL, where SQLite's
+    upper() knows only ASCII letters)."""
+    query = select(Journey.code).where(Journey.unit_id == unit.id)
     if journey is not None:
         query = query.where(Journey.id != journey.id)
-    return db.session.scalar(query) is not None
+    return code_key(code) in {code_key(other) for other in db.session.scalars(query)}
 
 
 def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None = None) -> Journey:
     """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would)."""
     jobs = [_spell_values(s) for s in journey.jobs] if journey else []
     education = [_spell_values(s) for s in journey.education] if journey else []
-    check(record, jobs, education)
+    today = date.today()
+    check(record, jobs, education, today)
     if _code_taken(unit, record["code"], journey):
         raise JourneyInvalid([_("The unit already has a journey with the code %(code)s.", code=record["code"])])
     if journey is None:
@@ -100,7 +109,7 @@ def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None 
             value = CHOICES[field](value)
         setattr(journey, field, value)
     db.session.flush()
-    refresh_outcomes(unit, date.today())
+    refresh_outcomes(unit, today)
     return journey
 
 
@@ -122,12 +131,16 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
     spell = next((s for s in spells if s.id == spell_id), None) if spell_id is not None else None
     if spell_id is not None and spell is None:
         raise LookupError(spell_id)
-    others = [_spell_values(s) for s in spells if s is not spell]
-    proposed = [*others, dict(values)]
+    # The changed spell keeps its place among the others, so that a problem names it by its own number.
+    proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
+    if spell is None:
+        proposed.append(dict(values))
+    today = date.today()
     check(
         _journey_record(journey),
         proposed if kind == "jobs" else [_spell_values(s) for s in journey.jobs],
         proposed if kind == "education" else [_spell_values(s) for s in journey.education],
+        today,
     )
     if spell is None:
         spell = model(**values)
@@ -136,7 +149,7 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
         for field, value in values.items():
             setattr(spell, field, value)
     db.session.flush()
-    refresh_outcomes(journey.unit, date.today())
+    refresh_outcomes(journey.unit, today)
 
 
 def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:

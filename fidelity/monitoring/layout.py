@@ -123,7 +123,7 @@ JOURNEY_COLUMNS: tuple[Column, ...] = (
         "first_employer_contact_date",
         D,
         "first_employer_contact_date",
-        _l("The first contact with an employer on the person's behalf."),
+        _l("The first face-to-face meeting with an employer about the person (a call or an email does not count)."),
         example="2026-02-09",
     ),
     Column(

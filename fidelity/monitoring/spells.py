@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
+from fidelity.models.monitoring import Decision
 from fidelity.monitoring.columns import spell_numbers
 from fidelity.monitoring.layout import SPELL_GROUPS
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from fidelity.monitoring.validation import RowCheck
 
 
-def _spells(check: RowCheck, group: str, number: int, referral: pd.Series) -> pd.DataFrame:
+def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) -> pd.DataFrame:
     """The spells of one numbered group (job2_...), checked; problems go to `check`."""
     columns = SPELL_GROUPS[group]
     names = {column.field: column.numbered(number) for column in columns}
@@ -31,17 +32,25 @@ def _spells(check: RowCheck, group: str, number: int, referral: pd.Series) -> pd
             present[position] = no_start[position] = False
     message = _("%(start)s is missing, but other %(group)s columns are filled", start=start_name, group=group)
     check.report(no_start, lambda _position: message)
-    check.before(start_name, start, "referral_date", referral)
+    check.before(start_name, start, "referral_date", journeys["referral_date"])
     check.before(names["end_date"], end, start_name, start)
+    # A job or course found after leaving the unit is not the unit's to record; one may go on after it.
+    check.before("exit_date", journeys["exit_date"], start_name, start)
+    not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
+    check.report(
+        present & not_accepted,
+        lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=start_name),
+    )
     rows = np.flatnonzero(present)
     return pd.DataFrame({"row": rows} | {field: value.to_numpy()[rows] for field, value in values.items()})
 
 
-def check_spells(check: RowCheck, referral: pd.Series) -> dict[str, pd.DataFrame]:
-    """{'job': jobs, 'education': courses}: each spell's journey `row` and the spell model's fields."""
+def check_spells(check: RowCheck, journeys: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """{'job': jobs, 'education': courses}: each spell's journey `row` and the spell model's fields, checked against
+    its journey's dates and decision."""
     tables = {}
     for group, numbers in spell_numbers(check.columns).items():
-        parts = [_spells(check, group, number, referral) for number in numbers]
+        parts = [_spells(check, group, number, journeys) for number in numbers]
         fields = ["row", *(column.field for column in SPELL_GROUPS[group])]
         tables[group] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=fields)
     return tables

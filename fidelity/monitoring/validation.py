@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -17,13 +18,15 @@ from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns
-from fidelity.monitoring.identity import code_problem
+from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
 from fidelity.monitoring.problems import N_, ImportRefused, Problem
 from fidelity.monitoring.spells import check_spells
 
 DATE_FORMAT = "%Y-%m-%d"
+# No journey starts before this day: an earlier date is a mistyped year (1026 for 2026, 1926 for 2026).
+EARLIEST_DATE = date(1990, 1, 1)
 YES = frozenset({"yes", "y", "true", "1", "ja", "j"})
 NO = frozenset({"no", "n", "false", "0", "nej"})
 QUOTED_MAX = 40  # characters of a cell quoted in a message
@@ -48,14 +51,16 @@ class CheckedJourneys:
     education: pd.DataFrame  # row, start_date, end_date
 
 
-def check_journeys(cells: Cells) -> CheckedJourneys:
-    """The file's journeys and spells. Raises ImportRefused with every problem, each on its line."""
+def check_journeys(cells: Cells, today: date) -> CheckedJourneys:
+    """The file's journeys and spells as they stand on `today`. Raises ImportRefused with every problem, each on its
+    line. A journey records what has happened: no date may come after `today` (a job or course that goes on has no
+    end date yet), nor before EARLIEST_DATE."""
     problems = header_problems(cells)
     if problems:
         raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
-    return RowCheck(cells).run()
+    return RowCheck(cells, today).run()
 
 
 def _quoted(value: str) -> str:
@@ -93,8 +98,9 @@ def _day(value: pd.Timestamp) -> str:
 class RowCheck:
     """The checks of every row, gathering problems as it goes."""
 
-    def __init__(self, cells: Cells) -> None:
+    def __init__(self, cells: Cells, today: date) -> None:
         self.cells = cells
+        self.today = np.datetime64(today, "us")
         self.columns = named_columns(cells)
         self.problems: list[Problem] = list(cells.problems)
         self.unreadable: dict[str, np.ndarray] = {}  # column -> rows whose cell was refused
@@ -159,7 +165,25 @@ class RowCheck:
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
             self.report(bad, lambda p: _(not_a_date, column=name, value=_quoted(raw[p])))
         parsed[filled] = values
-        return pd.Series(parsed)
+        return pd.Series(self.within_bounds(name, parsed))
+
+    def within_bounds(self, name: str, parsed: np.ndarray) -> np.ndarray:
+        """`parsed` with the dates of column `name` that are after today or before EARLIEST_DATE reported, and left
+        out as unreadable."""
+        early = parsed < np.datetime64(EARLIEST_DATE, "us")
+        late = parsed > self.today
+        if not (early.any() or late.any()):
+            return parsed
+
+        def shown(p: int) -> str:
+            return _day(pd.Timestamp(parsed[p]))
+
+        self.report(late, lambda p: _("%(column)s: %(date)s is after today", column=name, date=shown(p)))
+        too_early = N_("%(column)s: %(date)s is before %(earliest)s: is the year right?")
+        earliest = EARLIEST_DATE.isoformat()
+        self.report(early, lambda p: _(too_early, column=name, date=shown(p), earliest=earliest))
+        self.unreadable[name] = self.refused(name) | early | late
+        return np.where(early | late, np.datetime64("NaT"), parsed)
 
     def choice(self, column: Column, name: str) -> pd.Series:
         raw = self.raw(name)
@@ -223,21 +247,33 @@ class RowCheck:
             journeys[column.field] = self.parse(column, column.name)
         self.duplicates(codes, usable)
         self.relations(journeys)
-        spells = check_spells(self, journeys["referral_date"])
+        spells = check_spells(self, journeys)
         if self.problems:
             raise ImportRefused(self.problems)
         return CheckedJourneys(journeys, spells["job"], spells["education"])
 
     def duplicates(self, codes: pd.Series, usable: np.ndarray) -> None:
-        twice = codes.duplicated(keep=False).to_numpy() & usable
-        first_line: dict[str, int] = {}
+        """Report each code already on an earlier line; codes that differ only in capitals are the same code."""
+        keys = code_keys(codes)
+        twice = keys.duplicated(keep=False).to_numpy() & usable
+        first: dict[str, tuple[int, str]] = {}
         for position in np.flatnonzero(twice):
-            code, line = codes.iat[position], int(self.cells.lines[position])
-            if code in first_line:
-                message = _("code: %(code)s is also on line %(first)d", code=code, first=first_line[code])
-                self.problems.append(Problem(line, message))
+            key, code, line = keys.iat[position], codes.iat[position], int(self.cells.lines[position])
+            if key not in first:
+                first[key] = (line, code)
+                continue
+            first_line, first_code = first[key]
+            if code == first_code:
+                message = _("code: %(code)s is also on line %(first)d", code=code, first=first_line)
             else:
-                first_line[code] = line
+                message = _(
+                    "code: %(code)s is on line %(first)d as %(other)s (codes that differ only in capitals are the "
+                    "same code)",
+                    code=code,
+                    first=first_line,
+                    other=first_code,
+                )
+            self.problems.append(Problem(line, message))
 
     def relations(self, journeys: pd.DataFrame) -> None:
         """Required columns, dates in order, and the columns that go together."""
@@ -246,6 +282,7 @@ class RowCheck:
         self.report(missing, lambda p: _("referral_date is missing"))
         for name in AFTER_REFERRAL:
             self.before(name, journeys[name], "referral_date", referral)
+        self.before("enrolment_date", journeys["enrolment_date"], "decision_date", journeys["decision_date"])
         self.before("enrolment_date", journeys["enrolment_date"], "first_meeting_date", journeys["first_meeting_date"])
         self.before("exit_date", journeys["exit_date"], "enrolment_date", journeys["enrolment_date"])
 
@@ -261,6 +298,15 @@ class RowCheck:
         )
         enrolled = journeys["enrolment_date"].notna().to_numpy()
         self.report(not_accepted & enrolled, lambda p: _("enrolment_date: a referral not accepted cannot be enrolled"))
+        undecided = (journeys["decision"] == "").to_numpy() & decision_read
+        only_accepted = N_("enrolment_date: only a referral accepted (decision accepted) is enrolled")
+        self.report(undecided & enrolled, lambda p: _(only_accepted))
+
+        def none_when_not_accepted(name: str) -> Callable[[int], str]:
+            return lambda _p: _("%(column)s: a referral not accepted has none", column=name)
+
+        for name in ("first_employer_contact_date", "first_education_contact_date", "exit_date"):
+            self.report(not_accepted & journeys[name].notna().to_numpy(), none_when_not_accepted(name))
 
         exited = journeys["exit_date"].notna().to_numpy() | self.refused("exit_date")
         exit_reason = (journeys["exit_reason"] != "").to_numpy() | self.refused("exit_reason")
