@@ -168,6 +168,11 @@ def _reviews(connection: Connection, scale: Scale, unit_ids: np.ndarray, user_id
     return count, count * items
 
 
+def _before_leaving(starts: np.ndarray, leaves: np.ndarray) -> np.ndarray:
+    """Which jobs or courses start while their person is still with the unit (`leaves` is -1 for those who stay)."""
+    return (leaves < 0) | (starts <= leaves)
+
+
 def _journeys(connection: Connection, unit_ids: np.ndarray, count: int, years: int, today: date,
               rng: np.random.Generator) -> JourneyFrames:  # fmt: skip
     """Journeys spread over the units and years, as the app's tables and as frames for the kept figures."""
@@ -205,7 +210,7 @@ def _journeys(connection: Connection, unit_ids: np.ndarray, count: int, years: i
     working = np.flatnonzero((enrolment >= 0) & (rng.random(count) < 0.55))
     job_start = enrolment[working] + rng.integers(20, 200, len(working))
     job_end = job_start + rng.integers(30, 700, len(working))
-    keep = job_start <= end
+    keep = (job_start <= end) & _before_leaving(job_start, leaves[working])
     working, job_start, job_end = working[keep], job_start[keep], job_end[keep]
     job_end[job_end > end] = -1
     jobs = pd.DataFrame({"id": np.arange(len(working)), "journey_id": ids[working], "start_date": job_start,
@@ -217,7 +222,7 @@ def _journeys(connection: Connection, unit_ids: np.ndarray, count: int, years: i
     })  # fmt: skip
     studying = np.flatnonzero((enrolment >= 0) & (rng.random(count) < 0.12))
     course_start = enrolment[studying] + rng.integers(20, 200, len(studying))
-    keep = course_start <= end
+    keep = (course_start <= end) & _before_leaving(course_start, leaves[studying])
     studying, course_start = studying[keep], course_start[keep]
     education = pd.DataFrame({"id": np.arange(len(studying)), "journey_id": ids[studying],
                               "start_date": course_start, "end_date": -1})  # fmt: skip

@@ -14,7 +14,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from fidelity.config import normalise_database_url
 from fidelity.demo import ACTIONS, UNITS, review_dates
+from fidelity.extensions import db
 from fidelity.models import Action, ActionComment, Area, AuditEntry, Journey, Rating, Review, Unit, User
+from tests.conftest import make_app
+from tests.test_demo_synthetic import assert_every_unit_passes_the_import_checks
 
 FIDELITY = Path(sys.executable).with_name("fidelity")
 
@@ -80,6 +83,12 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
     assert "Demo data added." in first.stdout
     assert "password is 'fidelity-demo'" in first.stdout and "admin@demo.example.org" in first.stdout
     after_first = snapshot(url)
+
+    app = make_app(tmp_path / "checks", url)
+    with app.app_context():
+        assert_every_unit_passes_the_import_checks()
+        db.session.remove()
+        db.engine.dispose()
 
     second = run_demo(tmp_path, url)
     assert second.returncode == 0, second.stderr
