@@ -86,13 +86,15 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
             f"job{job}_hours": rng.choice(["8", "10", "16", "20", "25", "30", "37.5", "40", ""]),
         }
         start = (end or start) + timedelta(days=rng.randrange(10, 120))
+    latest = max(start, enrolled)  # no job or course starts after the exit
     if goal != "work" and rng.random() < 0.6:
         course = enrolled + timedelta(days=rng.randrange(10, 200))
         row |= {
             "education1_start": _day(course),
             "education1_end": _day(course + timedelta(days=rng.randrange(60, 600))),
         }
-    exit_date = max(start, enrolled) + timedelta(days=rng.randrange(0, 300))
+        latest = max(latest, course)
+    exit_date = latest + timedelta(days=rng.randrange(0, 300))
     if rng.random() < 0.5 and exit_date <= AS_OF:
         row |= {"exit_date": _day(exit_date), "exit_reason": rng.choice(EXITS)}
     return row

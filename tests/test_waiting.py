@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from fidelity.models import Decision, NotAcceptedReason, Role
 from fidelity.monitoring.frames import frames_from_records
-from fidelity.monitoring.waiting import waiting_list
+from fidelity.monitoring.waiting import export_frame, referral_quarters, waiting_list
 from tests import factories
 from tests.test_web import login
 
@@ -122,3 +123,37 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
     assert '<tr class="breach"> <th scope="row">Judged not motivated</th>' in page
     assert "Breach: screens people out" in page
+
+
+def test_each_quarters_referrals_are_counted_for_the_export() -> None:
+    # 2026 Q1: three referred; one met after 10 days and enrolled after 30, one withdrew before starting, one was
+    # screened out as not motivated. 2026 Q2 (to 30 June): one referred, waiting. 2025 Q4: one referred, declined.
+    table = journeys(
+        {"referral_date": "2026-01-10", "decision": "accepted", "decision_date": "2026-01-15",
+         "first_meeting_date": "2026-01-20", "enrolment_date": "2026-02-09"},
+        {"referral_date": "2026-02-01", "exit_date": "2026-03-01", "exit_reason": "withdrew"},
+        {"referral_date": "2026-03-01", "decision": "not_accepted", "not_accepted_reason": "not_motivated"},
+        {"referral_date": "2026-05-01"},
+        {"referral_date": "2025-12-01", "decision": "not_accepted", "not_accepted_reason": "declined"},
+    )  # fmt: skip
+    frame = export_frame("NRV-01", referral_quarters(table, TODAY), TODAY)
+    assert list(zip(frame["year"], frame["quarter"], frame["referred"], strict=True)) == [
+        (2025, 4, 1),
+        (2026, 1, 3),
+        (2026, 2, 1),
+    ]
+    q1 = frame.iloc[1]
+    assert (q1["first_meetings"], q1["days_to_first_meeting_median"]) == (1, 10.0)
+    assert (q1["enrolments"], q1["days_to_enrolment_median"], q1["days_to_enrolment_p90"]) == (1, 30.0, 30.0)
+    assert (q1["gave_up"], q1["gave_up_share"]) == (1, 0.5)  # of the two not refused
+    assert (q1["not_accepted"], q1["not_accepted_share"], q1["zero_exclusion_breaches"]) == (1, 0.3333, 1)
+    assert (q1["not_accepted_not_motivated"], q1["not_accepted_declined"]) == (1, 0)
+    assert frame.iloc[0]["not_accepted_declined"] == 1 and frame.iloc[0]["zero_exclusion_breaches"] == 0
+    assert frame.iloc[2]["days_to_first_meeting_median"] is None or pd.isna(
+        frame.iloc[2]["days_to_first_meeting_median"]
+    )
+    assert list(frame["to_date"]) == [False, False, False]  # 30 June is the quarter's last day
+    assert bool(
+        export_frame("NRV-01", referral_quarters(table, date(2026, 6, 29)), date(2026, 6, 29))["to_date"].iloc[-1]
+    )
+    assert export_frame("NRV-01", referral_quarters(journeys(), TODAY), TODAY).empty

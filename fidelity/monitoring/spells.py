@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
-from fidelity.models.monitoring import Decision
 from fidelity.monitoring.columns import spell_numbers
 from fidelity.monitoring.layout import SPELL_GROUPS
 
@@ -36,9 +35,8 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     check.before(names["end_date"], end, start_name, start)
     # A job or course found after leaving the unit is not the unit's to record; one may go on after it.
     check.before("exit_date", journeys["exit_date"], start_name, start)
-    not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
     check.report(
-        present & not_accepted,
+        present & check.not_accepted,
         lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=start_name),
     )
     rows = np.flatnonzero(present)

@@ -104,6 +104,7 @@ class RowCheck:
         self.columns = named_columns(cells)
         self.problems: list[Problem] = list(cells.problems)
         self.unreadable: dict[str, np.ndarray] = {}  # column -> rows whose cell was refused
+        self.not_accepted = np.zeros(len(cells.rows), dtype=bool)  # referrals not accepted, once the decisions are read
 
     def raw(self, name: str) -> pd.Series:
         return self.cells.rows[self.columns[name]]
@@ -245,6 +246,7 @@ class RowCheck:
         journeys = pd.DataFrame({"code": codes})
         for column in JOURNEY_COLUMNS[1:]:
             journeys[column.field] = self.parse(column, column.name)
+        self.not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
         self.duplicates(codes, usable)
         self.relations(journeys)
         spells = check_spells(self, journeys)
@@ -286,7 +288,7 @@ class RowCheck:
         self.before("enrolment_date", journeys["enrolment_date"], "first_meeting_date", journeys["first_meeting_date"])
         self.before("exit_date", journeys["exit_date"], "enrolment_date", journeys["enrolment_date"])
 
-        not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
+        not_accepted = self.not_accepted
         reason = (journeys["not_accepted_reason"] != "").to_numpy() | self.refused("not_accepted_reason")
         decision_read = ~self.refused("decision")
         self.report(

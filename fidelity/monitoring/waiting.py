@@ -10,6 +10,8 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
 - not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
+The export counts the same for each calendar quarter's referrals (the people referred in it, whenever they met or
+started).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
+from fidelity.monitoring.quarters import Quarter, quarters_between
 
 WAITING_DEFINITIONS_VERSION = "1"
 DEFAULT_MONTHS = 12
@@ -179,3 +182,54 @@ def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONT
         breach_share=period.breach_share,
         reasons=period.reasons,
     )
+
+
+def referral_quarters(journeys: pd.DataFrame, today: date) -> list[tuple[Quarter, Cohort]]:
+    """The figures of each calendar quarter's referrals, oldest first: from the quarter of the first referral to
+    today's, which is counted up to today."""
+    referrals = journeys["referral_date"].dropna()
+    if referrals.empty:
+        return []
+    first = Quarter.of(pd.Timestamp(referrals.min()).date())
+    return [
+        (quarter, referral_cohort(journeys, quarter.start, min(quarter.end, today)))
+        for quarter in quarters_between(first, Quarter.of(today))
+    ]
+
+
+def _rounded(value: float | None, decimals: int = 4) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def export_frame(unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date) -> pd.DataFrame:
+    """One line per quarter of referrals, oldest first: how many were referred, how long they took to a first
+    meeting and to enrolment, how many gave up while waiting and how many were not accepted, by reason (shares from
+    0 to 1), under the definitions version they were counted by."""
+    lines = []
+    for quarter, cohort in quarters:
+        counts = {reason.value: 0 for reason in NotAcceptedReason}
+        counts |= {count.reason: count.people for count in cohort.reasons}
+        lines.append(
+            {
+                "unit": unit_code,
+                "year": quarter.year,
+                "quarter": quarter.number,
+                "definitions_version": WAITING_DEFINITIONS_VERSION,
+                "referred": cohort.referred,
+                "first_meetings": cohort.to_first_meeting.people,
+                "days_to_first_meeting_median": cohort.to_first_meeting.median,
+                "days_to_first_meeting_p90": _rounded(cohort.to_first_meeting.p90, 1),
+                "enrolments": cohort.to_enrolment.people,
+                "days_to_enrolment_median": cohort.to_enrolment.median,
+                "days_to_enrolment_p90": _rounded(cohort.to_enrolment.p90, 1),
+                "gave_up": cohort.gave_up,
+                "gave_up_share": _rounded(cohort.gave_up_share),
+                "not_accepted": cohort.not_accepted,
+                "not_accepted_share": _rounded(cohort.not_accepted_share),
+                "zero_exclusion_breaches": cohort.breaches,
+                "breach_share": _rounded(cohort.breach_share),
+                **{f"not_accepted_{reason}": people for reason, people in counts.items()},
+                "to_date": quarter.end > today,
+            }
+        )
+    return pd.DataFrame(lines)
