@@ -28,7 +28,7 @@ from fidelity.models import (
 )
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
-from fidelity.monitoring.purge import purge_journeys, quarter_ranges
+from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.test_web import login
@@ -185,6 +185,22 @@ def test_referrals_not_accepted_end_on_their_decision_and_old_ones_are_purged(
     assert kept(session, unit) == after
     [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).all()
     assert entry.changes == {"removed": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}
+
+
+def test_the_latest_purge_of_a_unit_is_read_from_its_audit_trail(
+    runner: FlaskCliRunner, session: Any, units: dict[str, Any]
+) -> None:
+    assert latest_purge(units["north"].id) is None
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0
+    assert runner.invoke(main, ["purge", "--older-than", "36"]).exit_code == 0  # removes nothing more: not audited
+    assert runner.invoke(main, ["purge", "--older-than", "6"]).exit_code == 0  # N-RECENT, who left a year ago
+    later = TODAY - relativedelta(months=6)
+    found = latest_purge(units["north"].id)
+    assert found is not None and found.cutoff == later
+    assert latest_purge(units["south"].id) == PastPurge(CUTOFF, found.on)  # South lost nobody to the second purge
+    assert latest_purge(units["west"].id) is None
+    # Figures counted from the cut-off on lost nothing; from the day before, they may have.
+    assert not found.affects(later) and found.affects(later - timedelta(days=1))
 
 
 def test_quarter_ranges() -> None:

@@ -28,6 +28,7 @@ from fidelity.audit import acting_as, current_actor
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
+from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
@@ -97,6 +98,31 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
         db.session.execute(statement, execution_options={"synchronize_session": False})
     db.session.flush()
     return done
+
+
+@dataclass(frozen=True)
+class PastPurge:
+    """A purge of a unit's journeys, as its audit trail tells it."""
+
+    cutoff: date  # journeys that ended before this day were deleted
+    on: date  # the day of the purge (UTC)
+
+    def affects(self, start: date) -> bool:
+        """Whether figures counted over a period from `start` have lost journeys to this purge: a journey referred,
+        met or enrolled on or after `start` that ended before the cut-off is gone."""
+        return start < self.cutoff
+
+
+def latest_purge(unit_id: int) -> PastPurge | None:
+    """The unit's purge with the latest cut-off (the one that removed the most), from its audit trail; None if its
+    journeys were never purged."""
+    entries = db.session.execute(
+        select(AuditEntry.at, AuditEntry.changes).where(
+            AuditEntry.unit_id == unit_id, AuditEntry.action == "purge", AuditEntry.entity == "journeys"
+        )
+    ).all()
+    purges = [PastPurge(date.fromisoformat(changes["cutoff"][1]), as_utc(at).date()) for at, changes in entries]
+    return max(purges, key=lambda purge: (purge.cutoff, purge.on), default=None)
 
 
 def quarter_ranges(quarters: Sequence[Quarter]) -> str:
