@@ -131,6 +131,15 @@ def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
     return _edit(unit, journey_or_404(unit, journey_id))
 
 
+@bp.get("/journeys/<int:journey_id>/delete")
+def confirm_delete(code: str, journey_id: int) -> ResponseReturnValue:
+    """What deleting the journey would delete, and the button that does it: a person's record is never deleted in
+    one click, and the step needs no script."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    found = journey_or_404(unit, journey_id)
+    return render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=ActionForm())
+
+
 @bp.post("/journeys/<int:journey_id>/delete")
 def delete(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
