@@ -164,6 +164,22 @@ def test_the_form_is_filled_with_the_quarter_asked_for(client: Any, unit: Any, m
     assert f'value="{THIS.year}Q{THIS.number}"' in page
 
 
+def test_fte_fields_take_a_decimal_comma_in_the_browser_too(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    # Text inputs with a decimal keypad: a number input in an English browser refuses "0,5" before it is sent.
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    inputs = re.findall(r"<input [^>]*>", page)
+    for name in ("specialist_fte", "supervisor_fte"):
+        [field] = [tag for tag in inputs if f'name="{name}"' in tag]
+        assert 'type="text"' in field and 'inputmode="decimal"' in field and 'type="number"' not in field
+    for comma, point in (("0,5", "0.25"), ("0.5", "0,25")):
+        response = post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte=comma,
+                                 supervisor_fte=point)  # fmt: skip
+        assert response.status_code == 302
+        assert staffing_of(session, unit)[THIS.year, THIS.number] == (0.5, 0.25)
+    refused = post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="0,5,1")
+    assert refused.status_code == 400 and 'value="0,5,1"' in refused.get_data(as_text=True)  # given back as typed
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
