@@ -154,6 +154,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.new_journey", "POST"): record(400),  # no code or referral date
     ("monitoring.edit_journey", "GET"): record(200),
     ("monitoring.edit_journey", "POST"): record(400),
+    ("monitoring.confirm_delete", "GET"): record(200),  # what deleting would delete, and the button
     ("monitoring.delete", "POST"): record(302),  # to the unit's journeys
     ("monitoring.spell", "POST"): record(400),  # a job without a start date
     ("outcomes.show", "GET"): READ,
@@ -316,7 +317,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
         fresh = factories.adaptation(unit, "Temporary", date(2025, 1, 1), items=[], principles=["integration"])
         return {"code": unit.code, "adaptation_id": fresh.id}
-    if endpoint in ("monitoring.journey", "monitoring.edit_journey"):
+    if endpoint in ("monitoring.journey", "monitoring.edit_journey", "monitoring.confirm_delete"):
         return {"code": unit.code, "journey_id": world.journeys[inside]}
     if endpoint == "monitoring.spell":
         return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs"}

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from fidelity.models import Adaptation, AuditEntry, Decision, NotAcceptedReason, Role
+from fidelity.cli import main
+from fidelity.models import Adaptation, AuditEntry, Decision, ExitReason, NotAcceptedReason, Role
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -80,3 +83,25 @@ def test_changing_and_removing_and_who_may(client: Any, session: Any) -> None:
     login(client, reviewer.email)  # reads the register of a unit they review, but may not keep it
     assert client.get(f"/units/{unit.code}/adaptations").status_code == 200
     assert client.get(f"/units/{unit.code}/adaptations/new").status_code == 403
+
+
+def test_the_monitoring_figures_say_when_a_purge_deleted_journeys_they_would_count(
+    client: Any, runner: FlaskCliRunner, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = date.today()
+    left = {"exit_date": today - relativedelta(months=14), "exit_reason": ExitReason.WITHDREW}
+    factories.journey(unit, today - relativedelta(months=20), code="GAVE-UP", **left)
+    factories.journey(unit, today - timedelta(days=300), code="WAITING")
+    # The first compares people referred from 200 days + 12 months ago, before the cut-off 12 months ago; the second
+    # those referred from the cut-off on.
+    factories.adaptation(unit, "Older", today - timedelta(days=200), items=[], principles=["zero-exclusion"])
+    factories.adaptation(unit, "Newer", today, items=[], principles=["zero-exclusion"])
+    assert runner.invoke(main, ["purge", "--older-than", "12"]).exit_code == 0
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    articles = {a.split("</h3>")[0]: a for a in page.split('<article class="adaptation"> <h3>')[1:]}
+    note = "were deleted on"
+    assert note in articles["Older"] and "the figures before and after the adaptation began count only" in page
+    assert note not in articles["Newer"]

@@ -75,7 +75,9 @@ def rows_of(csv_text: str) -> dict[str, dict[str, str]]:
 def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
     first, second, third = dataset["units"]
     login(client, dataset["manager"].email)
-    rows = rows_of(client.get("/comparison.csv?scale=ips-25&kind=all").get_data(as_text=True))
+    response = client.get("/comparison.csv?scale=ips-25&kind=all")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, exactly
+    rows = rows_of(response.get_data(as_text=True))
     assert set(rows) == {first.code, second.code, third.code}  # not the other area's unit
     one, two, three = rows[first.code], rows[second.code], rows[third.code]
     assert (one["review_kind"], one["total"], one["band"]) == ("external", "97", "fair")

@@ -15,7 +15,18 @@ from sqlalchemy import create_engine, func, select, text
 from fidelity.config import normalise_database_url
 from fidelity.demo import ACTIONS, UNITS, review_dates
 from fidelity.extensions import db
-from fidelity.models import Action, ActionComment, Area, AuditEntry, Journey, Rating, Review, Unit, User
+from fidelity.models import (
+    Action,
+    ActionComment,
+    Area,
+    AuditEntry,
+    Journey,
+    QuarterlyOutcome,
+    Rating,
+    Review,
+    Unit,
+    User,
+)
 from tests.conftest import make_app
 from tests.test_demo_synthetic import assert_every_unit_passes_the_import_checks
 
@@ -66,6 +77,15 @@ def snapshot(database_url: str) -> dict[str, object]:
                 .group_by(Unit.code)
             ).all()
         )
+        # Per quarter with jobs reaching their 90th day: how many did, and how many of those were still held.
+        counts["retention"] = [
+            tuple(row)
+            for row in conn.execute(
+                select(QuarterlyOutcome.retention_window_closed, QuarterlyOutcome.retained_90).where(
+                    QuarterlyOutcome.retention_window_closed > 0
+                )
+            )
+        ]
         actions = conn.execute(
             select(Unit.code, Action.status, Action.due_date, Action.owner_id, User.email)
             .join(Unit, Unit.id == Action.unit_id)
@@ -116,6 +136,12 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
     assert any(code == "SDV-02" and reason == "not_motivated" and n >= 10 for code, reason, n in refusals)
     assert any(code == "NRV-02" and reason == "needs_assessment_not_granted" for code, reason, _ in refusals)
     assert waiting["NRV-02"] > 2 * max(n for code, n in waiting.items() if code != "NRV-02")
+    # Jobs are lost too: about one in five ends before its 90th day, so 90-day retention is well below 100 % overall
+    # and in most quarters.
+    retention: list[tuple[int, int]] = after_first["retention"]  # type: ignore[assignment]
+    closed, held = sum(c for c, _ in retention), sum(h for _, h in retention)
+    assert 0.65 <= held / closed <= 0.9
+    assert sum(1 for c, h in retention if h == c) < 0.6 * len(retention)
     # Action plans owned by each unit's frontline manager: one overdue, one done, one in progress.
     rows: list[Any] = after_first["action_rows"]  # type: ignore[assignment]
     assert len(rows) == len(ACTIONS) and after_first["action_comments"] >= 1

@@ -150,7 +150,9 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message(
 def test_the_csv_template_has_the_header_and_an_example(client: Any, manager: Any) -> None:
     unit, _user = manager
     response = client.get(f"/units/{unit.code}/journeys/template.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert (
+        response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    )  # one charset, exactly
     assert 'filename="journeys-template.csv"' in response.headers["Content-Disposition"]
     lines = response.get_data().decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(header()) and lines[1].startswith("NRV-0042,2026-01-12,25_29,work,accepted,")
@@ -160,7 +162,10 @@ def test_the_csv_template_has_the_header_and_an_example(client: Any, manager: An
 def test_the_xlsx_template_has_an_example_and_a_sheet_explaining_the_columns(client: Any, manager: Any) -> None:
     unit, _user = manager
     response = client.get(f"/units/{unit.code}/journeys/template.xlsx")
-    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    assert (
+        response.status_code == 200
+        and response.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     assert workbook.sheetnames == ["journeys", "columns"]
     rows = list(workbook["journeys"].iter_rows(values_only=True))
@@ -176,6 +181,7 @@ def test_the_export_downloads_the_units_journeys(client: Any, manager: Any) -> N
     upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
     response = client.get(f"/units/{unit.code}/journeys/export.csv")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{unit.code}-journeys-' in response.headers["Content-Disposition"]
     lines = response.get_data().decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines] == ["code", "NRV-0001", "NRV-0002"]

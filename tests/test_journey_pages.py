@@ -99,6 +99,42 @@ def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would
     assert session.scalars(select(Journey)).all() == [] and session.scalars(select(JobSpell)).all() == []
 
 
+def test_deleting_a_journey_asks_first_and_says_what_goes_with_it(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="DEL-1", enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), date(2026, 3, 1)), (date(2026, 4, 1), None)),
+                                studies=((date(2026, 2, 1), None),))  # fmt: skip
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    page = " ".join(client.get(base).get_data(as_text=True).split())
+    # The journey's page only leads to the question: no form there deletes anything.
+    assert f'<a class="button" href="{base}/delete">Delete the journey</a>' in page
+    assert f'action="{base}/delete"' not in page
+
+    asked = client.get(f"{base}/delete")
+    text = " ".join(asked.get_data(as_text=True).split())
+    assert asked.status_code == 200 and "<h1>Delete the journey DEL-1?</h1>" in text
+    assert "The journey DEL-1, referred on Jan 5, 2026, with everything recorded on it:" in text
+    assert "<li>2 jobs</li> <li>1 course of study</li>" in text
+    assert f'<form method="post" class="actions" action="{base}/delete">' in text and 'name="csrf_token"' in text
+    assert f'<a href="{base}">Cancel: keep the journey</a>' in text
+    session.expire_all()
+    assert session.get(Journey, journey.id) is not None  # asking deletes nothing
+
+    assert post(client, f"{base}/delete").status_code == 302
+    assert session.scalars(select(Journey)).all() == [] and session.scalars(select(EducationSpell)).all() == []
+    deleted = session.scalars(
+        select(AuditEntry.entity).where(AuditEntry.unit_id == unit.id, AuditEntry.action == "delete")
+    ).all()
+    assert sorted(deleted) == ["education_spells", "job_spells", "job_spells", "journeys"]
+    assert client.get(f"{base}/delete").status_code == 404
+
+    other = factories.journey(unit, date(2026, 1, 5), code="DEL-2")
+    swedish = client.get(f"/units/{unit.code}/journeys/{other.id}/delete", headers={"Accept-Language": "sv"})
+    assert "<li>0 anställningar</li>" in swedish.get_data(as_text=True)
+
+
 def test_readers_see_the_journey_without_forms(client: Any, session: Any) -> None:
     area = factories.area()
     unit = factories.unit(area)

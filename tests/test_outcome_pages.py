@@ -103,7 +103,8 @@ def test_a_unit_without_journeys(client: Any, session: Any) -> None:
 
 def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, manager: Any) -> None:
     response = client.get(f"/units/{unit.code}/outcomes.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    # The whole header, exactly: one charset, not the one given and another added by werkzeug.
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.csv"'
     csv = pd.read_csv(io.BytesIO(response.data))
     assert list(csv["year"] * 10 + csv["quarter"]) == [q.year * 10 + q.number for q in EVERY]
@@ -161,6 +162,22 @@ def test_the_form_is_filled_with_the_quarter_asked_for(client: Any, unit: Any, m
     assert f'value="{LAST.year}Q{LAST.number}"' in page and 'value="0.1"' in page
     page = client.get(f"/units/{unit.code}/staffing?quarter=nonsense").get_data(as_text=True)
     assert f'value="{THIS.year}Q{THIS.number}"' in page
+
+
+def test_fte_fields_take_a_decimal_comma_in_the_browser_too(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    # Text inputs with a decimal keypad: a number input in an English browser refuses "0,5" before it is sent.
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    inputs = re.findall(r"<input [^>]*>", page)
+    for name in ("specialist_fte", "supervisor_fte"):
+        [field] = [tag for tag in inputs if f'name="{name}"' in tag]
+        assert 'type="text"' in field and 'inputmode="decimal"' in field and 'type="number"' not in field
+    for comma, point in (("0,5", "0.25"), ("0.5", "0,25")):
+        response = post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte=comma,
+                                 supervisor_fte=point)  # fmt: skip
+        assert response.status_code == 302
+        assert staffing_of(session, unit)[THIS.year, THIS.number] == (0.5, 0.25)
+    refused = post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="0,5,1")
+    assert refused.status_code == 400 and 'value="0,5,1"' in refused.get_data(as_text=True)  # given back as typed
 
 
 @pytest.mark.parametrize(

@@ -190,6 +190,11 @@ def test_the_last_day_a_journey_counts_in() -> None:
     assert last[3] == D(2025, 3, 1)  # C: withdrew while waiting
     assert last[10] == D(2025, 5, 2)  # J: left on Feb 15, but its job's day 90 is Feb 1 + 90 = May 2
     assert last[1] is None  # A has not exited
+    assert last[4] == D(2025, 3, 10)  # D: not accepted on Mar 10, when it stopped waiting
+    assert last[5] == D(2025, 4, 5)  # D2: likewise
+    assert last[6] is None  # E is still waiting
+    undated = {"id": 11, "code": "K", "referral_date": D(2025, 2, 1), "decision": "not_accepted"}
+    assert last_counted_day(frames_from_records([undated]))[11] == D(2025, 2, 1)  # refused as of the referral
 
 
 def test_caseload_follows_the_staffing_of_each_quarter() -> None:

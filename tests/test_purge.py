@@ -15,10 +15,20 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, EducationSpell, ExitReason, JobSpell, Journey, QuarterlyOutcome, Role
+from fidelity.models import (
+    AuditEntry,
+    Decision,
+    EducationSpell,
+    ExitReason,
+    JobSpell,
+    Journey,
+    NotAcceptedReason,
+    QuarterlyOutcome,
+    Role,
+)
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
-from fidelity.monitoring.purge import purge_journeys, quarter_ranges
+from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.test_web import login
@@ -89,7 +99,9 @@ def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
     assert figures(after) == before
     first, last = min(after), Quarter.of(CUTOFF - timedelta(days=1))
     lines = result.output.splitlines()
-    assert lines[0] == f"Journeys of people who left before {CUTOFF.isoformat()} (24 months ago):"
+    assert lines[0] == (
+        f"Journeys that ended (an exit, or a referral not accepted) before {CUTOFF.isoformat()} (24 months ago):"
+    )
     assert lines[1] == f"  {north.code}: 2 removed; quarters locked: {first} to {last}"
     assert lines[2].startswith(f"  {south.code}: 1 removed; quarters locked: ")
     assert len(lines) == 3  # West had nobody to purge
@@ -136,6 +148,59 @@ def test_a_job_s_90th_day_after_the_cut_off_locks_its_quarter_too(session: Any) 
     rows = kept(session, unit)
     assert rows[Quarter(2025, 3)][KEPT_FIELDS.index("retention_window_closed")] == 1
     assert not rows[Quarter(2025, 4)][-1]
+
+
+def test_referrals_not_accepted_end_on_their_decision_and_old_ones_are_purged(
+    runner: FlaskCliRunner, session: Any
+) -> None:
+    """A referral not accepted has no exit date: it ended on the day of the decision (or, without one, on the day of
+    the referral, as the figures count it)."""
+    unit = factories.unit()
+    refused = {"decision": Decision.NOT_ACCEPTED, "not_accepted_reason": NotAcceptedReason.NOT_READY}
+    factories.journey(unit, ago(40), code="REFUSED-OLD", decision_date=ago(33), **refused)
+    factories.journey(unit, ago(30), code="REFUSED-UNDATED", **refused)
+    # Decided 23 months ago: after the cut-off, kept, although referred before it.
+    factories.journey(unit, ago(25), code="REFUSED-RECENT", decision_date=ago(23), **refused)
+    # Refused, then an exit recorded after the cut-off: the exit is its end.
+    factories.journey(unit, ago(40), code="REFUSED-EXITED", decision_date=ago(39), exit_date=ago(20),
+                      exit_reason=ExitReason.WITHDREW, **refused)  # fmt: skip
+    # Accepted long ago and never exited, and waiting since long ago: both go on.
+    factories.journey(unit, ago(40), code="SERVED", decision=Decision.ACCEPTED, decision_date=ago(39),
+                      enrolment_date=ago(38))  # fmt: skip
+    factories.journey(unit, ago(40), code="WAITING")
+    refresh_outcomes(unit, TODAY)
+    before = figures(kept(session, unit))
+    # REFUSED-OLD waited at the end of a quarter before the cut-off, with WAITING: the figures counted it.
+    assert any(values[KEPT_FIELDS.index("waiting_at_end")] == 2 for values in before.values())
+    session.commit()
+
+    result = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith(f"  {unit.code}: 2 removed; quarters locked: ")
+    assert journey_codes(session) == {"REFUSED-RECENT", "REFUSED-EXITED", "SERVED", "WAITING"}
+    after = kept(session, unit)
+    assert figures(after) == before
+    assert {q for q, values in after.items() if values[-1]} == {q for q in after if q.start < CUTOFF}
+    refresh_outcomes(unit, TODAY)
+    assert kept(session, unit) == after
+    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).all()
+    assert entry.changes == {"removed": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}
+
+
+def test_the_latest_purge_of_a_unit_is_read_from_its_audit_trail(
+    runner: FlaskCliRunner, session: Any, units: dict[str, Any]
+) -> None:
+    assert latest_purge(units["north"].id) is None
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0
+    assert runner.invoke(main, ["purge", "--older-than", "36"]).exit_code == 0  # removes nothing more: not audited
+    assert runner.invoke(main, ["purge", "--older-than", "6"]).exit_code == 0  # N-RECENT, who left a year ago
+    later = TODAY - relativedelta(months=6)
+    found = latest_purge(units["north"].id)
+    assert found is not None and found.cutoff == later
+    assert latest_purge(units["south"].id) == PastPurge(CUTOFF, found.on)  # South lost nobody to the second purge
+    assert latest_purge(units["west"].id) is None
+    # Figures counted from the cut-off on lost nothing; from the day before, they may have.
+    assert not found.affects(later) and found.affects(later - timedelta(days=1))
 
 
 def test_quarter_ranges() -> None:

@@ -25,6 +25,7 @@ from fidelity.models import (
     ReviewStatus,
     Role,
 )
+from fidelity.models.types import as_utc
 from tests import factories
 from tests.test_web import login
 
@@ -221,6 +222,32 @@ def test_actions_of_the_review_come_first(known: dict[str, Any], session: Any, a
         data = report_data(session.get(type(review), review.id), registry, date(2026, 3, 20))
     assert [a.title for a in data.actions] == ["From this review", "Take every referral"]
     assert data.summary.total == 96
+
+
+def test_the_report_says_when_a_purge_deleted_journeys_its_figures_would_count(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    from fidelity.monitoring.purge import PastPurge
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    review = session.get(type(known["review"]), known["review"].id)
+    with app.test_request_context():
+        data = report_data(review, registry, date(2026, 3, 20))
+    assert data.purge is None and data.adaptations[0].purge is None
+    # A purge with the cut-off Nov 1, 2025: after the start of the waiting list's year (Mar 11, 2025) and of the
+    # adaptation's year before (Jun 1, 2024).
+    entry = AuditEntry(actor_label="cli", action="purge", entity="journeys", entity_id="", unit_id=review.unit_id,
+                       changes={"removed": [None, 3], "cutoff": [None, "2025-11-01"]})  # fmt: skip
+    session.add(entry)
+    session.commit()
+    purged_on = as_utc(entry.at).date()
+    with app.test_request_context():
+        data = report_data(review, registry, date(2026, 3, 20))
+        html = " ".join(report_html(data).split())
+    assert data.purge == data.adaptations[0].purge == PastPurge(date(2025, 11, 1), purged_on)
+    assert "Journeys that ended before Nov 1, 2025" in html and "the figures for this period count only" in html
+    assert "the figures before and after the adaptation began count only" in html
 
 
 def test_an_area_pdf_holds_every_units_latest_review(client: Any, session: Any, registry: Any) -> None:

@@ -7,8 +7,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from babel.dates import format_date
+from dateutil.relativedelta import relativedelta
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
 
-from fidelity.models import Decision, NotAcceptedReason, Role
+from fidelity.cli import main
+from fidelity.models import AuditEntry, Decision, ExitReason, NotAcceptedReason, Role
+from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.waiting import export_frame, referral_quarters, waiting_list
 from tests import factories
@@ -157,3 +163,36 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
         export_frame("NRV-01", referral_quarters(table, date(2026, 6, 29)), date(2026, 6, 29))["to_date"].iloc[-1]
     )
     assert export_frame("NRV-01", referral_quarters(journeys(), TODAY), TODAY).empty
+
+
+def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
+    client: Any, runner: FlaskCliRunner, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = date.today()
+    cutoff = today - relativedelta(months=12)
+    left = {"exit_date": today - relativedelta(months=14), "exit_reason": ExitReason.WITHDREW}
+    factories.journey(unit, today - relativedelta(months=20), code="GAVE-UP", **left)
+    factories.journey(unit, today - timedelta(days=10), code="W-1")
+    login(client, manager.email)
+
+    def page(months: int, language: str = "en") -> str:
+        url = f"/units/{unit.code}/waiting-list?months={months}"
+        return " ".join(client.get(url, headers={"Accept-Language": language}).get_data(as_text=True).split())
+
+    assert "retention rule" not in page(24)  # nothing purged yet
+    assert runner.invoke(main, ["purge", "--older-than", "12"]).exit_code == 0
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+    purged_on = as_utc(entry.at).date()
+    # Two years back the period reaches before the cut-off: the person who gave up 14 months ago is gone from it.
+    english = page(24)
+    assert (
+        f"Journeys that ended before {format_date(cutoff, 'medium', locale='en')} (people who left, and referrals not "
+        f"accepted) were deleted on {format_date(purged_on, 'medium', locale='en')} under the retention rule; the "
+        "figures for this period count only the journeys still kept." in english
+    )
+    swedish = page(24, "sv")
+    assert f"{format_date(cutoff, 'medium', locale='sv')}" in swedish and "gallringsregeln" in swedish
+    # A year back the period starts on the cut-off itself: everything it counts is still kept.
+    assert "retention rule" not in page(12) and "retention rule" not in page(6)

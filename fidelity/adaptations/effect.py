@@ -25,11 +25,16 @@ class Effect:
     after: Cohort
 
 
+def first_day(since: date, months: int = WINDOW_MONTHS) -> date:
+    """The first day of the window before an adaptation that began on `since`: the earliest referral compared."""
+    return since - relativedelta(months=months)
+
+
 def monitoring_effect(
     journeys: pd.DataFrame, since: date, until: date | None, today: date, months: int = WINDOW_MONTHS
 ) -> Effect | None:
     """Before and after `since`, or None when nobody was referred in either window."""
-    before = referral_cohort(journeys, since - relativedelta(months=months), since - timedelta(days=1))
+    before = referral_cohort(journeys, first_day(since, months), since - timedelta(days=1))
     end = min(since + relativedelta(months=months) - timedelta(days=1), until or today, today)
     after = referral_cohort(journeys, since, max(end, since - timedelta(days=1)))
     if before.referred == 0 and after.referred == 0:

@@ -12,10 +12,11 @@ from flask import abort
 from sqlalchemy import select
 
 from fidelity.adaptations.cost import AdaptationCost, adaptation_cost
-from fidelity.adaptations.effect import Effect, monitoring_effect
+from fidelity.adaptations.effect import Effect, first_day, monitoring_effect
 from fidelity.extensions import db
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.purge import PastPurge, latest_purge
 from fidelity.scales import ScaleRegistry
 from fidelity.units.queries import latest_scores, review_scores
 
@@ -27,6 +28,7 @@ class CostedAdaptation:
     adaptation: Adaptation
     cost: AdaptationCost
     effect: Effect | None
+    purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
 
 
 def save_adaptation(unit: Unit, values: dict[str, Any], by: User, adaptation: Adaptation | None = None) -> Adaptation:
@@ -87,11 +89,13 @@ def costed_adaptations(
     scales = {scale.id: scale for scale in registry.latest()}
     if journeys is None:
         journeys = load_frames([unit.id]).journeys
+    purge = latest_purge(unit.id)
     return [
         CostedAdaptation(
             adaptation=a,
             cost=adaptation_cost(a.items, a.principles, scales, latest, registry.principles),
             effect=monitoring_effect(journeys, a.since, a.until, today),
+            purge=purge if purge is not None and purge.affects(first_day(a.since)) else None,
         )
         for a in adaptations
     ]

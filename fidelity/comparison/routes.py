@@ -101,7 +101,8 @@ def _export(suffix: str) -> tuple[pd.DataFrame, str]:
 
 
 def _download(content: bytes, media_type: str, name: str) -> Response:
-    return Response(content, mimetype=media_type,
+    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
+    return Response(content, content_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 

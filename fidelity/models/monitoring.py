@@ -104,7 +104,7 @@ class Journey(Audited, Model):
     enrolment_date: Mapped[date | None] = mapped_column(Date)
     first_employer_contact_date: Mapped[date | None] = mapped_column(Date)
     first_education_contact_date: Mapped[date | None] = mapped_column(Date)
-    # Not indexed either: only the purge looks journeys up by exit date, and every index slows an import.
+    # Not indexed either: only the purge looks journeys up by the day they ended, and every index slows an import.
     exit_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[ExitReason | None] = enum_column(ExitReason, nullable=True)
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)

@@ -83,7 +83,8 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
-    response = Response(content, mimetype=media_type)
+    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
+    response = Response(content, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"  # people's records are not kept in caches
     return response

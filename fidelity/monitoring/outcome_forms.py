@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from fidelity.monitoring.quarters import Quarter
 
@@ -18,9 +19,16 @@ FIRST_YEAR = 2000
 
 
 class FteField(DecimalField):
-    """Full-time equivalents, written with a decimal point or a decimal comma (1.5 or 1,5)."""
+    """Full-time equivalents, written with a decimal point or a decimal comma (1.5 or 1,5).
+
+    A text input with a decimal keypad, not type=number: a browser checks a number input in its own locale and
+    refuses "0,5" in English before the form is sent, however the server would read it.
+    """
+
+    widget = TextInput()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(*args, places=None, **kwargs)  # shown as given: 1.5, not 1.50
 
     def process_formdata(self, valuelist: list[Any]) -> None:

@@ -62,8 +62,10 @@ def show(code: str) -> ResponseReturnValue:
     )
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _download(content: bytes, content_type: str, filename: str) -> Response:
+    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
+    disposition = f'attachment; filename="{filename}"'
+    return Response(content, content_type=content_type, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/units/<code>/outcomes.csv", endpoint="csv")

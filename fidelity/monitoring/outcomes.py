@@ -180,6 +180,14 @@ def _median_by_quarter(
     return [float(medians[q]) if q in medians.index else None for q in range(len(starts))]
 
 
+def _refused(people: pd.DataFrame) -> np.ndarray:
+    """Per journey, the day its referral was refused: the decision's day, or the referral's when the decision has no
+    date; NEVER for a referral not refused."""
+    decided, referral = _days(people["decision_date"]), _days(people["referral_date"])
+    return np.where((people["decision"] == "not_accepted").to_numpy(bool),
+                    np.where(decided == NEVER, referral, decided), NEVER)  # fmt: skip
+
+
 def figures_by_quarter(
     frames: JourneyFrames, first: Quarter, last: Quarter, as_of: date | None = None
 ) -> list[QuarterFigures]:
@@ -199,9 +207,7 @@ def figures_by_quarter(
     enrolled = _days(people["enrolment_date"])
     exited = _days(people["exit_date"])
     contact = _days(people["first_employer_contact_date"])
-    decided = _days(people["decision_date"])
-    refused = np.where((people["decision"] == "not_accepted").to_numpy(bool),
-                       np.where(decided == NEVER, referral, decided), NEVER)  # fmt: skip
+    refused = _refused(people)
 
     # people x quarters
     served = (enrolled[:, None] <= ends) & (exited[:, None] >= starts)
@@ -287,16 +293,18 @@ def _spells(
 
 
 def last_counted_day(frames: JourneyFrames) -> pd.Series:
-    """Per journey id, the last day on which it counts in any figure: its exit, its first employer contact, the end of
-    its 30 days after enrolment, the 90th day of its jobs. None for a journey not yet exited."""
+    """Per journey id, the last day on which it counts in any figure: its exit (or, for a referral refused and not
+    exited, the refusal, after which it no longer waits), its first employer contact, the end of its 30 days after
+    enrolment, the 90th day of its jobs. None for a journey that goes on, neither exited nor refused."""
     people = frames.journeys
     enrolled, exited = _days(people["enrolment_date"]), _days(people["exit_date"])
+    ended = np.where(exited != NEVER, exited, _refused(people))
     contact = _days(people["first_employer_contact_date"])
     is_enrolled = enrolled != NEVER
     day_30 = enrolled + CONTACT_DAYS
     counted_30 = is_enrolled & ~((exited < day_30) & (contact > day_30))
-    last = np.maximum(exited, np.where(is_enrolled & (contact != NEVER), contact, exited))
-    last = np.maximum(last, np.where(counted_30, day_30, exited))
+    last = np.maximum(ended, np.where(is_enrolled & (contact != NEVER), contact, ended))
+    last = np.maximum(last, np.where(counted_30, day_30, ended))
     ids = pd.Index(people["id"])
     jobs = frames.jobs[frames.jobs["competitive"].astype(bool)]
     person = ids.get_indexer(jobs["journey_id"])

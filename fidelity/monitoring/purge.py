@@ -1,5 +1,9 @@
-"""`fidelity purge --older-than MONTHS`: delete the journeys of people who left more than MONTHS months ago, keeping
-every unit's outcome figures as they were.
+"""`fidelity purge --older-than MONTHS`: delete the journeys that ended more than MONTHS months ago, keeping every
+unit's outcome figures as they were.
+
+A journey ends, for retention, on its exit date, or, for a referral not accepted that has no exit date, on the day of
+the decision (`retention_end`, the one definition the count, the figures and the deletion all use). Without either it
+goes on, and is kept.
 
 Before anything is deleted, each affected unit's kept figures are brought up to date and locked for every quarter the
 purged journeys counted in: each quarter that starts before the cut-off, and any later one in which such a journey's
@@ -10,21 +14,21 @@ audited once per unit (how many journeys, which cut-off), not once per row, and 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import click
-import pandas as pd
 from dateutil.relativedelta import relativedelta
 from flask.cli import with_appcontext
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, case, delete, func, select
 
 from fidelity.audit import acting_as, current_actor
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
-from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
+from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
+from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
@@ -41,49 +45,84 @@ class UnitPurge:
 
 
 def cutoff_date(today: date, months: int) -> date:
-    """Journeys whose exit date falls before this day are purged."""
+    """Journeys that ended before this day are purged."""
     return today - relativedelta(months=months)
 
 
+def retention_end() -> ColumnElement[date]:
+    """The day a journey ended, for retention: its exit date; for a referral not accepted without an exit date, the
+    decision's date (the referral's when the decision has none, as the outcome figures count it); NULL while the
+    journey goes on."""
+    refused_on = func.coalesce(Journey.decision_date, Journey.referral_date)
+    return func.coalesce(Journey.exit_date, case((Journey.decision == Decision.NOT_ACCEPTED, refused_on)))
+
+
+def ended_before(cutoff: date) -> ColumnElement[bool]:
+    """The journeys to purge: those that ended before `cutoff` (see `retention_end`)."""
+    return retention_end() < cutoff
+
+
 def purge_journeys(today: date, months: int) -> list[UnitPurge]:
-    """Lock the figures of every unit with journeys exited before the cut-off, then delete those journeys and their
-    job and education spells. Returns what was done per unit, in the order of unit codes."""
+    """Lock the figures of every unit with journeys that ended before the cut-off, then delete those journeys and
+    their job and education spells. Returns what was done per unit, in the order of unit codes."""
     cutoff = cutoff_date(today, months)
-    counts = Counter(
-        dict(
-            db.session.execute(
-                select(Journey.unit_id, func.count()).where(Journey.exit_date < cutoff).group_by(Journey.unit_id)
-            ).all()
-        )
-    )
-    if not counts:
+    old = select(Journey.id).where(ended_before(cutoff))
+    purged: defaultdict[int, set[int]] = defaultdict(set)
+    for unit_id, journey_id in db.session.execute(select(Journey.unit_id, Journey.id).where(ended_before(cutoff))):
+        purged[unit_id].add(journey_id)
+    if not purged:
         return []
-    units = db.session.scalars(select(Unit).where(Unit.id.in_(counts)).order_by(Unit.code)).all()
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(list(purged))).order_by(Unit.code)).all()
     frames = load_frames([unit.id for unit in units])
     actor = current_actor()
     done = []
     for unit in units:
         unit_frames = frames.for_unit(unit.id)
         refresh_outcomes(unit, today, unit_frames)
-        purged = unit_frames.journeys["exit_date"] < pd.Timestamp(cutoff)
-        last_days = last_counted_day(unit_frames)[unit_frames.journeys.loc[purged, "id"]]
+        ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged[unit.id]), "id"]
+        last_days = last_counted_day(unit_frames)[ids]
         through = max([cutoff - timedelta(days=1), *last_days.dropna()])
-        done.append(UnitPurge(unit, counts[unit.id], lock_quarters(unit, Quarter.of(through))))
+        removed = len(purged[unit.id])
+        done.append(UnitPurge(unit, removed, lock_quarters(unit, Quarter.of(through))))
         db.session.add(
             AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge", entity="journeys",
                        entity_id="", unit_id=unit.id,
-                       changes={"removed": [None, counts[unit.id]], "cutoff": [None, cutoff.isoformat()]})
+                       changes={"removed": [None, removed], "cutoff": [None, cutoff.isoformat()]})
         )  # fmt: skip
-    old = select(Journey.id).where(Journey.exit_date < cutoff)
     # No cascade in the database: the spells go first, explicitly.
     for statement in (
         delete(JobSpell).where(JobSpell.journey_id.in_(old)),
         delete(EducationSpell).where(EducationSpell.journey_id.in_(old)),
-        delete(Journey).where(Journey.exit_date < cutoff),
+        delete(Journey).where(ended_before(cutoff)),
     ):
         db.session.execute(statement, execution_options={"synchronize_session": False})
     db.session.flush()
     return done
+
+
+@dataclass(frozen=True)
+class PastPurge:
+    """A purge of a unit's journeys, as its audit trail tells it."""
+
+    cutoff: date  # journeys that ended before this day were deleted
+    on: date  # the day of the purge (UTC)
+
+    def affects(self, start: date) -> bool:
+        """Whether figures counted over a period from `start` have lost journeys to this purge: a journey referred,
+        met or enrolled on or after `start` that ended before the cut-off is gone."""
+        return start < self.cutoff
+
+
+def latest_purge(unit_id: int) -> PastPurge | None:
+    """The unit's purge with the latest cut-off (the one that removed the most), from its audit trail; None if its
+    journeys were never purged."""
+    entries = db.session.execute(
+        select(AuditEntry.at, AuditEntry.changes).where(
+            AuditEntry.unit_id == unit_id, AuditEntry.action == "purge", AuditEntry.entity == "journeys"
+        )
+    ).all()
+    purges = [PastPurge(date.fromisoformat(changes["cutoff"][1]), as_utc(at).date()) for at, changes in entries]
+    return max(purges, key=lambda purge: (purge.cutoff, purge.on), default=None)
 
 
 def quarter_ranges(quarters: Sequence[Quarter]) -> str:
@@ -109,12 +148,13 @@ def _months(text: str) -> int:
     "older_than",
     required=True,
     metavar="MONTHS",
-    help="Delete the journeys of people whose exit was more than MONTHS months ago.",
+    help="Delete the journeys that ended more than MONTHS months ago: by an exit, or by a referral not accepted.",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be deleted and locked, and change nothing.")
 @with_appcontext
 def purge_command(older_than: str, dry_run: bool) -> None:
-    """Delete the journeys of people who left long ago, keeping every unit's outcome figures as they were."""
+    """Delete the journeys that ended long ago (people who left, referrals not accepted), keeping every unit's outcome
+    figures as they were."""
     months = _months(older_than)
     today = date.today()
     with acting_as(CLI_ACTOR):
@@ -124,7 +164,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
         else:
             db.session.commit()
     would = "would be " if dry_run else ""
-    click.echo(f"Journeys of people who left before {cutoff_date(today, months).isoformat()} ({months} months ago):")
+    cutoff = cutoff_date(today, months).isoformat()
+    click.echo(f"Journeys that ended (an exit, or a referral not accepted) before {cutoff} ({months} months ago):")
     if not done:
         click.echo("  none; nothing to remove.")
     for result in done:

@@ -24,6 +24,7 @@ from fidelity.monitoring.journey_operations import (
     save_spell,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
+from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.waiting import DEFAULT_MONTHS, WAITING_DEFINITIONS_VERSION, waiting_list
 from fidelity.reviews.forms import ActionForm
 
@@ -39,10 +40,12 @@ def waiting(code: str) -> ResponseReturnValue:
     if months not in PERIODS:
         months = DEFAULT_MONTHS
     result = waiting_list(load_frames([unit.id]).journeys, date.today(), months)
+    purge = latest_purge(unit.id)
     return render_template(
         "monitoring/waiting.html",
         unit=unit,
         result=result,
+        purge=purge if purge is not None and purge.affects(result.period_start) else None,
         months=months,
         periods=PERIODS,
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},
@@ -126,6 +129,15 @@ def new_journey(code: str) -> ResponseReturnValue:
 def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     return _edit(unit, journey_or_404(unit, journey_id))
+
+
+@bp.get("/journeys/<int:journey_id>/delete")
+def confirm_delete(code: str, journey_id: int) -> ResponseReturnValue:
+    """What deleting the journey would delete, and the button that does it: a person's record is never deleted in
+    one click, and the step needs no script."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    found = journey_or_404(unit, journey_id)
+    return render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=ActionForm())
 
 
 @bp.post("/journeys/<int:journey_id>/delete")

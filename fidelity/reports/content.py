@@ -18,6 +18,7 @@ from fidelity.models import COUNTED_STATUSES, Action, QuarterlyOutcome, Review, 
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.purge import PastPurge, latest_purge
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.waiting import WaitingList, waiting_list
 from fidelity.reports.verdicts import PrincipleReading, extremes, principle_readings
@@ -68,6 +69,7 @@ class ReportData:
     strengths: str
     actions: tuple[Action, ...]
     waiting: WaitingList
+    purge: PastPurge | None  # the latest purge, when it deleted journeys the waiting list's year would have counted
     outcomes: tuple[QuarterlyOutcome, ...]  # up to the last four quarters to the review's, oldest first
     below_target: tuple[Item, ...]
     generated_on: date
@@ -151,6 +153,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     strongest, weakest = extremes(scale, scores)
     frames = load_frames([review.unit_id])
     refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
+    waiting = waiting_list(frames.journeys, review.review_date)
+    purge = latest_purge(review.unit_id)
     entries = tuple(
         ItemEntry(
             item=item,
@@ -191,7 +195,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         previous=previous,
         strengths=review.strengths,
         actions=_actions(review),
-        waiting=waiting_list(frames.journeys, review.review_date),
+        waiting=waiting,
+        purge=purge if purge is not None and purge.affects(waiting.period_start) else None,
         outcomes=_outcomes(review),
         below_target=tuple(scale.item(key) for key in scale.item_keys if key in scores and scores[key] < ITEM_TARGET),
         generated_on=today,

@@ -1,0 +1,85 @@
+"""A frontline manager's monitoring pages in a real browser, laid out as people read them: a journey's jobs under
+their column headers, codes and dates on one line in the journey list, every count with its rate on one line on the
+outcomes page in English and Swedish; every page passes axe-core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from fidelity.demo import DEMO_DOMAIN
+from fidelity.extensions import db
+from fidelity.models import JobSpell, Journey, Unit
+from tests.browser.conftest import Accessibility, Language, LiveServer
+from tests.browser.test_accessibility import log_in_by_keyboard
+
+# How many lines an element's text takes on the screen.
+LINES = """el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+}"""
+
+
+def journey_with_jobs(server: LiveServer, unit_code: str) -> tuple[int, str]:
+    """The id and code of the unit's first journey with two jobs or more."""
+    with server.app.app_context():
+        found = db.session.execute(
+            select(Journey.id, Journey.code)
+            .join(Unit, Unit.id == Journey.unit_id)
+            .join(JobSpell, JobSpell.journey_id == Journey.id)
+            .where(Unit.code == unit_code)
+            .group_by(Journey.id)
+            .having(func.count(JobSpell.id) >= 2)
+            .order_by(Journey.id)
+            .limit(1)
+        ).one()
+        return found.id, found.code
+
+
+def test_monitoring_pages_line_up_and_keep_figures_whole(
+    demo_server: LiveServer, browser: Any, accessibility: Accessibility
+) -> None:
+    journey_id, code = journey_with_jobs(demo_server, "NRV-02")
+    for language in (Language("en"), Language("sv")):
+        page = language.context(browser, viewport={"width": 1366, "height": 900}).new_page()
+        log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+
+        # Each field of a job sits under its column's header.
+        page.goto(f"{demo_server.url}/units/NRV-02/journeys/{journey_id}")
+        accessibility.check(page)
+        table = page.locator("table.spells").first
+        headers = [box(cell) for cell in table.locator("thead th").all()]
+        for row in table.locator("tbody tr").all():
+            fields = row.locator("input:not([type=hidden])").all()
+            assert len(fields) == 4
+            for field, (left, right) in zip(fields, headers, strict=False):
+                field_left, field_right = box(field)
+                assert left <= field_left and field_right <= right, (field_left, field_right, left, right)
+        page.click("a.button[href$='/delete']")
+        accessibility.check(page)  # the confirmation page
+        assert page.locator("h1").inner_text() == language("Delete the journey %(code)s?", code=code)
+
+        # Codes and dates of the journey list on one line each.
+        page.goto(f"{demo_server.url}/units/NRV-02/journeys")
+        accessibility.check(page)
+        for row in page.locator("table.journeys tbody tr").all():
+            for cell in (row.locator("th a"), *(row.locator(f"td:nth-child({n})") for n in (2, 4, 5))):
+                assert cell.evaluate(LINES) <= 1, cell.inner_text()
+
+        # On the outcomes page, "31 of 78 (40 %)" stays whole.
+        page.goto(f"{demo_server.url}/units/NRV-02/outcomes")
+        accessibility.check(page)
+        cells = page.locator("table.outcomes td.num").all()
+        assert cells
+        for cell in cells:
+            assert cell.evaluate(LINES) <= 1, cell.inner_text()
+        page.context.close()
+
+
+def box(element: Any) -> tuple[float, float]:
+    """An element's left and right edges on the page."""
+    found = element.bounding_box()
+    assert found is not None
+    return found["x"], found["x"] + found["width"]
