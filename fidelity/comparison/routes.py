@@ -19,6 +19,7 @@ from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employmen
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
 from fidelity.comparison.table import Comparison, export_frame
+from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
 from fidelity.i18n import percent_sign
 from fidelity.monitoring.journey_files import csv_bytes
@@ -100,16 +101,10 @@ def _export(suffix: str) -> tuple[pd.DataFrame, str]:
     return export_frame(comparison, scale_registry().principles), name
 
 
-def _download(content: bytes, media_type: str, name: str) -> Response:
-    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
-    return Response(content, content_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
-
-
 @bp.get("/comparison.csv")
 def csv() -> ResponseReturnValue:
     frame, name = _export("csv")
-    return _download(csv_bytes(frame), "text/csv; charset=utf-8", name)
+    return download(csv_bytes(frame), CSV, name)
 
 
 @bp.get("/comparison.xlsx")
@@ -119,5 +114,4 @@ def xlsx() -> ResponseReturnValue:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="comparison", index=False)
         writer.sheets["comparison"].freeze_panes = "D2"
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(buffer.getvalue(), media, name)
+    return download(buffer.getvalue(), XLSX, name)

@@ -16,12 +16,12 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fidelity.access import Permission, unit_or_404
+from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
 from fidelity.models import Unit
 from fidelity.monitoring import exports
 from fidelity.monitoring.import_forms import ImportForm
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
-from fidelity.monitoring.journey_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
 
@@ -82,33 +82,25 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     return _page(unit, ImportForm(formdata=None), too_large=True), 413
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
-    response = Response(content, content_type=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # people's records are not kept in caches
-    return response
-
-
 @bp.get("/units/<code>/journeys/template.csv")
 def template_csv(code: str) -> Response:
     unit_or_404(current_user, code, Permission.READ)
-    return _download(exports.template_csv(), CSV_MEDIA_TYPE, "journeys-template.csv")
+    return download(exports.template_csv(), CSV, "journeys-template.csv")
 
 
 @bp.get("/units/<code>/journeys/template.xlsx")
 def template_xlsx(code: str) -> Response:
     unit_or_404(current_user, code, Permission.READ)
-    return _download(exports.template_xlsx(), XLSX_MEDIA_TYPE, "journeys-template.xlsx")
+    return download(exports.template_xlsx(), XLSX, "journeys-template.xlsx")
 
 
 @bp.get("/units/<code>/journeys/export.csv")
 def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return _download(exports.export_csv(unit.id), CSV_MEDIA_TYPE, f"{unit.code}-journeys-{date.today()}.csv")
+    return download(exports.export_csv(unit.id), CSV, f"{unit.code}-journeys-{date.today()}.csv")
 
 
 @bp.get("/units/<code>/journeys/export.xlsx")
 def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return _download(exports.export_xlsx(unit.id), XLSX_MEDIA_TYPE, f"{unit.code}-journeys-{date.today()}.xlsx")
+    return download(exports.export_xlsx(unit.id), XLSX, f"{unit.code}-journeys-{date.today()}.xlsx")

@@ -23,8 +23,6 @@ from fidelity.monitoring.layout import LAYOUT, Column, Kind, spell_header
 from fidelity.monitoring.problems import Problem, refused
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fidelity.access import Permission, can, unit_or_404
+from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
 from fidelity.models import Unit
 from fidelity.monitoring.kept import refresh_outcomes
@@ -34,7 +35,6 @@ from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import set_staffing, staffing_lines, unit_staffing
 
 bp = Blueprint("outcomes", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _fresh_rows(unit: Unit) -> list[OutcomeRow]:
@@ -62,24 +62,18 @@ def show(code: str) -> ResponseReturnValue:
     )
 
 
-def _download(content: bytes, content_type: str, filename: str) -> Response:
-    # The full Content-Type as given: as a mimetype, werkzeug would add a second charset to text/csv's.
-    disposition = f'attachment; filename="{filename}"'
-    return Response(content, content_type=content_type, headers={"Content-Disposition": disposition})
-
-
 @bp.get("/units/<code>/outcomes.csv", endpoint="csv")
 def export_csv(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return _download(csv_bytes(frame), "text/csv; charset=utf-8", f"{unit.code}-outcomes.csv")
+    return download(csv_bytes(frame), CSV, f"{unit.code}-outcomes.csv")
 
 
 @bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")
 def export_xlsx(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return _download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes.xlsx")
+    return download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes.xlsx")
 
 
 @bp.route("/units/<code>/staffing", methods=["GET", "POST"])
