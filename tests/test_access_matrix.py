@@ -159,6 +159,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.spell", "POST"): record(400),  # a job without a start date
     ("outcomes.show", "GET"): READ,
     ("outcomes.csv", "GET"): READ,
+    ("monitoring.waiting_csv", "GET"): READ,
+    ("monitoring.waiting_xlsx", "GET"): READ,
     ("outcomes.xlsx", "GET"): READ,
     ("outcomes.staffing", "GET"): READ,
     ("outcomes.staffing", "POST"): record(400),  # no quarter or staffing given

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -129,6 +130,16 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
     assert '<tr class="breach"> <th scope="row">Judged not motivated</th>' in page
     assert "Breach: screens people out" in page
+    assert f'href="/units/{unit.code}/waiting-list.csv"' in page
+
+    exported = client.get(f"/units/{unit.code}/waiting-list.csv")
+    assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert exported.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-waiting-list.csv"'
+    frame = pd.read_csv(io.BytesIO(exported.data))
+    assert int(frame["referred"].sum()) == 4 and int(frame["not_accepted_not_motivated"].sum()) == 1
+    assert int(frame["zero_exclusion_breaches"].sum()) == 1 and set(frame["unit"]) == {unit.code}
+    workbook = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/waiting-list.xlsx").data), sheet_name=None)
+    assert list(workbook) == ["Waiting list"] and workbook["Waiting list"]["referred"].sum() == 4
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:

@@ -145,7 +145,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Outcomes") -> bytes:
     buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name="Outcomes", engine="openpyxl")
+    frame.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
     return buffer.getvalue()

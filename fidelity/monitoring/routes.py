@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fidelity.access import Permission, can, unit_or_404
+from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
@@ -24,8 +26,15 @@ from fidelity.monitoring.journey_operations import (
     save_spell,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
+from fidelity.monitoring.outcome_pages import csv_bytes, xlsx_bytes
 from fidelity.monitoring.purge import latest_purge
-from fidelity.monitoring.waiting import DEFAULT_MONTHS, WAITING_DEFINITIONS_VERSION, waiting_list
+from fidelity.monitoring.waiting import (
+    DEFAULT_MONTHS,
+    WAITING_DEFINITIONS_VERSION,
+    export_frame,
+    referral_quarters,
+    waiting_list,
+)
 from fidelity.reviews.forms import ActionForm
 
 bp = Blueprint("monitoring", __name__, url_prefix="/units/<code>")
@@ -52,6 +61,26 @@ def waiting(code: str) -> ResponseReturnValue:
         version=WAITING_DEFINITIONS_VERSION,
         can_record=can(current_user, Permission.RECORD, unit),
     )
+
+
+def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
+    unit = unit_or_404(current_user, code)
+    today = date.today()
+    return unit, export_frame(unit.code, referral_quarters(load_frames([unit.id]).journeys, today), today)
+
+
+@bp.get("/waiting-list.csv", endpoint="waiting_csv")
+def waiting_csv(code: str) -> ResponseReturnValue:
+    """The waiting list's figures for each quarter's referrals, as CSV."""
+    unit, frame = _waiting_export(code)
+    return download(csv_bytes(frame), CSV, f"{unit.code}-waiting-list.csv")
+
+
+@bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
+def waiting_xlsx(code: str) -> ResponseReturnValue:
+    """The waiting list's figures for each quarter's referrals, as an Excel workbook."""
+    unit, frame = _waiting_export(code)
+    return download(xlsx_bytes(frame, sheet="Waiting list"), XLSX, f"{unit.code}-waiting-list.xlsx")
 
 
 @bp.get("/journeys")
