@@ -41,7 +41,7 @@ def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, ses
     assert codes("?state=not_accepted") == ["REF-1"]
     assert codes("?code=sup") == ["SUP-1"]
     page = " ".join(client.get(f"/units/{unit.code}/journeys/{supported.id}").get_data(as_text=True).split())
-    assert "Journey SUP-1" in page and 'name="hours_per_week" min="0" max="80" step="0.5" value="20"' in page
+    assert "Journey SUP-1" in page and 'inputmode="decimal" size="4" name="hours_per_week" value="20"' in page
     other = factories.unit()
     elsewhere = factories.journey(other, today, code="ELSEWHERE")
     assert client.get(f"/units/{unit.code}/journeys/{elsewhere.id}").status_code == 404
@@ -205,3 +205,19 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
     assert bad.status_code == 400 and "job1_end (2026-01-15) is before job1_start (2026-01-20)" in text
     future = post(client, f"{base}/jobs", start_date=(date.today() + timedelta(days=1)).isoformat(), save="1")
     assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)
+
+
+def test_hours_a_week_take_a_decimal_comma(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="NRV-0003", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 10))  # fmt: skip
+    session.commit()
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert 'inputmode="decimal"' in page and 'type="number"' not in page
+    assert post(client, f"{base}/jobs", start_date="2026-02-02", hours_per_week="12,5", save="1").status_code == 302
+    assert session.scalars(select(JobSpell.hours_per_week)).one() == 12.5
+    refused = post(client, f"{base}/jobs", start_date="2026-03-02", hours_per_week="full time", save="1")
+    assert refused.status_code == 400 and "Write a number" in refused.get_data(as_text=True)

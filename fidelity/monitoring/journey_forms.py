@@ -6,10 +6,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+from fidelity.monitoring.fields import DecimalCommaField
 
 AGE_BAND_NAMES = {
     AgeBand.UNDER_18: _l("Under 18"),
@@ -101,7 +102,7 @@ class JobForm(FlaskForm):
     start_date = DateField(_l("Started"), validators=[DataRequired()])
     end_date = DateField(_l("Ended"), validators=[Optional()])
     competitive = BooleanField(_l("Competitive job (open to anyone, at least the going wage)"), default=True)
-    hours_per_week = DecimalField(_l("Hours per week"), places=1, validators=[Optional(), NumberRange(0, 80)])
+    hours_per_week = DecimalCommaField(_l("Hours per week"), validators=[Optional(), NumberRange(0, 80)])
     save = SubmitField(_l("Save job"))
 
     def record(self) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""Form fields the monitoring forms share."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField
+from wtforms.widgets import TextInput
+
+
+class DecimalCommaField(DecimalField):
+    """A number written with a decimal point or a decimal comma (1.5 or 1,5): full-time equivalents, hours a week.
+
+    A text input with a decimal keypad, not type=number: a browser checks a number input in its own locale and
+    refuses "0,5" in English before the form is sent, however the server would read it.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, places=None, **kwargs)  # shown as given: 1.5, not 1.50
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            value = Decimal(str(valuelist[0]).strip().replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            self.data = None
+            raise ValueError(_l("Write a number, such as 1.5."))
+        self.data = value
