@@ -211,11 +211,11 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     ),
     "not accepted without reason": (
         {"decision": "not_accepted", "enrolment_date": "", "first_employer_contact_date": "", **NO_JOB},
-        "not_accepted_reason is required when decision is not_accepted",
+        "not_accepted_reason is required for a referral not accepted",
     ),
     "reason without not accepted": (
         {"not_accepted_reason": "not_motivated"},
-        "not_accepted_reason is only for a referral not accepted (decision not_accepted)",
+        "not_accepted_reason is only for a referral not accepted",
     ),
     "not accepted but enrolled": (
         {"decision": "not_accepted", "not_accepted_reason": "not_ready", "first_employer_contact_date": "", **NO_JOB},
@@ -223,7 +223,7 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     ),
     "enrolled without a decision": (
         {"decision": "", "decision_date": ""},
-        "enrolment_date: only a referral accepted (decision accepted) is enrolled",
+        "enrolment_date: only a referral accepted is enrolled",
     ),
     "decided after enrolment": (
         {"decision_date": "2026-01-27"},
@@ -259,8 +259,8 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         {"exit_date": "2027-07-01", "exit_reason": "goal_reached"},
         "exit_date: 2027-07-01 is after today",
     ),
-    "exit without reason": ({"exit_date": "2026-06-01"}, "exit_reason is required when there is an exit_date"),
-    "exit reason without exit": ({"exit_reason": "goal_reached"}, "exit_reason is given without an exit_date"),
+    "exit without reason": ({"exit_date": "2026-06-01"}, "exit_reason is required with exit_date"),
+    "exit reason without exit": ({"exit_reason": "goal_reached"}, "exit_reason is given without exit_date"),
     "too many hours": ({"job1_hours": "81"}, "job1_hours: 81 hours a week is outside 0-80"),
     "negative hours": ({"job1_hours": "-1"}, "job1_hours: -1 hours a week is outside 0-80"),
     "hours not a number": ({"job1_hours": "full time"}, "job1_hours: 'full time' is not a number of hours"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
@@ -11,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.fields import DecimalCommaField
+from fidelity.monitoring.layout import spell_header
 
 AGE_BAND_NAMES = {
     AgeBand.UNDER_18: _l("Under 18"),
@@ -44,6 +46,43 @@ EXIT_NAMES = {
     ExitReason.REFERRED_ELSEWHERE: _l("Referred elsewhere"),
     ExitReason.OTHER: _l("Other"),
 }
+# What the form calls each of a journey's columns, and each column of a job or course; problems found by the import's
+# checks name them so.
+JOURNEY_LABELS = {
+    "code": _l("Code"),
+    "age_band": _l("Age band"),
+    "goal": _l("Goal"),
+    "referral_date": _l("Referred"),
+    "decision": _l("Decision"),
+    "decision_date": _l("Decided"),
+    "not_accepted_reason": _l("Reason not accepted"),
+    "first_meeting_date": _l("First meeting"),
+    "enrolment_date": _l("Enrolled"),
+    "first_employer_contact_date": _l("First face-to-face employer contact"),
+    "first_education_contact_date": _l("First contact with an education provider"),
+    "exit_date": _l("Left the unit"),
+    "exit_reason": _l("Reason for leaving"),
+}
+SPELL_LABELS = {
+    "start_date": _l("Started"),
+    "end_date": _l("Ended"),
+    "competitive": _l("Competitive job"),
+    "hours_per_week": _l("Hours per week"),
+}
+
+
+def field_label(name: str) -> str:
+    """The form's name for the file column `name`: 'Ended, job 2' for job2_end."""
+    spell = spell_header(name)
+    if spell is None:
+        return str(JOURNEY_LABELS.get(name, name))
+    group, number, column = spell
+    field = SPELL_LABELS[column.field]
+    if group == "job":
+        return _("%(field)s, job %(number)d", field=field, number=number)
+    return _("%(field)s, course %(number)d", field=field, number=number)
+
+
 # The journey's dates in the order a person goes through them.
 DATE_FIELDS = (
     "referral_date",
@@ -64,27 +103,31 @@ class JourneyForm(FlaskForm):
     """One journey's own fields. Choices are checked with the rest of the journey, as an import checks them."""
 
     code = StringField(
-        _l("Code"),
+        JOURNEY_LABELS["code"],
         validators=[DataRequired(), Length(max=CODE_MAX)],
         description=_l("A pseudonymous code your unit chooses. Never a name or a personal identity number."),
     )
-    age_band = SelectField(_l("Age band"), choices=_choices(AGE_BAND_NAMES, _l("Not recorded")), validate_choice=False)
-    goal = SelectField(_l("Goal"), choices=_choices(GOAL_NAMES, _l("Not recorded")), validate_choice=False)
-    referral_date = DateField(_l("Referred"), validators=[DataRequired()])
+    age_band = SelectField(
+        JOURNEY_LABELS["age_band"], choices=_choices(AGE_BAND_NAMES, _l("Not recorded")), validate_choice=False
+    )
+    goal = SelectField(JOURNEY_LABELS["goal"], choices=_choices(GOAL_NAMES, _l("Not recorded")), validate_choice=False)
+    referral_date = DateField(JOURNEY_LABELS["referral_date"], validators=[DataRequired()])
     decision = SelectField(
-        _l("Decision"), choices=_choices(DECISION_NAMES, _l("Not decided yet")), validate_choice=False
+        JOURNEY_LABELS["decision"], choices=_choices(DECISION_NAMES, _l("Not decided yet")), validate_choice=False
     )
-    decision_date = DateField(_l("Decided"), validators=[Optional()])
+    decision_date = DateField(JOURNEY_LABELS["decision_date"], validators=[Optional()])
     not_accepted_reason = SelectField(
-        _l("Reason not accepted"), choices=_choices(REASON_NAMES, _l("Accepted or not decided")), validate_choice=False
+        JOURNEY_LABELS["not_accepted_reason"],
+        choices=_choices(REASON_NAMES, _l("Accepted or not decided")),
+        validate_choice=False,
     )
-    first_meeting_date = DateField(_l("First meeting"), validators=[Optional()])
-    enrolment_date = DateField(_l("Enrolled"), validators=[Optional()])
-    first_employer_contact_date = DateField(_l("First face-to-face employer contact"), validators=[Optional()])
-    first_education_contact_date = DateField(_l("First contact with an education provider"), validators=[Optional()])
-    exit_date = DateField(_l("Left the unit"), validators=[Optional()])
+    first_meeting_date = DateField(JOURNEY_LABELS["first_meeting_date"], validators=[Optional()])
+    enrolment_date = DateField(JOURNEY_LABELS["enrolment_date"], validators=[Optional()])
+    first_employer_contact_date = DateField(JOURNEY_LABELS["first_employer_contact_date"], validators=[Optional()])
+    first_education_contact_date = DateField(JOURNEY_LABELS["first_education_contact_date"], validators=[Optional()])
+    exit_date = DateField(JOURNEY_LABELS["exit_date"], validators=[Optional()])
     exit_reason = SelectField(
-        _l("Reason for leaving"), choices=_choices(EXIT_NAMES, _l("Has not left")), validate_choice=False
+        JOURNEY_LABELS["exit_reason"], choices=_choices(EXIT_NAMES, _l("Has not left")), validate_choice=False
     )
     save = SubmitField(_l("Save"))
 
@@ -99,10 +142,10 @@ class JourneyForm(FlaskForm):
 
 
 class JobForm(FlaskForm):
-    start_date = DateField(_l("Started"), validators=[DataRequired()])
-    end_date = DateField(_l("Ended"), validators=[Optional()])
+    start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
+    end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
     competitive = BooleanField(_l("Competitive job (open to anyone, at least the going wage)"), default=True)
-    hours_per_week = DecimalCommaField(_l("Hours per week"), validators=[Optional(), NumberRange(0, 80)])
+    hours_per_week = DecimalCommaField(SPELL_LABELS["hours_per_week"], validators=[Optional(), NumberRange(0, 80)])
     save = SubmitField(_l("Save job"))
 
     def record(self) -> dict[str, Any]:
@@ -116,8 +159,8 @@ class JobForm(FlaskForm):
 
 
 class EducationForm(FlaskForm):
-    start_date = DateField(_l("Started"), validators=[DataRequired()])
-    end_date = DateField(_l("Ended"), validators=[Optional()])
+    start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
+    end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
     save = SubmitField(_l("Save course"))
 
     def record(self) -> dict[str, Any]:

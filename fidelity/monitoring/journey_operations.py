@@ -19,6 +19,7 @@ from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
 from fidelity.monitoring.problems import ImportRefused
@@ -78,7 +79,7 @@ def check(
         lines=np.array([1]),
     )
     try:
-        check_journeys(cells, today)
+        check_journeys(cells, today, label=field_label)
     except ImportRefused as refused:
         raise JourneyInvalid([problem.message for problem in refused.problems]) from None
 

@@ -29,7 +29,9 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     for position in np.flatnonzero(no_start):  # a problem, unless every cell of the group holds only spaces
         if not any(column[position].strip() for column in cells):
             present[position] = no_start[position] = False
-    message = _("%(start)s is missing, but other %(group)s columns are filled", start=start_name, group=group)
+    message = _(
+        "%(start)s is missing, but other %(group)s columns are filled", start=check.show(start_name), group=group
+    )
     check.report(no_start, lambda _position: message)
     check.before(start_name, start, "referral_date", journeys["referral_date"])
     check.before(names["end_date"], end, start_name, start)
@@ -37,7 +39,7 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     check.before("exit_date", journeys["exit_date"], start_name, start)
     check.report(
         present & check.not_accepted,
-        lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=start_name),
+        lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=check.show(start_name)),
     )
     rows = np.flatnonzero(present)
     return pd.DataFrame({"row": rows} | {field: value.to_numpy()[rows] for field, value in values.items()})

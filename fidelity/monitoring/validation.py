@@ -51,16 +51,17 @@ class CheckedJourneys:
     education: pd.DataFrame  # row, start_date, end_date
 
 
-def check_journeys(cells: Cells, today: date) -> CheckedJourneys:
+def check_journeys(cells: Cells, today: date, label: Callable[[str], str] | None = None) -> CheckedJourneys:
     """The file's journeys and spells as they stand on `today`. Raises ImportRefused with every problem, each on its
     line. A journey records what has happened: no date may come after `today` (a job or course that goes on has no
-    end date yet), nor before EARLIEST_DATE."""
+    end date yet), nor before EARLIEST_DATE. Problems name a column as `label` gives it (the form's field for a journey
+    kept in the browser), or by its name in the file."""
     problems = header_problems(cells)
     if problems:
         raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
-    return RowCheck(cells, today).run()
+    return RowCheck(cells, today, label).run()
 
 
 def _quoted(value: str) -> str:
@@ -98,8 +99,9 @@ def _day(value: pd.Timestamp) -> str:
 class RowCheck:
     """The checks of every row, gathering problems as it goes."""
 
-    def __init__(self, cells: Cells, today: date) -> None:
+    def __init__(self, cells: Cells, today: date, label: Callable[[str], str] | None = None) -> None:
         self.cells = cells
+        self.show: Callable[[str], str] = label or str  # how a problem names a column
         self.today = np.datetime64(today, "us")
         self.columns = named_columns(cells)
         self.problems: list[Problem] = list(cells.problems)
@@ -124,9 +126,9 @@ class RowCheck:
         def message(p: int) -> str:
             return _(
                 "%(later)s (%(later_date)s) is before %(earlier)s (%(earlier_date)s)",
-                later=later,
+                later=self.show(later),
                 later_date=_day(later_dates.iat[p]),
-                earlier=earlier,
+                earlier=self.show(earlier),
                 earlier_date=_day(earlier_dates.iat[p]),
             )
 
@@ -143,7 +145,8 @@ class RowCheck:
             found[position] = code_problem(codes[position])
         bad = np.zeros(len(codes), dtype=bool)
         bad[[position for position, problem in found.items() if problem]] = True
-        self.report(bad, lambda p: _("code: %(problem)s", problem=_(found[p] or "", max=CODE_MAX)))
+        column = self.show("code")
+        self.report(bad, lambda p: _("%(column)s: %(problem)s", column=column, problem=_(found[p] or "", max=CODE_MAX)))
         return pd.Series(codes, dtype=object), ~bad
 
     def date(self, name: str) -> pd.Series:
@@ -164,7 +167,7 @@ class RowCheck:
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
             self.unreadable[name] = bad
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
-            self.report(bad, lambda p: _(not_a_date, column=name, value=_quoted(raw[p])))
+            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=_quoted(raw[p])))
         parsed[filled] = values
         return pd.Series(self.within_bounds(name, parsed))
 
@@ -179,10 +182,10 @@ class RowCheck:
         def shown(p: int) -> str:
             return _day(pd.Timestamp(parsed[p]))
 
-        self.report(late, lambda p: _("%(column)s: %(date)s is after today", column=name, date=shown(p)))
+        self.report(late, lambda p: _("%(column)s: %(date)s is after today", column=self.show(name), date=shown(p)))
         too_early = N_("%(column)s: %(date)s is before %(earliest)s: is the year right?")
         earliest = EARLIEST_DATE.isoformat()
-        self.report(early, lambda p: _(too_early, column=name, date=shown(p), earliest=earliest))
+        self.report(early, lambda p: _(too_early, column=self.show(name), date=shown(p), earliest=earliest))
         self.unreadable[name] = self.refused(name) | early | late
         return np.where(early | late, np.datetime64("NaT"), parsed)
 
@@ -201,7 +204,7 @@ class RowCheck:
         self.unreadable[name] = bad
         not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
         choices = ", ".join(column.choices)
-        self.report(bad, lambda p: _(not_one_of, column=name, value=_quoted(raw.iat[p]), allowed=choices))
+        self.report(bad, lambda p: _(not_one_of, column=self.show(name), value=_quoted(raw.iat[p]), allowed=choices))
         return values
 
     def yes_no(self, name: str) -> pd.Series:
@@ -210,7 +213,8 @@ class RowCheck:
         bad = (~tidy.isin(YES | NO | {""})).to_numpy()
         self.unreadable[name] = bad
         self.report(
-            bad, lambda p: _("%(column)s: '%(value)s' is not yes or no", column=name, value=_quoted(raw.iat[p]))
+            bad,
+            lambda p: _("%(column)s: '%(value)s' is not yes or no", column=self.show(name), value=_quoted(raw.iat[p])),
         )
         return ~tidy.isin(NO)
 
@@ -227,10 +231,12 @@ class RowCheck:
             bad[filled] = np.isnan(hours[filled]) & np.array([cell != "" for cell in tidy], dtype=bool)
             self.unreadable[name] = bad
             not_hours = N_("%(column)s: '%(value)s' is not a number of hours")
-            self.report(bad, lambda p: _(not_hours, column=name, value=_quoted(raw[p])))
+            self.report(bad, lambda p: _(not_hours, column=self.show(name), value=_quoted(raw[p])))
         outside = (hours < 0) | (hours > HOURS_MAX)
         out_of_range = N_("%(column)s: %(hours)s hours a week is outside 0-%(max)d")
-        self.report(outside, lambda p: _(out_of_range, column=name, hours=str(raw[p]).strip(), max=HOURS_MAX))
+        self.report(
+            outside, lambda p: _(out_of_range, column=self.show(name), hours=str(raw[p]).strip(), max=HOURS_MAX)
+        )
         return pd.Series(hours)
 
     def parse(self, column: Column, name: str) -> pd.Series:
@@ -281,7 +287,7 @@ class RowCheck:
         """Required columns, dates in order, and the columns that go together."""
         referral = journeys["referral_date"]
         missing = referral.isna().to_numpy() & ~self.refused("referral_date")
-        self.report(missing, lambda p: _("referral_date is missing"))
+        self.report(missing, lambda p: _("%(column)s is missing", column=self.show("referral_date")))
         for name in AFTER_REFERRAL:
             self.before(name, journeys[name], "referral_date", referral)
         self.before("enrolment_date", journeys["enrolment_date"], "decision_date", journeys["decision_date"])
@@ -291,26 +297,31 @@ class RowCheck:
         not_accepted = self.not_accepted
         reason = (journeys["not_accepted_reason"] != "").to_numpy() | self.refused("not_accepted_reason")
         decision_read = ~self.refused("decision")
+        reason_column = self.show("not_accepted_reason")
         self.report(
-            not_accepted & ~reason, lambda p: _("not_accepted_reason is required when decision is not_accepted")
+            not_accepted & ~reason,
+            lambda p: _("%(column)s is required for a referral not accepted", column=reason_column),
         )
         self.report(
             ~not_accepted & reason & decision_read & ~self.refused("not_accepted_reason"),
-            lambda p: _("not_accepted_reason is only for a referral not accepted (decision not_accepted)"),
+            lambda p: _("%(column)s is only for a referral not accepted", column=reason_column),
         )
         enrolled = journeys["enrolment_date"].notna().to_numpy()
-        self.report(not_accepted & enrolled, lambda p: _("enrolment_date: a referral not accepted cannot be enrolled"))
+        enrolment = self.show("enrolment_date")
+        not_enrolled = N_("%(column)s: a referral not accepted cannot be enrolled")
+        self.report(not_accepted & enrolled, lambda p: _(not_enrolled, column=enrolment))
         undecided = (journeys["decision"] == "").to_numpy() & decision_read
-        only_accepted = N_("enrolment_date: only a referral accepted (decision accepted) is enrolled")
-        self.report(undecided & enrolled, lambda p: _(only_accepted))
+        only_accepted = N_("%(column)s: only a referral accepted is enrolled")
+        self.report(undecided & enrolled, lambda p: _(only_accepted, column=enrolment))
 
         def none_when_not_accepted(name: str) -> Callable[[int], str]:
-            return lambda _p: _("%(column)s: a referral not accepted has none", column=name)
+            return lambda _p: _("%(column)s: a referral not accepted has none", column=self.show(name))
 
         for name in ("first_employer_contact_date", "first_education_contact_date", "exit_date"):
             self.report(not_accepted & journeys[name].notna().to_numpy(), none_when_not_accepted(name))
 
         exited = journeys["exit_date"].notna().to_numpy() | self.refused("exit_date")
         exit_reason = (journeys["exit_reason"] != "").to_numpy() | self.refused("exit_reason")
-        self.report(exited & ~exit_reason, lambda p: _("exit_reason is required when there is an exit_date"))
-        self.report(exit_reason & ~exited, lambda p: _("exit_reason is given without an exit_date"))
+        names = {"reason": self.show("exit_reason"), "date": self.show("exit_date")}
+        self.report(exited & ~exit_reason, lambda p: _("%(reason)s is required with %(date)s", **names))
+        self.report(exit_reason & ~exited, lambda p: _("%(reason)s is given without %(date)s", **names))
