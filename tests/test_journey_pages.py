@@ -208,7 +208,7 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
         data={"start_date": "2026-01-20", "end_date": "2026-01-15", "save": "1", "csrf_token": csrf_token(client)},
         headers={"Accept-Language": "sv"},
     ).get_data(as_text=True)
-    assert ", arbete 1 (2026-01-15) är före " in swedish and "job1_" not in swedish
+    assert ", anställning 1 (2026-01-15) är före " in swedish and "job1_" not in swedish
     future = post(client, f"{base}/jobs", start_date=(date.today() + timedelta(days=1)).isoformat(), save="1")
     assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)
 
