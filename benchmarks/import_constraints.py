@@ -12,16 +12,13 @@ rolls back DDL like any other change) and is rolled back at the end, so every im
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import os
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from common import fresh_database
-from import_journeys import reading, write_file
+from import_journeys import reading, unit_in_fresh_database, write_file
 from sqlalchemy import Connection, text
 
 SPELLS = ("job_spells", "education_spells")
@@ -68,11 +65,7 @@ def main() -> None:
     if not args.database_url.startswith("postgres"):
         parser.error("this benchmark measures PostgreSQL's constraints: give a postgresql:// URL")
 
-    from flask_migrate import upgrade
-
-    from fidelity import create_app
     from fidelity.extensions import db
-    from fidelity.models import Area, HostType, Organisation, Unit
     from fidelity.monitoring.imports import import_journeys
 
     with tempfile.TemporaryDirectory(prefix="fidelity-bench-") as tmp:
@@ -82,39 +75,21 @@ def main() -> None:
         write_file(path, args.rows, args.seed)
         data = path.read_bytes()
         print(f"{args.rows:,} journeys, {len(data) / 1e6:.1f} MB of CSV; PostgreSQL; best of {args.repeat}")
-        with fresh_database(args.database_url, folder) as database_url:
-            app = create_app({"DATABASE_URL": database_url})
-            with app.app_context():
-                with contextlib.redirect_stderr(io.StringIO()):
-                    upgrade()
-                area = Area(code="NORTH", name="North", organisation=Organisation(code="NRV", name="Norrvik"))
-                unit = Unit(
-                    code="NRV-01",
-                    name="Norrvik",
-                    area=area,
-                    host_type=HostType.MUNICIPAL_SOCIAL_SERVICES,
-                    offers_ips=True,
-                    offers_sed=True,
-                    target_group="Adults",
-                )
-                db.session.add(unit)
-                db.session.commit()
-                rows = []
-                for step, (label, _tables, _kind) in enumerate(STEPS):
-                    imports, reads = [], []
-                    for _ in range(args.repeat):
-                        reads.append(reading(path))
-                        connection = db.session.connection()
-                        for _label, tables, kind in STEPS[1 : step + 1]:
-                            for statement in _drops(connection, tables, kind):
-                                connection.exec_driver_sql(statement)
-                        start = time.perf_counter()
-                        import_journeys(unit, data, path.name, date.today())
-                        imports.append(time.perf_counter() - start)
-                        db.session.rollback()
-                    rows.append((label, min(imports), min(reads)))
-                db.session.remove()
-                db.engine.dispose()
+        with unit_in_fresh_database(args.database_url, folder) as unit:
+            rows = []
+            for step, (label, _tables, _kind) in enumerate(STEPS):
+                imports, reads = [], []
+                for _ in range(args.repeat):
+                    reads.append(reading(path))
+                    connection = db.session.connection()
+                    for _label, tables, kind in STEPS[1 : step + 1]:
+                        for statement in _drops(connection, tables, kind):
+                            connection.exec_driver_sql(statement)
+                    start = time.perf_counter()
+                    import_journeys(unit, data, path.name, date.today())
+                    imports.append(time.perf_counter() - start)
+                    db.session.rollback()
+                rows.append((label, min(imports), min(reads)))
     print(f"{'tables':50} {'import':>8} {'read_csv':>9} {'ratio':>6}")
     for label, seconds, read_seconds in rows:
         print(f"{label:50} {seconds:7.2f}s {read_seconds:8.2f}s {seconds / read_seconds:5.1f}x")

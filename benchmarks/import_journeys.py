@@ -19,8 +19,10 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from common import database_name, fresh_database
@@ -110,14 +112,14 @@ def write_file(path: Path, rows: int, seed: int) -> None:
             writer.writerow(journey_row(number, rng))
 
 
-def timed_import(path: Path, url: str | None, folder: Path) -> float:
-    """Seconds to import `path` into a unit of a fresh database: read, check, write and commit."""
+@contextlib.contextmanager
+def unit_in_fresh_database(url: str | None, folder: Path) -> Iterator[Any]:
+    """A unit in a new, migrated database (inside the app's context), for journeys to be imported into."""
     from flask_migrate import upgrade
 
     from fidelity import create_app
     from fidelity.extensions import db
     from fidelity.models import Area, HostType, Organisation, Unit
-    from fidelity.monitoring.imports import import_journeys
 
     with fresh_database(url, folder) as database_url:
         app = create_app({"DATABASE_URL": database_url})
@@ -136,12 +138,21 @@ def timed_import(path: Path, url: str | None, folder: Path) -> float:
             )
             db.session.add(unit)
             db.session.commit()
-            start = time.perf_counter()
-            summary = import_journeys(unit, path.read_bytes(), path.name, date.today())
-            db.session.commit()
-            seconds = time.perf_counter() - start
+            yield unit
             db.session.remove()
             db.engine.dispose()
+
+
+def timed_import(path: Path, url: str | None, folder: Path) -> float:
+    """Seconds to import `path` into a unit of a fresh database: read, check, write and commit."""
+    from fidelity.extensions import db
+    from fidelity.monitoring.imports import import_journeys
+
+    with unit_in_fresh_database(url, folder) as unit:
+        start = time.perf_counter()
+        summary = import_journeys(unit, path.read_bytes(), path.name, date.today())
+        db.session.commit()
+        seconds = time.perf_counter() - start
     print(
         f"  imported {summary.journeys:,} journeys, {summary.jobs:,} jobs, {summary.education:,} courses "
         f"in {seconds:.2f} s"
