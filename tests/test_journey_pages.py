@@ -59,7 +59,8 @@ def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would
     # A personal identity number as the code, and an enrolment before the referral: both refused, nothing written.
     refused = post(client, new, code="19800101-1234", referral_date="2026-03-01", enrolment_date="2026-02-01")
     text = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and "personal identity number" in text and "Enrolled (2026-02-01) is before Referred (2026-03-01)" in text
+    assert refused.status_code == 400 and "personal identity number" in text
+    assert "Enrolled (2026-02-01) is before Referred (2026-03-01)" in text
     assert session.scalars(select(Journey)).all() == []
 
     added = post(client, new, code="NRV-0001", referral_date="2026-03-01", decision="accepted",
