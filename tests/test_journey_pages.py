@@ -226,5 +226,7 @@ def test_hours_a_week_take_a_decimal_comma(client: Any, session: Any) -> None:
     assert 'inputmode="decimal"' in page and 'type="number"' not in page
     assert post(client, f"{base}/jobs", start_date="2026-02-02", hours_per_week="12,5", save="1").status_code == 302
     assert session.scalars(select(JobSpell.hours_per_week)).one() == 12.5
+    swedish = client.get(base, headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert 'name="hours_per_week" value="12,5"' in swedish
     refused = post(client, f"{base}/jobs", start_date="2026-03-02", hours_per_week="full time", save="1")
     assert refused.status_code == 400 and "Write a number" in refused.get_data(as_text=True)

@@ -178,6 +178,10 @@ def test_fte_fields_take_a_decimal_comma_in_the_browser_too(client: Any, session
         assert staffing_of(session, unit)[THIS.year, THIS.number] == (0.5, 0.25)
     refused = post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="0,5,1")
     assert refused.status_code == 400 and 'value="0,5,1"' in refused.get_data(as_text=True)  # given back as typed
+    # A recorded quarter is shown in the reader's language: 0,5 in Swedish, 0.5 in English.
+    url = f"/units/{unit.code}/staffing?quarter={THIS.year}Q{THIS.number}"
+    assert 'value="0,5"' in client.get(url, headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert 'value="0.5"' in client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

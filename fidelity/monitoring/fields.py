@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.widgets import TextInput
 
+from fidelity.i18n import amount_text
+
 
 class DecimalCommaField(DecimalField):
     """A number written with a decimal point or a decimal comma (1.5 or 1,5): full-time equivalents, hours a week.
@@ -22,6 +24,13 @@ class DecimalCommaField(DecimalField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(*args, places=None, **kwargs)  # shown as given: 1.5, not 1.50
+
+    def _value(self) -> str:
+        """What the input shows: the text as typed when the form comes back with a problem, else the number in the
+        reader's language (0,5 in Swedish, 3 rather than 3.0)."""
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else amount_text(float(self.data), decimals=2)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
