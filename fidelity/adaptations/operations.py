@@ -16,7 +16,7 @@ from fidelity.adaptations.effect import Effect, first_day, monitoring_effect
 from fidelity.extensions import db
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.purge import PastPurge, latest_purge
+from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.scales import ScaleRegistry
 from fidelity.units.queries import latest_scores, review_scores
 
@@ -95,7 +95,7 @@ def costed_adaptations(
             adaptation=a,
             cost=adaptation_cost(a.items, a.principles, scales, latest, registry.principles),
             effect=monitoring_effect(journeys, a.since, a.until, today),
-            purge=purge if purge is not None and purge.affects(first_day(a.since)) else None,
+            purge=purge_reaching(purge, first_day(a.since)),
         )
         for a in adaptations
     ]

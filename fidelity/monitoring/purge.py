@@ -113,6 +113,12 @@ class PastPurge:
         return start < self.cutoff
 
 
+def purge_reaching(purge: PastPurge | None, start: date) -> PastPurge | None:
+    """`purge` if it deleted journeys that figures counted from `start` on would hold, else None: what a page says
+    beside such figures."""
+    return purge if purge is not None and purge.affects(start) else None
+
+
 def latest_purge(unit_id: int) -> PastPurge | None:
     """The unit's purge with the latest cut-off (the one that removed the most), from its audit trail; None if its
     journeys were never purged."""

@@ -27,7 +27,7 @@ from fidelity.monitoring.journey_operations import (
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.outcome_pages import csv_bytes, xlsx_bytes
-from fidelity.monitoring.purge import latest_purge
+from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     WAITING_DEFINITIONS_VERSION,
@@ -49,12 +49,11 @@ def waiting(code: str) -> ResponseReturnValue:
     if months not in PERIODS:
         months = DEFAULT_MONTHS
     result = waiting_list(load_frames([unit.id]).journeys, date.today(), months)
-    purge = latest_purge(unit.id)
     return render_template(
         "monitoring/waiting.html",
         unit=unit,
         result=result,
-        purge=purge if purge is not None and purge.affects(result.period_start) else None,
+        purge=purge_reaching(latest_purge(unit.id), result.period_start),
         months=months,
         periods=PERIODS,
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},

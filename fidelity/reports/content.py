@@ -18,7 +18,7 @@ from fidelity.models import COUNTED_STATUSES, Action, QuarterlyOutcome, Review, 
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import refresh_outcomes
-from fidelity.monitoring.purge import PastPurge, latest_purge
+from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.waiting import WaitingList, waiting_list
 from fidelity.reports.verdicts import PrincipleReading, extremes, principle_readings
@@ -154,7 +154,6 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     frames = load_frames([review.unit_id])
     refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     waiting = waiting_list(frames.journeys, review.review_date)
-    purge = latest_purge(review.unit_id)
     entries = tuple(
         ItemEntry(
             item=item,
@@ -196,7 +195,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         strengths=review.strengths,
         actions=_actions(review),
         waiting=waiting,
-        purge=purge if purge is not None and purge.affects(waiting.period_start) else None,
+        purge=purge_reaching(latest_purge(review.unit_id), waiting.period_start),
         outcomes=_outcomes(review),
         below_target=tuple(scale.item(key) for key in scale.item_keys if key in scores and scores[key] < ITEM_TARGET),
         generated_on=today,
