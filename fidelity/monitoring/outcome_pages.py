@@ -21,6 +21,7 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS,
     KEPT_FIELDS,
     QuarterFigures,
+    rounded,
 )
 from fidelity.monitoring.quarters import Quarter
 
@@ -123,16 +124,12 @@ def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
     lines = []
     for row in rows:
         figures = row.figures
-        rates = {column: _rounded(getattr(figures, column), 4) for column in RATE_AFTER.values()}
+        rates = {column: rounded(getattr(figures, column), 4) for column in RATE_AFTER.values()}
         key = {"unit": unit.code, "year": figures.quarter.year, "quarter": figures.quarter.number}
-        about = {"caseload_per_specialist": _rounded(figures.caseload_per_specialist, 2), "locked": row.locked,
+        about = {"caseload_per_specialist": rounded(figures.caseload_per_specialist, 2), "locked": row.locked,
                  "to_date": row.running, "computed_at_utc": _utc(row.computed_at)}  # fmt: skip
         lines.append(key | {"definitions_version": row.definitions_version} | figures.counts() | rates | about)
     return pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))
-
-
-def _rounded(value: float | None, decimals: int) -> float | None:
-    return None if value is None else round(value, decimals)
 
 
 def _utc(moment: datetime) -> str:

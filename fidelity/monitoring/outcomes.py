@@ -82,6 +82,11 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def rounded(value: float | None, decimals: int) -> float | None:
+    """A figure as an export gives it: rounded to `decimals` places, None kept."""
+    return None if value is None else round(value, decimals)
+
+
 def benchmark_reached(rate: float | None) -> str | None:
     """The highest employment benchmark a rate reaches ('minimum', 'average', 'excellent'), or None below them all."""
     reached = [key for key, level in BENCHMARKS if rate is not None and whole_percent(rate) >= whole_percent(level)]

@@ -23,6 +23,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
+from fidelity.monitoring.outcomes import rounded
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 WAITING_DEFINITIONS_VERSION = "1"
@@ -197,10 +198,6 @@ def referral_quarters(journeys: pd.DataFrame, today: date) -> list[tuple[Quarter
     ]
 
 
-def _rounded(value: float | None, decimals: int = 4) -> float | None:
-    return None if value is None else round(value, decimals)
-
-
 def export_frame(unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date) -> pd.DataFrame:
     """One line per quarter of referrals, oldest first: how many were referred, how long they took to a first
     meeting and to enrolment, how many gave up while waiting and how many were not accepted, by reason (shares from
@@ -218,16 +215,16 @@ def export_frame(unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: 
                 "referred": cohort.referred,
                 "first_meetings": cohort.to_first_meeting.people,
                 "days_to_first_meeting_median": cohort.to_first_meeting.median,
-                "days_to_first_meeting_p90": _rounded(cohort.to_first_meeting.p90, 1),
+                "days_to_first_meeting_p90": rounded(cohort.to_first_meeting.p90, 1),
                 "enrolments": cohort.to_enrolment.people,
                 "days_to_enrolment_median": cohort.to_enrolment.median,
-                "days_to_enrolment_p90": _rounded(cohort.to_enrolment.p90, 1),
+                "days_to_enrolment_p90": rounded(cohort.to_enrolment.p90, 1),
                 "gave_up": cohort.gave_up,
-                "gave_up_share": _rounded(cohort.gave_up_share),
+                "gave_up_share": rounded(cohort.gave_up_share, 4),
                 "not_accepted": cohort.not_accepted,
-                "not_accepted_share": _rounded(cohort.not_accepted_share),
+                "not_accepted_share": rounded(cohort.not_accepted_share, 4),
                 "zero_exclusion_breaches": cohort.breaches,
-                "breach_share": _rounded(cohort.breach_share),
+                "breach_share": rounded(cohort.breach_share, 4),
                 **{f"not_accepted_{reason}": people for reason, people in counts.items()},
                 "to_date": quarter.end > today,
             }
