@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from fidelity.extensions import db
 from fidelity.models import (
     COUNTED_STATUSES,
@@ -16,6 +18,7 @@ from fidelity.models import (
     Area,
     ConsensusScore,
     EducationSpell,
+    ExitReason,
     HostType,
     JobSpell,
     Journey,
@@ -177,6 +180,13 @@ def journey(
     db.session.add(result)
     db.session.commit()
     return result
+
+
+def gave_up_long_ago(for_unit: Unit, today: date) -> Journey:
+    """A person referred 20 months before `today` who withdrew 14 months before it, without starting: a journey a
+    purge of everything that ended over 12 months ago deletes."""
+    return journey(for_unit, today - relativedelta(months=20), code="GAVE-UP",
+                   exit_date=today - relativedelta(months=14), exit_reason=ExitReason.WITHDREW)  # fmt: skip
 
 
 def adaptation(for_unit: Unit, title: str, since: date, *, items: list[str], principles: list[str]) -> Adaptation:

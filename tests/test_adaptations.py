@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from fidelity.cli import main
-from fidelity.models import Adaptation, AuditEntry, Decision, ExitReason, NotAcceptedReason, Role
+from fidelity.models import Adaptation, AuditEntry, Decision, NotAcceptedReason, Role
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -91,8 +90,7 @@ def test_the_monitoring_figures_say_when_a_purge_deleted_journeys_they_would_cou
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     today = date.today()
-    left = {"exit_date": today - relativedelta(months=14), "exit_reason": ExitReason.WITHDREW}
-    factories.journey(unit, today - relativedelta(months=20), code="GAVE-UP", **left)
+    factories.gave_up_long_ago(unit, today)
     factories.journey(unit, today - timedelta(days=300), code="WAITING")
     # The first compares people referred from 200 days + 12 months ago, before the cut-off 12 months ago; the second
     # those referred from the cut-off on.

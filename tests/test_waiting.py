@@ -14,7 +14,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, Decision, ExitReason, NotAcceptedReason, Role
+from fidelity.models import AuditEntry, Decision, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.waiting import export_frame, referral_quarters, waiting_list
@@ -183,8 +183,7 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     today = date.today()
     cutoff = today - relativedelta(months=12)
-    left = {"exit_date": today - relativedelta(months=14), "exit_reason": ExitReason.WITHDREW}
-    factories.journey(unit, today - relativedelta(months=20), code="GAVE-UP", **left)
+    factories.gave_up_long_ago(unit, today)
     factories.journey(unit, today - timedelta(days=10), code="W-1")
     login(client, manager.email)
 
