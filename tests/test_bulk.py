@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any, cast
 
 import numpy as np
+import pytest
 from sqlalchemy import Table, event, func, select
 
 from fidelity.extensions import db
 from fidelity.models import JobSpell, Journey
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, stored_value
+from fidelity.monitoring.bulk import SQLITE_ROWS_PER_STATEMENT, delete_ids, insert_rows, new_ids, stored_value
 from tests import factories
 
 JOURNEYS = cast(Table, Journey.__table__)
@@ -120,3 +122,48 @@ def test_ids_given_before_writing_are_new_and_not_given_again(session: Any) -> N
     later = factories.journey(unit, date(2026, 1, 6))
     assert later.id not in given and later.id not in new_ids(connection, JOURNEYS, 2)
     assert new_ids(connection, JOURNEYS, 0) == []
+
+
+def test_many_rows_arrive_whole_in_order_across_statements(session: Any) -> None:
+    """More rows than one statement carries: every row arrives with its own values, the last few too."""
+    unit = factories.unit()
+    connection = session.connection()
+    count = 2 * SQLITE_ROWS_PER_STATEMENT + 3
+    codes = [f"R{n:04d}" for n in range(count)]
+    exits = [f"2026-03-{n % 28 + 1:02d}" if n % 3 else None for n in range(count)]
+    insert_journeys(connection, unit.id, codes, exit_date=exits)
+    stored = dict(session.execute(select(Journey.code, Journey.exit_date).where(Journey.unit_id == unit.id)).all())
+    assert stored == {code: date.fromisoformat(day) if day else None for code, day in zip(codes, exits, strict=True)}
+
+
+def _sqlite_driver(connection: Any) -> Any:
+    if connection.dialect.name != "sqlite":
+        pytest.skip("how rows reach SQLite")
+    return connection.connection.driver_connection
+
+
+def test_sqlite_takes_many_rows_a_statement(session: Any) -> None:
+    unit = factories.unit()
+    connection = session.connection()
+    driver = _sqlite_driver(connection)
+    inserts: list[str] = []
+    driver.set_trace_callback(lambda statement: inserts.append(statement) if statement.startswith("INSERT") else None)
+    try:
+        insert_journeys(connection, unit.id, [f"S{n:04d}" for n in range(2 * SQLITE_ROWS_PER_STATEMENT + 3)])
+    finally:
+        driver.set_trace_callback(None)
+    assert len(inserts) == 3  # two full statements and one with the three rows left
+
+
+def test_sqlite_with_few_parameters_a_statement_still_takes_every_row(session: Any) -> None:
+    """A SQLite built to take fewer parameters a statement gets fewer rows in each, down to one."""
+    unit = factories.unit()
+    connection = session.connection()
+    driver = _sqlite_driver(connection)
+    limit = driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 7)  # room for one row of five columns
+    try:
+        insert_journeys(connection, unit.id, ["F-1", "F-2", "F-3"], exit_date=[None, "2026-03-01", None])
+    finally:
+        driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    stored = dict(session.execute(select(Journey.code, Journey.exit_date).where(Journey.unit_id == unit.id)).all())
+    assert stored == {"F-1": None, "F-2": date(2026, 3, 1), "F-3": None}
