@@ -329,6 +329,30 @@ def test_a_final_review_is_amended_by_a_linked_review(
     assert step(client, team, final_review.id, "/amend").headers["Location"] == base(team, amendment.id) + "/consensus"
 
 
+def test_a_review_already_amended_is_not_amended_again_from_its_old_values(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...], final_review: Review
+) -> None:
+    as_user(client, team.first)
+    step(client, team, final_review.id, "/amend")
+    amendment = latest_review(session, team)
+    save_consensus(client, team, amendment.id, consensus_fields(keys, 4, consensus_V3="5", rationale_V3="Re-read"))
+    step(client, team, amendment.id, "/sign-off")
+    as_user(client, team.second)
+    step(client, team, amendment.id, "/sign-off")
+    assert reload(session, amendment).status is ReviewStatus.FINAL
+    # The original no longer offers an amendment: one made from it would drop the V3 the amendment corrected.
+    page = client.get(base(team, final_review.id)).get_data(as_text=True)
+    assert f"{base(team, final_review.id)}/amend" not in page
+    response = step(client, team, final_review.id, "/amend")
+    assert response.status_code == 409 and f"#{amendment.id}" in response.get_data(as_text=True)
+    assert latest_review(session, team).id == amendment.id
+    # The amendment itself is amended, from its own values.
+    response = step(client, team, amendment.id, "/amend")
+    again = latest_review(session, team)
+    assert (again.corrects_id, response.headers["Location"]) == (amendment.id, base(team, again.id) + "/consensus")
+    assert {c.item_key: c.score for c in again.consensus}["V3"] == 5
+
+
 def test_a_final_review_offers_its_recommendations_as_actions_to_the_unit(client: Any, team: Team) -> None:
     review = factories.final_external_review(
         team.unit,

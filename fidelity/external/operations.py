@@ -277,6 +277,13 @@ def amend(original: Review, by: User) -> Review:
     again. The original stays as it was; an open amendment is reused."""
     if original.status is not ReviewStatus.FINAL:
         raise ReviewError(_l("Only a final review is amended; until then it can simply be changed."))
+    # A second amendment of the same review would start again from its values, dropping what the first amendment
+    # changed, and both amendments would count: a later change amends the final amendment instead.
+    superseded = amended_by(original)
+    if superseded is not None:
+        raise ReviewError(
+            _l("This review has already been amended by review #%(id)d: amend that one instead.", id=superseded.id)
+        )
     open_amendment = next((c for c in original.corrections if c.status is not ReviewStatus.FINAL), None)
     if open_amendment is not None:
         return open_amendment
@@ -307,6 +314,11 @@ def amend(original: Review, by: User) -> Review:
     )
     db.session.flush()
     return amendment
+
+
+def amended_by(review: Review) -> Review | None:
+    """The final amendment that replaces `review`, if any."""
+    return next((c for c in review.corrections if c.status is ReviewStatus.FINAL), None)
 
 
 def _consensus_closed(review: Review) -> str:

@@ -100,6 +100,7 @@ def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, st
         "action_form": ActionForm(),
         "error": error,
         "can_plan": can(current_user, Permission.PLAN, unit),
+        "amended_by": ops.amended_by(review),
     }
     if review.status is not ReviewStatus.DRAFT:
         context |= _consensus_context(review, scale)
