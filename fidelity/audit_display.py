@@ -67,6 +67,7 @@ class AuditLine:
     entity_id: str
     subject: str  # e.g. the item key of a rating; may be empty
     changes: tuple[Change, ...]
+    sealed: bool = False  # values kept back for now (an external reviewer's own rating before consensus)
 
 
 def shown(value: Any) -> str | None:
@@ -79,9 +80,16 @@ def shown(value: Any) -> str | None:
 
 
 def audit_line(
-    at: datetime, actor: str, action: str, entity: str, entity_id: str, changes: Mapping[str, Sequence[Any]]
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    changes: Mapping[str, Sequence[Any]],
+    sealed: bool = False,
 ) -> AuditLine:
-    """One audit entry in words. A creation lists only the values it set; a change lists every field it changed."""
+    """One audit entry in words. A creation lists only the values it set; a change lists every field it changed;
+    a sealed entry lists none."""
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS:
@@ -103,5 +111,6 @@ def audit_line(
         entity=str((BULK_NAMES if action in BULK_ACTIONS else ENTITY_NAMES).get(entity, entity)),
         entity_id=entity_id,
         subject=subject,
-        changes=tuple(kept),
+        changes=() if sealed else tuple(kept),
+        sealed=sealed,
     )

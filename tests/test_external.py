@@ -150,6 +150,27 @@ def test_reviewers_rate_on_their_own_and_see_only_their_own(
         assert client.get(base(team, review.id) + "/rate").status_code == expected
 
 
+def test_the_audit_trail_keeps_a_reviewers_ratings_back_until_consensus(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    login(client, team.first.email)
+    rate(client, team, review.id, {"S1": 4}, "Caseload list: 19 per specialist")
+    rate(client, team, review.id, {"S1": 3}, "Caseload list: 23 per specialist")  # a change names no review
+    for user in (team.manager, team.commissioner):
+        as_user(client, user)
+        trail = client.get(f"/units/{team.unit.code}/audit").get_data(as_text=True)
+        assert "rating <strong>S1</strong>" in trail and "Shown once consensus starts" in trail
+        assert "Caseload list" not in trail and "<code>score</code>" not in trail
+
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    as_user(client, team.manager)
+    trail = client.get(f"/units/{team.unit.code}/audit").get_data(as_text=True)
+    assert "Caseload list: 23 per specialist" in trail and "<code>score</code>" in trail
+    assert "Shown once consensus starts" not in trail
+
+
 def test_a_save_from_an_older_window_is_refused_and_shows_both(client: Any, session: Any, team: Team) -> None:
     review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
     login(client, team.first.email)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.history import ReviewPoint
-from fidelity.models import COUNTED_STATUSES, AuditEntry, Review, ReviewKind, Unit
+from fidelity.models import COUNTED_STATUSES, AuditEntry, Rating, Review, ReviewKind, ReviewStatus, Unit
 from fidelity.scales import ScaleRegistry
 from fidelity.scoring import ScoreSummary, summarise
 
@@ -101,3 +101,36 @@ def audit_trail(unit: Unit, page: int, per_page: int = 50) -> tuple[list[AuditEn
         .offset((page - 1) * per_page)
     ).all()
     return list(entries), max(1, -(-total // per_page))
+
+
+def sealed_entries(entries: Sequence[AuditEntry]) -> set[int]:
+    """The entries (ids) about ratings of external reviews whose reviewers still rate on their own. Until consensus
+    starts nobody sees a reviewer's ratings but the reviewer, so the trail keeps their values back until then."""
+    reviews: dict[int, int] = {}  # audit entry id -> review id
+    unknown: dict[int, int] = {}  # audit entry id -> rating id, for changes that do not name the review
+    for entry in entries:
+        if entry.entity != "ratings":
+            continue
+        before, after = (entry.changes or {}).get("review_id") or (None, None)
+        named = after if after is not None else before
+        if named is not None:
+            reviews[entry.id] = int(named)
+        elif entry.entity_id.isdigit():
+            unknown[entry.id] = int(entry.entity_id)
+    if unknown:
+        rating_reviews = dict(
+            db.session.execute(select(Rating.id, Rating.review_id).where(Rating.id.in_(set(unknown.values())))).all()
+        )
+        reviews |= {e: rating_reviews[r] for e, r in unknown.items() if r in rating_reviews}
+    if not reviews:
+        return set()
+    rating_alone = set(
+        db.session.scalars(
+            select(Review.id).where(
+                Review.id.in_(set(reviews.values())),
+                Review.kind == ReviewKind.EXTERNAL,
+                Review.status == ReviewStatus.DRAFT,
+            )
+        )
+    )
+    return {entry_id for entry_id, review_id in reviews.items() if review_id in rating_alone}
