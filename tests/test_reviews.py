@@ -53,6 +53,11 @@ def scoring_data(scores: dict[str, int], evidence: dict[str, str] | None = None,
     return data
 
 
+def reload(session: Any, review: Review) -> Review:
+    session.expire_all()
+    return session.get(Review, review.id)
+
+
 def review_of(session: Any, unit: Any) -> Review:
     return session.scalars(select(Review).where(Review.unit_id == unit.id).order_by(Review.id.desc())).first()
 
@@ -142,6 +147,35 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
     unit_page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     assert f"Corrects #{original.id}" in unit_page and f"Corrected by #{correction.id}" in unit_page
     assert '<strong class="latest-total">100</strong>' in unit_page  # the correction counts, not the original
+
+
+def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old_values(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    original = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 3), date(2026, 3, 15))
+    login(client, manager.email)
+    token = csrf_token(client, f"/units/{unit.code}")
+    correct = f"/units/{unit.code}/reviews/{original.id}/correct"
+    client.post(correct, data={"csrf_token": token})
+    correction = review_of(session, unit)
+    state = form_state(client, edit_url(unit, correction.id))
+    client.post(
+        edit_url(unit, correction.id),
+        data=scoring_data(dict.fromkeys(ips_keys, 3) | {"S1": 5}, submit_review="Submit", **state),
+    )
+    assert reload(session, correction).status is ReviewStatus.SUBMITTED
+    # The original no longer offers a correction: one made from it would drop the S1 the correction changed.
+    page = client.get(f"/units/{unit.code}/reviews/{original.id}").get_data(as_text=True)
+    assert correct not in page
+    refused = client.post(correct, data={"csrf_token": token}, follow_redirects=True)
+    assert f"already been corrected by #{correction.id}" in refused.get_data(as_text=True)
+    assert review_of(session, unit).id == correction.id  # no second correction
+    # The correction itself is corrected, from its own values.
+    client.post(f"/units/{unit.code}/reviews/{correction.id}/correct", data={"csrf_token": token})
+    again = review_of(session, unit)
+    assert again.corrects_id == correction.id
+    assert {r.item_key: r.score for r in again.ratings}["S1"] == 5
 
 
 def test_a_stale_save_is_refused_and_shows_both_values(

@@ -147,6 +147,16 @@ def start_correction(original: Review, user: User) -> Review:
     """A draft that corrects a submitted self-assessment, starting from its values. An open correction is reused."""
     if original.status is ReviewStatus.DRAFT:
         raise ReviewError(_l("A draft can simply be edited; only a submitted review is corrected."))
+    # A second correction of the same self-assessment would start again from its values, dropping what the first
+    # correction changed, and both corrections would count: a later change corrects the submitted correction instead.
+    replaced_by = corrected_by(original)
+    if replaced_by is not None:
+        raise ReviewError(
+            _l(
+                "This self-assessment has already been corrected by #%(id)d: correct that one instead.",
+                id=replaced_by.id,
+            )
+        )
     open_draft = next((c for c in original.corrections if c.status is ReviewStatus.DRAFT), None)
     if open_draft is not None:
         return open_draft
@@ -171,6 +181,11 @@ def start_correction(original: Review, user: User) -> Review:
     db.session.add(correction)
     db.session.flush()
     return correction
+
+
+def corrected_by(review: Review) -> Review | None:
+    """The submitted correction that replaces `review`, if any."""
+    return next((c for c in review.corrections if c.status in COUNTED_STATUSES), None)
 
 
 def previous_review(review: Review) -> Review | None:

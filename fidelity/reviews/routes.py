@@ -18,6 +18,7 @@ from fidelity.reviews.operations import (
     RatingValue,
     ReviewError,
     StaleDraft,
+    corrected_by,
     counted_values,
     previous_review,
     rating_values,
@@ -148,6 +149,7 @@ def show(code: str, review_id: int) -> ResponseReturnValue:
         "reviews/show.html",
         **_page(unit, review, scale, rating_values(review)),
         can_edit=can(current_user, Permission.SELF_ASSESS, unit),
+        corrected_by=corrected_by(review),
         action_form=ActionForm(),
     )
 
