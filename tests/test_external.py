@@ -262,6 +262,26 @@ def test_a_consensus_score_is_explicit_and_needs_a_reason_when_nobody_gave_it(
     assert session.scalars(select(ConsensusScore.score).where(ConsensusScore.item_key == "V2")).one() is None
 
 
+def test_a_consensus_the_fields_refuse_says_what_and_where(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    """Browsers cannot send these (radio choices, maxlength), but a hand-made or damaged post still gets a reason."""
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    fields = consensus_fields(keys, 4, consensus_S2="9", recommendation_V1="x" * 6000, strengths="y" * 6000)
+    refused = save_consensus(client, team, review.id, fields)
+    page = " ".join(refused.get_data(as_text=True).split())
+    assert refused.status_code == 400 and "Some items need attention; nothing was saved." in page
+    assert '<a href="#consensus-S2">S2</a>: ' in page and "Not a valid choice" in page
+    assert '<a href="#consensus-V1">V1</a>: Recommendation: ' in page
+    assert '<a href="#strengths">Strengths of the unit</a>: ' in page
+    assert session.scalar(select(func.count()).select_from(ConsensusScore)) == 0
+    url = base(team, review.id) + "/consensus"
+    expired = client.post(url, data=consensus_fields(keys, 4) | {"csrf_token": token(client, url), "save": "Save"})
+    assert expired.status_code == 400 and "open the consensus again" in expired.get_data(as_text=True)
+
+
 def test_sign_off_needs_recommendations_and_every_reviewer(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:

@@ -62,6 +62,17 @@ class ConsensusForm(FlaskForm):
             self[f"correction_{key}"],
         )
 
+    def item_errors(self) -> dict[str, str]:
+        """What the fields' own checks refused, item by item: the field's label and its messages."""
+        errors = {}
+        for item in self.scale.items:
+            refused = [
+                f"{field.label.text}: {' '.join(field.errors)}" for field in self.item_fields(item.key) if field.errors
+            ]
+            if refused:
+                errors[item.key] = "; ".join(refused)
+        return errors
+
     def values(self) -> dict[str, ConsensusValue]:
         result = {}
         for item in self.scale.items:

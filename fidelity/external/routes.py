@@ -252,7 +252,7 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
             flash(_("Consensus saved."))
             return redirect(url_for(".consensus", code=code, review_id=review.id))
     else:
-        status = 400
+        status, item_errors = 400, form.item_errors()
     context = _consensus_context(review, scale)
     page = render_template(
         "external/consensus.html",
