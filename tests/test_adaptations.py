@@ -103,3 +103,21 @@ def test_the_monitoring_figures_say_when_a_purge_deleted_journeys_they_would_cou
     note = "were deleted on"
     assert note in articles["Older"] and "the figures before and after the adaptation began count only" in page
     assert note not in articles["Newer"]
+
+
+def test_an_adaptation_dated_in_the_future_is_refused_rather_than_saved_out_of_sight(client: Any, session: Any) -> None:
+    # The register lists adaptations from the day they began: one saved with a later date (a typed 2062 for 2026)
+    # would be in no list, and nobody could see, change or remove it.
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    url = f"/units/{unit.code}/adaptations/new"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    refused = client.post(url, data=form(client, url, since=tomorrow))
+    assert refused.status_code == 400
+    assert "the date cannot be in the future" in refused.get_data(as_text=True)
+    assert f'value="{tomorrow}"' in refused.get_data(as_text=True)  # what was typed stays on the page
+    assert session.scalars(select(Adaptation)).all() == []
+
+    assert client.post(url, data=form(client, url, since=date.today().isoformat())).status_code == 302
+    assert "Needs assessment before start" in client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True)

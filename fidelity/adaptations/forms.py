@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -46,6 +47,12 @@ class AdaptationForm(FlaskForm):
             for scale in scales
             for item in scale.items
         ]
+
+    def validate_since(self, field: DateField) -> None:
+        # The register and the reports list an adaptation from the day it began: one dated later would be saved and
+        # then shown nowhere, out of reach of anyone who might correct it.
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The adaptation must have begun: the date cannot be in the future."))
 
     def validate_until(self, field: DateField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
