@@ -265,6 +265,17 @@ def test_the_scoring_form_shows_the_anchors_in_swedish(client: Any, swedish_unit
     assert "41 or more people per full-time specialist" in english and "Interviews" in english
 
 
+def test_the_audit_trail_heads_its_column_with_a_noun_in_swedish(client: Any, swedish_unit: dict[str, Any]) -> None:
+    # "Change" is a button elsewhere ("Ändra"); over the trail's column it names what was done ("Ändring").
+    unit = swedish_unit["unit"]
+    login(client, swedish_unit["manager"].email)
+    page = squeeze(client.get(f"/units/{unit.code}/audit").get_data(as_text=True))
+    assert '<th scope="col">Ändring</th>' in page and '<th scope="col">Ändra</th>' not in page
+    english = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, english.email)
+    assert '<th scope="col">Change</th>' in squeeze(client.get(f"/units/{unit.code}/audit").get_data(as_text=True))
+
+
 def test_the_comparison_page_in_swedish(client: Any, session: Any, registry: Any) -> None:
     area = factories.area()
     unit = factories.unit(area)
