@@ -298,3 +298,15 @@ def test_managers_see_their_units_audit_trail(client: Any, session: Any, unit_an
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, reviewer.email)
     assert client.get(f"/units/{unit.code}/audit").status_code == 404
+
+
+def test_a_submitted_self_assessment_shows_its_score_not_a_score_so_far(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    submitted = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4), date(2026, 3, 15))
+    draft = factories.draft_self_assessment(unit, manager, date(2026, 9, 15))
+    login(client, manager.email)
+    shown = client.get(f"/units/{unit.code}/reviews/{submitted.id}").get_data(as_text=True)
+    assert '<h2 class="panel-title">Score</h2>' in shown and "Score so far" not in shown
+    assert '<h2 class="panel-title">Score so far</h2>' in client.get(edit_url(unit, draft.id)).get_data(as_text=True)
