@@ -265,6 +265,18 @@ def test_the_scoring_form_shows_the_anchors_in_swedish(client: Any, swedish_unit
     assert "41 or more people per full-time specialist" in english and "Interviews" in english
 
 
+def test_a_submitted_self_assessment_names_its_sources_as_the_form_does(
+    client: Any, session: Any, swedish_unit: dict[str, Any]
+) -> None:
+    unit, submitted = swedish_unit["unit"], swedish_unit["submitted"]
+    rating = next(r for r in submitted.ratings if r.item_key == "S1")
+    rating.sources = ["MIS", "INT"]
+    session.commit()
+    login(client, swedish_unit["manager"].email)
+    page = squeeze(client.get(f"/units/{unit.code}/reviews/{submitted.id}").get_data(as_text=True))
+    assert "<td>Register, Intervjuer</td>" in page and "MIS" not in page
+
+
 def test_the_audit_trail_heads_its_column_with_a_noun_in_swedish(client: Any, swedish_unit: dict[str, Any]) -> None:
     # "Change" is a button elsewhere ("Ändra"); over the trail's column it names what was done ("Ändring").
     unit = swedish_unit["unit"]
