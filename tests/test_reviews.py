@@ -178,6 +178,29 @@ def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old
     assert {r.item_key: r.score for r in again.ratings}["S1"] == 5
 
 
+def test_starting_again_continues_the_open_draft_on_that_scale(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    start(client, unit, when="2026-03-15")
+    draft = review_of(session, unit)
+    page = client.get(f"/units/{unit.code}/reviews/new").get_data(as_text=True)
+    assert f'href="{edit_url(unit, draft.id)}"' in page  # the start page points to the open draft
+    again = start(client, unit, when="2026-04-01")
+    assert again.headers["Location"] == edit_url(unit, draft.id)
+    assert review_of(session, unit).id == draft.id  # no second draft
+    followed = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "already open, dated Mar 15, 2026" in followed
+    # Once it is submitted, a new self-assessment starts as before.
+    state = form_state(client, edit_url(unit, draft.id))
+    submitted = scoring_data(dict.fromkeys(ips_keys, 3), submit_review="Submit", **state)
+    client.post(edit_url(unit, draft.id), data=submitted)
+    assert reload(session, draft).status is ReviewStatus.SUBMITTED
+    start(client, unit, when="2026-09-15")
+    assert review_of(session, unit).id != draft.id and review_of(session, unit).status is ReviewStatus.DRAFT
+
+
 def test_a_stale_save_is_refused_and_shows_both_values(
     client: Any, app: Any, session: Any, unit_and_manager: Any
 ) -> None:

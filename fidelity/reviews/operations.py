@@ -61,6 +61,18 @@ def start_self_assessment(unit: Unit, scale: Scale, review_date: date, user: Use
     return review
 
 
+def open_self_assessments(unit: Unit) -> list[Review]:
+    """The unit's self-assessments still in draft (corrections aside), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .where(Review.unit_id == unit.id, Review.kind == ReviewKind.SELF_ASSESSMENT)
+            .where(Review.status == ReviewStatus.DRAFT, Review.corrects_id.is_(None))
+            .order_by(Review.id)
+        )
+    )
+
+
 def rater_id(review: Review) -> int:
     """Whose ratings a self-assessment holds: the unit's, recorded under the manager who started it. The audit log
     keeps who changed each one."""

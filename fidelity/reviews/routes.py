@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from fidelity import scale_registry
 from fidelity.access import Permission, can, review_or_404, unit_or_404
 from fidelity.extensions import db
+from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewKind, Unit
 from fidelity.reviews.forms import ActionForm, RatingForm, StartReviewForm, rating_form_class
 from fidelity.reviews.operations import (
@@ -20,6 +21,7 @@ from fidelity.reviews.operations import (
     StaleDraft,
     corrected_by,
     counted_values,
+    open_self_assessments,
     previous_review,
     rating_values,
     save_draft,
@@ -56,7 +58,14 @@ def start(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.SELF_ASSESS)
     form = StartReviewForm()
     form.scale.choices = _scale_choices(unit)
+    drafts = open_self_assessments(unit)
     if form.validate_on_submit():
+        # A second draft on the same scale would split the unit's scoring in two: the open one is continued.
+        draft = next((d for d in drafts if d.scale_id == form.scale.data), None)
+        if draft is not None:
+            flash(_("A self-assessment on this scale is already open, dated %(date)s: continue it here.",
+                    date=date_text(draft.review_date)))  # fmt: skip
+            return redirect(url_for(".edit", code=unit.code, review_id=draft.id))
         try:
             review = start_self_assessment(unit, scale_registry().get(form.scale.data), form.review_date.data,
                                            current_user)  # fmt: skip
@@ -66,7 +75,8 @@ def start(code: str) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for(".edit", code=unit.code, review_id=review.id))
     status = 400 if form.errors else 200
-    return render_template("reviews/start.html", unit=unit, form=form), status
+    titles = {scale.id: scale.title for scale in scale_registry().latest()}
+    return render_template("reviews/start.html", unit=unit, form=form, drafts=drafts, scale_titles=titles), status
 
 
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
