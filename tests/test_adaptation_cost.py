@@ -32,6 +32,19 @@ def test_points_lost_against_the_top_anchor_and_the_principles_touched() -> None
     assert cost.unscored == ()
 
 
+def test_points_lost_are_told_apart_scale_by_scale() -> None:
+    # O6 scored 2 on the IPS scale (loses 3), O1 scored 4 (loses 1); the SEd scale's A4 scored 4 (loses 1).
+    cost = adaptation_cost(
+        [item_ref("ips-25", "O6"), item_ref("sed", "A4"), item_ref("ips-25", "O1")],
+        [],
+        SCALES,
+        {"ips-25": {"O6": 2, "O1": 4}, "sed": {"A4": 4}},
+        REGISTRY.principles,
+    )
+    assert cost.points_lost_by_scale == (("ips-25", 4), ("sed", 1))
+    assert cost.points_lost == 5
+
+
 def test_unscored_items_and_unknown_references() -> None:
     cost = adaptation_cost(
         [item_ref("sed", "B4"), item_ref("ips-25", "O1"), "ips-25:NOPE", "gone:O1"],
@@ -42,6 +55,7 @@ def test_unscored_items_and_unknown_references() -> None:
     )
     assert [(i.scale_id, i.key, i.lost) for i in cost.items] == [("sed", "B4", None), ("ips-25", "O1", 4)]
     assert cost.points_lost == 4 and [i.key for i in cost.unscored] == ["B4"]
+    assert cost.points_lost_by_scale == (("ips-25", 4),)  # a scale with no scored item loses nothing known
     assert [p.key for p in cost.principles] == ["integration", "benefits-planning"]
 
 

@@ -59,6 +59,23 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     assert '<td class="num">0%</td><td class="num">50%</td>' in page  # screened out: none before, 1 of 2 after
 
 
+def test_an_adaptation_touching_both_scales_counts_their_points_apart(client: Any, registry: Any) -> None:
+    unit = factories.unit(sed=True)
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    factories.self_assessment(unit, manager, dict.fromkeys(registry.get("ips-25").item_keys, 4), date(2025, 9, 15))
+    sed = dict.fromkeys(registry.get("sed").item_keys, 5) | {"A4": 3}
+    factories.self_assessment(unit, manager, sed, date(2025, 9, 16), scale_id="sed")
+    factories.adaptation(unit, "Shared intake", date(2025, 1, 1), items=["ips-25:O6", "sed:A4"], principles=[])
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    # O6 loses 1 point on the IPS scale and A4 2 on the SEd scale: told apart, not added up as 3.
+    assert (
+        'Points lost against the model, scale by scale: 1 <span class="code">ips-25</span>, '
+        '2 <span class="code">sed</span>'
+    ) in page
+    assert "Points lost against the model: 3" not in page
+
+
 def test_changing_and_removing_and_who_may(client: Any, session: Any) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)

@@ -217,6 +217,7 @@ def test_adaptations_with_their_cost(api: Api, unit: Unit, manager: User, regist
         "items": ["ips-25:O6", "ips-25:V4"],
     }
     assert item["cost"]["points_lost"] == 5 and "zero-exclusion" in item["cost"]["principles"]
+    assert item["cost"]["points_lost_by_scale"] == [{"scale_id": "ips-25", "points_lost": 5}]
     assert [(i["key"], i["score"], i["top"], i["lost"]) for i in item["cost"]["items"]] == [
         ("O6", 2, 5, 3),
         ("V4", 3, 5, 2),

@@ -32,6 +32,16 @@ class AdaptationCost:
     principles: tuple[Principle, ...]  # in the principles' order
 
     @property
+    def points_lost_by_scale(self) -> tuple[tuple[str, int], ...]:
+        """The points lost on each scale with a scored item, in the order the items name the scales: points of
+        different scales are told apart rather than only added up."""
+        lost: dict[str, int] = {}
+        for item in self.items:
+            if item.lost is not None:
+                lost[item.scale_id] = lost.get(item.scale_id, 0) + item.lost
+        return tuple(lost.items())
+
+    @property
     def unscored(self) -> tuple[ItemCost, ...]:
         return tuple(item for item in self.items if item.score is None)
 

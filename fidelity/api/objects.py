@@ -158,6 +158,9 @@ def adaptation_object(costed: CostedAdaptation, today: date) -> Json:
         "items": list(adaptation.items),
         "cost": {
             "points_lost": cost.points_lost,
+            "points_lost_by_scale": [
+                {"scale_id": scale_id, "points_lost": points} for scale_id, points in cost.points_lost_by_scale
+            ],
             "principles": [principle.key for principle in cost.principles],
             "items": [
                 {"scale_id": i.scale_id, "key": i.key, "title": i.title, "score": i.score, "top": i.top, "lost": i.lost}

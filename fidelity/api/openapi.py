@@ -173,6 +173,7 @@ SCHEMAS: dict[str, Schema] = {
             "cost": closed(
                 {
                     "points_lost": COUNT,
+                    "points_lost_by_scale": array(closed({"scale_id": STRING, "points_lost": COUNT})),
                     "principles": array(STRING),
                     "items": array(
                         closed(
@@ -187,7 +188,8 @@ SCHEMAS: dict[str, Schema] = {
                         )
                     ),
                 },
-                "Points lost against the model's top score in the latest review, and the principles affected.",
+                "Points lost against the model's top score in the latest review (in all, and scale by scale), and the "
+                "principles affected.",
             ),
         },
         "A local adaptation: where the unit departs from the model, and what it costs.",
