@@ -291,3 +291,45 @@ def test_an_area_without_reviews_fails_with_the_reason(client: Any, session: Any
     started = client.post(f"/areas/{area.code}/report", data={"csrf_token": token.group(1)})
     progress = client.get(started.headers["Location"]).get_data(as_text=True)
     assert "could not be made: No unit of the area has a submitted or final review yet." in progress
+
+
+def test_the_report_lists_the_adaptations_in_force_since_the_review_before(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, review = known["unit"], known["review"]  # the review before it is the self-assessment of 2025-09-15
+    ended_long_ago = factories.adaptation(unit, "Age limit", date(2023, 1, 1), items=["ips-25:O6"], principles=[])
+    ended_since = factories.adaptation(unit, "Waiting list closed", date(2025, 1, 1), items=["ips-25:V4"],
+                                       principles=[])  # fmt: skip
+    ended_long_ago.until, ended_since.until = date(2025, 3, 31), date(2025, 12, 31)
+    session.commit()
+    with app.test_request_context():
+        data = report_data(session.get(type(review), review.id), registry, date(2026, 3, 20))
+        html = " ".join(report_html(data).split())
+    titles = [costed.adaptation.title for costed in data.adaptations]
+    assert sorted(titles) == ["Needs assessment before start", "Waiting list closed"]
+    # The cost is counted against the scores of the review printed, and its column says so.
+    assert '<th scope="col" class="num">Score in this review</th>' in html and "Latest score" not in html
+
+
+def test_a_corrected_self_assessments_report_says_which_replaces_which(session: Any, app: Any, registry: Any) -> None:
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    keys = registry.get("ips-25").item_keys
+    original = factories.self_assessment(unit, manager, dict.fromkeys(keys, 3), date(2026, 3, 15))
+    correction = factories.self_assessment(unit, manager, dict.fromkeys(keys, 4), date(2026, 3, 15))
+    correction.corrects = original
+    session.commit()
+    with app.test_request_context():
+        replaced = " ".join(report_html(report_data(original, registry, date(2026, 4, 1))).split())
+        replacing = " ".join(report_html(report_data(correction, registry, date(2026, 4, 1))).split())
+    assert f"Replaced by</th><td>the correction #{correction.id} of Mar 15, 2026: this review no longer counts" in (
+        replaced
+    )
+    assert f"Replaces</th><td>the review of Mar 15, 2026 (#{original.id}), which it corrects" in replacing
+    assert "Replaced by" not in replacing

@@ -14,7 +14,7 @@ from fidelity.adaptations.operations import CostedAdaptation, costed_adaptations
 from fidelity.charts import principle_profile_svg, trend_svg
 from fidelity.extensions import db
 from fidelity.external.operations import consensus_values, rated_review
-from fidelity.models import COUNTED_STATUSES, Action, QuarterlyOutcome, Review, ReviewKind
+from fidelity.models import COUNTED_STATUSES, Action, Adaptation, QuarterlyOutcome, Review, ReviewKind
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import refresh_outcomes
@@ -134,6 +134,12 @@ def _actions(review: Review) -> tuple[Action, ...]:
     return tuple(mine + [a for a in actions if a.review_id != review.id and a.status in PENDING])
 
 
+def in_force_since(adaptation: Adaptation, day: date | None) -> bool:
+    """Whether `adaptation` was still in force on `day` or later (any adaptation, without a day): a review reports
+    those in force in the period since the review before it, not those that had ended before that period began."""
+    return day is None or adaptation.until is None or adaptation.until >= day
+
+
 def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportData:
     scale = registry.get(review.scale_id, review.scale_version)
     if review.kind is ReviewKind.EXTERNAL:
@@ -188,7 +194,11 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         scores=scores,
         readings=tuple(principle_readings(scale, registry.principles, scores)),
         adaptations=tuple(
-            costed_adaptations(review.unit, registry, review.review_date, {scale.id: scores}, frames.journeys)
+            costed
+            for costed in costed_adaptations(
+                review.unit, registry, review.review_date, {scale.id: scores}, frames.journeys
+            )
+            if in_force_since(costed.adaptation, previous.review_date if previous else None)
         ),
         items=entries,
         previous=previous,
