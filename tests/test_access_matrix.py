@@ -141,6 +141,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("adaptations.new", "POST"): plan(400),  # nothing filled in
     ("adaptations.edit", "GET"): plan(200),
     ("adaptations.edit", "POST"): plan(400),
+    ("adaptations.confirm_delete", "GET"): plan(200),  # asks first, and offers to record the end instead
     ("adaptations.delete", "POST"): plan(302),
     ("reports.review", "GET"): READ,
     ("area_reports.index", "GET"): area(200),
@@ -314,7 +315,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint.startswith("api.") and endpoint not in ("api.units", "api.openapi"):
         review = {"api.review": {"review_id": world.reviews["submitted", inside]}}
         return {"code": unit.code} | review.get(endpoint, {})
-    if endpoint == "adaptations.edit":
+    if endpoint in ("adaptations.edit", "adaptations.confirm_delete"):
         return {"code": unit.code, "adaptation_id": world.adaptations[inside]}
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
         fresh = factories.adaptation(unit, "Temporary", date(2025, 1, 1), items=[], principles=["integration"])

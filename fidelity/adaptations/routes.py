@@ -76,6 +76,15 @@ def edit(code: str, adaptation_id: int) -> ResponseReturnValue:
     return _edit(unit, adaptation_or_404(unit, adaptation_id))
 
 
+@bp.get("/<int:adaptation_id>/delete")
+def confirm_delete(code: str, adaptation_id: int) -> ResponseReturnValue:
+    """Removing an adaptation asks first, and offers what is usually meant instead: recording the day it ended, so
+    that the register and the reports keep its history."""
+    unit = unit_or_404(current_user, code, Permission.PLAN)
+    adaptation = adaptation_or_404(unit, adaptation_id)
+    return render_template("adaptations/delete.html", unit=unit, adaptation=adaptation, delete_form=ActionForm())
+
+
 @bp.post("/<int:adaptation_id>/delete")
 def delete(code: str, adaptation_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.PLAN)
