@@ -161,6 +161,11 @@ def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
     client.post("/logout", data={"csrf_token": _token(client)})
     login(client, dataset["manager"].email)
     assert client.get(f"/comparison?area={dataset['elsewhere'].area.code}").status_code == 400  # not their area
+    # The exports and the chart refuse it too, saying why, and hold nothing of the other area.
+    for export in ("/comparison.csv", "/comparison.xlsx", "/comparison/chart.svg"):
+        refused = client.get(f"{export}?area={dataset['elsewhere'].area.code}")
+        assert refused.status_code == 400 and refused.mimetype == "text/plain"
+        assert refused.get_data(as_text=True) == "The comparison cannot be made: Area: Not a valid choice."
 
 
 def _token(client: Any) -> str:

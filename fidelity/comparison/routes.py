@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 from flask import Blueprint, Response, abort, render_template, request
@@ -85,18 +85,26 @@ def page() -> ResponseReturnValue:
 @bp.get("/comparison/chart.svg")
 def chart() -> ResponseReturnValue:
     """The fidelity-against-employment chart of the same comparison: its own request, so the page comes first."""
-    _form, comparison = _comparison(details=False)
+    form, comparison = _comparison(details=False)
     if comparison is None:
-        abort(400)
+        _refuse(form)
     response = Response(_scatter(comparison), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 
+def _refuse(form: ComparisonForm) -> NoReturn:
+    """A 400 that says which choices of the comparison could not be made, in the reader's language."""
+    reasons = "; ".join(
+        f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+    )
+    abort(Response(_("The comparison cannot be made: %(reasons)s", reasons=reasons), 400, mimetype="text/plain"))
+
+
 def _export(suffix: str) -> tuple[pd.DataFrame, str]:
-    _form, comparison = _comparison()
+    form, comparison = _comparison()
     if comparison is None:
-        abort(400)
+        _refuse(form)
     name = f"comparison-{comparison.scale.id}-{date.today().isoformat()}.{suffix}"
     return export_frame(comparison, scale_registry().principles), name
 
