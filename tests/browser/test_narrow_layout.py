@@ -1,0 +1,79 @@
+"""Pages at 800 px wide, in English and Swedish, when a reviewer pastes a long URL with no space in it: the text
+breaks within its column instead of widening the page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fidelity import scale_registry
+from fidelity.audit import Actor, acting_as
+from fidelity.extensions import db
+from fidelity.models import Role
+from tests import factories
+from tests.browser.conftest import Language, LiveServer
+from tests.browser.test_self_assessment import log_in
+
+NARROW = {"width": 800, "height": 900}
+# 200 characters with nowhere to break a line: what a pasted link to a document looks like.
+LONG = "https://intranet.example.org/" + "fidelity_review_evidence_" * 6 + "x" * 21
+# A recommendation long enough, with spaces, to give the narrative column room for a short line beside it.
+SENTENCE = "Meet employers in the first week, visit two a week, and write down what each of them needs from the team."
+WIDTH = "[document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def fits(page: Any) -> None:
+    """The page is no wider than the window: nothing to scroll sideways."""
+    width, window = page.evaluate(WIDTH)
+    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+
+
+def right_edge(element: Any) -> float:
+    found = element.bounding_box()
+    assert found is not None
+    return float(found["x"] + found["width"])
+
+
+def seed(server: LiveServer, recommendation: str, rationale: str = "") -> tuple[str, int, str, int]:
+    """A unit with a final external review whose O6 has `recommendation` (and `rationale`), an action whose
+    description is the long string, and the unit's frontline manager: the unit's code, the review, the manager's
+    e-mail and the action."""
+    with server.app.app_context(), acting_as(Actor(None, "test")):
+        unit = factories.unit()
+        manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+        reviewers = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
+        keys = scale_registry().get("ips-25").item_keys
+        agreed = dict.fromkeys(keys, (4, "")) | {"O6": (2, recommendation), "V4": (3, SENTENCE)}
+        review = factories.final_external_review(unit, reviewers, date(2026, 3, 11), agreed)
+        review.strengths = f"Employers trust the team.\nTheir notes: {LONG}"
+        for consensus in review.consensus:
+            if consensus.item_key == "O6":
+                consensus.rationale = rationale
+        action = factories.action(unit, manager, date(2026, 6, 1), title="Accept every referral")
+        action.description = f"Read {LONG}\nand then act."
+        db.session.commit()
+        return unit.code, review.id, manager.email, action.id
+
+
+def test_long_unbroken_text_stays_within_the_page(live_server: LiveServer, browser: Any, language: Language) -> None:
+    code, review_id, email, action_id = seed(live_server, f"See {LONG}", rationale=f"Agreed after {LONG}")
+    page = language.context(browser, viewport=NARROW).new_page()
+    log_in(page, live_server, email)
+
+    # The external review: the narrative column stays in its table, and the table within its scrolling box.
+    page.goto(f"{live_server.url}/units/{code}/external/{review_id}")
+    fits(page)
+    table = page.locator("table.consensus-table")
+    cell = page.locator("table.consensus-table td.narrative-cell").filter(has_text=LONG[:40])
+    assert cell.count() == 1
+    assert right_edge(cell) <= right_edge(table) + 0.5
+    assert right_edge(table) <= right_edge(page.locator("div.table-scroll").filter(has=table)) + 0.5
+    assert right_edge(page.locator(".result p.narrative")) <= page.evaluate("window.innerWidth")
+
+    # The action's description, and the audit trail that shows the long values before and after.
+    page.goto(f"{live_server.url}/units/{code}/actions/{action_id}")
+    fits(page)
+    page.goto(f"{live_server.url}/units/{code}/audit")
+    assert LONG in page.content()
+    fits(page)
+    page.context.close()
