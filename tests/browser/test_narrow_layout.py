@@ -1,5 +1,6 @@
 """Pages at 800 px wide, in English and Swedish, when a reviewer pastes a long URL with no space in it: the text
-breaks within its column instead of widening the page."""
+breaks within its column instead of widening the page; and the external review's table keeps the line breaks its
+reviewers typed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fidelity.extensions import db
 from fidelity.models import Role
 from tests import factories
 from tests.browser.conftest import Language, LiveServer
+from tests.browser.test_monitoring_layout import LINES
 from tests.browser.test_self_assessment import log_in
 
 NARROW = {"width": 800, "height": 900}
@@ -76,4 +78,23 @@ def test_long_unbroken_text_stays_within_the_page(live_server: LiveServer, brows
     page.goto(f"{live_server.url}/units/{code}/audit")
     assert LONG in page.content()
     fits(page)
+    page.context.close()
+
+
+def test_the_review_table_keeps_the_reviewers_line_breaks(
+    live_server: LiveServer, browser: Any, language: Language
+) -> None:
+    code, review_id, email, _action = seed(
+        live_server, "Fewer cases.\nReview monthly.", rationale="Records say 2.\nInterviews say 3."
+    )
+    # Wide enough that each text would fit on one line if its line break were lost.
+    page = language.context(browser, viewport={"width": 1600, "height": 900}).new_page()
+    log_in(page, live_server, email)
+    page.goto(f"{live_server.url}/units/{code}/external/{review_id}")
+    cell = page.locator("table.consensus-table td.narrative-cell").filter(has_text="Fewer cases.")
+    rationale, recommendation = cell.locator("p").nth(0), cell.locator("p").nth(1)
+    assert rationale.evaluate(LINES) == 2, rationale.inner_text()
+    assert recommendation.inner_text().startswith(language("Recommendation:"))
+    # The two lines of the text; "Make it an action" follows the second, not on a line of its own.
+    assert recommendation.evaluate(LINES) == 2, recommendation.inner_text()
     page.context.close()
