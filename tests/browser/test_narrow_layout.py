@@ -1,18 +1,21 @@
-"""Pages at 800 px wide, in English and Swedish, when a reviewer pastes a long URL with no space in it: the text
-breaks within its column instead of widening the page; and the external review's table keeps the line breaks its
-reviewers typed."""
+"""Pages at 800 px wide, in English and Swedish: none scrolls sideways, not even when a reviewer pastes a long URL
+with no space in it, and the external review's table keeps the line breaks its reviewers typed."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from fidelity import scale_registry
 from fidelity.audit import Actor, acting_as
+from fidelity.demo import DEMO_DOMAIN
 from fidelity.extensions import db
-from fidelity.models import Role
+from fidelity.models import Action, Review, ReviewKind, Role, Unit
 from tests import factories
 from tests.browser.conftest import Language, LiveServer
+from tests.browser.test_accessibility import log_in_by_keyboard
 from tests.browser.test_monitoring_layout import LINES
 from tests.browser.test_self_assessment import log_in
 
@@ -98,3 +101,40 @@ def test_the_review_table_keeps_the_reviewers_line_breaks(
     # The two lines of the text; "Make it an action" follows the second, not on a line of its own.
     assert recommendation.evaluate(LINES) == 2, recommendation.inner_text()
     page.context.close()
+
+
+# The demo's pages an administrator reads, among them every unit's page, where the score heatmap and the list of
+# reviews are widest.
+UNITS = ("NRV-01", "NRV-02", "NRV-03", "SDV-01", "SDV-02", "SDV-03")
+UNIT_PAGES = ("audit", "adaptations", "journeys", "waiting-list", "outcomes", "staffing")
+
+
+def demo_pages(server: LiveServer) -> list[str]:
+    with server.app.app_context():
+        unit_id = db.session.scalars(select(Unit.id).where(Unit.code == "NRV-02")).one()
+        reviews = db.session.scalars(select(Review).where(Review.unit_id == unit_id).order_by(Review.id)).all()
+        external = next(r.id for r in reviews if r.kind is ReviewKind.EXTERNAL)
+        self_assessment = next(r.id for r in reviews if r.kind is ReviewKind.SELF_ASSESSMENT)
+        action = db.session.scalars(select(Action.id).where(Action.unit_id == unit_id)).first()
+    return [
+        "/",
+        "/follow-up",
+        "/comparison",
+        *(f"/units/{code}" for code in UNITS),
+        *(f"/units/NRV-02/{name}" for name in UNIT_PAGES),
+        f"/units/NRV-02/external/{external}",
+        f"/units/NRV-02/reviews/{self_assessment}",
+        f"/units/NRV-02/actions/{action}",
+    ]
+
+
+def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browser: Any) -> None:
+    pages = demo_pages(demo_server)
+    for language in (Language("en"), Language("sv")):
+        page = language.context(browser, viewport=NARROW).new_page()
+        log_in_by_keyboard(page, demo_server, f"admin@{DEMO_DOMAIN}")
+        for path in pages:
+            response = page.goto(demo_server.url + path)
+            assert response is not None and response.ok, path
+            fits(page)
+        page.context.close()
