@@ -40,9 +40,9 @@ def right_edge(element: Any) -> float:
 
 
 def seed(server: LiveServer, recommendation: str, rationale: str = "") -> tuple[str, int, str, int]:
-    """A unit with a final external review whose O6 has `recommendation` (and `rationale`), an action whose
-    description is the long string, and the unit's frontline manager: the unit's code, the review, the manager's
-    e-mail and the action."""
+    """A unit with a final external review whose O6 has `recommendation` (and `rationale`), an overdue action whose
+    title and description hold the long string, and the unit's frontline manager: the unit's code, the review, the
+    manager's e-mail and the action."""
     with server.app.app_context(), acting_as(Actor(None, "test")):
         unit = factories.unit()
         manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
@@ -54,7 +54,7 @@ def seed(server: LiveServer, recommendation: str, rationale: str = "") -> tuple[
         for consensus in review.consensus:
             if consensus.item_key == "O6":
                 consensus.rationale = rationale
-        action = factories.action(unit, manager, date(2026, 6, 1), title="Accept every referral")
+        action = factories.action(unit, manager, date(2026, 6, 1), title=f"Read {LONG}")
         action.description = f"Read {LONG}\nand then act."
         db.session.commit()
         return unit.code, review.id, manager.email, action.id
@@ -75,9 +75,12 @@ def test_long_unbroken_text_stays_within_the_page(live_server: LiveServer, brows
     assert right_edge(table) <= right_edge(page.locator("div.table-scroll").filter(has=table)) + 0.5
     assert right_edge(page.locator(".result p.narrative")) <= page.evaluate("window.innerWidth")
 
-    # The action's description, and the audit trail that shows the long values before and after.
-    page.goto(f"{live_server.url}/units/{code}/actions/{action_id}")
-    fits(page)
+    # The action's title and description on its page, its title in the unit's plan and among the overdue actions,
+    # and the audit trail that shows the long values before and after.
+    for path in (f"/units/{code}/actions/{action_id}", f"/units/{code}", "/follow-up"):
+        page.goto(live_server.url + path)
+        assert LONG in page.content(), path
+        fits(page)
     page.goto(f"{live_server.url}/units/{code}/audit")
     assert LONG in page.content()
     fits(page)
