@@ -1,5 +1,6 @@
 """The PDF report of a review: every section in order with the numbers of a known review, a bare unit that still
-renders, vector charts, the DRAFT watermark, and the download and command."""
+renders, vector charts, the DRAFT watermark, the download and command, and long words and line breaks people write
+kept within the page."""
 
 from __future__ import annotations
 
@@ -333,3 +334,57 @@ def test_a_corrected_self_assessments_report_says_which_replaces_which(session: 
     )
     assert f"Replaces</th><td>the review of Mar 15, 2026 (#{original.id}), which it corrects" in replacing
     assert "Replaced by" not in replacing
+
+
+# 200 characters with nowhere to break a line: what a pasted link to a document looks like.
+LONG = "https://intranet.example.org/" + "fidelity_review_evidence_" * 6 + "x" * 21
+
+
+def laid_out_lines(html: str) -> list[tuple[int, float, float, str]]:
+    """Each line WeasyPrint lays the report out in: its page, the right edges of its text and of the page's content
+    area (in CSS px), and its text."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    lines = []
+    for number, page in enumerate(HTML(string=html).render().pages, 1):
+        root = page._page_box  # the page's layout boxes: WeasyPrint keeps no public API for them
+        content = root.children[0]
+        edge = content.content_box_x() + content.width
+        for line in root.descendants():
+            if isinstance(line, boxes.LineBox):
+                texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+                if texts:
+                    right = max(box.position_x + box.width for box in texts)
+                    lines.append((number, right, edge, "".join(box.text for box in texts)))
+    return lines
+
+
+def test_long_words_stay_on_the_page_and_line_breaks_stay_in_the_report(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    review = session.get(type(known["review"]), known["review"].id)
+    for consensus in review.consensus:
+        if consensus.item_key == "O6":
+            consensus.recommendation = f"See {LONG}"
+            consensus.rationale = f"Agreed after {LONG}"
+        if consensus.item_key == "V4":
+            consensus.recommendation = "Fewer cases.\nReview monthly."
+            consensus.rationale = "Records say 2.\nInterviews say 3."
+    review.strengths = f"Employers trust the team.\nTheir notes: {LONG}"
+    session.commit()
+    with app.test_request_context():
+        lines = laid_out_lines(report_html(report_data(review, registry, date(2026, 3, 20))))
+
+    # The long string is laid out four times (O6's rationale and recommendation in the item by item table, the
+    # strengths, the list of recommendations), and no line of it, nor any other, runs past the right margin.
+    assert "".join(text for _page, _right, _edge, text in lines).count(LONG) == 4
+    too_wide = [(page, round(right), text[:40]) for page, right, edge, text in lines if right > edge + 0.5]
+    assert too_wide == []
+    # The authors' line breaks: each of these starts a line of its own.
+    starts = [text.strip() for _page, _right, _edge, text in lines]
+    assert "Interviews say 3." in starts
+    assert starts.count("Review monthly.") == 2  # in the item by item table, and in the list of recommendations
