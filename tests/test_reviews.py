@@ -201,6 +201,26 @@ def test_starting_again_continues_the_open_draft_on_that_scale(
     assert review_of(session, unit).id != draft.id and review_of(session, unit).status is ReviewStatus.DRAFT
 
 
+def test_a_save_the_fields_refuse_is_listed_at_the_top_and_nothing_is_saved(
+    client: Any, session: Any, unit_and_manager: Any
+) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    start(client, unit)
+    review = review_of(session, unit)
+    state = form_state(client, edit_url(unit, review.id))
+    too_long = scoring_data({"S1": 4, "V2": 3}, {"S1": "x" * 6000}, save="Save", **state)
+    refused = client.post(edit_url(unit, review.id), data=too_long)
+    page = " ".join(refused.get_data(as_text=True).split())
+    assert refused.status_code == 400 and "Some items need attention; nothing was saved." in page
+    assert '<a href="#item-S1">S1</a>: Evidence: Field cannot be longer than 5000 characters.' in page
+    assert session.scalars(select(Rating).where(Rating.review_id == review.id)).all() == []
+    expired = client.post(
+        edit_url(unit, review.id), data=scoring_data({"S1": 4}, save="Save", csrf_token=state["csrf_token"])
+    )
+    assert expired.status_code == 400 and "open the self-assessment again" in expired.get_data(as_text=True)
+
+
 def test_a_stale_save_is_refused_and_shows_both_values(
     client: Any, app: Any, session: Any, unit_and_manager: Any
 ) -> None:

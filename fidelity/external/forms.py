@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from fidelity.external.operations import ConsensusValue
-from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, RatingForm
+from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm
 from fidelity.scales import Scale
 
 
@@ -44,7 +44,7 @@ class OwnRatingForm(RatingForm):
     submit_review = None  # reviewers do not submit; consensus locks the ratings
 
 
-class ConsensusForm(FlaskForm):
+class ConsensusForm(ItemErrors, FlaskForm):
     """Base of the per-scale consensus forms; `consensus_form_class` adds four fields per item."""
 
     revision = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
@@ -61,17 +61,6 @@ class ConsensusForm(FlaskForm):
             self[f"recommendation_{key}"],
             self[f"correction_{key}"],
         )
-
-    def item_errors(self) -> dict[str, str]:
-        """What the fields' own checks refused, item by item: the field's label and its messages."""
-        errors = {}
-        for item in self.scale.items:
-            refused = [
-                f"{field.label.text}: {' '.join(field.errors)}" for field in self.item_fields(item.key) if field.errors
-            ]
-            if refused:
-                errors[item.key] = "; ".join(refused)
-        return errors
 
     def values(self) -> dict[str, ConsensusValue]:
         result = {}

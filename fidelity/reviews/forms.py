@@ -45,7 +45,30 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RatingForm(FlaskForm):
+class ItemErrors:
+    """For a form with fields per item of its scale (`item_fields`): what the fields' own checks refused, item by
+    item, so that a page can list them at its top as well as show each at its item."""
+
+    scale: Scale
+
+    def item_fields(self, key: str) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def item_errors(self) -> dict[str, str]:
+        """Item key -> each refused field's label and its messages."""
+        errors = {}
+        for item in self.scale.items:
+            refused = [
+                f"{field.label.text}: {' '.join(map(str, field.errors))}"
+                for field in self.item_fields(item.key)
+                if field.errors
+            ]
+            if refused:
+                errors[item.key] = "; ".join(refused)
+        return errors
+
+
+class RatingForm(ItemErrors, FlaskForm):
     """Base of the per-scale scoring forms; `rating_form_class` adds three fields per item."""
 
     # The draft's revision when the page was made; a save from an older one is shown both values, not written.

@@ -119,7 +119,7 @@ def edit(code: str, review_id: int) -> ResponseReturnValue:
     else:
         status = 400
     return render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
-                           conflict=conflict), status  # fmt: skip
+                           conflict=conflict, item_errors=form.item_errors()), status  # fmt: skip
 
 
 def _revision(form: RatingForm) -> int:
