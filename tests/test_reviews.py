@@ -125,7 +125,7 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
         edit_url(unit, original.id),
         data=scoring_data(dict.fromkeys(ips_keys, 5), csrf_token=token, revision="1", save="Save"),
     )
-    assert refused.status_code == 303
+    assert refused.status_code == 409 and "submitted after you opened it" in refused.get_data(as_text=True)
     session.expire_all()
     assert {r.score for r in session.get(Review, original.id).ratings} == {3}
 
@@ -219,6 +219,36 @@ def test_a_save_the_fields_refuse_is_listed_at_the_top_and_nothing_is_saved(
         edit_url(unit, review.id), data=scoring_data({"S1": 4}, save="Save", csrf_token=state["csrf_token"])
     )
     assert expired.status_code == 400 and "open the self-assessment again" in expired.get_data(as_text=True)
+
+
+def test_a_save_from_a_page_opened_before_submission_keeps_what_was_typed_on_the_page(
+    client: Any, app: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    colleague = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    start(client, unit)
+    review = review_of(session, unit)
+    mine = form_state(client, edit_url(unit, review.id))
+    other = app.test_client()
+    login(other, colleague.email)
+    theirs = form_state(other, edit_url(unit, review.id))
+    other.post(
+        edit_url(unit, review.id), data=scoring_data(dict.fromkeys(ips_keys, 3), submit_review="Submit", **theirs)
+    )
+    assert reload(session, review).status is ReviewStatus.SUBMITTED
+
+    late = client.post(
+        edit_url(unit, review.id), data=scoring_data({"V14": 5}, {"V14": "Counted again in May"}, save="Save", **mine)
+    )
+    assert late.status_code == 409
+    page = " ".join(late.get_data(as_text=True).split())
+    assert "This self-assessment was submitted after you opened it" in page and colleague.display_name in page
+    assert "Yours:</strong> 5 · Counted again in May" in page  # what was typed is on the page, not lost
+    assert f'action="/units/{unit.code}/reviews/{review.id}/correct"' in page and 'name="save"' not in page
+    session.expire_all()
+    v14 = session.scalars(select(Rating).where(Rating.review_id == review.id, Rating.item_key == "V14")).one()
+    assert (v14.score, v14.evidence) == (3, "")  # the submitted self-assessment is as it was
 
 
 def test_a_stale_save_is_refused_and_shows_both_values(

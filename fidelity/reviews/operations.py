@@ -213,6 +213,12 @@ def previous_review(review: Review) -> Review | None:
     return next((c for c in candidates if c.id not in replaced), None)
 
 
+def submitted_meanwhile(review: Review) -> Conflict:
+    """A save made after the self-assessment was submitted, set against what was submitted."""
+    who = review.submitted_by.display_name if review.submitted_by else ""
+    return Conflict(saved=rating_values(review), changed_by=who, changed_at=review.submitted_at)
+
+
 def _require_draft(review: Review) -> None:
     if review.status is not ReviewStatus.DRAFT:
         raise ReviewError(_l("This review has been submitted and can no longer change. Start a correction instead."))

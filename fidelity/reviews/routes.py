@@ -28,6 +28,7 @@ from fidelity.reviews.operations import (
     start_correction,
     start_self_assessment,
     submit,
+    submitted_meanwhile,
 )
 from fidelity.scales import Scale
 from fidelity.scoring import ScoreSummary, summarise
@@ -82,12 +83,19 @@ def start(code: str) -> ResponseReturnValue:
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
 def edit(code: str, review_id: int) -> ResponseReturnValue:
     unit, review, scale = _self_assessment(code, review_id, Permission.SELF_ASSESS)
+    form = rating_form_class(scale)()
     if not review.is_draft:
+        if request.method == "POST" and form.validate_on_submit():
+            # Saved from a page opened before the self-assessment was submitted: nothing is written, and what was
+            # typed is shown beside the submitted values, to be carried into a correction.
+            page = render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
+                                   conflict=submitted_meanwhile(review), submitted=True, item_errors={},
+                                   action_form=ActionForm())  # fmt: skip
+            return page, 409
         flash(_("This self-assessment has been submitted and can no longer change. Start a correction instead."))
         if request.method == "POST":
             return redirect(url_for(".show", code=code, review_id=review.id), 303)
         return redirect(url_for(".show", code=code, review_id=review.id))
-    form = rating_form_class(scale)()
     conflict: Conflict | None = None
     status = 200
     if request.method == "GET":
