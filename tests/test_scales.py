@@ -219,3 +219,10 @@ def test_two_files_with_the_same_id_and_version_are_refused(tmp_path: Path) -> N
     shutil.copy(folder / "sed.yaml", folder / "sed-copy.yaml")
     with pytest.raises(ScaleError, match=r"sed version 1\.0 is also defined in"):
         load_registry(folder)
+
+
+def test_data_sources_are_named_as_people_read_them_in_the_scales_language() -> None:
+    registry = load_registry(SCALES)
+    assert registry.get("ips-25").source_names(["MIS", "INT", "GONE"]) == "Records, Interviews, GONE"
+    assert registry.text("sv").get("ips-25").source_names(["MIS", "INT"]) == "Register, Intervjuer"
+    assert registry.get("ips-25").source_names([]) == ""

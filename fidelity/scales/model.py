@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -106,6 +106,11 @@ class Scale:
 
     def item(self, key: str) -> Item:
         return self._items_by_key[key]
+
+    def source_names(self, codes: Iterable[str]) -> str:
+        """Data sources as people read them ("Records, Interviews"), in the scale's language; a code the scale does
+        not know is shown as it is."""
+        return ", ".join(self.sources[code].label if code in self.sources else code for code in codes)
 
     @cached_property
     def _items_by_key(self) -> dict[str, Item]:
