@@ -95,7 +95,7 @@ def test_changing_and_removing_and_who_may(client: Any, session: Any) -> None:
     register = client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True)
     assert f'href="{url}/delete"' in register and f'action="{url}/delete"' not in register
     asked = " ".join(client.get(f"{url}/delete").get_data(as_text=True).split())
-    assert "Remove the adaptation Age limit 18-29?" in asked and f'href="{url}#until">Record when it ended' in asked
+    assert "Remove the adaptation “Age limit 18-29”?" in asked and f'href="{url}#until">Record when it ended' in asked
     assert f'action="{url}/delete"' in asked and session.scalars(select(Adaptation)).one().id == adaptation.id
     token = csrf_token(client, url)
     assert client.post(f"{url}/delete", data={"csrf_token": token}).status_code == 302
