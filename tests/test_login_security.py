@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, update
 
+from fidelity.auth import operations
 from fidelity.auth.operations import authenticate
 from fidelity.models import LoginFailure, Role
 from fidelity.models.types import utcnow
 from tests import factories
+from tests.conftest import FAST_PASSWORD_HASH
 from tests.test_web import login
 
 
@@ -37,14 +40,43 @@ def test_repeated_failures_pause_logins_for_that_address(client: Any, session: A
     assert left == 0
 
 
+def attempt(email: str, password: str, now: Any = None, *, attempts: int = 3, minutes: int = 10) -> Any:
+    return authenticate(email, password, attempts=attempts, minutes=minutes, hash_method=FAST_PASSWORD_HASH, now=now)
+
+
 def test_failures_for_unknown_addresses_count_too(session: Any) -> None:
     now = utcnow()
     for _ in range(3):
-        assert authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now).user is None
-    result = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=4))
+        assert attempt("nobody@example.org", "x", now).user is None
+    result = attempt("nobody@example.org", "x", now + timedelta(minutes=4))
     assert result.throttled and result.retry_after_minutes == 6
-    later = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=11))
+    later = attempt("nobody@example.org", "x", now + timedelta(minutes=11))
     assert not later.throttled
+
+
+def test_every_refusal_checks_a_password_hash(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How long a refusal takes must not tell an unknown address or an inactive account from a wrong password: each
+    costs one password hash check, made with the app's method."""
+    checked: list[str] = []
+    real_check = operations.check_password_hash
+
+    def counting_check(pwhash: str, password: str) -> bool:
+        checked.append(pwhash.split("$")[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(operations, "check_password_hash", counting_check)
+    known = factories.user(Role.ADMIN)
+    inactive = factories.user(Role.ADMIN)
+    inactive.active = False
+    session.commit()
+    for email, password in (
+        (known.email, "wrong"),
+        (inactive.email, factories.PASSWORD),
+        ("nobody@example.org", factories.PASSWORD),
+    ):
+        assert attempt(email, password, attempts=5).user is None
+    assert checked == [FAST_PASSWORD_HASH] * 3
+    assert attempt(known.email, factories.PASSWORD, attempts=5).user is not None
 
 
 def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:

@@ -36,6 +36,7 @@ def login() -> ResponseReturnValue:
             form.password.data or "",
             attempts=current_app.config["LOGIN_THROTTLE_ATTEMPTS"],
             minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         db.session.commit()
         if result.user is not None:
