@@ -68,12 +68,29 @@ def test_logout_is_a_post_with_csrf(client: Any, session: Any) -> None:
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%5Cevil.example/x",  # a backslash, which browsers read as a slash
+        "/%09/evil.example/x",  # a tab, which URL parsers drop
+        "/%0D%0ASet-Cookie:%20x=1",  # a line break, which no header may hold
+    ],
+)
 def test_next_never_leaves_the_site(client: Any, session: Any, target: str) -> None:
     user = factories.user(Role.ADMIN)
     response = login(client, user.email, next_url=target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "/units\r\nSet-Cookie: x=1", "/\t/evil.example"])
+def test_the_language_switch_goes_back_only_to_a_page_of_this_site(client: Any, target: str) -> None:
+    token = csrf_token(client)
+    answer = client.post("/language", data={"csrf_token": token, "locale": "sv", "next": target})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
 
 
 def test_each_role_sees_its_own_units_with_latest_scores(client: Any, session: Any, registry: Any) -> None:

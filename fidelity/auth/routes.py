@@ -18,8 +18,9 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site; anything else goes home."""
-    if not target:
+    """Only a path on this site; anything else goes home. A backslash (which browsers read as a slash) or a control
+    character (which no header may hold, and which URL parsers drop) sends home too."""
+    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return url_for("units.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
