@@ -92,6 +92,24 @@ def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:
     assert client.get("/").status_code == 302
 
 
+def test_a_session_ends_when_its_lifetime_is_over_however_busy(client: Any, session: Any, app: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    login(client, user.email)
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as cookie:
+        logged_in_at = cookie["logged_in_at"]
+        assert abs(logged_in_at - utcnow().timestamp()) < 60
+        # Logged in longer ago than the lifetime, and busy ever since: the last request was a moment ago.
+        cookie["logged_in_at"] = (utcnow() - app.permanent_session_lifetime - timedelta(minutes=1)).timestamp()
+        cookie["last_seen"] = utcnow().timestamp()
+    response = client.get("/units/X")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/units/X")
+    assert client.get("/").status_code == 302
+    # Logging in again starts a new session with its own lifetime.
+    login(client, user.email)
+    assert client.get("/").status_code == 200
+
+
 def session_cookie(response: Any) -> str | None:
     return next((c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")), None)
 

@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from fidelity.access import LOGGED_IN_KEY
 from fidelity.admin.operations import set_locale
 from fidelity.auth.forms import LanguageForm, LoginForm, LogoutForm
 from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
 from fidelity.i18n import SESSION_KEY, languages
+from fidelity.models.types import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -46,6 +48,7 @@ def login() -> ResponseReturnValue:
             if chosen:
                 session[SESSION_KEY] = chosen
             session.permanent = True
+            session[LOGGED_IN_KEY] = utcnow().timestamp()
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
