@@ -36,6 +36,8 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.language", "static", "health.h
 # background response arriving after a save or a logout would put back the cookie from before it.
 BACKGROUND_ENDPOINTS = frozenset({"reviews.summary"})
 LAST_SEEN_KEY = "last_seen"
+# When the session's user logged in: however busy, a session ends PERMANENT_SESSION_LIFETIME after it.
+LOGGED_IN_KEY = "logged_in_at"
 # How often the last-seen time is written; between writes the session cookie is left alone.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 # How often a token's last use is written: not a write per API request.
@@ -165,18 +167,28 @@ def _require_login() -> ResponseReturnValue | None:
 
 
 def _expire_idle_session() -> ResponseReturnValue | None:
-    """Log out a session left idle longer than SESSION_IDLE_MINUTES; the cookie is signed, so the clock is ours."""
+    """Log out a session left idle longer than SESSION_IDLE_MINUTES, or begun longer than PERMANENT_SESSION_LIFETIME
+    ago; the cookie is signed, so the clock is ours. (The cookie's own age cannot say when the session began: it is
+    signed again whenever the session changes, as the last-seen time does every minute of use.)"""
     now = datetime.now(UTC)
     last_seen = session.get(LAST_SEEN_KEY)
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     since = None if last_seen is None else now - datetime.fromtimestamp(last_seen, UTC)
-    if since is not None and since > idle:
+    logged_in_at = session.get(LOGGED_IN_KEY)
+    begun_too_long_ago = (
+        logged_in_at is not None
+        and now - datetime.fromtimestamp(logged_in_at, UTC) > current_app.permanent_session_lifetime
+    )
+    if (since is not None and since > idle) or begun_too_long_ago:
         logout_user()
         session.clear()
         flash(_("Your session expired. Please log in again."))
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    if request.endpoint not in BACKGROUND_ENDPOINTS and (since is None or since >= LAST_SEEN_RESOLUTION):
-        session[LAST_SEEN_KEY] = now.timestamp()
+    if request.endpoint not in BACKGROUND_ENDPOINTS:
+        if since is None or since >= LAST_SEEN_RESOLUTION:
+            session[LAST_SEEN_KEY] = now.timestamp()
+        if logged_in_at is None:  # a session from before logins were timed: its lifetime starts now
+            session[LOGGED_IN_KEY] = now.timestamp()
     return None
 
 

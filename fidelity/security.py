@@ -8,7 +8,7 @@ always (see config.py).
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -25,7 +25,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+def refuse_nul_characters() -> None:
+    """No text a person types holds a NUL character, and PostgreSQL can neither store nor compare text that does: it
+    would fail the request with a 500. A path with one names nothing (404); a query or form field with one is 400."""
+    if "\x00" in request.path:
+        abort(404)
+    for source in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in source.items(multi=True)):
+            abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

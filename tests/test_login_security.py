@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, update
 
+from fidelity.auth import operations
 from fidelity.auth.operations import authenticate
 from fidelity.models import LoginFailure, Role
 from fidelity.models.types import utcnow
 from tests import factories
+from tests.conftest import FAST_PASSWORD_HASH
 from tests.test_web import login
 
 
@@ -37,14 +40,43 @@ def test_repeated_failures_pause_logins_for_that_address(client: Any, session: A
     assert left == 0
 
 
+def attempt(email: str, password: str, now: Any = None, *, attempts: int = 3, minutes: int = 10) -> Any:
+    return authenticate(email, password, attempts=attempts, minutes=minutes, hash_method=FAST_PASSWORD_HASH, now=now)
+
+
 def test_failures_for_unknown_addresses_count_too(session: Any) -> None:
     now = utcnow()
     for _ in range(3):
-        assert authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now).user is None
-    result = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=4))
+        assert attempt("nobody@example.org", "x", now).user is None
+    result = attempt("nobody@example.org", "x", now + timedelta(minutes=4))
     assert result.throttled and result.retry_after_minutes == 6
-    later = authenticate("nobody@example.org", "x", attempts=3, minutes=10, now=now + timedelta(minutes=11))
+    later = attempt("nobody@example.org", "x", now + timedelta(minutes=11))
     assert not later.throttled
+
+
+def test_every_refusal_checks_a_password_hash(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How long a refusal takes must not tell an unknown address or an inactive account from a wrong password: each
+    costs one password hash check, made with the app's method."""
+    checked: list[str] = []
+    real_check = operations.check_password_hash
+
+    def counting_check(pwhash: str, password: str) -> bool:
+        checked.append(pwhash.split("$")[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(operations, "check_password_hash", counting_check)
+    known = factories.user(Role.ADMIN)
+    inactive = factories.user(Role.ADMIN)
+    inactive.active = False
+    session.commit()
+    for email, password in (
+        (known.email, "wrong"),
+        (inactive.email, factories.PASSWORD),
+        ("nobody@example.org", factories.PASSWORD),
+    ):
+        assert attempt(email, password, attempts=5).user is None
+    assert checked == [FAST_PASSWORD_HASH] * 3
+    assert attempt(known.email, factories.PASSWORD, attempts=5).user is not None
 
 
 def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:
@@ -58,6 +90,24 @@ def test_an_idle_session_expires(client: Any, session: Any, app: Any) -> None:
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/units/X")
     assert "Your session expired" in client.get("/login").get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_when_its_lifetime_is_over_however_busy(client: Any, session: Any, app: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    login(client, user.email)
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as cookie:
+        logged_in_at = cookie["logged_in_at"]
+        assert abs(logged_in_at - utcnow().timestamp()) < 60
+        # Logged in longer ago than the lifetime, and busy ever since: the last request was a moment ago.
+        cookie["logged_in_at"] = (utcnow() - app.permanent_session_lifetime - timedelta(minutes=1)).timestamp()
+        cookie["last_seen"] = utcnow().timestamp()
+    response = client.get("/units/X")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/units/X")
+    assert client.get("/").status_code == 302
+    # Logging in again starts a new session with its own lifetime.
+    login(client, user.email)
+    assert client.get("/").status_code == 200
 
 
 def session_cookie(response: Any) -> str | None:

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from fidelity.models import Role
+from fidelity.models import ApiToken, Organisation, Role
 from tests import factories
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -68,12 +69,52 @@ def test_logout_is_a_post_with_csrf(client: Any, session: Any) -> None:
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%5Cevil.example/x",  # a backslash, which browsers read as a slash
+        "/%09/evil.example/x",  # a tab, which URL parsers drop
+        "/%0D%0ASet-Cookie:%20x=1",  # a line break, which no header may hold
+    ],
+)
 def test_next_never_leaves_the_site(client: Any, session: Any, target: str) -> None:
     user = factories.user(Role.ADMIN)
     response = login(client, user.email, next_url=target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "/units\r\nSet-Cookie: x=1", "/\t/evil.example"])
+def test_the_language_switch_goes_back_only_to_a_page_of_this_site(client: Any, target: str) -> None:
+    token = csrf_token(client)
+    answer = client.post("/language", data={"csrf_token": token, "locale": "sv", "next": target})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused(client: Any, session: Any) -> None:
+    """PostgreSQL cannot hold or compare text with a NUL character: such input is a 400 (in a path, which then names
+    nothing, a 404), never a 500 (or, on SQLite, a name stored with it), whether logged in or not."""
+    admin = factories.user(Role.ADMIN)
+    token = csrf_token(client)
+    refused = client.post("/login", data={"csrf_token": token, "email": "a\x00@example.org", "password": "x"})
+    assert refused.status_code == 400
+    assert login(client, admin.email).status_code == 302
+    token = csrf_token(client, "/")
+    for url, form in (
+        ("/account/tokens", {"name": "Export\x00"}),
+        ("/admin/organisations/new", {"code": "NUL-ORG", "name": "A\x00B"}),
+        ("/admin/organisations/new", {"code": "NUL-ORG", "name": "AB", "x\x00": "1"}),
+    ):
+        assert client.post(url, data={"csrf_token": token, **form}).status_code == 400
+    assert client.get("/admin/units/A%00B/edit").status_code == 404
+    assert client.get("/?page=%00").status_code == 400
+    assert session.scalar(select(func.count()).select_from(Organisation).where(Organisation.code == "NUL-ORG")) == 0
+    assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+    api = client.get("/api/v1/units?page=%00")
+    assert api.status_code == 400 and "error" in api.get_json()
 
 
 def test_each_role_sees_its_own_units_with_latest_scores(client: Any, session: Any, registry: Any) -> None:

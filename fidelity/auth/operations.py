@@ -6,10 +6,13 @@ Failures are rows in the database, so every worker process and host sees the sam
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from fidelity.extensions import db
 from fidelity.models import LoginFailure, User
@@ -26,9 +29,15 @@ class LoginResult:
         return self.retry_after_minutes > 0
 
 
-def authenticate(email: str, password: str, *, attempts: int, minutes: int, now: datetime | None = None) -> LoginResult:
+def authenticate(
+    email: str, password: str, *, attempts: int, minutes: int, hash_method: str, now: datetime | None = None
+) -> LoginResult:
     """The active user with these credentials, unless `attempts` failures for the address in the last `minutes`
-    pause further tries. A failure is recorded whether or not the address belongs to anyone."""
+    pause further tries. A failure is recorded whether or not the address belongs to anyone.
+
+    A password is checked against a hash whoever the address belongs to (for an unknown address, a stand-in made with
+    `hash_method`, the app's PASSWORD_HASH_METHOD), so that how long the answer takes tells nobody which addresses have
+    accounts, or which accounts are inactive."""
     now = now or utcnow()
     key = email.strip().lower()
     window_start = now - timedelta(minutes=minutes)
@@ -41,12 +50,20 @@ def authenticate(email: str, password: str, *, attempts: int, minutes: int, now:
         return LoginResult(None, retry_after_minutes=max(1, math.ceil(wait)))
 
     user = db.session.scalar(select(User).where(func.lower(User.email) == key))
-    if user is None or not user.active or not user.check_password(password):
+    known_hash = user.password_hash if user is not None else _stand_in_hash(hash_method)
+    password_matches = check_password_hash(known_hash, password)
+    if user is None or not user.active or not password_matches:
         db.session.add(LoginFailure(email=key[:254], at=now))
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
         return LoginResult(None)
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == key))
     return LoginResult(user)
+
+
+@lru_cache(maxsize=4)
+def _stand_in_hash(method: str) -> str:
+    """A hash made as users' passwords are, of a password nobody knows: what an unknown address is checked against."""
+    return generate_password_hash(secrets.token_urlsafe(32), method=method)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -8,18 +8,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from fidelity.access import LOGGED_IN_KEY
 from fidelity.admin.operations import set_locale
 from fidelity.auth.forms import LanguageForm, LoginForm, LogoutForm
 from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
 from fidelity.i18n import SESSION_KEY, languages
+from fidelity.models.types import utcnow
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site; anything else goes home."""
-    if not target:
+    """Only a path on this site; anything else goes home. A backslash (which browsers read as a slash) or a control
+    character (which no header may hold, and which URL parsers drop) sends home too."""
+    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return url_for("units.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -36,6 +39,7 @@ def login() -> ResponseReturnValue:
             form.password.data or "",
             attempts=current_app.config["LOGIN_THROTTLE_ATTEMPTS"],
             minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         db.session.commit()
         if result.user is not None:
@@ -44,6 +48,7 @@ def login() -> ResponseReturnValue:
             if chosen:
                 session[SESSION_KEY] = chosen
             session.permanent = True
+            session[LOGGED_IN_KEY] = utcnow().timestamp()
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
