@@ -18,6 +18,7 @@ from fidelity.access import API_PREFIX, Permission, is_api_path, review_or_404, 
 from fidelity.api import objects, queries
 from fidelity.api.errors import http_error
 from fidelity.api.openapi import openapi_document
+from fidelity.errors import error_page
 from fidelity.extensions import csrf
 from fidelity.units.queries import latest_scores, scored
 
@@ -30,8 +31,8 @@ REVIEW_ID = "<int(max=2147483647):review_id>"
 
 @bp.app_errorhandler(HTTPException)
 def _error(error: HTTPException) -> ResponseReturnValue:
-    """Errors under the API's prefix in JSON, the rest as they were."""
-    return http_error(error) if is_api_path(request.path) else error
+    """Errors under the API's prefix in JSON, the rest as the site's pages in the reader's language."""
+    return http_error(error) if is_api_path(request.path) else error_page(error)
 
 
 @bp.get("/openapi.json")

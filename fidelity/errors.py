@@ -1,0 +1,53 @@
+"""Error pages of the site in the reader's language, in the site's layout (the API answers in JSON instead).
+
+Werkzeug's own pages are English and bare. A page that refuses a request says why in words, and keeps the reason a
+route gave (`abort(400, reason)`, a missing CSRF token) when there is one. A route that answers with a response of its
+own (`abort(Response(...))`) is left as it is, and so are redirects and server errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+TITLES: Mapping[int, Any] = {
+    400: _l("The request could not be used"),
+    403: _l("Not for you"),
+    404: _l("Not found"),
+    405: _l("Not done this way"),
+    409: _l("It changed meanwhile"),
+    413: _l("Too large"),
+    429: _l("Too many tries"),
+}
+EXPLANATIONS: Mapping[int, Any] = {
+    400: _l("Something in what was sent could not be used, so nothing was changed."),
+    403: _l("Your roles do not let you see or change this. If you need to, ask your administrator."),
+    404: _l("There is nothing here, or nothing you may see. Check the address, or start again from the units."),
+    405: _l("This address does not take that kind of request."),
+    409: _l("What you were changing was changed by someone else or moved on meanwhile: open it again."),
+    413: _l("What was sent is larger than the site takes."),
+    429: _l("Wait a little and try again."),
+}
+
+
+def error_page(error: HTTPException) -> ResponseReturnValue:
+    """The page for an HTTP error of the site, or the error's own response when it is not one to dress."""
+    status = error.code
+    if error.response is not None or status is None or not 400 <= status < 500:
+        return error
+    # The reason a route gave, when it gave one: anything but the error class's stock description.
+    reason = error.description if error.description and error.description != type(error).description else None
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    page = render_template(
+        "errors/http.html",
+        status=status,
+        title=TITLES.get(status, error.name),
+        explanation=EXPLANATIONS.get(status),
+        reason=reason,
+    )
+    return page, status, headers

@@ -1,0 +1,46 @@
+"""The site's error pages: in its layout and the reader's language, saying why; the API keeps answering in JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fidelity.models import Role
+from tests import factories
+from tests.test_web import csrf_token, login
+
+
+def text(response: Any) -> str:
+    return " ".join(response.get_data(as_text=True).split())
+
+
+def test_a_page_not_found_or_not_allowed_is_one_of_the_sites_pages(client: Any, session: Any) -> None:
+    unit, other = factories.unit(), factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    missing = client.get("/units/NO-SUCH-UNIT")
+    page = text(missing)
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "<h1>Not found</h1>" in page and "The requested URL was not found" not in page
+    assert 'href="/logout"' in page or "Log out" in page  # the site's header, not a bare page
+    assert client.get(f"/units/{other.code}").status_code == 404  # another unit does not exist for them
+    forbidden = client.get(f"/units/{unit.code}/external/new")
+    assert forbidden.status_code == 403 and "<h1>Not for you</h1>" in text(forbidden)
+    wrong_method = client.delete(f"/units/{unit.code}")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+
+
+def test_a_reason_given_is_kept_and_the_page_speaks_swedish(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    refused = client.post(f"/units/{unit.code}/reviews/new", data={"scale": "ips-25"})  # no CSRF token
+    assert refused.status_code == 400 and "CSRF token is missing" in text(refused)
+    assert "<h1>The request could not be used</h1>" in text(refused)
+    client.post("/language", data={"csrf_token": csrf_token(client), "locale": "sv", "next": "/"})
+    missing = text(client.get("/units/NO-SUCH-UNIT"))
+    assert "<h1>Hittades inte</h1>" in missing and "Not found" not in missing
+
+
+def test_the_api_still_answers_in_json(client: Any, session: Any) -> None:
+    response = client.get("/api/v1/units/NO-SUCH-UNIT")
+    assert response.status_code == 401 and response.is_json
