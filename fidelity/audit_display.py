@@ -9,6 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from fidelity.monitoring.journey_forms import JOURNEY_LABELS, SPELL_LABELS
+
 ENTITY_NAMES: Mapping[str, Any] = {
     "organisations": _l("organisation"),
     "areas": _l("area"),
@@ -49,12 +51,104 @@ SUBJECT_FIELDS: Mapping[str, str] = {
     "api_tokens": "name",
 }
 
+# What each stored field is called on the page, in the words the forms and pages use for it. A column that holds
+# another row's id says so: the trail shows the id, not the row. One name per field: where two tables' forms name
+# a field differently ("title": an action's title, an adaptation's "what the unit does differently"), the plain one.
+FIELD_LABELS: Mapping[str, Any] = {
+    # organisations, areas, units
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "organisation_id": _l("Organisation (id)"),
+    "area_id": _l("Area (id)"),
+    "host_type": _l("Run by"),
+    "offers_ips": _l("Offers IPS"),
+    "offers_sed": _l("Offers SEd"),
+    "target_group": _l("Target group"),
+    # users, their roles and API tokens
+    "email": _l("E-mail"),
+    "display_name": _l("Name"),
+    "password_hash": _l("Password"),
+    "active": _l("Active"),
+    "locale": _l("Language"),
+    "role": _l("Role"),
+    "user_id": _l("User (id)"),
+    "secret_hash": _l("Fingerprint"),
+    "prefix": _l("Begins with"),
+    "last_used_at": _l("Last used"),
+    "expires_at": _l("Expires"),
+    "revoked_at": _l("Revoked"),
+    # reviews, ratings, consensus
+    "unit_id": _l("Unit (id)"),
+    "kind": _l("Kind"),
+    "scale_id": _l("Scale"),
+    "scale_version": _l("Scale version"),
+    "review_date": _l("Review date"),
+    "status": _l("Status"),
+    "created_by_id": _l("Created by (id)"),
+    "submitted_at": _l("Submitted"),
+    "submitted_by_id": _l("Submitted by (id)"),
+    "visit_start": _l("First day of the visit"),
+    "visit_end": _l("Last day of the visit"),
+    "strengths": _l("Strengths"),
+    "corrects_id": _l("Corrects (id)"),
+    "total": _l("Total"),
+    "scored_items": _l("Items scored"),
+    "review_id": _l("Review (id)"),
+    "rater_id": _l("Scored by (id)"),
+    "reviewer_id": _l("Reviewer (id)"),
+    "signed_off_at": _l("Signed off"),
+    "item_key": _l("Item"),
+    "score": _l("Score"),
+    "evidence": _l("Evidence"),
+    "sources": _l("Sources"),
+    "rationale": _l("Rationale"),
+    "recommendation": _l("Recommendation"),
+    "correction_note": _l("Correction of an earlier score"),
+    # action plans
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "owner_id": _l("Owner (id)"),
+    "due_date": _l("Due date"),
+    "action_id": _l("Action (id)"),
+    "author_id": _l("Author (id)"),
+    "text": _l("Comment"),
+    # staffing
+    "year": _l("Year"),
+    "quarter": _l("Quarter"),
+    "specialist_fte": _l("Work/study specialists (FTE)"),
+    "supervisor_fte": _l("Supervisors (FTE)"),
+    # local adaptations
+    "reason": _l("Why"),
+    "since": _l("Since"),
+    "until": _l("Until"),
+    "decided_by": _l("Decided by"),
+    "principles": _l("Principles it departs from"),
+    "items": _l("Scale items it departs from"),
+    # journeys, their jobs and courses, as the journey form names them
+    **JOURNEY_LABELS,
+    "journey_id": _l("Journey (id)"),
+    **SPELL_LABELS,
+    # the facts of an import and of a purge, each one entry for many journeys
+    "file": _l("File"),
+    "added": _l("Journeys added"),
+    "replaced": _l("Journeys replaced"),
+    "job_spells": _l("Jobs"),
+    "education_spells": _l("Courses"),
+    "removed": _l("Journeys deleted"),
+    "cutoff": _l("Ended before"),
+}
+
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # as stored: what an administrator looks for in the database
     before: str | None
     after: str | None
+
+    @property
+    def label(self) -> str:
+        """The field as the forms and pages name it; a field without a name is shown as stored."""
+        return str(FIELD_LABELS.get(self.field, self.field))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fidelity.audit_display import Change, audit_line
+import fidelity.models  # noqa: F401  (every audited table in the metadata)
+from fidelity.audit_display import ENTITY_NAMES, FIELD_LABELS, HIDDEN_FIELDS, Change, audit_line
+from fidelity.extensions import db
 
 AT = datetime(2026, 3, 15, 9, 30, tzinfo=UTC)
 
@@ -55,3 +57,24 @@ def test_an_unknown_table_is_named_as_stored() -> None:
         "deleted",
         (Change("name", "x", None),),
     )
+
+
+# --- fields and values in words ---------------------------------------------------------------------------------
+
+
+def test_every_audited_column_is_named_and_an_id_column_says_so() -> None:
+    columns = {
+        column.name
+        for table in db.metadata.sorted_tables
+        if table.name in ENTITY_NAMES
+        for column in table.columns
+        if column.name not in HIDDEN_FIELDS
+    }
+    assert columns - set(FIELD_LABELS) == set()
+    assert [Change(name, None, "3").label for name in ("unit_id", "owner_id", "not_accepted_reason", "since")] == [
+        "Unit (id)",
+        "Owner (id)",
+        "Reason not accepted",  # as the journey form names it
+        "Since",  # as the adaptation form names it
+    ]
+    assert Change("something_new", None, "x").label == "something_new"  # a field without a name: as stored
