@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from fidelity.actions.forms import STATUS_LABELS
+from fidelity.adaptations.forms import REASON_NAMES
+from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES
+from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text
+from fidelity.monitoring.journey_forms import (
+    AGE_BAND_NAMES,
+    DECISION_NAMES,
+    EXIT_NAMES,
+    GOAL_NAMES,
+    JOURNEY_LABELS,
+    SPELL_LABELS,
+)
+from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
 
 ENTITY_NAMES: Mapping[str, Any] = {
     "organisations": _l("organisation"),
@@ -40,7 +56,7 @@ BULK_ACTIONS = frozenset({"import", "purge"})
 BULK_NAMES: Mapping[str, Any] = {"journeys": _l("journeys")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
-# A field that names what a row is about, shown beside the entity: 'rating S1', 'role frontline_manager'.
+# A field that names what a row is about, shown beside the entity: 'rating S1', 'role Frontline manager'.
 SUBJECT_FIELDS: Mapping[str, str] = {
     "ratings": "item_key",
     "role_assignments": "role",
@@ -49,12 +65,123 @@ SUBJECT_FIELDS: Mapping[str, str] = {
     "api_tokens": "name",
 }
 
+# What each stored field is called on the page, in the words the forms and pages use for it. A column that holds
+# another row's id says so: the trail shows the id, not the row. One name per field: where two tables' forms name
+# a field differently ("title": an action's title, an adaptation's "what the unit does differently"), the plain one.
+FIELD_LABELS: Mapping[str, Any] = {
+    # organisations, areas, units
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "organisation_id": _l("Organisation (id)"),
+    "area_id": _l("Area (id)"),
+    "host_type": _l("Run by"),
+    "offers_ips": _l("Offers IPS"),
+    "offers_sed": _l("Offers SEd"),
+    "target_group": _l("Target group"),
+    # users, their roles and API tokens
+    "email": _l("E-mail"),
+    "display_name": _l("Name"),
+    "password_hash": _l("Password"),
+    "active": _l("Active"),
+    "locale": _l("Language"),
+    "role": _l("Role"),
+    "user_id": _l("User (id)"),
+    "secret_hash": _l("Fingerprint"),
+    "prefix": _l("Begins with"),
+    "last_used_at": _l("Last used"),
+    "expires_at": _l("Expires"),
+    "revoked_at": _l("Revoked"),
+    # reviews, ratings, consensus
+    "unit_id": _l("Unit (id)"),
+    "kind": _l("Kind"),
+    "scale_id": _l("Scale"),
+    "scale_version": _l("Scale version"),
+    "review_date": _l("Review date"),
+    "status": _l("Status"),
+    "created_by_id": _l("Created by (id)"),
+    "submitted_at": _l("Submitted"),
+    "submitted_by_id": _l("Submitted by (id)"),
+    "visit_start": _l("First day of the visit"),
+    "visit_end": _l("Last day of the visit"),
+    "strengths": _l("Strengths"),
+    "corrects_id": _l("Corrects (id)"),
+    "total": _l("Total"),
+    "scored_items": _l("Items scored"),
+    "review_id": _l("Review (id)"),
+    "rater_id": _l("Scored by (id)"),
+    "reviewer_id": _l("Reviewer (id)"),
+    "signed_off_at": _l("Signed off"),
+    "item_key": _l("Item"),
+    "score": _l("Score"),
+    "evidence": _l("Evidence"),
+    "sources": _l("Sources"),
+    "rationale": _l("Rationale"),
+    "recommendation": _l("Recommendation"),
+    "correction_note": _l("Correction of an earlier score"),
+    # action plans
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "owner_id": _l("Owner (id)"),
+    "due_date": _l("Due date"),
+    "action_id": _l("Action (id)"),
+    "author_id": _l("Author (id)"),
+    "text": _l("Comment"),
+    # staffing
+    "year": _l("Year"),
+    "quarter": _l("Quarter"),
+    "specialist_fte": _l("Work/study specialists (FTE)"),
+    "supervisor_fte": _l("Supervisors (FTE)"),
+    # local adaptations
+    "reason": _l("Why"),
+    "since": _l("Since"),
+    "until": _l("Until"),
+    "decided_by": _l("Decided by"),
+    "principles": _l("Principles it departs from"),
+    "items": _l("Scale items it departs from"),
+    # journeys, their jobs and courses, as the journey form names them
+    **JOURNEY_LABELS,
+    "journey_id": _l("Journey (id)"),
+    **SPELL_LABELS,
+    # the facts of an import and of a purge, each one entry for many journeys
+    "file": _l("File"),
+    "added": _l("Journeys added"),
+    "replaced": _l("Journeys replaced"),
+    "job_spells": _l("Jobs"),
+    "education_spells": _l("Courses"),
+    "removed": _l("Journeys deleted"),
+    "cutoff": _l("Ended before"),
+}
+# Stored choices in words, by field, with the names the forms offer them under. Review kinds and statuses are named
+# in templates only, so they stay as stored here.
+CHOICE_NAMES: Mapping[str, Mapping[Any, Any]] = {
+    "role": ROLE_NAMES,
+    "host_type": HOST_TYPE_NAMES,
+    "locale": LANGUAGE_NAMES,
+    "status": STATUS_LABELS,  # an action's; a review's statuses are not among them and stay as stored
+    "reason": REASON_NAMES,
+    "age_band": AGE_BAND_NAMES,
+    "goal": GOAL_NAMES,
+    "decision": DECISION_NAMES,
+    "not_accepted_reason": NOT_ACCEPTED_NAMES,
+    "exit_reason": EXIT_NAMES,
+}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+
+# How a stored value becomes text: given the field's name and the value as stored in the log.
+ValueText = Callable[[str, Any], str | None]
+
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # as stored: what an administrator looks for in the database
     before: str | None
     after: str | None
+
+    @property
+    def label(self) -> str:
+        """The field as the forms and pages name it; a field without a name is shown as stored."""
+        return str(FIELD_LABELS.get(self.field, self.field))
 
 
 @dataclass(frozen=True)
@@ -79,6 +206,45 @@ def shown(value: Any) -> str | None:
     return str(value)
 
 
+def stored_text(field: str, value: Any) -> str | None:
+    """A value as stored, whatever the field: for a log read outside a request."""
+    return shown(value)
+
+
+def value_text(field: str, value: Any) -> str | None:
+    """A stored value in words, in the language of the request: dates and time stamps written as the pages write
+    them, yes or no, and choices by the names the forms give them. Anything else as stored."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, float):
+        return amount_text(value, 2)
+    if isinstance(value, str):
+        names: Mapping[Any, Any] = CHOICE_NAMES.get(field, {})
+        if value in names:
+            return str(names[value])
+        if ISO_DATE.fullmatch(value):
+            return _date_text(value)
+        if ISO_TIMESTAMP.fullmatch(value):
+            return _datetime_text(value)
+    return shown(value)
+
+
+def _date_text(value: str) -> str:
+    try:
+        return date_text(date.fromisoformat(value))
+    except ValueError:  # shaped like a date but none: as stored
+        return value
+
+
+def _datetime_text(value: str) -> str:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    # Time stamps are stored in UTC; one written without its zone is UTC too.
+    return datetime_text(at if at.tzinfo is not None else at.replace(tzinfo=UTC))
+
+
 def audit_line(
     at: datetime,
     actor: str,
@@ -87,14 +253,16 @@ def audit_line(
     entity_id: str,
     changes: Mapping[str, Sequence[Any]],
     sealed: bool = False,
+    text: ValueText = stored_text,
 ) -> AuditLine:
     """One audit entry in words. A creation lists only the values it set; a change lists every field it changed;
-    a sealed entry lists none."""
+    a sealed entry lists none. `text` writes each value: `value_text` in words for a page (it needs the request's
+    language), the stored value by default."""
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS:
             continue
-        change = Change(name, shown(before), shown(after))
+        change = Change(name, text(name, before), text(name, after))
         if action == "create" and change.after is None:
             continue
         kept.append(change)
@@ -102,7 +270,7 @@ def audit_line(
     subject = ""
     if subject_field and subject_field in changes:
         before, after = changes[subject_field]
-        subject = shown(after if after is not None else before) or ""
+        subject = text(subject_field, after if after is not None else before) or ""
     return AuditLine(
         at=at,
         actor=actor,

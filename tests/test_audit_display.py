@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
+from typing import Any
 
-from fidelity.audit_display import Change, audit_line
+from flask import Flask
+from flask_babel import force_locale
+
+import fidelity.models  # noqa: F401  (every audited table in the metadata)
+from fidelity.audit_display import ENTITY_NAMES, FIELD_LABELS, HIDDEN_FIELDS, Change, audit_line, value_text
+from fidelity.extensions import db
+from fidelity.models import Decision, Goal, NotAcceptedReason, ReviewStatus, Role
+from tests import factories
+from tests.test_web import login
 
 AT = datetime(2026, 3, 15, 9, 30, tzinfo=UTC)
 
@@ -55,3 +65,110 @@ def test_an_unknown_table_is_named_as_stored() -> None:
         "deleted",
         (Change("name", "x", None),),
     )
+
+
+# --- fields and values in words ---------------------------------------------------------------------------------
+
+
+def test_every_audited_column_is_named_and_an_id_column_says_so() -> None:
+    columns = {
+        column.name
+        for table in db.metadata.sorted_tables
+        if table.name in ENTITY_NAMES
+        for column in table.columns
+        if column.name not in HIDDEN_FIELDS
+    }
+    assert columns - set(FIELD_LABELS) == set()
+    assert [Change(name, None, "3").label for name in ("unit_id", "owner_id", "not_accepted_reason", "since")] == [
+        "Unit (id)",
+        "Owner (id)",
+        "Reason not accepted",  # as the journey form names it
+        "Since",  # as the adaptation form names it
+    ]
+    assert Change("something_new", None, "x").label == "something_new"  # a field without a name: as stored
+
+
+def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None:
+    def both(field: str, value: object) -> tuple[str | None, str | None]:
+        with app.test_request_context():
+            with force_locale("en"):
+                english = value_text(field, value)
+            with force_locale("sv"):
+                return english, value_text(field, value)
+
+    assert both("since", "2026-03-15") == ("Mar 15, 2026", "15 mars 2026")
+    assert both("cutoff", "2024-11-23") == ("Nov 23, 2024", "23 nov. 2024")  # a purge's fact, not a column
+    # Time stamps are UTC, to the minute, as the trail's own "When (UTC)" column writes them.
+    assert both("submitted_at", "2026-11-23T08:54:36.715137+00:00") == both("submitted_at", "2026-11-23T09:54:36+01:00")
+    assert both("signed_off_at", "2026-11-23T08:54:36") == both("submitted_at", "2026-11-23T08:54:36.715137+00:00")
+    assert both("submitted_at", "2026-11-23T08:54:36.715137+00:00") == (
+        "Nov 23, 2026, 8:54\u202fAM",
+        "23 nov. 2026 08:54",
+    )
+    assert both("competitive", True) == ("Yes", "Ja")
+    assert both("offers_sed", False) == ("No", "Nej")
+    assert both("reason", "funding") == ("Funding", "Finansiering")
+    assert both("not_accepted_reason", "declined") == ("The person declined", "Personen tackade nej")
+    assert both("status", "in_progress") == ("In progress", "Pågår")  # an action's status
+    assert both("status", "draft") == ("draft", "draft")  # a review's statuses are named in templates only
+    assert both("role", "frontline_manager") == ("Frontline manager", "Enhetschef")
+    assert both("specialist_fte", 2.5) == ("2.5", "2,5")
+    assert both("something_new", "2026-13-45") == ("2026-13-45", "2026-13-45")  # shaped like a date, but none
+    assert both("something_new", "funding") == ("funding", "funding")  # a choice's names belong to its field
+    assert both("sources", ["MIS", "DOC"]) == ("MIS, DOC", "MIS, DOC")
+    assert both("evidence", "") == (None, None)
+    assert both("score", 3) == ("3", "3")
+
+
+def test_a_line_written_for_a_page_names_values_and_subject_in_words(app: Flask) -> None:
+    changes = {"role": [None, "frontline_manager"], "unit_id": [None, 4], "assigned_at": [None, "2026-03-15T09:30"]}
+    with app.test_request_context():
+        line = audit_line(AT, "admin@example.org", "create", "role_assignments", "9", changes, text=value_text)
+    assert (str(line.entity), line.subject) == ("role", "Frontline manager")
+    assert [(c.label, c.after) for c in line.changes] == [("Role", "Frontline manager"), ("Unit (id)", "4")]
+    # Without a request to take the language from, the values stay as stored.
+    assert audit_line(AT, "cli", "create", "role_assignments", "9", changes).subject == "frontline_manager"
+
+
+# --- the page ---------------------------------------------------------------------------------------------------
+
+
+def visible(html: str) -> str:
+    """The page's text as a reader sees it: without tags (and so without their attributes), spaces squeezed."""
+    body = html.split("<main", 1)[1]
+    return " ".join(re.sub(r"<[^>]*>", " ", body).split())
+
+
+def test_the_trail_tells_a_journey_in_words_in_english_and_in_swedish(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    english = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    swedish = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    swedish.locale = "sv"
+    journey = factories.journey(unit, date(2026, 1, 12), code="J-1", goal=Goal.WORK, jobs=((date(2026, 2, 2), None),))
+    journey.decision, journey.decision_date = Decision.NOT_ACCEPTED, date(2026, 1, 20)
+    journey.not_accepted_reason = NotAcceptedReason.DECLINED
+    review = factories.draft_self_assessment(unit, english, date(2026, 3, 2))
+    review.status, review.submitted_at = ReviewStatus.SUBMITTED, datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
+    session.commit()
+
+    login(client, english.email)
+    page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
+    text = visible(page)
+    assert "Reason not accepted : – → The person declined" in text
+    assert "Decided : – → Jan 20, 2026" in text and "Referred : Jan 12, 2026" in text
+    assert "Goal : Work" in text and "Competitive job : Yes" in text and "Started : Feb 2, 2026" in text
+    assert "Submitted : – → Mar 2, 2026, 2:05" in text
+    assert '<span title="not_accepted_reason">Reason not accepted</span>' in page  # the stored name, on hover
+    for stored in ("not_accepted_reason", "decision_date", "unit_id", "journey_id", "submitted_at", "not_accepted"):
+        assert stored not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates nor time stamps
+
+    login(client, swedish.email)
+    text = visible(client.get(f"/units/{unit.code}/audit").get_data(as_text=True))
+    assert "Skäl till att remissen inte antogs : – → Personen tackade nej" in text
+    assert "Beslutsdatum : – → 20 jan. 2026" in text and "Arbete på öppna arbetsmarknaden : Ja" in text
+    assert "Enhet (id)" in text and "Förlopp (id)" in text
+    assert "Submitted" not in text and "The person declined" not in text and "Yes" not in text
+    for stored in ("not_accepted_reason", "decision_date", "unit_id", "journey_id", "submitted_at", "not_accepted"):
+        assert stored not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)

@@ -161,13 +161,13 @@ def test_the_audit_trail_keeps_a_reviewers_ratings_back_until_consensus(
         as_user(client, user)
         trail = client.get(f"/units/{team.unit.code}/audit").get_data(as_text=True)
         assert "rating <strong>S1</strong>" in trail and "Shown once consensus starts" in trail
-        assert "Caseload list" not in trail and "<code>score</code>" not in trail
+        assert "Caseload list" not in trail and '<span title="score">Score</span>' not in trail
 
     full_ratings(client, team, review.id, keys, 4, 4)
     step(client, team, review.id, "/consensus/start")
     as_user(client, team.manager)
     trail = client.get(f"/units/{team.unit.code}/audit").get_data(as_text=True)
-    assert "Caseload list: 23 per specialist" in trail and "<code>score</code>" in trail
+    assert "Caseload list: 23 per specialist" in trail and '<span title="score">Score</span>' in trail
     assert "Shown once consensus starts" not in trail
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from fidelity import scale_registry
 from fidelity.access import Permission, can, managed_areas, unit_or_404, visible_units
 from fidelity.actions.queries import action_item, unit_actions
-from fidelity.audit_display import audit_line
+from fidelity.audit_display import audit_line, value_text
 from fidelity.extensions import db
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
@@ -63,6 +63,7 @@ def audit(code: str) -> str:
     entries, pages = audit_trail(unit, page)
     sealed = sealed_entries(entries)
     lines = [
-        audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, e.id in sealed) for e in entries
+        audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, e.id in sealed, value_text)
+        for e in entries
     ]
     return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)
