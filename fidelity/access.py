@@ -18,13 +18,14 @@ from flask import Flask, Request, Response, abort, current_app, flash, redirect,
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import Select, exists, false, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from fidelity import audit
 from fidelity.api.errors import json_error
 from fidelity.extensions import db, login_manager
+from fidelity.i18n import SESSION_KEY
 from fidelity.models import Action, ApiToken, Area, Review, ReviewerAssignment, Role, Unit, User
 from fidelity.models.api_token import hash_secret
 from fidelity.models.types import as_utc, utcnow
@@ -74,9 +75,25 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    """The active user a session stands for, as long as their password is the one the session began with."""
+    user_id, _sep, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or fingerprint != user.password_fingerprint():
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Log `user` in on a fresh session: nothing of the one before is kept but the language chosen in it. Its
+    12-hour limit starts now."""
+    chosen = session.get(SESSION_KEY)
+    session.clear()
+    if chosen:
+        session[SESSION_KEY] = chosen
+    session.permanent = True
+    session[LOGGED_IN_KEY] = utcnow().timestamp()
+    login_user(user)
 
 
 def is_api_path(path: str) -> bool:

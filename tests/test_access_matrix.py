@@ -190,7 +190,10 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.grant_role", "POST"): admin_only(400),
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
+    ("admin.set_password", "POST"): admin_only(400),  # no password
     ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
+    ("account.password", "GET"): everyone(200, anonymous=302),  # each their own password
+    ("account.password", "POST"): everyone(400, anonymous=302),  # nothing typed
     ("account.tokens", "POST"): everyone(400, anonymous=302),  # no name
     # Own tokens only: the token inside is the frontline manager's, the one outside their colleague's.
     ("account.revoke", "POST"): dict.fromkeys(ROLES, (404, 404)) | {"anonymous": 302, "frontline": (302, 404)},
@@ -305,6 +308,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.grant_role": lambda: {"user_id": world.spare.id},
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.set_locale": lambda: {"user_id": world.spare.id},
+        "admin.set_password": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
     if endpoint.startswith("area_reports."):

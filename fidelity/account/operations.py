@@ -1,4 +1,5 @@
-"""A user's API tokens: make one (its secret returned once, only its hash kept), list them, revoke one.
+"""A user's own account: a new password, and API tokens (make one, its secret returned once and only its hash kept;
+list them; revoke one).
 
 Operations add and flush; the request or command commits once.
 """
@@ -13,6 +14,8 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fidelity.admin.operations import SetupError, set_password
+from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
 from fidelity.models import ApiToken, User
 from fidelity.models.api_token import NAME_MAX, SECRET_PREFIX, hash_secret
@@ -65,3 +68,37 @@ def user_tokens(user: User) -> Sequence[ApiToken]:
     return db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ).all()
+
+
+class PasswordRefused(ValueError):
+    """A new password not made; `field` names the form field at fault, and the message is for the user. `throttled`:
+    refused because of too many failed attempts, whatever was typed."""
+
+    def __init__(self, field: str, message: str, *, throttled: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.throttled = throttled
+
+
+def change_password(
+    user: User, current: str, new: str, *, attempts: int, minutes: int, hash_method: str, now: datetime
+) -> None:
+    """Give `user` the password `new`, once `current` proves to be theirs. A wrong `current` counts as a failed login
+    for their address, and is throttled as logins are (see `authenticate`), so that a session left open is no way to
+    guess the password. The new password ends every other session of the user (see `User.get_id`)."""
+    checked = authenticate(user.email, current, attempts=attempts, minutes=minutes, hash_method=hash_method, now=now)
+    if checked.throttled:
+        message = _(
+            "Too many failed attempts for this address. Try again in %(minutes)d minutes.",
+            minutes=checked.retry_after_minutes,
+        )
+        raise PasswordRefused("current_password", message, throttled=True)
+    if checked.user is None or checked.user.id != user.id:
+        raise PasswordRefused("current_password", _("This is not your current password."))
+    if new == current:
+        raise PasswordRefused("new_password", _("The new password must differ from the current one."))
+    try:
+        set_password(user, new)
+    except SetupError as error:
+        raise PasswordRefused("new_password", error.message) from error

@@ -1,20 +1,57 @@
-"""The logged-in user's API tokens: list them, make one (its secret shown once), revoke one."""
+"""The logged-in user's own account: a new password; API tokens (list them, make one with its secret shown once,
+revoke one)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fidelity.access import API_PREFIX, token_or_404
-from fidelity.account.forms import TokenForm
-from fidelity.account.operations import NewToken, create_token, revoke_token, user_tokens
+from fidelity.access import API_PREFIX, start_session, token_or_404
+from fidelity.account.forms import PasswordForm, TokenForm
+from fidelity.account.operations import (
+    NewToken,
+    PasswordRefused,
+    change_password,
+    create_token,
+    revoke_token,
+    user_tokens,
+)
 from fidelity.extensions import db
 from fidelity.models.types import utcnow
 from fidelity.reviews.forms import ActionForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password() -> ResponseReturnValue:
+    form = PasswordForm()
+    throttled = False
+    if form.validate_on_submit():
+        try:
+            change_password(
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                attempts=current_app.config["LOGIN_THROTTLE_ATTEMPTS"],
+                minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+                now=utcnow(),
+            )
+        except PasswordRefused as refused:
+            db.session.commit()  # a wrong current password is kept as a failed login
+            form[refused.field].errors.append(refused.message)
+            throttled = refused.throttled
+        else:
+            user = current_user._get_current_object()
+            db.session.commit()
+            start_session(user)  # this session goes on under the new password; every other one has ended
+            flash(_("Your password is changed. Any other session of yours has ended: log in there again."))
+            return redirect(url_for("units.index"))
+    status = 429 if throttled else 400 if form.errors else 200
+    return render_template("account/password.html", form=form), status
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -132,6 +132,20 @@ class LocaleForm(FlaskForm):
     submit = SubmitField(_l("Save language"))
 
 
+class NewPasswordForm(FlaskForm):
+    """An administrator gives a user a new password, e.g. one who has forgotten theirs."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l(
+            "At least %(min)d characters. Pass it on safely; it is not shown again. It ends the user's sessions.",
+            min=MIN_PASSWORD_LENGTH,
+        ),
+    )
+    submit = SubmitField(_l("Set password"))
+
+
 class ActiveForm(FlaskForm):
     active = HiddenField(validators=[AnyOf(["0", "1"])])
 

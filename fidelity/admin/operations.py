@@ -23,6 +23,7 @@ from fidelity.models import Area, HostType, Organisation, Role, RoleAssignment, 
 CODE_PATTERN = re.compile(r"[A-Z0-9-]{2,32}")
 NAME_MAX = 200
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200  # what the login form takes
 
 ROLE_NAMES = {
     Role.ADMIN: _l("Administrator"),
@@ -103,6 +104,8 @@ def _language(locale: str | None) -> str | None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise SetupError("password", _("A password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise SetupError("password", _("A password may be at most %(max)d characters long.", max=MAX_PASSWORD_LENGTH))
 
 
 def _by_code(model: type[Coded], code: str) -> Any:
@@ -324,7 +327,7 @@ def set_locale(user: User, locale: str | None) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password, at least MIN_PASSWORD_LENGTH characters long."""
+    """A new password, MIN_PASSWORD_LENGTH to MAX_PASSWORD_LENGTH characters long. It ends the user's sessions."""
     _check_password(password)
     user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.flush()

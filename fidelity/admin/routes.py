@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from fidelity.access import admin_required, is_admin
+from fidelity.access import admin_required, is_admin, start_session
 from fidelity.admin import operations
 from fidelity.admin.forms import (
     ActiveForm,
     AreaForm,
     GrantRoleForm,
     LocaleForm,
+    NewPasswordForm,
     NewUserForm,
     OrganisationForm,
     RevokeRoleForm,
@@ -198,6 +199,7 @@ def _user_page(
     revoke: RevokeRoleForm | None = None,
     active: ActiveForm | None = None,
     language: LocaleForm | None = None,
+    password: NewPasswordForm | None = None,
 ) -> ResponseReturnValue:
     """The user's page, with the form that was just refused (if any) and fresh ones for the rest."""
     units, areas = operations.all_units(), operations.all_areas()
@@ -210,6 +212,7 @@ def _user_page(
         revoke=revoke or RevokeRoleForm(formdata=None),
         active=active or ActiveForm(formdata=None),
         language=language or LocaleForm(formdata=None, data={"locale": user.locale or ""}),
+        password=password or NewPasswordForm(formdata=None),
         units={unit.id: unit for unit in units},
         areas={area.id: area for area in areas},
     )
@@ -297,3 +300,24 @@ def set_locale(user_id: int) -> ResponseReturnValue:
             flash(_("The language of %(email)s is saved.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, language=form)
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_required
+def set_password(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.set_password(user, form.password.data or "")
+        except SetupError as error:
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                start_session(user)  # an administrator's own new password keeps their own session going
+                flash(_("Your password is changed. Any other session of yours has ended: log in there again."))
+            else:
+                flash(_("%(email)s has a new password. Any session of theirs has ended.", email=user.email))
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, password=form)

@@ -5,16 +5,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from fidelity.access import LOGGED_IN_KEY
+from fidelity.access import start_session
 from fidelity.admin.operations import set_locale
 from fidelity.auth.forms import LanguageForm, LoginForm, LogoutForm
 from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
 from fidelity.i18n import SESSION_KEY, languages
-from fidelity.models.types import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -43,13 +42,7 @@ def login() -> ResponseReturnValue:
         )
         db.session.commit()
         if result.user is not None:
-            chosen = session.get(SESSION_KEY)  # a language picked on the login page outlives the old session
-            session.clear()
-            if chosen:
-                session[SESSION_KEY] = chosen
-            session.permanent = True
-            session[LOGGED_IN_KEY] = utcnow().timestamp()
-            login_user(result.user)
+            start_session(result.user)  # a language picked on the login page outlives the old session
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
             message = _(

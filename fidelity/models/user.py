@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -48,6 +49,16 @@ class User(Audited, UserMixin, Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session
+        """The id and a fingerprint of the password's hash: a new password (made by its user or an administrator)
+        changes it, and so ends every session begun with the old one."""
+        return f"{self.id}:{self.password_fingerprint()}"
+
+    def password_fingerprint(self) -> str:
+        # The hash holds a random salt, so this changes with every new password, even the same one again; it tells
+        # nobody anything of the password itself.
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
 
 class RoleAssignment(Audited, Model):
