@@ -49,16 +49,26 @@ class StaleDraft(Exception):
         self.conflict = conflict
 
 
-def start_self_assessment(unit: Unit, scale: Scale, review_date: date, user: User) -> Review:
-    """A new draft self-assessment of `unit` on `scale`, rated by `user`."""
+@dataclass(frozen=True)
+class Started:
+    review: Review
+    continued: bool  # the unit's open draft on the scale, rather than a new one
+
+
+def start_self_assessment(unit: Unit, scale: Scale, review_date: date, user: User) -> Started:
+    """A new draft self-assessment of `unit` on `scale`, rated by `user`; or, when one is open already on that scale,
+    that one: a second draft would split the unit's scoring in two."""
     if not scale.measures(ips=unit.offers_ips, sed=unit.offers_sed):
         raise ReviewError(_l("%(unit)s does not offer the service %(scale)s measures.", unit=unit.name,
                                 scale=scale.title))  # fmt: skip
+    draft = next((draft for draft in open_self_assessments(unit) if draft.scale_id == scale.id), None)
+    if draft is not None:
+        return Started(draft, continued=True)
     review = Review(unit=unit, kind=ReviewKind.SELF_ASSESSMENT, scale_id=scale.id, scale_version=scale.version,
                     review_date=review_date, status=ReviewStatus.DRAFT, created_by=user)  # fmt: skip
     db.session.add(review)
     db.session.flush()
-    return review
+    return Started(review, continued=False)
 
 
 def open_self_assessments(unit: Unit) -> list[Review]:

@@ -61,20 +61,17 @@ def start(code: str) -> ResponseReturnValue:
     form.scale.choices = _scale_choices(unit)
     drafts = open_self_assessments(unit)
     if form.validate_on_submit():
-        # A second draft on the same scale would split the unit's scoring in two: the open one is continued.
-        draft = next((d for d in drafts if d.scale_id == form.scale.data), None)
-        if draft is not None:
-            flash(_("A self-assessment on this scale is already open, dated %(date)s: continue it here.",
-                    date=date_text(draft.review_date)))  # fmt: skip
-            return redirect(url_for(".edit", code=unit.code, review_id=draft.id))
         try:
-            review = start_self_assessment(unit, scale_registry().get(form.scale.data), form.review_date.data,
-                                           current_user)  # fmt: skip
+            started = start_self_assessment(unit, scale_registry().get(form.scale.data), form.review_date.data,
+                                            current_user)  # fmt: skip
         except ReviewError as exc:
             form.scale.errors = [str(exc)]
         else:
             db.session.commit()
-            return redirect(url_for(".edit", code=unit.code, review_id=review.id))
+            if started.continued:
+                flash(_("A self-assessment on this scale is already open, dated %(date)s: continue it here.",
+                        date=date_text(started.review.review_date)))  # fmt: skip
+            return redirect(url_for(".edit", code=unit.code, review_id=started.review.id))
     status = 400 if form.errors else 200
     titles = {scale.id: scale.title for scale in scale_registry().latest()}
     return render_template("reviews/start.html", unit=unit, form=form, drafts=drafts, scale_titles=titles), status
