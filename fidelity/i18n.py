@@ -20,6 +20,7 @@ from babel.dates import get_datetime_format
 from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -128,6 +129,12 @@ def percent_sign() -> str:
     return str(locale.percent_formats[None].suffix[0]) if locale is not None else "%"
 
 
+def quarter_text(year: int, number: int) -> str:
+    """A calendar quarter as the language writes it: "2026 Q3" in English, "2026 kv. 3" in Swedish. Exports keep
+    "2026 Q3" in every language."""
+    return _("%(year)d Q%(number)d", year=year, number=number)
+
+
 def init_app(app: Flask) -> None:
     """The formatting filters every template (and the PDF report) uses."""
     app.jinja_env.filters.update(
@@ -136,5 +143,8 @@ def init_app(app: Flask) -> None:
         number=number_text,
         amount=amount_text,
         percent=percent_text,
+        quarter=lambda quarter: quarter_text(quarter.year, quarter.number),
     )
-    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, current_language=current_language)
+    app.jinja_env.globals.update(
+        language_names=LANGUAGE_NAMES, current_language=current_language, quarter_text=quarter_text
+    )

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from fidelity.cli import main
 from fidelity.config import PROJECT_ROOT
-from fidelity.i18n import amount_text, date_text, datetime_text, number_text, percent_text
+from fidelity.i18n import amount_text, date_text, datetime_text, number_text, percent_text, quarter_text
 from fidelity.models import AuditEntry, Role, User
 from tests import factories
 from tests.test_reports import pdf_text
@@ -102,7 +102,19 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
     [
         (
             "en",
-            ["Nov 22, 2026", "Nov 22, 2026, 3:04\u202fPM", "3.5", "3.0", "0.75", "45%", "20", "2.5", "1,234.5", "4.3"],
+            [
+                "Nov 22, 2026",
+                "Nov 22, 2026, 3:04\u202fPM",
+                "3.5",
+                "3.0",
+                "0.75",
+                "45%",
+                "20",
+                "2.5",
+                "1,234.5",
+                "4.3",
+                "2026 Q3",
+            ],
         ),
         (
             "sv",
@@ -117,6 +129,7 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
                 "2,5",
                 "1\u00a0234,5",
                 "4,3",
+                "2026 kv. 3",
             ],
         ),
     ],
@@ -134,6 +147,7 @@ def test_dates_and_numbers_are_written_the_languages_way(app: Flask, language: s
             amount_text(2.5, 2),
             amount_text(1234.5),
             number_text(4.25),  # half up, as the charts round
+            quarter_text(2026, 3),
         ]
         assert written == expected
         assert date_text(None) == number_text(None) == percent_text(None) == "–"
@@ -301,6 +315,7 @@ def test_the_comparison_page_in_swedish(client: Any, session: Any, registry: Any
     page = squeeze(client.get("/comparison").get_data(as_text=True))
     assert '<html lang="sv">' in page and "Jämför enheter" in page and "Ingen utestängs" in page
     assert "4,5" in page and "4.5" not in page  # decimal comma
+    assert re.search(r"20\d\d kv\. [1-4]", page) and not re.search(r"20\d\d Q[1-4]", page)  # quarters too
     assert "Senaste bedömningen, punkt för punkt" in page and "Bara självskattningar" in page
     chart = client.get(re.search(r'<img src="([^"]+)"', page).group(1).replace("&amp;", "&"))
     assert chart.status_code == 200 and "Andel i arbete" in chart.get_data(as_text=True)

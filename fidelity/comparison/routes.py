@@ -21,7 +21,7 @@ from fidelity.comparison.operations import build_comparison
 from fidelity.comparison.table import Comparison, export_frame
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
-from fidelity.i18n import percent_sign
+from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
 
@@ -62,7 +62,10 @@ def _scatter(comparison: Comparison) -> str:
     text = ScatterText(_("Fidelity total (latest review)"), _("Employment rate, last full quarter"),
                        _("Self-assessment"), _("External review"),
                        _("No unit has both a review and outcome figures"), percent_sign())  # fmt: skip
-    title = _("Fidelity against employment, %(quarter)s", quarter=str(comparison.last_quarter))
+    title = _(
+        "Fidelity against employment, %(quarter)s",
+        quarter=quarter_text(comparison.last_quarter.year, comparison.last_quarter.number),
+    )
     return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
                                    benchmark_labels=labels, text=text)  # fmt: skip
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
-from fidelity.i18n import percent_sign, percent_text
+from fidelity.i18n import percent_sign, percent_text, quarter_text
 from fidelity.models import QuarterlyOutcome, Unit
 from fidelity.monitoring.kept import figures_of
 from fidelity.monitoring.outcomes import (
@@ -68,7 +68,14 @@ def chart_words() -> OutcomeChartText:
 
 def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
     """Employment and education rates per quarter, oldest first, against the benchmarks."""
-    points = [RatePoint(str(r.figures.quarter), r.figures.employment_rate, r.figures.education_rate) for r in rows]
+    points = [
+        RatePoint(
+            quarter_text(r.figures.quarter.year, r.figures.quarter.number),
+            r.figures.employment_rate,
+            r.figures.education_rate,
+        )
+        for r in rows
+    ]
     svg = outcome_rates_svg(
         points,
         title=_("Employment and education rates per quarter"),

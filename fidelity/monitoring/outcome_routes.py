@@ -17,6 +17,7 @@ from flask_login import current_user
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
+from fidelity.i18n import quarter_text
 from fidelity.models import Unit
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcome_forms import StaffingForm
@@ -86,7 +87,7 @@ def staffing(code: str) -> ResponseReturnValue:
         quarter = form.parsed_quarter()
         set_staffing(unit, quarter, *form.values())
         db.session.commit()
-        flash(_("Staffing for %(quarter)s saved.", quarter=str(quarter)))
+        flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
         return redirect(url_for(".staffing", code=unit.code))
     if not writing:
         _prefill(form, unit)
