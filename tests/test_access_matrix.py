@@ -191,6 +191,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
     ("admin.set_password", "POST"): admin_only(400),  # no password
+    ("admin.edit_user", "POST"): admin_only(400),  # no address
     ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
     ("account.password", "GET"): everyone(200, anonymous=302),  # each their own password
     ("account.password", "POST"): everyone(400, anonymous=302),  # nothing typed
@@ -309,6 +310,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.set_locale": lambda: {"user_id": world.spare.id},
         "admin.set_password": lambda: {"user_id": world.spare.id},
+        "admin.edit_user": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }
     if endpoint.startswith("area_reports."):

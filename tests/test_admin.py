@@ -277,6 +277,35 @@ def test_an_admin_cannot_deactivate_themselves(client: Any, admin: User, session
     assert client.get("/admin/").status_code == 200
 
 
+def test_edit_a_users_name_and_email(client: Any, admin: User, session: Any) -> None:
+    user = factories.user(Role.EXTERNAL_REVIEWER)
+    other = factories.user(Role.EXTERNAL_REVIEWER)
+    old_name = user.display_name
+    shown = page(client.get(f"/admin/users/{user.id}"))
+    assert f'value="{user.email}"' in shown and f'value="{user.display_name}"' in shown  # filled in
+
+    taken = post(client, f"/admin/users/{user.id}/details", {"email": other.email.upper(), "display_name": "Kim"})
+    assert taken.status_code == 400
+    assert f"There is already a user with the e-mail address {other.email}." in page(taken)
+    session.expire_all()
+    assert session.get(User, user.id).display_name != "Kim"
+
+    response = post(
+        client, f"/admin/users/{user.id}/details", {"email": " Kim.Berg@Example.org ", "display_name": "Kim"}
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    edited = session.get(User, user.id)
+    assert (edited.email, edited.display_name) == ("kim.berg@example.org", "Kim")
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "users").order_by(AuditEntry.id)).all()[-1]
+    assert entry.actor_id == admin.id and entry.changes["display_name"] == [old_name, "Kim"]
+    # Keeping one's own address (in any capitals) is no clash.
+    same = post(client, f"/admin/users/{user.id}/details", {"email": "KIM.BERG@example.org", "display_name": "Kim B"})
+    assert same.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert login(client, "kim.berg@example.org").status_code == 302  # the new address logs in
+
+
 # --- refusals ------------------------------------------------------------------------------------------------
 
 
@@ -343,6 +372,9 @@ REFUSALS = [
         "already holds the role Frontline manager for",
     ),
     ("/admin/users/{user_id}/active", {"active": "maybe"}, "Invalid value"),
+    ("/admin/users/{user_id}/details", {"email": "not-an-address", "display_name": "X"}, "is not a valid e-mail"),
+    ("/admin/users/{user_id}/details", {"email": "{email}", "display_name": "x" * 201}, "Use at most 200 characters."),
+    ("/admin/users/{user_id}/password", {"password": "too short"}, "A password must be at least 12 characters long."),
 ]
 
 
@@ -387,6 +419,8 @@ ADMIN_URLS = [
     ("POST", "/admin/users/{user_id}/roles"),
     ("POST", "/admin/users/{user_id}/roles/{assignment_id}/revoke"),
     ("POST", "/admin/users/{user_id}/active"),
+    ("POST", "/admin/users/{user_id}/details"),
+    ("POST", "/admin/users/{user_id}/password"),
 ]
 
 

@@ -132,6 +132,12 @@ class LocaleForm(FlaskForm):
     submit = SubmitField(_l("Save language"))
 
 
+class UserDetailsForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()], description=_l("What the user logs in with."))
+    display_name = StringField(_l("Name"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save name and e-mail"))
+
+
 class NewPasswordForm(FlaskForm):
     """An administrator gives a user a new password, e.g. one who has forgotten theirs."""
 

@@ -79,13 +79,14 @@ def _text(value: str, field: str, *, required: bool = True) -> str:
     return text
 
 
-def _new_email(email: str) -> str:
-    """The address in lower case, if it is valid and nobody has it yet."""
+def _new_email(email: str, owner: User | None = None) -> str:
+    """The address in lower case, if it is valid and nobody (but `owner`) has it yet."""
     try:
         address = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise SetupError("email", _("'%(email)s' is not a valid e-mail address.", email=email)) from None
-    if find_user(address) is not None:
+    holder = find_user(address)
+    if holder is not None and holder is not owner:
         raise SetupError("email", _("There is already a user with the e-mail address %(email)s.", email=address))
     return address
 
@@ -249,6 +250,13 @@ def create_user(
         _add_role(user, role, *scope)
     db.session.flush()
     return user
+
+
+def edit_user(user: User, email: str, display_name: str) -> None:
+    """A user's e-mail address (what they log in with) and name, checked as for a new user."""
+    address, name = _new_email(email, owner=user), _text(display_name, "display_name")
+    user.email, user.display_name = address, name
+    db.session.flush()
 
 
 def grant_role(user: User, role: Role, unit_code: str | None = None, area_code: str | None = None) -> RoleAssignment:

@@ -25,6 +25,7 @@ from fidelity.admin.forms import (
     OrganisationForm,
     RevokeRoleForm,
     UnitForm,
+    UserDetailsForm,
     set_choices,
 )
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES, SetupError
@@ -200,6 +201,7 @@ def _user_page(
     active: ActiveForm | None = None,
     language: LocaleForm | None = None,
     password: NewPasswordForm | None = None,
+    details: UserDetailsForm | None = None,
 ) -> ResponseReturnValue:
     """The user's page, with the form that was just refused (if any) and fresh ones for the rest."""
     units, areas = operations.all_units(), operations.all_areas()
@@ -213,6 +215,7 @@ def _user_page(
         active=active or ActiveForm(formdata=None),
         language=language or LocaleForm(formdata=None, data={"locale": user.locale or ""}),
         password=password or NewPasswordForm(formdata=None),
+        details=details or UserDetailsForm(formdata=None, obj=user),
         units={unit.id: unit for unit in units},
         areas={area.id: area for area in areas},
     )
@@ -321,3 +324,20 @@ def set_password(user_id: int) -> ResponseReturnValue:
                 flash(_("%(email)s has a new password. Any session of theirs has ended.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, password=form)
+
+
+@bp.post("/users/<int:user_id>/details")
+@admin_required
+def edit_user(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = UserDetailsForm()
+    if form.validate_on_submit():
+        try:
+            operations.edit_user(user, form.email.data or "", form.display_name.data or "")
+        except SetupError as error:
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The name and e-mail address of %(email)s are saved.", email=user.email))
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, details=form)
