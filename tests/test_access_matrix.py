@@ -192,6 +192,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.set_active", "POST"): admin_only(400),
     ("admin.set_password", "POST"): admin_only(400),  # no password
     ("admin.edit_user", "POST"): admin_only(400),  # no address
+    ("admin.audit", "GET"): admin_only(200),
     ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
     ("account.password", "GET"): everyone(200, anonymous=302),  # each their own password
     ("account.password", "POST"): everyone(400, anonymous=302),  # nothing typed

@@ -306,6 +306,30 @@ def test_edit_a_users_name_and_email(client: Any, admin: User, session: Any) -> 
     assert login(client, "kim.berg@example.org").status_code == 302  # the new address logs in
 
 
+def test_the_audit_trail_of_accounts_and_set_up(client: Any, admin: User, session: Any) -> None:
+    unit = factories.unit()
+    user = factories.user(Role.EXTERNAL_REVIEWER)
+    post(client, f"/admin/users/{user.id}/details", {"email": "kim@example.org", "display_name": "Kim"})
+    post(client, f"/admin/users/{user.id}/password", {"password": "a long new password"})
+    post(client, f"/admin/users/{user.id}/roles", {"role": "admin"})
+    post(client, f"/admin/users/{user.id}/roles", {"role": "frontline_manager", "unit_code": unit.code})
+    assert 'href="/admin/audit"' in page(client.get("/admin/"))
+
+    shown = " ".join(page(client.get("/admin/audit")).split())
+    assert "Audit trail of accounts and set-up" in shown
+    # Newest first; each user named by their address; a password's hash never shown.
+    granted = shown.index("created role <strong>Administrator</strong>")
+    password = shown.index("changed user <strong>kim@example.org</strong>")
+    assert granted < password
+    assert '<span title="password_hash">Password</span>: [redacted] → [redacted]' in shown
+    assert "pbkdf2" not in shown and '<span title="display_name">Name</span>: ' in shown
+    # A role held on a unit is on that unit's trail, not here.
+    assert "created role <strong>Frontline manager</strong>" not in shown
+    assert "created role <strong>Frontline manager</strong>" in " ".join(
+        page(client.get(f"/units/{unit.code}/audit")).split()
+    )
+
+
 # --- refusals ------------------------------------------------------------------------------------------------
 
 
@@ -421,6 +445,7 @@ ADMIN_URLS = [
     ("POST", "/admin/users/{user_id}/active"),
     ("POST", "/admin/users/{user_id}/details"),
     ("POST", "/admin/users/{user_id}/password"),
+    ("GET", "/admin/audit"),
 ]
 
 

@@ -5,6 +5,7 @@ Each view parses a form, calls one operation and commits; a refusal goes back on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,8 +30,10 @@ from fidelity.admin.forms import (
     set_choices,
 )
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES, SetupError
+from fidelity.audit_display import audit_line, value_text
 from fidelity.extensions import db
 from fidelity.models import HostType, Role, RoleAssignment, User
+from fidelity.units.queries import audit_trail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -219,6 +222,21 @@ def _user_page(
         units={unit.id: unit for unit in units},
         areas={area.id: area for area in areas},
     )
+
+
+@bp.get("/audit")
+@admin_required
+def audit() -> ResponseReturnValue:
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    entries, pages = audit_trail(None, page)
+    emails = operations.user_emails(int(e.entity_id) for e in entries if e.entity == "users" and e.entity_id.isdigit())
+    lines = []
+    for e in entries:
+        line = audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, text=value_text)
+        if e.entity == "users" and not line.subject:  # which user, as they are known now
+            line = replace(line, subject=emails.get(int(e.entity_id), "") if e.entity_id.isdigit() else "")
+        lines.append(line)
+    return render_template("admin/audit.html", entries=lines, page=page, pages=pages)
 
 
 @bp.get("/users/<int:user_id>")

@@ -90,15 +90,13 @@ def latest_scores(units: Sequence[Unit], registry: ScaleRegistry) -> dict[tuple[
     return {key: scored(review, registry) for key, review in latest.items()}
 
 
-def audit_trail(unit: Unit, page: int, per_page: int = 50) -> tuple[list[AuditEntry], int]:
-    """One page of the unit's audit trail, newest first, and the number of pages."""
-    total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.unit_id == unit.id)) or 0
+def audit_trail(unit: Unit | None, page: int, per_page: int = 50) -> tuple[list[AuditEntry], int]:
+    """One page of the unit's audit trail, newest first, and the number of pages. Without a unit: the changes that
+    belong to no unit (organisations, areas, users, roles beyond a unit, API tokens)."""
+    belongs = AuditEntry.unit_id.is_(None) if unit is None else AuditEntry.unit_id == unit.id
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(belongs)) or 0
     entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.unit_id == unit.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        select(AuditEntry).where(belongs).order_by(AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(entries), max(1, -(-total // per_page))
 
