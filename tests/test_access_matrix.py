@@ -17,7 +17,8 @@ from flask import Flask, url_for
 from sqlalchemy import func, select
 
 from fidelity.account.operations import create_token
-from fidelity.models import AuditEntry, JobStatus, ReportJob, ReviewStatus, Role, RoleAssignment
+from fidelity.extensions import db
+from fidelity.models import AuditEntry, JobStatus, Journey, ReportJob, ReviewStatus, Role, RoleAssignment
 from fidelity.models.types import utcnow
 from tests import factories
 from tests.test_web import TOKEN, login
@@ -156,6 +157,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.edit_journey", "GET"): record(200),
     ("monitoring.edit_journey", "POST"): record(400),
     ("monitoring.confirm_delete", "GET"): record(200),  # what deleting would delete, and the button
+    ("monitoring.confirm_delete_spell", "GET"): record(200),  # the job deleting would delete, and the button
     ("monitoring.delete", "POST"): record(302),  # to the unit's journeys
     ("monitoring.spell", "POST"): record(400),  # a job without a start date
     ("outcomes.show", "GET"): READ,
@@ -256,7 +258,9 @@ def build_world(session: Any) -> World:
         reviews["submitted", is_inside] = factories.self_assessment(unit, manager, {"S1": 3}, date(2025, 3, 15)).id
         reviews["draft", is_inside] = factories.draft_self_assessment(unit, manager, date(2025, 9, 15)).id
         actions[is_inside] = factories.action(unit, manager, date(2025, 12, 1)).id
-        journeys[is_inside] = factories.journey(unit, date(2025, 6, 1), code=f"J-{unit.code}").id
+        journeys[is_inside] = factories.journey(
+            unit, date(2025, 6, 1), code=f"J-{unit.code}", jobs=((date(2025, 8, 1), None),)
+        ).id
         job = ReportJob(
             area_id=unit.area_id, status=JobStatus.DONE, total=1, done=1, pdf=b"%PDF-1.4", file_name="a.pdf"
         )
@@ -329,6 +333,9 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "adaptation_id": fresh.id}
     if endpoint in ("monitoring.journey", "monitoring.edit_journey", "monitoring.confirm_delete"):
         return {"code": unit.code, "journey_id": world.journeys[inside]}
+    if endpoint == "monitoring.confirm_delete_spell":
+        job = db.session.get(Journey, world.journeys[inside]).jobs[0]
+        return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs", "spell_id": job.id}
     if endpoint == "monitoring.spell":
         return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs"}
     if endpoint == "monitoring.delete":  # a fresh one each time: deleting it is what the route does

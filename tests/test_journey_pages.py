@@ -7,7 +7,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fidelity.models import AuditEntry, Decision, EducationSpell, Goal, JobSpell, Journey, NotAcceptedReason, Role
+from fidelity.models import (
+    AuditEntry,
+    Decision,
+    EducationSpell,
+    ExitReason,
+    Goal,
+    JobSpell,
+    Journey,
+    NotAcceptedReason,
+    Role,
+)
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -230,3 +240,67 @@ def test_hours_a_week_take_a_decimal_comma(client: Any, session: Any) -> None:
     assert 'name="hours_per_week" value="12,5"' in swedish
     refused = post(client, f"{base}/jobs", start_date="2026-03-02", hours_per_week="full time", save="1")
     assert refused.status_code == 400 and "Write a number" in refused.get_data(as_text=True)
+
+
+def test_deleting_a_job_or_course_asks_first_and_is_audited(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="SP-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), date(2026, 3, 1)),),
+                                studies=((date(2026, 2, 1), None),))  # fmt: skip
+    job, course = session.scalars(select(JobSpell)).one(), session.scalars(select(EducationSpell)).one()
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    page = client.get(base).get_data(as_text=True)
+    # The journey's page only leads to the question.
+    assert f'<a href="{base}/jobs/{job.id}/delete">Delete</a>' in page and 'name="delete"' not in page
+    asked = client.get(f"{base}/jobs/{job.id}/delete")
+    text = " ".join(asked.get_data(as_text=True).split())
+    assert asked.status_code == 200 and "Delete this job of SP-1?" in text and "Feb 1, 2026" in text
+    assert session.get(JobSpell, job.id) is not None  # asking deletes nothing
+    assert client.get(f"{base}/jobs/{course.id + 1000}/delete").status_code == 404
+
+    for kind, spell, message in (("jobs", job, "The job is deleted"), ("education", course, "The course is deleted")):
+        done = post(client, f"{base}/{kind}/{spell.id}", delete="1")
+        assert done.status_code == 302
+        assert f"{message} from journey SP-1." in client.get(done.headers["Location"]).get_data(as_text=True)
+    session.expire_all()
+    assert session.scalars(select(JobSpell)).all() == [] and session.scalars(select(EducationSpell)).all() == []
+    deleted = session.scalars(
+        select(AuditEntry).where(AuditEntry.unit_id == unit.id, AuditEntry.action == "delete").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.entity, e.entity_id) for e in deleted] == [
+        ("job_spells", str(job.id)),
+        ("education_spells", str(course.id)),
+    ]
+    assert deleted[0].changes["start_date"] == ["2026-02-01", None]
+
+
+def test_a_refused_job_keeps_what_was_typed(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="SP-2", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                exit_date=date(2026, 6, 30), exit_reason=ExitReason.GOAL_REACHED,
+                                jobs=((date(2026, 2, 1), None),))  # fmt: skip
+    job = session.scalars(select(JobSpell)).one()
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    # A new job starting after the exit: refused by the journey's checks, and the fields keep what was typed.
+    added = post(client, f"{base}/jobs", start_date="2026-07-01", end_date="2026-08-01", hours_per_week="12,5")
+    text = added.get_data(as_text=True)
+    assert added.status_code == 400 and "Nothing was saved" in text
+    assert 'value="2026-07-01"' in text and 'value="2026-08-01"' in text and 'value="12,5"' in text
+    # A changed job ending before it starts: its own row keeps what was typed.
+    changed = post(client, f"{base}/jobs/{job.id}", start_date="2026-02-01", end_date="2026-01-15", save="1")
+    text = changed.get_data(as_text=True)
+    assert (
+        changed.status_code == 400 and f'id="job-{job.id}-end" type="date" name="end_date" value="2026-01-15"' in text
+    )
+    # A field the form refuses is named beside the row.
+    hours = post(client, f"{base}/jobs/{job.id}", start_date="2026-02-01", hours_per_week="100", save="1")
+    assert hours.status_code == 400 and 'value="100"' in hours.get_data(as_text=True)
+    assert "Hours per week: " in hours.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(JobSpell, job.id).end_date is None and len(session.scalars(select(JobSpell)).all()) == 1

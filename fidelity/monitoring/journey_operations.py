@@ -129,9 +129,7 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
     """Add a job or course to the journey, or change one of its own; checked with the whole journey."""
     model = SPELL_MODELS[kind]
     spells = journey.jobs if kind == "jobs" else journey.education
-    spell = next((s for s in spells if s.id == spell_id), None) if spell_id is not None else None
-    if spell_id is not None and spell is None:
-        raise LookupError(spell_id)
+    spell = journey_spell(journey, kind, spell_id) if spell_id is not None else None
     # The changed spell keeps its place among the others, so that a problem names it by its own number.
     proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
     if spell is None:
@@ -153,11 +151,19 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
     refresh_outcomes(journey.unit, today)
 
 
-def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
-    spells = journey.jobs if kind == "jobs" else journey.education
+def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | EducationSpell:
+    """One of the journey's own jobs ("jobs") or courses ("education"); LookupError if it has no such spell."""
+    spells: Sequence[JobSpell | EducationSpell] = journey.jobs if kind == "jobs" else journey.education
     spell = next((s for s in spells if s.id == spell_id), None)
     if spell is None:
         raise LookupError(spell_id)
-    spells.remove(spell)  # type: ignore[arg-type]
+    return spell
+
+
+def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
+    # Deleted in so many words rather than dropped from the journey's list: the audit log sees a deletion, but not
+    # the removal of an orphan, which happens inside the flush.
+    db.session.delete(journey_spell(journey, kind, spell_id))
     db.session.flush()
+    db.session.expire(journey, [kind])
     refresh_outcomes(journey.unit, date.today())

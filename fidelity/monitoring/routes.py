@@ -22,6 +22,7 @@ from fidelity.monitoring.journey_operations import (
     JourneyInvalid,
     delete_journey,
     delete_spell,
+    journey_spell,
     save_journey,
     save_spell,
 )
@@ -113,14 +114,19 @@ def journey(code: str, journey_id: int) -> ResponseReturnValue:
 
 
 def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
+    """The journey's page; after a refused job or course, with what was typed (`typed`: the kind, the spell's id or
+    None for a new one, and its form) back in its fields."""
+    typed: tuple[str, int | None, JobForm | EducationForm] | None = forms.get("typed")
+    new = {kind: form for kind, spell_id, form in [typed] if spell_id is None} if typed else {}
     return render_template(
         "monitoring/journey.html",
         unit=unit,
         journey=journey,
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
-        job_form=forms.get("job_form") or JobForm(formdata=None),
-        education_form=forms.get("education_form") or EducationForm(formdata=None),
+        job_form=new.get("jobs") or JobForm(formdata=None),
+        education_form=new.get("education") or EducationForm(formdata=None),
+        typed=typed if typed and typed[1] is not None else None,
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
     )
@@ -192,6 +198,7 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     found = journey_or_404(unit, journey_id)
     form = SPELL_FORMS[kind]()
     deleting = spell_id is not None and "delete" in request.form
+    typed = (kind, spell_id, form)
     try:
         if deleting and ActionForm().validate_on_submit():
             delete_spell(found, kind, spell_id or 0)
@@ -199,13 +206,32 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
             save_spell(found, kind, form.record(), spell_id)
         else:
             db.session.rollback()
-            key = "job_form" if kind == "jobs" else "education_form"
-            return _journey_page(unit, found, **{key: form}), 400
+            return _journey_page(unit, found, typed=typed), 400
     except LookupError:
         abort(404)
     except JourneyInvalid as exc:
         db.session.rollback()
-        return _journey_page(unit, found, problems=exc.messages), 400
+        return _journey_page(unit, found, typed=typed, problems=exc.messages), 400
     db.session.commit()
-    flash(_("Journey %(code)s saved.", code=found.code))
+    if deleting:
+        if kind == "jobs":
+            flash(_("The job is deleted from journey %(code)s.", code=found.code))
+        else:
+            flash(_("The course is deleted from journey %(code)s.", code=found.code))
+    else:
+        flash(_("Journey %(code)s saved.", code=found.code))
     return redirect(url_for(".journey", code=unit.code, journey_id=found.id))
+
+
+@bp.get("/journeys/<int:journey_id>/<any(jobs, education):kind>/<int:spell_id>/delete")
+def confirm_delete_spell(code: str, journey_id: int, kind: str, spell_id: int) -> ResponseReturnValue:
+    """The job or course that deleting would delete, and the button that does it (no script needed)."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    found = journey_or_404(unit, journey_id)
+    try:
+        spell = journey_spell(found, kind, spell_id)
+    except LookupError:
+        abort(404)
+    page = render_template("monitoring/spell_delete.html", unit=unit, journey=found, kind=kind, spell=spell,
+                           delete_form=ActionForm())  # fmt: skip
+    return page
