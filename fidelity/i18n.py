@@ -130,9 +130,10 @@ def percent_sign() -> str:
 
 
 def quarter_text(year: int, number: int) -> str:
-    """A calendar quarter as the language writes it: "2026 Q3" in English, "2026 kv. 3" in Swedish. Exports keep
-    "2026 Q3" in every language."""
-    return _("%(year)d Q%(number)d", year=year, number=number)
+    """A calendar quarter as the language writes it, with no-break spaces: "2026 Q3" in English, "2026 kv. 3" in
+    Swedish. Exports keep "2026 Q3" in every language."""
+    # Never broken across two lines: a quarter is one thing.
+    return _("%(year)d Q%(number)d", year=year, number=number).replace(" ", "\u00a0")
 
 
 def init_app(app: Flask) -> None:

@@ -42,6 +42,11 @@ def manager(client: Any, unit: Any) -> Any:
     return user
 
 
+def shown(quarter: Quarter) -> str:
+    """A quarter as the pages write it in English: never broken across lines."""
+    return str(quarter).replace(" ", "\u00a0")
+
+
 def row_of(page: str, quarter: Quarter, table: int = 0) -> str:
     """The text of the row for `quarter` in the page's `table`-th outcomes table, tags stripped, spaces collapsed."""
     body = page.split('<table class="outcomes">')[table + 1].split("</table>")[0]
@@ -66,7 +71,7 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 0 –"
     assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
     # The summary speaks of the latest full quarter.
-    assert f"In {THIS.previous()}, 33% of the people served were in competitive work (1 of 3):" in page
+    assert f"In {shown(THIS.previous())}, 33% of the people served were in competitive work (1 of 3):" in page
     assert "at or above the minimum standard of 31%, below the average of 41%" in page
     # The chart, with the benchmarks named.
     assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
@@ -91,6 +96,27 @@ def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
     assert row_of(page, BEFORE).startswith(f"{BEFORE} locked 7 ")
     assert "A locked quarter keeps the figures it had" in page
+
+
+def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = session.scalars(
+        select(QuarterlyOutcome).where(
+            QuarterlyOutcome.unit_id == unit.id,
+            QuarterlyOutcome.year == LAST.year,
+            QuarterlyOutcome.quarter == LAST.number,
+        )
+    ).one()
+    kept.locked = True  # as after a purge
+    session.commit()
+    page = " ".join(client.get(f"/units/{unit.code}/staffing").get_data(as_text=True).split())
+    assert f'<th scope="row">{LAST} <span class="tag locked">locked</span></th>' in page
+    assert f"Change {LAST}" not in page and "its staffing no longer changes" in page
+    refused = post_staffing(client, unit, quarter=f"{LAST.year}Q{LAST.number}", specialist_fte="4")
+    assert refused.status_code == 400
+    assert f"{shown(LAST)} is locked: its figures were kept" in refused.get_data(as_text=True)
+    assert staffing_of(session, unit)[LAST.year, LAST.number] == (0.1, 0.0)
+    assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="4").status_code == 302
 
 
 def test_a_unit_without_journeys(client: Any, session: Any) -> None:
@@ -144,8 +170,8 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
     post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="3")
     assert staffing_of(session, unit) == {(LAST.year, LAST.number): (0.1, 0.0), (THIS.year, THIS.number): (3.0, 0.0)}
     page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
-    assert f"Staffing for {THIS} saved." in page
-    assert f"Change {THIS}" in page and f"Set {BEFORE}" in page  # a quarter with journeys but no staffing
+    assert f"Staffing for {shown(THIS)} saved." in page
+    assert f"Change {shown(THIS)}" in page and f"Set {shown(BEFORE)}" in page  # a quarter with journeys but no staffing
     # Caseload follows: 3 served / 3 FTE.
     assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=1).endswith(" 3 1")
     audited = session.scalars(

@@ -261,3 +261,27 @@ def test_rates_are_shown_in_whole_percent_rounded_half_up(rate: float, percent: 
 def test_the_benchmark_a_rate_reaches_as_shown_in_whole_percent(rate: float | None, reached: str | None) -> None:
     # 30.5 % shows as 31 %, so it is said to reach the minimum of 31 %.
     assert benchmark_reached(rate) == reached
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026Q3",
+        "2026 Q3",
+        "2026-q3",
+        " 2026 Q3 ",
+        "2026 kv. 3",
+        "2026 kv 3",
+        "2026 KV.3",
+        "2026K3",
+        "2026\u00a0kv.\u00a03",
+    ],
+)
+def test_a_quarter_is_read_as_either_language_writes_it(text: str) -> None:
+    assert Quarter.parse(text) == Quarter(2026, 3)
+
+
+@pytest.mark.parametrize("text", ["2026", "2026Q5", "Q3", "2026 kvartal", "kv. 3 2026", "2026Q3Q"])
+def test_what_is_not_a_quarter_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        Quarter.parse(text)

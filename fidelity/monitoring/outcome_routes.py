@@ -33,7 +33,7 @@ from fidelity.monitoring.outcome_pages import (
 )
 from fidelity.monitoring.outcomes import CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
 from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.staffing import set_staffing, staffing_lines, unit_staffing
+from fidelity.monitoring.staffing import StaffingLocked, set_staffing, staffing_lines, unit_staffing
 
 bp = Blueprint("outcomes", __name__)
 
@@ -85,10 +85,14 @@ def staffing(code: str) -> ResponseReturnValue:
     form = StaffingForm()
     if writing and form.validate():
         quarter = form.parsed_quarter()
-        set_staffing(unit, quarter, *form.values())
-        db.session.commit()
-        flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
-        return redirect(url_for(".staffing", code=unit.code))
+        try:
+            set_staffing(unit, quarter, *form.values())
+        except StaffingLocked as locked:
+            form.quarter.errors.append(str(locked))
+        else:
+            db.session.commit()
+            flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
+            return redirect(url_for(".staffing", code=unit.code))
     if not writing:
         _prefill(form, unit)
     return render_template(

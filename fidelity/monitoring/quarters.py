@@ -40,9 +40,9 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """'2026Q1', '2026 Q1' or '2026-Q1'."""
-        cleaned = text.strip().upper().replace(" ", "").replace("-", "")
-        year, _, number = cleaned.partition("Q")
+        """'2026Q1', '2026 Q1' or '2026-Q1', or as Swedish writes it: '2026 kv. 1', '2026 kv 1' or '2026K1'."""
+        cleaned = "".join(char for char in text.upper() if char not in " -.\u00a0")
+        year, _, number = cleaned.replace("KV", "Q").replace("K", "Q").partition("Q")
         if not (year.isdigit() and number.isdigit()):
             raise ValueError(f"'{text}' is not a quarter like 2026Q1")
         return cls(int(year), int(number))

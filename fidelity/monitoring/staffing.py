@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fidelity.extensions import db
-from fidelity.models import Journey, StaffingQuarter, Unit
+from fidelity.i18n import quarter_text
+from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
@@ -22,6 +24,21 @@ class StaffingLine:
 
     quarter: Quarter
     staffing: StaffingQuarter | None
+    locked: bool = False  # its outcome figures are kept as they were: its staffing no longer changes
+
+
+class StaffingLocked(ValueError):
+    """Staffing asked for a quarter whose figures are locked; the message is for the user."""
+
+
+def locked_quarters(unit: Unit) -> set[Quarter]:
+    """The unit's quarters whose outcome figures were locked when the journeys they came from were purged."""
+    rows = db.session.execute(
+        select(QuarterlyOutcome.year, QuarterlyOutcome.quarter).where(
+            QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.locked
+        )
+    )
+    return {Quarter(year, number) for year, number in rows}
 
 
 def unit_staffing(unit: Unit) -> dict[Quarter, StaffingQuarter]:
@@ -38,11 +55,21 @@ def staffing_lines(unit: Unit, today: date) -> list[StaffingLine]:
     current = Quarter.of(today)
     first = min([*recorded, current, *([Quarter.of(first_referral)] if first_referral else [])])
     last = max([*recorded, current])
-    return [StaffingLine(q, recorded.get(q)) for q in reversed(list(quarters_between(first, last)))]
+    locked = locked_quarters(unit)
+    return [StaffingLine(q, recorded.get(q), q in locked) for q in reversed(list(quarters_between(first, last)))]
 
 
 def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor_fte: float) -> StaffingQuarter:
-    """Set the unit's staffing for one quarter, replacing what was recorded for it."""
+    """Set the unit's staffing for one quarter, replacing what was recorded for it. A locked quarter is refused
+    (StaffingLocked): its caseload is kept as it was counted, and staffing changed now would disagree with it."""
+    if quarter in locked_quarters(unit):
+        raise StaffingLocked(
+            _(
+                "%(quarter)s is locked: its figures were kept when its journeys were deleted under the retention "
+                "rule, and are never counted again, so its staffing can no longer change.",
+                quarter=quarter_text(quarter.year, quarter.number),
+            )
+        )
     row = db.session.scalar(
         select(StaffingQuarter).where(
             StaffingQuarter.unit_id == unit.id,
