@@ -17,7 +17,8 @@ from fidelity.cli import main
 from fidelity.models import AuditEntry, Decision, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
-from fidelity.monitoring.waiting import export_frame, referral_quarters, waiting_list
+from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.waiting import EXPORT_COLUMNS, export_frame, referral_quarters, waiting_list
 from tests import factories
 from tests.test_web import login
 
@@ -173,7 +174,12 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     assert bool(
         export_frame("NRV-01", referral_quarters(table, date(2026, 6, 29)), date(2026, 6, 29))["to_date"].iloc[-1]
     )
-    assert export_frame("NRV-01", referral_quarters(journeys(), TODAY), TODAY).empty
+    assert list(frame.columns) == EXPORT_COLUMNS and not frame["journeys_purged"].any()
+    empty = export_frame("NRV-01", referral_quarters(journeys(), TODAY), TODAY)
+    assert empty.empty and list(empty.columns) == EXPORT_COLUMNS  # headed all the same
+    # After a purge with the cut-off 1 February 2026, the quarters that began before it have lost journeys.
+    purged = export_frame("NRV-01", referral_quarters(table, TODAY), TODAY, purge_cutoff=date(2026, 2, 1))
+    assert list(purged["journeys_purged"]) == [True, True, False]
 
 
 def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
@@ -206,3 +212,10 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
     assert f"{format_date(cutoff, 'medium', locale='sv')}" in swedish and "gallringsregeln" in swedish
     # A year back the period starts on the cut-off itself: everything it counts is still kept.
     assert "retention rule" not in page(12) and "retention rule" not in page(6)
+    # The export marks each quarter that began before the cut-off: someone referred then may be gone from it.
+    old = today - relativedelta(months=13)
+    factories.journey(unit, old, code="KEPT", decision=Decision.ACCEPTED, decision_date=old, enrolment_date=old)
+    frame = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/waiting-list.csv").data))
+    marked = dict(zip(zip(frame["year"], frame["quarter"], strict=True), frame["journeys_purged"], strict=True))
+    kept, now = Quarter.of(old), Quarter.of(today)
+    assert marked[kept.year, kept.number] and not marked[now.year, now.number]

@@ -66,7 +66,9 @@ def waiting(code: str) -> ResponseReturnValue:
 def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
     unit = unit_or_404(current_user, code)
     today = date.today()
-    return unit, export_frame(unit.code, referral_quarters(load_frames([unit.id]).journeys, today), today)
+    purge = latest_purge(unit.id)
+    quarters = referral_quarters(load_frames([unit.id]).journeys, today)
+    return unit, export_frame(unit.code, quarters, today, purge.cutoff if purge else None)
 
 
 @bp.get("/waiting-list.csv", endpoint="waiting_csv")

@@ -198,10 +198,14 @@ def referral_quarters(journeys: pd.DataFrame, today: date) -> list[tuple[Quarter
     ]
 
 
-def export_frame(unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date) -> pd.DataFrame:
+def export_frame(
+    unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date, purge_cutoff: date | None = None
+) -> pd.DataFrame:
     """One line per quarter of referrals, oldest first: how many were referred, how long they took to a first
     meeting and to enrolment, how many gave up while waiting and how many were not accepted, by reason (shares from
-    0 to 1), under the definitions version they were counted by."""
+    0 to 1), under the definitions version they were counted by. `purge_cutoff`: journeys that ended before that day
+    were deleted under the retention rule, so a quarter that began before it counts fewer people than it had (a
+    quarter whose journeys all went is missing); such lines say so. With no quarters, the columns alone."""
     lines = []
     for quarter, cohort in quarters:
         counts = {reason.value: 0 for reason in NotAcceptedReason}
@@ -227,6 +231,32 @@ def export_frame(unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: 
                 "breach_share": rounded(cohort.breach_share, 4),
                 **{f"not_accepted_{reason}": people for reason, people in counts.items()},
                 "to_date": quarter.end > today,
+                "journeys_purged": purge_cutoff is not None and quarter.start < purge_cutoff,
             }
         )
-    return pd.DataFrame(lines)
+    return pd.DataFrame(lines) if lines else pd.DataFrame(columns=EXPORT_COLUMNS)
+
+
+# The columns of a line, in order: what an export with no quarters still heads its empty sheet with.
+EXPORT_COLUMNS = [
+    "unit",
+    "year",
+    "quarter",
+    "definitions_version",
+    "referred",
+    "first_meetings",
+    "days_to_first_meeting_median",
+    "days_to_first_meeting_p90",
+    "enrolments",
+    "days_to_enrolment_median",
+    "days_to_enrolment_p90",
+    "gave_up",
+    "gave_up_share",
+    "not_accepted",
+    "not_accepted_share",
+    "zero_exclusion_breaches",
+    "breach_share",
+    *(f"not_accepted_{reason.value}" for reason in NotAcceptedReason),
+    "to_date",
+    "journeys_purged",
+]
