@@ -14,7 +14,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, Decision, NotAcceptedReason, Role
+from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.quarters import Quarter
@@ -129,6 +129,8 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
     assert '<dd class="waiting-count">2</dd>' in page
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
+    longest = session.scalars(select(Journey).where(Journey.code == "W-LONG")).one()
+    assert f'<a class="code" href="/units/{unit.code}/journeys/{longest.id}">W-LONG</a>' in page  # to record its steps
     assert '<tr class="breach"> <th scope="row">Judged not motivated</th>' in page
     assert "Breach: screens people out" in page
     assert f'href="/units/{unit.code}/waiting-list.csv"' in page
