@@ -104,8 +104,11 @@ def _number_text(value: float, decimals: int, locale: str) -> str:
 
 def amount_text(value: float | None, decimals: int = 1) -> str:
     """A median, a caseload, hours or full-time equivalents with at most `decimals` decimals: 2.5 is "2,5" in
-    Swedish, 20.0 is "20"."""
-    return DASH if value is None else format_decimal(value, format="#,##0." + "#" * decimals)
+    Swedish, 20.0 is "20". Rounded half up, as `number_text` rounds: a caseload of 16.25 is 16.3."""
+    if value is None:
+        return DASH
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format="#,##0." + "#" * decimals)
 
 
 def percent_text(share: float | None) -> str:

@@ -112,6 +112,7 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
                 "20",
                 "2.5",
                 "1,234.5",
+                "16.3",
                 "4.3",
                 "2026\u00a0Q3",
             ],
@@ -128,6 +129,7 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
                 "20",
                 "2,5",
                 "1\u00a0234,5",
+                "16,3",
                 "4,3",
                 "2026\u00a0kv.\u00a03",
             ],
@@ -146,6 +148,7 @@ def test_dates_and_numbers_are_written_the_languages_way(app: Flask, language: s
             amount_text(20.0),
             amount_text(2.5, 2),
             amount_text(1234.5),
+            amount_text(16.25),  # half up, as number_text rounds
             number_text(4.25),  # half up, as the charts round
             quarter_text(2026, 3),
         ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from fidelity.i18n import amount_text
@@ -31,6 +32,12 @@ class DecimalCommaField(DecimalField):
         if self.raw_data:
             return str(self.raw_data[0])
         return "" if self.data is None else amount_text(float(self.data), decimals=2)
+
+    def pre_validate(self, form: Any) -> None:
+        # A number that could not be read is only that: its range is not checked as well, which would add a second,
+        # puzzling message ("must be between 0 and 80") to "write a number".
+        if self.process_errors:
+            raise StopValidation()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
