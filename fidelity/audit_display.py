@@ -254,10 +254,12 @@ def audit_line(
     changes: Mapping[str, Sequence[Any]],
     sealed: bool = False,
     text: ValueText = stored_text,
+    subject: str = "",
 ) -> AuditLine:
     """One audit entry in words. A creation lists only the values it set; a change lists every field it changed;
     a sealed entry lists none. `text` writes each value: `value_text` in words for a page (it needs the request's
-    language), the stored value by default."""
+    language), the stored value by default. `subject`: what the entry is about, where the caller knows it better than
+    the entry's own fields tell."""
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS:
@@ -267,8 +269,7 @@ def audit_line(
             continue
         kept.append(change)
     subject_field = SUBJECT_FIELDS.get(entity)
-    subject = ""
-    if subject_field and subject_field in changes:
+    if not subject and subject_field and subject_field in changes:
         before, after = changes[subject_field]
         subject = text(subject_field, after if after is not None else before) or ""
     return AuditLine(

@@ -304,3 +304,29 @@ def test_a_refused_job_keeps_what_was_typed(client: Any, session: Any) -> None:
     assert "Hours per week: " in hours.get_data(as_text=True)
     session.expire_all()
     assert session.get(JobSpell, job.id).end_date is None and len(session.scalars(select(JobSpell)).all()) == 1
+
+
+def test_the_audit_trail_names_the_journey_and_the_quarter_each_change_is_about(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="AUD-7", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), None),), studies=((date(2026, 2, 1), None),))  # fmt: skip
+    job, course = session.scalars(select(JobSpell)).one(), session.scalars(select(EducationSpell)).one()
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    # Each change names only what it changed: neither the journey nor the quarter is among it.
+    post(client, f"{base}/jobs/{job.id}", start_date="2026-02-01", hours_per_week="30", competitive="y", save="1")
+    post(client, f"{base}/education/{course.id}", delete="1")
+    post(client, f"{base}/edit", code="AUD-7", referral_date="2026-01-05", decision="accepted",
+         decision_date="2026-01-06", enrolment_date="2026-01-21")  # fmt: skip
+    staffing = {"quarter": "2026Q1", "specialist_fte": "2", "csrf_token": csrf_token(client, "/")}
+    client.post(f"/units/{unit.code}/staffing", data=staffing)
+    client.post(f"/units/{unit.code}/staffing", data=staffing | {"specialist_fte": "3"})
+
+    page = " ".join(client.get(f"/units/{unit.code}/audit").get_data(as_text=True).split())
+    assert f'changed job <strong>AUD-7</strong> <span class="code">#{job.id}</span>' in page
+    assert f'deleted course <strong>AUD-7</strong> <span class="code">#{course.id}</span>' in page
+    assert f'changed journey <strong>AUD-7</strong> <span class="code">#{journey.id}</span>' in page
+    assert "changed staffing of a quarter <strong>2026 Q1</strong>" in page
+    assert "created staffing of a quarter <strong>2026 Q1</strong>" in page

@@ -5,7 +5,6 @@ Each view parses a form, calls one operation and commits; a refusal goes back on
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -230,12 +229,11 @@ def audit() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries, pages = audit_trail(None, page)
     emails = operations.user_emails(int(e.entity_id) for e in entries if e.entity == "users" and e.entity_id.isdigit())
-    lines = []
-    for e in entries:
-        line = audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, text=value_text)
-        if e.entity == "users" and not line.subject:  # which user, as they are known now
-            line = replace(line, subject=emails.get(int(e.entity_id), "") if e.entity_id.isdigit() else "")
-        lines.append(line)
+    lines = [
+        audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, text=value_text,
+                   subject=emails.get(int(e.entity_id), "") if e.entity == "users" and e.entity_id.isdigit() else "")
+        for e in entries
+    ]  # fmt: skip
     return render_template("admin/audit.html", entries=lines, page=page, pages=pages)
 
 
