@@ -81,7 +81,7 @@ def register_access(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from fidelity import health
+    from fidelity import errors, health
     from fidelity.account.routes import bp as account_bp
     from fidelity.actions.routes import bp as actions_bp
     from fidelity.adaptations.routes import bp as adaptations_bp
@@ -117,3 +117,4 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     health.init_app(app)
+    errors.init_app(app)

@@ -7,13 +7,22 @@ own (`abort(Response(...))`) is left as it is, and so are redirects and server e
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from fidelity.access import is_api_path
+from fidelity.api.errors import json_error
+from fidelity.extensions import db
+
+log = logging.getLogger(__name__)
 
 TITLES: Mapping[int, Any] = {
     400: _l("The request could not be used"),
@@ -51,3 +60,29 @@ def error_page(error: HTTPException) -> ResponseReturnValue:
         reason=reason,
     )
     return page, status, headers
+
+
+def server_error(error: InternalServerError) -> ResponseReturnValue:
+    """An error nobody foresaw: whatever the request began is rolled back, and the reader is told so in their
+    language (the API in JSON). Flask has logged the exception with its traceback already."""
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone; the pool replaces it on the next checkout
+        db.session.remove()
+    if is_api_path(request.path):
+        return json_error(500, _("The server met an error it did not expect; nothing was changed. Try again later."))
+    page = render_template(
+        "errors/http.html",
+        status=500,
+        title=_("Something went wrong on our side"),
+        explanation=_(
+            "The site met an error it did not expect, so nothing of what was sent was saved. Try again; if it happens "
+            "again, tell your administrator what you did and when."
+        ),
+        reason=None,
+    )
+    return page, 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(InternalServerError, server_error)

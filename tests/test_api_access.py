@@ -86,7 +86,9 @@ PAGE_ROWS: dict[str, Rows] = {
     "api.units": lambda html: set(re.findall(r'<a href="/units/([^/"]+)">', html)),
     "api.reviews": review_ids_on_the_unit_page,
     "api.adaptations": lambda html: set(re.findall(r'<article class="adaptation">\s*<h3>([^<]*)</h3>', html)),
-    "api.metrics": lambda html: set(re.findall(r'<th scope="row">\s*(\d{4} Q[1-4])', html)),
+    "api.metrics": lambda html: {
+        " ".join(quarter.split()) for quarter in re.findall(r'<th scope="row">\s*(\d{4}\s+Q[1-4])', html)
+    },
 }
 API_ROWS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "api.units": lambda item: item["code"],

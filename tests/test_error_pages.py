@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from fidelity.account.operations import create_token
 from fidelity.models import Role
+from fidelity.models.types import utcnow
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -44,3 +48,43 @@ def test_a_reason_given_is_kept_and_the_page_speaks_swedish(client: Any, session
 def test_the_api_still_answers_in_json(client: Any, session: Any) -> None:
     response = client.get("/api/v1/units/NO-SUCH-UNIT")
     assert response.status_code == 401 and response.is_json
+
+
+@pytest.fixture
+def failing(app: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The units page and the API's list of units fail as no one foresaw, answered as in production (not raised
+    into the test)."""
+
+    def fail(*args: Any) -> Any:
+        raise RuntimeError("an error nobody foresaw")
+
+    monkeypatch.setattr("fidelity.units.routes.visible_units", fail)
+    monkeypatch.setattr("fidelity.api.routes.visible_units", fail)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    return app
+
+
+def test_an_unforeseen_error_is_one_of_the_sites_pages_in_the_readers_language(
+    client: Any, session: Any, failing: Any
+) -> None:
+    user = factories.user(Role.ADMIN)
+    user.locale = "sv"
+    session.commit()
+    login(client, user.email)
+    response = client.get("/")
+    page = text(response)
+    assert response.status_code == 500 and "<h1>Något gick fel hos oss</h1>" in page and "Fel 500" in page
+    assert "Internal Server Error" not in page and "RuntimeError" not in page
+    assert client.get("/account/password").status_code == 200  # the session and the database go on
+
+
+def test_an_unforeseen_error_in_the_api_is_json_and_no_response_is_kept(
+    client: Any, session: Any, failing: Any
+) -> None:
+    user = factories.user(Role.ADMIN)
+    secret = create_token(user, "t", None, utcnow()).secret
+    session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    failed = client.get("/api/v1/units", headers=headers)
+    assert failed.status_code == 500 and failed.is_json and "nothing was changed" in failed.json["error"]
+    assert client.get("/api/v1/openapi.json", headers=headers).headers["Cache-Control"] == "no-store"

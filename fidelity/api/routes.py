@@ -25,6 +25,15 @@ from fidelity.units.queries import latest_scores, scored
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 # Read-only and authenticated by a header a browser never sends by itself, never by the session cookie.
 csrf.exempt(bp)
+
+
+@bp.after_request
+def _not_kept(response: Response) -> Response:
+    """What a token reads is the unit's own: no cache on the way, nor the client's, keeps a copy."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 # Ids beyond a 32-bit integer name nothing, and some databases refuse them in a query.
 REVIEW_ID = "<int(max=2147483647):review_id>"
 
