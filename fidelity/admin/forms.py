@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from fidelity.admin.operations import HOST_TYPE_NAMES, MIN_PASSWORD_LENGTH, ROLE_NAMES
+from fidelity.admin.operations import HOST_TYPE_NAMES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_NAMES
 from fidelity.i18n import LANGUAGE_NAMES
 from fidelity.models import Area, HostType, Organisation, Role, Unit
 
@@ -145,8 +145,9 @@ class NewPasswordForm(FlaskForm):
         _l("New password"),
         validators=[DataRequired()],
         description=_l(
-            "At least %(min)d characters. Pass it on safely; it is not shown again. It ends the user's sessions.",
+            "%(min)d to %(max)d characters. Pass it on safely; it is not shown again. It ends the user's sessions.",
             min=MIN_PASSWORD_LENGTH,
+            max=MAX_PASSWORD_LENGTH,
         ),
     )
     submit = SubmitField(_l("Set password"))

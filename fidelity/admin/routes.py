@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from fidelity.access import admin_required, is_admin, start_session
+from fidelity.access import admin_required, is_admin
 from fidelity.admin import operations
 from fidelity.admin.forms import (
     ActiveForm,
@@ -325,6 +325,10 @@ def set_locale(user_id: int) -> ResponseReturnValue:
 @admin_required
 def set_password(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        # One's own password is changed with the current one (and its throttle), on one's own page.
+        flash(_("This is your own account: change your password on your own page, with your current password."))
+        return redirect(url_for("account.password"), 303)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -333,11 +337,7 @@ def set_password(user_id: int) -> ResponseReturnValue:
             _refuse(form, error)
         else:
             db.session.commit()
-            if user.id == current_user.id:
-                start_session(user)  # an administrator's own new password keeps their own session going
-                flash(_("Your password is changed. Any other session of yours has ended: log in there again."))
-            else:
-                flash(_("%(email)s has a new password. Any session of theirs has ended.", email=user.email))
+            flash(_("%(email)s has a new password. Any session of theirs has ended.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, password=form)
 
