@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from fidelity.actions.forms import STATUS_LABELS
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES
-from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text
+from fidelity.audit import REDACTED
+from fidelity.extensions import db
+from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text, quarter_text
+from fidelity.models import (
+    ApiToken,
+    AuditEntry,
+    EducationSpell,
+    JobSpell,
+    Journey,
+    RoleAssignment,
+    StaffingQuarter,
+    User,
+)
 from fidelity.monitoring.journey_forms import (
     AGE_BAND_NAMES,
     DECISION_NAMES,
@@ -85,7 +98,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "active": _l("Active"),
     "locale": _l("Language"),
     "role": _l("Role"),
-    "user_id": _l("User (id)"),
+    "user_id": _l("User"),
     "secret_hash": _l("Fingerprint"),
     "prefix": _l("Begins with"),
     "last_used_at": _l("Last used"),
@@ -98,9 +111,9 @@ FIELD_LABELS: Mapping[str, Any] = {
     "scale_version": _l("Scale version"),
     "review_date": _l("Review date"),
     "status": _l("Status"),
-    "created_by_id": _l("Created by (id)"),
+    "created_by_id": _l("Created by"),
     "submitted_at": _l("Submitted"),
-    "submitted_by_id": _l("Submitted by (id)"),
+    "submitted_by_id": _l("Submitted by"),
     "visit_start": _l("First day of the visit"),
     "visit_end": _l("Last day of the visit"),
     "strengths": _l("Strengths"),
@@ -108,8 +121,8 @@ FIELD_LABELS: Mapping[str, Any] = {
     "total": _l("Total"),
     "scored_items": _l("Items scored"),
     "review_id": _l("Review (id)"),
-    "rater_id": _l("Scored by (id)"),
-    "reviewer_id": _l("Reviewer (id)"),
+    "rater_id": _l("Scored by"),
+    "reviewer_id": _l("Reviewer"),
     "signed_off_at": _l("Signed off"),
     "item_key": _l("Item"),
     "score": _l("Score"),
@@ -121,10 +134,10 @@ FIELD_LABELS: Mapping[str, Any] = {
     # action plans
     "title": _l("Title"),
     "description": _l("Description"),
-    "owner_id": _l("Owner (id)"),
+    "owner_id": _l("Owner"),
     "due_date": _l("Due date"),
     "action_id": _l("Action (id)"),
-    "author_id": _l("Author (id)"),
+    "author_id": _l("Author"),
     "text": _l("Comment"),
     # staffing
     "year": _l("Year"),
@@ -151,13 +164,24 @@ FIELD_LABELS: Mapping[str, Any] = {
     "removed": _l("Journeys deleted"),
     "cutoff": _l("Ended before"),
 }
-# Stored choices in words, by field, with the names the forms offer them under. Review kinds and statuses are named
-# in templates only, so they stay as stored here.
+REVIEW_KIND_NAMES: Mapping[str, Any] = {"self_assessment": _l("Self-assessment"), "external": _l("External review")}
+REVIEW_STATUS_NAMES: Mapping[str, Any] = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "consensus": _l("Consensus"),
+    "final": _l("Final"),
+}
+# Fields that hold a user's id: shown as the user's e-mail address, with the id.
+USER_FIELDS = frozenset(
+    {"user_id", "created_by_id", "submitted_by_id", "rater_id", "reviewer_id", "owner_id", "author_id"}
+)
+# Stored choices in words, by field, with the names the forms and pages give them.
 CHOICE_NAMES: Mapping[str, Mapping[Any, Any]] = {
     "role": ROLE_NAMES,
     "host_type": HOST_TYPE_NAMES,
     "locale": LANGUAGE_NAMES,
-    "status": STATUS_LABELS,  # an action's; a review's statuses are not among them and stay as stored
+    "status": {**STATUS_LABELS, **REVIEW_STATUS_NAMES},  # an action's or a review's: their values differ
+    "kind": REVIEW_KIND_NAMES,
     "reason": REASON_NAMES,
     "age_band": AGE_BAND_NAMES,
     "goal": GOAL_NAMES,
@@ -211,9 +235,16 @@ def stored_text(field: str, value: Any) -> str | None:
     return shown(value)
 
 
-def value_text(field: str, value: Any) -> str | None:
+def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) -> str | None:
     """A stored value in words, in the language of the request: dates and time stamps written as the pages write
-    them, yes or no, and choices by the names the forms give them. Anything else as stored."""
+    them, yes or no, and choices by the names the forms give them; a user by their e-mail address in `people` (user
+    id -> address, see `people_named`); a value kept out of the log (a password's hash, a token's fingerprint) as not
+    shown. Anything else as stored."""
+    if value == REDACTED:
+        return _("(not shown)")
+    if field in USER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        address = (people or {}).get(value)
+        return f"{address} (#{value})" if address else f"#{value}"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, float):
@@ -265,8 +296,8 @@ def audit_line(
         if name in HIDDEN_FIELDS:
             continue
         change = Change(name, text(name, before), text(name, after))
-        if action == "create" and change.after is None:
-            continue
+        if (action == "create" and change.after is None) or (action == "delete" and change.before is None):
+            continue  # nothing was set, or nothing was there
         kept.append(change)
     subject_field = SUBJECT_FIELDS.get(entity)
     if not subject and subject_field and subject_field in changes:
@@ -283,3 +314,108 @@ def audit_line(
         changes=() if sealed else tuple(kept),
         sealed=sealed,
     )
+
+
+def _named(entry: AuditEntry, field: str) -> Any:
+    """The value of `field` an audit entry names: the new one, else the old one (a deletion's)."""
+    before, after = (entry.changes or {}).get(field) or (None, None)
+    return after if after is not None else before
+
+
+def _looked_up(model: Any, column: Any, wanted: Mapping[int, int]) -> dict[int, Any]:
+    """For each entry (id -> row id in `wanted`), `column` of its row, where the row still exists: one query."""
+    if not wanted:
+        return {}
+    found = db.session.execute(select(model.id, column).where(model.id.in_(set(wanted.values()))))
+    rows: dict[int, Any] = {row_id: value for row_id, value in found}
+    return {entry_id: rows[row_id] for entry_id, row_id in wanted.items() if row_id in rows}
+
+
+def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """What each entry is about, by entry id, where its own fields do not say: a quarter's staffing by its quarter;
+    a journey, job or course by the journey's code; a user by their e-mail address; a role by its name and its
+    holder's address; an API token by its name. A change names only the fields it changed, so the rest is looked up
+    (a query per kind of row); what has been deleted since, and is not named in the entry, stays unnamed. Written in
+    the request's language."""
+    subjects: dict[int, str] = {}
+    quarters: dict[int, tuple[int, int]] = {}
+    wanted: dict[str, dict[int, int]] = {
+        "staffing_quarters": {}, "journeys": {}, "job_spells": {}, "education_spells": {}, "users": {},
+        "role_assignments": {}, "api_tokens": {},
+    }  # fmt: skip
+    journeys: dict[int, int] = {}  # entry id -> journey id
+    holders: dict[int, int] = {}  # entry id -> user id
+    for entry in entries:
+        row_id = int(entry.entity_id) if entry.entity_id.isdigit() else None  # an import or purge names a unit
+        if entry.entity == "staffing_quarters" and _named(entry, "year") is not None:
+            quarters[entry.id] = (int(_named(entry, "year")), int(_named(entry, "quarter")))
+        elif entry.entity == "journeys" and _named(entry, "code") is not None:
+            subjects[entry.id] = str(_named(entry, "code"))
+        elif entry.entity in ("job_spells", "education_spells") and _named(entry, "journey_id") is not None:
+            journeys[entry.id] = int(_named(entry, "journey_id"))
+        elif entry.entity == "users" and _named(entry, "email") is not None:
+            subjects[entry.id] = str(_named(entry, "email"))
+        elif entry.entity == "role_assignments" and _named(entry, "user_id") is not None:
+            holders[entry.id] = int(_named(entry, "user_id"))
+        elif entry.entity == "api_tokens" and _named(entry, "name") is not None:
+            subjects[entry.id] = str(_named(entry, "name"))
+        elif entry.entity in wanted and row_id is not None:
+            wanted[entry.entity][entry.id] = row_id
+    staffing = _looked_up(StaffingQuarter, StaffingQuarter.year * 10 + StaffingQuarter.quarter,
+                          wanted["staffing_quarters"])  # fmt: skip
+    quarters |= {entry_id: divmod(key, 10) for entry_id, key in staffing.items()}
+    journeys |= {entry_id: journey_id for entry_id, journey_id in wanted["journeys"].items()}
+    journeys |= _looked_up(JobSpell, JobSpell.journey_id, wanted["job_spells"])
+    journeys |= _looked_up(EducationSpell, EducationSpell.journey_id, wanted["education_spells"])
+    holders |= {entry_id: user_id for entry_id, user_id in wanted["users"].items()}
+    holders |= _looked_up(RoleAssignment, RoleAssignment.user_id, wanted["role_assignments"])
+    subjects |= {entry_id: str(name) for entry_id, name in
+                 _looked_up(ApiToken, ApiToken.name, wanted["api_tokens"]).items()}  # fmt: skip
+    codes = _looked_up(Journey, Journey.code, journeys)
+    emails = _looked_up(User, User.email, holders)
+    subjects |= {entry_id: quarter_text(year, number) for entry_id, (year, number) in quarters.items()}
+    subjects |= codes
+    for entry in entries:
+        if entry.id not in emails:
+            continue
+        if entry.entity == "role_assignments":
+            role = _named(entry, "role")
+            if role is None:  # a role changed in place: its name as it is now
+                role = _looked_up(RoleAssignment, RoleAssignment.role, {entry.id: int(entry.entity_id)}).get(entry.id)
+            role_name = value_text("role", role.value if hasattr(role, "value") else role) if role else None
+            subjects[entry.id] = f"{role_name}: {emails[entry.id]}" if role_name else emails[entry.id]
+        else:
+            subjects[entry.id] = emails[entry.id]
+    return subjects
+
+
+def people_named(entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """The e-mail address of every user the entries' values name (by id), for `value_text`: one query."""
+    ids = {
+        value
+        for entry in entries
+        for field, values in (entry.changes or {}).items()
+        if field in USER_FIELDS
+        for value in values
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    if not ids:
+        return {}
+    return {
+        user_id: email for user_id, email in db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))
+    }
+
+
+def audit_lines(entries: Sequence[AuditEntry], sealed: Collection[int] = ()) -> list[AuditLine]:
+    """The entries as a page shows them, in the request's language: each with what it is about and every value in
+    words, users by their addresses; the `sealed` ones (entry ids) without their values."""
+    subjects, people = audit_subjects(entries), people_named(entries)
+
+    def text(field: str, value: Any) -> str | None:
+        return value_text(field, value, people)
+
+    return [
+        audit_line(entry.at, entry.actor_label, entry.action, entry.entity, entry.entity_id, entry.changes,
+                   entry.id in sealed, text, subjects.get(entry.id, ""))
+        for entry in entries
+    ]  # fmt: skip

@@ -17,6 +17,10 @@ DEFAULTS: dict[str, Any] = {
     "SCALES_DIR": str(PROJECT_ROOT / "scales"),
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_ENABLED": True,
+    # A form's token lasts as long as the session it belongs to (itself at most 12 hours, and ended by an hour
+    # without a request), not Flask-WTF's one hour: a self-assessment open in one tab for longer, while the user works
+    # in another, would otherwise be refused and what was typed lost.
+    "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # A session ends after SESSION_IDLE_MINUTES without a request, and at the latest after 12 hours.

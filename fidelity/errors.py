@@ -1,8 +1,9 @@
 """Error pages of the site in the reader's language, in the site's layout (the API answers in JSON instead).
 
 Werkzeug's own pages are English and bare. A page that refuses a request says why in words, and keeps the reason a
-route gave (`abort(400, reason)`, a missing CSRF token) when there is one. A route that answers with a response of its
-own (`abort(Response(...))`) is left as it is, and so are redirects and server errors.
+route gave (`abort(400, reason)`) when there is one; a refused CSRF token is explained in words too. A route that
+answers with a response of its own (`abort(Response(...))`) is left as it is, and so are redirects. An error nobody
+foresaw gets a 500 page of the same kind.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -49,8 +51,17 @@ def error_page(error: HTTPException) -> ResponseReturnValue:
     status = error.code
     if error.response is not None or status is None or not 400 <= status < 500:
         return error
-    # The reason a route gave, when it gave one: anything but the error class's stock description.
-    reason = error.description if error.description and error.description != type(error).description else None
+    # The reason a route gave, when it gave one: anything but the error class's stock description. Flask-WTF's
+    # reasons for refusing a form's token are English and technical; the reader gets one in words and their language.
+    if isinstance(error, CSRFError):
+        reason = _(
+            "The form's security token is missing or belongs to an earlier session, so the form was not used. Open "
+            "the page again and send the form once more."
+        )
+    elif error.description and error.description != type(error).description:
+        reason = error.description
+    else:
+        reason = None
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     page = render_template(
         "errors/http.html",

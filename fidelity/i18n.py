@@ -30,6 +30,9 @@ from fidelity.monitoring.outcomes import whole_percent
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}
 # An anonymous visitor's choice, kept in the session until they log in.
 SESSION_KEY = "locale"
+# The language of the account that logged out last in this browser: the login page that follows keeps it, but the
+# next login does not carry it into another account's session.
+LOGGED_OUT_KEY = "logged_out_locale"
 DASH = "–"
 
 
@@ -44,9 +47,18 @@ def select_locale() -> str:
     if not has_request_context():
         return default
     chosen = _account_choice() or session.get(SESSION_KEY)
+    if chosen is None and not _logged_in():
+        chosen = session.get(LOGGED_OUT_KEY)
     if chosen in languages():
         return str(chosen)
     return request.accept_languages.best_match(languages()) or default
+
+
+def _logged_in() -> bool:
+    try:
+        return bool(current_user.is_authenticated)
+    except SQLAlchemyError:
+        return False
 
 
 def _account_choice() -> str | None:

@@ -435,5 +435,5 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
         url = url_for(endpoint, **url_params(world, endpoint, inside=True))
     audited = session.scalar(select(func.count()).select_from(AuditEntry))
     response = client.post(url, data={"scale": "ips-25", "review_date": "2025-01-01", "active": "0"})
-    assert response.status_code == 400 and "CSRF token is missing" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "security token is missing" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == audited

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from fidelity.extensions import db
-from fidelity.models import Area, AuditEntry, HostType, Organisation, Role, RoleAssignment, Unit, User
+from fidelity.models import ApiToken, Area, AuditEntry, HostType, Organisation, Role, RoleAssignment, Unit, User
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -287,6 +287,9 @@ def test_edit_a_users_name_and_email(client: Any, admin: User, session: Any) -> 
     taken = post(client, f"/admin/users/{user.id}/details", {"email": other.email.upper(), "display_name": "Kim"})
     assert taken.status_code == 400
     assert f"There is already a user with the e-mail address {other.email}." in page(taken)
+    # Said at the top of the long page too, leading to the form refused.
+    top = page(taken).index('<p class="error admin-alert" role="alert">Nothing was saved. <a href="#account">')
+    assert top < page(taken).index('<h2 id="roles">')
     session.expire_all()
     assert session.get(User, user.id).display_name != "Kim"
 
@@ -313,19 +316,30 @@ def test_the_audit_trail_of_accounts_and_set_up(client: Any, admin: User, sessio
     post(client, f"/admin/users/{user.id}/password", {"password": "a long new password"})
     post(client, f"/admin/users/{user.id}/roles", {"role": "admin"})
     post(client, f"/admin/users/{user.id}/roles", {"role": "frontline_manager", "unit_code": unit.code})
+    reviewer_role = next(r for r in user.roles if r.role is Role.EXTERNAL_REVIEWER)
+    post(client, f"/admin/users/{user.id}/roles/{reviewer_role.id}/revoke")
+    post(client, "/account/tokens", {"name": "Power BI"})
+    token = session.scalars(select(ApiToken).where(ApiToken.name == "Power BI")).one()
+    post(client, f"/account/tokens/{token.id}/revoke")
     assert 'href="/admin/audit"' in page(client.get("/admin/"))
 
     shown = " ".join(page(client.get("/admin/audit")).split())
     assert "Audit trail of accounts and set-up" in shown
     # Newest first; each user named by their address; a password's hash never shown.
-    granted = shown.index("created role <strong>Administrator</strong>")
+    granted = shown.index("created role <strong>Administrator: kim@example.org</strong>")  # and to whom
     password = shown.index("changed user <strong>kim@example.org</strong>")
     assert granted < password
-    assert '<span title="password_hash">Password</span>: [redacted] → [redacted]' in shown
+    assert '<span title="password_hash">Password</span>: (not shown) → (not shown)' in shown
     assert "pbkdf2" not in shown and '<span title="display_name">Name</span>: ' in shown
+    assert f'<span title="user_id">User</span>: kim@example.org (#{user.id})' in shown  # by address, not id alone
+    # A revoked token is named although the change names only when; a deleted role lists only what it held.
+    assert f'changed API token <strong>Power BI</strong> <span class="code">#{token.id}</span>' in shown
+    revoked = shown[shown.index("deleted role <strong>External reviewer: kim@example.org</strong>") :]
+    revoked = revoked[: revoked.index("</tr>")]
+    assert "→" in revoked and "– → –" not in revoked
     # A role held on a unit is on that unit's trail, not here.
-    assert "created role <strong>Frontline manager</strong>" not in shown
-    assert "created role <strong>Frontline manager</strong>" in " ".join(
+    assert "created role <strong>Frontline manager: kim@example.org</strong>" not in shown
+    assert "created role <strong>Frontline manager: kim@example.org</strong>" in " ".join(
         page(client.get(f"/units/{unit.code}/audit")).split()
     )
 
@@ -396,6 +410,7 @@ REFUSALS = [
         "already holds the role Frontline manager for",
     ),
     ("/admin/users/{user_id}/active", {"active": "maybe"}, "Invalid value"),
+    ("/admin/users/{user_id}/roles", {}, "Choose a role."),  # the form as it comes: no role chosen
     ("/admin/users/{user_id}/details", {"email": "not-an-address", "display_name": "X"}, "is not a valid e-mail"),
     ("/admin/users/{user_id}/details", {"email": "{email}", "display_name": "x" * 201}, "Use at most 200 characters."),
     ("/admin/users/{user_id}/password", {"password": "too short"}, "A password must be at least 12 characters long."),

@@ -81,7 +81,7 @@ def test_every_audited_column_is_named_and_an_id_column_says_so() -> None:
     assert columns - set(FIELD_LABELS) == set()
     assert [Change(name, None, "3").label for name in ("unit_id", "owner_id", "not_accepted_reason", "since")] == [
         "Unit (id)",
-        "Owner (id)",
+        "Owner",  # shown by e-mail address, not id
         "Reason not accepted",  # as the journey form names it
         "Since",  # as the adaptation form names it
     ]
@@ -110,7 +110,11 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
     assert both("reason", "funding") == ("Funding", "Finansiering")
     assert both("not_accepted_reason", "declined") == ("The person declined", "Personen tackade nej")
     assert both("status", "in_progress") == ("In progress", "Pågår")  # an action's status
-    assert both("status", "draft") == ("draft", "draft")  # a review's statuses are named in templates only
+    assert both("status", "draft") == ("Draft", "Utkast")  # a review's status
+    assert both("kind", "self_assessment") == ("Self-assessment", "Självskattning")
+    with app.test_request_context():
+        assert value_text("created_by_id", 6, {6: "kim@example.org"}) == "kim@example.org (#6)"
+        assert value_text("created_by_id", 7, {6: "kim@example.org"}) == "#7"  # nobody known by that id
     assert both("role", "frontline_manager") == ("Frontline manager", "Enhetschef")
     assert both("specialist_fte", 2.5) == ("2.5", "2,5")
     assert both("something_new", "2026-13-45") == ("2026-13-45", "2026-13-45")  # shaped like a date, but none

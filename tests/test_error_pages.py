@@ -38,11 +38,13 @@ def test_a_reason_given_is_kept_and_the_page_speaks_swedish(client: Any, session
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     login(client, manager.email)
     refused = client.post(f"/units/{unit.code}/reviews/new", data={"scale": "ips-25"})  # no CSRF token
-    assert refused.status_code == 400 and "CSRF token is missing" in text(refused)
-    assert "<h1>The request could not be used</h1>" in text(refused)
+    assert refused.status_code == 400 and "The form&#39;s security token is missing" in text(refused)
+    assert "<h1>The request could not be used</h1>" in text(refused) and "CSRF" not in text(refused)
     client.post("/language", data={"csrf_token": csrf_token(client), "locale": "sv", "next": "/"})
     missing = text(client.get("/units/NO-SUCH-UNIT"))
     assert "<h1>Hittades inte</h1>" in missing and "Not found" not in missing
+    swedish = text(client.post(f"/units/{unit.code}/reviews/new", data={"scale": "ips-25"}))
+    assert "Formulärets säkerhetsnyckel saknas" in swedish and "CSRF" not in swedish
 
 
 def test_the_api_still_answers_in_json(client: Any, session: Any) -> None:

@@ -179,6 +179,17 @@ def test_an_anonymous_choice_lasts_the_session_and_survives_the_login(client: An
     assert session.get(User, user.id).locale is None  # chosen before logging in: not saved on the account
 
 
+def test_the_accounts_language_stays_after_logging_out(client: Any, session: Any) -> None:
+    user = factories.user(Role.ADMIN)
+    user.locale = "sv"
+    session.commit()
+    login(client, user.email)  # from a browser that asks for English
+    assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="sv">' in page and "Du är utloggad." in page
+
+
 def test_the_switch_saves_the_users_language_and_the_audit_log_has_it(client: Any, session: Any) -> None:
     user = factories.user(Role.ADMIN)
     login(client, user.email)
@@ -199,6 +210,14 @@ def test_the_switch_saves_the_users_language_and_the_audit_log_has_it(client: An
     assert answer.headers["Location"] == "/" and session.get(User, user.id).locale == "sv"
     client.post("/language", data={"csrf_token": token, "locale": "en", "next": "/"})
     assert session.get(User, user.id).locale == "en"
+    # Pressed on a page a refused form came back on, whose address takes only the form: back to the page above it.
+    for form_address, page_above in (
+        (f"/admin/users/{user.id}/details", f"/admin/users/{user.id}"),
+        ("/units/U-1/journeys/5/jobs/7", "/units/U-1/journeys/5"),
+        ("/units/U-1/staffing?x=1", "/units/U-1/staffing?x=1"),  # takes a GET too: kept as it is
+    ):
+        answer = client.post("/language", data={"csrf_token": token, "locale": "sv", "next": form_address})
+        assert answer.headers["Location"] == page_above
 
 
 def test_the_switch_needs_a_csrf_token(client: Any, session: Any) -> None:

@@ -54,7 +54,7 @@ def test_post_without_csrf_token_is_rejected(client: Any, session: Any) -> None:
     user = factories.user(Role.ADMIN)
     response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
     assert response.status_code == 400
-    assert "CSRF token is missing" in response.get_data(as_text=True)
+    assert "security token is missing" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 

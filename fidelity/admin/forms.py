@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, DataRequired
+from wtforms.validators import AnyOf, DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity.admin.operations import HOST_TYPE_NAMES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_NAMES
@@ -45,8 +45,16 @@ def _code_field() -> Any:
 
 def _role_fields() -> tuple[Any, Any, Any]:
     return (
+        # No role chosen until one is: pressing the button by mistake makes nobody an administrator.
         SelectField(
-            _l("Role"), choices=[SelectChoice(role.value, ROLE_NAMES[role]) for role in Role], description=SCOPE_HINT
+            _l("Role"),
+            choices=[
+                SelectChoice("", _l("Choose a role")),
+                *(SelectChoice(role.value, ROLE_NAMES[role]) for role in Role),
+            ],
+            default="",
+            validators=[InputRequired(_l("Choose a role."))],
+            description=SCOPE_HINT,
         ),
         SelectField(_l("Unit"), choices=[], default=""),
         SelectField(_l("Area"), choices=[], default=""),

@@ -7,7 +7,7 @@ flushes; the caller commits once. Every change reaches the audit log through the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -342,16 +342,6 @@ def set_password(user: User, password: str) -> None:
 
 
 # --- reading -------------------------------------------------------------------------------------------------
-
-
-def user_emails(user_ids: Iterable[int]) -> dict[int, str]:
-    """The e-mail address of each of these users (by id) that still exists."""
-    wanted = set(user_ids)
-    if not wanted:
-        return {}
-    return {
-        user_id: email for user_id, email in db.session.execute(select(User.id, User.email).where(User.id.in_(wanted)))
-    }
 
 
 def find_user(email: str) -> User | None:

@@ -29,7 +29,7 @@ from fidelity.admin.forms import (
     set_choices,
 )
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES, SetupError
-from fidelity.audit_display import audit_line, value_text
+from fidelity.audit_display import audit_lines
 from fidelity.extensions import db
 from fidelity.models import HostType, Role, RoleAssignment, User
 from fidelity.units.queries import audit_trail
@@ -228,12 +228,7 @@ def _user_page(
 def audit() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries, pages = audit_trail(None, page)
-    emails = operations.user_emails(int(e.entity_id) for e in entries if e.entity == "users" and e.entity_id.isdigit())
-    lines = [
-        audit_line(e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, text=value_text,
-                   subject=emails.get(int(e.entity_id), "") if e.entity == "users" and e.entity_id.isdigit() else "")
-        for e in entries
-    ]  # fmt: skip
+    lines = audit_lines(entries)
     return render_template("admin/audit.html", entries=lines, page=page, pages=pages)
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from fidelity.access import start_session
@@ -13,7 +14,7 @@ from fidelity.admin.operations import set_locale
 from fidelity.auth.forms import LanguageForm, LoginForm, LogoutForm
 from fidelity.auth.operations import authenticate
 from fidelity.extensions import db
-from fidelity.i18n import SESSION_KEY, languages
+from fidelity.i18n import LOGGED_OUT_KEY, SESSION_KEY, languages
 
 bp = Blueprint("auth", __name__)
 
@@ -58,7 +59,10 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> Response:
     if LogoutForm().validate_on_submit():
+        language = current_user.locale if current_user.is_authenticated else None
         logout_user()
+        if language:
+            session[LOGGED_OUT_KEY] = language  # the login page stays in the account's language
         flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
 
@@ -73,4 +77,21 @@ def language() -> Response:
             set_locale(current_user, form.locale.data)
             db.session.commit()
         session[SESSION_KEY] = form.locale.data
-    return redirect(_safe_next(form.next.data))
+    return redirect(_page_to_show(_safe_next(form.next.data)))
+
+
+def _page_to_show(target: str) -> str:
+    """`target`, or, when it takes no GET (a form's address: the switch was pressed on the page a refused form came
+    back on), the nearest address above it that does: /admin/users/6/details goes back to /admin/users/6."""
+    path, _sep, query = target.partition("?")
+    adapter = current_app.url_map.bind("")
+    while path not in ("", "/"):
+        try:
+            adapter.match(path, method="GET")
+        except MethodNotAllowed:
+            path, query = path.rsplit("/", 1)[0], ""
+            continue
+        except HTTPException:  # nothing there at all (a 404 stays one), or a redirect the browser will follow
+            pass
+        break
+    return f"{path or '/'}{'?' + query if query else ''}"

@@ -10,18 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.history import ReviewPoint
-from fidelity.i18n import quarter_text
 from fidelity.models import (
     COUNTED_STATUSES,
     AuditEntry,
-    EducationSpell,
-    JobSpell,
-    Journey,
     Rating,
     Review,
     ReviewKind,
     ReviewStatus,
-    StaffingQuarter,
     Unit,
 )
 from fidelity.scales import ScaleRegistry
@@ -145,56 +140,3 @@ def sealed_entries(entries: Sequence[AuditEntry]) -> set[int]:
         )
     )
     return {entry_id for entry_id, review_id in reviews.items() if review_id in rating_alone}
-
-
-def _named(entry: AuditEntry, field: str) -> object | None:
-    """The value of `field` an audit entry names: the new one, else the old one (a deletion's)."""
-    before, after = (entry.changes or {}).get(field) or (None, None)
-    return after if after is not None else before
-
-
-def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
-    """What each entry about a quarter's staffing, a journey, a job or a course is about, by entry id: the quarter,
-    or the journey's code. A change names only the fields it changed, so the rest is looked up (in one query per table);
-    what has been deleted since, and is not named in the entry, stays unnamed."""
-    subjects: dict[int, str] = {}
-    quarters: dict[int, tuple[int, int]] = {}
-    staffing_rows: dict[int, int] = {}  # entry id -> staffing row id
-    journeys: dict[int, int] = {}  # entry id -> journey id
-    spell_rows: dict[str, dict[int, int]] = {"job_spells": {}, "education_spells": {}}  # entry id -> spell id
-    for entry in entries:
-        if entry.entity == "staffing_quarters":
-            year, number = _named(entry, "year"), _named(entry, "quarter")
-            if year is not None and number is not None:
-                quarters[entry.id] = (int(str(year)), int(str(number)))
-            elif entry.entity_id.isdigit():
-                staffing_rows[entry.id] = int(entry.entity_id)
-        elif entry.entity == "journeys":  # an import's or purge's entry names the unit, and no journey
-            code = _named(entry, "code")
-            if code is not None:
-                subjects[entry.id] = str(code)
-            elif entry.entity_id.isdigit():
-                journeys[entry.id] = int(entry.entity_id)
-        elif entry.entity in spell_rows:
-            journey_id = _named(entry, "journey_id")
-            if journey_id is not None:
-                journeys[entry.id] = int(str(journey_id))
-            elif entry.entity_id.isdigit():
-                spell_rows[entry.entity][entry.id] = int(entry.entity_id)
-    if staffing_rows:
-        found = select(StaffingQuarter.id, StaffingQuarter.year, StaffingQuarter.quarter)
-        rows = {row_id: (year, number) for row_id, year, number in
-                db.session.execute(found.where(StaffingQuarter.id.in_(set(staffing_rows.values()))))}  # fmt: skip
-        quarters |= {entry_id: rows[row_id] for entry_id, row_id in staffing_rows.items() if row_id in rows}
-    for model, wanted in ((JobSpell, spell_rows["job_spells"]), (EducationSpell, spell_rows["education_spells"])):
-        if wanted:
-            found_spells = select(model.id, model.journey_id).where(model.id.in_(set(wanted.values())))
-            owners = {spell_id: journey_id for spell_id, journey_id in db.session.execute(found_spells)}
-            journeys |= {entry_id: owners[spell_id] for entry_id, spell_id in wanted.items() if spell_id in owners}
-    codes: dict[int, str] = {}
-    if journeys:
-        found_codes = select(Journey.id, Journey.code).where(Journey.id.in_(set(journeys.values())))
-        codes = {journey_id: code for journey_id, code in db.session.execute(found_codes)}
-    subjects |= {entry_id: quarter_text(year, number) for entry_id, (year, number) in quarters.items()}
-    subjects |= {entry_id: codes[journey_id] for entry_id, journey_id in journeys.items() if journey_id in codes}
-    return subjects

@@ -10,10 +10,10 @@ from flask_login import current_user
 from fidelity import scale_registry
 from fidelity.access import Permission, can, managed_areas, unit_or_404, visible_units
 from fidelity.actions.queries import action_item, unit_actions
-from fidelity.audit_display import audit_line, value_text
+from fidelity.audit_display import audit_lines
 from fidelity.extensions import db
 from fidelity.units.pages import scale_histories
-from fidelity.units.queries import audit_subjects, audit_trail, latest_scores, sealed_entries, unit_reviews
+from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
 from fidelity.units.reviews_due import by_scale, units_schedule
 
 bp = Blueprint("units", __name__)
@@ -61,12 +61,5 @@ def audit(code: str) -> str:
     unit = unit_or_404(current_user, code, Permission.AUDIT)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries, pages = audit_trail(unit, page)
-    sealed, subjects = sealed_entries(entries), audit_subjects(entries)
-    lines = [
-        audit_line(
-            e.at, e.actor_label, e.action, e.entity, e.entity_id, e.changes, e.id in sealed, value_text,
-            subjects.get(e.id, "")
-        )
-        for e in entries
-    ]  # fmt: skip
+    lines = audit_lines(entries, sealed_entries(entries))
     return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)

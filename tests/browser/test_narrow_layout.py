@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from fidelity import scale_registry
+from fidelity.account.operations import create_token
 from fidelity.audit import Actor, acting_as
 from fidelity.demo import DEMO_DOMAIN
 from fidelity.extensions import db
-from fidelity.models import Action, Review, ReviewKind, Role, Unit
+from fidelity.models import Action, Review, ReviewKind, Role, Unit, User
+from fidelity.models.api_token import NAME_MAX
+from fidelity.models.types import utcnow
 from tests import factories
 from tests.browser.conftest import Language, LiveServer
 from tests.browser.test_accessibility import log_in_by_keyboard
@@ -83,6 +86,19 @@ def test_long_unbroken_text_stays_within_the_page(live_server: LiveServer, brows
         fits(page)
     page.goto(f"{live_server.url}/units/{code}/audit")
     assert LONG in page.content()
+    fits(page)
+
+    # A token named with no space in its name: in the list of tokens, and in the message when it is revoked.
+    with live_server.app.app_context():
+        manager = db.session.scalars(select(User).where(User.email == email)).one()
+        create_token(manager, LONG[:NAME_MAX], None, utcnow())
+        db.session.commit()
+    page.goto(f"{live_server.url}/account/tokens")
+    assert LONG[:NAME_MAX] in page.content()
+    fits(page)
+    page.locator("table.tokens button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert LONG[:NAME_MAX] in page.content()
     fits(page)
     page.context.close()
 
