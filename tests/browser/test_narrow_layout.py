@@ -156,4 +156,9 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
             response = page.goto(demo_server.url + path)
             assert response is not None and response.ok, path
             fits(page)
+        # Within the page, the administration's table keeps its links inside it too.
+        page.goto(demo_server.url + "/admin/")
+        table = page.locator("table.tree").first
+        for link in page.locator("table.tree td a").all():
+            assert right_edge(link) <= right_edge(table) + 0.5, (language.code, link.inner_text())
         page.context.close()
