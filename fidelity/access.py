@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Request, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Request, Response, abort, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -79,7 +79,16 @@ def _load_user(session_id: str) -> User | None:
     """The active user a session stands for, as long as their password is the one the session began with."""
     user_id, _sep, fingerprint = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or fingerprint != user.password_fingerprint():
+    if user is None:
+        return None
+    # Why a session that was open has ended, said on the login page this request leads to. (Not translated here:
+    # choosing the language asks who is logged in, which is being worked out.)
+    if not user.active:
+        g.session_ended = "deactivated"
+        return None
+    if fingerprint != user.password_fingerprint():
+        if fingerprint:  # a session from before sessions carried one ends without a word
+            g.session_ended = "password"
         return None
     return user
 
@@ -180,6 +189,12 @@ def _require_login() -> ResponseReturnValue | None:
         return None
     if request.endpoint is None:
         abort(404)  # an unknown URL is a 404 for everyone; a wrong method falls through to Flask's 405
+    if "session_ended" in g:
+        session.pop("_user_id", None)  # the ended session names nobody any more, and says so once
+        if g.session_ended == "deactivated":
+            flash(_("Your account has been deactivated. Ask your administrator if you need it."))
+        else:
+            flash(_("Your password was changed since you logged in here: log in with the new one."))
     return login_manager.unauthorized()
 
 

@@ -38,7 +38,10 @@ def test_a_user_changes_their_password_and_other_sessions_end(app: Any, client: 
     response = change(client)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Your password is changed." in client.get("/").get_data(as_text=True)  # this session goes on
-    assert elsewhere.get("/").status_code == 302  # the other one has ended
+    assert elsewhere.get("/").status_code == 302  # the other one has ended, and says why on the login page
+    told = elsewhere.get("/login").get_data(as_text=True)
+    assert "Your password was changed since you logged in here: log in with the new one." in told
+    assert "Your password was changed" not in elsewhere.get("/login").get_data(as_text=True)  # said once
     session.expire_all()
     assert session.get(User, user.id).check_password(NEW)
 
@@ -150,3 +153,16 @@ def test_an_administrator_changes_their_own_password_on_their_own_page_only(clie
     assert response.status_code == 303 and response.headers["Location"] == "/account/password"
     session.expire_all()
     assert session.get(User, admin.id).check_password(factories.PASSWORD)
+
+
+def test_a_deactivated_users_open_session_ends_and_says_why(app: Any, client: Any, session: Any) -> None:
+    admin = factories.user(Role.ADMIN)
+    user = factories.user(Role.EXTERNAL_REVIEWER)
+    theirs = second_client(app)
+    login(theirs, user.email)
+    assert theirs.get("/").status_code == 200
+    login(client, admin.email)
+    client.post(f"/admin/users/{user.id}/active", data={"active": "0", "csrf_token": csrf_token(client, "/")})
+    assert theirs.get("/").status_code == 302
+    told = theirs.get("/login").get_data(as_text=True)
+    assert "Your account has been deactivated. Ask your administrator if you need it." in told
