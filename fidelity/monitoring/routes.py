@@ -200,7 +200,7 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     found = journey_or_404(unit, journey_id)
     form = SPELL_FORMS[kind]()
     deleting = spell_id is not None and "delete" in request.form
-    typed = (kind, spell_id, form)
+    typed = None if deleting else (kind, spell_id, form)  # what was typed, to show again if it is refused
     try:
         if deleting and ActionForm().validate_on_submit():
             delete_spell(found, kind, spell_id or 0)
