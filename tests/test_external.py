@@ -317,6 +317,41 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
     assert '<strong class="latest-total">98</strong>' in unit_page
 
 
+def test_a_late_consensus_save_shows_what_the_other_reviewer_saved_so_a_second_save_knows_what_it_replaces(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    url = base(team, review.id) + "/consensus"
+    opened = revision(client, url)  # the second reviewer opens the consensus page
+    as_user(client, team.first)
+    agreed = consensus_fields(keys, 4, rationale_V1="Agreed after the visit.\nBoth sources.")
+    assert save_consensus(client, team, review.id, agreed).status_code == 302
+    as_user(client, team.second)
+    late = consensus_fields(keys, 4, rationale_S1="Seen in the team meeting")
+    data = late | {"revision": opened, "csrf_token": token(client, url), "save": "Save"}
+    refused = client.post(url, data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Another reviewer saved the consensus after you opened it" in page
+    assert f"last saved by {team.first.email}" in page or f"last saved by {team.first.display_name}" in page
+    # Both versions of the items that differ are shown and linked from the top; the others are not marked.
+    assert 'href="#consensus-V1"' in page and 'href="#consensus-S1"' in page and 'href="#consensus-O1"' not in page
+    assert "Agreed after the visit.\nBoth sources." in page and 'id="consensus-V1"' in page
+    assert re.search(r'class="item consensus-item[^"]* differs" id="consensus-V1"', page)
+    assert not re.search(r'class="item consensus-item[^"]* differs" id="consensus-O1"', page)
+    saved = {c.item_key: c.rationale for c in session.scalars(select(ConsensusScore))}
+    assert saved["V1"] == "Agreed after the visit.\nBoth sources." and saved["S1"] == ""
+    # Saving again from the refused page keeps its entries, now knowingly.
+    match = re.search(r'name="revision" type="hidden" value="(\d+)"', page)
+    assert match
+    again = client.post(url, data=data | {"revision": match.group(1)})
+    assert again.status_code == 302
+    session.expire_all()
+    saved = {c.item_key: c.rationale for c in session.scalars(select(ConsensusScore))}
+    assert saved["S1"] == "Seen in the team meeting" and saved["V1"] == ""
+
+
 @pytest.fixture
 def final_review(client: Any, session: Any, team: Team, keys: tuple[str, ...]) -> Review:
     review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))

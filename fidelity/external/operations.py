@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 
 from fidelity.extensions import db
 from fidelity.models import (
+    AuditEntry,
     ConsensusScore,
     Review,
     ReviewerAssignment,
@@ -48,6 +49,38 @@ class ConsensusValue:
     rationale: str = ""
     recommendation: str = ""
     correction_note: str = ""
+
+
+@dataclass(frozen=True)
+class ConsensusConflict:
+    """The consensus as it stands after another reviewer saved it, set against a save refused for coming too late."""
+
+    saved: Mapping[str, ConsensusValue]
+    strengths: str
+    changed_by: str  # who saved last, as the audit trail names them
+
+    def differs(self, key: str, mine: ConsensusValue) -> bool:
+        return self.saved.get(key, ConsensusValue()) != mine
+
+
+def consensus_conflict(review: Review) -> ConsensusConflict:
+    """What the consensus of `review` holds now, and who saved it last: read after the refused save is rolled back."""
+    ids = [str(c.id) for c in review.consensus]
+    last = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.unit_id == review.unit_id,
+            or_(
+                (AuditEntry.entity == "consensus_scores") & AuditEntry.entity_id.in_(ids),
+                (AuditEntry.entity == "reviews") & (AuditEntry.entity_id == str(review.id)),
+            ),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return ConsensusConflict(
+        saved=consensus_values(review), strengths=review.strengths or "", changed_by=last.actor_label if last else ""
+    )
 
 
 class ConsensusInvalid(ReviewError):

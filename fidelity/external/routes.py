@@ -231,7 +231,8 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
             return _show(unit, review, scale, message, 409)
         return redirect(url_for(".show", code=code, review_id=review.id))
     form: ConsensusForm = consensus_form_class(scale)()
-    status, stale, item_errors = 200, False, {}
+    status, item_errors = 200, {}
+    stale: ops.ConsensusConflict | None = None
     if request.method == "GET":
         form.fill(ops.consensus_values(review), review.strengths)
         form.revision.data = str(review.revision)
@@ -245,7 +246,9 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
             status, item_errors = 400, exc.errors
         except StaleDraft:
             db.session.rollback()
-            status, stale = 409, True
+            # The page now shows, beside the entries refused, what the other reviewer saved: a second save is made
+            # knowing what it replaces.
+            status, stale = 409, ops.consensus_conflict(review)
             form.revision.data = str(review.revision)
         else:
             db.session.commit()
@@ -254,6 +257,7 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
     else:
         status, item_errors = 400, form.item_errors()
     context = _consensus_context(review, scale)
+    mine = form.values() if stale else {}
     page = render_template(
         "external/consensus.html",
         unit=unit,
@@ -261,6 +265,9 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
         scale=scale,
         form=form,
         stale=stale,
+        mine=mine,
+        stale_items=[key for key in scale.item_keys if stale and stale.differs(key, mine[key])],
+        stale_strengths=stale is not None and stale.strengths != (form.strengths.data or "").strip(),
         item_errors=item_errors,
         **context,
     )
