@@ -26,11 +26,14 @@ from fidelity.models import (
     QuarterlyOutcome,
     Role,
 )
+from fidelity.monitoring.imports import ImportRefused, import_journeys
+from fidelity.monitoring.journey_operations import JourneyInvalid, save_journey
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
+from tests.journey_data import csv_file
 from tests.shown import day
 from tests.test_web import login
 
@@ -231,3 +234,44 @@ def test_the_unit_s_audit_trail_tells_of_the_purge(
     assert "purged journeys </td>" in page
     assert '<span title="removed">Journeys deleted</span>: 2</li>' in page
     assert f'<span title="cutoff">Ended before</span>: {day(CUTOFF)}</li>' in page
+
+
+def test_a_journey_that_ended_before_the_latest_purge_s_cut_off_is_not_taken_in_again(
+    runner: FlaskCliRunner, session: Any, units: dict[str, Any]
+) -> None:
+    """An export made before a purge, imported after it, would bring back what the purge deleted: such rows are
+    refused, each on its line, and so is such a journey entered by hand."""
+    north = units["north"]
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0
+    before = journey_codes(session)
+    rows = [
+        {"code": "BACK-OLD", "referral_date": ago(40).isoformat(), "exit_date": ago(30).isoformat(),
+         "exit_reason": "withdrew"},
+        {"code": "BACK-REFUSED", "referral_date": ago(30).isoformat(), "decision": "not_accepted",
+         "not_accepted_reason": "not_ready"},  # no decision date: it ended on its referral, as the purge counts it
+        {"code": "BACK-NEW", "referral_date": ago(30).isoformat(), "exit_date": ago(12).isoformat(),
+         "exit_reason": "withdrew"},
+        {"code": "BACK-REFUSED-LATE", "referral_date": ago(30).isoformat(), "decision": "not_accepted",
+         "decision_date": ago(23).isoformat(), "not_accepted_reason": "not_ready"},
+    ]  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        import_journeys(north, csv_file(rows), "before-the-purge.csv", TODAY)
+    cut = CUTOFF.isoformat()
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (2, f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then "
+            "were deleted by a purge, and none is kept again"),
+        (3, f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then "
+            "were deleted by a purge, and none is kept again"),
+    ]  # fmt: skip
+    assert journey_codes(session) == before
+    # The journeys that ended after the cut-off come in; another unit, never purged, takes any.
+    assert import_journeys(north, csv_file([rows[2], rows[3]]), "after.csv", TODAY).added == 2
+    assert import_journeys(units["west"], csv_file(rows[:2]), "west.csv", TODAY).added == 2
+    # By hand, the same.
+    record = {"code": "BY-HAND", "referral_date": ago(40), "exit_date": ago(30), "exit_reason": "withdrew"}
+    with pytest.raises(JourneyInvalid) as invalid:
+        save_journey(north, record)
+    assert invalid.value.messages == [
+        f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then were "
+        "deleted by a purge, and none is kept again"
+    ]

@@ -115,7 +115,7 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     # Item by item with the previous score (all 4 in the self-assessment) and the recommendation.
     assert "Recommendation: Accept every referral" in text and "Employers trust the team." in text
     # Action plan, waiting list and outcomes.
-    assert "Take every referral" in text and "1 people were waiting" in text
+    assert "Take every referral" in text and "1 person was waiting" in text
     assert "2026 Q1 20 9 (45%) 2 (10%) 3 75% 50% 5 10.0" in text
     # Appendix: O6 and V4 with their anchors.
     appendix = text[text.index(SECTIONS[-1]) :]

@@ -55,6 +55,6 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
             click.echo(f"{where}: {problem.message}", err=True)
         raise click.exceptions.Exit(2) from None
     click.echo(
-        f"Imported {file} into {unit.code}: {summary.added} journeys added, {summary.replaced} replaced; "
-        f"jobs: {summary.jobs}, courses of study: {summary.education}."
+        f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}; "
+        f"jobs: {summary.jobs}; courses of study: {summary.education}."
     )

@@ -59,7 +59,7 @@ def import_page(code: str) -> ResponseReturnValue:
         db.session.commit()
         flash(
             _(
-                "Imported %(file)s: %(added)d journeys added, %(replaced)d replaced; jobs: %(jobs)d, courses of "
+                "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d; jobs: %(jobs)d; courses of "
                 "study: %(education)d.",
                 file=upload.filename,
                 added=summary.added,

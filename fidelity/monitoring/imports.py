@@ -27,6 +27,7 @@ from fidelity.monitoring.identity import code_key, code_keys
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
+from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
@@ -54,7 +55,8 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
-    checked = check_journeys(read_cells(data, filename), today)
+    purge = latest_purge(unit.id)
+    checked = check_journeys(read_cells(data, filename), today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     summary = _write(db.session.connection(), unit.id, checked)
     _forget_journeys()

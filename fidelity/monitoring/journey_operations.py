@@ -23,6 +23,7 @@ from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
 from fidelity.monitoring.problems import ImportRefused
+from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.validation import check_journeys
 
 JOURNEY_FIELDS = tuple(column.field for column in JOURNEY_COLUMNS)
@@ -66,8 +67,10 @@ def check(
     jobs: Sequence[Mapping[str, Any]],
     education: Sequence[Mapping[str, Any]],
     today: date,
+    purged_before: date | None = None,
 ) -> None:
-    """Raise JourneyInvalid with every problem the import would find in this journey on `today`."""
+    """Raise JourneyInvalid with every problem the import would find in this journey on `today` (see
+    `check_journeys` for `purged_before`)."""
     names = header(max(1, len(jobs)), max(1, len(education)))
     row = {column.name: _text(record.get(column.field)) for column in JOURNEY_COLUMNS}
     for group, spells in ((JOB_COLUMNS, jobs), (EDUCATION_COLUMNS, education)):
@@ -79,7 +82,7 @@ def check(
         lines=np.array([1]),
     )
     try:
-        check_journeys(cells, today, label=field_label)
+        check_journeys(cells, today, label=field_label, purged_before=purged_before)
     except ImportRefused as refused:
         raise JourneyInvalid([problem.message for problem in refused.problems]) from None
 
@@ -98,7 +101,8 @@ def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None 
     jobs = [_spell_values(s) for s in journey.jobs] if journey else []
     education = [_spell_values(s) for s in journey.education] if journey else []
     today = date.today()
-    check(record, jobs, education, today)
+    purge = latest_purge(unit.id)
+    check(record, jobs, education, today, purge.cutoff if purge else None)
     if _code_taken(unit, record["code"], journey):
         raise JourneyInvalid([_("The unit already has a journey with the code %(code)s.", code=record["code"])])
     if journey is None:

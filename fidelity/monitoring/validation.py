@@ -51,17 +51,20 @@ class CheckedJourneys:
     education: pd.DataFrame  # row, start_date, end_date
 
 
-def check_journeys(cells: Cells, today: date, label: Callable[[str], str] | None = None) -> CheckedJourneys:
+def check_journeys(
+    cells: Cells, today: date, label: Callable[[str], str] | None = None, purged_before: date | None = None
+) -> CheckedJourneys:
     """The file's journeys and spells as they stand on `today`. Raises ImportRefused with every problem, each on its
     line. A journey records what has happened: no date may come after `today` (a job or course that goes on has no
     end date yet), nor before EARLIEST_DATE. Problems name a column as `label` gives it (the form's field for a journey
-    kept in the browser), or by its name in the file."""
+    kept in the browser), or by its name in the file. `purged_before`: the cut-off of the unit's latest purge; a
+    journey that ended before it is refused, since the purge deleted such journeys and the unit keeps none again."""
     problems = header_problems(cells)
     if problems:
         raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
-    return RowCheck(cells, today, label).run()
+    return RowCheck(cells, today, label, purged_before).run()
 
 
 def _quoted(value: str) -> str:
@@ -99,8 +102,11 @@ def _day(value: pd.Timestamp) -> str:
 class RowCheck:
     """The checks of every row, gathering problems as it goes."""
 
-    def __init__(self, cells: Cells, today: date, label: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, cells: Cells, today: date, label: Callable[[str], str] | None = None, purged_before: date | None = None
+    ) -> None:
         self.cells = cells
+        self.purged_before = purged_before
         self.show: Callable[[str], str] = label or str  # how a problem names a column
         self.today = np.datetime64(today, "us")
         self.columns = named_columns(cells)
@@ -255,6 +261,8 @@ class RowCheck:
         self.not_accepted = (journeys["decision"] == Decision.NOT_ACCEPTED.value).to_numpy()
         self.duplicates(codes, usable)
         self.relations(journeys)
+        if self.purged_before is not None:
+            self.retention(journeys)
         spells = check_spells(self, journeys)
         if self.problems:
             raise ImportRefused(self.problems)
@@ -282,6 +290,23 @@ class RowCheck:
                     other=first_code,
                 )
             self.problems.append(Problem(line, message))
+
+    def retention(self, journeys: pd.DataFrame) -> None:
+        """Report the journeys that ended before the latest purge's cut-off, as the purge counts the end (`purge.retention_end`): the
+        exit date, or for a referral not accepted without one, the decision's date or else the referral's."""
+        refused_on = journeys["decision_date"].fillna(journeys["referral_date"])
+        ended = journeys["exit_date"].where(journeys["exit_date"].notna(), refused_on.where(self.not_accepted))
+        cutoff = np.datetime64(self.purged_before, "us")
+        shown = str(cutoff.astype("datetime64[D]"))
+        self.report(
+            (ended < cutoff).to_numpy(),
+            lambda p: _(
+                "the journey ended on %(date)s, before %(cutoff)s: the unit's journeys that ended before then were "
+                "deleted by a purge, and none is kept again",
+                date=_day(ended.iat[p]),
+                cutoff=shown,
+            ),
+        )
 
     def relations(self, journeys: pd.DataFrame) -> None:
         """Required columns, dates in order, and the columns that go together."""
