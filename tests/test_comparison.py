@@ -84,9 +84,12 @@ def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
     assert (one["item_O6"], one["item_V4"], one["item_S1"]) == ("2", "3", "4")
     # Zero exclusion is O6 and V14: (2 + 4) / 2.
     assert one["principle_zero-exclusion"] == "3.0"
+    # Each group of monitoring figures names the quarter it counts.
     assert (one["waiting"], one["median_days_to_enrolment"]) == ("7", "40.0")
+    assert one["waiting_quarter"] == str(Quarter.of(TODAY))
     assert (one["employment_rate"], one["education_rate"], one["caseload_per_specialist"]) == ("0.45", "0.15", "10.0")
-    assert (one["quarter"], one["review_overdue"], one["overdue_actions"]) == (str(LAST), "False", "0")
+    assert (one["rates_quarter"], one["review_overdue"], one["overdue_actions"]) == (str(LAST), "False", "0")
+    assert "quarter" not in one
     assert (two["total"], two["band"], two["review_overdue"], two["overdue_actions"]) == (
         "121",
         "exemplary",

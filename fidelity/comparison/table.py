@@ -55,6 +55,7 @@ class UnitRow:
     overdue_review: bool
     overdue_actions: int
     quarter: Quarter | None = field(default=None)  # the last full quarter the rates are from
+    waiting_quarter: Quarter | None = field(default=None)  # the current quarter, which `waiting` and `median_wait` count
     # The same details in the order the page's columns run, so the page only lays them out.
     item_cells: tuple[int | None, ...] = ()  # scale.item_keys
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
@@ -196,6 +197,7 @@ def compare(
                 overdue_review=due is not None and due < today,
                 overdue_actions=overdue_actions.get(unit_id, 0),
                 quarter=full if done is not None else None,
+                waiting_quarter=current if now is not None else None,
                 item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
@@ -223,13 +225,16 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             f"principle_{p.key}": None if row.principles[p.key] is None else round(row.principles[p.key] or 0, 2)
             for p in principles.principles
         }
+        # Each group of monitoring figures is followed by the quarter it counts: waiting so far in the current
+        # quarter, the rates in the last full one.
         record |= {
             "waiting": row.waiting,
             "median_days_to_enrolment": row.median_wait,
-            "quarter": str(row.quarter) if row.quarter else None,
+            "waiting_quarter": str(row.waiting_quarter) if row.waiting_quarter else None,
             "employment_rate": None if row.employment_rate is None else round(row.employment_rate, 4),
             "education_rate": None if row.education_rate is None else round(row.education_rate, 4),
             "caseload_per_specialist": None if row.caseload is None else round(row.caseload, 1),
+            "rates_quarter": str(row.quarter) if row.quarter else None,
             "next_review_due": row.due.isoformat() if row.due else None,
             "review_overdue": row.overdue_review,
             "overdue_actions": row.overdue_actions,
