@@ -59,12 +59,14 @@ def revision(client: Any, url: str) -> str:
     return match.group(1)
 
 
-def commission(client: Any, team: Team, reviewers: list[Any]) -> Any:
+def commission(
+    client: Any, team: Team, reviewers: list[Any], start: str = "2026-03-10", end: str = "2026-03-11"
+) -> Any:
     url = f"/units/{team.unit.code}/external/new"
     data = {
         "scale": "ips-25",
-        "visit_start": "2026-03-10",
-        "visit_end": "2026-03-11",
+        "visit_start": start,
+        "visit_end": end,
         "reviewers": [str(r.id) for r in reviewers],
         "csrf_token": token(client, url),
     }
@@ -117,6 +119,11 @@ def test_second_tier_managers_commission_with_two_or_more_reviewers(client: Any,
     assert refused.status_code == 400 and "Choose at least 2 different reviewers." in refused.get_data(as_text=True)
     not_a_reviewer = commission(client, team, [team.first, team.manager])
     assert not_a_reviewer.status_code == 400
+    # Every problem of the form at once: a visit that ends before it starts, in a mistyped year, with one reviewer.
+    several = commission(client, team, [team.first], start="1900-01-02", end="1900-01-01")
+    page = several.get_data(as_text=True)
+    assert several.status_code == 400 and "Choose at least 2 different reviewers." in page
+    assert "The visit cannot end before it starts." in page and "Dates before Jan 1, 2000 are not taken" in page
     assert session.scalar(select(func.count()).select_from(Review)) == 0
 
     response = commission(client, team, [team.first, team.second])
@@ -181,6 +188,22 @@ def test_a_save_from_an_older_window_is_refused_and_shows_both(client: Any, sess
     page = " ".join(late.get_data(as_text=True).split())
     assert late.status_code == 409 and "3 · First window" in page
     assert session.scalars(select(Rating.score).where(Rating.review_id == review.id)).one() == 3
+
+
+def test_a_refused_rating_save_is_announced_at_the_top_with_a_link_to_each_item(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    login(client, team.first.email)
+    url = base(team, review.id) + "/rate"
+    data = {"score_S1": "4", "evidence_S3": "x" * 5001, "revision": revision(client, url)}
+    refused = client.post(url, data=data | {"csrf_token": token(client, url), "save": "Save"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    summary = page[page.index('<div class="form-errors"') : page.index('<form method="post" class="scoring"')]
+    assert "Some items need attention; nothing was saved." in summary and '<a href="#item-S3">S3</a>' in summary
+    assert 'href="#item-S1"' not in summary
+    assert not session.scalars(select(Rating).where(Rating.review_id == review.id)).all()
 
 
 def full_ratings(client: Any, team: Team, review_id: int, keys: tuple[str, ...], first: int, second: int) -> None:

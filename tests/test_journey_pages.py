@@ -240,6 +240,9 @@ def test_hours_a_week_take_a_decimal_comma(client: Any, session: Any) -> None:
     assert 'name="hours_per_week" value="12,5"' in swedish
     refused = post(client, f"{base}/jobs", start_date="2026-03-02", hours_per_week="full time", save="1")
     assert refused.status_code == 400 and "Write a number" in refused.get_data(as_text=True)
+    too_many = post(client, f"{base}/jobs", start_date="2026-03-02", hours_per_week="81", save="1")
+    assert too_many.status_code == 400 and "Give a number from 0 to 80." in too_many.get_data(as_text=True)
+    assert session.scalars(select(JobSpell.hours_per_week)).all() == [12.5]
 
 
 def test_deleting_a_job_or_course_asks_first_and_is_audited(client: Any, session: Any) -> None:

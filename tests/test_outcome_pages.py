@@ -220,6 +220,8 @@ def test_fte_fields_take_a_decimal_comma_in_the_browser_too(client: Any, session
         ({"quarter": "2025Q1", "specialist_fte": "-1"}, "Give a number from 0 to 50."),
         ({"quarter": "2025Q1", "specialist_fte": "two"}, "Write a number, such as 1.5."),
         ({"quarter": "2025Q1", "specialist_fte": "NaN"}, "Write a number, such as 1.5."),
+        ({"quarter": "2025Q1", "specialist_fte": "1e1"}, "Write a number, such as 1.5."),  # not 10
+        ({"quarter": "2025Q1", "specialist_fte": "1,5,0"}, "Write a number, such as 1.5."),
         ({"quarter": "2025Q1", "specialist_fte": ""}, "Give the specialists' full-time equivalents."),
         ({"quarter": "2025Q1", "specialist_fte": "1", "supervisor_fte": "51"}, "Give a number from 0 to 50."),
     ],

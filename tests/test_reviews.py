@@ -383,3 +383,16 @@ def test_a_submitted_self_assessment_shows_its_score_not_a_score_so_far(
     shown = client.get(f"/units/{unit.code}/reviews/{submitted.id}").get_data(as_text=True)
     assert '<h2 class="panel-title">Score</h2>' in shown and "Score so far" not in shown
     assert '<h2 class="panel-title">Score so far</h2>' in client.get(edit_url(unit, draft.id)).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("when", ["1900-01-01", "1999-12-31"])
+def test_a_self_assessment_dated_before_2000_is_a_mistyped_year(
+    client: Any, session: Any, unit_and_manager: Any, when: str
+) -> None:
+    unit, manager = unit_and_manager
+    login(client, manager.email)
+    refused = start(client, unit, when=when)
+    assert refused.status_code == 400
+    assert "Dates before Jan 1, 2000 are not taken: check the year." in refused.get_data(as_text=True)
+    assert review_of(session, unit) is None
+    assert start(client, unit, when="2000-01-01").status_code == 302

@@ -55,7 +55,9 @@ class UnitRow:
     overdue_review: bool
     overdue_actions: int
     quarter: Quarter | None = field(default=None)  # the last full quarter the rates are from
-    waiting_quarter: Quarter | None = field(default=None)  # the current quarter, which `waiting` and `median_wait` count
+    waiting_quarter: Quarter | None = field(
+        default=None
+    )  # the current quarter, which `waiting` and `median_wait` count
     # The same details in the order the page's columns run, so the page only lays them out.
     item_cells: tuple[int | None, ...] = ()  # scale.item_keys
     principle_cells: tuple[float | None, ...] = ()  # the principles in order

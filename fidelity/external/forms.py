@@ -18,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from fidelity.external.operations import ConsensusValue
-from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm
+from fidelity.external.operations import MIN_REVIEWERS, ConsensusValue
+from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm, check_review_day
 from fidelity.scales import Scale
 
 
@@ -29,6 +29,14 @@ class CommissionForm(FlaskForm):
     visit_end = DateField(_l("Last day of the visit"), validators=[DataRequired()])
     reviewers = CheckboxesField(_l("Reviewers (at least two)"), coerce=int, validators=[DataRequired()])
     start = SubmitField(_l("Start the external review"))
+
+    def validate_visit_start(self, field: DateField) -> None:
+        check_review_day(field.data)
+
+    def validate_reviewers(self, field: CheckboxesField) -> None:
+        # Checked here as well as when the review is made, so that it is reported with the form's other problems.
+        if len(set(field.data or [])) < MIN_REVIEWERS:
+            raise ValidationError(_l("Choose at least %(n)d different reviewers.", n=MIN_REVIEWERS))
 
     def validate_visit_end(self, field: DateField) -> None:
         if field.data and self.visit_start.data and field.data < self.visit_start.data:

@@ -159,7 +159,13 @@ def rate(code: str, review_id: int) -> ResponseReturnValue:
             return redirect(url_for(".rate", code=code, review_id=review.id))
     else:
         status = 400
-    return render_template("external/rate.html", **_rating_page(unit, review, scale, form), conflict=conflict), status
+    page = render_template(
+        "external/rate.html",
+        **_rating_page(unit, review, scale, form),
+        conflict=conflict,
+        item_errors=form.item_errors(),
+    )
+    return page, status
 
 
 def _rating_page(unit: Unit, review: Review, scale: Scale, form: RatingForm) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,6 +12,8 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from fidelity.i18n import amount_text
+
+PLAIN_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)", re.ASCII)
 
 
 class DecimalCommaField(DecimalField):
@@ -43,8 +46,10 @@ class DecimalCommaField(DecimalField):
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
             return
+        text = str(valuelist[0]).strip()
         try:
-            value = Decimal(str(valuelist[0]).strip().replace(",", "."))
+            # Digits with at most one decimal point or comma: Decimal alone would also read 1e1 as 10, or "NaN".
+            value = Decimal(text.replace(",", ".")) if PLAIN_NUMBER.fullmatch(text) else None
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():

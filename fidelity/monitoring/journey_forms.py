@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.fields import DecimalCommaField
-from fidelity.monitoring.layout import spell_header
+from fidelity.monitoring.layout import HOURS_MAX, spell_header
 
 AGE_BAND_NAMES = {
     AgeBand.UNDER_18: _l("Under 18"),
@@ -145,7 +145,13 @@ class JobForm(FlaskForm):
     start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
     end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
     competitive = BooleanField(_l("Competitive job (open to anyone, at least the going wage)"), default=True)
-    hours_per_week = DecimalCommaField(SPELL_LABELS["hours_per_week"], validators=[Optional(), NumberRange(0, 80)])
+    hours_per_week = DecimalCommaField(
+        SPELL_LABELS["hours_per_week"],
+        validators=[
+            Optional(),
+            NumberRange(0, HOURS_MAX, message=_l("Give a number from 0 to %(max)d.", max=HOURS_MAX)),
+        ],
+    )
     save = SubmitField(_l("Save job"))
 
     def record(self) -> dict[str, Any]:

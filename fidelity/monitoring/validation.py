@@ -292,8 +292,9 @@ class RowCheck:
             self.problems.append(Problem(line, message))
 
     def retention(self, journeys: pd.DataFrame) -> None:
-        """Report the journeys that ended before the latest purge's cut-off, as the purge counts the end (`purge.retention_end`): the
-        exit date, or for a referral not accepted without one, the decision's date or else the referral's."""
+        """Report the journeys that ended before the latest purge's cut-off, as the purge counts the end
+        (`purge.retention_end`): the exit date, or for a referral not accepted without one, the decision's date or
+        else the referral's."""
         refused_on = journeys["decision_date"].fillna(journeys["referral_date"])
         ended = journeys["exit_date"].where(journeys["exit_date"].notna(), refused_on.where(self.not_accepted))
         cutoff = np.datetime64(self.purged_before, "us")

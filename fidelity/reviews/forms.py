@@ -20,10 +20,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from fidelity.i18n import date_text
 from fidelity.reviews.operations import RatingValue
 from fidelity.scales import Scale
 
 EVIDENCE_MAX = 5000
+# No review is dated before this day: an earlier date is a mistyped year, such as 1900.
+EARLIEST_REVIEW_DATE = date(2000, 1, 1)
+
+
+def check_review_day(day: date | None) -> None:
+    """Refuse a review date before EARLIEST_REVIEW_DATE, naming it."""
+    if day is not None and day < EARLIEST_REVIEW_DATE:
+        raise ValidationError(
+            _l("Dates before %(earliest)s are not taken: check the year.", earliest=date_text(EARLIEST_REVIEW_DATE))
+        )
 
 
 class StartReviewForm(FlaskForm):
@@ -34,6 +45,7 @@ class StartReviewForm(FlaskForm):
     def validate_review_date(self, field: DateField) -> None:
         if field.data and field.data > date.today():
             raise ValidationError(_l("The date cannot be in the future."))
+        check_review_day(field.data)
 
 
 class ActionForm(FlaskForm):
