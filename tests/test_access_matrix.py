@@ -131,6 +131,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("external.consensus", "POST"): assigned(400),  # no revision
     ("external.sign_off", "POST"): assigned(409),  # the consensus is not complete
     ("external.amend", "POST"): assigned(302),  # to the amending review's consensus
+    ("external.withdraw", "GET"): commission(409),  # a final review is never withdrawn
+    ("external.withdraw", "POST"): commission(409),
     ("actions.follow_up", "GET"): everyone(200, anonymous=302),  # each sees their own units
     ("actions.show", "GET"): READ,
     ("actions.new", "GET"): plan(200),
@@ -301,6 +303,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "external.consensus": "external_consensus",
         "external.sign_off": "external_consensus",
         "external.amend": "external_final",
+        "external.withdraw": "external_final",
         "reports.review": "submitted",
         "reviews.show": "submitted",
         "reviews.correct": "submitted",

@@ -135,6 +135,47 @@ def test_second_tier_managers_commission_with_two_or_more_reviewers(client: Any,
     assert {a.reviewer_id for a in review.reviewers} == {team.first.id, team.second.id}
 
 
+def test_a_second_review_on_the_scale_waits_and_a_mistaken_one_is_withdrawn(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    login(client, team.commissioner.email)
+    assert commission(client, team, [team.first, team.second]).status_code == 302
+    mistaken = latest_review(session, team)
+    again = commission(client, team, [team.first, team.second], start="2026-04-01", end="2026-04-02")
+    assert again.status_code == 400 and "already under way (visit ending Mar 11, 2026)" in again.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Review)) == 1
+
+    # A reviewer has rated; the commissioner withdraws the review, after a page that says what goes.
+    as_user(client, team.first)
+    assert rate(client, team, mistaken.id, {"S1": 4}, "Seen").status_code == 302
+    assert 'id="withdraw"' not in client.get(base(team, mistaken.id)).get_data(as_text=True)
+    assert client.get(base(team, mistaken.id) + "/withdraw").status_code == 403  # reviewers may not
+    as_user(client, team.commissioner)
+    assert 'id="withdraw"' in client.get(base(team, mistaken.id)).get_data(as_text=True)
+    confirm = client.get(base(team, mistaken.id) + "/withdraw").get_data(as_text=True)
+    assert "1 rating given by the reviewers" in confirm and "0 consensus scores" in confirm
+    url = base(team, mistaken.id) + "/withdraw"
+    assert client.post(url, data={}).status_code == 400  # no CSRF token: nothing happens
+    done = client.post(url, data={"csrf_token": token(client, url)})
+    assert done.status_code == 303 and done.headers["Location"] == f"/units/{team.unit.code}"
+    assert session.scalar(select(func.count()).select_from(Review)) == 0
+    assert session.scalar(select(func.count()).select_from(Rating)) == 0
+    deleted = {e.entity for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "delete"))}
+    assert {"reviews", "ratings", "review_reviewers"} <= deleted
+    # Now the right one can start.
+    assert commission(client, team, [team.first, team.second], start="2026-04-01", end="2026-04-02").status_code == 302
+
+
+def test_a_final_review_is_never_withdrawn(client: Any, session: Any, team: Team, final_review: Review) -> None:
+    as_user(client, team.commissioner)
+    assert 'id="withdraw"' not in client.get(base(team, final_review.id)).get_data(as_text=True)
+    url = base(team, final_review.id) + "/withdraw"
+    assert client.get(url).status_code == 409
+    refused = client.post(url, data={"csrf_token": token(client, base(team, final_review.id))})
+    assert refused.status_code == 409 and "cannot be withdrawn" in refused.get_data(as_text=True)
+    assert reload(session, final_review).status is ReviewStatus.FINAL
+
+
 def test_reviewers_rate_on_their_own_and_see_only_their_own(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:

@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from fidelity.extensions import db
+from fidelity.i18n import date_text
 from fidelity.models import (
+    Action,
     AuditEntry,
     ConsensusScore,
     Review,
@@ -106,6 +108,16 @@ def commission(
         )
     if visit_end < visit_start:
         raise ReviewError(_l("The visit cannot end before it starts."))
+    under_way = open_external_review(unit, scale.id)
+    if under_way is not None:
+        raise ReviewError(
+            _l(
+                "An external review of %(unit)s on this scale is already under way (visit ending %(date)s). Finish it, "
+                "or withdraw it if it was started by mistake, before starting another.",
+                unit=unit.name,
+                date=date_text(under_way.review_date),
+            )
+        )
     chosen = {user.id: user for user in reviewers}
     if len(chosen) < MIN_REVIEWERS:
         raise ReviewError(_l("Choose at least %(n)d different reviewers.", n=MIN_REVIEWERS))
@@ -127,6 +139,32 @@ def commission(
     db.session.add(review)
     db.session.flush()
     return review
+
+
+def open_external_review(unit: Unit, scale_id: str) -> Review | None:
+    """The unit's external review on the scale that is not final yet and amends none, if there is one."""
+    return db.session.scalars(
+        select(Review).where(
+            Review.unit_id == unit.id,
+            Review.kind == ReviewKind.EXTERNAL,
+            Review.scale_id == scale_id,
+            Review.status != ReviewStatus.FINAL,
+            Review.corrects_id.is_(None),
+        )
+    ).first()
+
+
+def withdraw(review: Review) -> None:
+    """Delete an external review that is not final, with its reviewers' ratings and any consensus: one started by
+    mistake, or an amendment not wanted after all. Each row deleted is audited. A final review never goes."""
+    if review.kind is not ReviewKind.EXTERNAL:
+        raise ReviewError(_l("This is not an external review."))
+    if review.status is ReviewStatus.FINAL:
+        raise ReviewError(_l("A final review cannot be withdrawn. Amend it instead."))
+    if db.session.scalars(select(Action.id).where(Action.review_id == review.id)).first() is not None:
+        raise ReviewError(_l("Actions of the unit's plan were made from this review: it cannot be withdrawn."))
+    db.session.delete(review)  # its ratings, reviewers and consensus go with it (ORM cascade), each audited
+    db.session.flush()
 
 
 def save_own_ratings(

@@ -22,6 +22,7 @@ from fidelity.extensions import db
 from fidelity.external import operations as ops
 from fidelity.external.forms import CommissionForm, ConsensusForm, OwnRatingForm, consensus_form_class
 from fidelity.external.pages import ReviewerColumn, consensus_rows
+from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewerAssignment, ReviewKind, ReviewStatus, Role, RoleAssignment, Unit, User
 from fidelity.reviews.forms import ActionForm, RatingForm, rating_form_class
 from fidelity.reviews.operations import (
@@ -88,6 +89,28 @@ def new(code: str) -> ResponseReturnValue:
     return render_template("external/new.html", unit=unit, form=form), 400 if form.errors else 200
 
 
+@bp.route("/<int:review_id>/withdraw", methods=["GET", "POST"])
+def withdraw(code: str, review_id: int) -> ResponseReturnValue:
+    """Withdraw an external review that is not final: asks first, on its own page."""
+    unit, review, scale = _external(code, review_id, Permission.COMMISSION)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        shown = date_text(review.review_date)
+        try:
+            ops.withdraw(review)
+        except ReviewError as exc:
+            db.session.rollback()
+            return _show(unit, review, scale, str(exc), 409)
+        db.session.commit()
+        flash(_("The external review of %(date)s was withdrawn.", date=shown))
+        return redirect(url_for("units.show", code=unit.code), 303)
+    if review.status is ReviewStatus.FINAL:
+        return _show(unit, review, scale, _("A final review cannot be withdrawn. Amend it instead."), 409)
+    return render_template("external/withdraw.html", unit=unit, review=review, scale=scale, form=form)
+
+
 def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, status: int = 200) -> ResponseReturnValue:
     """The review's page: stage, reviewers and, once consensus has started, the scores side by side."""
     assignment = reviewer_assignment(current_user, review)
@@ -100,6 +123,7 @@ def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, st
         "action_form": ActionForm(),
         "error": error,
         "can_plan": can(current_user, Permission.PLAN, unit),
+        "can_withdraw": review.status is not ReviewStatus.FINAL and can(current_user, Permission.COMMISSION, unit),
         "amended_by": ops.amended_by(review),
     }
     if review.status is not ReviewStatus.DRAFT:
