@@ -16,7 +16,9 @@ from werkzeug.test import encode_multipart
 
 from fidelity.cli import main
 from fidelity.models import AuditEntry, JobSpell, Journey, Role
+from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.layout import LAYOUT, header
+from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import csv_file, journey
 from tests.test_web import csrf_token, login
@@ -67,6 +69,29 @@ def test_a_good_file_is_imported_and_the_numbers_shown(client: Any, session: Any
     assert codes == ["NRV-0001", "NRV-0002"]
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
     assert (entry.actor_label, entry.actor_id, entry.unit_id) == (user.email, user.id, unit.id)
+
+
+def test_an_import_into_quarters_locked_by_a_purge_says_their_figures_stay(
+    client: Any, session: Any, manager: Any, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    unit, _user = manager
+    assert upload(client, unit.code, csv_file(GOOD_ROWS), "first.csv").status_code == 302
+    client.get(f"/units/{unit.code}/journeys/import")  # the flash is read
+    lock_quarters(unit, Quarter(2026, 1))
+    session.commit()
+    later = [journey(code="NRV-0100", referral_date="2026-04-01", decision_date="2026-04-02",
+                     first_meeting_date="2026-04-03", enrolment_date="2026-04-06", first_employer_contact_date="",
+                     job1_start="", job1_competitive="", job1_hours="")]  # fmt: skip
+    assert upload(client, unit.code, csv_file(later), "later.csv").status_code == 302
+    assert "locked by a purge" not in client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
+    early = [journey(code="NRV-0101")]  # referred 2026-01-12, in the locked quarter
+    assert upload(client, unit.code, csv_file(early), "early.csv").status_code == 302
+    page = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
+    assert "Some journeys in the file were referred in quarters locked by a purge (up to 2026\u00a0Q1)" in page
+    path = tmp_path / "early.csv"
+    path.write_bytes(csv_file(early))
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code])
+    assert result.exit_code == 0 and "locked by a purge (up to 2026 Q1)" in result.output
 
 
 def test_a_bad_file_comes_back_with_every_problem_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:

@@ -18,6 +18,7 @@ from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.staffing import locked_quarters
 
 
 @click.group("import")
@@ -58,3 +59,9 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
         f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}; "
         f"jobs: {summary.jobs}; courses of study: {summary.education}."
     )
+    locked = summary.into_locked(locked_quarters(unit))
+    if locked is not None:
+        click.echo(
+            f"Some journeys in the file were referred in quarters locked by a purge (up to {locked}): the figures of "
+            "those quarters stay as they were. The journeys count from the first quarter that is not locked."
+        )

@@ -18,12 +18,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fidelity.access import Permission, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
+from fidelity.i18n import quarter_text
 from fidelity.models import Unit
 from fidelity.monitoring import exports
 from fidelity.monitoring.import_forms import ImportForm
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
+from fidelity.monitoring.staffing import locked_quarters
 
 bp = Blueprint("journeys", __name__)
 
@@ -68,6 +70,16 @@ def import_page(code: str) -> ResponseReturnValue:
                 education=summary.education,
             )
         )
+        locked = summary.into_locked(locked_quarters(unit))
+        if locked is not None:
+            flash(
+                _(
+                    "Some journeys in the file were referred in quarters locked by a purge (up to %(quarter)s): the "
+                    "figures of those quarters stay as they were. The journeys count from the first quarter that is "
+                    "not locked.",
+                    quarter=quarter_text(locked.year, locked.number),
+                )
+            )
         return redirect(url_for(".import_page", code=unit.code))
     return _page(unit, form), 400 if form.errors else 200
 

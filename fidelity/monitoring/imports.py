@@ -28,6 +28,7 @@ from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.purge import latest_purge
+from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
@@ -44,6 +45,15 @@ class ImportSummary:
     replaced: int
     jobs: int
     education: int
+    earliest_referral: date | None = None  # of the journeys in the file
+
+    def into_locked(self, locked: set[Quarter]) -> Quarter | None:
+        """The last of the `locked` quarters if the file holds a journey referred in or before it: that quarter's
+        figures, and those of the locked ones before it, do not change with the import."""
+        last = max(locked, default=None)
+        if last is None or self.earliest_referral is None or self.earliest_referral > last.end:
+            return None
+        return last
 
     @property
     def journeys(self) -> int:
@@ -136,6 +146,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
         replaced=len(replaced_ids),
         jobs=len(checked.jobs),
         education=len(checked.education),
+        earliest_referral=journeys["referral_date"].min().date() if len(journeys) else None,
     )
 
 
