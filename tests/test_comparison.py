@@ -153,6 +153,10 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
     assert second.code in overdue and dataset["units"][0].code not in overdue
     assert f"<td>{day(due)}</td>" in overdue and '<td class="num">1</td>' in overdue
+    # A link that carries a language (as a shared or bookmarked address may) keeps the chart in the page's language.
+    shared = client.get("/comparison?kind=all&lang=sv&page=1")
+    assert shared.status_code == 200
+    assert 'src="/comparison/chart.svg?lang=en&amp;kind=all"' in shared.get_data(as_text=True)
     chart = client.get("/comparison/chart.svg?kind=all")
     assert chart.mimetype == "image/svg+xml" and chart.data.startswith(b"<svg")
     assert b"Fidelity against employment" in chart.data and b'xmlns="http://www.w3.org/2000/svg"' in chart.data

@@ -79,7 +79,8 @@ def page() -> ResponseReturnValue:
     context |= {
         "page": comparison.shown_range.start // PER_PAGE + 1,
         "pages": max(1, -(-len(comparison.rows) // PER_PAGE)),
-        "query": {k: v for k, v in request.args.items() if k != "page"},
+        # The choices, for the links that keep them; the page and the chart's language are set by each link.
+        "query": {k: v for k, v in request.args.items() if k not in ("page", "lang")},
         "principles": scale_registry().principles,
     }
     return render_template("comparison/page.html", **context)

@@ -80,9 +80,10 @@ def consensus_conflict(review: Review) -> ConsensusConflict:
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
-    return ConsensusConflict(
-        saved=consensus_values(review), strengths=review.strengths or "", changed_by=last.actor_label if last else ""
-    )
+    # A reviewer is named as the consensus page names them; anyone else as the audit trail does.
+    names = {a.reviewer_id: a.reviewer.display_name for a in rated_review(review).reviewers}
+    changed_by = (names.get(last.actor_id) or last.actor_label) if last is not None and last.actor_id else ""
+    return ConsensusConflict(saved=consensus_values(review), strengths=review.strengths or "", changed_by=changed_by)
 
 
 class ConsensusInvalid(ReviewError):
