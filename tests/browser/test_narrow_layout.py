@@ -156,6 +156,20 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
             response = page.goto(demo_server.url + path)
             assert response is not None and response.ok, path
             fits(page)
+        # The comparison's overdue table fits its box; the wide tables scroll under a first column that stays, on
+        # the comparison and in the journeys list.
+        page.goto(demo_server.url + "/comparison")
+        overdue = page.locator("div.table-scroll.overdue")
+        assert overdue.evaluate("box => box.scrollWidth <= box.clientWidth"), language.code
+        for path, table in (("/comparison", "table.heatmap.compare"), ("/units/NRV-02/journeys", "table.journeys")):
+            page.goto(demo_server.url + path)
+            box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
+            assert box.evaluate("box => box.scrollWidth > box.clientWidth"), (language.code, path)  # it does scroll
+            box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+            first = box.locator(f"{table} tbody th[scope=row]").first
+            found, frame = first.bounding_box(), box.bounding_box()
+            assert found is not None and frame is not None
+            assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
         # Within the page, the administration's table keeps its links inside it too.
         page.goto(demo_server.url + "/admin/")
         table = page.locator("table.tree").first
