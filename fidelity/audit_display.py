@@ -37,6 +37,7 @@ from fidelity.monitoring.journey_forms import (
     SPELL_LABELS,
 )
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
+from fidelity.scales import Scale
 
 ENTITY_NAMES: Mapping[str, Any] = {
     "organisations": _l("organisation"),
@@ -245,6 +246,11 @@ def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) 
     if field in USER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         address = (people or {}).get(value)
         return f"{address} (#{value})" if address else f"#{value}"
+    if field == "sources" and isinstance(value, list):
+        labels = {code: s.label for scale in _scales() for code, s in scale.sources.items()}
+        return shown([labels.get(code, code) for code in value])
+    if field == "scale_id" and isinstance(value, str):
+        return next((scale.title for scale in _scales() if scale.id == value), value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, float):
@@ -258,6 +264,13 @@ def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) 
         if ISO_TIMESTAMP.fullmatch(value):
             return _datetime_text(value)
     return shown(value)
+
+
+def _scales() -> list[Scale]:
+    """The latest version of each scale, in the reader's language: how the forms name a scale and its sources."""
+    from fidelity import scale_registry  # the app's registry, read in the request
+
+    return scale_registry().latest()
 
 
 def _date_text(value: str) -> str:

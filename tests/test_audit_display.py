@@ -119,7 +119,14 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
     assert both("specialist_fte", 2.5) == ("2.5", "2,5")
     assert both("something_new", "2026-13-45") == ("2026-13-45", "2026-13-45")  # shaped like a date, but none
     assert both("something_new", "funding") == ("funding", "funding")  # a choice's names belong to its field
-    assert both("sources", ["MIS", "DOC"]) == ("MIS, DOC", "MIS, DOC")
+    # Data sources and scales by the names the forms give them; a code no scale knows as stored.
+    assert both("sources", ["MIS", "DOC"]) == ("Records, Documents", "Register, Dokument")
+    assert both("sources", ["MIS", "XYZ"]) == ("Records, XYZ", "Register, XYZ")
+    assert both("scale_id", "ips-25") == (
+        "IPS Supported Employment Fidelity Scale (25 items)",
+        "Fidelitetsskala för IPS – Supported Employment (25 punkter)",
+    )
+    assert both("scale_id", "gone-1") == ("gone-1", "gone-1")
     assert both("evidence", "") == (None, None)
     assert both("score", 3) == ("3", "3")
 

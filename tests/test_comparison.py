@@ -173,6 +173,14 @@ def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
         refused = client.get(f"{export}?area={dataset['elsewhere'].area.code}")
         assert refused.status_code == 400 and refused.mimetype == "text/plain"
         assert refused.get_data(as_text=True) == "The comparison cannot be made: Area: Not a valid choice."
+    # Years the wrong way round are refused, saying so, rather than turned round unseen.
+    reversed_years = client.get("/comparison?first_year=2026&last_year=2024")
+    assert reversed_years.status_code == 400
+    assert "The last year comes before the first: 2024 is before 2026." in reversed_years.get_data(as_text=True)
+    assert client.get("/comparison.csv?first_year=2026&last_year=2024").get_data(as_text=True) == (
+        "The comparison cannot be made: To year: The last year comes before the first: 2024 is before 2026."
+    )
+    assert client.get("/comparison?first_year=2024&last_year=2024").status_code == 200
 
 
 def _token(client: Any) -> str:

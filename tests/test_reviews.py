@@ -396,3 +396,18 @@ def test_a_self_assessment_dated_before_2000_is_a_mistyped_year(
     assert "Dates before Jan 1, 2000 are not taken: check the year." in refused.get_data(as_text=True)
     assert review_of(session, unit) is None
     assert start(client, unit, when="2000-01-01").status_code == 302
+
+
+def test_last_time_from_an_external_review_says_its_text_is_the_consensus_note(
+    client: Any, session: Any, unit_and_manager: Any, ips_keys: Any
+) -> None:
+    unit, manager = unit_and_manager
+    reviewers = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
+    agreed = dict.fromkeys(ips_keys, (4, "")) | {"S1": (3, "Hire a second specialist")}
+    factories.final_external_review(unit, reviewers, date(2025, 9, 15), agreed)
+    session.commit()
+    login(client, manager.email)
+    start(client, unit)
+    page = client.get(edit_url(unit, review_of(session, unit).id)).get_data(as_text=True)
+    assert "The external review's consensus note: Hire a second specialist" in page
+    assert page.count("The external review's consensus note:") == 1  # only where there is a note

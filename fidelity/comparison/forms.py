@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 KIND_NAMES = {
     "all": _l("Either kind (each marked)"),
@@ -27,6 +27,12 @@ class ComparisonForm(FlaskForm):
     first_year = IntegerField(_l("From year"), validators=[Optional(), NumberRange(1990, 2100)])
     last_year = IntegerField(_l("To year"), validators=[Optional(), NumberRange(1990, 2100)])
     show = SubmitField(_l("Compare"))
+
+    def validate_last_year(self, field: IntegerField) -> None:
+        first = self.first_year.data
+        if field.data is not None and first is not None and field.data < first:
+            raise ValidationError(_l("The last year comes before the first: %(last)d is before %(first)d.",
+                                     last=field.data, first=first))  # fmt: skip
 
     def period(self, today: date) -> tuple[date, date]:
         last = self.last_year.data or today.year
