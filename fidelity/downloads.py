@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Collection
+
+import pandas as pd
 from flask import Response
+from openpyxl.utils import get_column_letter
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -15,3 +20,38 @@ def download(content: bytes, content_type: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def xlsx_bytes(
+    frame: pd.DataFrame,
+    sheet: str,
+    *,
+    percent: Collection[str] = (),
+    dates: Collection[str] = (),
+    times: Collection[str] = (),
+    freeze: str | None = None,
+) -> bytes:
+    """`frame` as a workbook of one sheet, its cells typed for a spreadsheet: the `percent` columns (shares from 0
+    to 1) shown as percentages, the `dates` ('YYYY-MM-DD') and `times` ('YYYY-MM-DD HH:MM:SS') columns as dates and
+    times Excel can sort and count with. The CSV export of the same frame keeps the values as they are."""
+    typed = frame.copy()
+    for column in (*dates, *times):
+        if column in typed:
+            typed[column] = pd.to_datetime(typed[column], errors="coerce")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(
+        buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM:SS"
+    ) as writer:
+        typed.to_excel(writer, sheet_name=sheet, index=False)
+        worksheet = writer.sheets[sheet]
+        for position, column in enumerate(typed.columns, start=1):
+            if column in percent:
+                for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.number_format = "0.0%"
+            if column in dates:  # a date column without a time: pandas writes dates with times as datetimes
+                for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.number_format = "YYYY-MM-DD"
+            worksheet.column_dimensions[get_column_letter(position)].width = max(10, min(len(str(column)) + 2, 40))
+        if freeze:
+            worksheet.freeze_panes = freeze
+    return buffer.getvalue()

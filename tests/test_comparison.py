@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -146,6 +146,11 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     header = [cell.value for cell in sheet[1]]
     assert header[:7] == ["unit", "name", "area", "review_date", "review_kind", "total", "band"]
     assert sheet.max_row == 4
+    # Dates are dates and rates percentages, for a spreadsheet to sort and count with.
+    typed = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert isinstance(typed["review_date"].value, datetime) and typed["review_date"].number_format == "YYYY-MM-DD"
+    assert typed["employment_rate"].number_format == typed["education_rate"].number_format == "0.0%"
+    assert sheet.freeze_panes == "D2"
     page = client.get("/comparison").get_data(as_text=True)
     assert '<img src="/comparison/chart.svg' in page and "1 unit has a review or actions overdue" in page
     second = dataset["units"][1]

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -145,7 +146,13 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.xlsx"'
     excel = pd.read_excel(io.BytesIO(response.data), sheet_name="Outcomes")
+    # The same figures; in the workbook the time of counting is a time, and rates are shown as percentages.
+    csv["computed_at_utc"] = pd.to_datetime(csv["computed_at_utc"])
     pd.testing.assert_frame_equal(excel, csv, check_dtype=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Outcomes"]
+    formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
+    assert formats["employment_rate"] == formats["retention_90"] == "0.0%"
+    assert formats["served"] == "General" and formats["computed_at_utc"] == "YYYY-MM-DD HH:MM:SS"
 
 
 # --- staffing -------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 from babel.dates import format_date
@@ -141,8 +142,12 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     frame = pd.read_csv(io.BytesIO(exported.data))
     assert int(frame["referred"].sum()) == 4 and int(frame["not_accepted_not_motivated"].sum()) == 1
     assert int(frame["zero_exclusion_breaches"].sum()) == 1 and set(frame["unit"]) == {unit.code}
-    workbook = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/waiting-list.xlsx").data), sheet_name=None)
+    data = client.get(f"/units/{unit.code}/waiting-list.xlsx").data
+    workbook = pd.read_excel(io.BytesIO(data), sheet_name=None)
     assert list(workbook) == ["Waiting list"] and workbook["Waiting list"]["referred"].sum() == 4
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
+    formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
+    assert formats["gave_up_share"] == formats["breach_share"] == "0.0%" and formats["referred"] == "General"
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:

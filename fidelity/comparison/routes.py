@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any, NoReturn
 
@@ -19,7 +18,7 @@ from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employmen
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
 from fidelity.comparison.table import Comparison, export_frame
-from fidelity.downloads import CSV, XLSX, download
+from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
@@ -122,8 +121,6 @@ def csv() -> ResponseReturnValue:
 @bp.get("/comparison.xlsx")
 def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="comparison", index=False)
-        writer.sheets["comparison"].freeze_panes = "D2"
-    return download(buffer.getvalue(), XLSX, name)
+    workbook = xlsx_bytes(frame, "comparison", percent=["employment_rate", "education_rate"],
+                          dates=["review_date", "next_review_due"], freeze="D2")  # fmt: skip
+    return download(workbook, XLSX, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
+from fidelity.downloads import xlsx_bytes as spreadsheet
 from fidelity.i18n import percent_sign, percent_text, quarter_text
 from fidelity.models import QuarterlyOutcome, Unit
 from fidelity.monitoring.kept import figures_of
@@ -149,7 +149,6 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Outcomes") -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
-    return buffer.getvalue()
+def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """The outcomes export as a workbook: rates as percentages, the time of counting as a time."""
+    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"])

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fidelity.access import Permission, can, unit_or_404
-from fidelity.downloads import CSV, XLSX, download
+from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
@@ -27,7 +27,7 @@ from fidelity.monitoring.journey_operations import (
     save_spell,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
-from fidelity.monitoring.outcome_pages import csv_bytes, xlsx_bytes
+from fidelity.monitoring.outcome_pages import csv_bytes
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
@@ -82,7 +82,8 @@ def waiting_csv(code: str) -> ResponseReturnValue:
 def waiting_xlsx(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as an Excel workbook."""
     unit, frame = _waiting_export(code)
-    return download(xlsx_bytes(frame, sheet="Waiting list"), XLSX, f"{unit.code}-waiting-list.xlsx")
+    workbook = xlsx_bytes(frame, "Waiting list", percent=[c for c in frame.columns if c.endswith("_share")])
+    return download(workbook, XLSX, f"{unit.code}-waiting-list.xlsx")
 
 
 @bp.get("/journeys")
