@@ -262,8 +262,15 @@ def test_consensus_needs_every_rating_then_locks_them(
     login(client, team.first.email)
     rate(client, team, review.id, dict.fromkeys(keys, 4))
     early = step(client, team, review.id, "/consensus/start")
-    assert early.status_code == 409 and "Items still to score" in early.get_data(as_text=True)
+    assert early.status_code == 409
+    assert f"Items still to score: {team.second.display_name}: 25 items." in early.get_data(as_text=True)
     assert review.status is ReviewStatus.DRAFT
+    # A few items left are named, so that they can be found.
+    as_user(client, team.second)
+    rate(client, team, review.id, {k: 4 for k in keys if k not in ("O1", "V14")})
+    nearly = step(client, team, review.id, "/consensus/start")
+    assert f"Items still to score: {team.second.display_name}: O1, V14." in nearly.get_data(as_text=True)
+    as_user(client, team.first)
 
     full_ratings(client, team, review.id, keys, 4, 4)
     as_user(client, team.manager)

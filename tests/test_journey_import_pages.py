@@ -180,7 +180,7 @@ def test_the_csv_template_has_the_header_and_an_example(client: Any, manager: An
     )  # one charset, exactly
     assert 'filename="journeys-template.csv"' in response.headers["Content-Disposition"]
     lines = response.get_data().decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(header()) and lines[1].startswith("NRV-0042,2026-01-12,25_29,work,accepted,")
+    assert lines[0] == ",".join(header()) and lines[1].startswith("EXAMPLE,2026-01-12,25_29,work,accepted,")
     assert len(lines) == 2
 
 
@@ -194,7 +194,7 @@ def test_the_xlsx_template_has_an_example_and_a_sheet_explaining_the_columns(cli
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     assert workbook.sheetnames == ["journeys", "columns"]
     rows = list(workbook["journeys"].iter_rows(values_only=True))
-    assert list(rows[0]) == header() and rows[1][0] == "NRV-0042" and len(rows) == 2
+    assert list(rows[0]) == header() and rows[1][0] == "EXAMPLE" and len(rows) == 2
     assert rows[1][1].date().isoformat() == "2026-01-12"  # a date cell, shown as a date
     explained = list(workbook["columns"].iter_rows(values_only=True))
     assert [row[0] for row in explained[1:]] == [column.name for column in LAYOUT]

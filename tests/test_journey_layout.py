@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fidelity.monitoring.exports import template_csv
 from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.layout import LAYOUT, header, markdown_table, spell_header
+from fidelity.monitoring.problems import ImportRefused
 from fidelity.monitoring.validation import check_journeys
 from tests.journey_data import TODAY
 
@@ -39,6 +42,16 @@ def test_the_header_grows_with_the_groups_it_makes_room_for() -> None:
     ]  # fmt: skip
 
 
-def test_the_template_passes_the_checks() -> None:
-    result = check_journeys(read_cells(template_csv(), "journeys-template.csv"), TODAY)
+def test_the_template_passes_the_checks_but_its_example_is_not_taken_for_a_person() -> None:
+    with pytest.raises(ImportRefused) as refused:
+        check_journeys(read_cells(template_csv(), "journeys-template.csv"), TODAY)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (2, "code: EXAMPLE is the template's example journey: delete its row before importing")
+    ]
+    # With a code of the unit's own in place of the example's, every other cell of the example passes.
+    mine = template_csv().replace(b"\nEXAMPLE,", b"\nNRV-0042,")
+    result = check_journeys(read_cells(mine, "journeys.csv"), TODAY)
     assert result.journeys["code"].tolist() == ["NRV-0042"] and len(result.jobs) == 1
+    lowered = template_csv().replace(b"\nEXAMPLE,", b"\n example ,")
+    with pytest.raises(ImportRefused):
+        check_journeys(read_cells(lowered, "journeys.csv"), TODAY)

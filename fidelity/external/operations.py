@@ -41,6 +41,7 @@ from fidelity.scoring import ITEM_TARGET
 from fidelity.units.queries import count_total
 
 MIN_REVIEWERS = 2
+ITEMS_NAMED = 6  # items still to score named one by one, up to this many
 
 
 @dataclass(frozen=True)
@@ -199,13 +200,18 @@ def missing_ratings(review: Review, scale: Scale) -> dict[int, tuple[str, ...]]:
     return result
 
 
+def _items_left(items: Sequence[str]) -> str:
+    """The items by key while they are few enough to find; for a reviewer who has hardly begun, a count."""
+    return ", ".join(items) if len(items) <= ITEMS_NAMED else str(_l("%(n)d items", n=len(items)))
+
+
 def start_consensus(review: Review, scale: Scale) -> None:
     """Lock the individual ratings and open consensus; every reviewer must have scored every item."""
     _require(review, ReviewStatus.DRAFT, _l("Consensus has already started."))
     names = {a.reviewer_id: a.reviewer.display_name for a in review.reviewers}
-    incomplete = {names[rid]: len(items) for rid, items in missing_ratings(review, scale).items() if items}
+    incomplete = {names[rid]: items for rid, items in missing_ratings(review, scale).items() if items}
     if incomplete:
-        waiting = ", ".join(f"{name} ({count})" for name, count in sorted(incomplete.items()))
+        waiting = "; ".join(f"{name}: {_items_left(items)}" for name, items in sorted(incomplete.items()))
         raise ReviewError(_l("Every reviewer must score every item first. Items still to score: %(who)s.", who=waiting))
     review.status = ReviewStatus.CONSENSUS
     db.session.flush()

@@ -61,6 +61,9 @@ def _values(enum_class: Iterable[enum.Enum]) -> tuple[str, ...]:
 
 
 D = Kind.DATE
+# The code of the templates' example journey: refused on import, so that an example left in a file is not taken for
+# a person.
+EXAMPLE_CODE = "EXAMPLE"
 JOURNEY_COLUMNS: tuple[Column, ...] = (
     Column(
         "code",
@@ -68,7 +71,7 @@ JOURNEY_COLUMNS: tuple[Column, ...] = (
         "code",
         _l("The unit's pseudonymous code for the person: never a name or a national identity number."),
         required=True,
-        example="NRV-0042",
+        example=EXAMPLE_CODE,
     ),
     Column(
         "referral_date", D, "referral_date", _l("The day the referral reached the unit."), True, example="2026-01-12"
@@ -148,7 +151,10 @@ JOB_COLUMNS: tuple[Column, ...] = (
         "job<N>_competitive",
         Kind.YES_NO,
         "competitive",
-        _l("Open to anyone and paid at least the going wage: yes or no (empty means yes)."),
+        _l(
+            "Open to anyone and paid at least the going wage: yes or no (empty means yes; y/n, true/false, 1/0 and "
+            "ja/nej are read too, in any capitals)."
+        ),
         example="yes",
     ),
     Column("job<N>_hours", Kind.HOURS, "hours_per_week", _l("Hours worked per week."), example="20"),

@@ -20,7 +20,7 @@ from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
-from fidelity.monitoring.layout import HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
+from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
 from fidelity.monitoring.problems import N_, ImportRefused, Problem
 from fidelity.monitoring.spells import check_spells
 
@@ -153,7 +153,19 @@ class RowCheck:
         bad[[position for position, problem in found.items() if problem]] = True
         column = self.show("code")
         self.report(bad, lambda p: _("%(column)s: %(problem)s", column=column, problem=_(found[p] or "", max=CODE_MAX)))
-        return pd.Series(codes, dtype=object), ~bad
+        lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+        example = np.zeros(len(codes), dtype=bool)
+        for position in np.flatnonzero(lengths == len(EXAMPLE_CODE)).tolist():
+            example[position] = codes[position].upper() == EXAMPLE_CODE
+        self.report(
+            example,
+            lambda p: _(
+                "%(column)s: %(code)s is the template's example journey: delete its row before importing",
+                column=column,
+                code=codes[p],
+            ),
+        )
+        return pd.Series(codes, dtype=object), ~bad & ~example
 
     def date(self, name: str) -> pd.Series:
         raw = self.raw(name).to_numpy(dtype=object)
