@@ -255,6 +255,14 @@ def full_ratings(client: Any, team: Team, review_id: int, keys: tuple[str, ...],
     rate(client, team, review_id, dict.fromkeys(keys, second) | {"S1": 2, "V1": 4}, "Heard in interviews")
 
 
+def at_consensus(client: Any, team: Team, keys: tuple[str, ...]) -> Review:
+    """An external review both reviewers have rated (`full_ratings`), at consensus; the second is logged in."""
+    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    return review
+
+
 def test_consensus_needs_every_rating_then_locks_them(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
@@ -295,9 +303,7 @@ def test_consensus_needs_every_rating_then_locks_them(
 def test_the_consensus_page_flags_divergence_and_shows_agreement(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     page = " ".join(client.get(base(team, review.id) + "/consensus").get_data(as_text=True).split())
     assert 'id="consensus-S1"' in page and "Reviewers 2 points apart" in page
     assert page.count("points apart</span>") == 1  # V1 is one point apart: not flagged
@@ -314,9 +320,7 @@ def consensus_fields(keys: tuple[str, ...], score: int, **overrides: str) -> dic
 def test_a_consensus_score_is_explicit_and_needs_a_reason_when_nobody_gave_it(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     # S1 was rated 4 and 2: a consensus of 3 differs from both and needs a rationale.
     refused = save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="3"))
     assert refused.status_code == 400 and "say why in the rationale" in refused.get_data(as_text=True)
@@ -337,9 +341,7 @@ def test_a_consensus_the_fields_refuse_says_what_and_where(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
     """Browsers cannot send these (radio choices, maxlength), but a hand-made or damaged post still gets a reason."""
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     fields = consensus_fields(keys, 4, consensus_S2="9", recommendation_V1="x" * 6000, strengths="y" * 6000)
     refused = save_consensus(client, team, review.id, fields)
     page = " ".join(refused.get_data(as_text=True).split())
@@ -356,9 +358,7 @@ def test_a_consensus_the_fields_refuse_says_what_and_where(
 def test_sign_off_needs_recommendations_and_every_reviewer(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="2"))
     refused = step(client, team, review.id, "/sign-off")
     assert refused.status_code == 409 and "Write a recommendation for every item below 4: S1" in refused.get_data(
@@ -391,9 +391,7 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
 def test_a_late_consensus_save_shows_what_the_other_reviewer_saved_so_a_second_save_knows_what_it_replaces(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     url = base(team, review.id) + "/consensus"
     opened = revision(client, url)  # the second reviewer opens the consensus page
     as_user(client, team.first)
@@ -425,9 +423,7 @@ def test_a_late_consensus_save_shows_what_the_other_reviewer_saved_so_a_second_s
 
 @pytest.fixture
 def final_review(client: Any, session: Any, team: Team, keys: tuple[str, ...]) -> Review:
-    review = factories.external_review(team.unit, [team.first, team.second], date(2026, 3, 11))
-    full_ratings(client, team, review.id, keys, 4, 4)
-    step(client, team, review.id, "/consensus/start")
+    review = at_consensus(client, team, keys)
     save_consensus(client, team, review.id, consensus_fields(keys, 4))
     step(client, team, review.id, "/sign-off")
     as_user(client, team.first)
