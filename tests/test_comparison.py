@@ -158,6 +158,11 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
     assert second.code in overdue and dataset["units"][0].code not in overdue
     assert f"<td>{day(due)}</td>" in overdue and '<td class="num">1</td>' in overdue
+    # The employment rate over the last eight full quarters, shaded by the benchmarks: 9 of 20 is average (41-50 %).
+    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    assert over_time.count('<th scope="col" class="num">') == 8 and f">{LAST.year}" in over_time
+    assert '<td class="num rate-average">45' in over_time
+    assert "below 31%; from 31% (minimum); from 41% (average); from 50% (excellent)" in over_time
     # A link that carries a language (as a shared or bookmarked address may) keeps the chart in the page's language.
     shared = client.get("/comparison?kind=all&lang=sv&page=1")
     assert shared.status_code == 200

@@ -68,6 +68,10 @@ def test_a_unit_row_from_its_reviews_scores_and_figures() -> None:
     assert (row.waiting, row.median_wait) == (7, 40.0)
     assert (row.employment_rate, row.education_rate, row.caseload) == (0.45, 0.15, 10.0)
     assert row.quarter == Quarter(2026, 1)
+    # The employment rate of each of the eight full quarters before today's, oldest first: figures for 2026 Q1 only.
+    assert result.rate_quarters == (Quarter(2024, 2), Quarter(2024, 3), Quarter(2024, 4), Quarter(2025, 1),
+                                    Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4), Quarter(2026, 1))  # fmt: skip
+    assert row.employment_cells == (None,) * 7 + (0.45,)
     # Totals by half-year: the self-assessment in 2024 H1, the external review in 2025 H2, marked as external.
     assert row.totals == {"2024 H1": (75, "self_assessment"), "2025 H2": (97, "external")}
     cells = dict(zip(result.halves, row.total_cells, strict=True))
@@ -95,3 +99,16 @@ def test_overdue_units_come_longest_overdue_first_and_details_only_for_those_sho
 def test_half_years() -> None:
     assert half_year(date(2025, 6, 30)) == "2025 H1" and half_year(date(2025, 7, 1)) == "2025 H2"
     assert halves_between(date(2024, 8, 1), date(2026, 2, 1)) == ("2024 H2", "2025 H1", "2025 H2", "2026 H1")
+
+
+def test_employment_over_time_leaves_out_quarters_without_figures_or_anyone_served() -> None:
+    result = build(
+        units=[unit(7, "A"), unit(8, "B")],
+        outcomes=[figures(7, Quarter(2024, 2), served=10, in_competitive_work=3),
+                  figures(7, Quarter(2025, 4), served=0, in_competitive_work=0),
+                  figures(7, Quarter(2024, 1), served=10, in_competitive_work=9),  # before the eight quarters
+                  figures(8, Quarter(2026, 2), served=5, in_competitive_work=5)],  # today's quarter: not full yet
+    )  # fmt: skip
+    first, second = result.rows
+    assert first.employment_cells == (0.3,) + (None,) * 7
+    assert second.employment_cells == (None,) * 8

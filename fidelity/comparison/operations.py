@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from fidelity.access import managed_areas
 from fidelity.comparison import queries
-from fidelity.comparison.table import Comparison, compare
+from fidelity.comparison.table import Comparison, compare, rate_quarters
 from fidelity.models import Area, Unit, User
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import ScaleRegistry
@@ -64,7 +64,7 @@ def build_comparison(
         chosen,
         queries.period_reviews(on_page, scale.id, items, kind, first, last) if details else [],
         queries.item_scores([review.id for unit_id, review in chosen.items() if unit_id in detailed]),
-        queries.outcomes(on_page, (Quarter.of(today).previous(), Quarter.of(today))),
+        queries.outcomes(on_page, (*rate_quarters(today), Quarter.of(today))),
         queries.overdue_actions(unit_ids, today),
         kind=kind,
         first=first,

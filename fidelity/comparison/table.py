@@ -62,6 +62,7 @@ class UnitRow:
     item_cells: tuple[int | None, ...] = ()  # scale.item_keys
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
     total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
+    employment_cells: tuple[float | None, ...] = ()  # the employment rate in each of the comparison's rate quarters
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Comparison:
     rows: tuple[UnitRow, ...]
     last_quarter: Quarter
     shown_range: range  # the rows a page shows in detail
+    rate_quarters: tuple[Quarter, ...] = ()  # the full quarters whose employment rates go side by side, oldest first
 
     @property
     def shown(self) -> tuple[UnitRow, ...]:
@@ -84,6 +86,18 @@ class Comparison:
         """Units with a review or actions overdue: the reviews longest overdue first, then the most actions."""
         late = [row for row in self.rows if row.overdue_review or row.overdue_actions]
         return tuple(sorted(late, key=lambda row: (row.due if row.overdue_review else date.max, -row.overdue_actions)))
+
+
+# Full quarters whose employment rates the comparison sets side by side: two years.
+RATE_QUARTERS = 8
+
+
+def rate_quarters(today: date) -> tuple[Quarter, ...]:
+    """The RATE_QUARTERS full quarters before the one `today` is in, oldest first."""
+    quarters = [Quarter.of(today).previous()]
+    while len(quarters) < RATE_QUARTERS:
+        quarters.append(quarters[-1].previous())
+    return tuple(reversed(quarters))
 
 
 def half_year(day: date) -> str:
@@ -131,6 +145,11 @@ def _rate(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else float(part) / float(whole)
 
 
+def _employment(figures: Any) -> float | None:
+    """A quarter's employment rate from its kept figures: None without figures or without anyone served."""
+    return None if figures is None else _rate(figures.in_competitive_work, figures.served)
+
+
 def compare(
     scale: Scale,
     principles: PrincipleSet,
@@ -167,6 +186,7 @@ def compare(
     serves = [(p.key, [i.key for i in scale.items if p.key in i.principles]) for p in principles.principles]
     no_means: dict[str, float | None] = dict.fromkeys(key for key, _keys in serves)
     halves = halves_between(first, last)
+    over_time = rate_quarters(today)
     bands: dict[int, Band | None] = {}  # band of each total met, looked up once
     item_keys = scale.item_keys
     rows = []
@@ -192,7 +212,7 @@ def compare(
                 totals=totals,
                 waiting=None if now is None else now.waiting_at_end,
                 median_wait=None if now is None else now.median_days_to_enrolment,
-                employment_rate=None if done is None else _rate(done.in_competitive_work, done.served),
+                employment_rate=_employment(done),
                 education_rate=None if done is None else _rate(done.in_education, done.served),
                 caseload=None if done is None else _rate(done.served, done.specialist_fte),
                 due=due,
@@ -203,10 +223,11 @@ def compare(
                 item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
+                employment_cells=tuple(_employment(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
-                      shown if shown is not None else range(len(rows)))  # fmt: skip
+                      shown if shown is not None else range(len(rows)), over_time)  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
