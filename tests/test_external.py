@@ -468,6 +468,11 @@ def test_a_final_review_is_amended_by_a_linked_review(
     assert "Reviewers 2 points apart" in page
     save_consensus(client, team, amendment.id, consensus_fields(keys, 4, consensus_V3="5", rationale_V3="Re-read"))
     assert {c.score for c in reload(session, final_review).consensus} == {4}
+    original = client.get(base(team, final_review.id)).get_data(as_text=True)
+    assert (
+        f'Being amended: <a href="{base(team, amendment.id)}">the amending review #{amendment.id}</a> is at the '
+        "stage Consensus. This review counts until the amendment is final." in original
+    )
     # Asking again opens the same amendment rather than a second one.
     assert step(client, team, final_review.id, "/amend").headers["Location"] == base(team, amendment.id) + "/consensus"
 
@@ -483,8 +488,10 @@ def test_a_review_already_amended_is_not_amended_again_from_its_old_values(
     as_user(client, team.second)
     step(client, team, amendment.id, "/sign-off")
     assert reload(session, amendment).status is ReviewStatus.FINAL
-    # The original no longer offers an amendment: one made from it would drop the V3 the amendment corrected.
+    # The original says the amendment counts in its place, and no longer offers an amendment: one made from it
+    # would drop the V3 the amendment corrected.
     page = client.get(base(team, final_review.id)).get_data(as_text=True)
+    assert f"the amending review #{amendment.id}</a> is final and counts in this review's place." in page
     assert f"{base(team, final_review.id)}/amend" not in page
     response = step(client, team, final_review.id, "/amend")
     assert response.status_code == 409 and f"#{amendment.id}" in response.get_data(as_text=True)
