@@ -18,7 +18,6 @@ from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
-from fidelity.monitoring.staffing import locked_quarters
 
 
 @click.group("import")
@@ -59,7 +58,7 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
         f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}; "
         f"jobs: {summary.jobs}; courses of study: {summary.education}."
     )
-    locked = summary.into_locked(locked_quarters(unit))
+    locked = summary.locked_through
     if locked is not None:
         click.echo(
             f"Some journeys in the file were referred in quarters locked by a purge (up to {locked}): the figures of "

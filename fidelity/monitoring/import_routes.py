@@ -25,7 +25,6 @@ from fidelity.monitoring.import_forms import ImportForm
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
-from fidelity.monitoring.staffing import locked_quarters
 
 bp = Blueprint("journeys", __name__)
 
@@ -70,7 +69,7 @@ def import_page(code: str) -> ResponseReturnValue:
                 education=summary.education,
             )
         )
-        locked = summary.into_locked(locked_quarters(unit))
+        locked = summary.locked_through
         if locked is not None:
             flash(
                 _(

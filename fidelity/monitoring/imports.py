@@ -9,7 +9,8 @@ inside the caller's transaction, and the import is one entry in the audit log; t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 from typing import cast
@@ -29,6 +30,7 @@ from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.staffing import locked_quarters
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
@@ -45,15 +47,9 @@ class ImportSummary:
     replaced: int
     jobs: int
     education: int
-    earliest_referral: date | None = None  # of the journeys in the file
-
-    def into_locked(self, locked: set[Quarter]) -> Quarter | None:
-        """The last of the `locked` quarters if the file holds a journey referred in or before it: that quarter's
-        figures, and those of the locked ones before it, do not change with the import."""
-        last = max(locked, default=None)
-        if last is None or self.earliest_referral is None or self.earliest_referral > last.end:
-            return None
-        return last
+    # The last quarter a purge locked, when the file holds a journey referred in or before it: the figures of that
+    # quarter and of the locked ones before it do not change with the import.
+    locked_through: Quarter | None = None
 
     @property
     def journeys(self) -> int:
@@ -69,6 +65,8 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
     checked = check_journeys(read_cells(data, filename), today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     summary = _write(db.session.connection(), unit.id, checked)
+    earliest = checked.journeys["referral_date"].min()
+    summary = replace(summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)))
     _forget_journeys()
     actor = current_actor()
     db.session.add(
@@ -105,6 +103,12 @@ def _stored(frame: pd.DataFrame, kinds: dict[str, Kind]) -> dict[str, np.ndarray
             array[pd.isna(array) | (array == "")] = None  # on the array: three times as fast as Series.isna
             columns[name] = array
     return columns
+
+
+def locked_reached(earliest_referral: date, locked: Collection[Quarter]) -> Quarter | None:
+    """The last of the `locked` quarters if a journey referred on `earliest_referral` falls in or before it."""
+    last = max(locked, default=None)
+    return last if last is not None and earliest_referral <= last.end else None
 
 
 def _codes_and_ids(unit_id: int) -> Select[str, int]:
@@ -146,7 +150,6 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
         replaced=len(replaced_ids),
         jobs=len(checked.jobs),
         education=len(checked.education),
-        earliest_referral=journeys["referral_date"].min().date() if len(journeys) else None,
     )
 
 
