@@ -119,6 +119,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "visit_end": _l("Last day of the visit"),
     "strengths": _l("Strengths"),
     "corrects_id": _l("Corrects (id)"),
+    "change_reason": _l("Reason for the change"),
     "total": _l("Total"),
     "scored_items": _l("Items scored"),
     "review_id": _l("Review (id)"),

@@ -119,7 +119,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("reviews.start", "POST"): self_assess(400),  # no scale chosen
     ("reviews.edit", "GET"): self_assess(200),
     ("reviews.edit", "POST"): self_assess(400),  # no draft revision
-    ("reviews.correct", "POST"): self_assess(302),  # to the new correction's scoring page
+    ("reviews.correct", "GET"): self_assess(200),  # asks why
+    ("reviews.correct", "POST"): self_assess(400),  # no reason given
     ("external.new", "GET"): commission(200),
     ("external.new", "POST"): commission(400),  # no scale, dates or reviewers
     ("external.show", "GET"): READ,
@@ -130,7 +131,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("external.consensus", "GET"): assigned(200),
     ("external.consensus", "POST"): assigned(400),  # no revision
     ("external.sign_off", "POST"): assigned(409),  # the consensus is not complete
-    ("external.amend", "POST"): assigned(302),  # to the amending review's consensus
+    ("external.amend", "GET"): assigned(200),  # asks why
+    ("external.amend", "POST"): assigned(400),  # no reason given
     ("external.withdraw", "GET"): commission(409),  # a final review is never withdrawn
     ("external.withdraw", "POST"): commission(409),
     ("actions.follow_up", "GET"): everyone(200, anonymous=302),  # each sees their own units

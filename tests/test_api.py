@@ -146,6 +146,7 @@ def test_reviews_come_newest_first_a_page_at_a_time(api: Api, unit: Unit, manage
     reviews = [factories.self_assessment(unit, manager, scores(registry), date(2025, month, 1)) for month in (1, 2, 3)]
     correction = factories.self_assessment(unit, manager, scores(registry, S1=5), date(2025, 1, 1))
     correction.corrects_id = reviews[0].id
+    correction.change_reason = "S1 was scored from last year's figures."
     factories.db.session.commit()
     url = f"/api/v1/units/{unit.code}/reviews"
 
@@ -153,6 +154,8 @@ def test_reviews_come_newest_first_a_page_at_a_time(api: Api, unit: Unit, manage
     assert (every["page"], every["per_page"], every["total"]) == (1, 50, 4)
     assert [r["id"] for r in every["items"]] == [reviews[2].id, reviews[1].id, correction.id, reviews[0].id]
     assert every["items"][3]["corrected_by"] == [correction.id] and every["items"][2]["corrects_id"] == reviews[0].id
+    assert every["items"][2]["change_reason"] == "S1 was scored from last year's figures."
+    assert every["items"][3]["change_reason"] is None
 
     second = api.get(url, page=2, per_page=3)
     assert ([r["id"] for r in second["items"]], second["page"], second["per_page"], second["total"]) == (

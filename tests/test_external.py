@@ -85,6 +85,10 @@ def step(client: Any, team: Team, review_id: int, name: str) -> Any:
     return client.post(base(team, review_id) + name, data={"csrf_token": token(client)})
 
 
+def amend(client: Any, team: Team, review_id: int, reason: str = "V3 was scored from the wrong year.") -> Any:
+    return client.post(base(team, review_id) + "/amend", data={"csrf_token": token(client), "reason": reason})
+
+
 def save_consensus(client: Any, team: Team, review_id: int, fields: dict[str, str]) -> Any:
     url = base(team, review_id) + "/consensus"
     data = fields | {"revision": revision(client, url), "csrf_token": token(client, url), "save": "Save"}
@@ -456,16 +460,23 @@ def test_a_final_review_is_amended_by_a_linked_review(
     client: Any, session: Any, team: Team, keys: tuple[str, ...], final_review: Review
 ) -> None:
     as_user(client, team.outsider)
-    assert step(client, team, final_review.id, "/amend").status_code == 404
+    assert amend(client, team, final_review.id).status_code == 404
     as_user(client, team.first)
-    response = step(client, team, final_review.id, "/amend")
+    asked = client.get(base(team, final_review.id) + "/amend").get_data(as_text=True)
+    assert "Amend the external review of" in asked and 'name="reason"' in asked
+    # An amendment says why it is made: without a reason nothing is started.
+    refused = amend(client, team, final_review.id, reason="")
+    assert refused.status_code == 400 and "Say what needs changing and why" in refused.get_data(as_text=True)
+    assert latest_review(session, team).id == final_review.id
+    response = amend(client, team, final_review.id)
     amendment = latest_review(session, team)
     assert response.status_code == 302 and response.headers["Location"] == base(team, amendment.id) + "/consensus"
     assert (amendment.corrects_id, amendment.status) == (final_review.id, ReviewStatus.CONSENSUS)
+    assert amendment.change_reason == "V3 was scored from the wrong year."
     assert {c.item_key: c.score for c in amendment.consensus} == dict.fromkeys(keys, 4)
     # The amendment's consensus page shows the original reviewers' own ratings; the original is untouched.
     page = client.get(base(team, amendment.id) + "/consensus").get_data(as_text=True)
-    assert "Reviewers 2 points apart" in page
+    assert "Reviewers 2 points apart" in page and "Reason given: V3 was scored from the wrong year." in page
     save_consensus(client, team, amendment.id, consensus_fields(keys, 4, consensus_V3="5", rationale_V3="Re-read"))
     assert {c.score for c in reload(session, final_review).consensus} == {4}
     original = client.get(base(team, final_review.id)).get_data(as_text=True)
@@ -473,15 +484,22 @@ def test_a_final_review_is_amended_by_a_linked_review(
         f'Being amended: <a href="{base(team, amendment.id)}">the amending review #{amendment.id}</a> is at the '
         "stage Consensus. This review counts until the amendment is final." in original
     )
-    # Asking again opens the same amendment rather than a second one.
-    assert step(client, team, final_review.id, "/amend").headers["Location"] == base(team, amendment.id) + "/consensus"
+    assert "Reason given: V3 was scored from the wrong year." in original
+    # Asking again, the other reviewer goes on with the same amendment rather than a second one, told so.
+    as_user(client, team.second)
+    assert client.get(base(team, final_review.id) + "/amend").headers["Location"] == base(team, amendment.id) + (
+        "/consensus"
+    )
+    again = client.get(base(team, amendment.id) + "/consensus").get_data(as_text=True)
+    assert f"An amendment of this review is already open, started by {team.first.display_name}" in again
+    assert latest_review(session, team).id == amendment.id
 
 
 def test_a_review_already_amended_is_not_amended_again_from_its_old_values(
     client: Any, session: Any, team: Team, keys: tuple[str, ...], final_review: Review
 ) -> None:
     as_user(client, team.first)
-    step(client, team, final_review.id, "/amend")
+    amend(client, team, final_review.id)
     amendment = latest_review(session, team)
     save_consensus(client, team, amendment.id, consensus_fields(keys, 4, consensus_V3="5", rationale_V3="Re-read"))
     step(client, team, amendment.id, "/sign-off")
@@ -493,11 +511,11 @@ def test_a_review_already_amended_is_not_amended_again_from_its_old_values(
     page = client.get(base(team, final_review.id)).get_data(as_text=True)
     assert f"the amending review #{amendment.id}</a> is final and counts in this review's place." in page
     assert f"{base(team, final_review.id)}/amend" not in page
-    response = step(client, team, final_review.id, "/amend")
+    response = amend(client, team, final_review.id)
     assert response.status_code == 409 and f"#{amendment.id}" in response.get_data(as_text=True)
     assert latest_review(session, team).id == amendment.id
     # The amendment itself is amended, from its own values.
-    response = step(client, team, amendment.id, "/amend")
+    response = amend(client, team, amendment.id)
     again = latest_review(session, team)
     assert (again.corrects_id, response.headers["Location"]) == (amendment.id, base(team, again.id) + "/consensus")
     assert {c.item_key: c.score for c in again.consensus}["V3"] == 5

@@ -325,6 +325,7 @@ def test_a_corrected_self_assessments_report_says_which_replaces_which(session: 
     original = factories.self_assessment(unit, manager, dict.fromkeys(keys, 3), date(2026, 3, 15))
     correction = factories.self_assessment(unit, manager, dict.fromkeys(keys, 4), date(2026, 3, 15))
     correction.corrects = original
+    correction.change_reason = "Supervision was counted twice."
     session.commit()
     with app.test_request_context():
         replaced = " ".join(report_html(report_data(original, registry, date(2026, 4, 1))).split())
@@ -334,6 +335,9 @@ def test_a_corrected_self_assessments_report_says_which_replaces_which(session: 
     )
     assert f"Replaces</th><td>the review of Mar 15, 2026 (#{original.id}), which it corrects" in replacing
     assert "Replaced by" not in replacing
+    # Both say why the correction was made.
+    reason = 'Reason for the change</th><td class="reason">Supervision was counted twice.</td>'
+    assert reason in replaced and reason in replacing
 
 
 # 200 characters with nowhere to break a line: what a pasted link to a document looks like.

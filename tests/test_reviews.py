@@ -129,14 +129,26 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
     session.expire_all()
     assert {r.score for r in session.get(Review, original.id).ratings} == {3}
 
-    response = client.post(f"/units/{unit.code}/reviews/{original.id}/correct", data={"csrf_token": token})
+    correct = f"/units/{unit.code}/reviews/{original.id}/correct"
+    asked = client.get(correct).get_data(as_text=True)
+    assert "Correct the self-assessment of" in asked and 'name="reason"' in asked
+    # A correction says why it is made: without a reason nothing is started.
+    refused = client.post(correct, data={"csrf_token": token, "reason": "  "})
+    assert refused.status_code == 400 and "Say what needs changing and why" in refused.get_data(as_text=True)
+    assert review_of(session, unit).id == original.id
+    response = client.post(correct, data={"csrf_token": token, "reason": "Item 3 was scored\nfrom last year's plan."})
     correction = review_of(session, unit)
     assert response.headers["Location"] == edit_url(unit, correction.id)
     assert correction.corrects_id == original.id and correction.status is ReviewStatus.DRAFT
+    assert correction.change_reason == "Item 3 was scored\nfrom last year's plan."
     assert {r.item_key: r.score for r in correction.ratings} == dict.fromkeys(ips_keys, 3)
-    # Asking again reuses the open correction.
-    client.post(f"/units/{unit.code}/reviews/{original.id}/correct", data={"csrf_token": token})
+    assert "from last year&#39;s plan." in client.get(edit_url(unit, correction.id)).get_data(as_text=True)
+    # Asking again goes on with the open correction, which keeps its reason; a different one typed is repeated.
+    again = client.post(correct, data={"csrf_token": token, "reason": "Another reason"}, follow_redirects=True)
     assert review_of(session, unit).id == correction.id
+    assert "Yours was not saved: Another reason" in again.get_data(as_text=True)
+    assert reload(session, correction).change_reason == "Item 3 was scored\nfrom last year's plan."
+    assert client.get(correct).headers["Location"] == edit_url(unit, correction.id)
 
     state = form_state(client, edit_url(unit, correction.id))
     client.post(
@@ -144,6 +156,10 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
     )
     original_page = client.get(f"/units/{unit.code}/reviews/{original.id}").get_data(as_text=True)
     assert f'Corrected by\n    <a href="/units/{unit.code}/reviews/{correction.id}">' in original_page
+    assert "Reason given: Item 3 was scored\nfrom last year&#39;s plan." in original_page
+    made = select(AuditEntry).where(AuditEntry.entity == "reviews", AuditEntry.entity_id == str(correction.id))
+    entry = session.scalars(made.order_by(AuditEntry.id)).first()
+    assert entry.changes["change_reason"] == [None, "Item 3 was scored\nfrom last year's plan."]
     unit_page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     assert f"Corrects #{original.id}" in unit_page and f"Corrected by #{correction.id}" in unit_page
     assert '<strong class="latest-total">100</strong>' in unit_page  # the correction counts, not the original
@@ -157,7 +173,7 @@ def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old
     login(client, manager.email)
     token = csrf_token(client, f"/units/{unit.code}")
     correct = f"/units/{unit.code}/reviews/{original.id}/correct"
-    client.post(correct, data={"csrf_token": token})
+    client.post(correct, data={"csrf_token": token, "reason": "S1"})
     correction = review_of(session, unit)
     state = form_state(client, edit_url(unit, correction.id))
     client.post(
@@ -168,11 +184,11 @@ def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old
     # The original no longer offers a correction: one made from it would drop the S1 the correction changed.
     page = client.get(f"/units/{unit.code}/reviews/{original.id}").get_data(as_text=True)
     assert correct not in page
-    refused = client.post(correct, data={"csrf_token": token}, follow_redirects=True)
+    refused = client.post(correct, data={"csrf_token": token, "reason": "S1"}, follow_redirects=True)
     assert f"already been corrected by #{correction.id}" in refused.get_data(as_text=True)
     assert review_of(session, unit).id == correction.id  # no second correction
     # The correction itself is corrected, from its own values.
-    client.post(f"/units/{unit.code}/reviews/{correction.id}/correct", data={"csrf_token": token})
+    client.post(f"/units/{unit.code}/reviews/{correction.id}/correct", data={"csrf_token": token, "reason": "S2"})
     again = review_of(session, unit)
     assert again.corrects_id == correction.id
     assert {r.item_key: r.score for r in again.ratings}["S1"] == 5
@@ -245,7 +261,7 @@ def test_a_save_from_a_page_opened_before_submission_keeps_what_was_typed_on_the
     page = " ".join(late.get_data(as_text=True).split())
     assert "This self-assessment was submitted after you opened it" in page and colleague.display_name in page
     assert "Yours:</strong> 5 · Counted again in May" in page  # what was typed is on the page, not lost
-    assert f'action="/units/{unit.code}/reviews/{review.id}/correct"' in page and 'name="save"' not in page
+    assert f'href="/units/{unit.code}/reviews/{review.id}/correct"' in page and 'name="save"' not in page
     session.expire_all()
     v14 = session.scalars(select(Rating).where(Rating.review_id == review.id, Rating.item_key == "V14")).one()
     assert (v14.score, v14.evidence) == (3, "")  # the submitted self-assessment is as it was

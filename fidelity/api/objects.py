@@ -107,6 +107,7 @@ def review_object(item: ScoredReview) -> Json:
         "visit_end": day(review.visit_end),
         "submitted_at": timestamp(review.submitted_at),
         "corrects_id": review.corrects_id,
+        "change_reason": review.change_reason or None,
         "corrected_by": [correction.id for correction in review.corrections],
         "score": score_object(item.summary) if shows_scores(review) else None,
     }

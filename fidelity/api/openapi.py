@@ -92,6 +92,7 @@ REVIEW_FIELDS: dict[str, Schema] = {
     "visit_end": nullable(DAY),
     "submitted_at": nullable(MOMENT),
     "corrects_id": nullable(INTEGER),
+    "change_reason": nullable(STRING),
     "corrected_by": array(INTEGER),
 }
 

@@ -350,9 +350,8 @@ def sign_off(review: Review, assignment: ReviewerAssignment, scale: Scale) -> bo
     return review.status is ReviewStatus.FINAL
 
 
-def amend(original: Review, by: User) -> Review:
-    """An amending review of a final one: its consensus and narrative to change, the same reviewers to sign it off
-    again. The original stays as it was; an open amendment is reused."""
+def check_amendable(original: Review) -> None:
+    """Raise ReviewError unless `original` may be amended: it is final and no final amendment replaces it."""
     if original.status is not ReviewStatus.FINAL:
         raise ReviewError(_l("Only a final review is amended; until then it can simply be changed."))
     # A second amendment of the same review would start again from its values, dropping what the first amendment
@@ -362,9 +361,20 @@ def amend(original: Review, by: User) -> Review:
         raise ReviewError(
             _l("This review has already been amended by review #%(id)d: amend that one instead.", id=superseded.id)
         )
-    open_amendment = next((c for c in original.corrections if c.status is not ReviewStatus.FINAL), None)
-    if open_amendment is not None:
-        return open_amendment
+
+
+def open_amendment(original: Review) -> Review | None:
+    """The amendment of `original` that is not final yet, if there is one."""
+    return next((c for c in original.corrections if c.status is not ReviewStatus.FINAL), None)
+
+
+def amend(original: Review, by: User, reason: str) -> Review:
+    """An amending review of a final one, with the `reason` for it: its consensus and narrative to change, the same
+    reviewers to sign it off again. The original stays as it was; an open amendment is reused, with its own reason."""
+    check_amendable(original)
+    reused = open_amendment(original)
+    if reused is not None:
+        return reused
     amendment = Review(
         unit_id=original.unit_id,
         kind=ReviewKind.EXTERNAL,
@@ -376,6 +386,7 @@ def amend(original: Review, by: User) -> Review:
         strengths=original.strengths,
         status=ReviewStatus.CONSENSUS,
         created_by=by,
+        change_reason=reason.strip(),
     )
     db.session.add(amendment)
     amendment.corrects = original

@@ -24,13 +24,14 @@ from fidelity.external.forms import CommissionForm, ConsensusForm, OwnRatingForm
 from fidelity.external.pages import ReviewerColumn, consensus_rows
 from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewerAssignment, ReviewKind, ReviewStatus, Role, RoleAssignment, Unit, User
-from fidelity.reviews.forms import ActionForm, RatingForm, rating_form_class
+from fidelity.reviews.forms import ActionForm, ChangeReasonForm, RatingForm, rating_form_class
 from fidelity.reviews.operations import (
     Conflict,
     RatingValue,
     ReviewError,
     StaleDraft,
     counted_values,
+    open_change_message,
     previous_review,
     rater_values,
 )
@@ -319,14 +320,22 @@ def sign_off(code: str, review_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", code=code, review_id=review.id))
 
 
-@bp.post("/<int:review_id>/amend")
+@bp.route("/<int:review_id>/amend", methods=["GET", "POST"])
 def amend(code: str, review_id: int) -> ResponseReturnValue:
-    unit, review, scale, _reviewer = _step(code, review_id)
+    unit, review, scale = _external(code, review_id)
+    _assignment(review)
     try:
-        amendment = ops.amend(review, current_user)
+        ops.check_amendable(review)
     except ReviewError as exc:
-        db.session.rollback()
         return _show(unit, review, scale, str(exc), 409)
+    form = ChangeReasonForm()
+    already = ops.open_amendment(review)
+    if already is not None:
+        flash(open_change_message(already, form.reason.data if form.is_submitted() else None))
+        return redirect(url_for(".consensus", code=code, review_id=already.id))
+    if not form.validate_on_submit():
+        return render_template("reviews/change.html", unit=unit, review=review, form=form), 400 if form.errors else 200
+    amendment = ops.amend(review, current_user, form.reason.data or "")
     db.session.commit()
     flash(_("An amending review is open at consensus. Every reviewer signs it off again."))
     return redirect(url_for(".consensus", code=code, review_id=amendment.id))

@@ -78,6 +78,8 @@ class Review(Audited, Model):
     # A correction (of a self-assessment) or an amendment (of a final external review) is a new review of the same
     # unit and scale that replaces the one it names; both stay.
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), index=True)
+    # Why the correction or amendment was made, as whoever started it said (empty on other reviews).
+    change_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The sum of the scores that count (`review_scores`) and how many items they cover, kept once it counts.
     total: Mapped[int | None] = mapped_column()
     scored_items: Mapped[int | None] = mapped_column()

@@ -49,7 +49,22 @@ class StartReviewForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A one-button POST (e.g. start a correction): only the CSRF token."""
+    """A one-button POST (e.g. sign off): only the CSRF token."""
+
+
+REASON_MAX = 2000
+
+
+class ChangeReasonForm(FlaskForm):
+    """Starting a correction of a submitted self-assessment or an amendment of a final external review: why."""
+
+    reason = TextAreaField(
+        _l("What needs changing, and why?"),
+        validators=[
+            DataRequired(_l("Say what needs changing and why: the reason is kept with the review.")),
+            Length(max=REASON_MAX),
+        ],
+    )
 
 
 class CheckboxesField(SelectMultipleField):

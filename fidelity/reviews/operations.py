@@ -165,8 +165,27 @@ def submit(review: Review, scale: Scale, user: User) -> None:
     db.session.flush()
 
 
-def start_correction(original: Review, user: User) -> Review:
-    """A draft that corrects a submitted self-assessment, starting from its values. An open correction is reused."""
+def open_correction(original: Review) -> Review | None:
+    """The draft correcting `original`, if one is open."""
+    return next((c for c in original.corrections if c.status is ReviewStatus.DRAFT), None)
+
+
+def open_change_message(open_change: Review, typed: str | None) -> str:
+    """What is said on finding a correction or amendment already open: it goes on with the reason it was started
+    for. A different reason just typed is repeated, so that it is not lost."""
+    who = open_change.created_by.display_name if open_change.created_by else ""
+    if open_change.kind is ReviewKind.EXTERNAL:
+        text = _l("An amendment of this review is already open, started by %(who)s: it goes on here.", who=who)
+    else:
+        text = _l("A correction of this self-assessment is already open, started by %(who)s: it goes on here.", who=who)
+    reason = (typed or "").strip()
+    if reason and reason != open_change.change_reason:
+        return f"{text} " + _l("It keeps the reason it was started for. Yours was not saved: %(reason)s", reason=reason)
+    return str(text)
+
+
+def check_correctable(original: Review) -> None:
+    """Raise ReviewError unless `original` may be corrected: it is submitted and no submitted correction replaces it."""
     if original.status is ReviewStatus.DRAFT:
         raise ReviewError(_l("A draft can simply be edited; only a submitted review is corrected."))
     # A second correction of the same self-assessment would start again from its values, dropping what the first
@@ -179,7 +198,13 @@ def start_correction(original: Review, user: User) -> Review:
                 id=replaced_by.id,
             )
         )
-    open_draft = next((c for c in original.corrections if c.status is ReviewStatus.DRAFT), None)
+
+
+def start_correction(original: Review, user: User, reason: str) -> Review:
+    """A draft that corrects a submitted self-assessment, starting from its values, with the `reason` for it. An open
+    correction is reused, with the reason it was started for."""
+    check_correctable(original)
+    open_draft = open_correction(original)
     if open_draft is not None:
         return open_draft
     values = rating_values(original)
@@ -191,6 +216,7 @@ def start_correction(original: Review, user: User) -> Review:
         review_date=original.review_date,
         status=ReviewStatus.DRAFT,
         created_by=user,
+        change_reason=reason.strip(),
     )
     db.session.add(correction)
     correction.corrects = original

@@ -13,14 +13,17 @@ from fidelity.access import Permission, can, review_or_404, unit_or_404
 from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewKind, Unit
-from fidelity.reviews.forms import ActionForm, RatingForm, StartReviewForm, rating_form_class
+from fidelity.reviews.forms import ChangeReasonForm, RatingForm, StartReviewForm, rating_form_class
 from fidelity.reviews.operations import (
     Conflict,
     RatingValue,
     ReviewError,
     StaleDraft,
+    check_correctable,
     corrected_by,
     counted_values,
+    open_change_message,
+    open_correction,
     open_self_assessments,
     previous_review,
     rating_values,
@@ -86,8 +89,7 @@ def edit(code: str, review_id: int) -> ResponseReturnValue:
             # Saved from a page opened before the self-assessment was submitted: nothing is written, and what was
             # typed is shown beside the submitted values, to be carried into a correction.
             page = render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
-                                   conflict=submitted_meanwhile(review), submitted=True, item_errors={},
-                                   action_form=ActionForm())  # fmt: skip
+                                   conflict=submitted_meanwhile(review), submitted=True, item_errors={})  # fmt: skip
             return page, 409
         flash(_("This self-assessment has been submitted and can no longer change. Start a correction instead."))
         if request.method == "POST":
@@ -165,19 +167,24 @@ def show(code: str, review_id: int) -> ResponseReturnValue:
         **_page(unit, review, scale, rating_values(review)),
         can_edit=can(current_user, Permission.SELF_ASSESS, unit),
         corrected_by=corrected_by(review),
-        action_form=ActionForm(),
     )
 
 
-@bp.post("/<int:review_id>/correct")
+@bp.route("/<int:review_id>/correct", methods=["GET", "POST"])
 def correct(code: str, review_id: int) -> ResponseReturnValue:
     unit, review, _scale = _self_assessment(code, review_id, Permission.SELF_ASSESS)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     try:
-        correction = start_correction(review, current_user)
+        check_correctable(review)
     except ReviewError as exc:
         flash(str(exc))
         return redirect(url_for(".show", code=code, review_id=review.id))
+    form = ChangeReasonForm()
+    already = open_correction(review)
+    if already is not None:
+        flash(open_change_message(already, form.reason.data if form.is_submitted() else None))
+        return redirect(url_for(".edit", code=unit.code, review_id=already.id))
+    if not form.validate_on_submit():
+        return render_template("reviews/change.html", unit=unit, review=review, form=form), 400 if form.errors else 200
+    correction = start_correction(review, current_user, form.reason.data or "")
     db.session.commit()
     return redirect(url_for(".edit", code=unit.code, review_id=correction.id))
