@@ -69,11 +69,16 @@ def known(session: Any, registry: Any) -> dict[str, Any]:
     factories.journey(unit, today - timedelta(days=90), code="Q-2", decision=Decision.NOT_ACCEPTED,
                       not_accepted_reason=NotAcceptedReason.NOT_MOTIVATED)  # fmt: skip
     factories.action(unit, manager, date(2026, 6, 1), title="Take every referral")
+    # The quarter of the review had not ended on its day: its figures, which count what came after, are left out.
+    counts = dict.fromkeys(("served", "in_competitive_work", "in_education", "job_starts", "education_starts"), 99)
+    windows = dict.fromkeys(("contact_window_closed", "contact_within_30", "retention_window_closed", "retained_90"), 9)
+    session.add(QuarterlyOutcome(unit_id=unit.id, year=2026, quarter=1, definitions_version="1", waiting_at_end=9,
+                                 locked=True, **counts, **windows))  # fmt: skip
     session.add(
         QuarterlyOutcome(
             unit_id=unit.id,
-            year=2026,
-            quarter=1,
+            year=2025,
+            quarter=4,
             definitions_version="1",
             served=20,
             in_competitive_work=9,
@@ -116,7 +121,7 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     assert "Recommendation: Accept every referral" in text and "Employers trust the team." in text
     # Action plan, waiting list and outcomes.
     assert "Take every referral" in text and "1 person was waiting" in text
-    assert "2026 Q1 20 9 (45%) 2 (10%) 3 75% 50% 5 10.0" in text
+    assert "2025 Q4 20 9 (45%) 2 (10%) 3 75% 50% 5 10.0" in text and "2026 Q1" not in text
     # Appendix: O6 and V4 with their anchors.
     appendix = text[text.index(SECTIONS[-1]) :]
     assert "O6 Zero exclusion criteria — scored 1" in appendix and "V4 Rapid search for competitive job" in appendix
@@ -153,7 +158,7 @@ def test_a_bare_unit_still_renders_and_a_draft_says_so(client: Any, session: Any
         "No strengths are written in this review.",
         "The unit has no action plan yet.",
         "No referrals are recorded for the unit.",
-        "No quarterly outcome figures are recorded for the four quarters up to the review.",
+        "No quarterly outcome figures are recorded for the four full quarters before the review.",
         "No item is scored below 4.",
     ):
         assert line in text

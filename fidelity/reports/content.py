@@ -111,7 +111,11 @@ def _evidence(review: Review) -> dict[str, list[Evidence]]:
 
 
 def _outcomes(review: Review) -> tuple[QuarterlyOutcome, ...]:
+    """The kept figures of the last QUARTERS_SHOWN quarters that had ended by the review's date. A quarter still under
+    way then is left out: its figures would count what happened after the review, and change with each printing."""
     last = Quarter.of(review.review_date)
+    if review.review_date < last.end:
+        last = last.previous()
     first = last
     for _step in range(QUARTERS_SHOWN - 1):
         first = first.previous()
