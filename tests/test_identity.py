@@ -56,6 +56,9 @@ from fidelity.monitoring.identity import (
         ("NRV-8503121234X", SWEDISH_PERSONNUMMER),
         # A Norwegian number born on the 5th, its leading zero dropped by a spreadsheet.
         ("5118012345", NORWEGIAN_FODSELSNUMMER),
+        # Swedish numbers of people born in 2000 to 2009, their leading zero dropped the same way.
+        ("503151234", SWEDISH_PERSONNUMMER),
+        ("903751234", SWEDISH_SAMORDNINGSNUMMER),
     ],
 )
 def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, explanation: str) -> None:
@@ -78,6 +81,8 @@ def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, exp
         "NRV-2024-0001",
         "NRV-2024-000123",  # ten digits in all, but no date where a number would start
         "NRV-1234567890",  # ten digits and a prefix: not read with a leading zero
+        "123456789",  # nine digits: with a leading zero, month 23 is no month
+        "NRV503151234",  # nine digits and a prefix: not read with a leading zero
         "journey_7",
     ],
 )

@@ -7,6 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Role, Unit
 from fidelity.monitoring.exports import export_csv, export_xlsx, journeys_table
+from fidelity.monitoring.identity import SWEDISH_PERSONNUMMER
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.layout import header
 from tests import factories
@@ -176,6 +178,37 @@ def test_a_valid_xlsx_imports(session: Any) -> None:
     journeys = journeys_of(session, unit)
     assert journeys["P1"].goal.value == "work" and journeys["P1"].jobs[0].hours_per_week == 37.5
     assert journeys["20261"].referral_date == date(2026, 1, 20)
+
+
+def test_an_xlsx_code_typed_as_a_number_is_read_as_the_sheet_shows_it(session: Any) -> None:
+    """A code 00123 typed into a cell formatted "00000" is the number 123 to Excel: it replaces journey 00123 rather
+    than adding a second one for the same person. A Swedish number that lost its leading zero is still refused."""
+    unit = factories.unit()
+    import_journeys(unit, csv_file([journey(code="00123", goal="work")]), "first.csv", TODAY)
+    session.commit()
+    columns = header()
+
+    def row(code: int, referral: date, goal: str | None = None) -> list[object]:
+        cells: dict[str, object] = {"code": code, "referral_date": referral, "goal": goal}
+        return [cells.get(name) for name in columns]
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(xlsx_file([columns, row(123, date(2026, 1, 20), "education"), row(77, date(2026, 1, 21))]))
+    )
+    sheet = workbook.active
+    assert sheet is not None and columns[0] == "code"
+    sheet["A2"].number_format = "00000"  # shown as 00123; A3 keeps the General format and reads 77
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    summary = import_journeys(unit, buffer.getvalue(), "second.xlsx", TODAY)
+    session.commit()
+    assert (summary.added, summary.replaced) == (1, 1)
+    journeys = journeys_of(session, unit)
+    assert sorted(journeys) == ["00123", "77"] and journeys["00123"].goal.value == "education"
+
+    with pytest.raises(ImportRefused) as refusal:
+        import_journeys(unit, xlsx_file([columns, row(503151234, date(2026, 1, 20))]), "third.xlsx", TODAY)
+    assert refusal.value.problems == [Problem(2, f"code: {SWEDISH_PERSONNUMMER}")]
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_ROWS))

@@ -76,8 +76,9 @@ def looks_like_identity_number(code: str) -> str | None:
 
     Every run of digits in the code is read with its separators ('-', '+', '_', '.', '/', spaces) taken out, and an
     identity number is looked for at each place in it, so that one written inside a longer code, or with digits
-    added before or after it, is found too. A code of ten digits alone is also read with a leading zero, which a
-    spreadsheet drops from a Norwegian number born on the 1st to the 9th of a month.
+    added before or after it, is found too. A code of nine or ten digits alone is also read with the leading zero a
+    spreadsheet drops when it takes a number for a number: from a Swedish number of someone born in 2000 to 2009
+    (nine digits left), or from a Norwegian number of someone born on the 1st to the 9th of a month (ten left).
     """
     for run in _DIGIT_RUN.findall(code):
         digits = _SEPARATORS.sub("", run)
@@ -85,8 +86,11 @@ def looks_like_identity_number(code: str) -> str | None:
             found = _at(digits[start:])
             if found:
                 return found
-    if len(code) == 10 and code.isdigit() and code.isascii():
-        return _norwegian("0" + code)
+    if code.isascii() and code.isdigit():
+        if len(code) == 9:
+            return _swedish("0" + code)
+        if len(code) == 10:
+            return _norwegian("0" + code)
     return None
 
 

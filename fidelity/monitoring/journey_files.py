@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 from flask_babel import gettext as _
 
@@ -84,9 +85,47 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        codes = _numeric_codes(data, frame)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise refused(_("The file cannot be read as an xlsx workbook.")) from None
-    return frame.map(cell_text)
+    frame = frame.map(cell_text)
+    for (row, column), text in codes.items():
+        frame.iat[row, column] = text
+    return frame
+
+
+# A number format of zeros alone ("00000"): Excel shows the number with as many digits, leading zeros put back.
+_ZERO_PADDED = re.compile(r"0+")
+
+
+def _numeric_codes(data: bytes, frame: pd.DataFrame) -> dict[tuple[int, int], str]:
+    """The codes typed as numbers, as the sheet shows them: a code 00123 typed into a cell formatted "00000" is held
+    as the number 123, and would otherwise become another person's code. Keyed by position in `frame`; the sheet is
+    opened a second time only when there is such a cell."""
+    if frame.empty:
+        return {}
+    columns = [i for i, name in enumerate(frame.iloc[0]) if isinstance(name, str) and name.strip() == "code"]
+    numeric = [
+        (int(row), column)
+        for column in columns
+        for row in np.flatnonzero(frame[frame.columns[column]].map(_is_number).to_numpy(dtype=bool))
+    ]
+    if not numeric:
+        return {}
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    wanted = set(numeric)
+    texts = {}
+    for column in columns:  # one pass down each code column: a read-only sheet has no quick way to a single cell
+        for row, (cell,) in enumerate(sheet.iter_rows(min_col=column + 1, max_col=column + 1)):
+            if (row, column) in wanted:
+                digits = cell_text(cell.value)
+                padded = _ZERO_PADDED.fullmatch(getattr(cell, "number_format", "") or "")
+                texts[row, column] = digits.zfill(len(padded.group())) if padded and digits.isdigit() else digits
+    return texts
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def cell_text(value: Any) -> str:

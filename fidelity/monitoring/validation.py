@@ -77,12 +77,14 @@ _PLAIN = np.zeros(128, dtype=bool)
 _PLAIN[[ord(c) for c in string.ascii_letters + string.digits + "-_"]] = True
 _ZERO, _NINE = ord("0"), ord("9")
 _DIGITS_SUSPECT = 10  # an identity number has ten digits or more
+_DIGITS_ALONE_SUSPECT = 9  # ... or nine alone, when a spreadsheet has dropped its leading zero
 
 
 def _suspects(codes: list[str]) -> np.ndarray:
     """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
-    character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), or with ten digits or more
-    (an identity number may hide in it). Nearly every code is plain, and numpy tells them apart all at once."""
+    character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with ten digits or more
+    (an identity number may hide in it), or of nine digits alone (one that lost its leading zero). Nearly every code
+    is plain, and numpy tells them apart all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -92,7 +94,8 @@ def _suspects(codes: list[str]) -> np.ndarray:
     digit = (points >= _ZERO) & (points <= _NINE)
     odd = np.bincount(owner[~plain], minlength=len(codes)) > 0
     digits = np.bincount(owner[digit], minlength=len(codes))
-    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT))
+    nine_alone = (lengths == _DIGITS_ALONE_SUSPECT) & (digits == _DIGITS_ALONE_SUSPECT)
+    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | nine_alone)
 
 
 def _day(value: pd.Timestamp) -> str:
