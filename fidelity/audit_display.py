@@ -37,7 +37,7 @@ from fidelity.monitoring.journey_forms import (
     SPELL_LABELS,
 )
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
-from fidelity.scales import Scale
+from fidelity.scales import Principle, Scale
 
 ENTITY_NAMES: Mapping[str, Any] = {
     "organisations": _l("organisation"),
@@ -252,6 +252,12 @@ def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) 
         return shown([labels.get(code, code) for code in value])
     if field == "scale_id" and isinstance(value, str):
         return next((scale.title for scale in _scales() if scale.id == value), value)
+    if field == "principles" and isinstance(value, list):  # an adaptation's, named as its form names them
+        principles = {p.key: f"{p.number}. {p.title}" for p in _principles()}
+        return "; ".join(principles.get(str(key), str(key)) for key in value) or None
+    if field == "items" and isinstance(value, list):  # an adaptation's scale items, stored as 'scale:key'
+        items = {f"{scale.id}:{item.key}": f"{item.key} {item.title}" for scale in _scales() for item in scale.items}
+        return "; ".join(items.get(str(ref), str(ref)) for ref in value) or None
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, float):
@@ -272,6 +278,12 @@ def _scales() -> list[Scale]:
     from fidelity import scale_registry  # the app's registry, read in the request
 
     return scale_registry().latest()
+
+
+def _principles() -> tuple[Principle, ...]:
+    from fidelity import scale_registry
+
+    return scale_registry().principles.principles
 
 
 def _date_text(value: str) -> str:

@@ -127,6 +127,13 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
         "Fidelitetsskala för IPS – Supported Employment (25 punkter)",
     )
     assert both("scale_id", "gone-1") == ("gone-1", "gone-1")
+    # An adaptation's principles and items, as its form names them.
+    principles = both("principles", ["zero-exclusion", "rapid-search", "gone"])
+    assert principles[0].startswith("2. Zero exclusion; ") and principles[0].endswith("; gone")
+    assert "rapid-search" not in principles[0] and "zero-exclusion" not in principles[1]
+    items = both("items", ["ips-25:O6", "ips-25:V4", "gone-1:X1"])
+    assert items[0] == "O6 Zero exclusion criteria; V4 Rapid search for competitive job; gone-1:X1"
+    assert items[1].startswith("O6 ") and "Zero exclusion criteria" not in items[1]
     assert both("evidence", "") == (None, None)
     assert both("score", 3) == ("3", "3")
 
