@@ -170,6 +170,18 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
             found, frame = first.bounding_box(), box.bounding_box()
             assert found is not None and frame is not None
             assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
+        # The action plan gives an action's title room for its words rather than a few letters a line, and its
+        # table stays within its box.
+        page.goto(demo_server.url + "/units/NRV-02")
+        title = page.locator("table.actions-table td.action-title").first.bounding_box()
+        assert title is not None and title["width"] >= 140, (language.code, title)
+        plan = page.locator("#action-plan div.table-scroll")
+        assert plan.evaluate("box => box.scrollWidth <= box.clientWidth"), language.code
+        # A problem with a year leaves the year's field its size and the other fields where they were.
+        page.goto(demo_server.url + "/comparison?first_year=2026&last_year=2024")
+        first_year, last_year = page.locator("#first_year").bounding_box(), page.locator("#last_year").bounding_box()
+        assert first_year is not None and last_year is not None
+        assert last_year["width"] <= 100 and first_year["y"] == last_year["y"], language.code
         # Within the page, the administration's table keeps its links inside it too.
         page.goto(demo_server.url + "/admin/")
         table = page.locator("table.tree").first
