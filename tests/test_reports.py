@@ -276,10 +276,21 @@ def test_an_area_pdf_holds_every_units_latest_review(client: Any, session: Any, 
     assert "The PDF is ready." in progress and 'value="2" max="2"' in progress
     link = re.search(r'href="(/areas/[^"]+\.pdf)"', progress)
     assert link
-    _text, pages, _reader = pdf_text(client.get(link.group(1)).data)
-    covers = [" ".join(p.split()) for p in pages if "Printed" in p]
-    assert len(covers) == 2 and first.name in covers[0] and second.name in covers[1]
-    assert "100 / 125" in covers[0] and "125 / 125" in covers[1]  # the first unit's latest, not its earlier one
+    response = client.get(link.group(1))
+    assert f"{area.code}-latest-reviews-" in response.headers["Content-Disposition"]
+    _text, pages, reader = pdf_text(response.data)
+    assert reader.metadata.title == f"Latest reviews of {area.name}"
+    # The area's cover: its contents give each review's first page, and name the unit without a review.
+    contents = " ".join(pages[0].split())
+    assert contents.startswith(f"LATEST REVIEWS {area.name}")
+    assert f"No submitted or final review yet: {empty.name}." in contents
+    listed = re.findall(r"(\d+) / 125 (?:Fair|Good|Exemplary) fidelity (\d+)", contents)
+    covers = [i for i, p in enumerate(pages) if "Printed" in p and i > 0]
+    assert [(total, int(page)) for total, page in listed] == [("100", covers[0] + 1), ("125", covers[1] + 1)]
+    assert first.name in pages[covers[0]] and second.name in pages[covers[1]]  # the first unit's latest counts
+    # The pages are numbered through the whole PDF, each under the area's title.
+    assert [page.split()[-1] for page in pages] == [str(number) for number in range(1, len(pages) + 1)]
+    assert all(f"Latest reviews of {area.name}" in page for page in pages[1:])
 
     other = factories.area()
     client.post("/logout", data={"csrf_token": token.group(1)})

@@ -8,21 +8,23 @@ finished file. The work runs in a thread of the process that took the request; w
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from fidelity import scale_registry
 from fidelity.extensions import db
 from fidelity.i18n import current_language
-from fidelity.models import COUNTED_STATUSES, Area, JobStatus, ReportJob, Review, Unit, User
+from fidelity.models import COUNTED_STATUSES, Area, JobStatus, ReportJob, Review, ReviewKind, Unit, User
 from fidelity.models.types import utcnow
-from fidelity.reports.content import report_data
-from fidelity.reports.render import report_html
+from fidelity.reports.content import ReportData, report_data
+from fidelity.reports.render import BoundIn, report_html
 
 
 def area_reviews(area: Area) -> list[Review]:
@@ -44,7 +46,8 @@ def start_area_report(area: Area, user: User) -> ReportJob:
         area_id=area.id,
         requested_by_id=user.id,
         total=len(area_reviews(area)),
-        file_name=f"{area.code}-latest-reviews-{date.today().isoformat()}.pdf",
+        # The name in the language of whoever asks for it, as the PDF is.
+        file_name=_("%(area)s-latest-reviews-%(date)s.pdf", area=area.code, date=date.today().isoformat()),
     )
     db.session.add(job)
     db.session.flush()
@@ -73,8 +76,42 @@ def _run_in_app(app: Flask, job_id: int, language: str) -> None:
             db.session.remove()
 
 
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One review in the area PDF's contents."""
+
+    unit: str
+    scale: str
+    kind: str
+    review_date: date
+    total: int
+    max: int
+    band: str | None
+    first_page: int | None  # in the whole PDF; None while the pages are being counted
+
+
+def area_title(area: Area) -> str:
+    return _("Latest reviews of %(area)s", area=area.name)
+
+
+def _cover(area: Area, entries: list[ContentsEntry], not_reviewed: list[str], today: date) -> Document:
+    html = render_template(
+        "reports/area_cover.html",
+        area=area,
+        title=area_title(area),
+        entries=entries,
+        not_reviewed=not_reviewed,
+        today=today,
+    )
+    return HTML(string=html).render()
+
+
 def run_area_report(job_id: int, today: date) -> None:
-    """Render every review, committing the progress after each, then store the joined PDF."""
+    """Render a cover with the contents, then every review, committing the progress after each; store the joined PDF.
+
+    The pages are numbered through the whole PDF: the cover is laid out first to count its pages (the page numbers
+    in its contents do not change how many it has), each review then carries on from the pages before it, and the
+    cover is laid out again with each review's first page."""
     job = db.session.get(ReportJob, job_id)
     if job is None or job.status is not JobStatus.QUEUED:
         return
@@ -82,15 +119,29 @@ def run_area_report(job_id: int, today: date) -> None:
     db.session.commit()
     try:
         area = db.session.get(Area, job.area_id)
+        if area is None:
+            raise RuntimeError(_("The area no longer exists."))
+        reviews = area_reviews(area)
+        if not reviews:
+            raise RuntimeError(_("No unit of the area has a submitted or final review yet."))
+        registry = scale_registry()
+        contents = [report_data(review, registry, today) for review in reviews]
+        entries = [_entry(data, None) for data in contents]
+        reviewed = {review.unit_id for review in reviews}
+        not_reviewed = [unit.name for unit in area.units if unit.id not in reviewed]
+        next_page = len(_cover(area, entries, not_reviewed, today).pages) + 1
         documents = []
-        for review in area_reviews(area) if area else []:
-            documents.append(HTML(string=report_html(report_data(review, scale_registry(), today))).render())
+        for position, data in enumerate(contents):
+            entries[position] = _entry(data, next_page)
+            bound_in = BoundIn(title=area_title(area), first_page=next_page)
+            document = HTML(string=report_html(data, bound_in)).render()
+            documents.append(document)
+            next_page += len(document.pages)
             job.done += 1
             db.session.commit()
-        if not documents:
-            raise RuntimeError(_("No unit of the area has a submitted or final review yet."))
-        pages = [page for document in documents for page in document.pages]
-        job.pdf = documents[0].copy(pages).write_pdf()
+        cover = _cover(area, entries, not_reviewed, today)
+        pages = [page for document in (cover, *documents) for page in document.pages]
+        job.pdf = cover.copy(pages).write_pdf()
         job.status = JobStatus.DONE
     except Exception as exc:  # whatever failed, the job says so instead of hanging
         db.session.rollback()
@@ -100,3 +151,17 @@ def run_area_report(job_id: int, today: date) -> None:
         job.status, job.error = JobStatus.FAILED, str(exc)
     job.finished_at = utcnow()
     db.session.commit()
+
+
+def _entry(data: ReportData, first_page: int | None) -> ContentsEntry:
+    review = data.review
+    return ContentsEntry(
+        unit=review.unit.name,
+        scale=data.scale.title,
+        kind=_("External fidelity review") if review.kind is ReviewKind.EXTERNAL else _("Self-assessment"),
+        review_date=review.review_date,
+        total=data.summary.total,
+        max=data.summary.max,
+        band=data.summary.band.label if data.summary.band else None,
+        first_page=first_page,
+    )

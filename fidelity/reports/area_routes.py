@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from fidelity import scale_registry
 from fidelity.access import area_or_404
 from fidelity.extensions import db
 from fidelity.models import Area, JobStatus, ReportJob
@@ -25,7 +26,10 @@ def _job(area: Area, job_id: int) -> ReportJob:
 @bp.get("")
 def index(code: str) -> ResponseReturnValue:
     area = area_or_404(current_user, code)
-    return render_template("reports/area.html", area=area, reviews=area_reviews(area), form=ActionForm())
+    reviews = area_reviews(area)
+    registry = scale_registry()
+    titles = {(r.scale_id, r.scale_version): registry.get(r.scale_id, r.scale_version).title for r in reviews}
+    return render_template("reports/area.html", area=area, reviews=reviews, scale_titles=titles, form=ActionForm())
 
 
 @bp.post("")

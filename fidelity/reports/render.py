@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from flask import render_template
@@ -18,14 +19,25 @@ from fidelity.scales import ScaleRegistry
 log = logging.getLogger(__name__)
 
 
-def report_html(data: ReportData) -> str:
-    """The report as HTML in the current language (the requesting user's, or the one a command forces)."""
+def report_html(data: ReportData, bound_in: BoundIn | None = None) -> str:
+    """The report as HTML in the current language (the requesting user's, or the one a command forces); `bound_in`
+    when it is part of a larger document, whose page numbers it carries on."""
     return render_template(
         "reports/review.html",
         data=data,
+        bound_in=bound_in,
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
     )
+
+
+@dataclass(frozen=True)
+class BoundIn:
+    """A larger document a review's report is printed in: its title, for the foot of each page, and the number the
+    report's first page has in it."""
+
+    title: str
+    first_page: int
 
 
 class ReportUnavailable(Exception):
