@@ -258,3 +258,22 @@ def test_a_correction_replaces_the_review_it_corrects(client: Any, session: Any,
     page = client.get("/comparison?kind=all").get_data(as_text=True)
     totals = page[page.index('id="totals-title"') :]
     assert ">75<" in totals and ">125<" not in totals
+
+
+def test_a_unit_that_does_not_offer_what_the_scale_measures_is_left_out(
+    client: Any, session: Any, registry: Any
+) -> None:
+    """On the SEd scale, a unit that offers IPS alone is no unit without a review: it is not compared, and the page
+    says how many were left out."""
+    area = factories.area()
+    ips_only, both = factories.unit(area), factories.unit(area, sed=True)
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    factories.self_assessment(both, manager, dict.fromkeys(registry.get("sed").item_keys, 4), TODAY - timedelta(days=9))
+    login(client, manager.email)
+    page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
+    assert "1 unit that does not offer what this scale measures is left out." in page
+    assert both.name in page and ips_only.name not in page
+    assert set(rows_of(client.get("/comparison.csv?scale=sed").get_data(as_text=True))) == {both.code}
+    # On the IPS scale both are compared, and nothing is said to be left out.
+    ips = client.get("/comparison?scale=ips-25").get_data(as_text=True)
+    assert ips_only.name in ips and both.name in ips and "left out" not in ips

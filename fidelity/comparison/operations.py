@@ -50,7 +50,9 @@ def build_comparison(
     scale = registry.get(scale_id)
     items = len(scale.items)
     unit_ids = compared_units(user, area)
-    listed = queries.units(unit_ids)
+    # A unit that does not offer what the scale measures is left out, rather than shown as never reviewed.
+    in_scope = queries.units(unit_ids)
+    listed = [unit for unit in in_scope if scale.measures(ips=unit.offers_ips, sed=unit.offers_sed)]
     newest, chosen = queries.latest_reviews(unit_ids, scale.id, items, kind, first, last)
     # A page's units go by id (a short list); every unit by the subquery.
     shown = page_range(len(listed), page, per_page) if page is not None else range(len(listed))
@@ -71,4 +73,5 @@ def build_comparison(
         last=last,
         today=today,
         shown=shown if details else range(0),
+        left_out=len(in_scope) - len(listed),
     )

@@ -76,6 +76,7 @@ class Comparison:
     last_quarter: Quarter
     shown_range: range  # the rows a page shows in detail
     rate_quarters: tuple[Quarter, ...] = ()  # the full quarters whose employment rates go side by side, oldest first
+    left_out: int = 0  # units in scope that do not offer what the scale measures
 
     @property
     def shown(self) -> tuple[UnitRow, ...]:
@@ -166,6 +167,7 @@ def compare(
     last: date,
     today: date,
     shown: range | None = None,
+    left_out: int = 0,
 ) -> Comparison:
     """Put the loaded rows together into one comparison row per unit.
 
@@ -227,7 +229,7 @@ def compare(
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
-                      shown if shown is not None else range(len(rows)), over_time)  # fmt: skip
+                      shown if shown is not None else range(len(rows)), over_time, left_out)  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
