@@ -10,9 +10,11 @@ and machine-readable attributes keep ISO dates and plain numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -22,6 +24,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from fidelity.monitoring.outcomes import whole_percent
@@ -151,16 +154,33 @@ def quarter_text(year: int, number: int) -> str:
     return _("%(year)d Q%(number)d", year=year, number=number).replace(" ", "\u00a0")
 
 
+def _in_each_language(format_value: Callable[..., str]) -> Callable[..., str]:
+    """A formatting filter that Jinja works out as the page is rendered, in the reader's language. A plain filter
+    given a constant ("{{ 0.31|percent }}") is worked out once, when the template is compiled, in the language of
+    whoever happened to open it first, and kept for everyone after."""
+
+    @pass_context
+    def formatted(_context: Any, *args: Any, **kwargs: Any) -> str:
+        return format_value(*args, **kwargs)
+
+    return formatted
+
+
+def _quarter_of(quarter: Any) -> str:
+    return quarter_text(quarter.year, quarter.number)
+
+
 def init_app(app: Flask) -> None:
     """The formatting filters every template (and the PDF report) uses."""
-    app.jinja_env.filters.update(
-        date=date_text,
-        datetime=datetime_text,
-        number=number_text,
-        amount=amount_text,
-        percent=percent_text,
-        quarter=lambda quarter: quarter_text(quarter.year, quarter.number),
-    )
+    formats: dict[str, Callable[..., str]] = {
+        "date": date_text,
+        "datetime": datetime_text,
+        "number": number_text,
+        "amount": amount_text,
+        "percent": percent_text,
+        "quarter": _quarter_of,
+    }
+    app.jinja_env.filters.update({name: _in_each_language(format_value) for name, format_value in formats.items()})
     app.jinja_env.globals.update(
         language_names=LANGUAGE_NAMES, current_language=current_language, quarter_text=quarter_text
     )

@@ -343,6 +343,17 @@ def test_the_comparison_page_in_swedish(client: Any, session: Any, registry: Any
     assert chart.status_code == 200 and "Andel i arbete" in chart.get_data(as_text=True)
 
 
+def test_a_template_formats_constants_in_each_readers_language(app: Flask) -> None:
+    """Jinja works a filter given constants out when it compiles a template, unless told not to: the percentages of
+    the comparison's benchmarks were written in the language of whoever opened the page first, for everyone."""
+    template = app.jinja_env.from_string("{{ 0.31|percent }} {{ 4.25|number }} {{ 2.5|amount }}")
+    rendered = {}
+    for language in ("sv", "en"):  # one compiled template, rendered for each language in turn
+        with app.test_request_context(), force_locale(language):
+            rendered[language] = template.render()
+    assert rendered == {"sv": "31\u00a0% 4,3 2,5", "en": "31% 4.3 2.5"}
+
+
 def test_the_agreement_figures_in_swedish(app: Flask) -> None:
     with app.test_request_context(), force_locale("sv"):
         from flask import render_template_string
