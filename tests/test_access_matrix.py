@@ -139,6 +139,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("actions.show", "GET"): READ,
     ("actions.new", "GET"): plan(200),
     ("actions.new", "POST"): plan(400),  # no title, owner or due date
+    ("actions.edit", "GET"): plan(200),
+    ("actions.edit", "POST"): plan(400),  # no title, owner or due date
     ("actions.set_status", "POST"): plan(400),  # no status chosen
     ("actions.comment", "POST"): plan(400),  # no text
     ("adaptations.index", "GET"): READ,
@@ -345,7 +347,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs"}
     if endpoint == "monitoring.delete":  # a fresh one each time: deleting it is what the route does
         return {"code": unit.code, "journey_id": factories.journey(unit, date(2025, 6, 1)).id}
-    if endpoint in ("actions.show", "actions.set_status", "actions.comment"):
+    if endpoint in ("actions.show", "actions.edit", "actions.set_status", "actions.comment"):
         return {"code": unit.code, "action_id": world.actions[inside]}
     if endpoint in review_for:
         return {"code": unit.code, "review_id": world.reviews[review_for[endpoint], inside]}

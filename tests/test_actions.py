@@ -306,6 +306,61 @@ def test_a_reader_without_the_plan_permission_sees_the_action_but_no_forms(
     assert "Weekly employer visits" in unit_page and "Add an action" not in unit_page
 
 
+def test_an_overdue_action_is_changed_keeping_its_status_comments_and_link(
+    client: Any, session: Any, plan: Plan
+) -> None:
+    """Rewording an overdue action keeps its past due date; a new date must not be past; every change is audited."""
+    action = factories.action(plan.unit, plan.manager, TODAY - timedelta(days=21), ActionStatus.IN_PROGRESS,
+                              title="Take referrals without waiting")  # fmt: skip
+    session.add(ActionComment(action_id=action.id, author_id=plan.manager.id, text="Raised with the council."))
+    session.commit()
+    login(client, plan.second_tier.email)
+    url = action_url(plan.unit, action, "/edit")
+    assert f'href="{url}"' in client.get(action_url(plan.unit, action)).get_data(as_text=True)
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="Take referrals without waiting"' in form and f'value="{TODAY - timedelta(days=21)}"' in form
+    token = csrf_token(client, url)
+    fields = {"csrf_token": token, "title": "Take every referral at once", "description": "No needs assessment first.",
+              "owner": str(plan.manager.id), "due_date": str(TODAY - timedelta(days=21))}  # fmt: skip
+    response = client.post(url, data=fields)
+    assert response.status_code == 302 and response.headers["Location"] == action_url(plan.unit, action)
+    changed = reloaded(session, action)
+    assert (changed.title, changed.description, changed.due_date) == (
+        "Take every referral at once", "No needs assessment first.", TODAY - timedelta(days=21))  # fmt: skip
+    assert changed.status is ActionStatus.IN_PROGRESS and [c.text for c in changed.comments] == [
+        "Raised with the council."
+    ]
+    update = audit_of(session, "actions", action.id)[-1]
+    assert update.changes["title"] == ["Take referrals without waiting", "Take every referral at once"]
+    assert "status" not in update.changes and "due_date" not in update.changes
+
+    # A new date in the past, and an owner who may not plan for the unit, are refused; nothing changes.
+    past = client.post(url, data=fields | {"due_date": str(TODAY - timedelta(days=1))})
+    assert past.status_code == 400 and "The due date cannot be in the past." in past.get_data(as_text=True)
+    stranger = client.post(url, data=fields | {"owner": str(plan.other_manager.id), "due_date": str(TODAY)})
+    assert stranger.status_code == 400 and "The owner must be" in stranger.get_data(as_text=True)
+    assert reloaded(session, action).due_date == TODAY - timedelta(days=21)
+    # Moved on a month, to the frontline manager's colleague in the area.
+    moved = client.post(
+        url, data=fields | {"owner": str(plan.second_tier.id), "due_date": str(TODAY + timedelta(days=30))}
+    )
+    assert moved.status_code == 302
+    assert (reloaded(session, action).owner_id, reloaded(session, action).due_date) == (
+        plan.second_tier.id, TODAY + timedelta(days=30))  # fmt: skip
+
+
+def test_only_those_who_plan_for_the_unit_change_an_action(client: Any, session: Any, plan: Plan) -> None:
+    action = factories.action(plan.unit, plan.manager, TODAY + timedelta(days=10), title="Weekly employer visits")
+    login(client, plan.reviewer.email)
+    url = action_url(plan.unit, action, "/edit")
+    assert url not in client.get(action_url(plan.unit, action)).get_data(as_text=True)
+    assert client.get(url).status_code == 403
+    data = {"csrf_token": csrf_token(client, "/"), "title": "Gone", "owner": str(plan.manager.id),
+            "due_date": str(TODAY + timedelta(days=10))}  # fmt: skip
+    assert client.post(url, data=data).status_code == 403
+    assert reloaded(session, action).title == "Weekly employer visits"
+
+
 # --- the unit page --------------------------------------------------------------------------------------------
 
 

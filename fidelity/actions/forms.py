@@ -11,7 +11,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity.actions.operations import ActionValues
-from fidelity.models import ActionStatus, Unit, User
+from fidelity.models import Action, ActionStatus, Unit, User
 from fidelity.scales import ScaleRegistry
 from fidelity.schedule import DueState
 
@@ -45,8 +45,12 @@ class NewActionForm(FlaskForm):
         if not str(field.data).isdigit():
             raise ValidationError(_l("Choose an owner."))
 
+    # The due date the action has now, when it is being changed: kept as it is, it may be past (an overdue action
+    # whose title is corrected); only a new date must not be.
+    current_due: date | None = None
+
     def validate_due_date(self, field: DateField) -> None:
-        if field.data and field.data < date.today():
+        if field.data and field.data < date.today() and field.data != self.current_due:
             raise ValidationError(_l("The due date cannot be in the past."))
 
     def offer(self, unit: Unit, owners: list[User], registry: ScaleRegistry, *, item_choice: bool) -> None:
@@ -73,6 +77,22 @@ class NewActionForm(FlaskForm):
             due_date=self.due_date.data,
             item_key=(item.data or None) if item is not None else None,
         )
+
+
+class EditActionForm(NewActionForm):
+    """The same fields as a new action's, filled with the action's own."""
+
+    submit = SubmitField(_l("Save changes"))
+
+    def fill(self, action: Action) -> None:
+        """The action's values, unless the form was sent; the item only for an action not made from a review."""
+        self.current_due = action.due_date
+        if self.is_submitted():
+            return
+        self.title.data, self.description.data = action.title, action.description
+        self.owner.data, self.due_date.data = str(action.owner_id), action.due_date
+        if "item" in self._fields:
+            self.item.data = action.item_key or ""
 
 
 class StatusForm(FlaskForm):

@@ -58,12 +58,16 @@ def linkable(review: Review, scale: Scale, item_key: str | None) -> bool:
     return review.status is ReviewStatus.FINAL and (item_key is None or item_key in scale.item_keys)
 
 
-def create_action(unit: Unit, values: ActionValues, creator: User, link: ReviewLink | None = None) -> Action:
-    """A new open action of `unit`. Raises ActionError if the owner may not plan for the unit."""
-    if values.owner_id not in {u.id for u in action_owners(unit)}:
+def _check_owner(unit: Unit, owner_id: int) -> None:
+    if owner_id not in {u.id for u in action_owners(unit)}:
         raise ActionError(
             "owner", _l("The owner must be a frontline manager of the unit or a second-tier manager of its area.")
         )
+
+
+def create_action(unit: Unit, values: ActionValues, creator: User, link: ReviewLink | None = None) -> Action:
+    """A new open action of `unit`. Raises ActionError if the owner may not plan for the unit."""
+    _check_owner(unit, values.owner_id)
     action = Action(
         unit_id=unit.id,
         title=values.title,
@@ -94,3 +98,23 @@ def add_comment(action: Action, author: User, text: str) -> ActionComment:
     db.session.add(comment)
     db.session.flush()
     return comment
+
+
+def edit_action(action: Action, values: ActionValues) -> bool:
+    """Change the action's title, description, owner and due date (and its item, unless it was made from a review).
+    Whether anything changed. Raises ActionError if the owner may not plan for the unit. Its status, comments and
+    link to a review stay as they are."""
+    _check_owner(action.unit, values.owner_id)
+    changes = {
+        "title": values.title,
+        "description": values.description,
+        "owner_id": values.owner_id,
+        "due_date": values.due_date,
+    }
+    if action.review_id is None:
+        changes["item_key"] = values.item_key
+    changed = {name: value for name, value in changes.items() if getattr(action, name) != value}
+    for name, value in changed.items():
+        setattr(action, name, value)
+    db.session.flush()
+    return bool(changed)

@@ -13,8 +13,16 @@ from flask_login import current_user
 
 from fidelity import scale_registry
 from fidelity.access import Permission, action_or_404, can, review_or_404, unit_or_404, visible_units
-from fidelity.actions.forms import DUE_LABELS, STATUS_LABELS, CommentForm, NewActionForm, StatusForm
-from fidelity.actions.operations import ActionError, ReviewLink, add_comment, change_status, create_action, linkable
+from fidelity.actions.forms import DUE_LABELS, STATUS_LABELS, CommentForm, EditActionForm, NewActionForm, StatusForm
+from fidelity.actions.operations import (
+    ActionError,
+    ReviewLink,
+    add_comment,
+    change_status,
+    create_action,
+    edit_action,
+    linkable,
+)
 from fidelity.actions.queries import action_item, action_owners, comments, overdue_actions, recommendation
 from fidelity.extensions import db
 from fidelity.models import Action, ActionStatus, Unit
@@ -68,6 +76,25 @@ def new(code: str) -> ResponseReturnValue:
             return redirect(url_for(".show", code=unit.code, action_id=action.id))
     status = 400 if form.errors else 200
     return render_template("actions/new.html", unit=unit, form=form, link=link), status
+
+
+@bp.route("/units/<code>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit(code: str, action_id: int) -> ResponseReturnValue:
+    unit, action = _action(code, action_id, Permission.PLAN)
+    form = EditActionForm()
+    form.offer(unit, action_owners(unit), scale_registry(), item_choice=action.review_id is None)
+    form.fill(action)
+    if form.validate_on_submit():
+        try:
+            changed = edit_action(action, form.values())
+        except ActionError as exc:
+            form[exc.field].errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Action changed.") if changed else _("Nothing was changed."))
+            return redirect(url_for(".show", code=unit.code, action_id=action.id))
+    status = 400 if form.errors else 200
+    return render_template("actions/new.html", unit=unit, form=form, action=action), status
 
 
 def _page(unit: Unit, action: Action, *, status_form: StatusForm | None = None,
