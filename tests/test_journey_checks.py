@@ -12,7 +12,7 @@ from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.layout import header
 from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
-from tests.journey_data import GOOD, TODAY, csv_file, journey, xlsx_file
+from tests.journey_data import GOOD, TODAY, csv_file, csv_text, journey, xlsx_file
 
 
 def checked(data: bytes, name: str = "journeys.csv") -> CheckedJourneys:
@@ -85,6 +85,27 @@ def test_choices_take_any_case_and_cells_any_surrounding_spaces() -> None:
     assert result.jobs[["competitive", "hours_per_week"]].iloc[0].tolist() == [False, 20.5]
 
 
+def test_a_date_at_midnight_is_its_date_and_a_time_of_day_is_not() -> None:
+    """A spreadsheet that holds a date as a date and time writes it with 00:00:00: that is the date. Any other time
+    of day is refused rather than cut off."""
+    row = journey(
+        referral_date="2026-01-12 00:00:00", decision_date="2026-01-13T00:00", first_meeting_date="2026-01-14"
+    )
+    result = checked(csv_file([row]))
+    assert result.journeys[["referral_date", "decision_date"]].iloc[0].tolist() == [
+        day("2026-01-12"),
+        day("2026-01-13"),
+    ]
+    found = problems(csv_file([journey(decision_date="2026-01-13 09:30:00")]))
+    assert found == [Problem(2, "decision_date: '2026-01-13 09:30:00' is not a date (YYYY-MM-DD)")]
+
+
+def test_a_line_break_in_a_cell_is_shown_on_the_problems_line() -> None:
+    """The command prints a problem a line (FILE:LINE: problem): a line break typed in a cell must not split one."""
+    found = problems(csv_file([journey(age_band="25\n29")]))
+    assert len(found) == 1 and "'25⏎29'" in found[0].message and "\n" not in found[0].message
+
+
 def test_a_job_without_competitive_is_competitive() -> None:
     result = checked(csv_file([journey(job1_competitive="")]))
     assert result.jobs["competitive"].tolist() == [True]
@@ -94,6 +115,14 @@ def test_a_job_without_competitive_is_competitive() -> None:
 def test_csv_with_comma_or_semicolon_with_or_without_byte_order_mark(separator: str, bom: bool) -> None:
     result = checked(csv_file([journey(), journey(code="NRV-0002")], separator=separator, bom=bom))
     assert result.journeys["code"].tolist() == ["NRV-0001", "NRV-0002"]
+
+
+def test_csv_as_swedish_excel_saves_it_in_windows_1252() -> None:
+    """Excel's "CSV (semicolon separated)" is Windows-1252, not UTF-8: a code with a Swedish letter reads the same."""
+    data = csv_text([journey(code="ÅS-001"), journey(code="NRV-2")], ";").encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert checked(data).journeys["code"].tolist() == ["ÅS-001", "NRV-2"]
 
 
 def test_blank_lines_are_skipped_and_line_numbers_still_count_them() -> None:
@@ -343,10 +372,15 @@ def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is
     [
         (b"", "journeys.csv", "The file is empty."),
         (b"  \n", "journeys.csv", "The file is empty."),
-        (
-            "code;referral_date\nNRV-1;2026-01-12\n".encode("cp1252") + b"\xe5\n",
+        (  # 0x81 is no character in Windows-1252 either
+            "code;referral_date\nNRV-1;2026-01-12\n".encode("cp1252") + b"\x81\n",
             "journeys.csv",
             "The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.",
+        ),
+        (
+            "code\tage_band\nNRV-1\t25_29\n".encode("utf-16"),
+            "journeys.txt",
+            "The file is UTF-16 text (Excel's 'Unicode text'): in Excel, save it as 'CSV UTF-8'.",
         ),
         (b"%PDF-1.4\x00\x01", "journeys.csv", "This is not a CSV file: it is not text."),
         (

@@ -1,4 +1,5 @@
-"""Journey files as tables of text cells: reading CSV (UTF-8, comma or semicolon) and xlsx, writing both.
+"""Journey files as tables of text cells: reading CSV (UTF-8 or Windows-1252, comma or semicolon) and xlsx, writing
+both.
 
 Every cell is read as text, so that the checks see what the person typed and can quote it; xlsx dates and numbers
 are turned into the text a CSV would hold. A file that cannot be read is one problem about the whole file.
@@ -60,18 +61,19 @@ _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw \d+")
 
 def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     """The file's lines as a table of text, and the lines left out of it for having more values than the header."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refused(_("The file is UTF-16 text (Excel's 'Unicode text'): in Excel, save it as 'CSV UTF-8'."))
     if b"\x00" in data:
         raise refused(_("This is not a CSV file: it is not text."))
     end = data.find(b"\n")
     first_line = data[: end if end >= 0 else len(data)]  # without copying the rest of the file
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            # pandas decodes as it parses, rather than after a decoded copy of the whole file. A line with more values
-            # than the header is left out with a warning, so that every such line is found and reported.
-            table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=separator, header=None, dtype=object,
-                                keep_default_na=False, skip_blank_lines=False, on_bad_lines="warn")  # fmt: skip
+        try:
+            table, caught = _parse_csv(data, separator, "utf-8-sig")
+        except UnicodeDecodeError:
+            # Not UTF-8: Swedish Excel's "CSV (semicolon separated)" is Windows-1252, which reads nearly any bytes.
+            table, caught = _parse_csv(data, separator, "cp1252")
     except UnicodeDecodeError:
         raise refused(_("The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.")) from None
     except pd.errors.EmptyDataError:
@@ -80,6 +82,16 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
         raise refused(_("The file cannot be read as CSV: %(error)s", error=str(error))) from None
     skipped = [int(line) for warning in caught for line in _SKIPPED_LINE.findall(str(warning.message))]
     return table, sorted(skipped)
+
+
+def _parse_csv(data: bytes, separator: str, encoding: str) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        # pandas decodes as it parses, rather than after a decoded copy of the whole file. A line with more values
+        # than the header is left out with a warning, so that every such line is found and reported.
+        table = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=separator, header=None, dtype=object,
+                            keep_default_na=False, skip_blank_lines=False, on_bad_lines="warn")  # fmt: skip
+    return table, caught
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:

@@ -7,6 +7,7 @@ compared as written first and tidied (spaces, case) only where that first test f
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,8 +69,20 @@ def check_journeys(
 
 
 def _quoted(value: str) -> str:
-    value = value.strip()
+    """A cell's text for a problem's message: on one line (a line break typed in the cell shown as ⏎, so that the
+    command's FILE:LINE: problems stay one a line) and cut to QUOTED_MAX characters."""
+    value = re.sub(r"\r\n|\r|\n", "⏎", value.strip())
     return value if len(value) <= QUOTED_MAX else value[: QUOTED_MAX - 1] + "…"
+
+
+# A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
+_AT_MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(?::00(?:\.0+)?)?")
+
+
+def _day_of(text: str) -> str:
+    """The date of a text that is a date at midnight; any other text as it is."""
+    found = _AT_MIDNIGHT.fullmatch(text)
+    return found.group(1) if found else text
 
 
 # The characters of a plain code: ASCII letters, digits, '-' and '_'.
@@ -182,7 +195,7 @@ class RowCheck:
         values = days[codes]
         retry = np.isnat(values)
         if retry.any():
-            tidy = pd.Series([str(cell).strip() for cell in raw[filled[retry]]], dtype=object)
+            tidy = pd.Series([_day_of(str(cell).strip()) for cell in raw[filled[retry]]], dtype=object)
             values[retry] = pd.to_datetime(tidy, format=DATE_FORMAT, errors="coerce").to_numpy()
             bad = np.zeros(len(raw), dtype=bool)
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
