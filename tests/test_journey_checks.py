@@ -359,6 +359,19 @@ def test_unknown_repeated_and_missing_columns_are_problems_of_the_header() -> No
     ]
 
 
+def test_a_first_line_that_is_no_header_is_one_problem() -> None:
+    """A title line above the header, a file without one, or tabs between the columns: the first line names no
+    column, and one problem says what to do rather than each cell being an unknown column."""
+    text = csv_text([journey()], ",")
+    no_header = problems(("Journeys of Norrvik, spring 2026\n" + text).encode())
+    assert len(no_header) == 1 and no_header[0].line == 1
+    assert no_header[0].message.startswith("This line names none of the columns: the first line must be the header")
+    without = problems(text.split("\n", 1)[1].encode())
+    assert len(without) == 1 and without[0].message.startswith("This line names none of the columns")
+    tabs = problems(csv_text([journey()], "\t").encode(), "journeys.txt")
+    assert tabs == [Problem(1, "The columns are separated by tabs: save the file as CSV, or as an xlsx workbook.")]
+
+
 def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is_not() -> None:
     text = csv_file([journey()]).decode()
     head, row = text.splitlines()

@@ -34,9 +34,25 @@ def spell_numbers(columns: dict[str, int]) -> dict[str, list[int]]:
     return {group: sorted(numbers[group]) for group in SPELL_GROUPS}
 
 
+def not_a_header(cells: Cells) -> Problem | None:
+    """The one problem of a first line that names no column at all: a title line above the header, a file without
+    one, or columns separated by tabs. It says what to do, rather than each cell being an unknown column and every
+    line after it having too many values."""
+    known = {c.name for c in JOURNEY_COLUMNS}
+    if any(_name(cell) in known or spell_header(_name(cell)) for cell in cells.header):
+        return None
+    if any("\t" in cell for cell in cells.header):
+        return Problem(cells.header_line, _("The columns are separated by tabs: save the file as CSV, or as an xlsx "
+                                            "workbook."))  # fmt: skip
+    return Problem(cells.header_line, _("This line names none of the columns: the first line must be the header, "
+                                        "with code, referral_date and the other columns below. Remove any line above "
+                                        "it."))  # fmt: skip
+
+
 def header_problems(cells: Cells) -> list[Problem]:
     """Unknown, repeated, unnamed and missing columns, and incomplete spell groups."""
     line = cells.header_line
+    known = {c.name for c in JOURNEY_COLUMNS}
     problems: list[Problem] = []
     seen: set[str] = set()
     for position, cell in enumerate(cells.header):
@@ -48,7 +64,7 @@ def header_problems(cells: Cells) -> list[Problem]:
         if name in seen:
             problems.append(Problem(line, _("The column %(name)s appears more than once.", name=name)))
         seen.add(name)
-        if spell_header(name) is None and name not in {c.name for c in JOURNEY_COLUMNS}:
+        if spell_header(name) is None and name not in known:
             problems.append(Problem(line, _("Unknown column: %(name)s.", name=cell.strip())))
     missing = [c.name for c in JOURNEY_COLUMNS if c.name not in seen]
     if missing:

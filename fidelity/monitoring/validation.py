@@ -18,7 +18,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
-from fidelity.monitoring.columns import header_problems, named_columns
+from fidelity.monitoring.columns import header_problems, named_columns, not_a_header
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
@@ -60,6 +60,9 @@ def check_journeys(
     end date yet), nor before EARLIEST_DATE. Problems name a column as `label` gives it (the form's field for a journey
     kept in the browser), or by its name in the file. `purged_before`: the cut-off of the unit's latest purge; a
     journey that ended before it is refused, since the purge deleted such journeys and the unit keeps none again."""
+    no_header = not_a_header(cells)
+    if no_header is not None:
+        raise ImportRefused([no_header])
     problems = header_problems(cells)
     if problems:
         raise ImportRefused([*cells.problems, *problems])
