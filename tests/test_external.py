@@ -143,8 +143,13 @@ def test_a_second_review_on_the_scale_waits_and_a_mistaken_one_is_withdrawn(
     client: Any, session: Any, team: Team, keys: tuple[str, ...]
 ) -> None:
     login(client, team.commissioner.email)
+    assert 'id="under-way"' not in client.get(f"/units/{team.unit.code}/external/new").get_data(as_text=True)
     assert commission(client, team, [team.first, team.second]).status_code == 302
     mistaken = latest_review(session, team)
+    # The start page says so before the form is filled in, with a link to the review under way.
+    before = client.get(f"/units/{team.unit.code}/external/new").get_data(as_text=True)
+    assert 'id="under-way"' in before and f'href="{base(team, mistaken.id)}"' in before
+    assert "visit ending Mar 11, 2026" in before
     again = commission(client, team, [team.first, team.second], start="2026-04-01", end="2026-04-02")
     assert again.status_code == 400 and "already under way (visit ending Mar 11, 2026)" in again.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Review)) == 1

@@ -87,7 +87,10 @@ def new(code: str) -> ResponseReturnValue:
             db.session.commit()
             flash(_("External review started. The reviewers can now rate it."))
             return redirect(url_for(".show", code=unit.code, review_id=review.id))
-    return render_template("external/new.html", unit=unit, form=form), 400 if form.errors else 200
+    # The reviews already under way, named before the form is filled in: another on the same scale is refused.
+    under_way = [(scale, started) for scale in scales if (started := ops.open_external_review(unit, scale.id))]
+    page = render_template("external/new.html", unit=unit, form=form, under_way=under_way)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/<int:review_id>/withdraw", methods=["GET", "POST"])
