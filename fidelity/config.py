@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     "HSTS_SECONDS": 365 * 24 * 60 * 60,
     "BABEL_DEFAULT_LOCALE": "en",
+    # The time zone pages, reports and the audit trail show times in (stored in UTC).
+    "TIMEZONE": "Europe/Stockholm",
     # The compiled catalogues (messages.mo) are committed, so an installed app needs no build step.
     "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "fidelity" / "translations"),
     # The languages a user can choose; every one but English needs a catalogue and scale translation files.
@@ -90,6 +93,13 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         if not config.get("DATABASE_URL"):
             config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / SQLITE_FILE)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(str(config["DATABASE_URL"]))
+    try:
+        ZoneInfo(str(config["TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"FIDELITY_TIMEZONE: {config['TIMEZONE']!r} is no time zone (such as Europe/Stockholm)."
+        ) from None
+    config["BABEL_DEFAULT_TIMEZONE"] = str(config["TIMEZONE"])
     config["SESSION_COOKIE_SECURE"] = production
     config["REMEMBER_COOKIE_SECURE"] = production
     config["REMEMBER_COOKIE_HTTPONLY"] = True

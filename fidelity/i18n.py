@@ -11,7 +11,7 @@ and machine-readable attributes keep ISO dates and plain numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,7 +21,7 @@ from babel import numbers as babel_numbers
 from babel.dates import get_datetime_format
 from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
@@ -97,11 +97,15 @@ def _date_text(value: date, locale: str) -> str:
 
 
 def datetime_text(value: datetime | None) -> str:
-    """A UTC time stamp to the minute, the date written as `date_text` writes it."""
+    """A time stamp to the minute in the app's time zone (FIDELITY_TIMEZONE), with the zone's abbreviation: "Nov 23,
+    2026, 9:54 AM CET". The date is written as `date_text` writes it. Time stamps are stored in UTC; one without its
+    zone is UTC."""
     if value is None:
         return DASH
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     pattern = get_datetime_format("medium", locale=get_locale())
-    return str(pattern).format(format_time(value, "short"), format_date(value, "medium"))
+    shown = str(pattern).format(format_time(moment, "short"), format_date(moment, "medium"))
+    return f"{shown} {moment.astimezone(get_timezone()).tzname()}"
 
 
 def number_text(value: float | None, decimals: int = 1) -> str:

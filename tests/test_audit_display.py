@@ -98,12 +98,17 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
 
     assert both("since", "2026-03-15") == ("Mar 15, 2026", "15 mars 2026")
     assert both("cutoff", "2024-11-23") == ("Nov 23, 2024", "23 nov. 2024")  # a purge's fact, not a column
-    # Time stamps are UTC, to the minute, as the trail's own "When (UTC)" column writes them.
+    # Time stamps (stored in UTC) to the minute in the app's time zone, Stockholm's by default, as the trail's own
+    # "When" column writes them: winter time in November, summer time in July.
     assert both("submitted_at", "2026-11-23T08:54:36.715137+00:00") == both("submitted_at", "2026-11-23T09:54:36+01:00")
     assert both("signed_off_at", "2026-11-23T08:54:36") == both("submitted_at", "2026-11-23T08:54:36.715137+00:00")
     assert both("submitted_at", "2026-11-23T08:54:36.715137+00:00") == (
-        "Nov 23, 2026, 8:54\u202fAM",
-        "23 nov. 2026 08:54",
+        "Nov 23, 2026, 9:54\u202fAM CET",
+        "23 nov. 2026 09:54 CET",
+    )
+    assert both("submitted_at", "2026-07-01T08:54:00+00:00") == (
+        "Jul 1, 2026, 10:54\u202fAM CEST",
+        "1 juli 2026 10:54 CEST",
     )
     assert both("competitive", True) == ("Yes", "Ja")
     assert both("offers_sed", False) == ("No", "Nej")
@@ -175,7 +180,7 @@ def test_the_trail_tells_a_journey_in_words_in_english_and_in_swedish(client: An
     assert "Reason not accepted : – → The person declined" in text
     assert "Decided : – → Jan 20, 2026" in text and "Referred : Jan 12, 2026" in text
     assert "Goal : Work" in text and "Competitive job : Yes" in text and "Started : Feb 2, 2026" in text
-    assert "Submitted : – → Mar 2, 2026, 2:05" in text
+    assert "Submitted : – → Mar 2, 2026, 3:05" in text  # 14:05 UTC, in Stockholm
     assert '<span title="not_accepted_reason">Reason not accepted</span>' in page  # the stored name, on hover
     for stored in ("not_accepted_reason", "decision_date", "unit_id", "journey_id", "submitted_at", "not_accepted"):
         assert stored not in text

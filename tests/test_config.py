@@ -75,6 +75,15 @@ def test_environment_overrides_instance_config(instance: Path, monkeypatch: pyte
     assert app.config["SECRET_KEY"] == "from-instance"
 
 
+def test_times_are_shown_in_the_configured_time_zone(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert create_app().config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Stockholm"
+    monkeypatch.setenv("FIDELITY_TIMEZONE", "Europe/Oslo")
+    assert create_app().config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Oslo"
+    monkeypatch.setenv("FIDELITY_TIMEZONE", "Europe/Stokholm")
+    with pytest.raises(ConfigError, match="FIDELITY_TIMEZONE: 'Europe/Stokholm' is no time zone"):
+        create_app()
+
+
 def test_a_broken_scale_stops_the_app_naming_the_file(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = instance / "scales"
     folder.mkdir()

@@ -104,7 +104,7 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
             "en",
             [
                 "Nov 22, 2026",
-                "Nov 22, 2026, 3:04\u202fPM",
+                "Nov 22, 2026, 4:04\u202fPM CET",  # 15:04 UTC, in Stockholm
                 "3.5",
                 "3.0",
                 "0.75",
@@ -121,7 +121,7 @@ def test_every_text_in_the_code_is_in_the_catalogue() -> None:
             "sv",
             [
                 "22 nov. 2026",
-                "22 nov. 2026 15:04",
+                "22 nov. 2026 16:04 CET",
                 "3,5",
                 "3,0",
                 "0,75",
