@@ -259,9 +259,9 @@ def test_a_journey_that_ended_before_the_latest_purge_s_cut_off_is_not_taken_in_
     cut = CUTOFF.isoformat()
     assert [(p.line, p.message) for p in refused.value.problems] == [
         (2, f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then "
-            "were deleted by a purge, and none is kept again"),
+            "were deleted by a purge, and are not taken again"),
         (3, f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then "
-            "were deleted by a purge, and none is kept again"),
+            "were deleted by a purge, and are not taken again"),
     ]  # fmt: skip
     assert journey_codes(session) == before
     # The journeys that ended after the cut-off come in; another unit, never purged, takes any.
@@ -273,5 +273,5 @@ def test_a_journey_that_ended_before_the_latest_purge_s_cut_off_is_not_taken_in_
         save_journey(north, record)
     assert invalid.value.messages == [
         f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then were "
-        "deleted by a purge, and none is kept again"
+        "deleted by a purge, and are not taken again"
     ]

@@ -120,6 +120,7 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     accepted = {"decision": Decision.ACCEPTED, "decision_date": today - timedelta(days=2)}
     factories.journey(unit, today - timedelta(days=5), code="W-SHORT", **accepted)
     factories.journey(unit, today - timedelta(days=60), code="STARTED", enrolment_date=today - timedelta(days=30))
+    factories.journey(unit, today - timedelta(days=62), code="STARTED-2", enrolment_date=today - timedelta(days=31))
     refused = {
         "decision": Decision.NOT_ACCEPTED,
         "decision_date": today - timedelta(days=35),
@@ -129,6 +130,8 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     login(client, manager.email)
     page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
     assert '<dd class="waiting-count">2</dd>' in page
+    # Days to enrolment 30 and 31: a median of 30.5, written as the outcomes page writes medians.
+    assert "Days to enrolment: median / 90th percentile</dt><dd>30.5 / " in page
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
     longest = session.scalars(select(Journey).where(Journey.code == "W-LONG")).one()
     assert f'<a class="code" href="/units/{unit.code}/journeys/{longest.id}">W-LONG</a>' in page  # to record its steps
@@ -140,11 +143,11 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert exported.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-waiting-list.csv"'
     frame = pd.read_csv(io.BytesIO(exported.data))
-    assert int(frame["referred"].sum()) == 4 and int(frame["not_accepted_not_motivated"].sum()) == 1
+    assert int(frame["referred"].sum()) == 5 and int(frame["not_accepted_not_motivated"].sum()) == 1
     assert int(frame["zero_exclusion_breaches"].sum()) == 1 and set(frame["unit"]) == {unit.code}
     data = client.get(f"/units/{unit.code}/waiting-list.xlsx").data
     workbook = pd.read_excel(io.BytesIO(data), sheet_name=None)
-    assert list(workbook) == ["Waiting list"] and workbook["Waiting list"]["referred"].sum() == 4
+    assert list(workbook) == ["Waiting list"] and workbook["Waiting list"]["referred"].sum() == 5
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
     assert formats["gave_up_share"] == formats["breach_share"] == "0.0%" and formats["referred"] == "General"

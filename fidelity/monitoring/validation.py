@@ -334,7 +334,7 @@ class RowCheck:
             (ended < cutoff).to_numpy(),
             lambda p: _(
                 "the journey ended on %(date)s, before %(cutoff)s: the unit's journeys that ended before then were "
-                "deleted by a purge, and none is kept again",
+                "deleted by a purge, and are not taken again",
                 date=_day(ended.iat[p]),
                 cutoff=shown,
             ),
