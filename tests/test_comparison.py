@@ -158,6 +158,10 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
     assert second.code in overdue and dataset["units"][0].code not in overdue
     assert f"<td>{day(due)}</td>" in overdue and '<td class="num">1</td>' in overdue
+    # The item table gives each unit's next review: the second's is overdue; the third, never reviewed, is due now.
+    items = page[page.index('id="items-title"') : page.index('id="principles-title"')]
+    assert f'<td class="nowrap due-cell">{day(due)} <strong class="over">overdue</strong></td>' in items
+    assert items.count("now: never reviewed") == 1
     # The employment rate over the last eight full quarters, shaded by the benchmarks: 9 of 20 is average (41-50 %).
     over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
     assert over_time.count('<th scope="col" class="num">') == 8 and f">{LAST.year}" in over_time
