@@ -157,7 +157,7 @@ def _reviews(connection: Connection, scale: Scale, unit_ids: np.ndarray, user_id
         "id": review_ids, "unit_id": unit_of, "kind": [ReviewKind.SELF_ASSESSMENT.value] * count,
         "scale_id": [scale.id] * count, "scale_version": [scale.version] * count, "review_date": _dates(days),
         "status": [ReviewStatus.SUBMITTED.value] * count, "created_by_id": manager, "created_at": [now] * count,
-        "updated_at": [now] * count, "revision": [1] * count, "strengths": [""] * count,
+        "updated_at": [now] * count, "revision": [1] * count, "strengths": [""] * count, "change_reason": [""] * count,
         "total": scores.reshape(count, items).sum(axis=1), "scored_items": [items] * count,
     })  # fmt: skip
     _insert(connection, Rating, {
