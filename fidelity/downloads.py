@@ -51,7 +51,14 @@ def xlsx_bytes(
             if column in dates:  # a date column without a time: pandas writes dates with times as datetimes
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = "YYYY-MM-DD"
-            worksheet.column_dimensions[get_column_letter(position)].width = max(10, min(len(str(column)) + 2, 40))
+            worksheet.column_dimensions[get_column_letter(position)].width = _width(frame[column], str(column))
         if freeze:
             worksheet.freeze_panes = freeze
     return buffer.getvalue()
+
+
+def _width(values: pd.Series, heading: str) -> int:
+    """A column wide enough for its heading and its longest value (a unit's name), within 10 to 40 characters."""
+    shown = values.dropna()
+    longest = max((len(str(value)) for value in shown), default=0)
+    return max(10, min(max(len(heading), longest) + 2, 40))

@@ -151,6 +151,10 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     assert isinstance(typed["review_date"].value, datetime) and typed["review_date"].number_format == "YYYY-MM-DD"
     assert typed["employment_rate"].number_format == typed["education_rate"].number_format == "0.0%"
     assert sheet.freeze_panes == "D2"
+    # Each column is wide enough for its longest value, a unit's name, as well as its heading.
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sheet.column_dimensions["B"].width == max(10, max(map(len, names)) + 2)
+    assert sheet.column_dimensions["A"].width == 10  # short codes: the narrowest width
     page = client.get("/comparison").get_data(as_text=True)
     assert '<img src="/comparison/chart.svg' in page and "1 unit has a review or actions overdue" in page
     second = dataset["units"][1]
