@@ -96,6 +96,18 @@ def test_overdue_units_come_longest_overdue_first_and_details_only_for_those_sho
     assert result.rows[2].latest is None and result.rows[2].due is None
 
 
+def test_the_half_years_shown_run_from_the_first_with_a_review_to_today() -> None:
+    """A period chosen far too wide gives the half-years there is something to show: none before the first review,
+    none after today."""
+    first_review = review(1, 1, date(2024, 9, 1), 80)
+    result = compare(
+        REGISTRY.get("ips-25"), REGISTRY.principles, [unit(1, "A")], {1: first_review}, {1: first_review},
+        [first_review], [], [], {}, kind="all", first=date(1990, 1, 1), last=date(2100, 12, 31), today=TODAY,
+    )  # fmt: skip
+    assert result.halves[0] == "2024 H2" and result.halves[-1] == half_year(TODAY)
+    assert len(result.rows[0].total_cells) == len(result.halves)
+
+
 def test_half_years() -> None:
     assert half_year(date(2025, 6, 30)) == "2025 H1" and half_year(date(2025, 7, 1)) == "2025 H2"
     assert halves_between(date(2024, 8, 1), date(2026, 2, 1)) == ("2024 H2", "2025 H1", "2025 H2", "2026 H1")

@@ -187,7 +187,11 @@ def compare(
     quarter_rows = {(r.unit_id, r.year, r.quarter): r for r in outcomes}
     serves = [(p.key, [i.key for i in scale.items if p.key in i.principles]) for p in principles.principles]
     no_means: dict[str, float | None] = dict.fromkeys(key for key, _keys in serves)
-    halves = halves_between(first, last)
+    # The half-years from the first with a review to the last, and none after today: a wide period chosen by
+    # mistake (1990 to 2100) gives the years there is something to show, not 220 empty columns.
+    halves = halves_between(first, min(last, today))
+    reviewed = {half for totals in totals_by_unit.values() for half in totals}
+    halves = halves[next((i for i, half in enumerate(halves) if half in reviewed), 0) :]
     over_time = rate_quarters(today)
     bands: dict[int, Band | None] = {}  # band of each total met, looked up once
     item_keys = scale.item_keys
