@@ -85,8 +85,13 @@ def current_language() -> str:
 
 
 def date_text(value: date | None) -> str:
-    """A date as people read it: "Nov 22, 2026" in English, "22 nov. 2026" in Swedish."""
-    return DASH if value is None else _date_text(value, str(get_locale()))
+    """A date as people read it: "Nov 22, 2026" in English, "22 nov. 2026" in Swedish. A time stamp's date is the
+    day it was in the app's time zone, as `datetime_text` writes it (a time stamp without its zone is UTC)."""
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(get_timezone()).date()
+    return _date_text(value, str(get_locale()))
 
 
 # Formatting is a pure function of the value and the language, and a page of hundreds of units asks for the same

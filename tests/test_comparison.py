@@ -191,6 +191,12 @@ def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
         refused = client.get(f"{export}?area={dataset['elsewhere'].area.code}")
         assert refused.status_code == 400 and refused.mimetype == "text/plain"
         assert refused.get_data(as_text=True) == "The comparison cannot be made: Area: Not a valid choice."
+    # A period that starts after this year has no reviews to show: it is refused, saying so.
+    future = client.get(f"/comparison?first_year={TODAY.year + 1}")
+    assert future.status_code == 400
+    assert f"The period cannot start after this year: there are no reviews in {TODAY.year + 1} yet." in future.get_data(
+        as_text=True
+    )
     # Years the wrong way round are refused, saying so, rather than turned round unseen.
     reversed_years = client.get("/comparison?first_year=2026&last_year=2024")
     assert reversed_years.status_code == 400

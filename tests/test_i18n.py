@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +341,15 @@ def test_the_comparison_page_in_swedish(client: Any, session: Any, registry: Any
     assert "Senaste bedömningen, punkt för punkt" in page and "Bara självskattningar" in page
     chart = client.get(re.search(r'<img src="([^"]+)"', page).group(1).replace("&amp;", "&"))
     assert chart.status_code == 200 and "Andel i arbete" in chart.get_data(as_text=True)
+
+
+def test_a_time_stamps_date_is_the_day_it_was_in_the_apps_time_zone(app: Flask) -> None:
+    """23:30 UTC on 23 November is half past midnight on the 24th in Stockholm: the date and the time agree."""
+    late = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    with app.test_request_context(), force_locale("en"):
+        assert date_text(late) == "Nov 24, 2026" and datetime_text(late).startswith("Nov 24, 2026, 12:30")
+        assert date_text(datetime(2026, 11, 23, 23, 30)) == "Nov 24, 2026"  # stored without its zone: UTC
+        assert date_text(date(2026, 11, 23)) == "Nov 23, 2026"  # a date is a date
 
 
 def test_a_template_formats_constants_in_each_readers_language(app: Flask) -> None:

@@ -356,6 +356,28 @@ def test_a_corrected_self_assessments_report_says_which_replaces_which(session: 
     assert reason in replaced and reason in replacing
 
 
+def test_an_amended_external_reviews_report_says_amends_not_corrects(session: Any, app: Any, registry: Any) -> None:
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit = factories.unit()
+    reviewers = [factories.user(Role.EXTERNAL_REVIEWER), factories.user(Role.EXTERNAL_REVIEWER)]
+    keys = registry.get("ips-25").item_keys
+    original = factories.final_external_review(unit, reviewers, date(2026, 3, 11), dict.fromkeys(keys, (4, "")))
+    amendment = factories.final_external_review(unit, reviewers, date(2026, 3, 11), dict.fromkeys(keys, (5, "")))
+    amendment.corrects, amendment.change_reason = original, "V3 was read from last year's records."
+    session.commit()
+    with app.test_request_context():
+        replaced = " ".join(report_html(report_data(original, registry, date(2026, 4, 1))).split())
+        replacing = " ".join(report_html(report_data(amendment, registry, date(2026, 4, 1))).split())
+    assert (
+        f"Replaced by</th><td>the amendment #{amendment.id} of Mar 11, 2026: this review no longer counts" in replaced
+    )
+    assert f"Replaces</th><td>the review of Mar 11, 2026 (#{original.id}), which it amends" in replacing
+    assert "correct" not in replaced.lower().split("replaced by")[1][:80]
+    assert "V3 was read from last year&#39;s records." in replaced and "V3 was read" in replacing
+
+
 # 200 characters with nowhere to break a line: what a pasted link to a document looks like.
 LONG = "https://intranet.example.org/" + "fidelity_review_evidence_" * 6 + "x" * 21
 

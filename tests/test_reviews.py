@@ -136,7 +136,13 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
     refused = client.post(correct, data={"csrf_token": token, "reason": "  "})
     assert refused.status_code == 400 and "Say what needs changing and why" in refused.get_data(as_text=True)
     assert review_of(session, unit).id == original.id
-    response = client.post(correct, data={"csrf_token": token, "reason": "Item 3 was scored\nfrom last year's plan."})
+    # Browsers send each line break as two characters: a reason the browser let through at its length is taken.
+    too_long_raw = "\r\n".join(["x" * 9] * 200)  # 2,198 characters sent, 1,999 typed
+    long_form = client.post(correct, data={"csrf_token": token, "reason": too_long_raw + "!" * 2})
+    assert long_form.status_code == 400 and review_of(session, unit).id == original.id  # 2,001 typed: too long
+    response = client.post(
+        correct, data={"csrf_token": token, "reason": "Item 3 was scored\r\nfrom last year's plan. "}
+    )
     correction = review_of(session, unit)
     assert response.headers["Location"] == edit_url(unit, correction.id)
     assert correction.corrects_id == original.id and correction.status is ReviewStatus.DRAFT
@@ -427,3 +433,16 @@ def test_last_time_from_an_external_review_says_its_text_is_the_consensus_note(
     page = client.get(edit_url(unit, review_of(session, unit).id)).get_data(as_text=True)
     assert "The external review's consensus note: Hire a second specialist" in page
     assert page.count("The external review's consensus note:") == 1  # only where there is a note
+
+
+def test_a_reason_is_counted_as_it_was_typed(app: Any) -> None:
+    """A browser sends each line break as CRLF: 200 lines of 9 characters are 1,999 typed and 2,198 sent. The form
+    takes them within its 2,000 and keeps plain line breaks."""
+    from fidelity.reviews.forms import REASON_MAX, ChangeReasonForm
+
+    sent = " " + "\r\n".join(["x" * 9] * 200) + "\r\n"
+    assert len(sent) > REASON_MAX
+    with app.test_request_context(method="POST", data={"reason": sent}):
+        form = ChangeReasonForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        assert form.reason.data == "\n".join(["x" * 9] * 200)

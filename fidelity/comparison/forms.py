@@ -28,6 +28,11 @@ class ComparisonForm(FlaskForm):
     last_year = IntegerField(_l("To year"), validators=[Optional(), NumberRange(1990, 2100)])
     show = SubmitField(_l("Compare"))
 
+    def validate_first_year(self, field: IntegerField) -> None:
+        if field.data is not None and field.data > date.today().year:
+            raise ValidationError(_l("The period cannot start after this year: there are no reviews in %(year)d yet.",
+                                     year=field.data))  # fmt: skip
+
     def validate_last_year(self, field: IntegerField) -> None:
         first = self.first_year.data
         if field.data is not None and first is not None and field.data < first:

@@ -55,11 +55,18 @@ class ActionForm(FlaskForm):
 REASON_MAX = 2000
 
 
+def typed_text(value: Any) -> Any:
+    """A text area's text as typed: browsers send each line break as CRLF, which would count twice against a length
+    the browser counted once; and the spaces around it trimmed."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
 class ChangeReasonForm(FlaskForm):
     """Starting a correction of a submitted self-assessment or an amendment of a final external review: why."""
 
     reason = TextAreaField(
         _l("What needs changing, and why?"),
+        filters=[typed_text],
         validators=[
             DataRequired(_l("Say what needs changing and why: the reason is kept with the review.")),
             Length(max=REASON_MAX),
