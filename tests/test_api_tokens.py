@@ -124,6 +124,11 @@ def test_a_token_is_revoked_on_the_page_by_its_owner_only(client: Any, session: 
 
     assert client.post(f"/account/tokens/{theirs.token.id}/revoke", data={"csrf_token": token}).status_code == 404
     assert client.post("/account/tokens/999999/revoke", data={"csrf_token": token}).status_code == 404
+    # The list offers revoking in two steps: the button that revokes is behind one that names the token.
+    listed = client.get("/account/tokens").get_data(as_text=True)
+    summary = '<details class="confirm-revoke"><summary>Revoke…<span class="visually-hidden"> Mine</span></summary>'
+    assert summary in listed
+    assert "Revoke “Mine”</button>" in listed
     response = client.post(f"/account/tokens/{mine.token.id}/revoke", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"] == "/account/tokens"
     page = client.get("/account/tokens").get_data(as_text=True)
