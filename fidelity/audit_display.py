@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -298,8 +298,7 @@ def _datetime_text(value: str) -> str:
         at = datetime.fromisoformat(value)
     except ValueError:
         return value
-    # Time stamps are stored in UTC; one written without its zone is UTC too.
-    return datetime_text(at if at.tzinfo is not None else at.replace(tzinfo=UTC))
+    return datetime_text(at)  # one written without its zone is UTC, as datetime_text takes it
 
 
 def audit_line(

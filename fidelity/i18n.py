@@ -90,8 +90,13 @@ def date_text(value: date | None) -> str:
     if value is None:
         return DASH
     if isinstance(value, datetime):
-        value = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(get_timezone()).date()
+        value = _in_app_zone(value).date()
     return _date_text(value, str(get_locale()))
+
+
+def _in_app_zone(value: datetime) -> datetime:
+    """A stored time stamp in the app's time zone: stored in UTC, with or without its zone."""
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(get_timezone())
 
 
 # Formatting is a pure function of the value and the language, and a page of hundreds of units asks for the same
@@ -107,10 +112,10 @@ def datetime_text(value: datetime | None) -> str:
     zone is UTC."""
     if value is None:
         return DASH
-    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    moment = _in_app_zone(value)
     pattern = get_datetime_format("medium", locale=get_locale())
     shown = str(pattern).format(format_time(moment, "short"), format_date(moment, "medium"))
-    return f"{shown} {moment.astimezone(get_timezone()).tzname()}"
+    return f"{shown} {moment.tzname()}"
 
 
 def number_text(value: float | None, decimals: int = 1) -> str:

@@ -14,6 +14,8 @@ from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, spell_header
 from fidelity.monitoring.problems import Problem
 
+_KNOWN = frozenset(column.name for column in JOURNEY_COLUMNS)  # the unnumbered columns' names
+
 
 def _name(header_cell: str) -> str:
     return header_cell.strip().lower()
@@ -38,8 +40,7 @@ def not_a_header(cells: Cells) -> Problem | None:
     """The one problem of a first line that names no column at all: a title line above the header, a file without
     one, or columns separated by tabs. It says what to do, rather than each cell being an unknown column and every
     line after it having too many values."""
-    known = {c.name for c in JOURNEY_COLUMNS}
-    if any(_name(cell) in known or spell_header(_name(cell)) for cell in cells.header):
+    if any(_name(cell) in _KNOWN or spell_header(_name(cell)) for cell in cells.header):
         return None
     if any("\t" in cell for cell in cells.header):
         return Problem(cells.header_line, _("The columns are separated by tabs: save the file as CSV, or as an xlsx "
@@ -52,7 +53,6 @@ def not_a_header(cells: Cells) -> Problem | None:
 def header_problems(cells: Cells) -> list[Problem]:
     """Unknown, repeated, unnamed and missing columns, and incomplete spell groups."""
     line = cells.header_line
-    known = {c.name for c in JOURNEY_COLUMNS}
     problems: list[Problem] = []
     seen: set[str] = set()
     for position, cell in enumerate(cells.header):
@@ -64,7 +64,7 @@ def header_problems(cells: Cells) -> list[Problem]:
         if name in seen:
             problems.append(Problem(line, _("The column %(name)s appears more than once.", name=name)))
         seen.add(name)
-        if spell_header(name) is None and name not in known:
+        if spell_header(name) is None and name not in _KNOWN:
             problems.append(Problem(line, _("Unknown column: %(name)s.", name=cell.strip())))
     missing = [c.name for c in JOURNEY_COLUMNS if c.name not in seen]
     if missing:
