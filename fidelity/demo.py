@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 from werkzeug.serving import run_simple
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.audit import Actor, acting_as
 from fidelity.demo_adaptations import seed_adaptations
 from fidelity.demo_journeys import seed_journeys
@@ -387,13 +387,13 @@ def demo_command(no_serve: bool, host: str, port: int, synthetic: bool, units: i
         if db.session.scalar(select(func.count()).select_from(Organisation)):
             added = False
         elif synthetic:
-            made = seed_synthetic(scale_registry().get("ips-25"), units, years, journeys, date.today(), DEMO_PASSWORD)
+            made = seed_synthetic(scale_registry().get("ips-25"), units, years, journeys, clock.today(), DEMO_PASSWORD)
             click.echo(f"Synthetic organisation: {made.units} units, {made.reviews} reviews with {made.ratings} "
                        f"ratings, {made.journeys} journeys, {made.jobs} jobs, {made.courses} courses.")  # fmt: skip
             click.echo(f"Log in as {SYNTHETIC_ADMIN}; the password is '{DEMO_PASSWORD}'.")
             added = True
         else:
-            added = seed(scale_registry(), date.today())
+            added = seed(scale_registry(), clock.today())
     db.session.commit()
     if synthetic and added and db.engine.dialect.name == "postgresql":
         # A million rows written in bulk: vacuum and analyse them now, as after any bulk load, rather than leave it to

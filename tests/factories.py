@@ -4,10 +4,12 @@ the test's outer transaction is still rolled back at the end, and the data survi
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from fidelity.config import DEFAULTS
 from fidelity.extensions import db
 from fidelity.models import (
     COUNTED_STATUSES,
@@ -38,6 +40,11 @@ from tests.conftest import FAST_PASSWORD_HASH
 
 PASSWORD = "correct horse battery"
 _ids = itertools.count(1)
+
+
+def app_today() -> date:
+    """Today as the test app sees it: in its time zone (the default one), which the server's date is not always."""
+    return datetime.now(UTC).astimezone(ZoneInfo(DEFAULTS["TIMEZONE"])).date()
 
 
 def organisation() -> Organisation:

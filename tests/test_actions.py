@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from fidelity.models import Action, ActionComment, ActionStatus, AuditEntry, ReviewStatus, Role
 from tests import factories
+from tests.factories import app_today
 from tests.shown import day
 from tests.test_admin import counted_queries
 from tests.test_web import csrf_token, login
 
-TODAY = date.today()
+TODAY = app_today()
 
 
 @dataclass

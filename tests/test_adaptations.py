@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fidelity.cli import main
 from fidelity.models import Adaptation, AuditEntry, Decision, NotAcceptedReason, Role
 from tests import factories
+from tests.factories import app_today
 from tests.test_web import csrf_token, login
 
 
@@ -31,7 +32,7 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     scores = dict.fromkeys(registry.get("ips-25").item_keys, 4) | {"O6": 2, "V4": 3}
     factories.self_assessment(unit, manager, scores, date(2025, 9, 15))
-    since = date.today() - timedelta(days=200)
+    since = app_today() - timedelta(days=200)
     # Before it: met after 10 days; after it: after 100 days, and one refused as needs assessment not granted.
     factories.journey(unit, since - timedelta(days=100), code="B1", first_meeting_date=since - timedelta(days=90))
     factories.journey(unit, since + timedelta(days=5), code="A1", first_meeting_date=since + timedelta(days=105))
@@ -112,7 +113,7 @@ def test_the_monitoring_figures_say_when_a_purge_deleted_journeys_they_would_cou
 ) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    today = date.today()
+    today = app_today()
     factories.gave_up_long_ago(unit, today)
     factories.journey(unit, today - timedelta(days=300), code="WAITING")
     # The first compares people referred from 200 days + 12 months ago, before the cut-off 12 months ago; the second
@@ -135,12 +136,12 @@ def test_an_adaptation_dated_in_the_future_is_refused_rather_than_saved_out_of_s
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     login(client, manager.email)
     url = f"/units/{unit.code}/adaptations/new"
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (app_today() + timedelta(days=1)).isoformat()
     refused = client.post(url, data=form(client, url, since=tomorrow))
     assert refused.status_code == 400
     assert "the date cannot be in the future" in refused.get_data(as_text=True)
     assert f'value="{tomorrow}"' in refused.get_data(as_text=True)  # what was typed stays on the page
     assert session.scalars(select(Adaptation)).all() == []
 
-    assert client.post(url, data=form(client, url, since=date.today().isoformat())).status_code == 302
+    assert client.post(url, data=form(client, url, since=app_today().isoformat())).status_code == 302
     assert "Needs assessment before start" in client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True)

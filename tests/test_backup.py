@@ -70,6 +70,7 @@ from fidelity.models import (
     User,
 )
 from tests.conftest import make_app
+from tests.factories import app_today
 
 AWKWARD = 'Åsa "citat" back\\slash\nnew line\ttab ✓ 😀 \u2028 \\N'
 MOMENT = datetime(2026, 3, 1, 12, 34, 56, 789012, tzinfo=UTC)
@@ -180,7 +181,7 @@ def source(tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[
     with app.app_context():
         upgrade()
         with acting_as(Actor(None, "demo")):
-            seed(scale_registry(), date.today())
+            seed(scale_registry(), app_today())
             add_what_the_demo_leaves_out()
         db.session.commit()
         rows = all_rows()

@@ -20,10 +20,11 @@ from fidelity.extensions import db
 from fidelity.models import ActionStatus, QuarterlyOutcome, Role
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
+from tests.factories import app_today
 from tests.shown import day
 from tests.test_web import login
 
-TODAY = date.today()
+TODAY = app_today()
 LAST = Quarter.of(TODAY).previous()
 
 

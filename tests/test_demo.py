@@ -28,6 +28,7 @@ from fidelity.models import (
     User,
 )
 from tests.conftest import make_app
+from tests.factories import app_today
 from tests.test_demo_synthetic import assert_every_unit_passes_the_import_checks
 
 FIDELITY = Path(sys.executable).with_name("fidelity")
@@ -148,14 +149,13 @@ def test_demo_on_an_empty_instance_and_twice_in_a_row(tmp_path: Path, database_f
     assert all(email == f"{code.lower()}@demo.example.org" for code, _, _, _, email in rows)
     statuses = [status.value if hasattr(status, "value") else status for _, status, _, _, _ in rows]
     assert {"done", "in_progress"} <= set(statuses)
-    today = date.today()
+    today = app_today()
     assert any(
         s in ("open", "in_progress") and due < today for (_, _, due, _, _), s in zip(rows, statuses, strict=True)
     )
 
 
 def test_review_dates_are_half_yearly_and_in_the_past() -> None:
-    from datetime import date
 
     dates = review_dates(date(2026, 11, 22))
     assert dates == [

@@ -16,6 +16,7 @@ from fidelity.monitoring.exports import export_csv
 from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.validation import check_journeys
 from tests.conftest import make_app
+from tests.factories import app_today
 from tests.test_web import login
 
 
@@ -23,7 +24,7 @@ def assert_every_unit_passes_the_import_checks() -> None:
     """Each unit's journeys, exported, pass the checks of an import as they stand today: demo data a manager opens
     in the journey form can be saved as it is."""
     for unit in db.session.scalars(select(Unit)):
-        check_journeys(read_cells(export_csv(unit.id), f"{unit.code}.csv"), date.today())
+        check_journeys(read_cells(export_csv(unit.id), f"{unit.code}.csv"), app_today())
 
 
 def test_a_synthetic_organisation_is_whole_and_readable(tmp_path: Path, database_factory: Callable[[], str]) -> None:

@@ -24,6 +24,7 @@ from fidelity.config import PROJECT_ROOT
 from fidelity.i18n import amount_text, date_text, datetime_text, number_text, percent_text, quarter_text
 from fidelity.models import AuditEntry, Role, User
 from tests import factories
+from tests.factories import app_today
 from tests.test_reports import pdf_text
 from tests.test_web import csrf_token, login
 
@@ -331,7 +332,7 @@ def test_the_comparison_page_in_swedish(client: Any, session: Any, registry: Any
     manager.locale = "sv"
     keys = registry.get("ips-25").item_keys
     # Zero exclusion (O6, V14) at 4 and 5: a mean of 4.5.
-    factories.self_assessment(unit, manager, dict.fromkeys(keys, 4) | {"V14": 5}, date.today().replace(day=1))
+    factories.self_assessment(unit, manager, dict.fromkeys(keys, 4) | {"V14": 5}, app_today().replace(day=1))
     session.commit()
     login(client, manager.email)
     page = squeeze(client.get("/comparison").get_data(as_text=True))

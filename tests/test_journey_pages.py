@@ -19,13 +19,14 @@ from fidelity.models import (
     Role,
 )
 from tests import factories
+from tests.factories import app_today
 from tests.test_web import csrf_token, login
 
 
 def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, session: Any) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    today = date.today()
+    today = app_today()
     factories.journey(unit, today - timedelta(days=30), code="WAIT-1")
     supported = factories.journey(
         unit, today - timedelta(days=90), code="SUP-1", enrolment_date=today - timedelta(days=60)
@@ -220,7 +221,7 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
         headers={"Accept-Language": "sv"},
     ).get_data(as_text=True)
     assert ", anställning 1 (2026-01-15) är före " in swedish and "job1_" not in swedish
-    future = post(client, f"{base}/jobs", start_date=(date.today() + timedelta(days=1)).isoformat(), save="1")
+    future = post(client, f"{base}/jobs", start_date=(app_today() + timedelta(days=1)).isoformat(), save="1")
     assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from typing import Any
 
 import openpyxl
@@ -16,10 +15,11 @@ from fidelity.models import AuditEntry, QuarterlyOutcome, Role, StaffingQuarter
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from tests import factories
+from tests.factories import app_today
 from tests.test_web import csrf_token, login
 
 BEFORE, LAST = Quarter(2025, 1), Quarter(2025, 2)
-THIS = Quarter.of(date.today())
+THIS = Quarter.of(app_today())
 EVERY = list(quarters_between(BEFORE, THIS))
 
 

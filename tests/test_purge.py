@@ -33,11 +33,12 @@ from fidelity.monitoring.outcomes import KEPT_FIELDS
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
+from tests.factories import app_today
 from tests.journey_data import csv_file
 from tests.shown import day
 from tests.test_web import login
 
-TODAY = date.today()
+TODAY = app_today()
 CUTOFF = TODAY - relativedelta(months=24)
 
 

@@ -12,9 +12,10 @@ from fidelity.models import ReviewStatus, Role
 from fidelity.schedule import DueState
 from fidelity.units.reviews_due import units_schedule
 from tests import factories
+from tests.factories import app_today
 from tests.test_admin import counted_queries
 
-TODAY = date.today()
+TODAY = app_today()
 
 
 def months_ago(months: int) -> date:

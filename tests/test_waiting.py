@@ -21,6 +21,7 @@ from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.waiting import EXPORT_COLUMNS, export_frame, referral_quarters, waiting_list
 from tests import factories
+from tests.factories import app_today
 from tests.test_web import login
 
 TODAY = date(2026, 6, 30)
@@ -115,7 +116,7 @@ def test_a_shorter_period() -> None:
 def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, session: Any) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    today = date.today()
+    today = app_today()
     factories.journey(unit, today - timedelta(days=90), code="W-LONG")
     accepted = {"decision": Decision.ACCEPTED, "decision_date": today - timedelta(days=2)}
     factories.journey(unit, today - timedelta(days=5), code="W-SHORT", **accepted)
@@ -197,7 +198,7 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
 ) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    today = date.today()
+    today = app_today()
     cutoff = today - relativedelta(months=12)
     factories.gave_up_long_ago(unit, today)
     factories.journey(unit, today - timedelta(days=10), code="W-1")

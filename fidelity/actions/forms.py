@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from fidelity import clock
 from fidelity.actions.operations import ActionValues
 from fidelity.models import Action, ActionStatus, Unit, User
 from fidelity.scales import ScaleRegistry
@@ -50,7 +51,7 @@ class NewActionForm(FlaskForm):
     current_due: date | None = None
 
     def validate_due_date(self, field: DateField) -> None:
-        if field.data and field.data < date.today() and field.data != self.current_due:
+        if field.data and field.data < clock.today() and field.data != self.current_due:
             raise ValidationError(_l("The due date cannot be in the past."))
 
     def offer(self, unit: Unit, owners: list[User], registry: ScaleRegistry, *, item_choice: bool) -> None:

@@ -3,7 +3,6 @@ refused input comes back with its message and status 400."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import Permission, action_or_404, can, review_or_404, unit_or_404, visible_units
 from fidelity.actions.forms import DUE_LABELS, STATUS_LABELS, CommentForm, EditActionForm, NewActionForm, StatusForm
 from fidelity.actions.operations import (
@@ -105,7 +104,7 @@ def _page(unit: Unit, action: Action, *, status_form: StatusForm | None = None,
         action=action,
         item=action_item(action, scale_registry()),
         comments=comments(action),
-        today=date.today(),
+        today=clock.today(),
         can_plan=can(current_user, Permission.PLAN, unit),
         status_form=status_form or StatusForm(formdata=None, status=action.status.value),
         comment_form=comment_form or CommentForm(formdata=None),
@@ -146,7 +145,7 @@ def comment(code: str, action_id: int) -> ResponseReturnValue:
 @bp.get("/follow-up")
 def follow_up() -> ResponseReturnValue:
     """Reviews due and overdue, and overdue actions, across every unit the user may see."""
-    today = date.today()
+    today = clock.today()
     units = db.session.scalars(visible_units(current_user)).all()
     rows = [row for row in units_schedule(units, scale_registry(), today) if row.pressing]
     return render_template("actions/follow_up.html", units={u.id: u for u in units}, reviews_due=rows,

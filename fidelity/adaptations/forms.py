@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from fidelity import clock
 from fidelity.adaptations.cost import item_ref
 from fidelity.models import AdaptationReason
 from fidelity.reviews.forms import CheckboxesField
@@ -51,7 +51,7 @@ class AdaptationForm(FlaskForm):
     def validate_since(self, field: DateField) -> None:
         # The register and the reports list an adaptation from the day it began: one dated later would be saved and
         # then shown nowhere, out of reach of anyone who might correct it.
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The adaptation must have begun: the date cannot be in the future."))
 
     def validate_until(self, field: DateField) -> None:

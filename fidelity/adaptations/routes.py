@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.adaptations.forms import REASON_NAMES, AdaptationForm
 from fidelity.adaptations.operations import (
@@ -33,7 +31,7 @@ def index(code: str) -> ResponseReturnValue:
     return render_template(
         "adaptations/index.html",
         unit=unit,
-        costed=costed_adaptations(unit, registry, date.today()),
+        costed=costed_adaptations(unit, registry, clock.today()),
         principles=registry.principles,
         reason_names=REASON_NAMES,
         not_accepted_names={r.value: name for r, name in NOT_ACCEPTED_NAMES.items()},

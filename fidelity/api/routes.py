@@ -6,14 +6,12 @@ Authentication (a bearer token; 401 without one) happens before any route, in ac
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import API_PREFIX, Permission, is_api_path, review_or_404, unit_or_404, visible_units
 from fidelity.api import objects, queries
 from fidelity.api.errors import http_error
@@ -78,7 +76,7 @@ def review(code: str, review_id: int) -> Response:
 
 @bp.get("/units/<code>/adaptations")
 def adaptations(code: str) -> Response:
-    found, today = unit_or_404(current_user, code, Permission.READ), date.today()
+    found, today = unit_or_404(current_user, code, Permission.READ), clock.today()
     rows = queries.in_memory(queries.adaptations(found, scale_registry(), today), queries.page_request(request.args))
     return jsonify(objects.page_object(rows, lambda costed: objects.adaptation_object(costed, today)))
 
@@ -87,5 +85,5 @@ def adaptations(code: str) -> Response:
 def metrics(code: str) -> Response:
     found = unit_or_404(current_user, code, Permission.READ)
     request_page = queries.page_request(request.args)
-    rows = queries.in_memory(queries.quarterly_figures(found, date.today()), request_page)
+    rows = queries.in_memory(queries.quarterly_figures(found, clock.today()), request_page)
     return jsonify(objects.page_object(rows, objects.quarter_object))

@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from fidelity import clock
+
 KIND_NAMES = {
     "all": _l("Either kind (each marked)"),
     "self_assessment": _l("Self-assessments only"),
@@ -29,7 +31,7 @@ class ComparisonForm(FlaskForm):
     show = SubmitField(_l("Compare"))
 
     def validate_first_year(self, field: IntegerField) -> None:
-        if field.data is not None and field.data > date.today().year:
+        if field.data is not None and field.data > clock.today().year:
             raise ValidationError(_l("The period cannot start after this year: there are no reviews in %(year)d yet.",
                                      year=field.data))  # fmt: skip
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import managed_areas, may_compare
 from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
@@ -43,7 +42,7 @@ def _comparison(page: int | None = None, *, details: bool = True) -> tuple[Compa
     form.scale.choices = [SelectChoice(s.id, s.title) for s in registry.latest()]
     if request.args and not form.validate():
         return form, None
-    today = date.today()
+    today = clock.today()
     first, last = form.period(today)
     area = next((a for a in areas if a.code == form.area.data), None)
     comparison = build_comparison(current_user, area, registry, form.scale.data or "ips-25", form.kind.data or "all",
@@ -108,7 +107,7 @@ def _export(suffix: str) -> tuple[pd.DataFrame, str]:
     form, comparison = _comparison()
     if comparison is None:
         _refuse(form)
-    name = f"comparison-{comparison.scale.id}-{date.today().isoformat()}.{suffix}"
+    name = f"comparison-{comparison.scale.id}-{clock.today().isoformat()}.{suffix}"
     return export_frame(comparison, scale_registry().principles), name
 
 

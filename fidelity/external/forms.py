@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from fidelity import clock
 from fidelity.external.operations import MIN_REVIEWERS, ConsensusValue
 from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm, check_review_day
 from fidelity.scales import Scale
@@ -41,7 +41,7 @@ class CommissionForm(FlaskForm):
     def validate_visit_end(self, field: DateField) -> None:
         if field.data and self.visit_start.data and field.data < self.visit_start.data:
             raise ValidationError(_l("The visit cannot end before it starts."))
-        if field.data and field.data > date.today().replace(year=date.today().year + 1):
+        if field.data and field.data > clock.today().replace(year=clock.today().year + 1):
             raise ValidationError(_l("Plan visits at most a year ahead."))
 
 

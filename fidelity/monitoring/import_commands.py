@@ -6,12 +6,12 @@ It runs the same operation, audited as 'cli', and commits once. A refused file p
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from fidelity import clock
 from fidelity.admin.operations import find_unit
 from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR, InputError
@@ -44,7 +44,7 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
         raise InputError(f"{file}: cannot read the file ({error.strerror})") from None
     try:
         with acting_as(CLI_ACTOR):
-            today = date.today()
+            today = clock.today()
             summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()

@@ -7,14 +7,13 @@ refused file comes back with status 400 and every problem on its line.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from fidelity import clock
 from fidelity.access import Permission, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
@@ -50,7 +49,7 @@ def import_page(code: str) -> ResponseReturnValue:
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        today = date.today()
+        today = clock.today()
         try:
             summary = import_journeys(unit, upload.read(), upload.filename or "", today)
         except ImportRefused as refusal:
@@ -108,10 +107,10 @@ def template_xlsx(code: str) -> Response:
 @bp.get("/units/<code>/journeys/export.csv")
 def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return download(exports.export_csv(unit.id), CSV, f"{unit.code}-journeys-{date.today()}.csv")
+    return download(exports.export_csv(unit.id), CSV, f"{unit.code}-journeys-{clock.today()}.csv")
 
 
 @bp.get("/units/<code>/journeys/export.xlsx")
 def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return download(exports.export_xlsx(unit.id), XLSX, f"{unit.code}-journeys-{date.today()}.xlsx")
+    return download(exports.export_xlsx(unit.id), XLSX, f"{unit.code}-journeys-{clock.today()}.xlsx")

@@ -14,6 +14,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fidelity import clock
 from fidelity.extensions import db
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
@@ -100,7 +101,7 @@ def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None 
     """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would)."""
     jobs = [_spell_values(s) for s in journey.jobs] if journey else []
     education = [_spell_values(s) for s in journey.education] if journey else []
-    today = date.today()
+    today = clock.today()
     purge = latest_purge(unit.id)
     check(record, jobs, education, today, purge.cutoff if purge else None)
     if _code_taken(unit, record["code"], journey):
@@ -122,7 +123,7 @@ def delete_journey(journey: Journey) -> None:
     unit = journey.unit
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
-    refresh_outcomes(unit, date.today())
+    refresh_outcomes(unit, clock.today())
 
 
 def _journey_record(journey: Journey) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id:
     proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
     if spell is None:
         proposed.append(dict(values))
-    today = date.today()
+    today = clock.today()
     check(
         _journey_record(journey),
         proposed if kind == "jobs" else [_spell_values(s) for s in journey.jobs],
@@ -170,4 +171,4 @@ def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
     db.session.delete(journey_spell(journey, kind, spell_id))
     db.session.flush()
     db.session.expire(journey, [kind])
-    refresh_outcomes(journey.unit, date.today())
+    refresh_outcomes(journey.unit, clock.today())

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from fidelity import clock
 from fidelity.monitoring.fields import DecimalCommaField
 from fidelity.monitoring.quarters import Quarter
 
@@ -43,9 +42,9 @@ class StaffingForm(FlaskForm):
             quarter = Quarter.parse(field.data or "")
         except ValueError:
             raise ValidationError(_l("Write the quarter as a year and a quarter, such as 2026Q1.")) from None
-        if not FIRST_YEAR <= quarter.year <= date.today().year + 1:
+        if not FIRST_YEAR <= quarter.year <= clock.today().year + 1:
             raise ValidationError(
-                _l("Give a quarter from %(first)d to %(last)d.", first=FIRST_YEAR, last=date.today().year + 1)
+                _l("Give a quarter from %(first)d to %(last)d.", first=FIRST_YEAR, last=clock.today().year + 1)
             )
 
     def parsed_quarter(self) -> Quarter:

@@ -6,7 +6,6 @@ pandas, writes only for quarters that changed), so they are never stale; locked 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
@@ -39,7 +39,7 @@ bp = Blueprint("outcomes", __name__)
 
 
 def _fresh_rows(unit: Unit) -> list[OutcomeRow]:
-    today = date.today()
+    today = clock.today()
     rows = outcome_rows(refresh_outcomes(unit, today), today)
     db.session.commit()
     return rows
@@ -98,7 +98,7 @@ def staffing(code: str) -> ResponseReturnValue:
     return render_template(
         "monitoring/staffing.html",
         unit=unit,
-        lines=staffing_lines(unit, date.today()),
+        lines=staffing_lines(unit, clock.today()),
         form=form,
         can_record=can(current_user, Permission.RECORD, unit),
     ), (400 if form.errors else 200)
@@ -109,7 +109,7 @@ def _prefill(form: StaffingForm, unit: Unit) -> None:
     try:
         quarter = Quarter.parse(request.args.get("quarter", ""))
     except ValueError:
-        quarter = Quarter.of(date.today())
+        quarter = Quarter.of(clock.today())
     form.quarter.data = f"{quarter.year}Q{quarter.number}"
     recorded = unit_staffing(unit).get(quarter)
     if recorded is not None:

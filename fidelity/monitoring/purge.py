@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, delete, func, select
 
+from fidelity import clock
 from fidelity.audit import acting_as, current_actor
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
@@ -162,7 +163,7 @@ def purge_command(older_than: str, dry_run: bool) -> None:
     """Delete the journeys that ended long ago (people who left, referrals not accepted), keeping every unit's outcome
     figures as they were."""
     months = _months(older_than)
-    today = date.today()
+    today = clock.today()
     with acting_as(CLI_ACTOR):
         done = purge_journeys(today, months)
         if dry_run:

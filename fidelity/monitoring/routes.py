@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -11,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db
@@ -49,7 +49,7 @@ def waiting(code: str) -> ResponseReturnValue:
     months = request.args.get("months", DEFAULT_MONTHS, type=int)
     if months not in PERIODS:
         months = DEFAULT_MONTHS
-    result = waiting_list(load_frames([unit.id]).journeys, date.today(), months)
+    result = waiting_list(load_frames([unit.id]).journeys, clock.today(), months)
     return render_template(
         "monitoring/waiting.html",
         unit=unit,
@@ -65,7 +65,7 @@ def waiting(code: str) -> ResponseReturnValue:
 
 def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
     unit = unit_or_404(current_user, code)
-    today = date.today()
+    today = clock.today()
     purge = latest_purge(unit.id)
     quarters = referral_quarters(load_frames([unit.id]).journeys, today)
     return unit, export_frame(unit.code, quarters, today, purge.cutoff if purge else None)
@@ -94,7 +94,7 @@ def journeys(code: str) -> ResponseReturnValue:
         state = "all"
     search = (request.args.get("code") or "").strip()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    found, pages = journey_page(unit, state, search, page, date.today())
+    found, pages = journey_page(unit, state, search, page, clock.today())
     return render_template(
         "monitoring/journeys.html",
         unit=unit,

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from fidelity import clock
 from fidelity.extensions import db
 from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
@@ -83,5 +84,5 @@ def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor
     row.specialist_fte = specialist_fte
     row.supervisor_fte = supervisor_fte
     db.session.flush()
-    refresh_outcomes(unit, date.today())  # caseload per specialist follows the staffing
+    refresh_outcomes(unit, clock.today())  # caseload per specialist follows the staffing
     return row

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from weasyprint import HTML
 from weasyprint.document import Document
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.extensions import db
 from fidelity.i18n import current_language
 from fidelity.models import COUNTED_STATUSES, Area, JobStatus, ReportJob, Review, ReviewKind, Unit, User
@@ -47,7 +47,7 @@ def start_area_report(area: Area, user: User) -> ReportJob:
         requested_by_id=user.id,
         total=len(area_reviews(area)),
         # The name in the language of whoever asks for it, as the PDF is.
-        file_name=_("%(area)s-latest-reviews-%(date)s.pdf", area=area.code, date=date.today().isoformat()),
+        file_name=_("%(area)s-latest-reviews-%(date)s.pdf", area=area.code, date=clock.today().isoformat()),
     )
     db.session.add(job)
     db.session.flush()
@@ -65,13 +65,13 @@ def launch(job_id: int) -> None:
         ).start()
     else:
         with force_locale(language):
-            run_area_report(job_id, date.today())
+            run_area_report(job_id, clock.today())
 
 
 def _run_in_app(app: Flask, job_id: int, language: str) -> None:
     with app.app_context(), force_locale(language):
         try:
-            run_area_report(job_id, date.today())
+            run_area_report(job_id, clock.today())
         finally:
             db.session.remove()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.console import InputError
 from fidelity.extensions import db
 from fidelity.models import Review, Unit
@@ -46,7 +45,7 @@ def report_command(review_id: int | None, unit_code: str | None, latest: bool, o
         review = found
     try:
         with force_locale(locale):
-            pdf = review_pdf(review, scale_registry(), date.today())
+            pdf = review_pdf(review, scale_registry(), clock.today())
     except ReportFailed as exc:  # not the input's fault: exit 1, with the reason
         raise click.ClickException(str(exc)) from None
     except ReportUnavailable as exc:

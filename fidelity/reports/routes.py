@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import review_or_404, unit_or_404
 from fidelity.reports.render import ReportFailed, ReportUnavailable, review_pdf
 
@@ -20,7 +18,7 @@ def review(code: str, review_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     found = review_or_404(unit, review_id)
     try:
-        pdf = review_pdf(found, scale_registry(), date.today())
+        pdf = review_pdf(found, scale_registry(), clock.today())
     except ReportFailed as exc:
         return render_template("reports/unavailable.html", unit=unit, message=str(exc), failed=True), 500
     except ReportUnavailable as exc:

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from fidelity import clock
 from fidelity.i18n import date_text
 from fidelity.reviews.operations import RatingValue
 from fidelity.scales import Scale
@@ -39,11 +40,11 @@ def check_review_day(day: date | None) -> None:
 
 class StartReviewForm(FlaskForm):
     scale = SelectField(_l("Scale"), validators=[DataRequired()])
-    review_date = DateField(_l("Date of the self-assessment"), validators=[DataRequired()], default=date.today)
+    review_date = DateField(_l("Date of the self-assessment"), validators=[DataRequired()], default=clock.today)
     start = SubmitField(_l("Start self-assessment"))
 
     def validate_review_date(self, field: DateField) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The date cannot be in the future."))
         check_review_day(field.data)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import Permission, can, managed_areas, unit_or_404, visible_units
 from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import audit_lines
@@ -37,7 +35,7 @@ def show(code: str) -> str:
     unit = unit_or_404(current_user, code)
     registry = scale_registry()
     reviews = unit_reviews(unit, registry)
-    today = date.today()
+    today = clock.today()
     actions = unit_actions(unit)
     return render_template(
         "units/show.html",

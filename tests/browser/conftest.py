@@ -12,7 +12,6 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from werkzeug.serving import make_server
 
 from fidelity.extensions import db
 from tests.conftest import make_app
+from tests.factories import app_today
 
 CHROMIUM = os.environ.get("FIDELITY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,7 +78,7 @@ def demo_server(live_server: LiveServer) -> LiveServer:
     from fidelity.demo import seed
 
     with live_server.app.app_context(), acting_as(Actor(None, "test")):
-        seed(scale_registry(), date.today())
+        seed(scale_registry(), app_today())
         db.session.commit()
     return live_server
 

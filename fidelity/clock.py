@@ -1,0 +1,29 @@
+"""What day it is: the date in the app's time zone (FIDELITY_TIMEZONE), not the server's.
+
+A server usually runs in UTC. Between midnight in Stockholm and midnight in UTC, the server's date is yesterday
+there: a review dated today would be refused as in the future, and an action due yesterday would not yet be overdue.
+Every "today" the app decides with (date checks, overdue days, the quarter under way, file names) is this one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def now() -> datetime:
+    """The current moment, in UTC (a function of its own, so that tests can set the clock)."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in the app's time zone."""
+    return now().astimezone(_zone(str(current_app.config["TIMEZONE"]))).date()
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
