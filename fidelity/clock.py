@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
+
+from fidelity.config import DEFAULTS
 
 
 def now() -> datetime:
@@ -20,8 +22,10 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Today's date in the app's time zone."""
-    return now().astimezone(_zone(str(current_app.config["TIMEZONE"]))).date()
+    """Today's date in the app's time zone (outside an app, such as an operation called from a script, the default
+    zone's)."""
+    zone = current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"]
+    return now().astimezone(_zone(str(zone))).date()
 
 
 @lru_cache(maxsize=8)

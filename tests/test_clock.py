@@ -54,3 +54,8 @@ def test_an_action_due_yesterday_in_the_app_time_zone_is_overdue(
     page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     row = page[page.index("Invite the job centre") - 300 : page.index("Invite the job centre")]
     assert 'class="overdue-row"' in row
+
+
+def test_outside_the_app_today_is_the_date_in_the_default_time_zone(just_after_midnight: None) -> None:
+    """An operation called from a script, with no app, still has a day: the default zone's (Europe/Stockholm)."""
+    assert clock.today() == date(2030, 1, 1)
