@@ -76,8 +76,10 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    """The active user a session stands for, as long as their password is the one the session began with."""
-    user_id, _sep, fingerprint = session_id.partition(":")
+    """The active user a session stands for, as long as their password is the one the session began with and their
+    sessions have not been ended since (see `User.get_id`)."""
+    user_id, _sep, rest = session_id.partition(":")
+    fingerprint, _sep, generation = rest.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None:
         return None
@@ -89,6 +91,9 @@ def _load_user(session_id: str) -> User | None:
     if fingerprint != user.password_fingerprint():
         if fingerprint:  # a session from before sessions carried one ends without a word
             g.session_ended = "password"
+        return None
+    if generation != (str(user.session_generation) if user.session_generation else ""):
+        g.session_ended = "ended"
         return None
     return user
 
@@ -193,6 +198,8 @@ def _require_login() -> ResponseReturnValue | None:
         session.pop("_user_id", None)  # the ended session names nobody any more, and says so once
         if g.session_ended == "deactivated":
             flash(_("Your account has been deactivated. Ask your administrator if you need it."))
+        elif g.session_ended == "ended":
+            flash(_("Your sessions were ended, by you elsewhere or by an administrator: log in again."))
         else:
             flash(_("Your password was changed since you logged in here: log in with the new one."))
     return login_manager.unauthorized()

@@ -98,6 +98,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "password_hash": _l("Password"),
     "active": _l("Active"),
     "locale": _l("Language"),
+    "session_generation": _l("Times every session was ended"),
     "role": _l("Role"),
     "user_id": _l("User"),
     "secret_hash": _l("Fingerprint"),

@@ -199,12 +199,15 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("admin.revoke_role", "POST"): admin_only(302),
     ("admin.set_active", "POST"): admin_only(400),
     ("admin.set_password", "POST"): admin_only(400),  # no password
+    ("admin.end_user_sessions", "POST"): admin_only(302),  # the spare user's sessions end
     ("admin.edit_user", "POST"): admin_only(400),  # no address
     ("admin.audit", "GET"): admin_only(200),
     ("account.tokens", "GET"): everyone(200, anonymous=302),  # each their own tokens
     ("account.password", "GET"): everyone(200, anonymous=302),  # each their own password
     ("account.password", "POST"): everyone(400, anonymous=302),  # nothing typed
     ("account.tokens", "POST"): everyone(400, anonymous=302),  # no name
+    # Each their own; this session goes on, as a new one: the second post's form token was the old session's.
+    ("account.end_other_sessions", "POST"): dict.fromkeys(ROLES, (302, 400)) | {"anonymous": 302},
     # Own tokens only: the token inside is the frontline manager's, the one outside their colleague's.
     ("account.revoke", "POST"): dict.fromkeys(ROLES, (404, 404)) | {"anonymous": 302, "frontline": (302, 404)},
     # The API under a browser's session: the cookie opens nothing there, whoever is logged in. What a token opens
@@ -322,6 +325,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         "admin.set_active": lambda: {"user_id": world.spare.id},
         "admin.set_locale": lambda: {"user_id": world.spare.id},
         "admin.set_password": lambda: {"user_id": world.spare.id},
+        "admin.end_user_sessions": lambda: {"user_id": world.spare.id},
         "admin.edit_user": lambda: {"user_id": world.spare.id},
         "admin.revoke_role": lambda: {"user_id": world.spare.id, "assignment_id": world.spare_roles[inside].id},
     }

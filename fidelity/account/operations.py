@@ -1,5 +1,5 @@
-"""A user's own account: a new password, and API tokens (make one, its secret returned once and only its hash kept;
-list them; revoke one).
+"""A user's own account: a new password, ending their sessions, and API tokens (make one, its secret returned once
+and only its hash kept; list them; revoke one).
 
 Operations add and flush; the request or command commits once.
 """
@@ -61,6 +61,14 @@ def revoke_token(token: ApiToken, now: datetime) -> None:
     if token.revoked_at is None:
         token.revoked_at = now
         db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user`, on any computer, at its next request; API tokens are not sessions and go on.
+
+    The caller that wants its own session to go on starts it again (`fidelity.access.start_session`)."""
+    user.session_generation += 1
+    db.session.flush()
 
 
 def user_tokens(user: User) -> Sequence[ApiToken]:

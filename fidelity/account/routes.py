@@ -1,5 +1,5 @@
-"""The logged-in user's own account: a new password; API tokens (list them, make one with its secret shown once,
-revoke one)."""
+"""The logged-in user's own account: a new password; ending their other sessions; API tokens (list them, make one
+with its secret shown once, revoke one)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fidelity.account.operations import (
     PasswordRefused,
     change_password,
     create_token,
+    end_sessions,
     revoke_token,
     user_tokens,
 )
@@ -51,7 +52,21 @@ def password() -> ResponseReturnValue:
             flash(_("Your password is changed. Any other session of yours has ended: log in there again."))
             return redirect(url_for("units.index"))
     status = 429 if throttled else 400 if form.errors else 200
-    return render_template("account/password.html", form=form), status
+    return render_template("account/password.html", form=form, end_form=ActionForm()), status
+
+
+@bp.post("/sessions/end")
+def end_other_sessions() -> ResponseReturnValue:
+    """End every other session of the user, on any computer (a laptop left logged in, a shared computer)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    end_sessions(user)
+    db.session.commit()
+    start_session(user)  # this session goes on under the new generation
+    flash(_("Every other session of yours has ended; this one goes on. API tokens still work: revoke any you no "
+            "longer trust on the API tokens page."))  # fmt: skip
+    return redirect(url_for(".password"))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

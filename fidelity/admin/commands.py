@@ -14,7 +14,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from fidelity.account.operations import MAX_DAYS, TokenError, create_token, revoke_token, user_tokens
+from fidelity.account.operations import MAX_DAYS, TokenError, create_token, end_sessions, revoke_token, user_tokens
 from fidelity.admin import operations
 from fidelity.admin.operations import SetupError
 from fidelity.audit import acting_as
@@ -240,6 +240,17 @@ def users_list() -> None:
                 roles.append(assignment.role.value)
         status = "active" if user.active else "inactive"
         click.echo(f"{user.email:<36} {user.display_name:<32} {status:<8} {', '.join(roles) or 'no roles'}")
+
+
+@users.command("end-sessions")
+@click.argument("email")
+@with_appcontext
+def users_end_sessions(email: str) -> None:
+    """End every session of a user at once, on any computer, leaving their password and API tokens as they are."""
+    user = _user(email)
+    with _changes():
+        end_sessions(user)
+    click.echo(f"Ended every session of {user.email}: they log in again, with the same password.")
 
 
 # --- API tokens -----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from fidelity.access import admin_required, is_admin
+from fidelity.account.operations import end_sessions
 from fidelity.admin import operations
 from fidelity.admin.forms import (
     ActiveForm,
@@ -297,6 +298,22 @@ def set_active(user_id: int) -> ResponseReturnValue:
                 flash(_("%(email)s is deactivated and can no longer log in.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, active=form)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@admin_required
+def end_user_sessions(user_id: int) -> ResponseReturnValue:
+    """End every session of another user at once (a lost laptop, a shared computer), leaving their password as it is.
+    Administrators end their own other sessions on their own account page, which keeps the one they are using."""
+    user = _user_or_404(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        return redirect(url_for("account.password"), 303)  # where the session in use is kept
+    end_sessions(user)
+    db.session.commit()
+    flash(_("Every session of %(email)s has ended: they log in again, with the same password.", email=user.email))
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/locale")

@@ -35,6 +35,8 @@ class User(Audited, UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     # The language of the user's pages and reports ("en", "sv"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Raised to end every session of the user at once, whatever their password; part of each session's id.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = timestamp_column()
 
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -51,9 +53,11 @@ class User(Audited, UserMixin, Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:  # Flask-Login keeps this in the session
-        """The id and a fingerprint of the password's hash: a new password (made by its user or an administrator)
-        changes it, and so ends every session begun with the old one."""
-        return f"{self.id}:{self.password_fingerprint()}"
+        """The id, a fingerprint of the password's hash and the session generation: a new password (made by its user
+        or an administrator) changes the fingerprint, and ending the user's sessions the generation; either ends every
+        session begun before. (Generation 0 is left out, as sessions begun before there were generations have it.)"""
+        generation = f":{self.session_generation}" if self.session_generation else ""
+        return f"{self.id}:{self.password_fingerprint()}{generation}"
 
     def password_fingerprint(self) -> str:
         # The hash holds a random salt, so this changes with every new password, even the same one again; it tells
