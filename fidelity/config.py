@@ -33,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     # Failed logins per e-mail address within LOGIN_THROTTLE_MINUTES before further attempts are refused.
     "LOGIN_THROTTLE_ATTEMPTS": 5,
     "LOGIN_THROTTLE_MINUTES": 15,
+    # Failed logins from one network address, whatever e-mail addresses they try, within LOGIN_THROTTLE_MINUTES before
+    # further attempts from it are refused: guessing one common password against many accounts is paused too. High
+    # enough for an office whose staff share one address.
+    "LOGIN_THROTTLE_SOURCE_ATTEMPTS": 50,
     # werkzeug's scrypt; the test suite sets a cheap method so that hundreds of test users cost nothing.
     "PASSWORD_HASH_METHOD": "scrypt",
     # An area's PDF is produced in a thread of the worker that was asked; the suite turns this off to run it inline.

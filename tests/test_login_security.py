@@ -16,6 +16,8 @@ from tests import factories
 from tests.conftest import FAST_PASSWORD_HASH
 from tests.test_web import login
 
+GUESS = "Summer2026!"  # a guess an attacker tries
+
 
 def test_repeated_failures_pause_logins_for_that_address(client: Any, session: Any, app: Any) -> None:
     user = factories.user(Role.ADMIN)
@@ -36,12 +38,59 @@ def test_repeated_failures_pause_logins_for_that_address(client: Any, session: A
     session.commit()
     client.post("/logout", data={"csrf_token": _token(client)})
     assert login(client, user.email).status_code == 302
-    left = session.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.email == user.email))
+    left = session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == user.email, ~LoginFailure.cleared)
+    )
     assert left == 0
 
 
-def attempt(email: str, password: str, now: Any = None, *, attempts: int = 3, minutes: int = 10) -> Any:
-    return authenticate(email, password, attempts=attempts, minutes=minutes, hash_method=FAST_PASSWORD_HASH, now=now)
+def test_many_failures_from_one_network_address_pause_logins_from_it_for_any_account(
+    app: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guessing one common password against many accounts stays under each account's limit: the address the
+    attempts come from has a limit of its own. Other addresses, and the accounts themselves from elsewhere, go on."""
+    from tests.test_web import csrf_token
+
+    monkeypatch.setitem(app.config, "LOGIN_THROTTLE_SOURCE_ATTEMPTS", 6)
+    users = [factories.user(Role.FRONTLINE_MANAGER) for _ in range(3)]
+    attacker, colleague = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    colleague.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+
+    def post(client: Any, email: str, password: str = GUESS) -> Any:
+        return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+    for user in users * 2:  # two guesses an account: far below the five that pause an account
+        assert post(attacker, user.email).status_code == 200
+    refused = post(attacker, users[0].email, factories.PASSWORD)  # even the right password, from there
+    assert refused.status_code == 429
+    assert "Too many failed logins from your network, for any address. Try again in 15 minutes" in refused.get_data(
+        as_text=True
+    )
+    assert post(colleague, users[0].email, factories.PASSWORD).status_code == 302
+    # The owner's login from elsewhere clears their account's count, not the network's: the guessing stays paused.
+    assert post(attacker, users[1].email, factories.PASSWORD).status_code == 429
+    sources = session.scalars(select(LoginFailure.source).where(LoginFailure.email == users[2].email)).all()
+    assert sources == ["203.0.113.7", "203.0.113.7"]
+
+
+def test_the_network_limit_counts_only_recent_failures_and_can_be_turned_off(session: Any) -> None:
+    now = utcnow()
+    emails = [f"person{n}@example.org" for n in range(4)]
+    for email in emails:
+        assert attempt(email, "x", now, source="192.0.2.1", source_attempts=4).user is None
+    paused = attempt("someone@example.org", "x", now, source="192.0.2.1", source_attempts=4)
+    assert paused.throttled and paused.from_source and paused.retry_after_minutes == 10
+    assert not attempt("someone@example.org", "x", now, source="192.0.2.2", source_attempts=4).throttled
+    assert not attempt("else@example.org", "x", now, source="192.0.2.1", source_attempts=0).throttled
+    later = now + timedelta(minutes=11)
+    assert not attempt("someone@example.org", "x", later, source="192.0.2.1", source_attempts=4).throttled
+
+
+def attempt(email: str, password: str, now: Any = None, *, attempts: int = 3, minutes: int = 10, **source: Any) -> Any:
+    return authenticate(
+        email, password, attempts=attempts, minutes=minutes, hash_method=FAST_PASSWORD_HASH, now=now, **source
+    )
 
 
 def test_failures_for_unknown_addresses_count_too(session: Any) -> None:

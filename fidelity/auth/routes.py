@@ -40,16 +40,21 @@ def login() -> ResponseReturnValue:
             attempts=current_app.config["LOGIN_THROTTLE_ATTEMPTS"],
             minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            source=request.remote_addr,
+            source_attempts=current_app.config["LOGIN_THROTTLE_SOURCE_ATTEMPTS"],
         )
         db.session.commit()
         if result.user is not None:
             start_session(result.user)  # a language picked on the login page outlives the old session
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
-            message = _(
-                "Too many failed attempts for this address. Try again in %(minutes)d minutes.",
-                minutes=result.retry_after_minutes,
-            )
+            minutes = result.retry_after_minutes
+            if result.from_source:
+                message = _("Too many failed logins from your network, for any address. Try again in %(minutes)d "
+                            "minutes; if it goes on, tell your administrator.", minutes=minutes)  # fmt: skip
+            else:
+                message = _("Too many failed attempts for this address. Try again in %(minutes)d minutes.",
+                            minutes=minutes)  # fmt: skip
             form.password.errors.append(message)
             return render_template("auth/login.html", form=form), 429
         form.password.errors.append(_("Wrong e-mail or password."))

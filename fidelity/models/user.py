@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,4 +90,9 @@ class LoginFailure(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    # The network address the attempt came from (IPv4 or IPv6), as the app sees it behind PROXY_COUNT proxies.
+    source: Mapped[str | None] = mapped_column(String(45), index=True)
+    # A later login to the account succeeded: the failure no longer counts for the e-mail address, but still for
+    # its source, so that an account's owner logging in does not let guessing from elsewhere go on.
+    cleared: Mapped[bool] = mapped_column(default=False, server_default=false())
     at: Mapped[datetime] = timestamp_column(index=True)
