@@ -16,6 +16,7 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from fidelity.comparison.table import half_year, rate_column, rate_quarters, total_column
 from fidelity.extensions import db
 from fidelity.models import ActionStatus, QuarterlyOutcome, Role
 from fidelity.monitoring.quarters import Quarter
@@ -98,6 +99,20 @@ def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
         "1",
     )
     assert (three["total"], three["review_overdue"], three["next_review_due"]) == ("", "False", "")
+    # Over time, as the page shows it: the latest total of each half-year with its kind (from the first half-year
+    # with a review: the first unit's self-assessment two years ago), then the employment rate of each of the last
+    # eight full quarters.
+    halves = [name for name in one if name.startswith("total_") and not name.endswith("_kind")]
+    assert halves[0] == total_column(half_year(TODAY.replace(year=TODAY.year - 2)))
+    assert halves[-1] == total_column(half_year(TODAY))
+    assert (one[halves[0]], one[halves[0] + "_kind"]) == ("75", "self_assessment")
+    recent = total_column(half_year(TODAY - timedelta(days=10)))
+    assert (one[recent], one[recent + "_kind"]) == ("97", "external")
+    assert all(three[half] == "" for half in halves)
+    rates = [name for name in one if name.startswith("employment_rate_")]
+    assert rates == [rate_column(quarter) for quarter in rate_quarters(TODAY)] and rates[-1] == rate_column(LAST)
+    assert [one[rate] for rate in rates] == [""] * 7 + ["0.45"]
+    assert list(one)[list(one).index("overdue_actions") + 1] == halves[0]
 
 
 def test_filters_never_mix_kinds_silently(client: Any, dataset: dict[str, Any]) -> None:
@@ -151,6 +166,7 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     typed = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
     assert isinstance(typed["review_date"].value, datetime) and typed["review_date"].number_format == "YYYY-MM-DD"
     assert typed["employment_rate"].number_format == typed["education_rate"].number_format == "0.0%"
+    assert typed[rate_column(LAST)].number_format == "0.0%" and typed[rate_column(LAST)].value == 0.45
     assert sheet.freeze_panes == "D2"
     # Each column is wide enough for its longest value, a unit's name, as well as its heading.
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]

@@ -120,6 +120,7 @@ def csv() -> ResponseReturnValue:
 @bp.get("/comparison.xlsx")
 def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
-    workbook = xlsx_bytes(frame, "comparison", percent=["employment_rate", "education_rate"],
+    rates = [column for column in frame.columns if column.startswith("employment_rate")]
+    workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "education_rate"],
                           dates=["review_date", "next_review_due"], freeze="D2")  # fmt: skip
     return download(workbook, XLSX, name)

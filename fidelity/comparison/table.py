@@ -236,8 +236,19 @@ def compare(
                       shown if shown is not None else range(len(rows)), over_time, left_out)  # fmt: skip
 
 
+def total_column(half: str) -> str:
+    """The export's column of the totals in a half-year: "total_2025H1"."""
+    return "total_" + half.replace(" ", "")
+
+
+def rate_column(quarter: Quarter) -> str:
+    """The export's column of the employment rates in a quarter: "employment_rate_2025Q3"."""
+    return f"employment_rate_{quarter.year}Q{quarter.number}"
+
+
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
-    """One line per unit, for CSV and xlsx: the latest review, item scores, principle means, monitoring, overdue."""
+    """One line per unit, for CSV and xlsx: the latest review, item scores, principle means, monitoring, overdue, then
+    the totals and employment rates over time."""
     records = []
     for row in comparison.rows:
         record: dict[str, object] = {
@@ -268,7 +279,15 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "review_overdue": row.overdue_review,
             "overdue_actions": row.overdue_actions,
         }
+        # Over time, as the page shows it: the latest total in each half-year of the period, with its kind, and the
+        # employment rate of each of the last full quarters.
+        for half in comparison.halves:
+            total, kind = row.totals.get(half, (None, None))
+            record |= {total_column(half): total, f"{total_column(half)}_kind": kind}
+        for quarter, rate in zip(comparison.rate_quarters, row.employment_cells, strict=True):
+            record[rate_column(quarter)] = None if rate is None else round(rate, 4)
         records.append(record)
     frame = pd.DataFrame.from_records(records)
-    whole = ["total", "waiting", "overdue_actions", *(f"item_{key}" for key in comparison.scale.item_keys)]
+    whole = ["total", "waiting", "overdue_actions", *(f"item_{key}" for key in comparison.scale.item_keys),
+             *(total_column(half) for half in comparison.halves)]  # fmt: skip
     return frame.astype({name: "Int64" for name in whole if name in frame})  # whole numbers stay whole, or empty
