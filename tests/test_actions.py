@@ -187,6 +187,53 @@ def test_an_action_from_a_final_reviews_recommendation_is_prefilled_and_linked(
     assert '<span class="key">V4</span> Rapid search for competitive job' in page
 
 
+def test_a_recommendation_made_an_action_twice_by_mistake_is_refused_and_a_deliberate_second_is_added(
+    client: Any, session: Any, plan: Plan
+) -> None:
+    """The back button, a second tab or a double click sends a form from before the first action was made: nothing
+    is added, and the page says so. A second action is added only from a page that showed the first."""
+    review = factories.final_external_review(
+        plan.unit, [plan.reviewer], date(2026, 1, 20), {"V4": (2, "Meet employers sooner."), "O1": (3, "Merge teams.")}
+    )
+    login(client, plan.manager.email)
+    url = new_url(plan.unit, f"review={review.id}&item=V4")
+    stale = {"csrf_token": csrf_token(client, url), "title": "Meet employers sooner.", "owner": str(plan.manager.id),
+             "due_date": (TODAY + timedelta(days=60)).isoformat()}  # fmt: skip
+    assert client.post(url, data=stale).status_code == 302
+    [first] = actions_of(session, plan.unit)
+    again = client.post(url, data=stale)
+    assert again.status_code == 409 and [action.id for action in actions_of(session, plan.unit)] == [first.id]
+    text = again.get_data(as_text=True)
+    assert "Meanwhile an action was made from this recommendation. Nothing was added" in text
+    assert f'href="/units/{plan.unit.code}/actions/{first.id}">Meet employers sooner.</a>' in text
+
+    # The review's page links the action instead of offering to make another; other recommendations are offered.
+    page = client.get(f"/units/{plan.unit.code}/external/{review.id}").get_data(as_text=True)
+    assert f"/actions/new?review={review.id}&amp;item=V4" not in page
+    assert f"/actions/new?review={review.id}&amp;item=O1" in page
+    assert f'<span class="made-action">Action: <a href="/units/{plan.unit.code}/actions/{first.id}">' in page
+
+    # The page that shows the first action lets a second be added deliberately.
+    page = client.get(url).get_data(as_text=True)
+    assert "Already made from this recommendation:" in page and 'name="another" value="1"' in page
+    assert client.post(url, data=stale | {"another": "1"}).status_code == 302
+    assert len(actions_of(session, plan.unit)) == 2
+
+
+def test_an_amendment_counts_the_actions_made_from_the_review_it_amends(client: Any, session: Any, plan: Plan) -> None:
+    review = factories.final_external_review(plan.unit, [plan.reviewer], date(2026, 1, 20), {"V4": (2, "Sooner.")})
+    made = factories.action(plan.unit, plan.manager, TODAY + timedelta(days=30), title="Meet employers sooner")
+    made.review_id, made.item_key = review.id, "V4"
+    amendment = factories.final_external_review(plan.unit, [plan.reviewer], date(2026, 1, 20), {"V4": (2, "Sooner.")})
+    amendment.corrects_id = review.id
+    session.commit()
+    login(client, plan.manager.email)
+    page = client.get(f"/units/{plan.unit.code}/external/{amendment.id}").get_data(as_text=True)
+    assert f"/actions/new?review={amendment.id}&amp;item=V4" not in page and "Meet employers sooner</a>" in page
+    form = client.get(new_url(plan.unit, f"review={amendment.id}&item=V4")).get_data(as_text=True)
+    assert "Already made from this recommendation:" in form
+
+
 def test_a_long_recommendation_gives_a_short_title_and_the_whole_text_as_description(
     client: Any, session: Any, plan: Plan
 ) -> None:

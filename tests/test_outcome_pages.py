@@ -182,7 +182,9 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
     # Caseload follows: 3 served / 3 FTE.
     assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=1).endswith(" 3 1")
     audited = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "staffing_quarters", AuditEntry.actor_id == manager.id)
+        select(AuditEntry)
+        .where(AuditEntry.entity == "staffing_quarters", AuditEntry.actor_id == manager.id)
+        .order_by(AuditEntry.id)
     ).all()
     assert [(e.action, e.changes["specialist_fte"]) for e in audited] == [
         ("create", [None, 2.5]),

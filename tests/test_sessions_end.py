@@ -69,7 +69,11 @@ def test_an_administrator_logs_a_user_out_everywhere(app: Any, client: Any, sess
     assert theirs.get("/api/v1/units", headers=bearer(secret)).status_code == 200
 
     session.expire_all()
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == str(user.id))).all()[-1]
+    entry = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "users", AuditEntry.entity_id == str(user.id))
+        .order_by(AuditEntry.id)
+    ).all()[-1]
     assert entry.actor_id == admin.id and entry.changes == {"session_generation": [0, 1]}
 
 

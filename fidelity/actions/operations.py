@@ -42,6 +42,7 @@ class ReviewLink:
     scale: Scale
     item_key: str | None
     recommendation: str
+    existing: tuple[Action, ...] = ()  # actions made from the same recommendation before (see recommendation_actions)
 
     def prefill(self) -> tuple[str, str]:
         """A title and description taken from the recommendation: short ones whole as the title; long ones cut at

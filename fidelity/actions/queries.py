@@ -86,3 +86,27 @@ def comments(action: Action) -> list[ActionComment]:
             .options(selectinload(ActionComment.author))
         ).all()
     )
+
+
+def recommendation_actions(review: Review) -> dict[str, list[Action]]:
+    """The actions already made from the recommendations of `review`, by item key, oldest first. An amendment repeats
+    the recommendations of the review it replaces, so the actions made from any review of the chain of amendments
+    `review` belongs to count as its own."""
+    chain = {review.id}
+    earlier = review.corrects
+    while earlier is not None and earlier.id not in chain:
+        chain.add(earlier.id)
+        earlier = earlier.corrects
+    later = list(review.corrections)
+    while later:
+        amendment = later.pop()
+        if amendment.id not in chain:
+            chain.add(amendment.id)
+            later.extend(amendment.corrections)
+    made: dict[str, list[Action]] = {}
+    actions = db.session.scalars(
+        select(Action).where(Action.review_id.in_(chain), Action.item_key.is_not(None)).order_by(Action.id)
+    )
+    for action in actions:
+        made.setdefault(action.item_key or "", []).append(action)
+    return made

@@ -22,7 +22,14 @@ from fidelity.actions.operations import (
     edit_action,
     linkable,
 )
-from fidelity.actions.queries import action_item, action_owners, comments, overdue_actions, recommendation
+from fidelity.actions.queries import (
+    action_item,
+    action_owners,
+    comments,
+    overdue_actions,
+    recommendation,
+    recommendation_actions,
+)
 from fidelity.extensions import db
 from fidelity.models import Action, ActionStatus, Unit
 from fidelity.units.reviews_due import units_schedule
@@ -53,7 +60,8 @@ def _review_link(unit: Unit) -> ReviewLink | None:
     scale = scale_registry().get(review.scale_id, review.scale_version)
     if not linkable(review, scale, item_key):
         abort(404)
-    return ReviewLink(review, scale, item_key, recommendation(review, item_key) if item_key else "")
+    existing = tuple(recommendation_actions(review).get(item_key, ())) if item_key else ()
+    return ReviewLink(review, scale, item_key, recommendation(review, item_key) if item_key else "", existing)
 
 
 @bp.route("/units/<code>/actions/new", methods=["GET", "POST"])
@@ -64,17 +72,25 @@ def new(code: str) -> ResponseReturnValue:
     form.offer(unit, action_owners(unit), scale_registry(), item_choice=link is None)
     if not form.is_submitted() and link is not None:
         form.title.data, form.description.data = link.prefill()
+    # The page says when the recommendation already has an action, and its form then carries `another`: a form sent
+    # without it (the back button, a second tab, a double click) would add a copy nobody meant.
+    copy_refused = False
     if form.validate_on_submit():
-        try:
-            action = create_action(unit, form.values(), current_user, link)
-        except ActionError as exc:
-            form[exc.field].errors = [str(exc)]
+        if link is not None and link.existing and request.form.get("another") != "1":
+            copy_refused = True
         else:
-            db.session.commit()
-            flash(_("Action added to the plan."))
-            return redirect(url_for(".show", code=unit.code, action_id=action.id))
-    status = 400 if form.errors else 200
-    return render_template("actions/new.html", unit=unit, form=form, link=link), status
+            try:
+                action = create_action(unit, form.values(), current_user, link)
+            except ActionError as exc:
+                form[exc.field].errors = [str(exc)]
+            else:
+                db.session.commit()
+                flash(_("Action added to the plan."))
+                return redirect(url_for(".show", code=unit.code, action_id=action.id))
+    status = 409 if copy_refused else 400 if form.errors else 200
+    page = render_template("actions/new.html", unit=unit, form=form, link=link, copy_refused=copy_refused,
+                           today=clock.today())  # fmt: skip
+    return page, status
 
 
 @bp.route("/units/<code>/actions/<int:action_id>/edit", methods=["GET", "POST"])

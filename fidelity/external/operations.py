@@ -162,7 +162,7 @@ def withdraw(review: Review) -> None:
     if review.kind is not ReviewKind.EXTERNAL:
         raise ReviewError(_l("This is not an external review."))
     if review.status is ReviewStatus.FINAL:
-        raise ReviewError(_l("A final review cannot be withdrawn. Amend it instead."))
+        raise ReviewError(_l("A final review cannot be withdrawn. Its reviewers can amend it instead."))
     if db.session.scalars(select(Action.id).where(Action.review_id == review.id)).first() is not None:
         raise ReviewError(_l("Actions of the unit's plan were made from this review: it cannot be withdrawn."))
     db.session.delete(review)  # its ratings, reviewers and consensus go with it (ORM cascade), each audited

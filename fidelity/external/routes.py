@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from fidelity import scale_registry
 from fidelity.access import Permission, can, review_or_404, reviewer_assignment, unit_or_404
+from fidelity.actions.queries import recommendation_actions
 from fidelity.agreement import agreement
 from fidelity.extensions import db
 from fidelity.external import operations as ops
@@ -111,7 +112,8 @@ def withdraw(code: str, review_id: int) -> ResponseReturnValue:
         flash(_("The external review of %(date)s was withdrawn.", date=shown))
         return redirect(url_for("units.show", code=unit.code), 303)
     if review.status is ReviewStatus.FINAL:
-        return _show(unit, review, scale, _("A final review cannot be withdrawn. Amend it instead."), 409)
+        return _show(unit, review, scale, _("A final review cannot be withdrawn. Its reviewers can amend it instead."),
+                     409)  # fmt: skip
     return render_template("external/withdraw.html", unit=unit, review=review, scale=scale, form=form)
 
 
@@ -136,6 +138,7 @@ def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, st
     if review.status is ReviewStatus.FINAL:
         scores = {k: v.score for k, v in counted_values(review).items() if v.score is not None}
         context["summary"] = summarise(scale, scale_registry().principles, scores)
+        context["made"] = recommendation_actions(review) if context["can_plan"] else {}
     return render_template("external/show.html", **context), status
 
 
