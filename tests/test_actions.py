@@ -211,7 +211,7 @@ def test_a_recommendation_made_an_action_twice_by_mistake_is_refused_and_a_delib
     page = client.get(f"/units/{plan.unit.code}/external/{review.id}").get_data(as_text=True)
     assert f"/actions/new?review={review.id}&amp;item=V4" not in page
     assert f"/actions/new?review={review.id}&amp;item=O1" in page
-    assert f'<span class="made-action">Action: <a href="/units/{plan.unit.code}/actions/{first.id}">' in page
+    assert f'<span class="made-action">Made an action: <a href="/units/{plan.unit.code}/actions/{first.id}"' in page
 
     # The page that shows the first action lets a second be added deliberately.
     page = client.get(url).get_data(as_text=True)
@@ -229,7 +229,8 @@ def test_an_amendment_counts_the_actions_made_from_the_review_it_amends(client: 
     session.commit()
     login(client, plan.manager.email)
     page = client.get(f"/units/{plan.unit.code}/external/{amendment.id}").get_data(as_text=True)
-    assert f"/actions/new?review={amendment.id}&amp;item=V4" not in page and "Meet employers sooner</a>" in page
+    assert f"/actions/new?review={amendment.id}&amp;item=V4" not in page
+    assert f'href="/units/{plan.unit.code}/actions/{made.id}" title="Meet employers sooner"' in page
     form = client.get(new_url(plan.unit, f"review={amendment.id}&item=V4")).get_data(as_text=True)
     assert "Already made from this recommendation:" in form
 
