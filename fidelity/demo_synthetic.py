@@ -123,7 +123,7 @@ def seed_synthetic(
     _insert(connection, User, {
         "id": user_ids, "email": [f"manager{n:04d}@synthetic.example.org" for n in range(units)],
         "display_name": [f"Manager {n + 1}" for n in range(units)], "password_hash": [password] * units,
-        "active": [True] * units, "created_at": [now] * units,
+        "active": [True] * units, "session_generation": [0] * units, "created_at": [now] * units,
     })  # fmt: skip
     _insert(connection, RoleAssignment, {"user_id": user_ids, "role": [Role.FRONTLINE_MANAGER.value] * units,
                                          "unit_id": unit_ids})  # fmt: skip
