@@ -122,6 +122,9 @@ def test_ids_given_before_writing_are_new_and_not_given_again(session: Any) -> N
     later = factories.journey(unit, date(2026, 1, 6))
     assert later.id not in given and later.id not in new_ids(connection, JOURNEYS, 2)
     assert new_ids(connection, JOURNEYS, 0) == []
+    # The newest journey deleted, its id is not given again (nor on SQLite, whose tables AUTOINCREMENT).
+    delete_ids(connection, JOURNEYS, "id", [later.id])
+    assert min(new_ids(connection, JOURNEYS, 1)) > later.id
 
 
 def test_many_rows_arrive_whole_in_order_across_statements(session: Any) -> None:

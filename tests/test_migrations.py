@@ -76,3 +76,56 @@ def test_reviews_that_count_get_their_totals_when_the_column_arrives(
             rows = conn.execute(text("SELECT id, total, scored_items FROM reviews ORDER BY id")).all()
         assert [tuple(row) for row in rows] == [(1, 7, 2), (2, 5, 1), (3, None, None)]
         db.engine.dispose()
+
+
+def _described(engine: object) -> dict[str, object]:
+    """Every table as the database describes it: columns, foreign keys, unique constraints, indexes and checks (the
+    name of the primary key aside: SQLite's AUTOINCREMENT key is a column's, and unnamed)."""
+    inspector = inspect(engine)
+    described: dict[str, object] = {}
+    for table in sorted(set(inspector.get_table_names()) - {"alembic_version", "sqlite_sequence"}):
+        columns = [
+            (c["name"], str(c["type"]), c["nullable"], str(c.get("default"))) for c in inspector.get_columns(table)
+        ]
+        described[table] = (
+            sorted(columns),
+            inspector.get_pk_constraint(table)["constrained_columns"],
+            sorted(
+                (fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"], str(fk["options"]))
+                for fk in inspector.get_foreign_keys(table)
+            ),
+            sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
+            sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in inspector.get_indexes(table)),
+            sorted((c["name"], " ".join(c["sqltext"].split())) for c in inspector.get_check_constraints(table)),
+        )
+    return described
+
+
+def test_the_newest_rows_id_is_not_given_again_after_it_is_deleted(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    """A withdrawn review's number is not the next review's (SQLite gave it again until its tables AUTOINCREMENTed).
+    The migration that makes them so keeps every table's columns, keys, indexes, checks and rows."""
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade(revision="9e4f1a7b2c83")  # the revision before
+        review = ("INSERT INTO reviews (unit_id, kind, scale_id, scale_version, review_date, status, created_at, "
+                  "updated_at, revision, strengths, change_reason) VALUES (1, 'external', 'ips-25', '1.0', "
+                  "'2026-01-01', 'draft', '2026-01-01', '2026-01-01', 1, '', '')")  # fmt: skip
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
+            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
+            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
+                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            first, second = (conn.execute(text(review + " RETURNING id")).scalar_one() for _ in range(2))
+        before = _described(db.engine)
+        upgrade()
+        assert _described(db.engine) == before
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT id FROM reviews ORDER BY id")).scalars().all() == [first, second]
+            conn.execute(text("DELETE FROM reviews WHERE id = :id"), {"id": second})
+            third = conn.execute(text(review + " RETURNING id")).scalar_one()
+        assert third > second
+        db.engine.dispose()

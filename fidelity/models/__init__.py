@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 
+from fidelity.extensions import Model
 from fidelity.models.action import Action, ActionComment, ActionStatus
 from fidelity.models.adaptation import Adaptation, AdaptationReason
 from fidelity.models.api_token import ApiToken
@@ -67,3 +68,16 @@ __all__ = [
     "Unit",
     "User",
 ]
+
+
+def _ids_never_reused() -> None:
+    """SQLite gives a new row the id above the largest in its table, so deleting the newest row (a withdrawn review)
+    gave its number to the next one: old links, the audit trail and "amends #57" then named another row. With
+    AUTOINCREMENT it takes the id above the largest ever given, as a PostgreSQL sequence does."""
+    for table in Model.metadata.tables.values():
+        key = list(table.primary_key.columns)
+        if len(key) == 1 and key[0].name == "id":
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_ids_never_reused()

@@ -151,8 +151,8 @@ def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
 
     Taken before the rows are written, so that the rows that point to them can be written too without asking the
     database which id each new row got. PostgreSQL takes them from the column's sequence. SQLite would give each new
-    row the id above the largest; the caller's transaction, which has read that largest id, keeps another writer from
-    adding rows before this one commits.
+    row the id above the largest ever given (its tables AUTOINCREMENT); the caller's transaction, which has read that
+    largest id, keeps another writer from adding rows before this one commits.
     """
     if count <= 0:
         return []
@@ -167,6 +167,10 @@ def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
         finally:
             cursor.close()
     largest = connection.scalar(select(func.max(table.c.id))) or 0
+    if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+        # The table AUTOINCREMENTs: no id given before is given again, even one whose row has been deleted.
+        given = connection.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
+        largest = max(largest, given or 0)
     return list(range(largest + 1, largest + 1 + count))
 
 
