@@ -7,14 +7,17 @@ import os
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from fidelity import create_app, scale_registry
 from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
 from fidelity.backup.commands import COMMANDS as BACKUP_COMMANDS
+from fidelity.backup.schema import code_revision, database_revision
 from fidelity.config import DEFAULTS
 from fidelity.console import InputError
 from fidelity.demo import demo_command
+from fidelity.extensions import db
 from fidelity.monitoring.commands import COMMANDS as MONITORING_COMMANDS
 from fidelity.reports.commands import report_command
 from fidelity.scales import Scale, ScaleRegistry, validate_files
@@ -33,7 +36,35 @@ def _scale(scale_id: str) -> Scale:
         raise InputError(str(exc.args[0])) from None
 
 
-main = FlaskGroup(
+class _Commands(FlaskGroup):
+    """Flask's command group, saying so when a command fails on a database whose schema this version of fidelity has
+    moved past (a column or table it does not have yet), instead of the database's error and a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError:
+            behind = _schema_behind(ctx)
+            if behind is None:
+                raise
+            raise click.ClickException(behind) from None
+
+
+def _schema_behind(ctx: click.Context) -> str | None:
+    """What to do when the database's schema revision is not the one this code expects; None when it is."""
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        with app.app_context(), db.engine.connect() as connection:
+            found, needed = database_revision(connection), code_revision()
+    except Exception:
+        return None
+    if found == needed:
+        return None
+    return (f"The database's schema is at revision {found or 'none'}; this version of fidelity needs {needed}. "
+            "Back the database up, then run `fidelity db upgrade`.")  # fmt: skip
+
+
+main = _Commands(
     create_app=create_app,
     load_dotenv=False,
     help="Assess and monitor the fidelity of IPS and Supported Education units.",

@@ -236,7 +236,7 @@ def test_a_save_from_an_older_window_is_refused_and_shows_both(client: Any, sess
     assert rate(client, team, review.id, {"S1": 3}, "First window").status_code == 302
     late = client.post(url, data={"score_S1": "5", "revision": old, "csrf_token": token(client, url), "save": "S"})
     page = " ".join(late.get_data(as_text=True).split())
-    assert late.status_code == 409 and "3 · First window" in page
+    assert late.status_code == 409 and "Saved by you, in another tab or window:</strong> 3 · First window" in page
     assert session.scalars(select(Rating.score).where(Rating.review_id == review.id)).one() == 3
 
 

@@ -129,3 +129,23 @@ def test_the_newest_rows_id_is_not_given_again_after_it_is_deleted(
             third = conn.execute(text(review + " RETURNING id")).scalar_one()
         assert third > second
         db.engine.dispose()
+
+
+def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade_it(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    """Not the database's error and a traceback: what is wrong and what to do."""
+    from fidelity.cli import main
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade(revision="123ff69da8c2")  # before users had a session generation
+    result = app.test_cli_runner().invoke(main, ["users", "list"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("The database's schema is at revision 123ff69da8c2; this version of fidelity needs" in result.output
+            and "run `fidelity db upgrade`" in result.output)  # fmt: skip
+    with app.app_context():
+        upgrade()
+    assert app.test_cli_runner().invoke(main, ["users", "list"]).exit_code == 0
+    with app.app_context():
+        db.engine.dispose()

@@ -295,7 +295,7 @@ def test_a_stale_save_is_refused_and_shows_both_values(
     assert late.status_code == 409
     page = " ".join(late.get_data(as_text=True).split())
     assert "Someone else saved this draft after you opened it" in page
-    assert f"Saved by {colleague.email}:</strong> 3 · Counted in March" in page
+    assert f"Saved by {colleague.display_name}:</strong> 3 · Counted in March" in page
     assert "Yours:</strong> 5 · My count" in page
     session.expire_all()
     s1 = session.scalars(select(Rating).where(Rating.review_id == review.id, Rating.item_key == "S1")).one()

@@ -187,7 +187,8 @@ def save_own_ratings(
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         db.session.refresh(review)
         saved = rater_values(review, assignment.reviewer_id)
-        raise StaleDraft(Conflict(saved=saved, changed_by=assignment.reviewer.email, changed_at=None))
+        # Only the rater saves their own ratings: the other save was theirs, in another tab or window.
+        raise StaleDraft(Conflict(saved=saved, changed_by=str(_l("you, in another tab or window")), changed_at=None))
     write_ratings(review, assignment.reviewer_id, values)
 
 

@@ -268,8 +268,10 @@ def _conflict(review: Review) -> Conflict:
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
+    # Named as the pages name people; someone no longer a user as the audit trail named them.
+    user = db.session.get(User, last.actor_id) if last is not None and last.actor_id else None
     return Conflict(
         saved=rating_values(review),
-        changed_by=last.actor_label if last else "",
+        changed_by=user.display_name if user is not None else last.actor_label if last else "",
         changed_at=review.updated_at,
     )
