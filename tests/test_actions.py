@@ -183,7 +183,11 @@ def test_an_action_from_a_final_reviews_recommendation_is_prefilled_and_linked(
     [action] = actions_of(session, plan.unit)
     assert (action.review_id, action.item_key) == (review.id, "V4")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "From review" in page and "External review Jan 20, 2026" in page
+    assert "From review" in page
+    assert (
+        f'<a href="/units/{plan.unit.code}/external/{review.id}">External review Jan 20, 2026 (#{review.id})</a>'
+        in page
+    )
     assert '<span class="key">V4</span> Rapid search for competitive job' in page
 
 

@@ -319,6 +319,10 @@ def test_the_consensus_page_flags_divergence_and_shows_agreement(
     # 23 of 25 items agree exactly, 24 within one point.
     assert "92%" in page and "96%" in page
     assert "Seen in the records" in page and "Heard in interviews" in page
+    # The previous review's scores say which review they come from.
+    factories.self_assessment(team.unit, team.manager, dict.fromkeys(keys, 3), date(2025, 9, 15))
+    page = " ".join(client.get(base(team, review.id) + "/consensus").get_data(as_text=True).split())
+    assert "Previous review (self-assessment, Sep 15, 2025): <strong>3</strong>" in page
 
 
 def consensus_fields(keys: tuple[str, ...], score: int, **overrides: str) -> dict[str, str]:
