@@ -119,7 +119,7 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     assert "Points lost against the model: 7" in text
     # Item by item with the previous score (all 4 in the self-assessment) and the recommendation.
     assert "Recommendation: Accept every referral" in text and "Employers trust the team." in text
-    assert "Previous self-assessment, Sep 15, 2025" in text  # which review "previous" is
+    assert "Previous: the score in the self-assessment of Sep 15, 2025." in text  # which review "previous" is
     # Action plan, waiting list and outcomes.
     assert "Take every referral" in text and "1 person was waiting" in text
     assert "2025 Q4 20 9 (45%) 2 (10%) 3 75% 50% 5 10.0" in text and "2026 Q1" not in text
