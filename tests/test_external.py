@@ -197,7 +197,15 @@ def test_reviewers_rate_on_their_own_and_see_only_their_own(
     assert "Caseload list: 19 per specialist" not in own_page
     overview = client.get(base(team, review.id)).get_data(as_text=True)
     assert "1 of 25 items scored" in overview and "Caseload list" not in overview
+    assert "Without evidence or sources" not in overview  # the other reviewer's items are theirs until consensus
     assert rate(client, team, review.id, {"S1": 2}, "Interviews").status_code == 302
+    # A score without a source (or without evidence) is pointed out to its reviewer, and in consensus.
+    overview = " ".join(client.get(base(team, review.id)).get_data(as_text=True).split())
+    assert "Without evidence or sources: S1" in overview
+    url = base(team, review.id) + "/rate"
+    fields = {"score_S1": "2", "evidence_S1": "Interviews", "sources_S1": "INT", "save": "Save"}
+    client.post(url, data=fields | {"revision": revision(client, url), "csrf_token": token(client, url)})
+    assert "Without evidence or sources" not in client.get(base(team, review.id)).get_data(as_text=True)
     stored = {r.rater_id: r.score for r in session.scalars(select(Rating).where(Rating.review_id == review.id))}
     assert stored == {team.first.id: 4, team.second.id: 2}
 
@@ -319,6 +327,8 @@ def test_the_consensus_page_flags_divergence_and_shows_agreement(
     # 23 of 25 items agree exactly, 24 within one point.
     assert "92%" in page and "96%" in page
     assert "Seen in the records" in page and "Heard in interviews" in page
+    assert page.count("No sources named.") == 50  # the two reviewers named none for any of the 25 items
+    assert "No evidence written." not in page
     # The previous review's scores say which review they come from.
     factories.self_assessment(team.unit, team.manager, dict.fromkeys(keys, 3), date(2025, 9, 15))
     page = " ".join(client.get(base(team, review.id) + "/consensus").get_data(as_text=True).split())

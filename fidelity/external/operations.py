@@ -201,6 +201,18 @@ def missing_ratings(review: Review, scale: Scale) -> dict[int, tuple[str, ...]]:
     return result
 
 
+def unsupported_ratings(review: Review, scale: Scale) -> dict[int, str]:
+    """Per reviewer (user id) who has any, the items they scored without writing evidence or naming a source, named
+    while they are few: a score rests on evidence, and the consensus and the report show what each reviewer saw."""
+    result = {}
+    for assignment in review.reviewers:
+        values = rater_values(review, assignment.reviewer_id)
+        bare = {key for key, v in values.items() if v.score is not None and not (v.evidence.strip() and v.sources)}
+        if bare:
+            result[assignment.reviewer_id] = _items_left([key for key in scale.item_keys if key in bare])
+    return result
+
+
 def _items_left(items: Sequence[str]) -> str:
     """The items by key while they are few enough to find; for a reviewer who has hardly begun, a count."""
     return ", ".join(items) if len(items) <= ITEMS_NAMED else str(_l("%(n)d items", n=len(items)))

@@ -126,6 +126,7 @@ def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, st
         "scale": scale,
         "assignment": assignment,
         "missing": ops.missing_ratings(ops.rated_review(review), scale),
+        "unsupported": ops.unsupported_ratings(ops.rated_review(review), scale),
         "action_form": ActionForm(),
         "error": error,
         "can_plan": can(current_user, Permission.PLAN, unit),
