@@ -120,3 +120,24 @@ def test_two_browsers_on_one_draft_never_overwrite_silently(live_server: LiveSer
         assert (rating.score, rating.evidence) == (3, "Counted from the caseload list")
     first.close()
     second.close()
+
+
+def test_at_800_px_the_save_buttons_stay_in_view_while_scoring(live_server: LiveServer, browser: Any) -> None:
+    """In one column the summary comes after all 25 items: its buttons keep to the foot of the window, and a save
+    from the middle of the list works."""
+    code, email = seed(live_server)
+    page = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
+    log_in(page, live_server, email)
+    page.goto(f"{live_server.url}/units/{code}/reviews/new")
+    page.click("#start")
+    page.wait_for_selector("form.scoring")
+    page.locator("#item-O6").scroll_into_view_if_needed()
+    choose(page, "O6", 3)
+    save = page.locator("form.scoring .actions button, form.scoring .actions input[type=submit]").first
+    box = save.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, box
+    save.click()
+    page.wait_for_load_state()
+    with live_server.app.app_context():
+        review = db.session.scalars(select(Review).where(Review.status == ReviewStatus.DRAFT)).one()
+        assert [(r.item_key, r.score) for r in review.ratings] == [("O6", 3)]
