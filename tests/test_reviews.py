@@ -446,3 +446,15 @@ def test_a_reason_is_counted_as_it_was_typed(app: Any) -> None:
         form = ChangeReasonForm(meta={"csrf": False})
         assert form.validate(), form.errors
         assert form.reason.data == "\n".join(["x" * 9] * 200)
+
+
+def test_an_education_scale_says_how_it_reads_the_ips_principles(client: Any, session: Any) -> None:
+    unit = factories.unit(sed=True)  # offers IPS and SEd
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    note = "The IPS principles, read for education"
+    assert start(client, unit, scale="sed").status_code == 302
+    sed_review = review_of(session, unit)
+    assert note in client.get(edit_url(unit, sed_review.id)).get_data(as_text=True)
+    assert start(client, unit, scale="ips-25", when="2026-03-16").status_code == 302
+    ips_review = session.scalars(select(Review).where(Review.unit_id == unit.id, Review.scale_id == "ips-25")).one()
+    assert note not in client.get(edit_url(unit, ips_review.id)).get_data(as_text=True)
