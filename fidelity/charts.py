@@ -49,6 +49,8 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+# A value written on a chart sits on white, above the lines it may cross (a band's, the target's).
+LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "boxstyle": "square,pad=0.15"}
 TREND_HEIGHT = 3.8
 WIDTH = 7  # inches, 504 SVG units: shown 700px wide, 9pt text comes out at about 12.5px (9.4 CSS pt)
 # rc_context swaps matplotlib's global settings, so two renders at once would see each other's.
@@ -161,6 +163,8 @@ def principle_profile_svg(
                 textcoords="offset points",
                 va="center",
                 annotation_clip=False,
+                zorder=4,
+                bbox=LABEL_BOX,  # readable where it meets the target's line
             )
         return _svg(fig, title)
 
@@ -293,6 +297,7 @@ def _draw_totals(ax: Axes, scale: Scale, points: Sequence[ReviewPoint]) -> None:
             ha="center",
             va="bottom" if above else "top",
             zorder=4,
+            bbox=LABEL_BOX,  # readable where it meets a band's line
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import matplotlib
@@ -151,3 +152,15 @@ def test_outcome_chart_labels_about_ten_quarters_and_always_the_latest() -> None
     labels = [t for t in texts(outcome_rates_svg(points, title="Outcomes", benchmarks=BENCHMARKS)) if " Q" in t]
     assert len(labels) == 10 and labels[-1] == "2024 Q4"
     assert labels[0] == "2015 Q4"  # every fourth quarter, counted back from the latest
+
+
+def test_each_value_written_on_a_chart_sits_on_white_over_the_lines() -> None:
+    """A mean next to the target's dashed line (3.8 by 4) or a total on a band's line stays readable."""
+    scored = profile()
+    unscored = [replace(p, mean=None) for p in scored]
+    white = "fill: #ffffff"
+    boxes = principle_profile_svg(scored, title="P").count(white) - principle_profile_svg(unscored, title="P").count(
+        white
+    )
+    assert boxes == sum(p.mean is not None for p in scored) == 7
+    assert trend_svg(IPS, POINTS, title="T").count(white) - trend_svg(IPS, [], title="T").count(white) >= len(POINTS)
