@@ -25,6 +25,16 @@ def second_client(app: Any) -> FlaskClient:
     return app.test_client()
 
 
+def last_account_change(session: Any, user: User) -> AuditEntry:
+    """The newest audit entry of `user`'s account, as the database holds it now."""
+    session.expire_all()
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "users", AuditEntry.entity_id == str(user.id))
+        .order_by(AuditEntry.id.desc())
+    ).first()
+
+
 def test_a_user_changes_their_password_and_other_sessions_end(app: Any, client: Any, session: Any) -> None:
     unit = factories.unit()
     user = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
@@ -136,12 +146,7 @@ def test_an_administrator_gives_a_user_a_new_password(app: Any, client: Any, ses
     assert "has a new password" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert theirs.get("/").status_code == 302  # their session has ended
     assert login(theirs, user.email, NEW).status_code == 302
-    session.expire_all()
-    entry = session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.entity == "users", AuditEntry.entity_id == str(user.id))
-        .order_by(AuditEntry.id)
-    ).all()[-1]
+    entry = last_account_change(session, user)
     assert entry.actor_id == admin.id and entry.changes == {"password_hash": ["[redacted]", "[redacted]"]}
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskCliRunner
-from sqlalchemy import select
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, Role, User
+from fidelity.models import Role, User
 from tests import factories
 from tests.test_api_tokens import bearer, new_secret
-from tests.test_passwords import second_client
+from tests.test_passwords import last_account_change, second_client
 from tests.test_web import csrf_token, login
 
 ENDED = "Your sessions were ended, by you elsewhere or by an administrator: log in again."
@@ -37,9 +36,7 @@ def test_a_user_logs_out_everywhere_else_and_this_session_goes_on(app: Any, clie
 
     session.expire_all()
     assert session.get(User, user.id).session_generation == 1
-    entry = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "users").order_by(AuditEntry.id.desc())
-    ).first()
+    entry = last_account_change(session, user)
     assert entry is not None and entry.actor_id == user.id and entry.changes == {"session_generation": [0, 1]}
 
 
@@ -68,12 +65,7 @@ def test_an_administrator_logs_a_user_out_everywhere(app: Any, client: Any, sess
     assert login(theirs, user.email).status_code == 302  # same password
     assert theirs.get("/api/v1/units", headers=bearer(secret)).status_code == 200
 
-    session.expire_all()
-    entry = session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.entity == "users", AuditEntry.entity_id == str(user.id))
-        .order_by(AuditEntry.id)
-    ).all()[-1]
+    entry = last_account_change(session, user)
     assert entry.actor_id == admin.id and entry.changes == {"session_generation": [0, 1]}
 
 
