@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -37,6 +38,18 @@ babel = Babel()
 
 
 SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_BUSY_MS = 15_000
+# Requests that only read: a page, a download.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_write() -> bool:
+    """Whether the transaction beginning may write: it belongs to a form, a button or an API call that changes
+    something, or to a command or a background job. Such a transaction takes SQLite's write lock at BEGIN
+    (IMMEDIATE), waiting for another writer to finish: one that read first and wrote later (a login reads, checks the
+    password, then records it) could otherwise meet another doing the same, and SQLite refuses one of them at once
+    ('database is locked') instead of letting it wait. Pages that only read go on side by side."""
+    return not (has_request_context() and request.method in READING_METHODS)
 
 
 def sqlite_real_transactions(engine: Engine) -> None:
@@ -58,7 +71,9 @@ def sqlite_real_transactions(engine: Engine) -> None:
         dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         # SQLite checks foreign keys only when asked, connection by connection; PostgreSQL always does.
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        # A writer waits this long for another to finish before giving up with 'database is locked'.
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")

@@ -80,3 +80,47 @@ def test_foreign_keys_are_checked_on_both_databases(session: Any) -> None:
         with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
             session.flush()
         savepoint.rollback()
+
+
+def test_people_logging_in_at_the_same_moment_all_get_in(
+    tmp_path: Any, database_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each login reads, checks a password (slow on purpose) and writes. On SQLite two such transactions that both
+    read before either writes would refuse each other ('database is locked', a 503): one must wait for the other."""
+    import threading
+
+    from flask_migrate import upgrade
+
+    from fidelity.models import User
+    from tests.conftest import make_app
+    from tests.test_web import csrf_token
+
+    app = make_app(tmp_path, database_factory())
+    slow = "pbkdf2:sha256:150000"  # a tenth of a second or so: the logins overlap
+    people = [f"person{n}@example.org" for n in range(6)]
+    with app.app_context():
+        upgrade()
+        for email in people:
+            user = User(email=email, display_name=email, active=True)
+            user.set_password("a good long password", method=slow)
+            db.session.add(user)
+        db.session.commit()
+    clients = [app.test_client() for _ in people]
+    tokens = [csrf_token(client) for client in clients]
+    start, statuses = threading.Barrier(len(people)), {}
+
+    def log_in(n: int) -> None:
+        start.wait()
+        response = clients[n].post(
+            "/login", data={"email": people[n], "password": "a good long password", "csrf_token": tokens[n]}
+        )
+        statuses[people[n]] = response.status_code
+
+    threads = [threading.Thread(target=log_in, args=(n,)) for n in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == dict.fromkeys(people, 302)
+    with app.app_context():
+        db.engine.dispose()
