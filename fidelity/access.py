@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Request, Response, abort, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import Select, exists, false, func, or_, select, update
@@ -25,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from fidelity import audit
 from fidelity.api.errors import json_error
 from fidelity.extensions import db, login_manager
-from fidelity.i18n import SESSION_KEY
+from fidelity.i18n import LOGGED_OUT_KEY, SESSION_KEY, select_locale
 from fidelity.models import Action, ApiToken, Area, Review, ReviewerAssignment, Role, Unit, User
 from fidelity.models.api_token import hash_secret
 from fidelity.models.types import as_utc, utcnow
@@ -85,6 +86,7 @@ def _load_user(session_id: str) -> User | None:
         return None
     # Why a session that was open has ended, said on the login page this request leads to. (Not translated here:
     # choosing the language asks who is logged in, which is being worked out.)
+    g.session_ended_locale = user.locale  # said in the user's language, if the session has ended
     if not user.active:
         g.session_ended = "deactivated"
         return None
@@ -196,12 +198,17 @@ def _require_login() -> ResponseReturnValue | None:
         abort(404)  # an unknown URL is a 404 for everyone; a wrong method falls through to Flask's 405
     if "session_ended" in g:
         session.pop("_user_id", None)  # the ended session names nobody any more, and says so once
-        if g.session_ended == "deactivated":
-            flash(_("Your account has been deactivated. Ask your administrator if you need it."))
-        elif g.session_ended == "ended":
-            flash(_("Your sessions were ended, by you elsewhere or by an administrator: log in again."))
-        else:
-            flash(_("Your password was changed since you logged in here: log in with the new one."))
+        # In the account's language, as the login page that follows is (like the one after logging out).
+        language = g.get("session_ended_locale")
+        if language:
+            session[LOGGED_OUT_KEY] = language
+        with force_locale(language or select_locale()):
+            if g.session_ended == "deactivated":
+                flash(_("Your account has been deactivated. Ask your administrator if you need it."))
+            elif g.session_ended == "ended":
+                flash(_("Your sessions were ended, by you elsewhere or by an administrator: log in again."))
+            else:
+                flash(_("Your password was changed since you logged in here: log in with the new one."))
     return login_manager.unauthorized()
 
 

@@ -216,12 +216,23 @@ def test_a_recommendation_made_an_action_twice_by_mistake_is_refused_and_a_delib
     assert f"/actions/new?review={review.id}&amp;item=V4" not in page
     assert f"/actions/new?review={review.id}&amp;item=O1" in page
     assert f'<span class="made-action">Made an action: <a href="/units/{plan.unit.code}/actions/{first.id}"' in page
+    assert "(Open)</span>" in page
 
     # The page that shows the first action lets a second be added deliberately.
     page = client.get(url).get_data(as_text=True)
     assert "Already made from this recommendation:" in page and 'name="another" value="1"' in page
     assert client.post(url, data=stale | {"another": "1"}).status_code == 302
     assert len(actions_of(session, plan.unit)) == 2
+
+    # Both dropped, the recommendation is offered again, and taken up without a second thought.
+    for action in actions_of(session, plan.unit):
+        action.status = ActionStatus.DROPPED
+    session.commit()
+    page = client.get(f"/units/{plan.unit.code}/external/{review.id}").get_data(as_text=True)
+    assert f"/actions/new?review={review.id}&amp;item=V4" in page and "Dropped before:" in page
+    assert "Each was dropped" in client.get(url).get_data(as_text=True)
+    assert client.post(url, data=stale).status_code == 302
+    assert len(actions_of(session, plan.unit)) == 3
 
 
 def test_an_amendment_counts_the_actions_made_from_the_review_it_amends(client: Any, session: Any, plan: Plan) -> None:

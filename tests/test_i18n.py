@@ -292,7 +292,7 @@ def test_the_scoring_form_shows_the_anchors_in_swedish(client: Any, swedish_unit
     page = squeeze(client.get(f"/units/{unit.code}/reviews/{draft.id}/edit").get_data(as_text=True))
     assert "41 eller fler personer per arbetsspecialist på heltid" in page  # S1's anchor 1
     assert "Första arbetsgivarkontakten inom i genomsnitt 30 dagar eller färre" in page  # V4's anchor 5
-    assert "Förra gången (15 sep. 2025):" in page and "Spara utkast" in page
+    assert "Förra gången (självskattning, 15 sep. 2025):" in page and "Spara utkast" in page
     assert "Intervjuer" in page and "Underlag för S1" in page  # data sources and field labels
     assert "Samordning med den psykiatriska vården" in page  # a principle in the summary
     # English again for an English reader of the same unit: the forms are made per language.

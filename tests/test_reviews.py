@@ -324,7 +324,7 @@ def test_the_scoring_page_shows_last_times_score_and_evidence(
     login(client, manager.email)
     start(client, unit)
     page = client.get(edit_url(unit, review_of(session, unit).id)).get_data(as_text=True)
-    assert "Last time (Sep 15, 2025):" in page and "Twelve people per specialist" in page
+    assert "Last time (self-assessment, Sep 15, 2025):" in page and "Twelve people per specialist" in page
 
 
 def test_the_summary_follows_the_scores_in_the_query(

@@ -99,3 +99,16 @@ def test_a_session_from_before_generations_goes_on(app: Any, client: Any, sessio
     with client.session_transaction() as cookie:
         assert cookie["_user_id"] == f"{user.id}:{user.password_fingerprint()}"
     assert client.get("/").status_code == 200
+
+
+def test_an_ended_session_says_so_in_the_accounts_language(app: Any, client: Any, session: Any) -> None:
+    user = factories.user(Role.EXTERNAL_REVIEWER)
+    user.locale = "sv"
+    session.commit()
+    elsewhere = second_client(app)
+    login(elsewhere, user.email)
+    login(client, user.email)
+    client.post("/account/sessions/end", data={"csrf_token": csrf_token(client, "/account/password")})
+    assert elsewhere.get("/", headers={"Accept-Language": "en"}).status_code == 302
+    page = elsewhere.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Dina sessioner avslutades" in page and '<html lang="sv"' in page

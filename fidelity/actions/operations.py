@@ -44,6 +44,12 @@ class ReviewLink:
     recommendation: str
     existing: tuple[Action, ...] = ()  # actions made from the same recommendation before (see recommendation_actions)
 
+    @property
+    def live(self) -> tuple[Action, ...]:
+        """The actions made before that still stand: a dropped one does not stop the recommendation being taken up
+        again."""
+        return tuple(action for action in self.existing if action.status is not ActionStatus.DROPPED)
+
     def prefill(self) -> tuple[str, str]:
         """A title and description taken from the recommendation: short ones whole as the title; long ones cut at
         a word for the title and given whole as the description."""

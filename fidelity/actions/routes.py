@@ -76,7 +76,7 @@ def new(code: str) -> ResponseReturnValue:
     # without it (the back button, a second tab, a double click) would add a copy nobody meant.
     copy_refused = False
     if form.validate_on_submit():
-        if link is not None and link.existing and request.form.get("another") != "1":
+        if link is not None and link.live and request.form.get("another") != "1":
             copy_refused = True
         else:
             try:
