@@ -448,7 +448,7 @@ def test_a_reason_is_counted_as_it_was_typed(app: Any) -> None:
         assert form.reason.data == "\n".join(["x" * 9] * 200)
 
 
-def test_an_education_scale_says_how_it_reads_the_ips_principles(client: Any, session: Any) -> None:
+def test_an_education_scale_says_how_it_reads_the_ips_principles(client: Any, session: Any, registry: Any) -> None:
     unit = factories.unit(sed=True)  # offers IPS and SEd
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
     note = "The IPS principles, read for education"
@@ -458,3 +458,8 @@ def test_an_education_scale_says_how_it_reads_the_ips_principles(client: Any, se
     assert start(client, unit, scale="ips-25", when="2026-03-16").status_code == 302
     ips_review = session.scalars(select(Review).where(Review.unit_id == unit.id, Review.scale_id == "ips-25")).one()
     assert note not in client.get(edit_url(unit, ips_review.id)).get_data(as_text=True)
+    # The unit page's chart of the latest SEd review's principles says so too, once there is one.
+    keys = registry.get("sed").item_keys
+    factories.self_assessment(unit, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id), dict.fromkeys(keys, 3),
+                              date(2026, 2, 1), scale_id="sed")  # fmt: skip
+    assert client.get(f"/units/{unit.code}").get_data(as_text=True).count(note) == 1
