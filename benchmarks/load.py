@@ -46,7 +46,8 @@ from fidelity.monitoring.layout import header
 
 PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test-password"  # noqa: S105 - throwaway accounts in a throwaway database
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# A form's token as WTForms writes it, or as the page header's log-out and language forms do.
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 REVISION = re.compile(r'name="revision" type="hidden" value="(\d+)"')
 REVIEW_ID = re.compile(r"/reviews/(\d+)/edit")
 
@@ -114,7 +115,7 @@ class User:
     def token(self, path: str) -> tuple[str, str]:
         status, page, _ = self.request(path)
         match = TOKEN.search(page)
-        return (match.group(1), page) if status == 200 and match else ("", page)
+        return (match.group(1) or match.group(2), page) if status == 200 and match else ("", page)
 
     def log_in(self) -> bool:
         token, _ = self.token("/login")
@@ -299,7 +300,8 @@ def main() -> None:
         server = subprocess.Popen(command, env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             wait_until_up(base, server)
-            print(f"gunicorn with {args.workers} workers on PostgreSQL; {args.users} users for {args.seconds:.0f} s")
+            kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+            print(f"gunicorn with {args.workers} workers on {kind}; {args.users} users for {args.seconds:.0f} s")
             tally = Tally()
             until = time.monotonic() + args.seconds
             people = [User(base, number, tally) for number in range(args.users)]
