@@ -459,3 +459,18 @@ def test_the_unit_page_loads_the_plan_in_a_constant_number_of_queries(
         page = client.get(f"/units/{plan.unit.code}")
     assert page.status_code == 200 and page.get_data(as_text=True).count("/actions/") >= 8
     assert len(many) == len(few)
+
+
+def test_the_operation_refuses_a_copy_of_a_standing_action_unless_told_it_is_meant(session: Any, plan: Plan) -> None:
+    """The rule is the operation's, whoever calls it; the page only says what the caller knew."""
+    from fidelity.actions.operations import ActionValues, CopyRefused, ReviewLink, create_action
+
+    review = factories.final_external_review(plan.unit, [plan.reviewer], date(2026, 1, 20), {"V4": (2, "Sooner.")})
+    first = factories.action(plan.unit, plan.manager, TODAY + timedelta(days=30), title="Meet employers sooner")
+    link = ReviewLink(review, None, "V4", "Sooner.", (first,))  # type: ignore[arg-type]
+    values = ActionValues("Meet employers sooner", "", plan.manager.id, TODAY + timedelta(days=60))
+    with pytest.raises(CopyRefused):
+        create_action(plan.unit, values, plan.manager, link)
+    assert create_action(plan.unit, values, plan.manager, link, another=True).review_id == review.id
+    first.status = ActionStatus.DROPPED
+    assert create_action(plan.unit, values, plan.manager, link).item_key == "V4"  # a dropped one stands no more

@@ -3,6 +3,7 @@ once. Every change is written to the audit log by the session listener."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,9 +47,8 @@ class ReviewLink:
 
     @property
     def live(self) -> tuple[Action, ...]:
-        """The actions made before that still stand: a dropped one does not stop the recommendation being taken up
-        again."""
-        return tuple(action for action in self.existing if action.status is not ActionStatus.DROPPED)
+        """The actions made before that still stand (see `standing`)."""
+        return standing(self.existing)
 
     def prefill(self) -> tuple[str, str]:
         """A title and description taken from the recommendation: short ones whole as the title; long ones cut at
@@ -58,6 +58,16 @@ class ReviewLink:
             return text, ""
         cut = text[: PREFILL_TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:.")
         return f"{cut}…", self.recommendation.strip()
+
+
+def standing(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """The actions that still stand: a dropped one does not stop its recommendation being taken up again."""
+    return tuple(action for action in actions if action.status is not ActionStatus.DROPPED)
+
+
+class CopyRefused(Exception):
+    """An action from a recommendation that already has one standing, asked for by a form sent without knowing it
+    (the back button, a second tab): nothing is added."""
 
 
 def linkable(review: Review, scale: Scale, item_key: str | None) -> bool:
@@ -72,8 +82,13 @@ def _check_owner(unit: Unit, owner_id: int) -> None:
         )
 
 
-def create_action(unit: Unit, values: ActionValues, creator: User, link: ReviewLink | None = None) -> Action:
-    """A new open action of `unit`. Raises ActionError if the owner may not plan for the unit."""
+def create_action(
+    unit: Unit, values: ActionValues, creator: User, link: ReviewLink | None = None, *, another: bool = False
+) -> Action:
+    """A new open action of `unit`. Raises ActionError if the owner may not plan for the unit, and CopyRefused if
+    the recommendation `link` names already has an action standing, unless `another` says the caller knew."""
+    if link is not None and link.live and not another:
+        raise CopyRefused
     _check_owner(unit, values.owner_id)
     action = Action(
         unit_id=unit.id,

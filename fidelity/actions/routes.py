@@ -15,6 +15,7 @@ from fidelity.access import Permission, action_or_404, can, review_or_404, unit_
 from fidelity.actions.forms import DUE_LABELS, STATUS_LABELS, CommentForm, EditActionForm, NewActionForm, StatusForm
 from fidelity.actions.operations import (
     ActionError,
+    CopyRefused,
     ReviewLink,
     add_comment,
     change_status,
@@ -76,17 +77,16 @@ def new(code: str) -> ResponseReturnValue:
     # without it (the back button, a second tab, a double click) would add a copy nobody meant.
     copy_refused = False
     if form.validate_on_submit():
-        if link is not None and link.live and request.form.get("another") != "1":
+        try:
+            action = create_action(unit, form.values(), current_user, link, another=request.form.get("another") == "1")
+        except ActionError as exc:
+            form[exc.field].errors = [str(exc)]
+        except CopyRefused:
             copy_refused = True
         else:
-            try:
-                action = create_action(unit, form.values(), current_user, link)
-            except ActionError as exc:
-                form[exc.field].errors = [str(exc)]
-            else:
-                db.session.commit()
-                flash(_("Action added to the plan."))
-                return redirect(url_for(".show", code=unit.code, action_id=action.id))
+            db.session.commit()
+            flash(_("Action added to the plan."))
+            return redirect(url_for(".show", code=unit.code, action_id=action.id))
     status = 409 if copy_refused else 400 if form.errors else 200
     page = render_template("actions/new.html", unit=unit, form=form, link=link, copy_refused=copy_refused,
                            today=clock.today())  # fmt: skip

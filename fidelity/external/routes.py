@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from fidelity import scale_registry
 from fidelity.access import Permission, can, review_or_404, reviewer_assignment, unit_or_404
+from fidelity.actions.operations import standing
 from fidelity.actions.queries import recommendation_actions
 from fidelity.agreement import agreement
 from fidelity.extensions import db
@@ -139,7 +140,8 @@ def _show(unit: Unit, review: Review, scale: Scale, error: str | None = None, st
     if review.status is ReviewStatus.FINAL:
         scores = {k: v.score for k, v in counted_values(review).items() if v.score is not None}
         context["summary"] = summarise(scale, scale_registry().principles, scores)
-        context["made"] = recommendation_actions(review) if context["can_plan"] else {}
+        made = recommendation_actions(review) if context["can_plan"] else {}
+        context["made"] = {key: (standing(actions), actions) for key, actions in made.items()}
     return render_template("external/show.html", **context), status
 
 
