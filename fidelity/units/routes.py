@@ -41,6 +41,7 @@ def show(code: str) -> str:
         "units/show.html",
         unit=unit,
         reviews=list(reversed(reviews)),
+        registry=registry,
         histories=scale_histories(unit, reviews, registry),
         can_self_assess=can(current_user, Permission.SELF_ASSESS, unit),
         can_audit=can(current_user, Permission.AUDIT, unit),
