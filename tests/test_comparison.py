@@ -197,6 +197,21 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     assert b"Fidelity against employment" in chart.data and b'xmlns="http://www.w3.org/2000/svg"' in chart.data
 
 
+def test_the_exports_round_a_caseload_as_the_page_does(client: Any, dataset: dict[str, Any]) -> None:
+    # 77 served by 4 specialists: 19.25, which the page shows as 19.3 (half up). Python's round(19.25, 1) is 19.2.
+    second = dataset["units"][1]
+    outcome(second, LAST, served=77, in_competitive_work=35, specialist_fte=4.0)
+    login(client, dataset["manager"].email)
+    page = " ".join(client.get("/comparison?kind=all").get_data(as_text=True).split())
+    assert '<td class="num">19.3</td>' in page
+    row = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))[second.code]
+    assert (row["caseload_per_specialist"], row["employment_rate"]) == ("19.25", "0.4545")  # 35 / 77 = 0.454545...
+    sheet = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))["comparison"]
+    header = [cell.value for cell in sheet[1]]
+    cells = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells[second.code]["caseload_per_specialist"] == 19.25
+
+
 def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
     login(client, dataset["frontline"].email)
     assert client.get("/comparison").status_code == 403

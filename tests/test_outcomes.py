@@ -22,6 +22,7 @@ from fidelity.monitoring.outcomes import (
     first_quarter,
     last_counted_day,
     quarter_figures,
+    rounded,
     whole_percent,
 )
 from fidelity.monitoring.quarters import Quarter
@@ -251,6 +252,16 @@ def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_
 @pytest.mark.parametrize(("rate", "percent"), [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1)])
 def test_rates_are_shown_in_whole_percent_rounded_half_up(rate: float, percent: int) -> None:
     assert whole_percent(rate) == percent
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(19.25, 1, 19.3), (19.25, 2, 19.25), (2.675, 2, 2.68), (0.45454545, 4, 0.4545), (0.12345, 4, 0.1235),
+     (-1.25, 1, -1.3), (10.0, 1, 10.0), (None, 2, None)],
+)  # fmt: skip
+def test_exports_round_half_up_as_the_pages_do(value: float | None, decimals: int, expected: float | None) -> None:
+    # Python's round() gives 19.2 and 2.67 here (halves to even, and 2.675 is stored as 2.67499...).
+    assert rounded(value, decimals) == expected
 
 
 @pytest.mark.parametrize(

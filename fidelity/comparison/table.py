@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from fidelity.monitoring.outcomes import rounded
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import next_due
@@ -261,19 +262,16 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "band": row.latest.band.key if row.latest and row.latest.band else None,
         }
         record |= {f"item_{key}": row.items.get(key) for key in comparison.scale.item_keys}
-        record |= {
-            f"principle_{p.key}": None if row.principles[p.key] is None else round(row.principles[p.key] or 0, 2)
-            for p in principles.principles
-        }
+        record |= {f"principle_{p.key}": rounded(row.principles[p.key], 2) for p in principles.principles}
         # Each group of monitoring figures is followed by the quarter it counts: waiting so far in the current
         # quarter, the rates in the last full one.
         record |= {
             "waiting": row.waiting,
             "median_days_to_enrolment": row.median_wait,
             "waiting_quarter": str(row.waiting_quarter) if row.waiting_quarter else None,
-            "employment_rate": None if row.employment_rate is None else round(row.employment_rate, 4),
-            "education_rate": None if row.education_rate is None else round(row.education_rate, 4),
-            "caseload_per_specialist": None if row.caseload is None else round(row.caseload, 1),
+            "employment_rate": rounded(row.employment_rate, 4),
+            "education_rate": rounded(row.education_rate, 4),
+            "caseload_per_specialist": rounded(row.caseload, 2),  # as the outcomes export gives it
             "rates_quarter": str(row.quarter) if row.quarter else None,
             "next_review_due": row.due.isoformat() if row.due else None,
             "review_overdue": row.overdue_review,
@@ -285,7 +283,7 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             total, kind = row.totals.get(half, (None, None))
             record |= {total_column(half): total, f"{total_column(half)}_kind": kind}
         for quarter, rate in zip(comparison.rate_quarters, row.employment_cells, strict=True):
-            record[rate_column(quarter)] = None if rate is None else round(rate, 4)
+            record[rate_column(quarter)] = rounded(rate, 4)
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     whole = ["total", "waiting", "overdue_actions", *(f"item_{key}" for key in comparison.scale.item_keys),

@@ -83,8 +83,11 @@ def share(part: int, whole: int) -> float | None:
 
 
 def rounded(value: float | None, decimals: int) -> float | None:
-    """A figure as an export gives it: rounded to `decimals` places, None kept."""
-    return None if value is None else round(value, decimals)
+    """A figure as an export gives it: rounded half up to `decimals` places, as the pages round (19.25 to one place
+    is 19.3 there, where Python's round gives 19.2), None kept."""
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def benchmark_reached(rate: float | None) -> str | None:
