@@ -254,6 +254,10 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         {"decision": "", "decision_date": ""},
         "enrolment_date: only a referral accepted is enrolled",
     ),
+    "a decision's date without the decision": (
+        {"decision": "", "first_meeting_date": "", "enrolment_date": "", "first_employer_contact_date": "", **NO_JOB},
+        "decision_date is given without decision",
+    ),
     "decided after enrolment": (
         {"decision_date": "2026-01-27"},
         "enrolment_date (2026-01-26) is before decision_date (2026-01-27)",
