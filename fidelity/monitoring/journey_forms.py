@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
@@ -129,6 +129,7 @@ class JourneyForm(FlaskForm):
     exit_reason = SelectField(
         JOURNEY_LABELS["exit_reason"], choices=_choices(EXIT_NAMES, _l("Has not left")), validate_choice=False
     )
+    seen = HiddenField()  # the journey's digest when the form was opened
     save = SubmitField(_l("Save"))
 
     def record(self) -> dict[str, Any]:
@@ -152,6 +153,7 @@ class JobForm(FlaskForm):
             NumberRange(0, HOURS_MAX, message=_l("Give a number from 0 to %(max)d.", max=HOURS_MAX)),
         ],
     )
+    seen = HiddenField()  # the journey's digest when its page was opened
     save = SubmitField(_l("Save job"))
 
     def record(self) -> dict[str, Any]:
@@ -167,6 +169,7 @@ class JobForm(FlaskForm):
 class EducationForm(FlaskForm):
     start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
     end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
+    seen = HiddenField()  # the journey's digest when its page was opened
     save = SubmitField(_l("Save course"))
 
     def record(self) -> dict[str, Any]:

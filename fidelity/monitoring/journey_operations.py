@@ -5,6 +5,8 @@ unit's kept quarterly figures follow every change.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -44,6 +46,47 @@ class JourneyInvalid(Exception):
     def __init__(self, messages: Sequence[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = list(messages)
+
+
+class JourneyChanged(Exception):
+    """The journey, or one of its jobs or courses, changed after the page the form came from was opened (in another
+    tab or window, by a colleague, or by an import); nothing was written."""
+
+    def __init__(self, journey: Journey) -> None:
+        super().__init__(f"journey {journey.id} changed since the form was opened")
+        self.journey = journey
+
+
+def journey_digest(journey: Journey) -> str:
+    """A fingerprint of everything a journey's forms change: its own fields, its jobs and its courses. A form carries
+    the fingerprint of the journey as its page showed it; a different one when it is sent back means the journey
+    changed meanwhile, whoever or whatever changed it (an import replaces rows without touching any timestamp the
+    form could carry)."""
+    content = [
+        _journey_record(journey),
+        {str(s.id): _spell_values(s) for s in journey.jobs},  # keys sorted by json.dumps
+        {str(s.id): _spell_values(s) for s in journey.education},
+    ]
+    return hashlib.sha256(json.dumps(content, default=_text, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def require_unchanged(journey: Journey, seen: str | None) -> None:
+    """Raise JourneyChanged unless the journey is as it was when the form's page showed it (`seen`, its digest then).
+    A form sent without a digest (a script's) is not checked."""
+    if seen and seen != journey_digest(journey):
+        raise JourneyChanged(journey)
+
+
+def changed_fields(journey: Journey, record: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """The journey's own fields whose stored value differs from `record` (a form's values): each as its column, its
+    label and the value it holds (a choice as its code, a date as a date, None when empty)."""
+    stored = _journey_record(journey)
+    differences = []
+    for field in JOURNEY_FIELDS:
+        value = getattr(stored[field], "value", stored[field])
+        if (value or None) != (record.get(field) or None):
+            differences.append((field, field_label(field), value))
+    return differences
 
 
 def _text(value: Any) -> str:
@@ -97,8 +140,13 @@ def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:
     return code_key(code) in {code_key(other) for other in db.session.scalars(query)}
 
 
-def save_journey(unit: Unit, record: Mapping[str, Any], journey: Journey | None = None) -> Journey:
-    """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would)."""
+def save_journey(
+    unit: Unit, record: Mapping[str, Any], journey: Journey | None = None, seen: str | None = None
+) -> Journey:
+    """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would). `seen` is
+    the journey's digest when the form was opened: JourneyChanged if it has changed since."""
+    if journey is not None:
+        require_unchanged(journey, seen)
     jobs = [_spell_values(s) for s in journey.jobs] if journey else []
     education = [_spell_values(s) for s in journey.education] if journey else []
     today = clock.today()
@@ -130,8 +178,12 @@ def _journey_record(journey: Journey) -> dict[str, Any]:
     return {field: getattr(journey, field) for field in JOURNEY_FIELDS}
 
 
-def save_spell(journey: Journey, kind: str, values: Mapping[str, Any], spell_id: int | None = None) -> None:
-    """Add a job or course to the journey, or change one of its own; checked with the whole journey."""
+def save_spell(
+    journey: Journey, kind: str, values: Mapping[str, Any], spell_id: int | None = None, seen: str | None = None
+) -> None:
+    """Add a job or course to the journey, or change one of its own; checked with the whole journey. JourneyChanged
+    if the journey is no longer as its page showed it (`seen`)."""
+    require_unchanged(journey, seen)
     model = SPELL_MODELS[kind]
     spells = journey.jobs if kind == "jobs" else journey.education
     spell = journey_spell(journey, kind, spell_id) if spell_id is not None else None
@@ -165,7 +217,8 @@ def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | Educ
     return spell
 
 
-def delete_spell(journey: Journey, kind: str, spell_id: int) -> None:
+def delete_spell(journey: Journey, kind: str, spell_id: int, seen: str | None = None) -> None:
+    require_unchanged(journey, seen)
     # Deleted in so many words rather than dropped from the journey's list: the audit log sees a deletion, but not
     # the removal of an orphan, which happens inside the flush.
     db.session.delete(journey_spell(journey, kind, spell_id))

@@ -19,9 +19,12 @@ from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_forms import REASON_NAMES, EducationForm, JobForm, JourneyForm
 from fidelity.monitoring.journey_operations import (
     CHOICES,
+    JourneyChanged,
     JourneyInvalid,
+    changed_fields,
     delete_journey,
     delete_spell,
+    journey_digest,
     journey_spell,
     save_journey,
     save_spell,
@@ -121,17 +124,23 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
     None for a new one, and its form) back in its fields."""
     typed: tuple[str, int | None, JobForm | EducationForm] | None = forms.get("typed")
     new = {kind: form for kind, spell_id, form in [typed] if spell_id is None} if typed else {}
+    job_form = new.get("jobs") or JobForm(formdata=None)
+    education_form = new.get("education") or EducationForm(formdata=None)
+    # Every form on the page carries the journey as the page shows it, so that a save from an older page is refused.
+    seen = journey_digest(journey)
+    job_form.seen.data = education_form.seen.data = seen
     return render_template(
         "monitoring/journey.html",
         unit=unit,
         journey=journey,
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
-        job_form=new.get("jobs") or JobForm(formdata=None),
-        education_form=new.get("education") or EducationForm(formdata=None),
+        job_form=job_form,
+        education_form=education_form,
         typed=typed if typed and typed[1] is not None else None,
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
+        seen=seen,
     )
 
 
@@ -141,19 +150,26 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         for name in CHOICES:
             value = getattr(journey, name)
             form[name].data = value.value if value is not None else ""
+        form.seen.data = journey_digest(journey)
     problems: list[str] = []
+    changed: list[tuple[str, str, Any]] | None = None
     if form.validate_on_submit():
         try:
-            saved = save_journey(unit, form.record(), journey)
+            saved = save_journey(unit, form.record(), journey, form.seen.data)
         except JourneyInvalid as exc:
             db.session.rollback()
             problems = exc.messages
+        except JourneyChanged as exc:
+            db.session.rollback()
+            changed = changed_fields(exc.journey, form.record())
+            form.seen.data = journey_digest(exc.journey)  # saving again replaces the journey as it is now
         else:
             db.session.commit()
             flash(_("Journey %(code)s saved.", code=saved.code))
             return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
-    status = 400 if form.errors or problems else 200
-    page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems)
+    status = 409 if changed is not None else 400 if form.errors or problems else 200
+    page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
+                           changed=changed, names=choice_names())  # fmt: skip
     return page, status
 
 
@@ -204,9 +220,9 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     typed = None if deleting else (kind, spell_id, form)  # what was typed, to show again if it is refused
     try:
         if deleting and ActionForm().validate_on_submit():
-            delete_spell(found, kind, spell_id or 0)
+            delete_spell(found, kind, spell_id or 0, form.seen.data)
         elif not deleting and form.validate_on_submit():
-            save_spell(found, kind, form.record(), spell_id)
+            save_spell(found, kind, form.record(), spell_id, form.seen.data)
         else:
             db.session.rollback()
             return _journey_page(unit, found, typed=typed), 400
@@ -215,6 +231,13 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     except JourneyInvalid as exc:
         db.session.rollback()
         return _journey_page(unit, found, typed=typed, problems=exc.messages), 400
+    except JourneyChanged:
+        db.session.rollback()
+        # The page shows the journey as it is now, with what was typed back in its fields: saving again applies it.
+        message = _("Journey %(code)s changed after you opened this page (in another tab or window, by a colleague, "
+                    "or by an import). It is shown below as it is now: check it, and save again if your change still "
+                    "applies.", code=found.code)  # fmt: skip
+        return _journey_page(unit, found, typed=typed, problems=[message]), 409
     db.session.commit()
     if deleting:
         if kind == "jobs":
