@@ -162,6 +162,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "file": _l("File"),
     "added": _l("Journeys added"),
     "replaced": _l("Journeys replaced"),
+    "changed": _l("Journeys changed"),
     "job_spells": _l("Jobs"),
     "education_spells": _l("Courses"),
     "removed": _l("Journeys deleted"),
@@ -259,6 +260,10 @@ def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) 
     if field == "items" and isinstance(value, list):  # an adaptation's scale items, stored as 'scale:key'
         items = {f"{scale.id}:{item.key}": f"{item.key} {item.title}" for scale in _scales() for item in scale.items}
         return "; ".join(items.get(str(ref), str(ref)) for ref in value) or None
+    if field in ("job_spells", "education_spells") and isinstance(value, list):
+        if not value:  # a journey's, as an import that changed them keeps them
+            return _("no jobs") if field == "job_spells" else _("no courses")
+        return "; ".join(spell_text(spell) for spell in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, float):
@@ -272,6 +277,19 @@ def value_text(field: str, value: Any, people: Mapping[int, str] | None = None) 
         if ISO_TIMESTAMP.fullmatch(value):
             return _datetime_text(value)
     return shown(value)
+
+
+def spell_text(spell: Mapping[str, Any]) -> str:
+    """A job or course as an import's audit entry keeps it, in words: its dates, and for a job whether it is
+    competitive and its hours."""
+    start = _date_text(spell["start_date"])
+    text = _("%(start)s to %(end)s", start=start, end=_date_text(spell["end_date"])) if spell.get("end_date") else (
+        _("from %(start)s", start=start))  # fmt: skip
+    if "competitive" in spell:
+        text += ", " + (_("competitive") if spell["competitive"] else _("not competitive"))
+    if spell.get("hours_per_week") is not None:
+        text += ", " + _("%(hours)s hours a week", hours=amount_text(spell["hours_per_week"], 2))
+    return text
 
 
 def _scales() -> list[Scale]:

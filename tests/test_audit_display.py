@@ -141,6 +141,21 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
     assert items[1].startswith("O6 ") and "Zero exclusion criteria" not in items[1]
     assert both("evidence", "") == (None, None)
     assert both("score", 3) == ("3", "3")
+    # A journey's jobs and courses as an import that changed them keeps them.
+    jobs = [{"start_date": "2026-03-16", "end_date": "2026-05-29", "competitive": True, "hours_per_week": 20.0},
+            {"start_date": "2026-06-01", "end_date": None, "competitive": False, "hours_per_week": 12.5}]  # fmt: skip
+    assert both("job_spells", jobs) == (
+        "Mar 16, 2026 to May 29, 2026, competitive, 20 hours a week; from Jun 1, 2026, not competitive, "
+        "12.5 hours a week",
+        "16 mars 2026 till 29 maj 2026, konkurrensutsatt, 20 timmar i veckan; från 1 juni 2026, inte "
+        "konkurrensutsatt, 12,5 timmar i veckan",
+    )
+    assert both("education_spells", [{"start_date": "2026-09-01", "end_date": None}]) == (
+        "from Sep 1, 2026",
+        "från 1 sep. 2026",
+    )
+    assert both("education_spells", []) == ("no courses", "inga utbildningar")
+    assert both("job_spells", 2) == ("2", "2")  # an import's count of jobs
 
 
 def test_a_line_written_for_a_page_names_values_and_subject_in_words(app: Flask) -> None:

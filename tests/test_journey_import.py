@@ -126,9 +126,56 @@ def test_a_valid_csv_imports_journeys_spells_and_one_audit_entry(session: Any) -
         "file": [None, "spring.csv"],
         "added": [None, 3],
         "replaced": [None, 0],
+        "changed": [None, 0],
         "job_spells": [None, 2],
         "education_spells": [None, 1],
     }
+
+
+def test_a_replaced_journey_is_audited_with_the_old_and_new_value_of_everything_the_file_changes(
+    session: Any,
+) -> None:
+    unit = factories.unit()
+    with acting_as(CLI_ACTOR):
+        import_journeys(unit, csv_file(RICH), "spring.csv", TODAY)
+    session.commit()
+    ids = {code: journey.id for code, journey in journeys_of(session, unit).items()}
+    # Again: NRV-0001 with a new age band, its second job's hours changed and its course dropped; NRV-0002 as it was;
+    # NRV-0003 under the same code in small letters.
+    again = [
+        RICH[0] | {"age_band": "30_39", "job2_hours": "15", "education1_start": "", "education1_end": ""},
+        RICH[1],
+        RICH[2] | {"code": "nrv-0003"},
+    ]
+    before = counts(session)[AuditEntry]
+    with acting_as(CLI_ACTOR):
+        summary = import_journeys(unit, csv_file(again), "autumn.csv", TODAY)
+    session.commit()
+    assert (summary.added, summary.replaced, summary.changed) == (0, 3, 2)
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[before:]
+    assert [(e.action, e.entity, e.entity_id) for e in entries] == [
+        ("update", "journeys", str(ids["NRV-0001"])),
+        ("update", "journeys", str(ids["NRV-0003"])),
+        ("import", "journeys", unit.code),
+    ]
+    first, third, summary_entry = entries
+    job = {"start_date": "2026-03-16", "end_date": "2026-05-29", "competitive": True, "hours_per_week": 20.0}
+    assert first.changes == {
+        "age_band": ["25_29", "30_39"],
+        "job_spells": [
+            [job, {"start_date": "2026-06-01", "end_date": None, "competitive": False, "hours_per_week": 12.5}],
+            [job, {"start_date": "2026-06-01", "end_date": None, "competitive": False, "hours_per_week": 15.0}],
+        ],
+        "education_spells": [[{"start_date": "2026-09-01", "end_date": "2026-12-18"}], []],
+    }
+    assert third.changes == {"code": ["NRV-0003", "nrv-0003"]}
+    assert (first.actor_label, first.unit_id) == ("cli", unit.id)
+    assert summary_entry.changes["replaced"] == [None, 3] and summary_entry.changes["changed"] == [None, 2]
+    # The same file once more changes nothing: the journeys are replaced, and no change is audited.
+    with acting_as(CLI_ACTOR):
+        assert import_journeys(unit, csv_file(again), "autumn.csv", TODAY).changed == 0
+    session.commit()
+    assert counts(session)[AuditEntry] == before + len(entries) + 1
 
 
 def test_a_valid_xlsx_imports(session: Any) -> None:

@@ -55,8 +55,8 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
             click.echo(f"{where}: {problem.message}", err=True)
         raise click.exceptions.Exit(2) from None
     click.echo(
-        f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}; "
-        f"jobs: {summary.jobs}; courses of study: {summary.education}."
+        f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}, of which "
+        f"changed: {summary.changed}; jobs: {summary.jobs}; courses of study: {summary.education}."
     )
     locked = summary.locked_through
     if locked is not None:

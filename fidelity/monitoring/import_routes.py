@@ -59,11 +59,12 @@ def import_page(code: str) -> ResponseReturnValue:
         db.session.commit()
         flash(
             _(
-                "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d; jobs: %(jobs)d; courses of "
-                "study: %(education)d.",
+                "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d, of which changed: "
+                "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
                 file=upload.filename,
                 added=summary.added,
                 replaced=summary.replaced,
+                changed=summary.changed,
                 jobs=summary.jobs,
                 education=summary.education,
             )

@@ -4,26 +4,27 @@ The file is read and every row checked first; one problem anywhere and nothing i
 replaced by code: a journey of the unit whose code is in the file (in any capitals) is replaced with its spells (it
 keeps its id, so links to it still work, and takes the file's spelling of the code), a new code is added, and
 journeys not in the file are kept. The rows are written in bulk
-inside the caller's transaction, and the import is one entry in the audit log; the caller commits once.
+inside the caller's transaction. The import is one entry in the audit log, and each replaced journey the file changes
+one more, with its old and new values (a journey left as it was, none); the caller commits once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, Table, select
+from sqlalchemy import Connection, Select, Table, insert, select
 
 from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, pairs, stored_value
+from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, one_of, pairs, stored_value
 from fidelity.monitoring.identity import code_key, code_keys
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
@@ -44,9 +45,10 @@ EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
 @dataclass(frozen=True)
 class ImportSummary:
     added: int
-    replaced: int
+    replaced: int  # journeys whose code was in the unit already
     jobs: int
     education: int
+    changed: int = 0  # of the replaced ones, those the file changed (each audited with its old and new values)
     # The last quarter a purge locked, when the file holds a journey referred in or before it: the figures of that
     # quarter and of the locked ones before it do not change with the import.
     locked_through: Quarter | None = None
@@ -64,11 +66,11 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
     purge = latest_purge(unit.id)
     checked = check_journeys(read_cells(data, filename), today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
-    summary = _write(db.session.connection(), unit.id, checked)
+    actor = current_actor()
+    summary = _write(db.session.connection(), unit.id, checked, actor)
     earliest = checked.journeys["referral_date"].min()
     summary = replace(summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)))
     _forget_journeys()
-    actor = current_actor()
     db.session.add(
         AuditEntry(
             at=utcnow(),
@@ -82,6 +84,7 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
                 "file": [None, PurePath(filename).name[:FILE_NAME_MAX]],
                 "added": [None, summary.added],
                 "replaced": [None, summary.replaced],
+                "changed": [None, summary.changed],
                 "job_spells": [None, summary.jobs],
                 "education_spells": [None, summary.education],
             },
@@ -115,20 +118,40 @@ def _codes_and_ids(unit_id: int) -> Select[str, int]:
     return select(Journey.code, Journey.id).where(Journey.unit_id == unit_id)
 
 
-def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> ImportSummary:
+def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor: Any) -> ImportSummary:
     journeys = checked.journeys
     existing = {code_key(code): journey_id for code, journey_id in pairs(connection, _codes_and_ids(unit_id)).items()}
     old_ids = code_keys(journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
     replaced = old_ids.notna().to_numpy()
     replaced_ids = old_ids[replaced].astype(int).tolist()
+    columns = _stored(journeys, {column.field: column.kind for column in JOURNEY_COLUMNS})
+    # What the file changes in each replaced journey, read before its rows are deleted, is audited as a change made
+    # by hand would be: its old and new values.
+    changes = _replaced_changes(connection, checked, columns, np.flatnonzero(replaced), replaced_ids)
     # A replaced journey keeps its id, so that links to it still work; a new one is given its id now, before the
     # replaced rows are deleted, so that its spells can be written with it.
     added_ids = new_ids(connection, JOURNEYS, len(journeys) - len(replaced_ids))
     delete_ids(connection, JOB_SPELLS, "journey_id", replaced_ids)
     delete_ids(connection, EDUCATION_SPELLS, "journey_id", replaced_ids)
     delete_ids(connection, JOURNEYS, "id", replaced_ids)
-
-    columns = _stored(journeys, {column.field: column.kind for column in JOURNEY_COLUMNS})
+    if changes:
+        now = utcnow()
+        connection.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": now,
+                    "actor_id": actor.user_id,
+                    "actor_label": actor.label,
+                    "action": "update",
+                    "entity": "journeys",
+                    "entity_id": str(journey_id),
+                    "unit_id": unit_id,
+                    "changes": changed,
+                }
+                for journey_id, changed in changes
+            ],
+        )
     columns["unit_id"] = np.full(len(journeys), unit_id, dtype=object)
     columns["updated_at"] = np.full(
         len(journeys), stored_value(connection, JOURNEYS.c.updated_at, utcnow()), dtype=object
@@ -150,7 +173,85 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys) -> Im
         replaced=len(replaced_ids),
         jobs=len(checked.jobs),
         education=len(checked.education),
+        changed=len(changes),
     )
+
+
+def _plain(value: Any) -> Any:
+    """A stored or imported value as the audit log keeps it: a date as 'YYYY-MM-DD', a choice as its code, a whole
+    number of hours as a float (the column's type), so that the same value read either way compares equal."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return getattr(value, "value", value)
+
+
+def _spell_lists(rows: Sequence[Any], fields: Sequence[str]) -> dict[Any, list[dict[str, Any]]]:
+    """Spells grouped by their first value (the journey they belong to), each as its fields, earliest first."""
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(
+            {field: _plain(value) for field, value in zip(fields, row[1:], strict=True)}
+        )
+    for spells in grouped.values():
+        spells.sort(key=lambda spell: (spell["start_date"], spell["end_date"] or "9999"))
+    return grouped
+
+
+def _replaced_changes(
+    connection: Connection,
+    checked: CheckedJourneys,
+    columns: dict[str, np.ndarray],
+    positions: np.ndarray,
+    ids: Sequence[int],
+) -> list[tuple[int, dict[str, list[Any]]]]:
+    """For each journey the file replaces (at `positions` in the file, with the stored `ids`), the fields it changes
+    as [old, new], its jobs and courses as lists when any of them changes; only the journeys something changes in."""
+    if not ids:
+        return []
+    dialect = connection.dialect.name
+    fields = list(checked.journeys.columns)
+    stored = {
+        row[0]: {field: _plain(value) for field, value in zip(fields, row[1:], strict=True)}
+        for row in connection.execute(
+            select(JOURNEYS.c.id, *(JOURNEYS.c[field] for field in fields)).where(one_of(dialect, JOURNEYS.c.id, ids))
+        )
+    }
+    spell_changes = []
+    for table, spells in ((JOB_SPELLS, checked.jobs), (EDUCATION_SPELLS, checked.education)):
+        spell_fields = [name for name in spells.columns if name != "row"]
+        old = _spell_lists(
+            connection.execute(
+                select(table.c.journey_id, *(table.c[field] for field in spell_fields)).where(
+                    one_of(dialect, table.c.journey_id, ids)
+                )
+            ).all(),
+            spell_fields,
+        )
+        new = _spell_lists(list(spells[["row", *spell_fields]].itertuples(index=False, name=None)), spell_fields)
+        spell_changes.append((table.name, old, new))
+    changes = []
+    for position, journey_id in zip(positions.tolist(), ids, strict=True):
+        was = stored[journey_id]
+        changed: dict[str, list[Any]] = {}
+        for field in fields:
+            now = _plain(columns[field][position])
+            if was[field] != now:
+                changed[field] = [was[field], now]
+        for name, old_spells, new_spells in spell_changes:
+            before, after = old_spells.get(journey_id, []), new_spells.get(position, [])
+            if before != after:
+                changed[name] = [before, after]
+        if changed:
+            changes.append((journey_id, changed))
+    return changes
 
 
 def _forget_journeys() -> None:
