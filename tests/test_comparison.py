@@ -212,6 +212,43 @@ def test_the_exports_round_a_caseload_as_the_page_does(client: Any, dataset: dic
     assert cells[second.code]["caseload_per_specialist"] == 19.25
 
 
+def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, dataset: dict[str, Any]) -> None:
+    first, second, third = dataset["units"]
+    # The first unit screened out 2 of 8 referrals over the last four full quarters; the second none of 5; the
+    # third has no figures. 7 wait now in the first, the longest for 95 days.
+    outcome(first, LAST.previous(), referred=3, screened_out=1)
+    db.session.execute(
+        QuarterlyOutcome.__table__.update()
+        .where(QuarterlyOutcome.unit_id == first.id, QuarterlyOutcome.year == LAST.year,
+               QuarterlyOutcome.quarter == LAST.number)
+        .values(referred=5, screened_out=1)
+    )  # fmt: skip
+    db.session.execute(
+        QuarterlyOutcome.__table__.update()
+        .where(QuarterlyOutcome.unit_id == first.id, QuarterlyOutcome.year == TODAY.year,
+               QuarterlyOutcome.quarter == Quarter.of(TODAY).number)
+        .values(longest_wait_at_end=95, referred=4, screened_out=4)  # the current quarter: not counted yet
+    )  # fmt: skip
+    outcome(second, LAST, referred=5, screened_out=0)
+    db.session.commit()
+    login(client, dataset["manager"].email)
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    first_quarter = LAST.previous().previous().previous()
+    assert f"Screened out against zero exclusion, {first_quarter} to {LAST}" in monitoring  # split() took the nbsp
+    assert '<strong class="breach"><span aria-hidden="true">⚠</span> 2 of 8 (25%)</strong>' in monitoring
+    assert monitoring.count('class="breach"') == 1 and "0 of 5" in monitoring
+    assert '<td class="num">7</td> <td class="num">95</td>' in monitoring
+    rows = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))
+    one, two, three = rows[first.code], rows[second.code], rows[third.code]
+    assert (one["referrals_4q"], one["screened_out_4q"], one["screened_out_share_4q"]) == ("8", "2", "0.25")
+    assert (one["longest_wait_days"], two["screened_out_share_4q"], three["referrals_4q"]) == ("95", "0.0", "")
+    assert one["screening_quarters"] == f"{first_quarter}-{LAST}"
+    sheet = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))["comparison"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("screened_out_share_4q") + 1).number_format == "0.0%"
+
+
 def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
     login(client, dataset["frontline"].email)
     assert client.get("/comparison").status_code == 403

@@ -25,7 +25,8 @@ def review(review_id: int, unit_id: int, day: date, total: int, kind: str = "sel
 
 def figures(unit_id: int, quarter: Quarter, **counts: Any) -> Row:
     values = {"served": 0, "in_competitive_work": 0, "in_education": 0, "waiting_at_end": 0,
-              "median_days_to_enrolment": None, "specialist_fte": None}  # fmt: skip
+              "median_days_to_enrolment": None, "specialist_fte": None, "longest_wait_at_end": None, "referred": 0,
+              "screened_out": 0}  # fmt: skip
     return Row(unit_id=unit_id, year=quarter.year, quarter=quarter.number, **(values | counts))
 
 
@@ -124,3 +125,25 @@ def test_employment_over_time_leaves_out_quarters_without_figures_or_anyone_serv
     first, second = result.rows
     assert first.employment_cells == (0.3,) + (None,) * 7
     assert second.employment_cells == (None,) * 8
+
+
+def test_the_share_screened_out_counts_the_referrals_of_the_last_four_full_quarters() -> None:
+    # Today is in 2026 Q2: the four full quarters before it are 2025 Q2 to 2026 Q1.
+    result = build(
+        units=[unit(7, "A"), unit(8, "B"), unit(9, "C"), unit(10, "D")],
+        outcomes=[figures(7, Quarter(2025, 1), referred=50, screened_out=50),  # before the four quarters
+                  figures(7, Quarter(2025, 2), referred=6, screened_out=1),
+                  figures(7, Quarter(2025, 4), referred=4, screened_out=2),
+                  figures(7, Quarter(2026, 2), referred=9, screened_out=9, waiting_at_end=3,
+                          longest_wait_at_end=120),  # today's quarter: waiting now, but not full yet
+                  figures(8, Quarter(2025, 3), referred=5),
+                  # Locked before the figures were kept: counted as unknown, not as nobody.
+                  figures(9, Quarter(2025, 3), referred=None, screened_out=None)],
+    )  # fmt: skip
+    first, second, third, fourth = result.rows
+    assert result.screening_quarters == (Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4), Quarter(2026, 1))
+    assert (first.referred, first.screened_out, first.screened_out_share) == (10, 3, 0.3)
+    assert (first.waiting, first.longest_wait) == (3, 120)
+    assert (second.referred, second.screened_out, second.screened_out_share) == (5, 0, 0.0)
+    assert (third.referred, third.screened_out, third.screened_out_share) == (None, None, None)
+    assert (fourth.referred, fourth.longest_wait) == (None, None)  # no figures at all

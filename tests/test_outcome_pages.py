@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from fidelity.models import AuditEntry, QuarterlyOutcome, Role, StaffingQuarter
+from fidelity.models import AuditEntry, Decision, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from tests import factories
@@ -65,10 +66,13 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     # 2025 Q2: 3 served; 1 of 3 in competitive work (33 %); 1 of 3 in education; 1 job start, 1 education start; the
     # job reached day 90 on Jun 30 (Apr 1 + 29 + 31 + 30 days) and was held.
     assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) 1 of 3 (33%) 1 1 1 of 1 (100%)"
-    # Nobody waits; the three enrolled on the day they were referred, in Q1; day 30 of each (Jan 31) fell in Q1.
+    # The three were referred in Q1 and accepted; nobody waits.
+    assert row_of(page, LAST, table=1) == f"{LAST} 0 – – 0 nobody waiting"
+    assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
+    # The three enrolled on the day they were referred, in Q1; day 30 of each (Jan 31) fell in Q1.
     # 3 / 0.1 FTE = 30 per specialist, above 20.
-    assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0.1 30 ⚠ above 20"
-    assert row_of(page, BEFORE, table=1) == f"{BEFORE} 0 0 – 0 of 3 (0%) not recorded –"
+    assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20"
+    assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded –"
     assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 0 –"
     assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
     # The summary speaks of the latest full quarter.
@@ -93,10 +97,41 @@ def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit
         )
     ).one()
     kept.locked, kept.served = True, 7  # as if four journeys counted in it had been purged since
+    kept.referred = kept.not_accepted = kept.screened_out = None  # and locked before definitions version 2
+    session.add(AuditEntry(at=datetime(2026, 2, 3, 9, tzinfo=UTC), actor_label="cli", action="purge",
+                           entity="journeys", entity_id=unit.code, unit_id=unit.id,
+                           changes={"removed": [None, 4], "cutoff": [None, "2025-04-01"]}))  # fmt: skip
     session.commit()
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
     assert row_of(page, BEFORE).startswith(f"{BEFORE} locked 7 ")
+    assert row_of(page, BEFORE, table=1) == f"{BEFORE} locked not counted before this quarter was locked 0 –"
     assert "A locked quarter keeps the figures it had" in page
+    assert "The latest deletion, on Feb 3, 2026, removed the journeys that ended before Apr 1, 2025." in page
+
+
+def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client: Any, unit: Any, manager: Any) -> None:
+    # In the quarter before last: one referral refused as not motivated (a breach), one declined by the person (not
+    # a breach), one still waiting since the quarter's first day.
+    quarter = THIS.previous()
+    start = quarter.start
+    for days, reason in ((1, NotAcceptedReason.NOT_MOTIVATED), (2, NotAcceptedReason.DECLINED)):
+        factories.journey(unit, start + timedelta(days=days), decision=Decision.NOT_ACCEPTED,
+                          decision_date=start + timedelta(days=days + 2), not_accepted_reason=reason)  # fmt: skip
+    factories.journey(unit, start)
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    waited = (quarter.end - start).days
+    assert row_of(page, quarter, table=1) == f"{quarter} 3 2 of 3 (67%) ⚠ 1 of 3 (33%) 1 {waited}"
+    body = page.split('<table class="outcomes">')[2].split("</table>")[0]
+    assert body.count('<strong class="breach">') == 1
+    csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
+    line = csv[(csv["year"] == quarter.year) & (csv["quarter"] == quarter.number)].iloc[0]
+    assert (line["referred"], line["not_accepted"], line["screened_out"], line["screened_out_share"]) == (
+        3,
+        2,
+        1,
+        0.3333,
+    )
+    assert line["longest_wait_at_end"] == waited
 
 
 def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any, unit: Any, manager: Any) -> None:
@@ -180,7 +215,7 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
     assert f"Staffing for {shown(THIS)} saved." in page
     assert f"Change {shown(THIS)}" in page and f"Set {shown(BEFORE)}" in page  # a quarter with journeys but no staffing
     # Caseload follows: 3 served / 3 FTE.
-    assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=1).endswith(" 3 1")
+    assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=2).endswith(" 3 1")
     audited = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity == "staffing_quarters", AuditEntry.actor_id == manager.id)

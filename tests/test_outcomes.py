@@ -77,8 +77,10 @@ def test_a_quarter_before_anyone_was_served_has_no_rates() -> None:
     assert q.counts() == dict.fromkeys(KEPT_FIELDS, 0) | {
         "median_days_to_employer_contact": None,
         "median_days_to_enrolment": None,
+        "longest_wait_at_end": None,  # nobody waiting: no wait at all, rather than a wait of 0 days
         "specialist_fte": 1.0,
     }
+    assert q.screened_out_share is None  # nobody referred
     assert q.employment_rate is None and q.education_rate is None  # nobody served: not 0 %
     assert q.share_within_30 is None and q.retention_90 is None
     assert q.caseload_per_specialist == 0.0  # staffed, nobody served
@@ -100,6 +102,10 @@ def test_2024_q4() -> None:
     # F: Oct 1 -> Nov 1 = 31 days; G: Nov 1 -> Dec 20 = 29 + 20 = 49 days; median (31 + 49) / 2 = 40.
     assert q.median_days_to_enrolment == 40
     assert q.specialist_fte is None and q.caseload_per_specialist is None  # no staffing recorded
+    # A has waited longest at Dec 31: Dec 1 -> Dec 31 = 30 days.
+    assert q.longest_wait_at_end == 30
+    # Referred in Q4: F, G, A, C and H; none refused.
+    assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (5, 0, 0, 0.0)
 
 
 def test_2025_q1() -> None:
@@ -123,6 +129,11 @@ def test_2025_q1() -> None:
     assert q.median_days_to_enrolment == 45
     # 4 served / 0.5 specialist FTE.
     assert q.caseload_per_specialist == 8.0
+    # E has waited longest at Mar 31: Mar 15 -> Mar 31 = 16 days (D2 since Mar 25).
+    assert q.longest_wait_at_end == 16
+    # Referred in Q1: B, D, E and D2. D (not ready, which breaches zero exclusion) and D2 (declined, which does not)
+    # were not accepted; D2's refusal on Apr 5 counts in Q1, the quarter of the referral.
+    assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (4, 2, 1, 0.25)
 
 
 def test_2025_q2() -> None:
@@ -142,6 +153,9 @@ def test_2025_q2() -> None:
     assert q.waiting_at_end == 1  # E; D2 was refused on Apr 5
     assert q.median_days_to_enrolment is None  # nobody enrolled
     assert q.caseload_per_specialist is None
+    # E: Mar 15 -> Jun 30 = 16 + 30 + 31 + 30 = 107 days. Nobody referred.
+    assert q.longest_wait_at_end == 107
+    assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (0, 0, 0, None)
 
 
 def test_2025_q3() -> None:
@@ -151,6 +165,7 @@ def test_2025_q3() -> None:
     # A's second job: May 1 + 90 days = Jul 30 (31 + 30 + 29), still held.
     assert (q.retention_window_closed, q.retained_90, q.retention_90) == (1, 1, 1.0)
     assert (q.job_starts, q.education_starts, q.waiting_at_end) == (0, 0, 1)
+    assert q.longest_wait_at_end == 107 + 31 + 31 + 30  # E, still waiting on Sep 30
 
 
 def test_a_running_quarter_counts_up_to_today_only() -> None:
@@ -158,6 +173,7 @@ def test_a_running_quarter_counts_up_to_today_only() -> None:
     # B's day 30 (Apr 19) has passed; A's first job reaches day 90 only on May 30.
     assert (q.contact_window_closed, q.retention_window_closed) == (1, 0)
     assert (q.served, q.job_starts) == (4, 1)  # A's second job started on May 1
+    assert q.longest_wait_at_end == 16 + 30 + 15  # E, Mar 15 -> May 15: the wait so far
     q = figures("2025Q2", as_of=D(2025, 4, 30))
     assert q.job_starts == 0 and q.median_days_to_employer_contact is None  # May 1 and May 10 are still to come
     with pytest.raises(ValueError, match="has not started"):
@@ -210,9 +226,10 @@ def test_every_figure_has_one_definition() -> None:
     assert len(keys) == len(set(keys))
     counted = {"served", "in_competitive_work", "in_education", "job_starts", "education_starts",
                "median_days_to_employer_contact", "contact_within_30", "retained_90", "waiting_at_end",
-               "median_days_to_enrolment", "caseload"}  # fmt: skip
+               "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
+               "caseload"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "1"
+    assert DEFINITIONS_VERSION == "2"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 

@@ -66,9 +66,12 @@ def paged(item: str) -> Schema:
 
 
 def _figure(name: str) -> Schema:
-    """A kept figure's schema from its type in QuarterFigures: a count, or a median or staffing that may be missing."""
+    """A kept figure's schema from its type in QuarterFigures: a count, a count that may be missing (one kept only
+    since a later version of the definitions), or a median or staffing that may be missing."""
     kind = str(QuarterFigures.__dataclass_fields__[name].type)
-    return COUNT if kind == "int" else nullable({"type": "number", "minimum": 0})
+    if kind == "int":
+        return COUNT
+    return nullable(COUNT if kind == "int | None" else {"type": "number", "minimum": 0})
 
 
 SHARE = nullable({"type": "number", "minimum": 0, "maximum": 1})

@@ -64,6 +64,14 @@ class UnitRow:
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
     total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
     employment_cells: tuple[float | None, ...] = ()  # the employment rate in each of the comparison's rate quarters
+    longest_wait: int | None = None  # days, of the person waiting longest now (the current quarter so far)
+    # Over the last SCREENING_QUARTERS full quarters with the figures: the people referred, and those screened out.
+    referred: int | None = None
+    screened_out: int | None = None
+
+    @property
+    def screened_out_share(self) -> float | None:
+        return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,11 @@ class Comparison:
         return self.rows[self.shown_range.start : self.shown_range.stop]
 
     @property
+    def screening_quarters(self) -> tuple[Quarter, ...]:
+        """The full quarters whose referrals the share screened out counts, oldest first."""
+        return self.rate_quarters[-SCREENING_QUARTERS:]
+
+    @property
     def overdue(self) -> tuple[UnitRow, ...]:
         """Units with a review or actions overdue: the reviews longest overdue first, then the most actions."""
         late = [row for row in self.rows if row.overdue_review or row.overdue_actions]
@@ -92,6 +105,8 @@ class Comparison:
 
 # Full quarters whose employment rates the comparison sets side by side: two years.
 RATE_QUARTERS = 8
+# Full quarters whose referrals the share screened out counts: a year, so that a small unit's few referrals count.
+SCREENING_QUARTERS = 4
 
 
 def rate_quarters(today: date) -> tuple[Quarter, ...]:
@@ -147,6 +162,14 @@ def _rate(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else float(part) / float(whole)
 
 
+def _screening(rows: Sequence[Any]) -> tuple[int | None, int | None]:
+    """The referrals and those screened out, summed over the kept quarters that count them (None without any)."""
+    counted = [row for row in rows if row is not None and row.referred is not None]
+    if not counted:
+        return None, None
+    return sum(row.referred for row in counted), sum(row.screened_out or 0 for row in counted)
+
+
 def _employment(figures: Any) -> float | None:
     """A quarter's employment rate from its kept figures: None without figures or without anyone served."""
     return None if figures is None else _rate(figures.in_competitive_work, figures.served)
@@ -194,6 +217,7 @@ def compare(
     reviewed = {half for totals in totals_by_unit.values() for half in totals}
     halves = halves[next((i for i, half in enumerate(halves) if half in reviewed), 0) :]
     over_time = rate_quarters(today)
+    screening = over_time[-SCREENING_QUARTERS:]
     bands: dict[int, Band | None] = {}  # band of each total met, looked up once
     item_keys = scale.item_keys
     rows = []
@@ -207,6 +231,7 @@ def compare(
         due = next_due(scale, latest_any.review_date, latest_any.total) if latest_any is not None else None
         now = quarter_rows.get((unit_id, current.year, current.number))
         done = quarter_rows.get((unit_id, full.year, full.number))
+        referred, screened_out = _screening([quarter_rows.get((unit_id, q.year, q.number)) for q in screening])
         rows.append(
             UnitRow(
                 unit_id=unit_id,
@@ -231,6 +256,9 @@ def compare(
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
                 employment_cells=tuple(_employment(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
+                longest_wait=None if now is None else now.longest_wait_at_end,
+                referred=referred,
+                screened_out=screened_out,
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
@@ -251,6 +279,7 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
     """One line per unit, for CSV and xlsx: the latest review, item scores, principle means, monitoring, overdue, then
     the totals and employment rates over time."""
     records = []
+    screening = comparison.screening_quarters
     for row in comparison.rows:
         record: dict[str, object] = {
             "unit": row.code,
@@ -268,7 +297,12 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
         record |= {
             "waiting": row.waiting,
             "median_days_to_enrolment": row.median_wait,
+            "longest_wait_days": row.longest_wait,
             "waiting_quarter": str(row.waiting_quarter) if row.waiting_quarter else None,
+            "referrals_4q": row.referred,
+            "screened_out_4q": row.screened_out,
+            "screened_out_share_4q": rounded(row.screened_out_share, 4),
+            "screening_quarters": f"{screening[0]}-{screening[-1]}" if screening else None,
             "employment_rate": rounded(row.employment_rate, 4),
             "education_rate": rounded(row.education_rate, 4),
             "caseload_per_specialist": rounded(row.caseload, 2),  # as the outcomes export gives it
@@ -286,6 +320,7 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             record[rate_column(quarter)] = rounded(rate, 4)
         records.append(record)
     frame = pd.DataFrame.from_records(records)
-    whole = ["total", "waiting", "overdue_actions", *(f"item_{key}" for key in comparison.scale.item_keys),
+    whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "overdue_actions",
+             *(f"item_{key}" for key in comparison.scale.item_keys),
              *(total_column(half) for half in comparison.halves)]  # fmt: skip
     return frame.astype({name: "Int64" for name in whole if name in frame})  # whole numbers stay whole, or empty

@@ -199,6 +199,11 @@ class QuarterlyOutcome(Model):
     retained_90: Mapped[int] = mapped_column(Integer)  # ... still held at day 90
     waiting_at_end: Mapped[int] = mapped_column(Integer)  # referred, not started, not left, not refused
     median_days_to_enrolment: Mapped[float | None] = mapped_column(Float)  # of those enrolled in the quarter
+    # Since outcome definitions version 2; empty in a quarter locked before.
+    longest_wait_at_end: Mapped[int | None] = mapped_column(Integer)  # days; empty when nobody waited
+    referred: Mapped[int | None] = mapped_column(Integer)  # people referred in the quarter
+    not_accepted: Mapped[int | None] = mapped_column(Integer)  # ... whose referral was not accepted
+    screened_out: Mapped[int | None] = mapped_column(Integer)  # ... for a reason that breaches zero exclusion
     specialist_fte: Mapped[float | None] = mapped_column(Float)
     locked: Mapped[bool] = mapped_column(default=False)
     computed_at: Mapped[datetime] = timestamp_column()

@@ -110,6 +110,7 @@ RATE_AFTER = {
     "in_education": "education_rate",
     "contact_within_30": "share_within_30",
     "retained_90": "retention_90",
+    "screened_out": "screened_out_share",
 }
 EXPORT_COLUMNS = (
     "unit",

@@ -32,6 +32,7 @@ from fidelity.monitoring.outcome_pages import (
     xlsx_bytes,
 )
 from fidelity.monitoring.outcomes import CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
+from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import StaffingLocked, set_staffing, staffing_lines, unit_staffing
 
@@ -60,6 +61,7 @@ def show(code: str) -> ResponseReturnValue:
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
         can_record=can(current_user, Permission.RECORD, unit),
+        purge=latest_purge(unit.id),
     )
 
 

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fidelity.models.monitoring import ZERO_EXCLUSION_BREACHES
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 if TYPE_CHECKING:
     from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
 
-DEFINITIONS_VERSION = "1"
+# Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait.
+DEFINITIONS_VERSION = "2"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
@@ -71,6 +73,17 @@ DEFINITIONS: tuple[Definition, ...] = (
         "(referral not accepted).")),
     Definition("median_days_to_enrolment", N_("Days from referral to enrolment"), N_(
         "For people enrolled in the quarter: the median number of days from referral to enrolment.")),
+    Definition("longest_wait_at_end", N_("Longest wait at the quarter's end"), N_(
+        "Of the people waiting at the quarter's end, the days since referral of the one who had waited longest; not "
+        "given when nobody was waiting.")),
+    Definition("referred", N_("Referrals"), N_("People referred in the quarter.")),
+    Definition("not_accepted", N_("Referrals not accepted"), N_(
+        "Of the people referred in the quarter, those whose referral was not accepted, as the journeys stand: a "
+        "decision made after the quarter counts in the quarter of the referral.")),
+    Definition("screened_out", N_("Screened out"), N_(
+        "Of the referrals not accepted, those refused for a reason that breaches zero exclusion: not motivated, not "
+        "ready, substance use, symptoms, a needs assessment not granted, a criminal record, or an eligibility rule. "
+        "The share screened out divides this by the referrals. The IPS model accepts everyone who wants to work.")),
     Definition("caseload", N_("Caseload per specialist"), N_(
         "People served divided by the work/study specialists' full-time equivalents recorded for the quarter; not "
         "given without staffing. The IPS model allows at most 20.")),
@@ -118,6 +131,11 @@ class QuarterFigures:
     retained_90: int
     waiting_at_end: int
     median_days_to_enrolment: float | None
+    # Kept since definitions version 2: None in a quarter locked before then.
+    longest_wait_at_end: int | None  # None also when nobody was waiting
+    referred: int | None
+    not_accepted: int | None
+    screened_out: int | None
     specialist_fte: float | None
 
     @property
@@ -135,6 +153,11 @@ class QuarterFigures:
     @property
     def retention_90(self) -> float | None:
         return share(self.retained_90, self.retention_window_closed)
+
+    @property
+    def screened_out_share(self) -> float | None:
+        """Of the quarter's referrals, the share refused for a reason that breaches zero exclusion."""
+        return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
 
     @property
     def caseload_per_specialist(self) -> float | None:
@@ -235,6 +258,13 @@ def figures_by_quarter(
     work = _spells(jobs, ids, enrolled, exited, served, starts, ends)
     study = _spells(frames.education, ids, enrolled, exited, served, starts, ends)
 
+    # The quarter's referrals: those not accepted, and those screened out, as the journeys stand.
+    referred_in = (referral[:, None] >= starts) & (referral[:, None] <= ends)
+    not_accepted = (people["decision"] == "not_accepted").to_numpy(bool)
+    breach = people["not_accepted_reason"].isin([reason.value for reason in ZERO_EXCLUSION_BREACHES]).to_numpy(bool)
+    # The longest wait at each quarter's end: from the earliest referral of those still waiting then.
+    earliest_waiting = [referral[waiting[:, q]].min(initial=NEVER) for q in range(len(quarters))]
+
     fte = {(int(r.year), int(r.quarter)): float(r.specialist_fte) for r in frames.staffing.itertuples()}
     contact_medians = _median_by_quarter(contact[is_enrolled], after_enrolment[is_enrolled], starts, ends)
     enrolment_medians = _median_by_quarter(enrolled[is_enrolled], to_enrolment[is_enrolled], starts, ends)
@@ -253,6 +283,10 @@ def figures_by_quarter(
             retained_90=work.retained[q],
             waiting_at_end=int(waiting[:, q].sum()),
             median_days_to_enrolment=enrolment_medians[q],
+            longest_wait_at_end=None if earliest_waiting[q] == NEVER else int(ends[q] - earliest_waiting[q]),
+            referred=int(referred_in[:, q].sum()),
+            not_accepted=int((referred_in[:, q] & not_accepted).sum()),
+            screened_out=int((referred_in[:, q] & not_accepted & breach).sum()),
             specialist_fte=fte.get((quarter.year, quarter.number)),
         )
         for q, quarter in enumerate(quarters)
