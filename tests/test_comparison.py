@@ -360,3 +360,27 @@ def test_a_unit_that_does_not_offer_what_the_scale_measures_is_left_out(
     # On the IPS scale both are compared, and nothing is said to be left out.
     ips = client.get("/comparison?scale=ips-25").get_data(as_text=True)
     assert ips_only.name in ips and both.name in ips and "left out" not in ips
+
+
+def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, session: Any, registry: Any) -> None:
+    area = factories.area()
+    unit = factories.unit(area, sed=True)
+    manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    factories.self_assessment(unit, manager, dict.fromkeys(registry.get("sed").item_keys, 4), TODAY - timedelta(days=9))
+    # 10 served in the last full quarter: 2 in competitive work, 6 in education.
+    outcome(unit, LAST, served=10, in_competitive_work=2, in_education=6)
+    login(client, manager.email)
+    page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
+    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    assert "Education rate over time" in over_time and "Employment rate over time" not in over_time
+    assert '<td class="num">60%</td>' in over_time and "rate-" not in over_time  # no employment benchmarks shading
+    assert "Fidelity and education" in page and "Fidelity and employment" not in page
+    chart = client.get("/comparison/chart.svg?scale=sed").data
+    assert b"Fidelity against education" in chart and b"Education rate, last full quarter" in chart
+    assert b"Minimum" not in chart  # the employment benchmarks are not drawn
+    row = rows_of(client.get("/comparison.csv?scale=sed").get_data(as_text=True))[unit.code]
+    assert row[rate_column(LAST, "education")] == "0.6" and rate_column(LAST) not in row
+    assert (row["employment_rate"], row["education_rate"]) == ("0.2", "0.6")  # both, as for any scale
+    # The IPS scale goes on setting the same unit against work.
+    ips = client.get("/comparison/chart.svg?scale=ips-25").data
+    assert b"Fidelity against employment" in ips and b"Minimum" in ips

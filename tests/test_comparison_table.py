@@ -72,7 +72,7 @@ def test_a_unit_row_from_its_reviews_scores_and_figures() -> None:
     # The employment rate of each of the eight full quarters before today's, oldest first: figures for 2026 Q1 only.
     assert result.rate_quarters == (Quarter(2024, 2), Quarter(2024, 3), Quarter(2024, 4), Quarter(2025, 1),
                                     Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4), Quarter(2026, 1))  # fmt: skip
-    assert row.employment_cells == (None,) * 7 + (0.45,)
+    assert row.rate_cells == (None,) * 7 + (0.45,)
     # Totals by half-year: the self-assessment in 2024 H1, the external review in 2025 H2, marked as external.
     assert row.totals == {"2024 H1": (75, "self_assessment"), "2025 H2": (97, "external")}
     cells = dict(zip(result.halves, row.total_cells, strict=True))
@@ -123,8 +123,8 @@ def test_employment_over_time_leaves_out_quarters_without_figures_or_anyone_serv
                   figures(8, Quarter(2026, 2), served=5, in_competitive_work=5)],  # today's quarter: not full yet
     )  # fmt: skip
     first, second = result.rows
-    assert first.employment_cells == (0.3,) + (None,) * 7
-    assert second.employment_cells == (None,) * 8
+    assert first.rate_cells == (0.3,) + (None,) * 7
+    assert second.rate_cells == (None,) * 8
 
 
 def test_the_share_screened_out_counts_the_referrals_of_the_last_four_full_quarters() -> None:

@@ -51,20 +51,22 @@ def _comparison(page: int | None = None, *, details: bool = True) -> tuple[Compa
 
 
 def _scatter(comparison: Comparison) -> str:
+    """Each unit's latest total against the rate of the scale's outcome; the benchmarks only for employment."""
+    employment = comparison.outcome == "employment"
+    rates = {row.code: row.employment_rate if employment else row.education_rate for row in comparison.rows}
     points = [
-        UnitPoint(row.code, row.latest.total, row.employment_rate, row.latest.kind == "external")
+        UnitPoint(row.code, row.latest.total, rate, row.latest.kind == "external")
         for row in comparison.rows
-        if row.latest is not None and row.employment_rate is not None
+        if row.latest is not None and (rate := rates[row.code]) is not None
     ]
     labels = {"minimum": _("Minimum"), "average": _("Average"), "excellent": _("Excellent")}
-    text = ScatterText(_("Fidelity total (latest review)"), _("Employment rate, last full quarter"),
-                       _("Self-assessment"), _("External review"),
+    quarter = quarter_text(comparison.last_quarter.year, comparison.last_quarter.number)
+    axis = _("Employment rate, last full quarter") if employment else _("Education rate, last full quarter")
+    text = ScatterText(_("Fidelity total (latest review)"), axis, _("Self-assessment"), _("External review"),
                        _("No unit has both a review and outcome figures"), percent_sign())  # fmt: skip
-    title = _(
-        "Fidelity against employment, %(quarter)s",
-        quarter=quarter_text(comparison.last_quarter.year, comparison.last_quarter.number),
-    )
-    return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS,
+    title = (_("Fidelity against employment, %(quarter)s", quarter=quarter) if employment
+             else _("Fidelity against education, %(quarter)s", quarter=quarter))  # fmt: skip
+    return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS if employment else (),
                                    benchmark_labels=labels, text=text)  # fmt: skip
 
 
@@ -120,7 +122,7 @@ def csv() -> ResponseReturnValue:
 @bp.get("/comparison.xlsx")
 def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
-    rates = [column for column in frame.columns if column.startswith("employment_rate")]
-    workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "education_rate", "screened_out_share_4q"],
+    rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
+    workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q"],
                           dates=["review_date", "next_review_due"], freeze="D2")  # fmt: skip
     return download(workbook, XLSX, name)

@@ -63,7 +63,7 @@ class UnitRow:
     item_cells: tuple[int | None, ...] = ()  # scale.item_keys
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
     total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
-    employment_cells: tuple[float | None, ...] = ()  # the employment rate in each of the comparison's rate quarters
+    rate_cells: tuple[float | None, ...] = ()  # the outcome's rate (see Comparison.outcome) in each rate quarter
     longest_wait: int | None = None  # days, of the person waiting longest now (the current quarter so far)
     # Over the last SCREENING_QUARTERS full quarters with the figures: the people referred, and those screened out.
     referred: int | None = None
@@ -86,6 +86,9 @@ class Comparison:
     shown_range: range  # the rows a page shows in detail
     rate_quarters: tuple[Quarter, ...] = ()  # the full quarters whose employment rates go side by side, oldest first
     left_out: int = 0  # units in scope that do not offer what the scale measures
+    # The outcome set against fidelity: "employment" for a scale of employment support, "education" for one that
+    # measures supported education alone (the SEd scale); its rate fills the over-time table and the scatter.
+    outcome: str = "employment"
 
     @property
     def shown(self) -> tuple[UnitRow, ...]:
@@ -175,6 +178,16 @@ def _employment(figures: Any) -> float | None:
     return None if figures is None else _rate(figures.in_competitive_work, figures.served)
 
 
+def _education(figures: Any) -> float | None:
+    """A quarter's education rate from its kept figures: None without figures or without anyone served."""
+    return None if figures is None else _rate(figures.in_education, figures.served)
+
+
+def outcome_of(scale: Scale) -> str:
+    """The outcome a scale's fidelity is set against: employment, unless the scale measures education alone."""
+    return "employment" if "ips" in scale.services else "education"
+
+
 def compare(
     scale: Scale,
     principles: PrincipleSet,
@@ -218,6 +231,8 @@ def compare(
     halves = halves[next((i for i, half in enumerate(halves) if half in reviewed), 0) :]
     over_time = rate_quarters(today)
     screening = over_time[-SCREENING_QUARTERS:]
+    outcome = outcome_of(scale)
+    rate_of = _employment if outcome == "employment" else _education
     bands: dict[int, Band | None] = {}  # band of each total met, looked up once
     item_keys = scale.item_keys
     rows = []
@@ -255,14 +270,14 @@ def compare(
                 item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
-                employment_cells=tuple(_employment(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
+                rate_cells=tuple(rate_of(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
                 longest_wait=None if now is None else now.longest_wait_at_end,
                 referred=referred,
                 screened_out=screened_out,
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
-                      shown if shown is not None else range(len(rows)), over_time, left_out)  # fmt: skip
+                      shown if shown is not None else range(len(rows)), over_time, left_out, outcome)  # fmt: skip
 
 
 def total_column(half: str) -> str:
@@ -270,9 +285,9 @@ def total_column(half: str) -> str:
     return "total_" + half.replace(" ", "")
 
 
-def rate_column(quarter: Quarter) -> str:
-    """The export's column of the employment rates in a quarter: "employment_rate_2025Q3"."""
-    return f"employment_rate_{quarter.year}Q{quarter.number}"
+def rate_column(quarter: Quarter, outcome: str = "employment") -> str:
+    """The export's column of the outcome's rates in a quarter: "employment_rate_2025Q3", "education_rate_2025Q3"."""
+    return f"{outcome}_rate_{quarter.year}Q{quarter.number}"
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
@@ -316,8 +331,8 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
         for half in comparison.halves:
             total, kind = row.totals.get(half, (None, None))
             record |= {total_column(half): total, f"{total_column(half)}_kind": kind}
-        for quarter, rate in zip(comparison.rate_quarters, row.employment_cells, strict=True):
-            record[rate_column(quarter)] = rounded(rate, 4)
+        for quarter, rate in zip(comparison.rate_quarters, row.rate_cells, strict=True):
+            record[rate_column(quarter, comparison.outcome)] = rounded(rate, 4)
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "overdue_actions",
