@@ -20,6 +20,7 @@ from fidelity.models import (
     Action,
     ActionStatus,
     AuditEntry,
+    ConsensusScore,
     Decision,
     NotAcceptedReason,
     QuarterlyOutcome,
@@ -172,6 +173,19 @@ def test_an_external_review_prints_only_from_consensus(client: Any, session: Any
     login(client, reviewer.email)
     response = client.get(f"/units/{unit.code}/reports/{rating.id}.pdf")
     assert response.status_code == 409 and "once consensus has started" in response.get_data(as_text=True)
+
+
+def test_an_external_review_at_consensus_prints_no_total_yet(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    review = factories.external_review(unit, [reviewer], date(2026, 3, 1), ReviewStatus.CONSENSUS)
+    review.consensus.extend([ConsensusScore(item_key="S1", score=4), ConsensusScore(item_key="S2", score=3)])
+    session.commit()
+    login(client, reviewer.email)
+    text, _pages, _reader = pdf_text(client.get(f"/units/{unit.code}/reports/{review.id}.pdf").data)
+    cover = " ".join(text.split("Summary")[0].split())
+    assert "DRAFT" in text and "Consensus in progress: 2 of 25 items agreed." in cover
+    assert "– / 125" in cover and "7 / 125" not in cover and "No band" not in cover
 
 
 def test_a_pdf_that_fails_to_render_says_why_and_changes_nothing(
