@@ -27,7 +27,7 @@ from fidelity import audit
 from fidelity.api.errors import json_error
 from fidelity.extensions import db, login_manager
 from fidelity.i18n import LOGGED_OUT_KEY, SESSION_KEY, select_locale
-from fidelity.models import Action, ApiToken, Area, Review, ReviewerAssignment, Role, Unit, User
+from fidelity.models import Action, ApiToken, Area, Review, ReviewerAssignment, ReviewStatus, Role, Unit, User
 from fidelity.models.api_token import hash_secret
 from fidelity.models.types import as_utc, utcnow
 
@@ -53,13 +53,25 @@ class Permission(enum.StrEnum):
     AUDIT = "audit"  # the unit's audit trail
     COMMISSION = "commission"  # start external reviews of the unit and choose their reviewers
     RECORD = "record"  # the unit's journeys, staffing, imports and exports of people's records
+    # Read people's records one by one: the journeys, and who waits, by code. An external reviewer reads them only
+    # while a review of the unit assigned to them is under way, not after it is final.
+    RECORDS = "records"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT, Permission.COMMISSION}),
-    Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}),
+    Role.ADMIN: frozenset({Permission.READ, Permission.RECORDS, Permission.AUDIT, Permission.COMMISSION}),
+    Role.SECOND_TIER_MANAGER: frozenset(
+        {Permission.READ, Permission.RECORDS, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}
+    ),
     Role.FRONTLINE_MANAGER: frozenset(
-        {Permission.READ, Permission.SELF_ASSESS, Permission.PLAN, Permission.AUDIT, Permission.RECORD}
+        {
+            Permission.READ,
+            Permission.RECORDS,
+            Permission.SELF_ASSESS,
+            Permission.PLAN,
+            Permission.AUDIT,
+            Permission.RECORD,
+        }
     ),
     # Reviewers reach units through the reviews assigned to them.
     Role.EXTERNAL_REVIEWER: frozenset({Permission.READ}),
@@ -257,6 +269,8 @@ def permissions(user: User, unit: Unit) -> frozenset[Permission]:
     for assignment in user.roles:
         if assignment.role is Role.EXTERNAL_REVIEWER:
             covers = _reviews_unit(user, unit)
+            if covers and _reviews_unit(user, unit, under_way=True):
+                granted.add(Permission.RECORDS)
         else:
             covers = (
                 assignment.role is Role.ADMIN
@@ -277,8 +291,12 @@ def _assigned_unit_ids(user: User) -> Select[int]:
     )
 
 
-def _reviews_unit(user: User, unit: Unit) -> bool:
-    return db.session.scalar(select(exists(_assigned_unit_ids(user).where(Review.unit_id == unit.id)))) or False
+def _reviews_unit(user: User, unit: Unit, *, under_way: bool = False) -> bool:
+    """Whether `user` is assigned to a review of `unit`; with `under_way`, to one still being rated or agreed."""
+    query = _assigned_unit_ids(user).where(Review.unit_id == unit.id)
+    if under_way:
+        query = query.where(Review.status.in_((ReviewStatus.DRAFT, ReviewStatus.CONSENSUS)))
+    return db.session.scalar(select(exists(query))) or False
 
 
 def can(user: User, permission: Permission, unit: Unit) -> bool:

@@ -16,6 +16,7 @@ from fidelity.models import (
     JobSpell,
     Journey,
     NotAcceptedReason,
+    ReviewStatus,
     Role,
 )
 from tests import factories
@@ -334,3 +335,31 @@ def test_the_audit_trail_names_the_journey_and_the_quarter_each_change_is_about(
     assert f'changed journey <strong>AUD-7</strong> <span class="code">#{journey.id}</span>' in page
     assert "changed staffing of a quarter <strong>2026 Q1</strong>" in page
     assert "created staffing of a quarter <strong>2026 Q1</strong>" in page
+
+
+def test_an_external_reviewer_reads_people_s_records_only_while_a_review_is_under_way(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="WAITS-1")
+    final = factories.external_review(unit, [reviewer], app_today() - timedelta(days=50), ReviewStatus.FINAL)
+    login(client, reviewer.email)
+    base = f"/units/{unit.code}"
+    # After the review is final: the unit, the review and the unit's figures, but no one's record.
+    assert client.get(f"{base}/journeys").status_code == 403
+    assert client.get(f"{base}/journeys/{journey.id}").status_code == 403
+    waiting = client.get(f"{base}/waiting-list")
+    text = " ".join(waiting.get_data(as_text=True).split())
+    assert waiting.status_code == 200 and "WAITS-1" not in text
+    assert "The people waiting are listed for those who keep or follow the unit" in text
+    assert '<dd class="waiting-count">1</dd>' in text  # the figures stay
+    unit_page = client.get(base)
+    assert unit_page.status_code == 200 and f'href="{base}/journeys"' not in unit_page.get_data(as_text=True)
+    assert client.get(f"{base}/external/{final.id}").status_code == 200
+    # A review of the unit assigned to them and under way: the records, as the review needs them.
+    factories.external_review(unit, [reviewer], app_today(), ReviewStatus.CONSENSUS)
+    assert client.get(f"{base}/journeys").status_code == 200
+    assert client.get(f"{base}/journeys/{journey.id}").status_code == 200
+    assert "WAITS-1" in client.get(f"{base}/waiting-list").get_data(as_text=True)
+    assert f'href="{base}/journeys"' in client.get(base).get_data(as_text=True)

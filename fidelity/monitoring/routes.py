@@ -63,6 +63,7 @@ def waiting(code: str) -> ResponseReturnValue:
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},
         version=WAITING_DEFINITIONS_VERSION,
         can_record=can(current_user, Permission.RECORD, unit),
+        can_read_records=can(current_user, Permission.RECORDS, unit),
     )
 
 
@@ -91,7 +92,7 @@ def waiting_xlsx(code: str) -> ResponseReturnValue:
 
 @bp.get("/journeys")
 def journeys(code: str) -> ResponseReturnValue:
-    unit = unit_or_404(current_user, code)
+    unit = unit_or_404(current_user, code, Permission.RECORDS)
     state = request.args.get("state", "all")
     if state not in JOURNEY_STATES:
         state = "all"
@@ -114,7 +115,7 @@ def journeys(code: str) -> ResponseReturnValue:
 
 @bp.get("/journeys/<int:journey_id>")
 def journey(code: str, journey_id: int) -> ResponseReturnValue:
-    unit = unit_or_404(current_user, code)
+    unit = unit_or_404(current_user, code, Permission.RECORDS)
     found = journey_or_404(unit, journey_id)
     return _journey_page(unit, found)
 

@@ -48,6 +48,7 @@ def show(code: str) -> str:
         can_commission=can(current_user, Permission.COMMISSION, unit),
         can_plan=can(current_user, Permission.PLAN, unit),
         can_record=can(current_user, Permission.RECORD, unit),
+        can_read_records=can(current_user, Permission.RECORDS, unit),
         actions=actions,
         action_items={a.id: action_item(a, registry) for a in actions},
         next_reviews=by_scale(units_schedule([unit], registry, today)),
