@@ -26,6 +26,14 @@ def scale_registry() -> ScaleRegistry:
     return registry.text(current_language())
 
 
+def scale_name(scale_id: str) -> str:
+    """What tables call a scale, in the current language ("IPS-25"); the id of a scale no longer loaded."""
+    try:
+        return scale_registry().get(scale_id).name
+    except KeyError:
+        return scale_id
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings in a fixed order, then extensions, scales, access rules and blueprints."""
     app = Flask(
@@ -72,6 +80,7 @@ def register_scales(app: Flask) -> None:
     from fidelity.scales import load_registry
 
     app.extensions[SCALES_KEY] = load_registry(Path(app.config["SCALES_DIR"]))
+    app.jinja_env.globals["scale_name"] = scale_name
 
 
 def register_access(app: Flask) -> None:

@@ -70,10 +70,8 @@ def test_an_adaptation_touching_both_scales_counts_their_points_apart(client: An
     login(client, manager.email)
     page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
     # O6 loses 1 point on the IPS scale and A4 2 on the SEd scale: told apart, not added up as 3.
-    assert (
-        'Points lost against the model, scale by scale: 1 <span class="code">ips-25</span>, '
-        '2 <span class="code">sed</span>'
-    ) in page
+    assert "Points lost against the model, scale by scale: 1 (IPS-25), 2 (SEd)" in page
+    assert '<span class="scale-name">(SEd)</span>' in page and ">sed<" not in page  # each scale by its name
     assert "Points lost against the model: 3" not in page
 
 

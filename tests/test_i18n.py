@@ -284,10 +284,11 @@ def test_a_swedish_user_sees_the_unit_page_in_swedish(client: Any, swedish_unit:
     assert "Antal deltagare per arbetsspecialist" in page  # an item title in the history table
     assert "Nästa bedömning senast 15 sep. 2026" in page
     assert "Exemplary fidelity" not in page and "Caseload size" not in page
-    # The table of all reviews names each review's scale by its title in Swedish, with its version; not its code.
+    # The table of all reviews names each review's scale by its short title, with its version and, on hover, its
+    # title in Swedish; not by its code.
     table = page[page.index('<table class="reviews">') :]
-    assert "<td>Fidelitetsskala för IPS – Supported Employment (25 punkter) " in table and "(version 1.0)" in table
-    assert "ips-25" not in table
+    assert '<abbr title="Fidelitetsskala för IPS – Supported Employment (25 punkter)">IPS-25</abbr>' in table
+    assert '<span class="version">1.0</span>' in table and "ips-25" not in table
 
 
 def test_the_scoring_form_shows_the_anchors_in_swedish(client: Any, swedish_unit: dict[str, Any]) -> None:

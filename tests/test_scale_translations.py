@@ -38,6 +38,28 @@ def test_the_swedish_texts_change_nothing_but_the_words() -> None:
     assert swedish.get("ips-25").band("good").label == "God fidelitet"
 
 
+def test_tables_call_a_scale_by_its_short_title_when_it_has_one(tmp_path: Path) -> None:
+    registry = load_registry(SCALES)
+    assert (registry.get("ips-25").name, registry.text("sv").get("ips-25").name) == ("IPS-25", "IPS-25")
+    assert registry.get("sed").name == "SEd"
+    # A scale file need not have one: its title serves. A translation then has none either.
+    folder = _copy(tmp_path)
+    for name in ("sed.yaml", "sed.sv.yaml"):
+        path = folder / name
+        path.write_text(
+            "".join(line for line in path.read_text().splitlines(True) if not line.startswith("short_title:"))
+        )
+    loaded = load_registry(folder)
+    assert (
+        loaded.get("sed").name == loaded.get("sed").title == "Supported Education Fidelity Scale (project instrument)"
+    )
+    assert loaded.text("sv").get("sed").name.startswith("Fidelitetsskala för Supported Education")
+    folder = _break(tmp_path / "again", "sed.yaml", _delete("short_title"))
+    with pytest.raises(ScaleError) as caught:  # a translation with one the scale lacks
+        load_registry(folder)
+    assert (caught.value.field, caught.value.message) == ("short_title", "unknown field")
+
+
 def test_a_scale_without_a_translation_stays_in_english(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "sed.sv.yaml").unlink()
@@ -87,6 +109,8 @@ TRANSLATION_BREAKAGES = [
     ("a section missing", IPS, _delete("sections/O"), "sections.O", "missing"),
     ("a data source's label missing", IPS, _delete("sources/MIS/label"), "sources.MIS.label", "missing"),
     ("a misspelt field", IPS, _set("titel", "x"), "titel", "unknown field"),
+    ("a short title missing", IPS, _delete("short_title"), "short_title", "missing"),
+    ("a short title losing its number", IPS, _set("short_title", "IPS"), "short_title", "lacks 25"),
     (
         "a version not in the folder",
         IPS,

@@ -185,6 +185,7 @@ SCALE_FIELDS = (
     "id",
     "version",
     "title",
+    "short_title",
     "language",
     "based_on",
     "wording",
@@ -256,6 +257,7 @@ def parse_scale(path: Path, data: dict[str, Any], principles: PrincipleSet) -> S
         sections=tuple(sections),
         items=tuple(items),
         path=str(path),
+        short_title=top.text("short_title") if "short_title" in top.data else "",
     )
 
 

@@ -98,6 +98,12 @@ class Scale:
     sections: tuple[Section, ...]
     items: tuple[Item, ...]
     path: str = field(default="", compare=False)
+    short_title: str = ""  # for tables and lists, where the title would take lines: "IPS-25"; the title when empty
+
+    @property
+    def name(self) -> str:
+        """What a table or a list calls the scale: its short title, or its title."""
+        return self.short_title or self.title
 
     # A scale never changes once loaded: what is worked out from it is worked out once.
     @cached_property

@@ -46,7 +46,8 @@ def translation_target(path: Path, data: dict[str, Any]) -> tuple[str, str, str,
 def translate_scale(path: Path, data: dict[str, Any], scale: Scale) -> Scale:
     """`scale` with the texts of the translation file at `path`."""
     top = Fields(path, data, "")
-    top.only(("kind", "language", "translates", *SCALE_TEXTS))
+    # A short title is translated when the scale has one, and only then.
+    top.only(("kind", "language", "translates", *SCALE_TEXTS, *(("short_title",) if scale.short_title else ())))
     sources = _exactly(top, "sources", scale.sources, "data source")
     bands = _exactly(top, "bands", [b.key for b in scale.bands], "band")
     sections = _exactly(top, "sections", [s.key for s in scale.sections], "section")
@@ -58,6 +59,7 @@ def translate_scale(path: Path, data: dict[str, Any], scale: Scale) -> Scale:
     return replace(
         scale,
         title=_same_numbers(top, "title", scale.title),
+        short_title=_same_numbers(top, "short_title", scale.short_title) if scale.short_title else "",
         language=top.text("language"),
         based_on=_same_numbers(top, "based_on", scale.based_on),
         notice=_same_numbers(top, "notice", scale.notice),
