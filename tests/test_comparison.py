@@ -274,6 +274,11 @@ def test_who_may_compare(client: Any, dataset: dict[str, Any]) -> None:
         "The comparison cannot be made: To year: The last year comes before the first: 2024 is before 2026."
     )
     assert client.get("/comparison?first_year=2024&last_year=2024").status_code == 200
+    # A year that is no number gets one error that says so, not a second about its range.
+    assert client.get("/comparison.csv?first_year=abc").get_data(as_text=True) == (
+        "The comparison cannot be made: From year: Not a valid integer value."
+    )
+    assert "between 1990 and 2100" in client.get("/comparison.csv?first_year=1900").get_data(as_text=True)
 
 
 def _token(client: Any) -> str:

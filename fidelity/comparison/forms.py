@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from fidelity import clock
 
@@ -19,6 +19,12 @@ KIND_NAMES = {
 DEFAULT_YEARS = 5
 
 
+def _read(form: FlaskForm, field: IntegerField) -> None:
+    """Stop at a year that could not be read: its one error says so, and no range is checked against nothing."""
+    if field.data is None and field.raw_data and field.raw_data[0].strip():
+        raise StopValidation()
+
+
 class ComparisonForm(FlaskForm):
     class Meta:
         csrf = False  # a GET that changes nothing
@@ -26,8 +32,8 @@ class ComparisonForm(FlaskForm):
     area = SelectField(_l("Area"), default="")
     scale = SelectField(_l("Scale"), default="ips-25")
     kind = SelectField(_l("Reviews"), choices=[SelectChoice(k, name) for k, name in KIND_NAMES.items()], default="all")
-    first_year = IntegerField(_l("From year"), validators=[Optional(), NumberRange(1990, 2100)])
-    last_year = IntegerField(_l("To year"), validators=[Optional(), NumberRange(1990, 2100)])
+    first_year = IntegerField(_l("From year"), validators=[Optional(), _read, NumberRange(1990, 2100)])
+    last_year = IntegerField(_l("To year"), validators=[Optional(), _read, NumberRange(1990, 2100)])
     show = SubmitField(_l("Compare"))
 
     def validate_first_year(self, field: IntegerField) -> None:
