@@ -155,6 +155,12 @@ def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any,
     assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="4").status_code == 302
 
 
+def test_people_served_without_specialist_time_are_pointed_out(client: Any, unit: Any, manager: Any) -> None:
+    assert post_staffing(client, unit, quarter=f"{BEFORE.year}Q{BEFORE.number}", specialist_fte="0").status_code == 302
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert row_of(page, BEFORE, table=2).endswith(" 0 ⚠ no specialist time recorded for 3 served")
+
+
 def test_a_unit_without_journeys(client: Any, session: Any) -> None:
     empty = factories.unit()
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=empty.id).email)
