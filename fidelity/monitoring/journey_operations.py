@@ -5,8 +5,6 @@ unit's kept quarterly figures follow every change.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -16,7 +14,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fidelity import clock
+from fidelity import clock, stale
 from fidelity.extensions import db
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
@@ -48,45 +46,41 @@ class JourneyInvalid(Exception):
         self.messages = list(messages)
 
 
-class JourneyChanged(Exception):
+class JourneyChanged(stale.Changed[Journey]):
     """The journey, or one of its jobs or courses, changed after the page the form came from was opened (in another
     tab or window, by a colleague, or by an import); nothing was written."""
 
     def __init__(self, journey: Journey) -> None:
-        super().__init__(f"journey {journey.id} changed since the form was opened")
+        super().__init__(journey)
         self.journey = journey
 
 
-def journey_digest(journey: Journey) -> str:
-    """A fingerprint of everything a journey's forms change: its own fields, its jobs and its courses. A form carries
-    the fingerprint of the journey as its page showed it; a different one when it is sent back means the journey
-    changed meanwhile, whoever or whatever changed it (an import replaces rows without touching any timestamp the
-    form could carry)."""
-    content = [
+def _journey_content(journey: Journey) -> list[Any]:
+    """Everything a journey's forms change: its own fields, its jobs and its courses."""
+    return [
         _journey_record(journey),
-        {str(s.id): _spell_values(s) for s in journey.jobs},  # keys sorted by json.dumps
+        {str(s.id): _spell_values(s) for s in journey.jobs},  # keys sorted by the digest
         {str(s.id): _spell_values(s) for s in journey.education},
     ]
-    return hashlib.sha256(json.dumps(content, default=_text, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def journey_digest(journey: Journey) -> str:
+    """A fingerprint of everything a journey's forms change. A form carries the fingerprint of the journey as its
+    page showed it; a different one when it is sent back means the journey changed meanwhile, whoever or whatever
+    changed it (an import replaces rows without touching any timestamp the form could carry)."""
+    return stale.digest(_journey_content(journey))
 
 
 def require_unchanged(journey: Journey, seen: str | None) -> None:
     """Raise JourneyChanged unless the journey is as it was when the form's page showed it (`seen`, its digest then).
     A form sent without a digest (a script's) is not checked."""
-    if seen and seen != journey_digest(journey):
-        raise JourneyChanged(journey)
+    stale.require_unchanged(journey, seen, _journey_content(journey), JourneyChanged)
 
 
-def changed_fields(journey: Journey, record: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    """The journey's own fields whose stored value differs from `record` (a form's values): each as its column, its
-    label and the value it holds (a choice as its code, a date as a date, None when empty)."""
-    stored = _journey_record(journey)
-    differences = []
-    for field in JOURNEY_FIELDS:
-        value = getattr(stored[field], "value", stored[field])
-        if (value or None) != (record.get(field) or None):
-            differences.append((field, field_label(field), value))
-    return differences
+def changed_fields(journey: Journey, record: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The journey's own fields whose stored value differs from `record` (a form's values): each as its column and
+    the value it holds (a choice as its code, a date as a date, None when empty)."""
+    return stale.differences(_journey_record(journey), record)
 
 
 def _text(value: Any) -> str:

@@ -153,7 +153,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             form[name].data = value.value if value is not None else ""
         form.seen.data = journey_digest(journey)
     problems: list[str] = []
-    changed: list[tuple[str, str, Any]] | None = None
+    changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
             saved = save_journey(unit, form.record(), journey, form.seen.data)

@@ -1,0 +1,59 @@
+"""The shared part of refusing a save made from a page opened before the record changed (fidelity/stale.py), and
+helpers for the tests of each kind of record: test_journey_conflicts, test_action_conflicts,
+test_adaptation_conflicts, test_staffing_conflicts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from fidelity.stale import Changed, differences, digest, require_unchanged
+
+HIDDEN = re.compile(r"<input [^>]*>")
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden inputs of the page's forms, by name (the first of each name): the CSRF token, `seen` and the like."""
+    found: dict[str, str] = {}
+    for tag in HIDDEN.findall(page):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        if 'type="hidden"' in tag and name:
+            found.setdefault(name.group(1), value.group(1) if value else "")
+    return found
+
+
+def opened(client: Any, url: str) -> dict[str, str]:
+    """What a tab that opens `url` will send back unseen: its hidden fields, the record's digest among them."""
+    fields = hidden_fields(client.get(url).get_data(as_text=True))
+    assert re.fullmatch(r"[0-9a-f]{32}", fields.get("seen", "")), f"no digest on {url}"
+    return fields
+
+
+def text_of(response: Any) -> str:
+    """The page's text with its spaces collapsed (non-breaking ones too)."""
+    return " ".join(response.get_data(as_text=True).split())
+
+
+class Refused(Changed[str]):
+    pass
+
+
+def test_the_digest_the_check_and_the_differences() -> None:
+    content = {"title": "A", "since": date(2026, 1, 5), "items": ["b", "a"], "fte": 0.0}
+    seen = digest(content)
+    assert digest(dict(reversed(content.items()))) == seen and len(seen) == 32  # keys in any order
+    assert digest(content | {"fte": 0.5}) != seen
+    require_unchanged("it", seen, content, Refused)
+    require_unchanged("it", None, content | {"title": "B"}, Refused)  # a form without a digest (a script's)
+    require_unchanged("it", "", content | {"title": "B"}, Refused)
+    with pytest.raises(Refused) as refused:
+        require_unchanged("it", seen, content | {"title": "B"}, Refused)
+    assert refused.value.record == "it"
+    # A form that would change nothing is let through, whatever changed since it was opened.
+    require_unchanged("it", seen, content | {"title": "B"}, Refused, typed=content | {"title": "B"})
+    typed = {"title": "A", "since": date(2026, 1, 5), "items": ["a", "b"], "fte": 0.2}
+    assert differences(content, typed) == [("fte", 0.0)]  # 0 is a figure, not an empty field; lists as sets
+    assert differences({"until": None, "note": ""}, {"until": date(2026, 1, 1), "note": None}) == [("until", None)]
