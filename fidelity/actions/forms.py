@@ -7,11 +7,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity import clock
-from fidelity.actions.operations import ActionValues
+from fidelity.actions.operations import ActionValues, action_digest, status_digest
 from fidelity.models import Action, ActionStatus, Unit, User
 from fidelity.scales import ScaleRegistry
 from fidelity.schedule import DueState
@@ -83,6 +83,7 @@ class NewActionForm(FlaskForm):
 class EditActionForm(NewActionForm):
     """The same fields as a new action's, filled with the action's own."""
 
+    seen = HiddenField()  # the action's digest when the form was opened
     submit = SubmitField(_l("Save changes"))
 
     def fill(self, action: Action) -> None:
@@ -90,6 +91,7 @@ class EditActionForm(NewActionForm):
         self.current_due = action.due_date
         if self.is_submitted():
             return
+        self.seen.data = action_digest(action)
         self.title.data, self.description.data = action.title, action.description
         self.owner.data, self.due_date.data = str(action.owner_id), action.due_date
         if "item" in self._fields:
@@ -102,7 +104,13 @@ class StatusForm(FlaskForm):
         choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
         validators=[DataRequired(_l("Choose a status."))],
     )
+    seen = HiddenField()  # the action's status digest when the page was opened
     change = SubmitField(_l("Change status"))
+
+    @classmethod
+    def of(cls, action: Action) -> StatusForm:
+        """The form as the action's page offers it: its status now, and the digest of it."""
+        return cls(formdata=None, status=action.status.value, seen=status_digest(action))
 
 
 class CommentForm(FlaskForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +14,7 @@ from fidelity.actions.queries import action_owners
 from fidelity.extensions import db
 from fidelity.models import Action, ActionComment, ActionStatus, Review, ReviewStatus, Unit, User
 from fidelity.scales import Scale
+from fidelity.stale import Changed, differences, digest, require_unchanged
 
 # A title made from a longer recommendation is cut here; the whole text goes into the description.
 PREFILL_TITLE_MAX = 120
@@ -106,10 +108,58 @@ def create_action(
     return action
 
 
-def change_status(action: Action, status: ActionStatus) -> bool:
-    """Set the action's status; returns whether it changed."""
+class ActionChanged(Changed[Action]):
+    """The part of the action a form changes (see `action_digest` and `status_digest`) changed after the page the
+    form came from was opened (in another tab or window, or by a colleague); nothing was written."""
+
+
+# The action's columns its edit form changes, each by the name of the form's field for it.
+EDITED = {"title": "title", "description": "description", "owner": "owner_id", "due_date": "due_date",
+          "item": "item_key"}  # fmt: skip
+
+
+def _edited(action: Action) -> dict[str, Any]:
+    return {field: getattr(action, column) for field, column in EDITED.items()}
+
+
+def _typed(action: Action, values: ActionValues) -> dict[str, Any]:
+    """The edit form's values, keyed as `_edited`; an action made from a review keeps its item."""
+    return {
+        "title": values.title,
+        "description": values.description,
+        "owner": values.owner_id,
+        "due_date": values.due_date,
+        "item": values.item_key if action.review_id is None else action.item_key,
+    }
+
+
+def action_digest(action: Action) -> str:
+    """A fingerprint of what the action's edit form changes (not its status, which has a form of its own and which
+    the edit form leaves as it is): carried by the form, so that a save from an older page is refused."""
+    return digest(_edited(action))
+
+
+def status_digest(action: Action) -> str:
+    """A fingerprint of the action's status, as the status form's page showed it."""
+    return digest(_status(action))
+
+
+def _status(action: Action) -> dict[str, Any]:
+    return {"status": action.status}
+
+
+def changed_fields(action: Action, values: ActionValues) -> list[tuple[str, Any]]:
+    """Where the action, as it is now, differs from the edit form's `values`: each field by the form's name for it,
+    with the value it holds (None when empty)."""
+    return differences(_edited(action), _typed(action, values))
+
+
+def change_status(action: Action, status: ActionStatus, seen: str | None = None) -> bool:
+    """Set the action's status; returns whether it changed. `seen` is the status's digest when the page was opened:
+    ActionChanged if the status has changed since, unless it is already the one asked for."""
     if action.status is status:
         return False
+    require_unchanged(action, seen, _status(action), ActionChanged)
     action.status = status
     db.session.flush()
     return True
@@ -122,20 +172,15 @@ def add_comment(action: Action, author: User, text: str) -> ActionComment:
     return comment
 
 
-def edit_action(action: Action, values: ActionValues) -> bool:
+def edit_action(action: Action, values: ActionValues, seen: str | None = None) -> bool:
     """Change the action's title, description, owner and due date (and its item, unless it was made from a review).
-    Whether anything changed. Raises ActionError if the owner may not plan for the unit. Its status, comments and
-    link to a review stay as they are."""
+    Whether anything changed. Raises ActionError if the owner may not plan for the unit, and ActionChanged if the
+    action is no longer as the form's page showed it (`seen`, its `action_digest` then) and the form would change
+    it. Its status, comments and link to a review stay as they are."""
     _check_owner(action.unit, values.owner_id)
-    changes = {
-        "title": values.title,
-        "description": values.description,
-        "owner_id": values.owner_id,
-        "due_date": values.due_date,
-    }
-    if action.review_id is None:
-        changes["item_key"] = values.item_key
-    changed = {name: value for name, value in changes.items() if getattr(action, name) != value}
+    typed = _typed(action, values)
+    require_unchanged(action, seen, _edited(action), ActionChanged, typed)
+    changed = {EDITED[field]: value for field, value in typed.items() if getattr(action, EDITED[field]) != value}
     for name, value in changed.items():
         setattr(action, name, value)
     db.session.flush()

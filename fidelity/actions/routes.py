@@ -14,14 +14,18 @@ from fidelity import clock, scale_registry
 from fidelity.access import Permission, action_or_404, can, review_or_404, unit_or_404, visible_units
 from fidelity.actions.forms import DUE_LABELS, STATUS_LABELS, CommentForm, EditActionForm, NewActionForm, StatusForm
 from fidelity.actions.operations import (
+    ActionChanged,
     ActionError,
     CopyRefused,
     ReviewLink,
+    action_digest,
     add_comment,
     change_status,
+    changed_fields,
     create_action,
     edit_action,
     linkable,
+    status_digest,
 )
 from fidelity.actions.queries import (
     action_item,
@@ -99,21 +103,26 @@ def edit(code: str, action_id: int) -> ResponseReturnValue:
     form = EditActionForm()
     form.offer(unit, action_owners(unit), scale_registry(), item_choice=action.review_id is None)
     form.fill(action)
+    changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
-            changed = edit_action(action, form.values())
+            edited = edit_action(action, form.values(), form.seen.data)
         except ActionError as exc:
             form[exc.field].errors = [str(exc)]
+        except ActionChanged:
+            db.session.rollback()
+            changed = changed_fields(action, form.values())
+            form.seen.data = action_digest(action)  # saving again replaces the action as it is now
         else:
             db.session.commit()
-            flash(_("Action changed.") if changed else _("Nothing was changed."))
+            flash(_("Action changed.") if edited else _("Nothing was changed."))
             return redirect(url_for(".show", code=unit.code, action_id=action.id))
-    status = 400 if form.errors else 200
-    return render_template("actions/new.html", unit=unit, form=form, action=action), status
+    status = 409 if changed is not None else 400 if form.errors else 200
+    return render_template("actions/new.html", unit=unit, form=form, action=action, changed=changed), status
 
 
 def _page(unit: Unit, action: Action, *, status_form: StatusForm | None = None,
-          comment_form: CommentForm | None = None) -> str:  # fmt: skip
+          comment_form: CommentForm | None = None, status_changed: bool = False) -> str:  # fmt: skip
     return render_template(
         "actions/show.html",
         unit=unit,
@@ -122,8 +131,9 @@ def _page(unit: Unit, action: Action, *, status_form: StatusForm | None = None,
         comments=comments(action),
         today=clock.today(),
         can_plan=can(current_user, Permission.PLAN, unit),
-        status_form=status_form or StatusForm(formdata=None, status=action.status.value),
+        status_form=status_form or StatusForm.of(action),
         comment_form=comment_form or CommentForm(formdata=None),
+        status_changed=status_changed,
     )
 
 
@@ -140,7 +150,13 @@ def set_status(code: str, action_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(unit, action, status_form=form), 400
     new_status = ActionStatus(form.status.data)
-    if change_status(action, new_status):
+    try:
+        changed = change_status(action, new_status, form.seen.data)
+    except ActionChanged:
+        db.session.rollback()
+        form.seen.data = status_digest(action)  # changing it again replaces the status it has now
+        return _page(unit, action, status_form=form, status_changed=True), 409
+    if changed:
         db.session.commit()
         flash(_("Status changed to %(status)s.", status=STATUS_LABELS[new_status]))
     return redirect(url_for(".show", code=unit.code, action_id=action.id))
