@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity import clock
@@ -38,6 +38,7 @@ class AdaptationForm(FlaskForm):
     decided_by = StringField(_l("Decided by"), validators=[Length(max=200)])
     principles = CheckboxesField(_l("Principles it departs from"))
     items = CheckboxesField(_l("Scale items it departs from"))
+    seen = HiddenField()  # the adaptation's digest when the form was opened
     save = SubmitField(_l("Save adaptation"))
 
     def set_choices(self, principles: PrincipleSet, scales: list[Scale]) -> None:

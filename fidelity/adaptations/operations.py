@@ -18,6 +18,7 @@ from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.scales import ScaleRegistry
+from fidelity.stale import Changed, differences, digest, require_unchanged
 from fidelity.units.queries import latest_scores, review_scores
 
 FIELDS = ("title", "description", "reason", "since", "until", "decided_by", "principles", "items")
@@ -31,11 +32,14 @@ class CostedAdaptation:
     purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
 
 
-def save_adaptation(unit: Unit, values: dict[str, Any], by: User, adaptation: Adaptation | None = None) -> Adaptation:
-    """Create or change an adaptation of `unit` from the form's values."""
-    if adaptation is None:
-        adaptation = Adaptation(unit_id=unit.id, created_by_id=by.id)
-        db.session.add(adaptation)
+class AdaptationChanged(Changed[Adaptation]):
+    """The adaptation changed after the page its form came from was opened (in another tab or window, or by a
+    colleague); nothing was written."""
+
+
+def _record(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's values as the adaptation keeps them."""
+    record = {}
     for name in FIELDS:
         value = values[name]
         if name == "reason":
@@ -44,6 +48,38 @@ def save_adaptation(unit: Unit, values: dict[str, Any], by: User, adaptation: Ad
             value = list(value or [])
         elif name in ("title", "description", "decided_by"):
             value = (value or "").strip()
+        record[name] = value
+    return record
+
+
+def _stored(adaptation: Adaptation) -> dict[str, Any]:
+    return {name: getattr(adaptation, name) for name in FIELDS}
+
+
+def adaptation_digest(adaptation: Adaptation) -> str:
+    """A fingerprint of everything the adaptation's form changes: carried by the form, so that a save from an older
+    page is refused."""
+    return digest(_stored(adaptation))
+
+
+def changed_fields(adaptation: Adaptation, values: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Where the adaptation, as it is now, differs from the form's `values`: each field with the value it holds (a
+    reason as its code, None when empty)."""
+    return differences(_stored(adaptation), _record(values))
+
+
+def save_adaptation(
+    unit: Unit, values: Mapping[str, Any], by: User, adaptation: Adaptation | None = None, seen: str | None = None
+) -> Adaptation:
+    """Create or change an adaptation of `unit` from the form's values. `seen` is the adaptation's digest when the
+    form was opened: AdaptationChanged if it has changed since and the form would change it."""
+    record = _record(values)
+    if adaptation is None:
+        adaptation = Adaptation(unit_id=unit.id, created_by_id=by.id)
+        db.session.add(adaptation)
+    else:
+        require_unchanged(adaptation, seen, _stored(adaptation), AdaptationChanged, record)
+    for name, value in record.items():
         setattr(adaptation, name, value)
     db.session.flush()
     return adaptation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,7 +13,10 @@ from fidelity import clock, scale_registry
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.adaptations.forms import REASON_NAMES, AdaptationForm
 from fidelity.adaptations.operations import (
+    AdaptationChanged,
+    adaptation_digest,
     adaptation_or_404,
+    changed_fields,
     costed_adaptations,
     delete_adaptation,
     save_adaptation,
@@ -45,6 +50,7 @@ def _form(unit: Unit, adaptation: Adaptation | None) -> AdaptationForm:
     form = AdaptationForm(obj=adaptation) if request.method == "GET" and adaptation else AdaptationForm()
     if request.method == "GET" and adaptation is not None:
         form.reason.data = adaptation.reason.value
+        form.seen.data = adaptation_digest(adaptation)
     offered = [s for s in registry.latest() if s.measures(ips=unit.offers_ips, sed=unit.offers_sed)]
     form.set_choices(registry.principles, offered)
     return form
@@ -52,14 +58,22 @@ def _form(unit: Unit, adaptation: Adaptation | None) -> AdaptationForm:
 
 def _edit(unit: Unit, adaptation: Adaptation | None) -> ResponseReturnValue:
     form = _form(unit, adaptation)
+    changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
-        save_adaptation(unit, form.data, current_user, adaptation)
-        db.session.commit()
-        flash(_("Adaptation saved."))
-        return redirect(url_for(".index", code=unit.code))
-    status = 400 if form.errors else 200
+        try:
+            save_adaptation(unit, form.data, current_user, adaptation, form.seen.data)
+        except AdaptationChanged as exc:
+            db.session.rollback()
+            changed = changed_fields(exc.record, form.data)
+            form.seen.data = adaptation_digest(exc.record)  # saving again replaces the adaptation as it is now
+        else:
+            db.session.commit()
+            flash(_("Adaptation saved."))
+            return redirect(url_for(".index", code=unit.code))
+    status = 409 if changed is not None else 400 if form.errors else 200
     titles = {scale.id: scale.title for scale in scale_registry().latest()}
-    page = render_template("adaptations/form.html", unit=unit, form=form, adaptation=adaptation, scale_titles=titles)
+    page = render_template("adaptations/form.html", unit=unit, form=form, adaptation=adaptation, scale_titles=titles,
+                           changed=changed)  # fmt: skip
     return page, status
 
 
