@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from fidelity import clock
+from fidelity.models import StaffingQuarter
 from fidelity.monitoring.fields import DecimalCommaField
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.staffing import staffing_digest
 
 FTE_MAX = 50
 FIRST_YEAR = 2000
@@ -35,6 +37,10 @@ class StaffingForm(FlaskForm):
         validators=[Optional(), fte_range()],
         description=_l("Full-time equivalents, 0 to 50; empty counts as 0."),
     )
+    # The quarter the form was filled with, and the digest of its staffing then: a save of that quarter from an older
+    # page is refused.
+    seen_quarter = HiddenField()
+    seen = HiddenField()
     submit = SubmitField(_l("Save staffing"))
 
     def validate_quarter(self, field: StringField) -> None:
@@ -53,3 +59,15 @@ class StaffingForm(FlaskForm):
     def values(self) -> tuple[float, float]:
         """Specialist and supervisor FTE, as validated."""
         return float(self.specialist_fte.data or 0), float(self.supervisor_fte.data or 0)
+
+    def opened(self, quarter: Quarter, recorded: StaffingQuarter | None) -> None:
+        """Mark the form as showing `quarter`, whose staffing is `recorded` (None where none is)."""
+        self.seen_quarter.data = f"{quarter.year}Q{quarter.number}"
+        self.seen.data = staffing_digest(recorded)
+
+    def seen_staffing(self) -> tuple[Quarter, str] | None:
+        """The quarter the form was filled with and the digest of its staffing then; None for a form without them."""
+        try:
+            return Quarter.parse(self.seen_quarter.data or ""), self.seen.data or ""
+        except ValueError:
+            return None

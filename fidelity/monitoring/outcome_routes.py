@@ -7,6 +7,7 @@ pandas, writes only for quarters that changed), so they are never stale; locked 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -34,7 +35,15 @@ from fidelity.monitoring.outcome_pages import (
 from fidelity.monitoring.outcomes import CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.staffing import StaffingLocked, set_staffing, staffing_lines, unit_staffing
+from fidelity.monitoring.staffing import (
+    StaffingChanged,
+    StaffingLocked,
+    changed_fields,
+    quarter_staffing,
+    set_staffing,
+    staffing_lines,
+    unit_staffing,
+)
 
 bp = Blueprint("outcomes", __name__)
 
@@ -85,12 +94,19 @@ def staffing(code: str) -> ResponseReturnValue:
     writing = request.method == "POST"
     unit = unit_or_404(current_user, code, Permission.RECORD if writing else Permission.READ)
     form = StaffingForm()
+    changed: list[tuple[str, Any]] | None = None
+    quarter: Quarter | None = None
     if writing and form.validate():
         quarter = form.parsed_quarter()
         try:
-            set_staffing(unit, quarter, *form.values())
+            set_staffing(unit, quarter, *form.values(), seen=form.seen_staffing())
         except StaffingLocked as locked:
             form.quarter.errors.append(str(locked))
+        except StaffingChanged:
+            db.session.rollback()
+            recorded = quarter_staffing(unit, quarter)
+            changed = changed_fields(recorded, *form.values())
+            form.opened(quarter, recorded)  # saving again replaces the quarter's staffing as it is now
         else:
             db.session.commit()
             flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
@@ -103,7 +119,9 @@ def staffing(code: str) -> ResponseReturnValue:
         lines=staffing_lines(unit, clock.today()),
         form=form,
         can_record=can(current_user, Permission.RECORD, unit),
-    ), (400 if form.errors else 200)
+        changed=changed,
+        quarter=quarter,
+    ), (409 if changed is not None else 400 if form.errors else 200)
 
 
 def _prefill(form: StaffingForm, unit: Unit) -> None:
@@ -114,6 +132,7 @@ def _prefill(form: StaffingForm, unit: Unit) -> None:
         quarter = Quarter.of(clock.today())
     form.quarter.data = f"{quarter.year}Q{quarter.number}"
     recorded = unit_staffing(unit).get(quarter)
+    form.opened(quarter, recorded)
     if recorded is not None:
         form.specialist_fte.data = Decimal(repr(recorded.specialist_fte))
         form.supervisor_fte.data = Decimal(repr(recorded.supervisor_fte))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter, quarters_between
+from fidelity.stale import Changed, differences, digest, require_unchanged
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ class StaffingLine:
 
 class StaffingLocked(ValueError):
     """Staffing asked for a quarter whose figures are locked; the message is for the user."""
+
+
+class StaffingChanged(Changed[Quarter]):
+    """The quarter's staffing changed after the page the form came from was opened (in another tab or window, or by
+    a colleague); nothing was written."""
 
 
 def locked_quarters(unit: Unit) -> set[Quarter]:
@@ -60,9 +67,51 @@ def staffing_lines(unit: Unit, today: date) -> list[StaffingLine]:
     return [StaffingLine(q, recorded.get(q), q in locked) for q in reversed(list(quarters_between(first, last)))]
 
 
-def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor_fte: float) -> StaffingQuarter:
+def quarter_staffing(unit: Unit, quarter: Quarter) -> StaffingQuarter | None:
+    """The staffing recorded for one quarter of the unit, if any."""
+    return db.session.scalar(
+        select(StaffingQuarter).where(
+            StaffingQuarter.unit_id == unit.id,
+            StaffingQuarter.year == quarter.year,
+            StaffingQuarter.quarter == quarter.number,
+        )
+    )
+
+
+def _figures(specialist_fte: float | None, supervisor_fte: float | None) -> dict[str, Any]:
+    """A quarter's staffing, keyed as the form names its fields."""
+    return {"specialist_fte": specialist_fte, "supervisor_fte": supervisor_fte}
+
+
+def _recorded(row: StaffingQuarter | None) -> dict[str, Any]:
+    return _figures(row.specialist_fte, row.supervisor_fte) if row is not None else _figures(None, None)
+
+
+def staffing_digest(row: StaffingQuarter | None) -> str:
+    """A fingerprint of a quarter's staffing (`row`, None where none is recorded), as the form showed it."""
+    return digest(_recorded(row))
+
+
+def changed_fields(row: StaffingQuarter | None, specialist_fte: float, supervisor_fte: float) -> list[tuple[str, Any]]:
+    """Where a quarter's staffing as it is now (`row`) differs from the form's figures: each field with the figure it
+    holds (None where none is recorded)."""
+    return differences(_recorded(row), _figures(specialist_fte, supervisor_fte))
+
+
+def set_staffing(
+    unit: Unit,
+    quarter: Quarter,
+    specialist_fte: float,
+    supervisor_fte: float,
+    seen: tuple[Quarter, str] | None = None,
+) -> StaffingQuarter:
     """Set the unit's staffing for one quarter, replacing what was recorded for it. A locked quarter is refused
-    (StaffingLocked): its caseload is kept as it was counted, and staffing changed now would disagree with it."""
+    (StaffingLocked): its caseload is kept as it was counted, and staffing changed now would disagree with it.
+
+    `seen` is the quarter the form was opened for and the digest of its staffing then: when that is the quarter
+    saved, StaffingChanged if its staffing has changed since and the form would change it. A quarter typed in
+    instead of the one the form was filled with had none of its figures in the form, so there is nothing to compare.
+    """
     if quarter in locked_quarters(unit):
         raise StaffingLocked(
             _(
@@ -71,13 +120,9 @@ def set_staffing(unit: Unit, quarter: Quarter, specialist_fte: float, supervisor
                 quarter=quarter_text(quarter.year, quarter.number),
             )
         )
-    row = db.session.scalar(
-        select(StaffingQuarter).where(
-            StaffingQuarter.unit_id == unit.id,
-            StaffingQuarter.year == quarter.year,
-            StaffingQuarter.quarter == quarter.number,
-        )
-    )
+    row = quarter_staffing(unit, quarter)
+    if seen is not None and seen[0] == quarter:
+        require_unchanged(quarter, seen[1], _recorded(row), StaffingChanged, _figures(specialist_fte, supervisor_fte))
     if row is None:
         row = StaffingQuarter(unit_id=unit.id, year=quarter.year, quarter=quarter.number)
         db.session.add(row)
