@@ -363,3 +363,19 @@ def test_an_external_reviewer_reads_people_s_records_only_while_a_review_is_unde
     assert client.get(f"{base}/journeys/{journey.id}").status_code == 200
     assert "WAITS-1" in client.get(f"{base}/waiting-list").get_data(as_text=True)
     assert f'href="{base}/journeys"' in client.get(base).get_data(as_text=True)
+
+
+def test_saving_a_job_or_course_says_which_was_saved(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="SAY-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20))  # fmt: skip
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    job = post(client, f"{base}/jobs", start_date="2026-02-01", competitive="y")
+    assert "The job is saved in journey SAY-1." in client.get(job.headers["Location"]).get_data(as_text=True)
+    course = post(client, f"{base}/education", start_date="2026-03-01")
+    assert "The course is saved in journey SAY-1." in client.get(course.headers["Location"]).get_data(as_text=True)
+    # The import page takes only the files it reads.
+    page = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
+    assert 'accept=".csv,.xlsx,' in page

@@ -18,5 +18,6 @@ class ImportForm(FlaskForm):
             FileAllowed(FILE_TYPES, _l("Choose a CSV file (.csv) or an Excel workbook (.xlsx).")),
         ],
         description=_l("CSV (UTF-8, comma or semicolon) or xlsx, one row per journey, with the columns below."),
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     )
     submit = SubmitField(_l("Import"))

@@ -245,8 +245,10 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
             flash(_("The job is deleted from journey %(code)s.", code=found.code))
         else:
             flash(_("The course is deleted from journey %(code)s.", code=found.code))
+    elif kind == "jobs":
+        flash(_("The job is saved in journey %(code)s.", code=found.code))
     else:
-        flash(_("Journey %(code)s saved.", code=found.code))
+        flash(_("The course is saved in journey %(code)s.", code=found.code))
     return redirect(url_for(".journey", code=unit.code, journey_id=found.id))
 
 
