@@ -216,6 +216,10 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
     bad = post(client, f"{base}/jobs/{first.id}", start_date="2026-01-20", end_date="2026-01-15", save="1")
     text = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Ended, job 1 (2026-01-15) is before Started, job 1 (2026-01-20)" in text
+    # The table names each row as the message does: job 1 is the row of the first job to start.
+    rows = text.split('<table class="units spells">')[1].split("</table>")[0].split("<tbody>")[1].split("<tr>")[1:]
+    assert 'scope="row" class="nowrap">Job 1</th>' in rows[0] and 'value="2026-01-20"' in rows[0]
+    assert 'scope="row" class="nowrap">Job 2</th>' in rows[1] and 'value="2026-02-01"' in rows[1]
     swedish = client.post(
         f"{base}/jobs/{first.id}",
         data={"start_date": "2026-01-20", "end_date": "2026-01-15", "save": "1", "csrf_token": csrf_token(client)},
