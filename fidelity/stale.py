@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
@@ -73,3 +74,74 @@ def _comparable(value: Any) -> Any:
 
 def _key(value: Any) -> Any:
     return sorted(value) if isinstance(value, list) else value
+
+
+# --- merging: a form that carries the values its page showed ----------------------------------------------------
+
+
+def snapshot(content: Mapping[str, Any]) -> str:
+    """What a form carries of its record: the values its page showed (`content`, field -> value), as JSON. Sent back
+    with the form, it tells which fields the person changed and which someone else changed meanwhile (`merge`)."""
+    return json.dumps({name: _normal(value) for name, value in content.items()}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A form's values set against its record as it is now and as its page showed it."""
+
+    values: dict[str, Any]  # to write: what was typed where the person changed a field, what is stored elsewhere
+    kept: list[tuple[str, Any]] = field(default_factory=list)  # changed meanwhile by someone else only: (field, value)
+    conflicts: list[tuple[str, Any]] = field(default_factory=list)  # changed by both, differently: (field, stored)
+
+
+def merge(seen: str | None, stored: Mapping[str, Any], typed: Mapping[str, Any]) -> Merged:
+    """Set what was typed (`typed`) against the record as it is now (`stored`) and as the form's page showed it
+    (`seen`, its `snapshot`), field by field, as the fields of `stored`:
+
+    - a field the person left as shown takes the stored value, so that someone else's change to it stands (`kept`
+      when there was one);
+    - a field the person changed takes the typed value, unless someone else changed it too, to something else: a
+      conflict, which is for the person to settle.
+
+    Without `seen` (a script's form) the typed values are taken as they are. A `seen` that is no snapshot (a page
+    from before snapshots) is taken as showing what is stored when its digest says so, else as showing nothing: every
+    field the person would change is then a conflict."""
+    if not seen:
+        return Merged(dict(typed))
+    shown = _shown(seen, stored)
+    values: dict[str, Any] = {}
+    kept: list[tuple[str, Any]] = []
+    conflicts: list[tuple[str, Any]] = []
+    for name, value in stored.items():
+        now, mine, then = _key(_normal(value)), _key(_normal(typed.get(name))), shown.get(name, _UNKNOWN)
+        if then is not _UNKNOWN and mine == _key(then):
+            values[name] = _comparable(value)  # left as shown: what is stored now
+            if now != mine:
+                kept.append((name, _comparable(value)))
+        elif (then is not _UNKNOWN and now == _key(then)) or now == mine:
+            values[name] = typed.get(name)  # changed by this person alone, or by both alike
+        else:
+            values[name] = typed.get(name)
+            conflicts.append((name, _comparable(value)))
+    return Merged(values, kept, conflicts)
+
+
+_UNKNOWN = object()
+
+
+def _shown(seen: str, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a form's page showed, from its `seen`."""
+    try:
+        shown = json.loads(seen)
+    except ValueError:
+        shown = None
+    if isinstance(shown, dict):
+        return shown
+    # A digest, from a page opened before forms carried snapshots.
+    return {name: _normal(value) for name, value in stored.items()} if seen == digest(stored) else {}
+
+
+def _normal(value: Any) -> Any:
+    """A value as a snapshot keeps it: a choice as its code, a date as YYYY-MM-DD, a whole number of hours as a
+    number, empty as None."""
+    return json.loads(json.dumps(_comparable(value), default=_plain))

@@ -57,3 +57,28 @@ def test_the_digest_the_check_and_the_differences() -> None:
     typed = {"title": "A", "since": date(2026, 1, 5), "items": ["a", "b"], "fte": 0.2}
     assert differences(content, typed) == [("fte", 0.0)]  # 0 is a figure, not an empty field; lists as sets
     assert differences({"until": None, "note": ""}, {"until": date(2026, 1, 1), "note": None}) == [("until", None)]
+
+
+def test_a_merge_keeps_what_each_side_changed_and_finds_what_both_changed() -> None:
+    from datetime import date
+
+    from fidelity.stale import merge, snapshot
+
+    shown = {"title": "A", "due": date(2026, 1, 1), "owner": 3, "hours": 20.0, "note": None}
+    seen = snapshot(shown)
+    assert seen == '{"due": "2026-01-01", "hours": 20.0, "note": null, "owner": 3, "title": "A"}'
+    stored = shown | {"title": "B", "hours": 25.0}  # someone else changed the title and the hours
+    # This person changed the due date and left the rest as shown: both changes stand, nothing to settle.
+    merged = merge(seen, stored, shown | {"due": date(2026, 2, 1), "hours": 20})
+    assert merged.values == {"title": "B", "due": date(2026, 2, 1), "owner": 3, "hours": 25.0, "note": None}
+    assert merged.kept == [("title", "B"), ("hours", 25.0)] and merged.conflicts == []
+    # The title changed by both, to different things: a conflict; the same change on both sides is none.
+    merged = merge(seen, stored, shown | {"title": "C", "hours": 25})
+    assert merged.conflicts == [("title", "B")] and merged.values["title"] == "C" and merged.kept == []
+    # A script's form (no snapshot) is taken as it is; a page's digest from before snapshots counts as shown only
+    # when it is the stored record's.
+    assert merge(None, stored, shown).values == shown
+    assert merge(digest(stored), stored, stored | {"note": "x"}).conflicts == []
+    # Otherwise every field where what was typed differs from what is stored is for the person to settle.
+    assert merge(digest(shown), stored, shown | {"note": "x"}).conflicts == [("title", "B"), ("hours", 25.0),
+                                                                           ("note", None)]  # fmt: skip
