@@ -129,6 +129,15 @@ def merge(seen: str | None, stored: Mapping[str, Any], typed: Mapping[str, Any])
 _UNKNOWN = object()
 
 
+def shown(seen: str) -> dict[str, Any]:
+    """The values a form's page showed, as its snapshot `seen` keeps them (empty for anything else)."""
+    try:
+        values = json.loads(seen)
+    except ValueError:
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
 def _shown(seen: str, stored: Mapping[str, Any]) -> dict[str, Any]:
     """The values a form's page showed, from its `seen`."""
     try:

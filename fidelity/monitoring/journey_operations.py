@@ -47,40 +47,26 @@ class JourneyInvalid(Exception):
 
 
 class JourneyChanged(stale.Changed[Journey]):
-    """The journey, or one of its jobs or courses, changed after the page the form came from was opened (in another
-    tab or window, by a colleague, or by an import); nothing was written."""
+    """A journey's own fields, or one of its jobs or courses, changed after the page the form came from was opened
+    (in another tab or window, by a colleague, or by an import), in a way the save cannot be merged with; nothing
+    was written. `merged` sets the form's values against the journey (or the spell) as it is now: its `conflicts`
+    are the fields both changed. `spell_id` is the changed spell as it is now: None when it is gone."""
 
-    def __init__(self, journey: Journey) -> None:
+    def __init__(self, journey: Journey, merged: stale.Merged, spell_id: int | None = None) -> None:
         super().__init__(journey)
         self.journey = journey
+        self.merged = merged
+        self.spell_id = spell_id
 
 
-def _journey_content(journey: Journey) -> list[Any]:
-    """Everything a journey's forms change: its own fields, its jobs and its courses."""
-    return [
-        _journey_record(journey),
-        {str(s.id): _spell_values(s) for s in journey.jobs},  # keys sorted by the digest
-        {str(s.id): _spell_values(s) for s in journey.education},
-    ]
+def journey_snapshot(journey: Journey) -> str:
+    """What the journey's form carries of it: its own fields as the page showed them (see `stale.merge`)."""
+    return stale.snapshot(_journey_record(journey))
 
 
-def journey_digest(journey: Journey) -> str:
-    """A fingerprint of everything a journey's forms change. A form carries the fingerprint of the journey as its
-    page showed it; a different one when it is sent back means the journey changed meanwhile, whoever or whatever
-    changed it (an import replaces rows without touching any timestamp the form could carry)."""
-    return stale.digest(_journey_content(journey))
-
-
-def require_unchanged(journey: Journey, seen: str | None) -> None:
-    """Raise JourneyChanged unless the journey is as it was when the form's page showed it (`seen`, its digest then).
-    A form sent without a digest (a script's) is not checked."""
-    stale.require_unchanged(journey, seen, _journey_content(journey), JourneyChanged)
-
-
-def changed_fields(journey: Journey, record: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """The journey's own fields whose stored value differs from `record` (a form's values): each as its column and
-    the value it holds (a choice as its code, a date as a date, None when empty)."""
-    return stale.differences(_journey_record(journey), record)
+def spell_snapshot(spell: JobSpell | EducationSpell) -> str:
+    """What a job's or course's row carries of it: its fields as the page showed them."""
+    return stale.snapshot(_spell_values(spell))
 
 
 def _text(value: Any) -> str:
@@ -136,11 +122,16 @@ def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:
 
 def save_journey(
     unit: Unit, record: Mapping[str, Any], journey: Journey | None = None, seen: str | None = None
-) -> Journey:
-    """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would). `seen` is
-    the journey's digest when the form was opened: JourneyChanged if it has changed since."""
+) -> tuple[Journey, list[tuple[str, Any]]]:
+    """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would), and the
+    fields someone else changed meanwhile that were kept. `seen` is the journey's snapshot when the form was opened:
+    the form's changes are merged with any made since (`stale.merge`); JourneyChanged if both changed a field."""
+    kept: list[tuple[str, Any]] = []
     if journey is not None:
-        require_unchanged(journey, seen)
+        merged = stale.merge(seen, _journey_record(journey), record)
+        if merged.conflicts:
+            raise JourneyChanged(journey, merged)
+        record, kept = merged.values, merged.kept
     jobs = [_spell_values(s) for s in journey.jobs] if journey else []
     education = [_spell_values(s) for s in journey.education] if journey else []
     today = clock.today()
@@ -158,7 +149,7 @@ def save_journey(
         setattr(journey, field, value)
     db.session.flush()
     refresh_outcomes(unit, today)
-    return journey
+    return journey, kept
 
 
 def delete_journey(journey: Journey) -> None:
@@ -172,15 +163,38 @@ def _journey_record(journey: Journey) -> dict[str, Any]:
     return {field: getattr(journey, field) for field in JOURNEY_FIELDS}
 
 
+def _shown_spell(journey: Journey, kind: str, spell_id: int, seen: str | None) -> JobSpell | EducationSpell:
+    """The journey's spell a row was about: by its id, or, when an import has written the journey's spells again
+    with new ids, the one that still holds what the row showed (`seen`). JourneyChanged when it is gone; LookupError
+    for an id that is none of the journey's, from a form without a snapshot."""
+    try:
+        return journey_spell(journey, kind, spell_id)
+    except LookupError:
+        if not seen:
+            raise
+    spells: Sequence[JobSpell | EducationSpell] = journey.jobs if kind == "jobs" else journey.education
+    again = next((s for s in spells if spell_snapshot(s) == seen), None)
+    if again is None:
+        raise JourneyChanged(journey, stale.Merged({}), None)
+    return again
+
+
 def save_spell(
     journey: Journey, kind: str, values: Mapping[str, Any], spell_id: int | None = None, seen: str | None = None
-) -> None:
-    """Add a job or course to the journey, or change one of its own; checked with the whole journey. JourneyChanged
-    if the journey is no longer as its page showed it (`seen`)."""
-    require_unchanged(journey, seen)
+) -> list[tuple[str, Any]]:
+    """Add a job or course to the journey, or change one of its own; checked with the whole journey. Returns the
+    spell's fields someone else changed meanwhile that were kept: a change is merged with any made since the row's
+    page showed it (`seen`, the spell's snapshot then); JourneyChanged if both changed a field, or the spell is gone.
+    """
     model = SPELL_MODELS[kind]
     spells = journey.jobs if kind == "jobs" else journey.education
-    spell = journey_spell(journey, kind, spell_id) if spell_id is not None else None
+    spell = _shown_spell(journey, kind, spell_id, seen) if spell_id is not None else None
+    kept: list[tuple[str, Any]] = []
+    if spell is not None:
+        merged = stale.merge(seen, _spell_values(spell), values)
+        if merged.conflicts:
+            raise JourneyChanged(journey, merged, spell.id)
+        values, kept = merged.values, merged.kept
     # The changed spell keeps its place among the others, so that a problem names it by its own number.
     proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
     if spell is None:
@@ -200,6 +214,7 @@ def save_spell(
             setattr(spell, field, value)
     db.session.flush()
     refresh_outcomes(journey.unit, today)
+    return kept
 
 
 def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | EducationSpell:
@@ -212,10 +227,15 @@ def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | Educ
 
 
 def delete_spell(journey: Journey, kind: str, spell_id: int, seen: str | None = None) -> None:
-    require_unchanged(journey, seen)
+    """Delete one of the journey's jobs or courses, as its row showed it (`seen`): JourneyChanged if it has changed
+    since (its changed fields as conflicts), or is gone."""
+    spell = _shown_spell(journey, kind, spell_id, seen)
+    if seen and spell_snapshot(spell) != seen:
+        changed = stale.merge(seen, _spell_values(spell), stale.shown(seen)).kept  # its fields changed since
+        raise JourneyChanged(journey, stale.Merged({}, [], changed), spell.id)
     # Deleted in so many words rather than dropped from the journey's list: the audit log sees a deletion, but not
     # the removal of an orphan, which happens inside the flush.
-    db.session.delete(journey_spell(journey, kind, spell_id))
+    db.session.delete(spell)
     db.session.flush()
     db.session.expire(journey, [kind])
     refresh_outcomes(journey.unit, clock.today())

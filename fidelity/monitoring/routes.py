@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -14,20 +15,28 @@ from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db
+from fidelity.i18n import amount_text, date_text
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.journey_forms import REASON_NAMES, EducationForm, JobForm, JourneyForm
+from fidelity.monitoring.journey_forms import (
+    REASON_NAMES,
+    SPELL_LABELS,
+    EducationForm,
+    JobForm,
+    JourneyForm,
+    field_label,
+)
 from fidelity.monitoring.journey_operations import (
     CHOICES,
     JourneyChanged,
     JourneyInvalid,
-    changed_fields,
     delete_journey,
     delete_spell,
-    journey_digest,
+    journey_snapshot,
     journey_spell,
     save_journey,
     save_spell,
+    spell_snapshot,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.outcome_pages import csv_bytes
@@ -127,9 +136,6 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
     new = {kind: form for kind, spell_id, form in [typed] if spell_id is None} if typed else {}
     job_form = new.get("jobs") or JobForm(formdata=None)
     education_form = new.get("education") or EducationForm(formdata=None)
-    # Every form on the page carries the journey as the page shows it, so that a save from an older page is refused.
-    seen = journey_digest(journey)
-    job_form.seen.data = education_form.seen.data = seen
     return render_template(
         "monitoring/journey.html",
         unit=unit,
@@ -141,7 +147,9 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         typed=typed if typed and typed[1] is not None else None,
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
-        seen=seen,
+        # Each job's and course's row carries the spell as the page shows it, so that a change is merged with any
+        # made since (a new one needs none: it overwrites nothing).
+        snapshots={spell.id: spell_snapshot(spell) for spells in (journey.jobs, journey.education) for spell in spells},
     )
 
 
@@ -151,22 +159,28 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         for name in CHOICES:
             value = getattr(journey, name)
             form[name].data = value.value if value is not None else ""
-        form.seen.data = journey_digest(journey)
+        form.seen.data = journey_snapshot(journey)
     problems: list[str] = []
     changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
-            saved = save_journey(unit, form.record(), journey, form.seen.data)
+            saved, kept = save_journey(unit, form.record(), journey, form.seen.data)
         except JourneyInvalid as exc:
             db.session.rollback()
             problems = exc.messages
         except JourneyChanged as exc:
             db.session.rollback()
-            changed = changed_fields(exc.journey, form.record())
-            form.seen.data = journey_digest(exc.journey)  # saving again replaces the journey as it is now
+            changed = exc.merged.conflicts
+            # The form shows what was typed where this person changed a field and what is stored elsewhere, and
+            # carries the journey as it is now: saving again settles only the fields both changed.
+            refill(form, exc.merged.values)
+            form.seen.data = journey_snapshot(exc.journey)
         else:
             db.session.commit()
             flash(_("Journey %(code)s saved.", code=saved.code))
+            if kept:
+                flash(_("Meanwhile someone else changed %(fields)s; their changes are kept.",
+                        fields=", ".join(field_label(name) for name, _value in kept)))  # fmt: skip
             return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
@@ -219,11 +233,12 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     form = SPELL_FORMS[kind]()
     deleting = spell_id is not None and "delete" in request.form
     typed = None if deleting else (kind, spell_id, form)  # what was typed, to show again if it is refused
+    kept: list[tuple[str, Any]] = []
     try:
         if deleting and ActionForm().validate_on_submit():
             delete_spell(found, kind, spell_id or 0, form.seen.data)
         elif not deleting and form.validate_on_submit():
-            save_spell(found, kind, form.record(), spell_id, form.seen.data)
+            kept = save_spell(found, kind, form.record(), spell_id, form.seen.data)
         else:
             db.session.rollback()
             return _journey_page(unit, found, typed=typed), 400
@@ -232,13 +247,9 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     except JourneyInvalid as exc:
         db.session.rollback()
         return _journey_page(unit, found, typed=typed, problems=exc.messages), 400
-    except JourneyChanged:
+    except JourneyChanged as exc:
         db.session.rollback()
-        # The page shows the journey as it is now, with what was typed back in its fields: saving again applies it.
-        message = _("Journey %(code)s changed after you opened this page (in another tab or window, by a colleague, "
-                    "or by an import). It is shown below as it is now: check it, and save again if your change still "
-                    "applies.", code=found.code)  # fmt: skip
-        return _journey_page(unit, found, typed=typed, problems=[message]), 409
+        return _journey_page(unit, found, **_spell_conflict(kind, form, deleting, exc)), 409
     db.session.commit()
     if deleting:
         if kind == "jobs":
@@ -249,7 +260,52 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         flash(_("The job is saved in journey %(code)s.", code=found.code))
     else:
         flash(_("The course is saved in journey %(code)s.", code=found.code))
+    if kept:
+        flash(_("Meanwhile someone else changed %(fields)s; their changes are kept.",
+                fields=", ".join(str(SPELL_LABELS[name]) for name, _value in kept)))  # fmt: skip
     return redirect(url_for(".journey", code=unit.code, journey_id=found.id))
+
+
+def spell_value(value: Any) -> str:
+    """A job's or course's stored value in words, for a message."""
+    if value is None:
+        return _("empty")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return date_text(value)
+    return amount_text(value) if isinstance(value, float) else str(value)
+
+
+def refill(form: Any, values: dict[str, Any]) -> None:
+    """Put `values` (field -> value) in the form's fields, in place of what was sent."""
+    for name, value in values.items():
+        field = form[name]
+        field.data = value if value is not None else ("" if name in CHOICES else None)
+        field.raw_data = None  # a date field shows what was sent while it has it
+
+
+def _spell_conflict(kind: str, form: Any, deleting: bool, exc: JourneyChanged) -> dict[str, Any]:
+    """How the journey's page shows a job or course refused because it changed meanwhile: a message naming the
+    fields both changed (or saying it is gone), and what was typed back in its row, or, for a row that is gone, in
+    the form for a new one."""
+    thing = _("the job") if kind == "jobs" else _("the course")
+    names = ", ".join(
+        _("%(field)s (now %(value)s)", field=SPELL_LABELS[name], value=spell_value(value))
+        for name, value in exc.merged.conflicts
+    )
+    if exc.spell_id is None:
+        message = _("%(thing)s you changed is no longer in the journey (deleted, or written again by an import). What "
+                    "you typed is in the form for a new one below.", thing=thing.capitalize())  # fmt: skip
+        return {"typed": None if deleting else (kind, None, form), "problems": [message]}
+    if deleting:
+        message = _("%(thing)s changed after you opened this page (%(fields)s). Check it, and delete it again if you "
+                    "still mean to.", thing=thing.capitalize(), fields=names)  # fmt: skip
+        return {"problems": [message]}
+    refill(form, exc.merged.values)
+    message = _("You and someone else both changed %(fields)s of %(thing)s after you opened this page. Its row shows "
+                "what you typed: save again to keep it.", fields=names, thing=thing)  # fmt: skip
+    return {"typed": (kind, exc.spell_id, form), "problems": [message]}
 
 
 @bp.get("/journeys/<int:journey_id>/<any(jobs, education):kind>/<int:spell_id>/delete")
