@@ -61,6 +61,27 @@ def test_who_is_waiting_and_for_how_long() -> None:
     assert result.longest_wait == 171
 
 
+def test_a_past_day_counts_only_what_was_known_then() -> None:
+    # As a report on a review of Mar 31 counts it: P2 was refused (not ready) and P3 left only in April, and P4's
+    # acceptance came in April: on Mar 31 all three were waiting, none refused and nobody screened out.
+    table = journeys(
+        {"referral_date": "2026-01-10", "decision": "accepted", "decision_date": "2026-01-20"},
+        {"referral_date": "2026-02-01", "decision": "not_accepted", "decision_date": "2026-04-10",
+         "not_accepted_reason": "not_ready"},
+        {"referral_date": "2026-02-01", "exit_date": "2026-04-01", "exit_reason": "withdrew"},
+        {"referral_date": "2026-03-01", "decision": "accepted", "decision_date": "2026-04-02",
+         "first_meeting_date": "2026-04-03"},
+    )  # fmt: skip
+    then = waiting_list(table, date(2026, 3, 31))
+    assert [(p.code, p.accepted, p.first_meeting_date) for p in then.waiting] == [
+        ("P1", True, None), ("P2", False, None), ("P3", False, None), ("P4", False, None)
+    ]  # fmt: skip
+    assert (then.not_accepted, then.breaches, then.gave_up) == (0, 0, 0)
+    now = waiting_list(table, TODAY)
+    assert [(p.code, p.accepted) for p in now.waiting] == [("P1", True), ("P4", True)]  # P4 met, not yet enrolled
+    assert (now.not_accepted, now.breaches, now.gave_up) == (1, 1, 1)
+
+
 def test_days_to_first_meeting_and_enrolment() -> None:
     # First meetings in the period after 10, 20, 30 and 100 days: median (20 + 30) / 2 = 25;
     # 90th percentile, linear: position 0.9 * 3 = 2.7 between 30 and 100 -> 30 + 0.7 * 70 = 79.

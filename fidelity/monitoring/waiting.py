@@ -146,8 +146,25 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
     )
 
 
+def known_on(journeys: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The journeys as they stood at the end of `day`: every date after it unknown yet, and with it a decision (and
+    its reason) or an exit reason given later. A report on a past day counts what was known then: a person refused
+    the week after was still waiting on the day."""
+    cut = pd.Timestamp(day)
+    known = journeys.copy()
+    later_decision = known["decision_date"] > cut
+    known.loc[later_decision, ["decision", "not_accepted_reason"]] = None
+    known.loc[known["exit_date"] > cut, "exit_reason"] = None
+    for column in known.columns:
+        if column.endswith("_date"):
+            known.loc[known[column] > cut, column] = pd.NaT
+    return known
+
+
 def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONTHS) -> WaitingList:
-    """The waiting list of the journeys in `journeys` (a `JourneyFrames.journeys` table) as of `today`."""
+    """The waiting list of the journeys in `journeys` (a `JourneyFrames.journeys` table) as they stood on `today`
+    (see `known_on`: for a report on a past day)."""
+    journeys = known_on(journeys, today)
     now = pd.Timestamp(today)
     start = today - relativedelta(months=months)
     refused = journeys["decision"] == Decision.NOT_ACCEPTED.value
