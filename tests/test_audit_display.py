@@ -147,8 +147,8 @@ def test_values_are_written_in_words_in_the_readers_language(app: Flask) -> None
     assert both("job_spells", jobs) == (
         "Mar 16, 2026 to May 29, 2026, competitive, 20 hours a week; from Jun 1, 2026, not competitive, "
         "12.5 hours a week",
-        "16 mars 2026 till 29 maj 2026, konkurrensutsatt, 20 timmar i veckan; från 1 juni 2026, inte "
-        "konkurrensutsatt, 12,5 timmar i veckan",
+        "16 mars 2026 till 29 maj 2026, på öppna arbetsmarknaden, 20 timmar i veckan; från 1 juni 2026, inte på "
+        "öppna arbetsmarknaden, 12,5 timmar i veckan",
     )
     assert both("education_spells", [{"start_date": "2026-09-01", "end_date": None}]) == (
         "from Sep 1, 2026",

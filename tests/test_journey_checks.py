@@ -256,7 +256,7 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     ),
     "a decision's date without the decision": (
         {"decision": "", "first_meeting_date": "", "enrolment_date": "", "first_employer_contact_date": "", **NO_JOB},
-        "decision_date is given without decision",
+        "decision_date is filled in, but decision is not",
     ),
     "decided after enrolment": (
         {"decision_date": "2026-01-27"},

@@ -373,7 +373,7 @@ class RowCheck:
         # A decision's date without the decision: the date would be kept and never shown or counted.
         dated = journeys["decision_date"].notna().to_numpy()
         decision_names = {"column": self.show("decision_date"), "other": self.show("decision")}
-        self.report(undecided & dated, lambda p: _("%(column)s is given without %(other)s", **decision_names))
+        self.report(undecided & dated, lambda p: _("%(column)s is filled in, but %(other)s is not", **decision_names))
 
         def none_when_not_accepted(name: str) -> Callable[[int], str]:
             return lambda _p: _("%(column)s: a referral not accepted has none", column=self.show(name))
