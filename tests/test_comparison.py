@@ -236,7 +236,7 @@ def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, d
     monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
     first_quarter = LAST.previous().previous().previous()
     assert f"Screened out against zero exclusion, {first_quarter} to {LAST}" in monitoring  # split() took the nbsp
-    assert '<strong class="breach"><span aria-hidden="true">⚠</span> 2 of 8 (25%)</strong>' in monitoring
+    assert '<span class="visually-hidden">Breach of zero exclusion:</span> 2 of 8 (25%)</strong>' in monitoring
     assert monitoring.count('class="breach"') == 1 and "0 of 5" in monitoring
     assert '<td class="num">7</td> <td class="num">95</td>' in monitoring
     rows = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -383,3 +384,16 @@ def test_saving_a_job_or_course_says_which_was_saved(client: Any, session: Any) 
     # The import page takes only the files it reads.
     page = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
     assert 'accept=".csv,.xlsx,' in page
+
+
+def test_the_journey_page_gives_each_element_its_own_id(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="IDS-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), None), (date(2026, 5, 1), None)),
+                                studies=((date(2026, 3, 1), None),))  # fmt: skip
+    login(client, manager.email)
+    page = client.get(f"/units/{unit.code}/journeys/{journey.id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) > 20 and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
