@@ -7,6 +7,11 @@ shown for the fields this person did not touch. The operation then raises its ow
 nothing; the view rolls back and answers 409 with what was typed, where the record now differs from it
 (`differences`), and the record's digest as it is now, so that saving again is a deliberate choice. A form sent
 without a digest (a script's) is not checked.
+
+A form may instead carry a `snapshot` of the values its page showed (actions, adaptations, staffing): its operation
+then `merge`s what was typed with the record as it is now, field by field, so that each side's changes stand, and
+raises its `Changed` (carrying the `Merged`) only for fields both changed differently; the view shows the merged
+values, lists just those fields, and carries a fresh snapshot, so that saving again settles only them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from flask_babel import gettext as _
+
 R = TypeVar("R")
 
 
@@ -24,9 +31,10 @@ class Changed(Exception, Generic[R]):
     """The record changed after the page its form came from was opened; nothing was written. Each kind of record
     has its own subclass, so that a view catches only what its operation raises."""
 
-    def __init__(self, record: R) -> None:
+    def __init__(self, record: R, merged: Merged | None = None) -> None:
         super().__init__(f"{type(self).__name__}: {record!r} changed since its form was opened")
         self.record = record
+        self.merged = merged  # for a form that carries a snapshot: the values to show again and the conflicts
 
 
 def digest(content: Any) -> str:
@@ -136,6 +144,22 @@ def shown(seen: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return values if isinstance(values, dict) else {}
+
+
+def kept_notice(kept: list[tuple[str, Any]], form: Any) -> str | None:
+    """What a save says of `kept` (a `Merged`'s): the fields, by their labels in `form`, that someone else changed
+    meanwhile and that were kept as they changed them; None when there are none."""
+    if not kept:
+        return None
+    names = ", ".join(str(form[name].label.text) for name, _value in kept)
+    return _("Meanwhile someone else changed: %(fields)s; their changes are kept.", fields=names)
+
+
+def refill(form: Any, values: Mapping[str, Any]) -> None:
+    """Show `values` (field -> value, as the form's fields hold them) in `form` rather than what was sent."""
+    for name, value in values.items():
+        form[name].data = value
+        form[name].raw_data = None  # a field shows what was sent before its data
 
 
 def _shown(seen: str, stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,8 @@ test_adaptation_conflicts, test_staffing_conflicts."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import date
 from typing import Any
@@ -21,15 +23,23 @@ def hidden_fields(page: str) -> dict[str, str]:
     for tag in HIDDEN.findall(page):
         name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
         if 'type="hidden"' in tag and name:
-            found.setdefault(name.group(1), value.group(1) if value else "")
+            found.setdefault(name.group(1), html.unescape(value.group(1)) if value else "")
     return found
 
 
 def opened(client: Any, url: str) -> dict[str, str]:
-    """What a tab that opens `url` will send back unseen: its hidden fields, the record's digest among them."""
+    """What a tab that opens `url` will send back unseen: its hidden fields, the record's digest or snapshot among
+    them."""
     fields = hidden_fields(client.get(url).get_data(as_text=True))
-    assert re.fullmatch(r"[0-9a-f]{32}", fields.get("seen", "")), f"no digest on {url}"
+    seen = fields.get("seen", "")
+    assert re.fullmatch(r"[0-9a-f]{32}", seen) or isinstance(json.loads(seen or "0"), dict), f"no seen on {url}"
     return fields
+
+
+def flashed(client: Any, response: Any) -> str:
+    """The text of the page a save redirected to, with its flashed messages."""
+    assert response.status_code == 302
+    return text_of(client.get(response.headers["Location"]))
 
 
 def text_of(response: Any) -> str:

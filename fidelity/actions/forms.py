@@ -11,10 +11,11 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity import clock
-from fidelity.actions.operations import ActionValues, action_digest, status_digest
+from fidelity.actions.operations import ActionValues, action_snapshot, status_snapshot
 from fidelity.models import Action, ActionStatus, Unit, User
 from fidelity.scales import ScaleRegistry
 from fidelity.schedule import DueState
+from fidelity.stale import refill
 
 TITLE_MAX = 300
 TEXT_MAX = 5000
@@ -79,11 +80,19 @@ class NewActionForm(FlaskForm):
             item_key=(item.data or None) if item is not None else None,
         )
 
+    def show(self, values: dict[str, Any]) -> None:
+        """Show `values` (an edit's merge, keyed as the fields) rather than what was sent."""
+        shown = {"title": values["title"], "description": values["description"] or "",
+                 "owner": str(values["owner"]), "due_date": values["due_date"]}  # fmt: skip
+        if "item" in self._fields:
+            shown["item"] = values["item"] or ""
+        refill(self, shown)
+
 
 class EditActionForm(NewActionForm):
     """The same fields as a new action's, filled with the action's own."""
 
-    seen = HiddenField()  # the action's digest when the form was opened
+    seen = HiddenField()  # the action's values as the form's page showed them (`action_snapshot`)
     submit = SubmitField(_l("Save changes"))
 
     def fill(self, action: Action) -> None:
@@ -91,7 +100,7 @@ class EditActionForm(NewActionForm):
         self.current_due = action.due_date
         if self.is_submitted():
             return
-        self.seen.data = action_digest(action)
+        self.seen.data = action_snapshot(action)
         self.title.data, self.description.data = action.title, action.description
         self.owner.data, self.due_date.data = str(action.owner_id), action.due_date
         if "item" in self._fields:
@@ -104,13 +113,13 @@ class StatusForm(FlaskForm):
         choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
         validators=[DataRequired(_l("Choose a status."))],
     )
-    seen = HiddenField()  # the action's status digest when the page was opened
+    seen = HiddenField()  # the action's status as the page showed it (`status_snapshot`)
     change = SubmitField(_l("Change status"))
 
     @classmethod
     def of(cls, action: Action) -> StatusForm:
-        """The form as the action's page offers it: its status now, and the digest of it."""
-        return cls(formdata=None, status=action.status.value, seen=status_digest(action))
+        """The form as the action's page offers it: its status now, and the snapshot of it."""
+        return cls(formdata=None, status=action.status.value, seen=status_snapshot(action))
 
 
 class CommentForm(FlaskForm):

@@ -14,7 +14,7 @@ from fidelity.actions.queries import action_owners
 from fidelity.extensions import db
 from fidelity.models import Action, ActionComment, ActionStatus, Review, ReviewStatus, Unit, User
 from fidelity.scales import Scale
-from fidelity.stale import Changed, differences, digest, require_unchanged
+from fidelity.stale import Changed, Merged, merge, snapshot
 
 # A title made from a longer recommendation is cut here; the whole text goes into the description.
 PREFILL_TITLE_MAX = 120
@@ -109,8 +109,14 @@ def create_action(
 
 
 class ActionChanged(Changed[Action]):
-    """The part of the action a form changes (see `action_digest` and `status_digest`) changed after the page the
-    form came from was opened (in another tab or window, or by a colleague); nothing was written."""
+    """The action and what a form sent (see `action_snapshot` and `status_snapshot`) differ on a field that both
+    this person and someone else changed since the form's page was opened (in another tab or window, or a
+    colleague); nothing was written. `merged` holds the values to show again and the conflicting fields."""
+
+    merged: Merged
+
+    def __init__(self, record: Action, merged: Merged) -> None:
+        super().__init__(record, merged)
 
 
 # The action's columns its edit form changes, each by the name of the form's field for it.
@@ -133,36 +139,34 @@ def _typed(action: Action, values: ActionValues) -> dict[str, Any]:
     }
 
 
-def action_digest(action: Action) -> str:
-    """A fingerprint of what the action's edit form changes (not its status, which has a form of its own and which
-    the edit form leaves as it is): carried by the form, so that a save from an older page is refused."""
-    return digest(_edited(action))
+def action_snapshot(action: Action) -> str:
+    """What the action's edit form carries of it: the values its page shows (not its status, which has a form of its
+    own and which the edit form leaves as it is), so that a save from an older page is merged with what changed."""
+    return snapshot(_edited(action))
 
 
-def status_digest(action: Action) -> str:
-    """A fingerprint of the action's status, as the status form's page showed it."""
-    return digest(_status(action))
+def status_snapshot(action: Action) -> str:
+    """What the status form carries: the action's status as its page showed it."""
+    return snapshot(_status(action))
 
 
 def _status(action: Action) -> dict[str, Any]:
     return {"status": action.status}
 
 
-def changed_fields(action: Action, values: ActionValues) -> list[tuple[str, Any]]:
-    """Where the action, as it is now, differs from the edit form's `values`: each field by the form's name for it,
-    with the value it holds (None when empty)."""
-    return differences(_edited(action), _typed(action, values))
-
-
-def change_status(action: Action, status: ActionStatus, seen: str | None = None) -> bool:
-    """Set the action's status; returns whether it changed. `seen` is the status's digest when the page was opened:
-    ActionChanged if the status has changed since, unless it is already the one asked for."""
-    if action.status is status:
-        return False
-    require_unchanged(action, seen, _status(action), ActionChanged)
-    action.status = status
+def change_status(action: Action, status: ActionStatus, seen: str | None = None) -> tuple[bool, Merged]:
+    """Set the action's status; returns whether it changed, and the merge with what `seen` (the status's snapshot
+    when the page was opened) showed: a status left as shown keeps the one someone else gave it meanwhile
+    (`kept`). ActionChanged if both this person and someone else changed it, to different statuses."""
+    merged = merge(seen, _status(action), {"status": status})
+    if merged.conflicts:
+        raise ActionChanged(action, merged)
+    new = ActionStatus(merged.values["status"])
+    if action.status is new:
+        return False, merged
+    action.status = new
     db.session.flush()
-    return True
+    return True, merged
 
 
 def add_comment(action: Action, author: User, text: str) -> ActionComment:
@@ -172,16 +176,19 @@ def add_comment(action: Action, author: User, text: str) -> ActionComment:
     return comment
 
 
-def edit_action(action: Action, values: ActionValues, seen: str | None = None) -> bool:
+def edit_action(action: Action, values: ActionValues, seen: str | None = None) -> tuple[bool, Merged]:
     """Change the action's title, description, owner and due date (and its item, unless it was made from a review).
-    Whether anything changed. Raises ActionError if the owner may not plan for the unit, and ActionChanged if the
-    action is no longer as the form's page showed it (`seen`, its `action_digest` then) and the form would change
-    it. Its status, comments and link to a review stay as they are."""
+    Whether anything changed, and the merge of `values` with the action as it is and as the form's page showed it
+    (`seen`, its `action_snapshot` then): a field left as shown keeps what someone else changed it to meanwhile
+    (`kept`). Raises ActionError if the owner may not plan for the unit, and ActionChanged if a field was changed
+    both here and by someone else, differently. Its status, comments and link to a review stay as they are."""
     _check_owner(action.unit, values.owner_id)
-    typed = _typed(action, values)
-    require_unchanged(action, seen, _edited(action), ActionChanged, typed)
-    changed = {EDITED[field]: value for field, value in typed.items() if getattr(action, EDITED[field]) != value}
+    merged = merge(seen, _edited(action), _typed(action, values))
+    if merged.conflicts:
+        raise ActionChanged(action, merged)
+    chosen = merged.values | {"description": merged.values["description"] or ""}
+    changed = {EDITED[field]: value for field, value in chosen.items() if getattr(action, EDITED[field]) != value}
     for name, value in changed.items():
         setattr(action, name, value)
     db.session.flush()
-    return bool(changed)
+    return bool(changed), merged

@@ -18,14 +18,13 @@ from fidelity.actions.operations import (
     ActionError,
     CopyRefused,
     ReviewLink,
-    action_digest,
+    action_snapshot,
     add_comment,
     change_status,
-    changed_fields,
     create_action,
     edit_action,
     linkable,
-    status_digest,
+    status_snapshot,
 )
 from fidelity.actions.queries import (
     action_item,
@@ -37,6 +36,7 @@ from fidelity.actions.queries import (
 )
 from fidelity.extensions import db
 from fidelity.models import Action, ActionStatus, Unit
+from fidelity.stale import kept_notice
 from fidelity.units.reviews_due import units_schedule
 
 bp = Blueprint("actions", __name__)
@@ -106,19 +106,27 @@ def edit(code: str, action_id: int) -> ResponseReturnValue:
     changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
-            edited = edit_action(action, form.values(), form.seen.data)
+            edited, merged = edit_action(action, form.values(), form.seen.data)
         except ActionError as exc:
             form[exc.field].errors = [str(exc)]
-        except ActionChanged:
+        except ActionChanged as exc:
             db.session.rollback()
-            changed = changed_fields(action, form.values())
-            form.seen.data = action_digest(action)  # saving again replaces the action as it is now
+            changed = exc.merged.conflicts
+            form.show(exc.merged.values)  # what was typed where it was changed, what is stored elsewhere
+            form.seen.data = action_snapshot(action)  # saving again settles only the fields both changed
         else:
             db.session.commit()
             flash(_("Action changed.") if edited else _("Nothing was changed."))
+            _flash_kept(merged.kept, form)
             return redirect(url_for(".show", code=unit.code, action_id=action.id))
     status = 409 if changed is not None else 400 if form.errors else 200
     return render_template("actions/new.html", unit=unit, form=form, action=action, changed=changed), status
+
+
+def _flash_kept(kept: list[tuple[str, Any]], form: Any) -> None:
+    notice = kept_notice(kept, form)
+    if notice:
+        flash(notice)
 
 
 def _page(unit: Unit, action: Action, *, status_form: StatusForm | None = None,
@@ -151,14 +159,15 @@ def set_status(code: str, action_id: int) -> ResponseReturnValue:
         return _page(unit, action, status_form=form), 400
     new_status = ActionStatus(form.status.data)
     try:
-        changed = change_status(action, new_status, form.seen.data)
+        changed, merged = change_status(action, new_status, form.seen.data)
     except ActionChanged:
         db.session.rollback()
-        form.seen.data = status_digest(action)  # changing it again replaces the status it has now
+        form.seen.data = status_snapshot(action)  # changing it again replaces the status it has now
         return _page(unit, action, status_form=form, status_changed=True), 409
     if changed:
         db.session.commit()
         flash(_("Status changed to %(status)s.", status=STATUS_LABELS[new_status]))
+    _flash_kept(merged.kept, form)
     return redirect(url_for(".show", code=unit.code, action_id=action.id))
 
 

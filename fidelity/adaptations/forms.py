@@ -14,6 +14,7 @@ from fidelity.adaptations.cost import item_ref
 from fidelity.models import AdaptationReason
 from fidelity.reviews.forms import CheckboxesField
 from fidelity.scales import PrincipleSet, Scale
+from fidelity.stale import refill
 
 REASON_NAMES: dict[AdaptationReason, Any] = {
     AdaptationReason.LAW_OR_REGULATION: _l("Law or regulation"),
@@ -38,8 +39,17 @@ class AdaptationForm(FlaskForm):
     decided_by = StringField(_l("Decided by"), validators=[Length(max=200)])
     principles = CheckboxesField(_l("Principles it departs from"))
     items = CheckboxesField(_l("Scale items it departs from"))
-    seen = HiddenField()  # the adaptation's digest when the form was opened
+    seen = HiddenField()  # the adaptation's values as the form's page showed them (`adaptation_snapshot`)
     save = SubmitField(_l("Save adaptation"))
+
+    def show(self, values: dict[str, Any]) -> None:
+        """Show `values` (a save's merge, keyed as the fields) rather than what was sent."""
+        shown = dict(values)
+        shown["reason"] = getattr(values["reason"], "value", values["reason"])
+        shown["principles"], shown["items"] = list(values["principles"] or []), list(values["items"] or [])
+        for name in ("title", "description", "decided_by"):
+            shown[name] = values[name] or ""
+        refill(self, shown)
 
     def set_choices(self, principles: PrincipleSet, scales: list[Scale]) -> None:
         self.principles.choices = [SelectChoice(p.key, f"{p.number}. {p.title}") for p in principles.principles]

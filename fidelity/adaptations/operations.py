@@ -18,7 +18,7 @@ from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.scales import ScaleRegistry
-from fidelity.stale import Changed, differences, digest, require_unchanged
+from fidelity.stale import Changed, Merged, merge, snapshot
 from fidelity.units.queries import latest_scores, review_scores
 
 FIELDS = ("title", "description", "reason", "since", "until", "decided_by", "principles", "items")
@@ -33,8 +33,14 @@ class CostedAdaptation:
 
 
 class AdaptationChanged(Changed[Adaptation]):
-    """The adaptation changed after the page its form came from was opened (in another tab or window, or by a
-    colleague); nothing was written."""
+    """A field of the adaptation was changed both by this person and by someone else, differently, after the page
+    its form came from was opened (in another tab or window, or a colleague); nothing was written. `merged` holds the
+    values to show again and the conflicting fields."""
+
+    merged: Merged
+
+    def __init__(self, record: Adaptation, merged: Merged) -> None:
+        super().__init__(record, merged)
 
 
 def _record(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -56,33 +62,33 @@ def _stored(adaptation: Adaptation) -> dict[str, Any]:
     return {name: getattr(adaptation, name) for name in FIELDS}
 
 
-def adaptation_digest(adaptation: Adaptation) -> str:
-    """A fingerprint of everything the adaptation's form changes: carried by the form, so that a save from an older
-    page is refused."""
-    return digest(_stored(adaptation))
-
-
-def changed_fields(adaptation: Adaptation, values: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """Where the adaptation, as it is now, differs from the form's `values`: each field with the value it holds (a
-    reason as its code, None when empty)."""
-    return differences(_stored(adaptation), _record(values))
+def adaptation_snapshot(adaptation: Adaptation) -> str:
+    """What the adaptation's form carries of it: the values its page shows, so that a save from an older page is
+    merged with what changed meanwhile."""
+    return snapshot(_stored(adaptation))
 
 
 def save_adaptation(
     unit: Unit, values: Mapping[str, Any], by: User, adaptation: Adaptation | None = None, seen: str | None = None
-) -> Adaptation:
-    """Create or change an adaptation of `unit` from the form's values. `seen` is the adaptation's digest when the
-    form was opened: AdaptationChanged if it has changed since and the form would change it."""
+) -> tuple[Adaptation, Merged]:
+    """Create or change an adaptation of `unit` from the form's values, merged with the adaptation as it is and as
+    the form's page showed it (`seen`, its `adaptation_snapshot` then): a field left as shown keeps what someone else
+    changed it to meanwhile (`kept`). AdaptationChanged if a field was changed both here and by someone else,
+    differently."""
     record = _record(values)
     if adaptation is None:
+        merged = Merged(record)
         adaptation = Adaptation(unit_id=unit.id, created_by_id=by.id)
         db.session.add(adaptation)
     else:
-        require_unchanged(adaptation, seen, _stored(adaptation), AdaptationChanged, record)
+        merged = merge(seen, _stored(adaptation), record)
+        if merged.conflicts:
+            raise AdaptationChanged(adaptation, merged)
+        record = _record(merged.values)
     for name, value in record.items():
         setattr(adaptation, name, value)
     db.session.flush()
-    return adaptation
+    return adaptation, merged
 
 
 def delete_adaptation(adaptation: Adaptation) -> None:

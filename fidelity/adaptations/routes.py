@@ -14,9 +14,8 @@ from fidelity.access import Permission, can, unit_or_404
 from fidelity.adaptations.forms import REASON_NAMES, AdaptationForm
 from fidelity.adaptations.operations import (
     AdaptationChanged,
-    adaptation_digest,
     adaptation_or_404,
-    changed_fields,
+    adaptation_snapshot,
     costed_adaptations,
     delete_adaptation,
     save_adaptation,
@@ -25,6 +24,7 @@ from fidelity.extensions import db
 from fidelity.models import Adaptation, Unit
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
 from fidelity.reviews.forms import ActionForm
+from fidelity.stale import kept_notice
 
 bp = Blueprint("adaptations", __name__, url_prefix="/units/<code>/adaptations")
 
@@ -50,7 +50,7 @@ def _form(unit: Unit, adaptation: Adaptation | None) -> AdaptationForm:
     form = AdaptationForm(obj=adaptation) if request.method == "GET" and adaptation else AdaptationForm()
     if request.method == "GET" and adaptation is not None:
         form.reason.data = adaptation.reason.value
-        form.seen.data = adaptation_digest(adaptation)
+        form.seen.data = adaptation_snapshot(adaptation)
     offered = [s for s in registry.latest() if s.measures(ips=unit.offers_ips, sed=unit.offers_sed)]
     form.set_choices(registry.principles, offered)
     return form
@@ -61,14 +61,18 @@ def _edit(unit: Unit, adaptation: Adaptation | None) -> ResponseReturnValue:
     changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
-            save_adaptation(unit, form.data, current_user, adaptation, form.seen.data)
+            _saved, merged = save_adaptation(unit, form.data, current_user, adaptation, form.seen.data)
         except AdaptationChanged as exc:
             db.session.rollback()
-            changed = changed_fields(exc.record, form.data)
-            form.seen.data = adaptation_digest(exc.record)  # saving again replaces the adaptation as it is now
+            changed = exc.merged.conflicts
+            form.show(exc.merged.values)  # what was typed where it was changed, what is stored elsewhere
+            form.seen.data = adaptation_snapshot(exc.record)  # saving again settles only the fields both changed
         else:
             db.session.commit()
             flash(_("Adaptation saved."))
+            notice = kept_notice(merged.kept, form)
+            if notice:
+                flash(notice)
             return redirect(url_for(".index", code=unit.code))
     status = 409 if changed is not None else 400 if form.errors else 200
     titles = {scale.id: scale.title for scale in scale_registry().latest()}

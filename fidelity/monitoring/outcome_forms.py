@@ -11,7 +11,8 @@ from fidelity import clock
 from fidelity.models import StaffingQuarter
 from fidelity.monitoring.fields import DecimalCommaField
 from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.staffing import staffing_digest
+from fidelity.monitoring.staffing import staffing_snapshot
+from fidelity.stale import refill
 
 FTE_MAX = 50
 FIRST_YEAR = 2000
@@ -37,8 +38,8 @@ class StaffingForm(FlaskForm):
         validators=[Optional(), fte_range()],
         description=_l("Full-time equivalents, 0 to 50; empty counts as 0."),
     )
-    # The quarter the form was filled with, and the digest of its staffing then: a save of that quarter from an older
-    # page is refused.
+    # The quarter the form was filled with, and the snapshot of its staffing then: a save of that quarter from an
+    # older page is merged with what was recorded meanwhile.
     seen_quarter = HiddenField()
     seen = HiddenField()
     submit = SubmitField(_l("Save staffing"))
@@ -56,17 +57,22 @@ class StaffingForm(FlaskForm):
     def parsed_quarter(self) -> Quarter:
         return Quarter.parse(self.quarter.data)
 
-    def values(self) -> tuple[float, float]:
-        """Specialist and supervisor FTE, as validated."""
-        return float(self.specialist_fte.data or 0), float(self.supervisor_fte.data or 0)
+    def values(self) -> tuple[float, float | None]:
+        """Specialist and supervisor FTE, as validated; supervisors None when left empty (counted as 0)."""
+        supervisors = self.supervisor_fte.data
+        return float(self.specialist_fte.data or 0), None if supervisors is None else float(supervisors)
+
+    def show(self, figures: dict[str, float | None]) -> None:
+        """Show `figures` (a save's merge, keyed as the fields) rather than what was sent."""
+        refill(self, figures)
 
     def opened(self, quarter: Quarter, recorded: StaffingQuarter | None) -> None:
         """Mark the form as showing `quarter`, whose staffing is `recorded` (None where none is)."""
         self.seen_quarter.data = f"{quarter.year}Q{quarter.number}"
-        self.seen.data = staffing_digest(recorded)
+        self.seen.data = staffing_snapshot(recorded)
 
     def seen_staffing(self) -> tuple[Quarter, str] | None:
-        """The quarter the form was filled with and the digest of its staffing then; None for a form without them."""
+        """The quarter the form was filled with and the snapshot of its staffing then; None for a form without them."""
         try:
             return Quarter.parse(self.seen_quarter.data or ""), self.seen.data or ""
         except ValueError:

@@ -38,12 +38,12 @@ from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import (
     StaffingChanged,
     StaffingLocked,
-    changed_fields,
     quarter_staffing,
     set_staffing,
     staffing_lines,
     unit_staffing,
 )
+from fidelity.stale import kept_notice
 
 bp = Blueprint("outcomes", __name__)
 
@@ -99,17 +99,20 @@ def staffing(code: str) -> ResponseReturnValue:
     if writing and form.validate():
         quarter = form.parsed_quarter()
         try:
-            set_staffing(unit, quarter, *form.values(), seen=form.seen_staffing())
+            _row, merged = set_staffing(unit, quarter, *form.values(), seen=form.seen_staffing())
         except StaffingLocked as locked:
             form.quarter.errors.append(str(locked))
-        except StaffingChanged:
+        except StaffingChanged as exc:
             db.session.rollback()
-            recorded = quarter_staffing(unit, quarter)
-            changed = changed_fields(recorded, *form.values())
-            form.opened(quarter, recorded)  # saving again replaces the quarter's staffing as it is now
+            changed = exc.merged.conflicts
+            form.show(exc.merged.values)  # what was typed where it was changed, what is recorded elsewhere
+            form.opened(quarter, quarter_staffing(unit, quarter))  # saving again settles only the figures both changed
         else:
             db.session.commit()
             flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
+            notice = kept_notice(merged.kept, form)
+            if notice:
+                flash(notice)
             return redirect(url_for(".staffing", code=unit.code))
     if not writing:
         _prefill(form, unit)

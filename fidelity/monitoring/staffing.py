@@ -18,7 +18,7 @@ from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter, quarters_between
-from fidelity.stale import Changed, differences, digest, require_unchanged
+from fidelity.stale import Changed, Merged, merge, snapshot
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,14 @@ class StaffingLocked(ValueError):
 
 
 class StaffingChanged(Changed[Quarter]):
-    """The quarter's staffing changed after the page the form came from was opened (in another tab or window, or by
-    a colleague); nothing was written."""
+    """A figure of the quarter's staffing was changed both by this person and by someone else, differently, after
+    the page the form came from was opened (in another tab or window, or a colleague); nothing was written. `merged`
+    holds the figures to show again and the conflicting ones."""
+
+    merged: Merged
+
+    def __init__(self, record: Quarter, merged: Merged) -> None:
+        super().__init__(record, merged)
 
 
 def locked_quarters(unit: Unit) -> set[Quarter]:
@@ -87,30 +93,27 @@ def _recorded(row: StaffingQuarter | None) -> dict[str, Any]:
     return _figures(row.specialist_fte, row.supervisor_fte) if row is not None else _figures(None, None)
 
 
-def staffing_digest(row: StaffingQuarter | None) -> str:
-    """A fingerprint of a quarter's staffing (`row`, None where none is recorded), as the form showed it."""
-    return digest(_recorded(row))
-
-
-def changed_fields(row: StaffingQuarter | None, specialist_fte: float, supervisor_fte: float) -> list[tuple[str, Any]]:
-    """Where a quarter's staffing as it is now (`row`) differs from the form's figures: each field with the figure it
-    holds (None where none is recorded)."""
-    return differences(_recorded(row), _figures(specialist_fte, supervisor_fte))
+def staffing_snapshot(row: StaffingQuarter | None) -> str:
+    """What the form carries of a quarter's staffing (`row`, None where none is recorded): the figures it showed."""
+    return snapshot(_recorded(row))
 
 
 def set_staffing(
     unit: Unit,
     quarter: Quarter,
     specialist_fte: float,
-    supervisor_fte: float,
+    supervisor_fte: float | None,
     seen: tuple[Quarter, str] | None = None,
-) -> StaffingQuarter:
-    """Set the unit's staffing for one quarter, replacing what was recorded for it. A locked quarter is refused
+) -> tuple[StaffingQuarter, Merged]:
+    """Set the unit's staffing for one quarter, replacing what was recorded for it (supervisors None: left empty,
+    counted as 0). A locked quarter is refused
     (StaffingLocked): its caseload is kept as it was counted, and staffing changed now would disagree with it.
 
-    `seen` is the quarter the form was opened for and the digest of its staffing then: when that is the quarter
-    saved, StaffingChanged if its staffing has changed since and the form would change it. A quarter typed in
-    instead of the one the form was filled with had none of its figures in the form, so there is nothing to compare.
+    `seen` is the quarter the form was opened for and the snapshot of its staffing then: when that is the quarter
+    saved, the figures are merged with what is recorded now, field by field: a figure left as shown keeps what
+    someone else set it to meanwhile (`kept`), and StaffingChanged if a figure was changed both here and by someone
+    else, differently. A quarter typed in instead of the one the form was filled with had none of its figures in the
+    form, so there is nothing to compare: what was typed replaces what is recorded. Returns the row and the merge.
     """
     if quarter in locked_quarters(unit):
         raise StaffingLocked(
@@ -121,13 +124,15 @@ def set_staffing(
             )
         )
     row = quarter_staffing(unit, quarter)
-    if seen is not None and seen[0] == quarter:
-        require_unchanged(quarter, seen[1], _recorded(row), StaffingChanged, _figures(specialist_fte, supervisor_fte))
+    typed = _figures(specialist_fte, supervisor_fte)
+    merged = merge(seen[1] if seen is not None and seen[0] == quarter else None, _recorded(row), typed)
+    if merged.conflicts:
+        raise StaffingChanged(quarter, merged)
     if row is None:
         row = StaffingQuarter(unit_id=unit.id, year=quarter.year, quarter=quarter.number)
         db.session.add(row)
-    row.specialist_fte = specialist_fte
-    row.supervisor_fte = supervisor_fte
+    row.specialist_fte = float(merged.values["specialist_fte"] or 0)
+    row.supervisor_fte = float(merged.values["supervisor_fte"] or 0)
     db.session.flush()
     refresh_outcomes(unit, clock.today())  # caseload per specialist follows the staffing
-    return row
+    return row, merged
