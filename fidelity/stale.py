@@ -48,33 +48,6 @@ def _plain(value: Any) -> str:
     return str(getattr(value, "value", value))  # a choice as its code, a date as YYYY-MM-DD
 
 
-def require_unchanged(
-    record: Any,
-    seen: str | None,
-    content: Any,
-    changed: type[Changed[Any]],
-    typed: Mapping[str, Any] | None = None,
-) -> None:
-    """Raise `changed(record)` unless `content` (the record's editable content now) has the digest `seen` (the
-    record's when the form's page showed it); not when `seen` is empty (a script's form). With `typed` (the form's
-    values, keyed as `content`), a form that would change nothing is let through: it cannot put anything back."""
-    if not seen or seen == digest(content):
-        return
-    if typed is not None and not differences(content, typed):
-        return
-    raise changed(record)
-
-
-def differences(stored: Mapping[str, Any], typed: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """The fields of `stored` whose value differs from `typed` (a form's values, in the same terms), in the order of
-    `stored`, each with the value it holds: a choice as its code, None when empty; lists are compared as sets."""
-    return [
-        (field, _comparable(value))
-        for field, value in stored.items()
-        if _key(_comparable(value)) != _key(_comparable(typed.get(field)))
-    ]
-
-
 def _comparable(value: Any) -> Any:
     value = getattr(value, "value", value)
     return None if value is None or value == "" or value == [] else value

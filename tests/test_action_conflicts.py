@@ -120,7 +120,7 @@ def test_a_status_changed_from_an_older_page_is_refused_and_can_then_be_changed_
     page = text_of(stale)
     assert stale.status_code == 409
     assert "Nothing was saved: the action's status changed after you opened this page" in page
-    assert "It is now Done." in page and '<option selected value="in_progress">' in page  # the choice kept
+    assert "It is now “Done”." in page and '<option selected value="in_progress">' in page  # the choice kept
     session.expire_all()
     assert session.get(Action, action.id).status is ActionStatus.DONE
     # The same status as the one it now has is no change, and nothing to refuse.

@@ -73,7 +73,7 @@ def test_changes_to_different_fields_from_two_pages_both_stand(client: Any, sess
     saved = post(client, edit, **fields(goal="both"), seen=tab_a)
     assert saved.status_code == 302
     page = client.get(saved.headers["Location"]).get_data(as_text=True)
-    assert "Meanwhile someone else changed Age band; their changes are kept." in page
+    assert "Meanwhile someone else changed: Age band; their changes are kept." in page
     after = stored(session, journey)
     assert (after.age_band, after.goal) == (AgeBand.AGE_40_49, Goal.BOTH)  # before, tab A put the age band back
 
@@ -136,7 +136,7 @@ def test_a_job_is_merged_and_an_import_that_writes_it_again_unchanged_changes_no
     saved = post(client, f"{page}/jobs/{job.id}", start_date="2026-02-01", competitive="y", hours_per_week="30",
                  save="1", seen=opened)  # fmt: skip
     assert saved.status_code == 302
-    assert "Meanwhile someone else changed Ended; their changes are kept." in client.get(page).get_data(as_text=True)
+    assert "Meanwhile someone else changed: Ended; their changes are kept." in client.get(page).get_data(as_text=True)
     session.expire_all()
     assert (session.get(JobSpell, job.id).end_date, session.get(JobSpell, job.id).hours_per_week) == (
         date(2026, 4, 30), 30.0)  # fmt: skip

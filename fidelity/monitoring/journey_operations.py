@@ -52,10 +52,11 @@ class JourneyChanged(stale.Changed[Journey]):
     was written. `merged` sets the form's values against the journey (or the spell) as it is now: its `conflicts`
     are the fields both changed. `spell_id` is the changed spell as it is now: None when it is gone."""
 
+    merged: stale.Merged
+
     def __init__(self, journey: Journey, merged: stale.Merged, spell_id: int | None = None) -> None:
-        super().__init__(journey)
+        super().__init__(journey, merged)
         self.journey = journey
-        self.merged = merged
         self.spell_id = spell_id
 
 

@@ -24,7 +24,6 @@ from fidelity.monitoring.journey_forms import (
     EducationForm,
     JobForm,
     JourneyForm,
-    field_label,
 )
 from fidelity.monitoring.journey_operations import (
     CHOICES,
@@ -49,6 +48,7 @@ from fidelity.monitoring.waiting import (
     waiting_list,
 )
 from fidelity.reviews.forms import ActionForm
+from fidelity.stale import kept_notice, refill
 
 bp = Blueprint("monitoring", __name__, url_prefix="/units/<code>")
 
@@ -178,9 +178,8 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Journey %(code)s saved.", code=saved.code))
-            if kept:
-                flash(_("Meanwhile someone else changed %(fields)s; their changes are kept.",
-                        fields=", ".join(field_label(name) for name, _value in kept)))  # fmt: skip
+            if notice := kept_notice(kept, form):
+                flash(notice)
             return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
@@ -260,9 +259,8 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         flash(_("The job is saved in journey %(code)s.", code=found.code))
     else:
         flash(_("The course is saved in journey %(code)s.", code=found.code))
-    if kept:
-        flash(_("Meanwhile someone else changed %(fields)s; their changes are kept.",
-                fields=", ".join(str(SPELL_LABELS[name]) for name, _value in kept)))  # fmt: skip
+    if notice := kept_notice(kept, form):
+        flash(notice)
     return redirect(url_for(".journey", code=unit.code, journey_id=found.id))
 
 
@@ -275,14 +273,6 @@ def spell_value(value: Any) -> str:
     if isinstance(value, date):
         return date_text(value)
     return amount_text(value) if isinstance(value, float) else str(value)
-
-
-def refill(form: Any, values: dict[str, Any]) -> None:
-    """Put `values` (field -> value) in the form's fields, in place of what was sent."""
-    for name, value in values.items():
-        field = form[name]
-        field.data = value if value is not None else ("" if name in CHOICES else None)
-        field.raw_data = None  # a date field shows what was sent while it has it
 
 
 def _spell_conflict(kind: str, form: Any, deleting: bool, exc: JourneyChanged) -> dict[str, Any]:
