@@ -1,17 +1,15 @@
-"""Refusing a save made from a page that no longer shows the record as it is (a "lost update").
+"""Saves made from a page that no longer shows the record as it is (a "lost update").
 
-A form carries, in a hidden field `seen`, the digest of the record as its page showed it. When the form comes back,
-its operation compares that with the record's digest now: a different one means the record changed meanwhile (in
-another tab or window, by a colleague, by an import), and saving would silently put back the values the page had
-shown for the fields this person did not touch. The operation then raises its own subclass of `Changed` and writes
-nothing; the view rolls back and answers 409 with what was typed, where the record now differs from it
-(`differences`), and the record's digest as it is now, so that saving again is a deliberate choice. A form sent
-without a digest (a script's) is not checked.
+A form carries, in a hidden field `seen`, a `snapshot` of the values its page showed. When the form comes back, its
+operation `merge`s what was typed with the record as it is now, field by field: a field the person left as shown
+takes what is stored now (someone else's change stands, and the page says so: `kept_notice`), a field the person
+changed takes what was typed, and a field both changed, differently, is a conflict. With conflicts the operation
+raises its own subclass of `Changed`, carrying the `Merged`, and writes nothing; the view rolls back and answers 409
+with the form `refill`ed with the merged values, the conflicting fields listed (templates/_conflict.html), and a
+fresh snapshot, so that saving again settles only them. A form sent without `seen` (a script's) is taken as typed; a
+`seen` that is a `digest` comes from a page opened before forms carried snapshots.
 
-A form may instead carry a `snapshot` of the values its page showed (actions, adaptations, staffing): its operation
-then `merge`s what was typed with the record as it is now, field by field, so that each side's changes stand, and
-raises its `Changed` (carrying the `Merged`) only for fields both changed differently; the view shows the merged
-values, lists just those fields, and carries a fresh snapshot, so that saving again settles only them.
+Journeys and their jobs and courses, actions and their status, local adaptations and staffing use it.
 """
 
 from __future__ import annotations
