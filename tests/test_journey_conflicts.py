@@ -187,6 +187,8 @@ def test_a_job_both_changed_or_gone_is_refused_keeping_what_was_typed(client: An
     text = " ".join(gone.get_data(as_text=True).split())
     assert gone.status_code == 409 and "The job you changed is no longer in the journey" in text
     assert 'value="2026-03-01"' in text and 'value="12"' in text  # in the form for a new job
+    deleted = post(client, f"{page}/jobs/{job.id}", delete="1", seen=opened)
+    assert deleted.status_code == 409 and "The job is no longer in the journey" in deleted.get_data(as_text=True)
     # A new job or course overwrites nothing: it is added whatever changed since the page was opened.
     assert post(client, f"{page}/education", start_date="2026-03-01", seen=opened).status_code == 302
     session.expire_all()

@@ -284,10 +284,14 @@ def _spell_conflict(kind: str, form: Any, deleting: bool, exc: JourneyChanged) -
         _("%(field)s (now %(value)s)", field=SPELL_LABELS[name], value=spell_value(value))
         for name, value in exc.merged.conflicts
     )
+    if exc.spell_id is None and deleting:
+        message = _("%(thing)s is no longer in the journey (deleted, or written again by an import).",
+                    thing=thing.capitalize())  # fmt: skip
+        return {"problems": [message]}
     if exc.spell_id is None:
         message = _("%(thing)s you changed is no longer in the journey (deleted, or written again by an import). What "
                     "you typed is in the form for a new one below.", thing=thing.capitalize())  # fmt: skip
-        return {"typed": None if deleting else (kind, None, form), "problems": [message]}
+        return {"typed": (kind, None, form), "problems": [message]}
     if deleting:
         message = _("%(thing)s changed after you opened this page (%(fields)s). Check it, and delete it again if you "
                     "still mean to.", thing=thing.capitalize(), fields=names)  # fmt: skip
