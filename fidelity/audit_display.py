@@ -19,6 +19,8 @@ from fidelity.audit import REDACTED
 from fidelity.extensions import db
 from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text, quarter_text
 from fidelity.models import (
+    Action,
+    Adaptation,
     ApiToken,
     AuditEntry,
     EducationSpell,
@@ -76,6 +78,7 @@ SUBJECT_FIELDS: Mapping[str, str] = {
     "role_assignments": "role",
     "units": "code",
     "actions": "title",
+    "adaptations": "title",
     "api_tokens": "name",
 }
 
@@ -385,7 +388,7 @@ def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
     quarters: dict[int, tuple[int, int]] = {}
     wanted: dict[str, dict[int, int]] = {
         "staffing_quarters": {}, "journeys": {}, "job_spells": {}, "education_spells": {}, "users": {},
-        "role_assignments": {}, "api_tokens": {},
+        "role_assignments": {}, "api_tokens": {}, "actions": {}, "adaptations": {},
     }  # fmt: skip
     journeys: dict[int, int] = {}  # entry id -> journey id
     holders: dict[int, int] = {}  # entry id -> user id
@@ -403,6 +406,8 @@ def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
             holders[entry.id] = int(_named(entry, "user_id"))
         elif entry.entity == "api_tokens" and _named(entry, "name") is not None:
             subjects[entry.id] = str(_named(entry, "name"))
+        elif entry.entity in ("actions", "adaptations") and _named(entry, "title") is not None:
+            subjects[entry.id] = str(_named(entry, "title"))
         elif entry.entity in wanted and row_id is not None:
             wanted[entry.entity][entry.id] = row_id
     staffing = _looked_up(StaffingQuarter, StaffingQuarter.year * 10 + StaffingQuarter.quarter,
@@ -413,8 +418,9 @@ def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
     journeys |= _looked_up(EducationSpell, EducationSpell.journey_id, wanted["education_spells"])
     holders |= {entry_id: user_id for entry_id, user_id in wanted["users"].items()}
     holders |= _looked_up(RoleAssignment, RoleAssignment.user_id, wanted["role_assignments"])
-    subjects |= {entry_id: str(name) for entry_id, name in
-                 _looked_up(ApiToken, ApiToken.name, wanted["api_tokens"]).items()}  # fmt: skip
+    for model, column, entity in ((ApiToken, ApiToken.name, "api_tokens"), (Action, Action.title, "actions"),
+                                  (Adaptation, Adaptation.title, "adaptations")):  # fmt: skip
+        subjects |= {entry_id: str(name) for entry_id, name in _looked_up(model, column, wanted[entity]).items()}
     codes = _looked_up(Journey, Journey.code, journeys)
     emails = _looked_up(User, User.email, holders)
     subjects |= {entry_id: quarter_text(year, number) for entry_id, (year, number) in quarters.items()}

@@ -210,3 +210,19 @@ def test_the_trail_tells_a_journey_in_words_in_english_and_in_swedish(client: An
     for stored in ("not_accepted_reason", "decision_date", "unit_id", "journey_id", "submitted_at", "not_accepted"):
         assert stored not in text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+
+
+def test_a_change_to_an_action_or_adaptation_names_it_though_its_title_did_not_change(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    adaptation = factories.adaptation(unit, "Needs assessment first", date(2025, 1, 1), items=[], principles=[])
+    action = factories.action(unit, manager, date(2026, 12, 1))
+    adaptation.description, action.description = "Now weekly.", "With the job coach."
+    session.commit()
+    login(client, manager.email)
+    text = visible(client.get(f"/units/{unit.code}/audit").get_data(as_text=True))
+    changed = [line for line in re.split(r"(?=changed )", text) if line.startswith("changed ")]
+    assert any(f"Needs assessment first #{adaptation.id}" in line for line in changed), changed
+    assert any(f"{action.title} #{action.id}" in line for line in changed), changed
