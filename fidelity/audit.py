@@ -21,6 +21,9 @@ from fidelity.models.audit import AuditEntry
 from fidelity.models.types import Audited, utcnow
 
 REDACTED = "[redacted]"
+# All that is left of the values of an audit entry about a journey, job or course once the journey has been deleted
+# under the retention rule: [None, the purge's cut-off]. The entry still says who changed what, and when.
+CLEARED = "cleared_by_purge"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fidelity.actions.forms import STATUS_LABELS
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES
-from fidelity.audit import REDACTED
+from fidelity.audit import CLEARED, REDACTED
 from fidelity.extensions import db
 from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text, quarter_text
 from fidelity.models import (
@@ -69,7 +69,7 @@ ACTION_NAMES: Mapping[str, Any] = {
 }
 # Imports and purges write many rows under one entry, named in the plural.
 BULK_ACTIONS = frozenset({"import", "purge"})
-BULK_NAMES: Mapping[str, Any] = {"journeys": _l("journeys")}
+BULK_NAMES: Mapping[str, Any] = {"journeys": _l("journeys"), "audit_log": _l("audit entries")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
 # A field that names what a row is about, shown beside the entity: 'rating S1', 'role Frontline manager'.
@@ -169,6 +169,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "job_spells": _l("Jobs"),
     "education_spells": _l("Courses"),
     "removed": _l("Journeys deleted"),
+    "cleared": _l("Audit entries cleared of their values"),
     "cutoff": _l("Ended before"),
 }
 REVIEW_KIND_NAMES: Mapping[str, Any] = {"self_assessment": _l("Self-assessment"), "external": _l("External review")}
@@ -226,6 +227,8 @@ class AuditLine:
     subject: str  # e.g. the item key of a rating; may be empty
     changes: tuple[Change, ...]
     sealed: bool = False  # values kept back for now (an external reviewer's own rating before consensus)
+    # The values were cleared by a purge of journeys that ended before this day (in words), with the journey itself.
+    cleared: str | None = None
 
 
 def shown(value: Any) -> str | None:
@@ -338,6 +341,10 @@ def audit_line(
     a sealed entry lists none. `text` writes each value: `value_text` in words for a page (it needs the request's
     language), the stored value by default. `subject`: what the entry is about, where the caller knows it better than
     the entry's own fields tell."""
+    if CLEARED in changes:
+        cleared, changes = text("cutoff", changes[CLEARED][1]), {}
+    else:
+        cleared = None
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS:
@@ -360,6 +367,7 @@ def audit_line(
         subject=subject,
         changes=() if sealed else tuple(kept),
         sealed=sealed,
+        cleared=cleared,
     )
 
 

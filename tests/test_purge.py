@@ -5,7 +5,7 @@ Every test requests `session`: the command commits, which inside it only release
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,10 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from fidelity.audit import CLEARED
 from fidelity.cli import main
 from fidelity.models import (
+    AgeBand,
     AuditEntry,
     Decision,
     EducationSpell,
@@ -27,7 +29,14 @@ from fidelity.models import (
     Role,
 )
 from fidelity.monitoring.imports import ImportRefused, import_journeys
-from fidelity.monitoring.journey_operations import JourneyInvalid, save_journey
+from fidelity.monitoring.journey_operations import (
+    JOURNEY_FIELDS,
+    JourneyInvalid,
+    delete_journey,
+    delete_spell,
+    save_journey,
+    save_spell,
+)
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
@@ -107,7 +116,9 @@ def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
     assert lines[0] == (
         f"Journeys that ended (an exit, or a referral not accepted) before {CUTOFF.isoformat()} (24 months ago):"
     )
-    assert lines[1] == f"  {north.code}: 2 removed; quarters locked: {first} to {last}"
+    assert lines[1] == (
+        f"  {north.code}: 2 removed; quarters locked: {first} to {last}; audit entries cleared of their values: 4"
+    )
     assert lines[2].startswith(f"  {south.code}: 1 removed; quarters locked: ")
     assert len(lines) == 3  # West had nobody to purge
 
@@ -118,8 +129,19 @@ def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
     # One audit entry per unit, as the command line.
     entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge").order_by(AuditEntry.id)).all()
     assert [(e.unit_id, e.entity, e.actor_label, e.changes) for e in entries] == [
-        (north.id, "journeys", "cli", {"removed": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}),
-        (south.id, "journeys", "cli", {"removed": [None, 1], "cutoff": [None, CUTOFF.isoformat()]}),
+        # North's two journeys, a job and a course were each created (audited with their values); South's journey.
+        (
+            north.id,
+            "journeys",
+            "cli",
+            {"removed": [None, 2], "cleared": [None, 4], "cutoff": [None, CUTOFF.isoformat()]},
+        ),
+        (
+            south.id,
+            "journeys",
+            "cli",
+            {"removed": [None, 1], "cleared": [None, 1], "cutoff": [None, CUTOFF.isoformat()]},
+        ),
     ]
     assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "delete")) == 0
 
@@ -135,8 +157,10 @@ def test_a_dry_run_reports_and_changes_nothing(runner: FlaskCliRunner, session: 
     assert result.exit_code == 0, result.output
     assert f"  {units['north'].code}: 2 would be removed; quarters would be locked: " in result.output
     assert result.output.endswith("Dry run: nothing was changed.\n")
+    assert "audit entries would be cleared of their values: 4" in result.output
     assert len(journey_codes(session)) == 6
     assert count(session, QuarterlyOutcome) == 0 and count(session, AuditEntry) == audited
+    assert all(CLEARED not in entry.changes for entry in session.scalars(select(AuditEntry)))
 
 
 def test_a_job_s_90th_day_after_the_cut_off_locks_its_quarter_too(session: Any) -> None:
@@ -189,7 +213,7 @@ def test_referrals_not_accepted_end_on_their_decision_and_old_ones_are_purged(
     refresh_outcomes(unit, TODAY)
     assert kept(session, unit) == after
     [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).all()
-    assert entry.changes == {"removed": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}
+    assert entry.changes == {"removed": [None, 2], "cleared": [None, 2], "cutoff": [None, CUTOFF.isoformat()]}
 
 
 def test_the_latest_purge_of_a_unit_is_read_from_its_audit_trail(
@@ -276,3 +300,108 @@ def test_a_journey_that_ended_before_the_latest_purge_s_cut_off_is_not_taken_in_
         f"the journey ended on {ago(30).isoformat()}, before {cut}: the unit's journeys that ended before then were "
         "deleted by a purge, and are not taken again"
     ]
+
+
+def trail(session: Any, unit: Any) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """The unit's audit entries about journeys, jobs and courses but the purge's own, oldest first: (action, entity,
+    id, changes)."""
+    session.expire_all()
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.unit_id == unit.id, AuditEntry.entity.in_(["journeys", "job_spells", "education_spells"]))
+        .where(AuditEntry.action != "purge")
+        .order_by(AuditEntry.id)
+    )
+    return [(e.action, e.entity, e.entity_id, e.changes) for e in entries]
+
+
+def test_the_purge_clears_what_the_audit_trail_kept_of_the_journeys_it_deletes(
+    runner: FlaskCliRunner, session: Any, client: Any
+) -> None:
+    """Every change to a journey, job or course left its values in the audit trail: by hand, by an import, by a
+    deletion. Once the journey is purged, its entries keep who did what and when, and nothing it held."""
+    unit = factories.unit()
+    gone = factories.journey(unit, ago(40), code="GONE-1", decision=Decision.ACCEPTED, decision_date=ago(40),
+                             enrolment_date=ago(39), exit_date=ago(30), exit_reason=ExitReason.GOAL_REACHED,
+                             jobs=((ago(35), ago(31)), (ago(34), None)))  # fmt: skip
+    factories.journey(unit, ago(30), code="KEPT-1", enrolment_date=ago(29), jobs=((ago(20), None),))
+    save_journey(unit, {**_record(gone), "age_band": AgeBand.AGE_30_39}, gone)  # a change by hand
+    first, second = gone.jobs
+    jobs, gone_id = (str(first.id), str(second.id)), gone.id
+    save_spell(gone, "jobs", {"start_date": ago(35), "end_date": ago(32), "competitive": True, "hours_per_week": 20},
+               first.id)  # a change to a job names only what changed, not its journey  # fmt: skip
+    delete_spell(gone, "jobs", second.id)
+    session.commit()
+    # An import that changes the journey again keeps its old and new values.
+    import_journeys(unit, csv_file([{"code": "GONE-1", "referral_date": ago(40).isoformat(), "decision": "accepted",
+                                     "decision_date": ago(40).isoformat(),
+                                     "enrolment_date": ago(38).isoformat(), "exit_date": ago(30).isoformat(),
+                                     "exit_reason": "goal_reached"}]), "again.csv", TODAY)  # fmt: skip
+    session.commit()
+    before = trail(session, unit)
+    about_gone = [e for e in before if e[1:3] == ("journeys", str(gone_id)) or (e[1] == "job_spells" and e[2] in jobs)]
+    assert len(about_gone) == 7  # created (journey, two jobs), changed by hand, job changed, job deleted, import
+    assert any("GONE-1" in str(e[3]) for e in about_gone)
+
+    result = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].endswith("; audit entries cleared of their values: 7")
+    after = trail(session, unit)
+    cleared = {CLEARED: [None, CUTOFF.isoformat()]}
+    assert after == [(a, entity, row, cleared if e in about_gone else changes)
+                     for e in before for a, entity, row, changes in [e]]  # fmt: skip
+    assert "GONE-1" not in str(after) and "KEPT-1" in str(after)
+    purge = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+    assert purge.changes["cleared"] == [None, 7]
+
+    # The trail shows that the journey was changed, by whom and when, and says why its values are gone.
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
+    assert "GONE-1" not in page and "KEPT-1" in page
+    assert (
+        page.count(f"Values cleared under the retention rule: the journey is deleted (purge cut-off {day(CUTOFF)}).")
+        == 7
+    )
+    assert f'<span class="code">#{gone_id}</span>' in page
+    assert journey_codes(session) == {"KEPT-1"}
+
+
+def test_the_purge_clears_the_trail_of_journeys_deleted_by_hand_before_the_cut_off(
+    runner: FlaskCliRunner, session: Any
+) -> None:
+    """A journey deleted by hand (a mistake, a person who asked to be forgotten) left its values in the trail's
+    entries; the purge clears them once the deletion is older than the cut-off. Its unit's journeys are not said to
+    be purged: its figures lost nothing."""
+    unit = factories.unit()
+    old = factories.journey(unit, ago(3), code="DELETED-LONG-AGO", jobs=((ago(2), None),))
+    recent = factories.journey(unit, ago(3), code="DELETED-LATELY")
+    delete_journey(old)
+    delete_journey(recent)
+    session.commit()
+    # The first deletion was made before the cut-off.
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.unit_id == unit.id)):
+        if "DELETED-LONG-AGO" in str(entry.changes) or entry.entity == "job_spells":
+            entry.at = datetime.combine(CUTOFF - timedelta(days=1), time(12), tzinfo=UTC)
+    session.commit()
+    before = trail(session, unit)
+
+    result = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        f"  {unit.code}: 0 removed; quarters locked: none; audit entries cleared of their values: 4"
+    )
+    after = trail(session, unit)
+    assert [e[3] == {CLEARED: [None, CUTOFF.isoformat()]} for e in after] == [
+        "DELETED-LONG-AGO" in str(e[3]) or e[1] == "job_spells" for e in before
+    ]
+    assert sum(e[3] == {CLEARED: [None, CUTOFF.isoformat()]} for e in after) == 4  # created and deleted, job too
+    assert "DELETED-LATELY" in str(after)
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+    assert (entry.entity, entry.changes) == ("audit_log", {"cleared": [None, 4], "cutoff": [None, CUTOFF.isoformat()]})
+    assert latest_purge(unit.id) is None
+    # Cleared once: a later purge finds nothing more to do.
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).output.splitlines()[1] == "  none; nothing to remove."
+
+
+def _record(journey: Journey) -> dict[str, Any]:
+    return {field: getattr(journey, field) for field in JOURNEY_FIELDS}

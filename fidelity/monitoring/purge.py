@@ -9,6 +9,11 @@ Before anything is deleted, each affected unit's kept figures are brought up to 
 purged journeys counted in: each quarter that starts before the cut-off, and any later one in which such a journey's
 30-day or 90-day window closed. A locked quarter is never recounted, so the purge changes no figure. The deletion is
 audited once per unit (how many journeys, which cut-off), not once per row, and the command commits once.
+
+The audit trail kept copies of what the deleted journeys held: every change to a journey, a job or a course is an
+entry with its old and new values. The purge clears those values (the entries still say who changed what, and when),
+and those of the entries about journeys deleted by hand before the cut-off, so that nothing of a person the unit no
+longer keeps stays in the trail.
 """
 
 from __future__ import annotations
@@ -17,25 +22,29 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from dateutil.relativedelta import relativedelta
 from flask.cli import with_appcontext
-from sqlalchemy import ColumnElement, case, delete, func, select
+from sqlalchemy import ColumnElement, case, delete, func, select, update
 
 from fidelity import clock
-from fidelity.audit import acting_as, current_actor
+from fidelity.audit import CLEARED, acting_as, current_actor
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import as_utc
+from fidelity.monitoring.bulk import one_of
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
 from fidelity.monitoring.quarters import Quarter
 
 MONTHS_MAX = 1200
+# The audit log's kinds of entry about a journey and what it holds: one for each change a person made.
+JOURNEY_ENTITIES = ("journeys", "job_spells", "education_spells")
+SPELLS: dict[str, type[JobSpell] | type[EducationSpell]] = {"job_spells": JobSpell, "education_spells": EducationSpell}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class UnitPurge:
     unit: Unit
     removed: int
     locked: list[Quarter]  # newly locked
+    cleared: int = 0  # audit entries about deleted journeys whose values were cleared
 
 
 def cutoff_date(today: date, months: int) -> date:
@@ -65,31 +75,47 @@ def ended_before(cutoff: date) -> ColumnElement[bool]:
 
 def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     """Lock the figures of every unit with journeys that ended before the cut-off, then delete those journeys and
-    their job and education spells. Returns what was done per unit, in the order of unit codes."""
+    their job and education spells, and clear the values of the audit entries about them and about journeys deleted
+    by hand before the cut-off. Returns what was done per unit, in the order of unit codes."""
     cutoff = cutoff_date(today, months)
     old = select(Journey.id).where(ended_before(cutoff))
     purged: defaultdict[int, set[int]] = defaultdict(set)
     for unit_id, journey_id in db.session.execute(select(Journey.unit_id, Journey.id).where(ended_before(cutoff))):
         purged[unit_id].add(journey_id)
-    if not purged:
+    cleared = entries_to_clear({journey for ids in purged.values() for journey in ids}, cutoff)
+    if not purged and not cleared:
         return []
-    units = db.session.scalars(select(Unit).where(Unit.id.in_(list(purged))).order_by(Unit.code)).all()
-    frames = load_frames([unit.id for unit in units])
+    units = db.session.scalars(select(Unit).where(Unit.id.in_([*purged, *cleared])).order_by(Unit.code)).all()
+    frames = load_frames(list(purged))
     actor = current_actor()
     done = []
     for unit in units:
-        unit_frames = frames.for_unit(unit.id)
-        refresh_outcomes(unit, today, unit_frames)
-        ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged[unit.id]), "id"]
-        last_days = last_counted_day(unit_frames)[ids]
-        through = max([cutoff - timedelta(days=1), *last_days.dropna()])
-        removed = len(purged[unit.id])
-        done.append(UnitPurge(unit, removed, lock_quarters(unit, Quarter.of(through))))
+        removed, locked = len(purged[unit.id]), []
+        if removed:
+            unit_frames = frames.for_unit(unit.id)
+            refresh_outcomes(unit, today, unit_frames)
+            ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged[unit.id]), "id"]
+            last_days = last_counted_day(unit_frames)[ids]
+            locked = lock_quarters(unit, Quarter.of(max([cutoff - timedelta(days=1), *last_days.dropna()])))
+        entries = len(cleared.get(unit.id, ()))
+        done.append(UnitPurge(unit, removed, locked, entries))
+        # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
+        # journeys were not purged, and the pages that tell of a purge of them read the latter.
+        facts = {"removed": [None, removed]} if removed else {}
+        facts |= {"cleared": [None, entries]} if entries else {}
         db.session.add(
-            AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge", entity="journeys",
-                       entity_id="", unit_id=unit.id,
-                       changes={"removed": [None, removed], "cutoff": [None, cutoff.isoformat()]})
+            AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge",
+                       entity="journeys" if removed else "audit_log", entity_id="", unit_id=unit.id,
+                       changes=facts | {"cutoff": [None, cutoff.isoformat()]})
         )  # fmt: skip
+    entry_ids = [entry_id for ids in cleared.values() for entry_id in ids]
+    if entry_ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, entry_ids))
+            .values(changes={CLEARED: [None, cutoff.isoformat()]}),
+            execution_options={"synchronize_session": False},
+        )
     # No cascade in the database: the spells go first, explicitly.
     for statement in (
         delete(JobSpell).where(JobSpell.journey_id.in_(old)),
@@ -99,6 +125,49 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
         db.session.execute(statement, execution_options={"synchronize_session": False})
     db.session.flush()
     return done
+
+
+def entries_to_clear(purged: set[int], cutoff: date) -> dict[int, list[int]]:
+    """The audit entries (ids, by unit) whose values the purge clears: those about the `purged` journeys, their jobs
+    and courses, and about the journeys deleted by hand before `cutoff` and theirs; not those cleared already.
+
+    An entry about a job or course names its journey when it was created or deleted; a change to it names only what
+    changed, so its journey is read from the job or course itself, or from the entry that created it."""
+    before = datetime.combine(cutoff, time.min, tzinfo=UTC)
+    deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
+    units = set(db.session.scalars(select(Journey.unit_id).where(Journey.id.in_(purged)))) if purged else set()
+    units |= set(db.session.scalars(deleted.distinct()))
+    if not units:
+        return {}
+    entries = db.session.execute(
+        select(AuditEntry.id, AuditEntry.unit_id, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action,
+               AuditEntry.at, AuditEntry.changes)
+        .where(AuditEntry.unit_id.in_(units), AuditEntry.entity.in_(JOURNEY_ENTITIES))
+        .order_by(AuditEntry.id)
+    ).all()  # fmt: skip
+    gone = set(purged)
+    journey_of: dict[tuple[str, int], int] = {}  # (kind, job or course id) -> its journey
+    for entry in entries:
+        if not entry.entity_id.isdigit():
+            continue
+        if entry.entity == "journeys" and entry.action == "delete" and as_utc(entry.at) < before:
+            gone.add(int(entry.entity_id))
+        named = [value for value in (entry.changes or {}).get("journey_id") or () if value is not None]
+        if entry.entity in SPELLS and named:
+            journey_of[(entry.entity, int(entry.entity_id))] = int(named[-1])
+    for kind, model in SPELLS.items():
+        if purged:
+            rows = db.session.execute(select(model.id, model.journey_id).where(model.journey_id.in_(purged)))
+            journey_of |= {(kind, spell_id): journey_id for spell_id, journey_id in rows}
+    clear: defaultdict[int, list[int]] = defaultdict(list)
+    for entry in entries:
+        if not entry.entity_id.isdigit() or CLEARED in (entry.changes or {}):
+            continue
+        row = int(entry.entity_id)
+        journey = row if entry.entity == "journeys" else journey_of.get((entry.entity, row))
+        if journey in gone:
+            clear[entry.unit_id].append(entry.id)
+    return dict(clear)
 
 
 @dataclass(frozen=True)
@@ -177,6 +246,9 @@ def purge_command(older_than: str, dry_run: bool) -> None:
         click.echo("  none; nothing to remove.")
     for result in done:
         locked = quarter_ranges(result.locked) or "none"
-        click.echo(f"  {result.unit.code}: {result.removed} {would}removed; quarters {would}locked: {locked}")
+        line = f"  {result.unit.code}: {result.removed} {would}removed; quarters {would}locked: {locked}"
+        if result.cleared:
+            line += f"; audit entries {would}cleared of their values: {result.cleared}"
+        click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")
