@@ -3,12 +3,13 @@
 The Content Security Policy allows scripts, styles, images and fonts from the app itself only: no inline script
 anywhere (the templates load `static/*.js`). Inline styles stay allowed for the SVG charts matplotlib writes. HSTS
 is sent on HTTPS requests only; session and remember-me cookies are Secure in production, HttpOnly and SameSite=Lax
-always (see config.py).
+always (see config.py). What the app shows a logged-in person is not kept by the browser or anything between
+(`no_store`): after logging out, the back button brings back no page with people's codes on it.
 """
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request, session
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -35,8 +36,19 @@ def refuse_nul_characters() -> None:
             abort(400)
 
 
+def no_store(response: Response) -> Response:
+    """A response to a logged-in person is not stored by any cache, the browser's back-forward cache included,
+    unless its view chose otherwise (a chart that may be kept a few minutes). The app's own CSS, scripts and fonts
+    hold nothing of anyone's and stay cacheable."""
+    # Read from the session, not from the user it names: that would ask the database, which may be what failed.
+    if request.endpoint != "static" and session.get("_user_id"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
+    app.after_request(no_store)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

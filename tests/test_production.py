@@ -34,6 +34,26 @@ def test_every_page_carries_the_security_headers(client: Any) -> None:
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+def test_what_a_logged_in_person_sees_is_not_stored(client: Any, session: Any) -> None:
+    """Pages with people's codes on them must not come back from a cache after logging out, nor be kept by a proxy:
+    every response to a logged-in person says no-store, but for the app's own static files and a view that chose."""
+    unit = factories.unit()
+    factories.journey(unit, factories.app_today(), code="CACHE-1")
+    assert "Cache-Control" not in client.get("/login").headers  # nobody's data yet
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    for path in (f"/units/{unit.code}/journeys", f"/units/{unit.code}/waiting-list", f"/units/{unit.code}/audit", "/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    assert "CACHE-1" in client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
+    static = client.get("/static/fidelity.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+    login(client, factories.user(Role.ADMIN).email)
+    chart = client.get("/comparison/chart.svg")
+    assert chart.status_code == 200 and chart.headers["Cache-Control"] == "private, max-age=300"
+
+
 def test_no_template_has_inline_script() -> None:
     """The policy allows no inline script, so no template may hold one: scripts are files under static/."""
     offences = []
