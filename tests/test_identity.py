@@ -5,18 +5,23 @@ from __future__ import annotations
 import pytest
 
 from fidelity.monitoring.identity import (
+    BIRTH_DATE,
     CHARACTERS,
     EMPTY,
     NAME,
     NORWEGIAN_D_NUMBER,
     NORWEGIAN_FODSELSNUMMER,
     NORWEGIAN_H_NUMBER,
+    PHONE_NUMBER,
     SWEDISH_PERSONNUMMER,
     SWEDISH_SAMORDNINGSNUMMER,
     TOO_LONG,
     code_problem,
+    looks_like_birth_date,
     looks_like_identity_number,
 )
+
+YEAR = 2026  # the year the codes are checked in: a date of birth is of someone 15 to 100 years old then
 
 
 @pytest.mark.parametrize(
@@ -54,6 +59,12 @@ from fidelity.monitoring.identity import (
         ("19850312-1234-1", SWEDISH_PERSONNUMMER),
         ("7-120385-12345", NORWEGIAN_FODSELSNUMMER),
         ("NRV-8503121234X", SWEDISH_PERSONNUMMER),
+        # A letter in place of the separator, and digits that are not plain ones (superscript, full-width).
+        ("800101A1239", SWEDISH_PERSONNUMMER),
+        ("800101x1239", SWEDISH_PERSONNUMMER),
+        ("P800101T1239", SWEDISH_PERSONNUMMER),
+        ("¹⁹⁸⁰⁰¹⁰¹¹²³⁹", SWEDISH_PERSONNUMMER),
+        ("８００１０１－１２３９", SWEDISH_PERSONNUMMER),
         # A Norwegian number born on the 5th, its leading zero dropped by a spreadsheet.
         ("5118012345", NORWEGIAN_FODSELSNUMMER),
         # Swedish numbers of people born in 2000 to 2009, their leading zero dropped the same way.
@@ -63,7 +74,7 @@ from fidelity.monitoring.identity import (
 )
 def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, explanation: str) -> None:
     assert looks_like_identity_number(code) == explanation
-    assert code_problem(code) == explanation
+    assert code_problem(code, YEAR) == explanation
 
 
 @pytest.mark.parametrize(
@@ -84,11 +95,52 @@ def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, exp
         "123456789",  # nine digits: with a leading zero, month 23 is no month
         "NRV503151234",  # nine digits and a prefix: not read with a leading zero
         "journey_7",
+        "NRV-000123",  # six digits after a prefix: a running number, not a date of birth
+        "2024-0115-3",  # a referral's date and a running number: nobody born in 2024 is served
+        "20240115",
+        "AB12CD34EF56",  # single letters between digits, but no date or number in them
+        "123456",  # six digits, month 34
+        "0712345",  # a phone number's start, too short to be one
     ],
 )
 def test_pseudonymous_codes_pass(code: str) -> None:
     assert looks_like_identity_number(code) is None
-    assert code_problem(code) is None
+    assert code_problem(code, YEAR) is None
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "19800101",
+        "1980-01-01",  # as a spreadsheet's date cell is read
+        "1980.01.01",
+        "NRV-19800101",
+        "AS19800101",
+        "800101",  # YYMMDD, as Swedes write a date of birth
+        "80-01-01",
+        "010180",  # DDMMYY, as Norwegians do
+        "000123",  # 23 January 2000: someone 26 years old; a running number needs a prefix
+        "19260101",  # a hundred years old
+        "20110101",  # fifteen
+        "１９８００１０１",
+    ],
+)
+def test_a_date_of_birth_is_refused(code: str) -> None:
+    assert looks_like_birth_date(code, YEAR)
+    assert code_problem(code, YEAR) == BIRTH_DATE
+
+
+@pytest.mark.parametrize("code", ["19250101", "20120101", "800101X", "AS800101", "800132", "2011-02-29"])
+def test_dates_that_are_no_one_s_birth_or_not_a_code_alone_pass(code: str) -> None:
+    """Over a hundred or under fifteen years ago; six digits with a letter (a running number of the unit's own);
+    no such day."""
+    assert not looks_like_birth_date(code, YEAR)
+    assert code_problem(code, YEAR) is None
+
+
+@pytest.mark.parametrize("code", ["0739876543", "073-987 65 43", "076-555 12 34", "+46739876543", "0046 76 123 45 67"])
+def test_a_mobile_number_is_refused(code: str) -> None:
+    assert code_problem(code, YEAR) == PHONE_NUMBER
 
 
 @pytest.mark.parametrize(
@@ -104,12 +156,12 @@ def test_pseudonymous_codes_pass(code: str) -> None:
     ],
 )
 def test_names_and_malformed_codes_are_refused(code: str, problem: str) -> None:
-    assert code_problem(code) == problem
+    assert code_problem(code, YEAR) == problem
 
 
 def test_surrounding_spaces_are_not_part_of_the_code() -> None:
-    assert code_problem("  NRV-0042 ") is None
+    assert code_problem("  NRV-0042 ", YEAR) is None
 
 
 def test_a_code_of_exactly_the_maximum_length_passes() -> None:
-    assert code_problem("X" * 32) is None
+    assert code_problem("X" * 32, YEAR) is None

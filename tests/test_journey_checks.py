@@ -188,6 +188,12 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         {"code": "19811218-9876"},
         "code: looks like a Swedish personal identity number (personnummer)",
     ),
+    "date of birth": ({"code": "1980-01-01"}, "code: looks like a date of birth: a code must not hold one"),
+    "six digits that make a date of birth": (
+        {"code": "800101"},
+        "code: looks like a date of birth: a code must not hold one",
+    ),
+    "mobile number": ({"code": "073-987 65 43"}, "code: looks like a mobile phone number"),
     "name": ({"code": "Anna Berg"}, "code: contains a space: a code must not be a name"),
     "bad characters": ({"code": "NRV/1"}, "code: a code may contain only letters, digits, '-' and '_'"),
     "too long": ({"code": "N" * 33}, "code: the code is longer than 32 characters"),

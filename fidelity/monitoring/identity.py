@@ -1,14 +1,17 @@
-"""Is a journey's code a national identity number or a name? Pure.
+"""Is a journey's code a national identity number, a date of birth, a phone number or a name? Pure.
 
 People served are health-data subjects: a unit records them under pseudonymous codes only. A code that has the shape
 of a Swedish or Norwegian identity number is refused whether or not its check digit is right, because a mistyped
-number still points at a person.
+number still points at a person. So is a code that is, or holds, a date of birth of someone of working age, or that
+is a Swedish mobile number. A name without a space cannot be told from a code: the forms and the file layout say
+never to use one.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Callable
 
 import pandas as pd
@@ -21,14 +24,23 @@ SWEDISH_SAMORDNINGSNUMMER = N_("looks like a Swedish coordination number (samord
 NORWEGIAN_FODSELSNUMMER = N_("looks like a Norwegian national identity number (fødselsnummer)")
 NORWEGIAN_D_NUMBER = N_("looks like a Norwegian D-number (D-nummer)")
 NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
+BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
+PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
 
-# Digits, possibly split by the separators people write identity numbers (or join them to other digits) with.
-_DIGIT_RUN = re.compile(r"\d(?:[\d+\-_ ./]*\d)?")
-_SEPARATORS = re.compile(r"[+\-_ ./]")
+# Digits, possibly split by the separators people write identity numbers (or join them to other digits) with, or by
+# a single letter between two digits (800101A1234).
+_DIGIT_RUN = re.compile(r"\d(?:(?:[\d+\-_ ./]|[^\W\d_](?=\d))*\d)?")
+_SEPARATORS = re.compile(r"\D")
+_DIGITS_ALONE = re.compile(r"[\d+\-_ ./]+")
+# A code that is a Swedish mobile number alone, written at home or from abroad: 07x-xxx xx xx, +46 7x-xxx xx xx.
+_MOBILE = re.compile(r"(?:\+46|0046|46|0)7[02369]\d{7}")
+# The ages of the people a unit serves, for a date of birth: a date in a code from the last 15 years is no one's
+# (a referral's date, say), and none from over 100 years ago.
+_YOUNGEST, _OLDEST = 15, 100
 CODE_PATTERN = r"[\w-]+"
 # Years an identity number's birth date may fall in.
 _FIRST_YEAR, _LAST_YEAR = 1850, 2099
@@ -80,6 +92,7 @@ def looks_like_identity_number(code: str) -> str | None:
     spreadsheet drops when it takes a number for a number: from a Swedish number of someone born in 2000 to 2009
     (nine digits left), or from a Norwegian number of someone born on the 1st to the 9th of a month (ten left).
     """
+    code = unicodedata.normalize("NFKC", code)  # superscript and other compatibility digits as plain ones
     for run in _DIGIT_RUN.findall(code):
         digits = _SEPARATORS.sub("", run)
         for start in range(len(digits) - 9):
@@ -92,6 +105,35 @@ def looks_like_identity_number(code: str) -> str | None:
         if len(code) == 10:
             return _norwegian("0" + code)
     return None
+
+
+def looks_like_birth_date(code: str, year: int) -> bool:
+    """Whether `code` holds, in the year `year`, the date of birth of someone 15 to 100 years old: eight digits
+    YYYYMMDD anywhere in it (separators as for identity numbers, so 1980-01-01 too), or six digits YYMMDD or DDMMYY
+    that are the whole code's digits and the code nothing but digits and separators (800101, 80-01-01)."""
+    code = unicodedata.normalize("NFKC", code)
+
+    def born(yyyy: int, month: int, day: int) -> bool:
+        return year - _OLDEST <= yyyy <= year - _YOUNGEST and _real_date(yyyy, month, day)
+
+    for run in _DIGIT_RUN.findall(code):
+        digits = _SEPARATORS.sub("", run)
+        for start in range(len(digits) - 7):
+            if born(
+                int(digits[start : start + 4]), int(digits[start + 4 : start + 6]), int(digits[start + 6 : start + 8])
+            ):
+                return True
+    digits = _SEPARATORS.sub("", code)
+    if len(digits) != 6 or not _DIGITS_ALONE.fullmatch(code):
+        return False
+    first, middle, last = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    return any(born(century + first, middle, last) or born(century + last, middle, first) for century in (1900, 2000))
+
+
+def looks_like_phone_number(code: str) -> bool:
+    """Whether `code` is a Swedish mobile number alone, with or without separators and country code."""
+    code = unicodedata.normalize("NFKC", code)
+    return bool(_MOBILE.fullmatch(re.sub(r"[\-_ ./()]", "", code)))
 
 
 def _at(digits: str) -> str | None:
@@ -122,10 +164,12 @@ def code_keys(codes: pd.Series) -> pd.Series:
     return pd.Series(keys, index=codes.index, dtype=object)
 
 
-def code_problem(code: str) -> str | None:
-    """What is wrong with `code` as a journey's code (untranslated, with %(max)d for the length), or None.
+def code_problem(code: str, year: int) -> str | None:
+    """What is wrong with `code` as a journey's code in the year `year` (untranslated, with %(max)d for the length),
+    or None.
 
-    A code is 1 to CODE_MAX letters, digits, '-' and '_', and is neither an identity number nor a name.
+    A code is 1 to CODE_MAX letters, digits, '-' and '_', and is neither an identity number, a date of birth, a
+    mobile number nor a name.
     """
     code = code.strip()
     if not code:
@@ -133,6 +177,10 @@ def code_problem(code: str) -> str | None:
     explanation = looks_like_identity_number(code)
     if explanation:
         return explanation
+    if looks_like_birth_date(code, year):
+        return BIRTH_DATE
+    if looks_like_phone_number(code):
+        return PHONE_NUMBER
     if any(character.isspace() for character in code):
         return NAME
     if len(code) > CODE_MAX:

@@ -105,7 +105,10 @@ class JourneyForm(FlaskForm):
     code = StringField(
         JOURNEY_LABELS["code"],
         validators=[DataRequired(), Length(max=CODE_MAX)],
-        description=_l("A pseudonymous code your unit chooses. Never a name or a personal identity number."),
+        description=_l(
+            "A pseudonymous code your unit chooses. Never a name, a personal identity number, a date of birth or a "
+            "phone number."
+        ),
     )
     age_band = SelectField(
         JOURNEY_LABELS["age_band"], choices=_choices(AGE_BAND_NAMES, _l("Not recorded")), validate_choice=False

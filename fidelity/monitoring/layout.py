@@ -69,7 +69,10 @@ JOURNEY_COLUMNS: tuple[Column, ...] = (
         "code",
         Kind.CODE,
         "code",
-        _l("The unit's pseudonymous code for the person: never a name or a national identity number."),
+        _l(
+            "The unit's pseudonymous code for the person: never a name, a national identity number, a date of birth "
+            "or a phone number."
+        ),
         required=True,
         example=EXAMPLE_CODE,
     ),

@@ -92,15 +92,16 @@ def _day_of(text: str) -> str:
 _PLAIN = np.zeros(128, dtype=bool)
 _PLAIN[[ord(c) for c in string.ascii_letters + string.digits + "-_"]] = True
 _ZERO, _NINE = ord("0"), ord("9")
-_DIGITS_SUSPECT = 10  # an identity number has ten digits or more
-_DIGITS_ALONE_SUSPECT = 9  # ... or nine alone, when a spreadsheet has dropped its leading zero
+_DIGITS_SUSPECT = 8  # an identity number has ten digits or more, a date of birth eight
+_DIGITS_ALONE_SUSPECT = (9, 6)  # ... or nine alone (a leading zero dropped), or six with no letter (a date of birth)
 
 
 def _suspects(codes: list[str]) -> np.ndarray:
     """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
-    character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with ten digits or more
-    (an identity number may hide in it), or of nine digits alone (one that lost its leading zero). Nearly every code
-    is plain, and numpy tells them apart all at once."""
+    character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with eight digits or more
+    (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
+    leading zero) or of six digits and no letter (a date of birth). Nearly every code is plain, and numpy tells them
+    apart all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -110,8 +111,9 @@ def _suspects(codes: list[str]) -> np.ndarray:
     digit = (points >= _ZERO) & (points <= _NINE)
     odd = np.bincount(owner[~plain], minlength=len(codes)) > 0
     digits = np.bincount(owner[digit], minlength=len(codes))
-    nine_alone = (lengths == _DIGITS_ALONE_SUSPECT) & (digits == _DIGITS_ALONE_SUSPECT)
-    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | nine_alone)
+    letters = np.bincount(owner[plain & ~digit & (points != ord("-")) & (points != ord("_"))], minlength=len(codes))
+    alone = np.isin(digits, _DIGITS_ALONE_SUSPECT) & (letters == 0)
+    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone)
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -128,6 +130,7 @@ class RowCheck:
         self.purged_before = purged_before
         self.show: Callable[[str], str] = label or str  # how a problem names a column
         self.today = np.datetime64(today, "us")
+        self.year = today.year
         self.columns = named_columns(cells)
         self.problems: list[Problem] = list(cells.problems)
         self.unreadable: dict[str, np.ndarray] = {}  # column -> rows whose cell was refused
@@ -167,7 +170,7 @@ class RowCheck:
         found: dict[int, str | None] = {}
         for position in _suspects(codes).tolist():
             codes[position] = codes[position].strip()
-            found[position] = code_problem(codes[position])
+            found[position] = code_problem(codes[position], self.year)
         bad = np.zeros(len(codes), dtype=bool)
         bad[[position for position, problem in found.items() if problem]] = True
         column = self.show("code")
