@@ -39,7 +39,7 @@ from fidelity.monitoring.journey_operations import (
 )
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
-from fidelity.monitoring.purge import PastPurge, latest_purge, purge_journeys, quarter_ranges
+from fidelity.monitoring.purge import PastPurge, deleted_journey_end, latest_purge, purge_journeys, quarter_ranges
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.factories import app_today
@@ -366,41 +366,61 @@ def test_the_purge_clears_what_the_audit_trail_kept_of_the_journeys_it_deletes(
     assert journey_codes(session) == {"KEPT-1"}
 
 
-def test_the_purge_clears_the_trail_of_journeys_deleted_by_hand_before_the_cut_off(
-    runner: FlaskCliRunner, session: Any
-) -> None:
+def test_the_purge_clears_the_trail_of_journeys_deleted_by_hand(runner: FlaskCliRunner, session: Any) -> None:
     """A journey deleted by hand (a mistake, a person who asked to be forgotten) left its values in the trail's
-    entries; the purge clears them once the deletion is older than the cut-off. Its unit's journeys are not said to
-    be purged: its figures lost nothing."""
+    entries. The purge clears them once the deletion is older than the cut-off, or the journey had ended before the
+    cut-off (the purge would have deleted it). Its unit's journeys are not said to be purged: its figures lost
+    nothing."""
     unit = factories.unit()
-    old = factories.journey(unit, ago(3), code="DELETED-LONG-AGO", jobs=((ago(2), None),))
-    recent = factories.journey(unit, ago(3), code="DELETED-LATELY")
-    delete_journey(old)
-    delete_journey(recent)
+    refused = {"decision": Decision.NOT_ACCEPTED, "not_accepted_reason": NotAcceptedReason.NOT_READY}
+    journeys = [
+        factories.journey(unit, ago(3), code="DELETED-LONG-AGO", jobs=((ago(2), None),)),
+        factories.journey(unit, ago(3), code="DELETED-LATELY"),
+        factories.journey(unit, ago(40), code="LEFT-LONG-AGO", exit_date=ago(30), exit_reason=ExitReason.WITHDREW),
+        factories.journey(unit, ago(40), code="REFUSED-LONG-AGO", decision_date=ago(39), **refused),
+        factories.journey(unit, ago(30), code="REFUSED-LATELY", decision_date=ago(23), **refused),
+    ]
+    for journey in journeys:
+        delete_journey(journey)
     session.commit()
-    # The first deletion was made before the cut-off.
+    # The first deletion was made before the cut-off; the others today.
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.unit_id == unit.id)):
         if "DELETED-LONG-AGO" in str(entry.changes) or entry.entity == "job_spells":
             entry.at = datetime.combine(CUTOFF - timedelta(days=1), time(12), tzinfo=UTC)
     session.commit()
     before = trail(session, unit)
+    gone = ("DELETED-LONG-AGO", "LEFT-LONG-AGO", "REFUSED-LONG-AGO")
 
     result = runner.invoke(main, ["purge", "--older-than", "24"])
     assert result.exit_code == 0, result.output
+    # Each was created and deleted; the first had a job, created and deleted with it.
     assert result.output.splitlines()[1] == (
-        f"  {unit.code}: 0 removed; quarters locked: none; audit entries cleared of their values: 4"
+        f"  {unit.code}: 0 removed; quarters locked: none; audit entries cleared of their values: 8"
     )
     after = trail(session, unit)
     assert [e[3] == {CLEARED: [None, CUTOFF.isoformat()]} for e in after] == [
-        "DELETED-LONG-AGO" in str(e[3]) or e[1] == "job_spells" for e in before
+        any(code in str(e[3]) for code in gone) or e[1] == "job_spells" for e in before
     ]
-    assert sum(e[3] == {CLEARED: [None, CUTOFF.isoformat()]} for e in after) == 4  # created and deleted, job too
-    assert "DELETED-LATELY" in str(after)
+    assert "DELETED-LATELY" in str(after) and "REFUSED-LATELY" in str(after)
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
-    assert (entry.entity, entry.changes) == ("audit_log", {"cleared": [None, 4], "cutoff": [None, CUTOFF.isoformat()]})
+    assert (entry.entity, entry.changes) == ("audit_log", {"cleared": [None, 8], "cutoff": [None, CUTOFF.isoformat()]})
     assert latest_purge(unit.id) is None
     # Cleared once: a later purge finds nothing more to do.
     assert runner.invoke(main, ["purge", "--older-than", "24"]).output.splitlines()[1] == "  none; nothing to remove."
+
+
+@pytest.mark.parametrize(
+    ("values", "end"),
+    [
+        ({"referral_date": "2020-01-02", "exit_date": "2021-03-04", "decision": "accepted"}, date(2021, 3, 4)),
+        ({"referral_date": "2020-01-02", "decision": "not_accepted", "decision_date": "2020-02-03"}, date(2020, 2, 3)),
+        ({"referral_date": "2020-01-02", "decision": "not_accepted"}, date(2020, 1, 2)),
+        ({"referral_date": "2020-01-02", "decision": "accepted", "enrolment_date": "2020-02-01"}, None),
+        ({"referral_date": "2020-01-02"}, None),
+    ],
+)
+def test_a_journey_deleted_by_hand_ended_as_its_deletion_recorded(values: dict[str, str], end: date | None) -> None:
+    assert deleted_journey_end({field: [value, None] for field, value in values.items()}) == end
 
 
 def _record(journey: Journey) -> dict[str, Any]:

@@ -12,17 +12,18 @@ audited once per unit (how many journeys, which cut-off), not once per row, and 
 
 The audit trail kept copies of what the deleted journeys held: every change to a journey, a job or a course is an
 entry with its old and new values. The purge clears those values (the entries still say who changed what, and when),
-and those of the entries about journeys deleted by hand before the cut-off, so that nothing of a person the unit no
-longer keeps stays in the trail.
+and those of the entries about journeys deleted by hand, once the deletion or the journey's end is before the
+cut-off, so that nothing of a person the unit no longer keeps stays in the trail.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import click
 from dateutil.relativedelta import relativedelta
@@ -66,6 +67,18 @@ def retention_end() -> ColumnElement[date]:
     journey goes on."""
     refused_on = func.coalesce(Journey.decision_date, Journey.referral_date)
     return func.coalesce(Journey.exit_date, case((Journey.decision == Decision.NOT_ACCEPTED, refused_on)))
+
+
+def deleted_journey_end(changes: Mapping[str, Sequence[Any]]) -> date | None:
+    """The day a journey deleted by hand had ended, for retention, read from its deletion's audit entry (each field
+    as [old value, None]): `retention_end`'s rule, in Python."""
+    values = {field: before for field, (before, _after) in changes.items()}
+    if values.get("exit_date"):
+        return date.fromisoformat(values["exit_date"])
+    if values.get("decision") == Decision.NOT_ACCEPTED.value:
+        refused_on = values.get("decision_date") or values.get("referral_date")
+        return date.fromisoformat(refused_on) if refused_on else None
+    return None
 
 
 def ended_before(cutoff: date) -> ColumnElement[bool]:
@@ -129,7 +142,8 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
 
 def entries_to_clear(purged: set[int], cutoff: date) -> dict[int, list[int]]:
     """The audit entries (ids, by unit) whose values the purge clears: those about the `purged` journeys, their jobs
-    and courses, and about the journeys deleted by hand before `cutoff` and theirs; not those cleared already.
+    and courses, and about the journeys deleted by hand before `cutoff`, or that had ended before it, and theirs; not
+    those cleared already.
 
     An entry about a job or course names its journey when it was created or deleted; a change to it names only what
     changed, so its journey is read from the job or course itself, or from the entry that created it."""
@@ -150,8 +164,10 @@ def entries_to_clear(purged: set[int], cutoff: date) -> dict[int, list[int]]:
     for entry in entries:
         if not entry.entity_id.isdigit():
             continue
-        if entry.entity == "journeys" and entry.action == "delete" and as_utc(entry.at) < before:
-            gone.add(int(entry.entity_id))
+        if entry.entity == "journeys" and entry.action == "delete":
+            ended = deleted_journey_end(entry.changes or {})
+            if as_utc(entry.at) < before or (ended is not None and ended < cutoff):
+                gone.add(int(entry.entity_id))
         named = [value for value in (entry.changes or {}).get("journey_id") or () if value is not None]
         if entry.entity in SPELLS and named:
             journey_of[(entry.entity, int(entry.entity_id))] = int(named[-1])
