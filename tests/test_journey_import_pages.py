@@ -20,7 +20,7 @@ from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.layout import LAYOUT, header
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
-from tests.journey_data import csv_file, journey
+from tests.journey_data import columns_for, csv_file, journey, xlsx_file
 from tests.test_web import csrf_token, login
 
 GOOD_ROWS = [journey(code="NRV-0001"), journey(code="NRV-0002", education1_start="2026-04-01")]
@@ -70,6 +70,37 @@ def test_a_good_file_is_imported_and_the_numbers_shown(client: Any, session: Any
     assert codes == ["NRV-0001", "NRV-0002"]
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
     assert (entry.actor_label, entry.actor_id, entry.unit_id) == (user.email, user.id, unit.id)
+
+
+@pytest.mark.parametrize("filename", ["Anna 19800101-1239 remiss.csv", "remiss 800101-1239.xlsx", "1980-01-01.csv"])
+def test_a_file_named_after_a_person_s_number_is_imported_and_its_name_not_kept(
+    client: Any, session: Any, manager: Any, filename: str
+) -> None:
+    """People name a referral's file after the person. The import goes ahead; its name is kept neither in the audit
+    log nor in the message, and the message says why."""
+    unit, _user = manager
+    data = (
+        csv_file(GOOD_ROWS)
+        if filename.endswith(".csv")
+        else xlsx_file(
+            [columns_for(GOOD_ROWS), *([row.get(c, "") for c in columns_for(GOOD_ROWS)] for row in GOOD_ROWS)]
+        )
+    )
+    response = upload(client, unit.code, data, filename)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        "Imported the file. Its name is not kept: it looks like it holds a personal identity number, a date of birth "
+        "or a phone number. Journeys added: 2;"
+    ) in page
+    assert "1980" not in page and "800101" not in page
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+    assert entry.changes["file"] == [None, None] and entry.changes["added"] == [None, 2]
+    # A file named for its date, or its unit, keeps its name.
+    assert upload(client, unit.code, csv_file(GOOD_ROWS), "NRV 2026-03-31 export.csv").status_code == 302
+    assert "Imported NRV 2026-03-31 export.csv." in client.get(f"/units/{unit.code}/journeys/import").get_data(
+        as_text=True
+    )
 
 
 def test_an_import_into_quarters_locked_by_a_purge_says_their_figures_stay(

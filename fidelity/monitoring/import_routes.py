@@ -57,18 +57,31 @@ def import_page(code: str) -> ResponseReturnValue:
             return _page(unit, form, refusal.problems), 400
         refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
         db.session.commit()
-        flash(
-            _(
-                "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d, of which changed: "
-                "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
-                file=upload.filename,
-                added=summary.added,
-                replaced=summary.replaced,
-                changed=summary.changed,
-                jobs=summary.jobs,
-                education=summary.education,
+        counts = {
+            "added": summary.added,
+            "replaced": summary.replaced,
+            "changed": summary.changed,
+            "jobs": summary.jobs,
+            "education": summary.education,
+        }
+        if summary.file_name is None:
+            flash(
+                _(
+                    "Imported the file. Its name is not kept: it looks like it holds a personal identity number, a "
+                    "date of birth or a phone number. Journeys added: %(added)d; replaced: %(replaced)d, of which "
+                    "changed: %(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
+                    **counts,
+                )
             )
-        )
+        else:
+            flash(
+                _(
+                    "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d, of which changed: "
+                    "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
+                    file=summary.file_name,
+                    **counts,
+                )
+            )
         locked = summary.locked_through
         if locked is not None:
             flash(

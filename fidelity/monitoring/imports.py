@@ -25,7 +25,13 @@ from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
 from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, one_of, pairs, stored_value
-from fidelity.monitoring.identity import code_key, code_keys
+from fidelity.monitoring.identity import (
+    code_key,
+    code_keys,
+    looks_like_birth_date,
+    looks_like_identity_number,
+    looks_like_phone_number,
+)
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -52,6 +58,8 @@ class ImportSummary:
     # The last quarter a purge locked, when the file holds a journey referred in or before it: the figures of that
     # quarter and of the locked ones before it do not change with the import.
     locked_through: Quarter | None = None
+    # The file's name as the audit log keeps it; None when it is not kept (see `kept_file_name`).
+    file_name: str | None = None
 
     @property
     def journeys(self) -> int:
@@ -69,7 +77,11 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
     actor = current_actor()
     summary = _write(db.session.connection(), unit.id, checked, actor)
     earliest = checked.journeys["referral_date"].min()
-    summary = replace(summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)))
+    summary = replace(
+        summary,
+        locked_through=locked_reached(earliest.date(), locked_quarters(unit)),
+        file_name=kept_file_name(filename, today.year),
+    )
     _forget_journeys()
     db.session.add(
         AuditEntry(
@@ -81,7 +93,7 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
             entity_id=unit.code,
             unit_id=unit.id,
             changes={
-                "file": [None, PurePath(filename).name[:FILE_NAME_MAX]],
+                "file": [None, summary.file_name],
                 "added": [None, summary.added],
                 "replaced": [None, summary.replaced],
                 "changed": [None, summary.changed],
@@ -106,6 +118,17 @@ def _stored(frame: pd.DataFrame, kinds: dict[str, Kind]) -> dict[str, np.ndarray
             array[pd.isna(array) | (array == "")] = None  # on the array: three times as fast as Series.isna
             columns[name] = array
     return columns
+
+
+def kept_file_name(filename: str, year: int) -> str | None:
+    """The file's name as the audit log keeps it (without its folder, and cut short), or None when it looks like it
+    holds a personal identity number, a date of birth or a phone number, as a journey's code may not: people name a
+    referral's file after the person."""
+    name = PurePath(filename).name[:FILE_NAME_MAX]
+    stem = PurePath(name).stem
+    if looks_like_identity_number(stem) or looks_like_birth_date(stem, year) or looks_like_phone_number(stem):
+        return None
+    return name
 
 
 def locked_reached(earliest_referral: date, locked: Collection[Quarter]) -> Quarter | None:
