@@ -17,6 +17,7 @@ from fidelity.monitoring.identity import (
     SWEDISH_SAMORDNINGSNUMMER,
     TOO_LONG,
     code_problem,
+    identity_number_in_text,
     looks_like_birth_date,
     looks_like_identity_number,
 )
@@ -165,3 +166,37 @@ def test_surrounding_spaces_are_not_part_of_the_code() -> None:
 
 def test_a_code_of_exactly_the_maximum_length_passes() -> None:
     assert code_problem("X" * 32, YEAR) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "explanation"),
+    [
+        ("Met the person with number 811218-9876 twice.", SWEDISH_PERSONNUMMER),
+        ("19811218-9876", SWEDISH_PERSONNUMMER),
+        ("(8112189876)", SWEDISH_PERSONNUMMER),
+        ("121212+1212", SWEDISH_PERSONNUMMER),
+        ("samordningsnummer 701063-2391", SWEDISH_SAMORDNINGSNUMMER),
+        ("fnr 15078510150", NORWEGIAN_FODSELSNUMMER),
+        ("150785 10150", NORWEGIAN_FODSELSNUMMER),
+        ("D-nummer 55078510063", NORWEGIAN_D_NUMBER),
+        ("８１１２１８－９８７６", SWEDISH_PERSONNUMMER),
+    ],
+)
+def test_an_identity_number_written_in_free_text_is_found(text: str, explanation: str) -> None:
+    assert identity_number_in_text(text) == explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811218-9875",  # a wrong check digit: in free text, more likely some other number than a person's
+        "15078510151",
+        "Visited on 2025-03-01; 1234 referrals in 2024.",
+        "Call 073-987 65 43 for the employer contact.",
+        "Budget 1234567890 kr",
+        "Case 2024-0115-0042",
+        "",
+    ],
+)
+def test_dates_sums_and_phone_numbers_in_free_text_pass(text: str) -> None:
+    assert identity_number_in_text(text) is None

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from fidelity import clock
 from fidelity.actions.operations import ActionValues, action_snapshot, status_snapshot
 from fidelity.models import Action, ActionStatus, Unit, User
+from fidelity.privacy import NoIdentityNumber
 from fidelity.scales import ScaleRegistry
 from fidelity.schedule import DueState
 from fidelity.stale import refill
@@ -35,8 +36,8 @@ DUE_LABELS: dict[DueState, Any] = {
 
 
 class NewActionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX), NoIdentityNumber()])
+    description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX), NoIdentityNumber()])
     # Any value is let through to the operation, which refuses an owner who may not plan for the unit.
     owner = SelectField(_l("Owner"), validate_choice=False, validators=[DataRequired(_l("Choose an owner."))])
     due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Give a due date."))])
@@ -123,5 +124,7 @@ class StatusForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Comment"), validators=[DataRequired(_l("Write a comment.")), Length(max=TEXT_MAX)])
+    text = TextAreaField(
+        _l("Comment"), validators=[DataRequired(_l("Write a comment.")), Length(max=TEXT_MAX), NoIdentityNumber()]
+    )
     add = SubmitField(_l("Add comment"))

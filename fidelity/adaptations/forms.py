@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from fidelity import clock
 from fidelity.adaptations.cost import item_ref
 from fidelity.models import AdaptationReason
+from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.forms import CheckboxesField
 from fidelity.scales import PrincipleSet, Scale
 from fidelity.stale import refill
@@ -29,14 +30,14 @@ TEXT_MAX = 5000
 class AdaptationForm(FlaskForm):
     title = StringField(
         _l("What the unit does differently"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=200), NoIdentityNumber()],
         description=_l("For example: a formal needs assessment is required before a person may start."),
     )
-    description = TextAreaField(_l("Details"), validators=[Length(max=TEXT_MAX)])
+    description = TextAreaField(_l("Details"), validators=[Length(max=TEXT_MAX), NoIdentityNumber()])
     reason = SelectField(_l("Why"), choices=[SelectChoice(r.value, name) for r, name in REASON_NAMES.items()])
     since = DateField(_l("Since"), validators=[DataRequired()])
     until = DateField(_l("Until (leave empty while it lasts)"), validators=[Optional()])
-    decided_by = StringField(_l("Decided by"), validators=[Length(max=200)])
+    decided_by = StringField(_l("Decided by"), validators=[Length(max=200), NoIdentityNumber()])
     principles = CheckboxesField(_l("Principles it departs from"))
     items = CheckboxesField(_l("Scale items it departs from"))
     seen = HiddenField()  # the adaptation's values as the form's page showed them (`adaptation_snapshot`)

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from fidelity import clock
 from fidelity.external.operations import MIN_REVIEWERS, ConsensusValue
+from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm, check_review_day
 from fidelity.scales import Scale
 
@@ -56,7 +57,7 @@ class ConsensusForm(ItemErrors, FlaskForm):
     """Base of the per-scale consensus forms; `consensus_form_class` adds four fields per item."""
 
     revision = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
-    strengths = TextAreaField(_l("Strengths of the unit"), validators=[Length(max=EVIDENCE_MAX)])
+    strengths = TextAreaField(_l("Strengths of the unit"), validators=[Length(max=EVIDENCE_MAX), NoIdentityNumber()])
     save = SubmitField(_l("Save consensus"))
 
     scale: Scale
@@ -106,12 +107,14 @@ def consensus_form_class(scale: Scale) -> type[ConsensusForm]:
         fields: dict[str, Any] = {"scale": scale}
         for item in scale.items:
             fields[f"consensus_{item.key}"] = RadioField(item.title, choices=scores, validators=[Optional()])
-            fields[f"rationale_{item.key}"] = TextAreaField(_l("Rationale"), validators=[Length(max=EVIDENCE_MAX)])
+            fields[f"rationale_{item.key}"] = TextAreaField(
+                _l("Rationale"), validators=[Length(max=EVIDENCE_MAX), NoIdentityNumber()]
+            )
             fields[f"recommendation_{item.key}"] = TextAreaField(
-                _l("Recommendation"), validators=[Length(max=EVIDENCE_MAX)]
+                _l("Recommendation"), validators=[Length(max=EVIDENCE_MAX), NoIdentityNumber()]
             )
             fields[f"correction_{item.key}"] = TextAreaField(
-                _l("Correction of an earlier score"), validators=[Length(max=EVIDENCE_MAX)]
+                _l("Correction of an earlier score"), validators=[Length(max=EVIDENCE_MAX), NoIdentityNumber()]
             )
         name = f"ConsensusForm_{scale.id}_{scale.version}".replace("-", "_").replace(".", "_")
         _consensus_classes[key] = type(name, (ConsensusForm,), fields)

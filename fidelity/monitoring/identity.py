@@ -146,6 +146,46 @@ def _at(digits: str) -> str | None:
     return None
 
 
+# In free text, an identity number is read only as people write one, with a right check digit, so that dates, sums
+# and phone numbers in a reviewer's notes are not taken for one: a Swedish number YYMMDD-NNNC or YYYYMMDD-NNNC ('-',
+# '+' or nothing between), a Norwegian one DDMMYYIIICC (a space or nothing between).
+_SWEDISH_IN_TEXT = re.compile(r"(?<!\d)(\d{8}|\d{6})[-+]?(\d{4})(?!\d)")
+_NORWEGIAN_IN_TEXT = re.compile(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(int(d) for d in reversed(digits)):
+        doubled = digit * 2 if position % 2 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
+
+
+def _norwegian_checked(digits: str) -> bool:
+    """The two mod-11 check digits of an 11-digit Norwegian number."""
+    for weights in ((3, 7, 6, 1, 8, 9, 4, 5, 2, 1), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)):
+        if sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11:
+            return False
+    return True
+
+
+def identity_number_in_text(text: str) -> str | None:
+    """Why `text` (a note, a comment, a title) holds what is plainly a Swedish or Norwegian identity number, or None.
+
+    Stricter than for a code, where anything shaped like a number is refused: here the number must be written as
+    one is and its check digits must be right."""
+    text = unicodedata.normalize("NFKC", text)
+    for match in _SWEDISH_IN_TEXT.finditer(text):
+        digits = match[1][-6:] + match[2]
+        if _luhn(digits) and _swedish(match[1] + match[2]):
+            return _swedish(match[1] + match[2])
+    for match in _NORWEGIAN_IN_TEXT.finditer(text):
+        digits = match[1] + match[2]
+        if _norwegian_checked(digits) and _norwegian(digits):
+            return _norwegian(digits)
+    return None
+
+
 def code_key(code: str) -> str:
     """What two codes must share to be the same code in a unit: codes that differ only in capitals are one code."""
     return code.upper()

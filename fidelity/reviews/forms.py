@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity import clock
 from fidelity.i18n import date_text
+from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.operations import RatingValue
 from fidelity.scales import Scale
 
@@ -71,6 +72,7 @@ class ChangeReasonForm(FlaskForm):
         validators=[
             DataRequired(_l("Say what needs changing and why: the reason is kept with the review.")),
             Length(max=REASON_MAX),
+            NoIdentityNumber(),
         ],
     )
 
@@ -165,7 +167,9 @@ def _build_rating_form_class(scale: Scale, base: type[RatingForm]) -> type[Ratin
     fields: dict[str, Any] = {"scale": scale}
     for item in scale.items:
         fields[f"score_{item.key}"] = RadioField(item.title, choices=scores, validators=[Optional()])
-        fields[f"evidence_{item.key}"] = TextAreaField(_l("Evidence"), validators=[Length(max=EVIDENCE_MAX)])
+        fields[f"evidence_{item.key}"] = TextAreaField(
+            _l("Evidence"), validators=[Length(max=EVIDENCE_MAX), NoIdentityNumber()]
+        )
         fields[f"sources_{item.key}"] = CheckboxesField(_l("Sources"), choices=sources, validators=[Optional()])
     name = f"{base.__name__}_{scale.id}_{scale.version}".replace("-", "_").replace(".", "_")
     return type(name, (base,), fields)
