@@ -11,6 +11,7 @@ import matplotlib
 import pytest
 
 from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg, principle_profile_svg, trend_svg
+from fidelity.comparison.chart import UnitPoint, fidelity_employment_svg, scatter_figure
 from fidelity.config import DEFAULTS
 from fidelity.history import ReviewPoint
 from fidelity.monitoring.outcomes import BENCHMARKS
@@ -164,3 +165,34 @@ def test_each_value_written_on_a_chart_sits_on_white_over_the_lines() -> None:
     )
     assert boxes == sum(p.mean is not None for p in scored) == 7
     assert trend_svg(IPS, POINTS, title="T").count(white) - trend_svg(IPS, [], title="T").count(white) >= len(POINTS)
+
+
+CROWDED = [  # four units with nearly the same total and rate, and one apart
+    UnitPoint("NRV-01", 96, 0.40, external=True),
+    UnitPoint("NRV-02", 97, 0.41, external=False),
+    UnitPoint("NRV-03", 96, 0.42, external=True),
+    UnitPoint("SDV-01", 98, 0.40, external=False),
+    UnitPoint("SDV-02", 60, 0.10, external=True),
+]
+
+
+def test_scatter_labels_do_not_cover_one_another_and_stay_inside() -> None:
+    """Units with close totals and rates would have their codes printed on top of each other: the labels are moved
+    apart, each still in the plot, and the same data draws the same chart."""
+    from fidelity.charts import _style
+
+    with _style():
+        fig = scatter_figure(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        ax = fig.axes[0]
+        labels = {text.get_text(): text.get_window_extent(renderer) for text in ax.texts}
+        plot = ax.get_window_extent(renderer)
+    assert sorted(labels) == sorted(point.code for point in CROWDED)
+    boxes = list(labels.values())
+    for first, box in enumerate(boxes):
+        assert plot.x0 - 1 <= box.x0 and box.x1 <= plot.x1 + 1 and plot.y0 - 1 <= box.y0 and box.y1 <= plot.y1 + 1
+        for other in boxes[first + 1 :]:
+            assert not box.overlaps(other), (box, other)
+    svg = fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
+    assert svg == fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
+    assert all(point.code in texts(svg) for point in CROWDED)

@@ -6,7 +6,11 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from adjustText import adjust_text
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 
 from fidelity.charts import BLUE, GREY, ORANGE, WIDTH, _style, _svg, _text_inches
@@ -44,41 +48,69 @@ def fidelity_employment_svg(
     text: ScatterText = ScatterText(),
 ) -> str:
     """Each unit's latest total against its employment rate; self-assessments and external reviews marked apart."""
+    with _style():
+        fig = scatter_figure(scale, points, title=title, benchmarks=benchmarks, benchmark_labels=benchmark_labels,
+                             text=text)  # fmt: skip
+        return _svg(fig, title)
+
+
+def scatter_figure(
+    scale: Scale,
+    points: Sequence[UnitPoint],
+    *,
+    title: str,
+    benchmarks: Sequence[tuple[str, float]],
+    benchmark_labels: dict[str, str],
+    text: ScatterText = ScatterText(),
+) -> Figure:
+    """The chart of `fidelity_employment_svg`, as a figure (drawn inside `charts._style`)."""
     widest = max(
         (len(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}") for key, share in benchmarks),
         default=0,
     )
-    with _style():
-        fig = Figure(figsize=(WIDTH, HEIGHT))
-        fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
-        fig.subplots_adjust(left=0.85 / WIDTH, right=1 - (_text_inches(widest) + 0.15) / WIDTH,
-                            top=1 - 0.45 / HEIGHT, bottom=0.95 / HEIGHT)  # fmt: skip
-        ax = fig.add_subplot()
-        ax.set_xlim(scale.min_total, scale.max_total)
-        ax.set_ylim(0, 100)
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0, symbol=text.percent_sign))
-        ax.set_xlabel(text.total)
-        ax.set_ylabel(text.rate)
-        for band in scale.bands:
-            if band.min > scale.min_total:
-                ax.axvline(band.min, color=GREY, linestyle=":", linewidth=0.8, zorder=1)
-        for key, share in benchmarks:
-            ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
-            ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}", xy=(1, 100 * share),
-                        xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points", va="center",
-                        annotation_clip=False)  # fmt: skip
-        if not points:
-            ax.text(0.5, 0.5, text.none, transform=ax.transAxes, ha="center", va="center", fontsize=11,
-                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
-            return _svg(fig, title)
-        for external, colour, marker, label in ((False, BLUE, "o", text.self_assessment),
-                                                (True, ORANGE, "s", text.external)):  # fmt: skip
-            chosen = [p for p in points if p.external is external]
-            ax.scatter([p.total for p in chosen], [100 * p.employment_rate for p in chosen], s=22, c=colour,
-                       marker=marker, label=label, zorder=3, clip_on=False)  # fmt: skip
-        if len(points) <= LABELLED_UP_TO:
-            for point in points:
-                ax.annotate(point.code, (point.total, 100 * point.employment_rate), xytext=(4, 3),
-                            textcoords="offset points", fontsize=7, color=GREY)  # fmt: skip
-        fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
-        return _svg(fig, title)
+    fig = Figure(figsize=(WIDTH, HEIGHT))
+    FigureCanvasAgg(fig)  # a canvas that measures text, for the labels to be placed
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
+    fig.subplots_adjust(left=0.85 / WIDTH, right=1 - (_text_inches(widest) + 0.15) / WIDTH,
+                        top=1 - 0.45 / HEIGHT, bottom=0.95 / HEIGHT)  # fmt: skip
+    ax = fig.add_subplot()
+    ax.set_xlim(scale.min_total, scale.max_total)
+    ax.set_ylim(0, 100)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0, symbol=text.percent_sign))
+    ax.set_xlabel(text.total)
+    ax.set_ylabel(text.rate)
+    for band in scale.bands:
+        if band.min > scale.min_total:
+            ax.axvline(band.min, color=GREY, linestyle=":", linewidth=0.8, zorder=1)
+    for key, share in benchmarks:
+        ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
+        ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}", xy=(1, 100 * share),
+                    xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points", va="center",
+                    annotation_clip=False)  # fmt: skip
+    if not points:
+        ax.text(0.5, 0.5, text.none, transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+        return fig
+    for external, colour, marker, label in ((False, BLUE, "o", text.self_assessment),
+                                            (True, ORANGE, "s", text.external)):  # fmt: skip
+        chosen = [p for p in points if p.external is external]
+        ax.scatter([p.total for p in chosen], [100 * p.employment_rate for p in chosen], s=22, c=colour,
+                   marker=marker, label=label, zorder=3, clip_on=False)  # fmt: skip
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
+    if len(points) <= LABELLED_UP_TO:
+        point_labels(ax, points)
+    return fig
+
+
+def point_labels(ax: Axes, points: Sequence[UnitPoint]) -> list[Text]:
+    """Each point's unit code beside it; labels that would cover one another or a point are moved apart (adjustText),
+    a thin line joining a moved label to its point."""
+    xs = [point.total for point in points]
+    ys = [100 * point.employment_rate for point in points]
+    # On white, so that a label stays readable where it crosses a benchmark's or a band's line.
+    labels = [ax.text(x, y, point.code, fontsize=7, color=GREY, zorder=4,
+                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
+              for x, y, point in zip(xs, ys, points, strict=True)]  # fmt: skip
+    adjust_text(labels, x=xs, y=ys, ax=ax, ensure_inside_axes=True, expand_axes=False,
+                arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.5})  # fmt: skip
+    return labels
