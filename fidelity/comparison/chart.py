@@ -107,8 +107,9 @@ def point_labels(ax: Axes, points: Sequence[UnitPoint]) -> list[Text]:
     a thin line joining a moved label to its point."""
     xs = [point.total for point in points]
     ys = [100 * point.employment_rate for point in points]
-    # On white, so that a label stays readable where it crosses a benchmark's or a band's line.
-    labels = [ax.text(x, y, point.code, fontsize=7, color=GREY, zorder=4,
+    # On white, so that a label stays readable where it crosses a benchmark's or a band's line (zorder 1), and under
+    # the points (zorder 3), so that its white never hides one.
+    labels = [ax.text(x, y, point.code, fontsize=7, color=GREY, zorder=2,
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
               for x, y, point in zip(xs, ys, points, strict=True)]  # fmt: skip
     adjust_text(labels, x=xs, y=ys, ax=ax, ensure_inside_axes=True, expand_axes=False,
