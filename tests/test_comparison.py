@@ -212,6 +212,20 @@ def test_the_exports_round_a_caseload_as_the_page_does(client: Any, dataset: dic
     assert cells[second.code]["caseload_per_specialist"] == 19.25
 
 
+def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, dataset: dict[str, Any]) -> None:
+    """31 % is the benchmarks' minimum, compared in whole per cent as the charts shade it: 30.6 % rounds to 31 and
+    is not marked; 30.4 % is."""
+    _first, second, third = dataset["units"]
+    outcome(second, LAST, served=500, in_competitive_work=152)  # 30.4 %
+    outcome(third, LAST, served=500, in_competitive_work=153)  # 30.6 %
+    login(client, dataset["manager"].email)
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    assert monitoring.count("below 31%") == 1
+    assert '30% <strong class="over"><span aria-hidden="true">⚠</span> below 31%</strong>' in monitoring
+    assert '<td class="num">31%</td>' in monitoring
+
+
 def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, dataset: dict[str, Any]) -> None:
     first, second, third = dataset["units"]
     # The first unit screened out 2 of 8 referrals over the last four full quarters; the second none of 5; the

@@ -73,7 +73,8 @@ def _scatter(comparison: Comparison) -> str:
 @bp.get("/comparison")
 def page() -> ResponseReturnValue:
     form, comparison = _comparison(page=request.args.get("page", 1, type=int) or 1)
-    context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES}
+    context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
+                               "minimum_rate": dict(BENCHMARKS)["minimum"]}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {

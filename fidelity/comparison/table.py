@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from fidelity.monitoring.outcomes import rounded
+from fidelity.monitoring.outcomes import benchmark_reached, rounded
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import next_due
@@ -72,6 +72,11 @@ class UnitRow:
     @property
     def screened_out_share(self) -> float | None:
         return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
+
+    @property
+    def below_minimum(self) -> bool:
+        """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent)."""
+        return self.employment_rate is not None and benchmark_reached(self.employment_rate) is None
 
 
 @dataclass(frozen=True)
