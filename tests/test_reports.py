@@ -345,6 +345,33 @@ def test_the_report_lists_the_adaptations_in_force_since_the_review_before(
     assert '<th scope="col" class="num">Score in this review</th>' in html and "Latest score" not in html
 
 
+def test_a_report_costs_an_adaptation_on_its_own_scale_and_names_the_items_of_others(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    """The unit's adaptation departs from IPS items only: the IPS review costs it; a SEd self-assessment does not say
+    it costs 0 points, but that it departs from no item of its scale, and which IPS items it departs from."""
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, manager = known["unit"], known["manager"]
+    sed = registry.get("sed")
+    factories.adaptation(unit, "Study plan first", date(2025, 7, 1), items=[f"sed:{sed.item_keys[0]}", "ips-25:O6"],
+                         principles=[])  # fmt: skip
+    review = factories.self_assessment(unit, manager, dict.fromkeys(sed.item_keys, 3), date(2026, 3, 20), "sed")
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+    adaptations = html[html.index("Local adaptations and what they cost") :]
+    # The latest first: the study plan, then the needs assessment.
+    study = adaptations[adaptations.index("Study plan first") : adaptations.index("Needs assessment before start")]
+    needs = adaptations[adaptations.index("Needs assessment before start") :]
+    assert "It departs from no item of this scale." in needs and "Points lost" not in needs
+    assert "Items of other scales it departs from: IPS-25 O6, V4" in needs
+    assert '<th scope="col" class="num">Score in this self-assessment</th>' in study
+    assert f"Points lost against the model: {sed.score_max - 3}" in study
+    assert "Items of other scales it departs from: IPS-25 O6" in study
+    assert "(IPS-25)" not in adaptations and "(SEd)" not in adaptations
+
+
 def test_a_corrected_self_assessments_report_says_which_replaces_which(session: Any, app: Any, registry: Any) -> None:
     from fidelity.reports.content import report_data
     from fidelity.reports.render import report_html
