@@ -123,7 +123,7 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     assert "Previous: the score in the self-assessment of Sep 15, 2025." in text  # which review "previous" is
     # Action plan, waiting list and outcomes.
     assert "Take every referral" in text and "1 person was waiting" in text
-    assert "2025 Q4 20 9 (45%) 2 (10%) 3 75% 50% 5 10.0" in text and "2026 Q1" not in text
+    assert "2025 Q4 20 9 (45%) 2 (10%) 3 3 of 4 (75%) 1 of 2 (50%) 5 10" in text and "2026 Q1" not in text
     # Appendix: O6 and V4 with their anchors.
     appendix = text[text.index(SECTIONS[-1]) :]
     assert "O6 Zero exclusion criteria — scored 1" in appendix and "V4 Rapid search for competitive job" in appendix
