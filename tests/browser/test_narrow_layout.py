@@ -162,7 +162,12 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
         page.goto(demo_server.url + "/comparison")
         overdue = page.locator("div.table-scroll.overdue")
         assert overdue.evaluate("box => box.scrollWidth <= box.clientWidth"), language.code
-        for path, table in (("/comparison", "table.heatmap.compare"), ("/units/NRV-02/journeys", "table.journeys")):
+        for path, table in (
+            ("/comparison", "table.heatmap.compare"),
+            ("/units/NRV-02/journeys", "table.journeys"),
+            ("/comparison", "table.monitoring"),
+            ("/units/NRV-02/outcomes", "table.outcomes"),
+        ):
             page.goto(demo_server.url + path)
             box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
             assert box.evaluate("box => box.scrollWidth > box.clientWidth"), (language.code, path)  # it does scroll
@@ -171,6 +176,14 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
             found, frame = first.bounding_box(), box.bounding_box()
             assert found is not None and frame is not None
             assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
+        # A unit's item scores open at the newest review, its items beside it and its caption in view.
+        page.goto(demo_server.url + "/units/NRV-02")
+        scores = page.locator("div.table-scroll").filter(has=page.locator("table.heatmap")).first
+        assert scores.evaluate("box => box.scrollWidth > box.clientWidth"), language.code
+        assert scores.evaluate("box => box.scrollLeft + box.clientWidth >= box.scrollWidth - 1"), language.code
+        caption, frame = scores.locator("caption > span").bounding_box(), scores.bounding_box()
+        assert caption is not None and frame is not None
+        assert frame["x"] - 1 <= caption["x"] and caption["x"] + caption["width"] <= frame["x"] + frame["width"] + 1
         # The action plan gives an action's title room for its words rather than a few letters a line, and its
         # table stays within its box.
         page.goto(demo_server.url + "/units/NRV-02")
