@@ -178,20 +178,22 @@ CROWDED = [  # four units with nearly the same total and rate, and one apart
 
 def test_scatter_labels_do_not_cover_one_another_and_stay_inside() -> None:
     """Units with close totals and rates would have their codes printed on top of each other: the labels are moved
-    apart, each still in the plot, and the same data draws the same chart."""
+    apart, each still in the plot, clear of the bands' names, and the same data draws the same chart."""
     from fidelity.charts import _style
 
     with _style():
         fig = scatter_figure(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         ax = fig.axes[0]
-        labels = {text.get_text(): text.get_window_extent(renderer) for text in ax.texts}
+        codes = {point.code for point in CROWDED}
+        labels = {text.get_text(): text.get_window_extent(renderer) for text in ax.texts if text.get_text() in codes}
+        bands = [text.get_window_extent(renderer) for text in ax.texts if text.get_text() not in codes]
         plot = ax.get_window_extent(renderer)
-    assert sorted(labels) == sorted(point.code for point in CROWDED)
+    assert sorted(labels) == sorted(codes) and len(bands) == 3  # fair, good and exemplary, named at their lines
     boxes = list(labels.values())
     for first, box in enumerate(boxes):
         assert plot.x0 - 1 <= box.x0 and box.x1 <= plot.x1 + 1 and plot.y0 - 1 <= box.y0 and box.y1 <= plot.y1 + 1
-        for other in boxes[first + 1 :]:
+        for other in boxes[first + 1 :] + bands:
             assert not box.overlaps(other), (box, other)
     svg = fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
     assert svg == fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})

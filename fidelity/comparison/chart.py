@@ -18,6 +18,9 @@ from fidelity.scales import Scale
 
 HEIGHT = 4.2
 LABELLED_UP_TO = 40  # units; with more, labels would cover the points
+# Rounds adjustText takes to move the labels apart: a fixed number, so that the same data draws the same chart on
+# any machine (its default is as many as fit in a second).
+ITERATIONS = 300
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ def scatter_figure(
     for band in scale.bands:
         if band.min > scale.min_total:
             ax.axvline(band.min, color=GREY, linestyle=":", linewidth=0.8, zorder=1)
+            # The band that starts here, named along its line at the top, where an employment rate seldom is (a
+            # unit's label there could cover it).
+            ax.annotate(f"{band.label} {band.min}", xy=(band.min, 1), xycoords=ax.get_xaxis_transform(),
+                        xytext=(2, -3), textcoords="offset points", rotation=90, ha="left", va="top", fontsize=7,
+                        color=GREY)  # fmt: skip
     for key, share in benchmarks:
         ax.axhline(100 * share, color=GREY, linestyle="--", linewidth=0.8, zorder=1)
         ax.annotate(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}", xy=(1, 100 * share),
@@ -113,5 +121,6 @@ def point_labels(ax: Axes, points: Sequence[UnitPoint]) -> list[Text]:
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
               for x, y, point in zip(xs, ys, points, strict=True)]  # fmt: skip
     adjust_text(labels, x=xs, y=ys, ax=ax, ensure_inside_axes=True, expand_axes=False,
+                iter_lim=ITERATIONS,
                 arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.5})  # fmt: skip
     return labels
