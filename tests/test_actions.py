@@ -191,6 +191,30 @@ def test_an_action_from_a_final_reviews_recommendation_is_prefilled_and_linked(
     assert '<span class="key">V4</span> Rapid search for competitive job' in page
 
 
+def test_an_action_from_a_recommendation_names_the_plan_s_pending_actions_on_the_same_item(
+    client: Any, session: Any, plan: Plan
+) -> None:
+    """An action on V4 made by hand months ago, still open, would be repeated by a new one from the review's
+    recommendation on V4: the page lists it (not a done one, nor one on another item)."""
+    open_one = factories.action(plan.unit, plan.manager, TODAY - timedelta(days=5), title="Visit employers weekly")
+    open_one.item_key = "V4"
+    done = factories.action(plan.unit, plan.manager, TODAY + timedelta(days=5), title="Old V4 work")
+    done.item_key, done.status = "V4", ActionStatus.DONE
+    other = factories.action(plan.unit, plan.manager, TODAY + timedelta(days=5), title="Caseload")
+    other.item_key = "S1"
+    session.commit()
+    review = factories.final_external_review(plan.unit, [plan.reviewer], date(2026, 1, 20), {"V4": (2, "Sooner.")})
+    login(client, plan.manager.email)
+    page = " ".join(client.get(new_url(plan.unit, f"review={review.id}&item=V4")).get_data(as_text=True).split())
+    assert "The plan already has actions on this item that are still to be done:" in page
+    assert f'<a href="/units/{plan.unit.code}/actions/{open_one.id}">Visit employers weekly</a>' in page
+    assert "Overdue by 5 days" in page
+    assert "Old V4 work" not in page and "Caseload" not in page
+    assert "The plan already has actions" not in client.get(new_url(plan.unit, f"review={review.id}&item=O6")).get_data(
+        as_text=True
+    )
+
+
 def test_a_recommendation_made_an_action_twice_by_mistake_is_refused_and_a_deliberate_second_is_added(
     client: Any, session: Any, plan: Plan
 ) -> None:

@@ -46,6 +46,8 @@ class ReviewLink:
     item_key: str | None
     recommendation: str
     existing: tuple[Action, ...] = ()  # actions made from the same recommendation before (see recommendation_actions)
+    # The unit's other actions still to be done on the same item (made by hand, or from another review).
+    pending: tuple[Action, ...] = ()
 
     @property
     def live(self) -> tuple[Action, ...]:

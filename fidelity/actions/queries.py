@@ -110,3 +110,15 @@ def recommendation_actions(review: Review) -> dict[str, list[Action]]:
     for action in actions:
         made.setdefault(action.item_key or "", []).append(action)
     return made
+
+
+def pending_on_item(unit: Unit, item_key: str, leave_out: Sequence[Action] = ()) -> tuple[Action, ...]:
+    """The unit's actions still to be done (open or in progress) about the item `item_key` of any scale, oldest
+    first, but those in `leave_out`: what a new action on the item might repeat."""
+    left_out = {action.id for action in leave_out}
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.unit_id == unit.id, Action.item_key == item_key, Action.status.in_(PENDING))
+        .order_by(Action.id)
+    )
+    return tuple(action for action in actions if action.id not in left_out)

@@ -31,6 +31,7 @@ from fidelity.actions.queries import (
     action_owners,
     comments,
     overdue_actions,
+    pending_on_item,
     recommendation,
     recommendation_actions,
 )
@@ -66,7 +67,8 @@ def _review_link(unit: Unit) -> ReviewLink | None:
     if not linkable(review, scale, item_key):
         abort(404)
     existing = tuple(recommendation_actions(review).get(item_key, ())) if item_key else ()
-    return ReviewLink(review, scale, item_key, recommendation(review, item_key) if item_key else "", existing)
+    pending = pending_on_item(unit, item_key, existing) if item_key else ()
+    return ReviewLink(review, scale, item_key, recommendation(review, item_key) if item_key else "", existing, pending)
 
 
 @bp.route("/units/<code>/actions/new", methods=["GET", "POST"])
