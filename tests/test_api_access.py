@@ -87,7 +87,8 @@ PAGE_ROWS: dict[str, Rows] = {
     "api.reviews": review_ids_on_the_unit_page,
     "api.adaptations": lambda html: set(re.findall(r'<article class="adaptation">\s*<h3>([^<]*)</h3>', html)),
     "api.metrics": lambda html: {
-        " ".join(quarter.split()) for quarter in re.findall(r'<th scope="row">\s*(\d{4}\s+Q[1-4])', html)
+        " ".join(quarter.split())
+        for quarter in re.findall(r'<th scope="row">\s*<span class="quarter">(\d{4}\s+Q[1-4])', html)
     },
 }
 API_ROWS: dict[str, Callable[[dict[str, Any]], Any]] = {
