@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from adjustText import adjust_text
 from matplotlib.axes import Axes
@@ -41,22 +42,6 @@ class ScatterText:
     percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
 
 
-def fidelity_employment_svg(
-    scale: Scale,
-    points: Sequence[UnitPoint],
-    *,
-    title: str,
-    benchmarks: Sequence[tuple[str, float]],
-    benchmark_labels: dict[str, str],
-    text: ScatterText = ScatterText(),
-) -> str:
-    """Each unit's latest total against its employment rate; self-assessments and external reviews marked apart."""
-    with _style():
-        fig = scatter_figure(scale, points, title=title, benchmarks=benchmarks, benchmark_labels=benchmark_labels,
-                             text=text)  # fmt: skip
-        return _svg(fig, title)
-
-
 def scatter_figure(
     scale: Scale,
     points: Sequence[UnitPoint],
@@ -66,7 +51,8 @@ def scatter_figure(
     benchmark_labels: dict[str, str],
     text: ScatterText = ScatterText(),
 ) -> Figure:
-    """The chart of `fidelity_employment_svg`, as a figure (drawn inside `charts._style`)."""
+    """Each unit's latest total against its employment rate; self-assessments and external reviews marked apart. A
+    figure, drawn inside `charts._style`: `fidelity_employment_svg` makes it the page's SVG."""
     widest = max(
         (len(f"{benchmark_labels[key]} {round(share * 100)}{text.percent_sign}") for key, share in benchmarks),
         default=0,
@@ -124,3 +110,9 @@ def point_labels(ax: Axes, points: Sequence[UnitPoint]) -> list[Text]:
                 iter_lim=ITERATIONS,
                 arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.5})  # fmt: skip
     return labels
+
+
+def fidelity_employment_svg(scale: Scale, points: Sequence[UnitPoint], **chart: Any) -> str:
+    """The scatter (`scatter_figure`, which takes the same arguments) as an SVG to inline, labelled by its title."""
+    with _style():
+        return _svg(scatter_figure(scale, points, **chart), chart["title"])
