@@ -177,12 +177,14 @@ def identity_number_in_text(text: str) -> str | None:
     text = unicodedata.normalize("NFKC", text)
     for match in _SWEDISH_IN_TEXT.finditer(text):
         digits = match[1][-6:] + match[2]
-        if _luhn(digits) and _swedish(match[1] + match[2]):
-            return _swedish(match[1] + match[2])
+        found = _swedish(match[1] + match[2]) if _luhn(digits) else None
+        if found:
+            return found
     for match in _NORWEGIAN_IN_TEXT.finditer(text):
         digits = match[1] + match[2]
-        if _norwegian_checked(digits) and _norwegian(digits):
-            return _norwegian(digits)
+        found = _norwegian(digits) if _norwegian_checked(digits) else None
+        if found:
+            return found
     return None
 
 
@@ -204,6 +206,19 @@ def code_keys(codes: pd.Series) -> pd.Series:
     return pd.Series(keys, index=codes.index, dtype=object)
 
 
+def identifying(text: str, year: int) -> str | None:
+    """Why `text` (a code, a file's name) points at a person, in the year `year`: it looks like an identity number,
+    holds a date of birth, or is a mobile number; None if it does not."""
+    explanation = looks_like_identity_number(text)
+    if explanation:
+        return explanation
+    if looks_like_birth_date(text, year):
+        return BIRTH_DATE
+    if looks_like_phone_number(text):
+        return PHONE_NUMBER
+    return None
+
+
 def code_problem(code: str, year: int) -> str | None:
     """What is wrong with `code` as a journey's code in the year `year` (untranslated, with %(max)d for the length),
     or None.
@@ -214,13 +229,9 @@ def code_problem(code: str, year: int) -> str | None:
     code = code.strip()
     if not code:
         return EMPTY
-    explanation = looks_like_identity_number(code)
+    explanation = identifying(code, year)
     if explanation:
         return explanation
-    if looks_like_birth_date(code, year):
-        return BIRTH_DATE
-    if looks_like_phone_number(code):
-        return PHONE_NUMBER
     if any(character.isspace() for character in code):
         return NAME
     if len(code) > CODE_MAX:

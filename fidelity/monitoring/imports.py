@@ -25,13 +25,7 @@ from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
 from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, one_of, pairs, stored_value
-from fidelity.monitoring.identity import (
-    code_key,
-    code_keys,
-    looks_like_birth_date,
-    looks_like_identity_number,
-    looks_like_phone_number,
-)
+from fidelity.monitoring.identity import code_key, code_keys, identifying
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -125,10 +119,7 @@ def kept_file_name(filename: str, year: int) -> str | None:
     holds a personal identity number, a date of birth or a phone number, as a journey's code may not: people name a
     referral's file after the person."""
     name = PurePath(filename).name[:FILE_NAME_MAX]
-    stem = PurePath(name).stem
-    if looks_like_identity_number(stem) or looks_like_birth_date(stem, year) or looks_like_phone_number(stem):
-        return None
-    return name
+    return None if identifying(PurePath(name).stem, year) else name
 
 
 def locked_reached(earliest_referral: date, locked: Collection[Quarter]) -> Quarter | None:

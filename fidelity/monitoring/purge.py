@@ -95,7 +95,7 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     purged: defaultdict[int, set[int]] = defaultdict(set)
     for unit_id, journey_id in db.session.execute(select(Journey.unit_id, Journey.id).where(ended_before(cutoff))):
         purged[unit_id].add(journey_id)
-    cleared = entries_to_clear({journey for ids in purged.values() for journey in ids}, cutoff)
+    cleared = entries_to_clear(purged, cutoff)
     if not purged and not cleared:
         return []
     units = db.session.scalars(select(Unit).where(Unit.id.in_([*purged, *cleared])).order_by(Unit.code)).all()
@@ -140,17 +140,17 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     return done
 
 
-def entries_to_clear(purged: set[int], cutoff: date) -> dict[int, list[int]]:
-    """The audit entries (ids, by unit) whose values the purge clears: those about the `purged` journeys, their jobs
-    and courses, and about the journeys deleted by hand before `cutoff`, or that had ended before it, and theirs; not
-    those cleared already.
+def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int, list[int]]:
+    """The audit entries (ids, by unit) whose values the purge clears: those about the journeys it deletes
+    (`purging`: unit id -> journey ids), their jobs and courses, and about the journeys deleted by hand before
+    `cutoff`, or that had ended before it, and theirs; not those cleared already.
 
     An entry about a job or course names its journey when it was created or deleted; a change to it names only what
     changed, so its journey is read from the job or course itself, or from the entry that created it."""
     before = datetime.combine(cutoff, time.min, tzinfo=UTC)
     deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
-    units = set(db.session.scalars(select(Journey.unit_id).where(Journey.id.in_(purged)))) if purged else set()
-    units |= set(db.session.scalars(deleted.distinct()))
+    purged = {journey for ids in purging.values() for journey in ids}
+    units = set(purging) | set(db.session.scalars(deleted.distinct()))
     if not units:
         return {}
     entries = db.session.execute(
