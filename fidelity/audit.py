@@ -100,12 +100,12 @@ def _changes(obj: Audited, action: str) -> dict[str, list[Any]]:
         elif action == "delete":
             old, new = getattr(obj, name), None
         else:
-            if not history.has_changes():
-                continue
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            if old == new:
-                continue
+            if not history.has_changes() or old == new:
+                if name not in obj.__audit_context__:
+                    continue
+                old = new = getattr(obj, name)
         if name in obj.__audit_redact__:
             old, new = (REDACTED if old is not None else None), (REDACTED if new is not None else None)
         changes[name] = [_plain(old), _plain(new)]
@@ -130,8 +130,8 @@ def _write_audit_entries(session: Session, flush_context: UOWTransaction) -> Non
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
             changes = _changes(obj, action)
-            if action == "update" and not changes:
-                continue
+            if action == "update" and all(before == after for before, after in changes.values()):
+                continue  # nothing changed: what is there is only the row's context
             rows.append(
                 {
                     "at": now,

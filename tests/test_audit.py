@@ -42,3 +42,32 @@ def test_changes_are_audited_with_old_and_new_values(session: Any) -> None:
         select(AuditEntry).where(AuditEntry.entity == "users").where(AuditEntry.entity_id == str(user.id))
     ).one()
     assert created.changes["password_hash"] == [None, "[redacted]"]
+
+
+def test_an_entry_about_a_job_names_its_journey_and_an_unchanged_job_has_none(session: Any) -> None:
+    """A job's journey is the job's context: every entry about it names it, even a change to the job's dates alone.
+    A job set to what it already held writes no entry at all."""
+    from datetime import date
+
+    from fidelity.models import JobSpell
+
+    journey = factories.journey(factories.unit(), date(2026, 1, 5), code="CTX-1", jobs=((date(2026, 2, 2), None),))
+    (job,) = journey.jobs
+    session.flush()
+
+    def about_job() -> list[Any]:
+        return session.scalars(
+            select(AuditEntry.changes)
+            .where(AuditEntry.entity == "job_spells", AuditEntry.entity_id == str(job.id))
+            .where(AuditEntry.action == "update")
+            .order_by(AuditEntry.id)
+        ).all()
+
+    job.end_date = date(2026, 3, 1)
+    session.flush()
+    assert about_job() == [{"journey_id": [journey.id, journey.id], "end_date": [None, "2026-03-01"]}]
+    session.expire_all()
+    job = session.get(JobSpell, job.id)
+    job.end_date, job.hours_per_week = date(2026, 3, 1), job.hours_per_week
+    session.flush()
+    assert len(about_job()) == 1

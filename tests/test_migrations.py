@@ -149,3 +149,51 @@ def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade_it(
     assert app.test_cli_runner().invoke(main, ["users", "list"]).exit_code == 0
     with app.app_context():
         db.engine.dispose()
+
+
+def test_changes_to_jobs_written_before_get_their_journey(tmp_path: Path, database_factory: Callable[[], str]) -> None:
+    """A change to a job or course that still exists gets its journey named; one whose row is gone, or that a purge
+    cleared, stays as it was."""
+    import json
+
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade(revision="c5e1a9d3f7b2")  # the revision before entries about jobs named their journey
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
+            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
+            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
+                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
+                              "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
+            conn.execute(text("INSERT INTO job_spells (id, journey_id, start_date, competitive) "
+                              "VALUES (3, 7, '2026-02-02', true)"))  # fmt: skip
+            conn.execute(text("INSERT INTO education_spells (id, journey_id, start_date) "
+                              "VALUES (4, 7, '2026-02-02')"))  # fmt: skip
+            entries = [
+                (1, "job_spells", "3", "update", {"end_date": [None, "2026-03-01"]}),
+                (2, "job_spells", "9", "update", {"end_date": [None, "2026-03-01"]}),  # its row is gone
+                (3, "education_spells", "4", "update", {"end_date": [None, "2026-04-01"]}),
+                (4, "job_spells", "3", "create", {"journey_id": [None, 7], "start_date": [None, "2026-02-02"]}),
+                (5, "job_spells", "3", "update", {"cleared_by_purge": [None, "2026-01-01"]}),
+            ]
+            for entry_id, entity, row, action, changes in entries:
+                conn.execute(
+                    text("INSERT INTO audit_log (id, at, actor_label, action, entity, entity_id, unit_id, changes) "
+                         "VALUES (:id, '2026-03-02', 'x', :action, :entity, :row, 1, :changes)"),
+                    {"id": entry_id, "action": action, "entity": entity, "row": row, "changes": json.dumps(changes)},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, changes FROM audit_log ORDER BY id")).all()
+        changes = {entry_id: value if isinstance(value, dict) else json.loads(value) for entry_id, value in rows}
+        assert changes == {
+            1: {"journey_id": [7, 7], "end_date": [None, "2026-03-01"]},
+            2: {"end_date": [None, "2026-03-01"]},
+            3: {"journey_id": [7, 7], "end_date": [None, "2026-04-01"]},
+            4: {"journey_id": [None, 7], "start_date": [None, "2026-02-02"]},
+            5: {"cleared_by_purge": [None, "2026-01-01"]},
+        }
+        db.engine.dispose()

@@ -116,10 +116,11 @@ def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
     assert lines[0] == (
         f"Journeys that ended (an exit, or a referral not accepted) before {CUTOFF.isoformat()} (24 months ago):"
     )
-    assert lines[1] == (
+    by_unit = {line.split(":")[0].strip(): line for line in lines[1:]}  # a line per unit, by code
+    assert by_unit[north.code] == (
         f"  {north.code}: 2 removed; quarters locked: {first} to {last}; audit entries cleared of their values: 4"
     )
-    assert lines[2].startswith(f"  {south.code}: 1 removed; quarters locked: ")
+    assert by_unit[south.code].startswith(f"  {south.code}: 1 removed; quarters locked: ")
     assert len(lines) == 3  # West had nobody to purge
 
     # A later refresh recounts the open quarters only; the locked ones keep what they had.
@@ -127,7 +128,7 @@ def test_purge_removes_old_journeys_and_keeps_the_figures_they_counted_in(
     assert kept(session, north) == after
 
     # One audit entry per unit, as the command line.
-    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge").order_by(AuditEntry.id)).all()
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge").order_by(AuditEntry.unit_id))
     assert [(e.unit_id, e.entity, e.actor_label, e.changes) for e in entries] == [
         # North's two journeys, a job and a course were each created (audited with their values); South's journey.
         (
@@ -425,3 +426,43 @@ def test_a_journey_deleted_by_hand_ended_as_its_deletion_recorded(values: dict[s
 
 def _record(journey: Journey) -> dict[str, Any]:
     return {field: getattr(journey, field) for field in JOURNEY_FIELDS}
+
+
+def test_a_job_an_import_rewrote_is_still_named_and_cleared_by_its_journey(
+    runner: FlaskCliRunner, session: Any, client: Any
+) -> None:
+    """An import replaces a journey's jobs with new rows. A change made by hand to an imported job before that names
+    the journey it belonged to: the trail names the job by the journey's code, and the purge clears it with the
+    journey, although the job's row is gone."""
+    unit = factories.unit()
+    row = {"code": "REWRITTEN-1", "referral_date": ago(40).isoformat(), "decision": "accepted",
+           "decision_date": ago(40).isoformat(), "enrolment_date": ago(39).isoformat(),
+           "job1_start": ago(35).isoformat(), "job1_competitive": "yes"}  # fmt: skip
+    import_journeys(unit, csv_file([row]), "first.csv", TODAY)
+    session.commit()
+    journey = session.scalars(select(Journey).where(Journey.unit_id == unit.id)).one()
+    (job,) = journey.jobs
+    job_id = job.id
+    save_spell(journey, "jobs", {"start_date": ago(35), "end_date": ago(33), "competitive": True,
+                                 "hours_per_week": 20}, job_id)  # fmt: skip
+    session.commit()
+    changed = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "job_spells", AuditEntry.entity_id == str(job_id))
+    ).one()
+    assert changed.changes["journey_id"] == [journey.id, journey.id]
+    assert changed.changes["end_date"] == [None, ago(33).isoformat()]
+    # The journey ends, and a new file rewrites its jobs: the job changed by hand is deleted.
+    ended = {**row, "job1_end": ago(33).isoformat(), "exit_date": ago(30).isoformat(), "exit_reason": "goal_reached"}
+    import_journeys(unit, csv_file([ended]), "again.csv", TODAY)
+    session.commit()
+    assert session.get(JobSpell, job_id) is None
+
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
+    assert f'changed job <strong>REWRITTEN-1</strong> <span class="code">#{job_id}</span>' in page
+    assert 'title="journey_id"' not in page  # what the job belongs to is not shown as a change
+
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0
+    session.expire_all()
+    assert session.get(AuditEntry, changed.id).changes == {CLEARED: [None, CUTOFF.isoformat()]}
+    assert "REWRITTEN-1" not in str(trail(session, unit))

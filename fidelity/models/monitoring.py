@@ -125,6 +125,7 @@ class JobSpell(Audited, Model):
     """A job held during a journey: competitive (open to anyone, at least the going wage) or not."""
 
     __tablename__ = "job_spells"
+    __audit_context__ = frozenset({"journey_id"})  # the journey it belongs to, in every entry
 
     id: Mapped[int] = mapped_column(primary_key=True)
     journey_id: Mapped[int] = mapped_column(ForeignKey("journeys.id"), index=True)
@@ -143,6 +144,7 @@ class EducationSpell(Audited, Model):
     """A course of study during a journey."""
 
     __tablename__ = "education_spells"
+    __audit_context__ = frozenset({"journey_id"})  # the journey it belongs to, in every entry
 
     id: Mapped[int] = mapped_column(primary_key=True)
     journey_id: Mapped[int] = mapped_column(ForeignKey("journeys.id"), index=True)

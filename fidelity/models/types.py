@@ -43,6 +43,9 @@ class Audited:
 
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_redact__: frozenset[str] = frozenset()
+    # Fields every entry about the row names, as [value, value] in a change that leaves them as they were: what the
+    # row belongs to, so that the entry still says so once the row is gone (a job deleted by an import).
+    __audit_context__: frozenset[str] = frozenset()
 
     def audit_unit_id(self) -> int | None:
         """The unit whose audit trail shows changes to this row, if any."""

@@ -145,8 +145,9 @@ def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int,
     (`purging`: unit id -> journey ids), their jobs and courses, and about the journeys deleted by hand before
     `cutoff`, or that had ended before it, and theirs; not those cleared already.
 
-    An entry about a job or course names its journey when it was created or deleted; a change to it names only what
-    changed, so its journey is read from the job or course itself, or from the entry that created it."""
+    An entry about a job or course names its journey (a change to it, since schema d7a3f9c1e5b8, as its context);
+    for an older change that names only what changed, the journey is read from the job or course itself, or from the
+    entry that created it."""
     before = datetime.combine(cutoff, time.min, tzinfo=UTC)
     deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
     purged = {journey for ids in purging.values() for journey in ids}
