@@ -218,7 +218,8 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
     text = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Ended, job 1 (2026-01-15) is before Started, job 1 (2026-01-20)" in text
     # The table names each row as the message does: job 1 is the row of the first job to start.
-    rows = text.split('<table class="units spells">')[1].split("</table>")[0].split("<tbody>")[1].split("<tr>")[1:]
+    table = text.split('<table class="units spells editable">')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("<tr>")[1:]
     assert 'scope="row" class="nowrap">Job 1</th>' in rows[0] and 'value="2026-01-20"' in rows[0]
     assert 'scope="row" class="nowrap">Job 2</th>' in rows[1] and 'value="2026-02-01"' in rows[1]
     swedish = client.post(
@@ -226,7 +227,7 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
         data={"start_date": "2026-01-20", "end_date": "2026-01-15", "save": "1", "csrf_token": csrf_token(client)},
         headers={"Accept-Language": "sv"},
     ).get_data(as_text=True)
-    assert ", anställning 1 (2026-01-15) är före " in swedish and "job1_" not in swedish
+    assert ", anställning 1 (2026-01-15) kan inte ligga före " in swedish and "job1_" not in swedish
     future = post(client, f"{base}/jobs", start_date=(app_today() + timedelta(days=1)).isoformat(), save="1")
     assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)
 
@@ -397,3 +398,55 @@ def test_the_journey_page_gives_each_element_its_own_id(client: Any, session: An
     page = client.get(f"/units/{unit.code}/journeys/{journey.id}").get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) > 20 and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_the_reasons_that_screen_people_out_are_grouped_as_breaches(client: Any, session: Any) -> None:
+    """The decision's reasons come in two groups: those that screen a person out, named as breaching zero exclusion,
+    and the others; the choice is made knowing which it is."""
+    from html.parser import HTMLParser
+
+    from fidelity.models.monitoring import ZERO_EXCLUSION_BREACHES
+
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    page = client.get(f"/units/{unit.code}/journeys/new").get_data(as_text=True)
+
+    groups: dict[str | None, list[str]] = {}
+
+    class Reasons(HTMLParser):
+        inside, group = False, None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if tag == "select":
+                self.inside = found.get("name") == "not_accepted_reason"
+            elif self.inside and tag == "optgroup":
+                self.group = found["label"]
+            elif self.inside and tag == "option":
+                groups.setdefault(self.group, []).append(str(found["value"]))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "optgroup":
+                self.group = None
+
+    Reasons().feed(page)
+    assert groups == {
+        None: [""],
+        "Screening out: breaches zero exclusion": [reason.value for reason in NotAcceptedReason
+                                                   if reason in ZERO_EXCLUSION_BREACHES],
+        "Other reasons": [reason.value for reason in NotAcceptedReason if reason not in ZERO_EXCLUSION_BREACHES],
+    }  # fmt: skip
+
+
+def test_a_referral_not_accepted_offers_no_job_or_course_to_add(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    refused = factories.journey(unit, date(2026, 1, 5), code="NO-1", decision=Decision.NOT_ACCEPTED,
+                                decision_date=date(2026, 1, 9),
+                                not_accepted_reason=NotAcceptedReason.DECLINED)  # fmt: skip
+    accepted = factories.journey(unit, date(2026, 1, 5), code="YES-1", enrolment_date=date(2026, 1, 20))
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    hint = "A referral that was not accepted has no jobs or courses."
+    page = client.get(f"/units/{unit.code}/journeys/{refused.id}").get_data(as_text=True)
+    assert hint in page and 'class="spell-row add"' not in page and "Change the journey" in page
+    page = client.get(f"/units/{unit.code}/journeys/{accepted.id}").get_data(as_text=True)
+    assert hint not in page and page.count('class="spell-row add"') == 2

@@ -10,7 +10,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+from fidelity.models.monitoring import (
+    CODE_MAX,
+    ZERO_EXCLUSION_BREACHES,
+    AgeBand,
+    Decision,
+    ExitReason,
+    Goal,
+    NotAcceptedReason,
+)
 from fidelity.monitoring.fields import DecimalCommaField
 from fidelity.monitoring.layout import HOURS_MAX, spell_header
 
@@ -99,6 +107,19 @@ def _choices(names: dict[Any, Any], blank: Any) -> list[SelectChoice]:
     return [SelectChoice("", blank), *(SelectChoice(member.value, name) for member, name in names.items())]
 
 
+def _reason_choices() -> list[SelectChoice]:
+    """The reasons a referral was not accepted, those that screen a person out (and breach zero exclusion) in a group
+    of their own that says so, so that the choice is made knowing it."""
+    breach, other = _l("Screening out: breaches zero exclusion"), _l("Other reasons")
+    return [
+        SelectChoice("", _l("Accepted or not decided")),
+        *(
+            SelectChoice(member.value, name, optgroup=breach if member in ZERO_EXCLUSION_BREACHES else other)
+            for member, name in sorted(REASON_NAMES.items(), key=lambda pair: pair[0] not in ZERO_EXCLUSION_BREACHES)
+        ),
+    ]
+
+
 class JourneyForm(FlaskForm):
     """One journey's own fields. Choices are checked with the rest of the journey, as an import checks them."""
 
@@ -121,7 +142,7 @@ class JourneyForm(FlaskForm):
     decision_date = DateField(JOURNEY_LABELS["decision_date"], validators=[Optional()])
     not_accepted_reason = SelectField(
         JOURNEY_LABELS["not_accepted_reason"],
-        choices=_choices(REASON_NAMES, _l("Accepted or not decided")),
+        choices=_reason_choices(),
         validate_choice=False,
     )
     first_meeting_date = DateField(JOURNEY_LABELS["first_meeting_date"], validators=[Optional()])

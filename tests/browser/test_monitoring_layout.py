@@ -79,6 +79,29 @@ def test_monitoring_pages_line_up_and_keep_figures_whole(
         page.context.close()
 
 
+def test_on_an_upright_tablet_each_job_is_a_card_with_its_buttons_in_view(
+    demo_server: LiveServer, browser: Any
+) -> None:
+    """At 768 px a job's row would be wider than the screen, hiding its Save and Delete: each job's fields wrap
+    instead, each under its own name, all within the page."""
+    journey_id, _code = journey_with_jobs(demo_server, "NRV-02")
+    language = Language("sv")
+    page = language.context(browser, viewport={"width": 768, "height": 1024}).new_page()
+    log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+    page.goto(f"{demo_server.url}/units/NRV-02/journeys/{journey_id}")
+    width = page.evaluate("document.documentElement.clientWidth")
+    rows = page.locator("table.spells").first.locator("tbody tr").all()
+    assert len(rows) >= 2
+    for row in rows:
+        for element in [*row.locator("input:not([type=hidden])").all(), row.locator("button"), row.locator("a")]:
+            left, right = box(element)
+            assert left >= 0 and right <= width, (element, left, right, width)
+        for name in ("Started", "Ended", "Hours per week"):
+            label = row.locator("label", has_text=language(name)).first
+            assert label.is_visible() and box(label)[1] <= width
+    page.context.close()
+
+
 def box(element: Any) -> tuple[float, float]:
     """An element's left and right edges on the page."""
     found = element.bounding_box()
