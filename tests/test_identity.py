@@ -8,6 +8,7 @@ from fidelity.monitoring.identity import (
     BIRTH_DATE,
     CHARACTERS,
     EMPTY,
+    LEADING_HYPHEN,
     NAME,
     NORWEGIAN_D_NUMBER,
     NORWEGIAN_FODSELSNUMMER,
@@ -154,6 +155,8 @@ def test_a_mobile_number_is_refused(code: str) -> None:
         ("X" * 33, TOO_LONG),
         ("NRV/0042", CHARACTERS),
         ("NRV.42", CHARACTERS),
+        ("-A1", LEADING_HYPHEN),  # a spreadsheet would take it for a formula
+        ("-1-1", LEADING_HYPHEN),
     ],
 )
 def test_names_and_malformed_codes_are_refused(code: str, problem: str) -> None:

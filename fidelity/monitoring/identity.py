@@ -30,6 +30,7 @@ NAME = N_("contains a space: a code must not be a name")
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
+LEADING_HYPHEN = N_("a code may not begin with '-': a spreadsheet would read it as a sum (-1-1 as -2)")
 
 # Digits, possibly split by the separators people write identity numbers (or join them to other digits) with, or by
 # a single letter between two digits (800101A1234).
@@ -223,8 +224,8 @@ def code_problem(code: str, year: int) -> str | None:
     """What is wrong with `code` as a journey's code in the year `year` (untranslated, with %(max)d for the length),
     or None.
 
-    A code is 1 to CODE_MAX letters, digits, '-' and '_', and is neither an identity number, a date of birth, a
-    mobile number nor a name.
+    A code is 1 to CODE_MAX letters, digits, '-' and '_', not starting with '-', and is neither an identity number, a
+    date of birth, a mobile number nor a name.
     """
     code = code.strip()
     if not code:
@@ -238,4 +239,6 @@ def code_problem(code: str, year: int) -> str | None:
         return TOO_LONG
     if not re.fullmatch(CODE_PATTERN, code):
         return CHARACTERS
+    if code.startswith("-"):
+        return LEADING_HYPHEN
     return None

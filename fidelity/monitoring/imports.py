@@ -10,6 +10,8 @@ one more, with its old and new values (a journey left as it was, none); the call
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -37,6 +39,8 @@ from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
 
 FILE_NAME_MAX = 200  # characters of the file's name kept in the audit log
+# A number in a file's name, its digits possibly in groups split by spaces, dots or hyphens.
+_NUMBERS = re.compile(r"\+?\d(?:[\s.-]?\d)+")
 JOURNEYS = cast(Table, Journey.__table__)
 JOB_SPELLS = cast(Table, JobSpell.__table__)
 EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
@@ -118,8 +122,16 @@ def kept_file_name(filename: str, year: int) -> str | None:
     """The file's name as the audit log keeps it (without its folder, and cut short), or None when it looks like it
     holds a personal identity number, a date of birth or a phone number, as a journey's code may not: people name a
     referral's file after the person."""
-    name = PurePath(filename).name[:FILE_NAME_MAX]
-    return None if identifying(PurePath(name).stem, year) else name
+    # Without characters that show nothing or turn the text around (a right-to-left override).
+    name = "".join(c for c in PurePath(filename).name if unicodedata.category(c) not in ("Cc", "Cf"))[:FILE_NAME_MAX]
+    stem = PurePath(name).stem
+    # The whole name, each word of it, and each number written in groups ("073-987 65 43").
+    parts = [
+        stem,
+        *re.split(r"[\s_,;()]+", stem),
+        *(re.sub(r"[\s.-]", "", number) for number in _NUMBERS.findall(stem)),
+    ]
+    return None if any(identifying(part, year) for part in parts if part) else name
 
 
 def locked_reached(earliest_referral: date, locked: Collection[Quarter]) -> Quarter | None:

@@ -7,6 +7,7 @@ are turned into the text a CSV would hold. A file that cannot be read is one pro
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import warnings
@@ -15,16 +16,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import openpyxl
 import pandas as pd
 from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from fidelity.monitoring.layout import LAYOUT, Column, Kind, spell_header
 from fidelity.monitoring.problems import Problem, refused
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
+# An OLE compound file: an old .xls workbook, or an xlsx workbook encrypted with a password.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -44,23 +50,28 @@ def read_cells(data: bytes, filename: str) -> Cells:
     if data.isspace() or not data:  # stops at the first character that is not a space, unlike a stripped copy
         raise refused(_("The file is empty."))
     skipped: list[int] = []
+    values: np.ndarray | None = None
     if data.startswith(XLSX_MAGIC):
         table = _read_xlsx(data)
+    elif data.startswith(OLE_MAGIC):
+        raise refused(_("This is a workbook with a password, or in the old Excel format (.xls): save it as .xlsx "
+                        "without a password, or as CSV UTF-8."))  # fmt: skip
     elif suffix == ".xls":
         raise refused(_("This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8."))
     elif suffix in (".csv", ".txt", ""):
-        table, skipped = _read_csv(data)
+        table, skipped, values = _read_csv(data)
     else:
         raise refused(_("This is not a CSV or xlsx file."))
-    return _cells(table, skipped)
+    return _cells(table, skipped, values)
 
 
 # What the C parser warns of each line with more values than the first: "Skipping line 7: expected 13 fields, saw 14".
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw \d+")
 
 
-def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
-    """The file's lines as a table of text, and the lines left out of it for having more values than the header."""
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int], np.ndarray]:
+    """The file's lines as a table of text, the lines left out of it for having more values than the header, and
+    how many values each line holds."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise refused(_("The file is UTF-16 text (Excel's 'Unicode text'): in Excel, save it as 'CSV UTF-8'."))
     if b"\x00" in data:
@@ -68,11 +79,18 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     end = data.find(b"\n")
     first_line = data[: end if end >= 0 else len(data)]  # without copying the rest of the file
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    if first_line.count(separator.encode()) >= MAX_COLUMNS:
+        raise refused(
+            _("The first line has %(count)d columns, far more than a journey file has: delete the empty ones at its "
+              "end.", count=first_line.count(separator.encode()) + 1),
+            1,
+        )  # fmt: skip
     try:
         try:
             table, caught = _parse_csv(data, separator, "utf-8-sig")
         except UnicodeDecodeError:
             # Not UTF-8: Swedish Excel's "CSV (semicolon separated)" is Windows-1252, which reads nearly any bytes.
+            _refuse_mixed_encodings(data)
             table, caught = _parse_csv(data, separator, "cp1252")
     except UnicodeDecodeError:
         raise refused(_("The file is not UTF-8 text: in Excel, save it as 'CSV UTF-8'.")) from None
@@ -81,7 +99,42 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     except pd.errors.ParserError as error:
         raise refused(_("The file cannot be read as CSV: %(error)s", error=str(error))) from None
     skipped = [int(line) for warning in caught for line in _SKIPPED_LINE.findall(str(warning.message))]
-    return table, sorted(skipped)
+    return table, sorted(skipped), _values_per_line(data, separator)
+
+
+# Two or more bytes that UTF-8 writes one letter outside ASCII with (å is C3 A5). Windows-1252 text holds them only as
+# unlikely pairs of letters ("Ã¥"), so a file that has them and yet is not UTF-8 mixes the two encodings.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """Refuse a file that is UTF-8 but for some bytes (a line pasted from a file saved another way): read as
+    Windows-1252, each of its letters outside ASCII would become two wrong ones, and be stored so."""
+    if not _UTF8_LETTER.search(data):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise refused(
+            _("The file is UTF-8 text except on this line, which holds a character saved in another encoding: "
+              "correct it, or save the whole file as 'CSV UTF-8'."),
+            line,
+        ) from None  # fmt: skip
+
+
+def _values_per_line(data: bytes, separator: str) -> np.ndarray:
+    """How many values each line of the file holds, in the order pandas reads its lines (a quoted line break is
+    within its value); counted on the bytes, as the separators, quotes and line breaks are ASCII in either encoding."""
+    if b'"' in data:  # quoted values may hold separators and line breaks: a CSV reader counts them
+        text = io.StringIO(data.decode("latin-1"), newline="")
+        return np.fromiter((len(row) or 1 for row in csv.reader(text, delimiter=separator)), dtype=np.int64)
+    bytes_ = np.frombuffer(data, dtype=np.uint8)
+    newline = ord("\n") if b"\n" in data else ord("\r")
+    separators = np.flatnonzero(bytes_ == ord(separator))
+    before = np.searchsorted(separators, np.flatnonzero(bytes_ == newline))  # separators before each line's end
+    per_line = np.diff(np.concatenate(([0], before, [len(separators)])))  # the last: after the last line break
+    return (per_line[:-1] if data.endswith(bytes([newline])) else per_line) + 1
 
 
 def _parse_csv(data: bytes, separator: str, encoding: str) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
@@ -94,46 +147,86 @@ def _parse_csv(data: bytes, separator: str, encoding: str) -> tuple[pd.DataFrame
     return table, caught
 
 
+# A journey file has 13 columns and 4 more for each job, 2 for each course: a file with more than this many columns,
+# or a sheet with more cells in all (100,000 journeys with ten jobs each fill 5.3 million), has something far away
+# from its journeys (a stray value in column XFD), which would otherwise be laid
+# out as a grid of empty cells as wide and as long as it reaches.
+MAX_COLUMNS = 1_000
+MAX_CELLS = 6_000_000
+# Errors reading a workbook that is not one, or a damaged one: its zip, its XML (cut short, or an entity that would
+# expand without end), or what openpyxl makes of them.
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, ParseError,
+               InvalidFileException)  # fmt: skip
+
+
 def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first visible sheet as a table of text. Read cell by cell (openpyxl, read-only), so that a code typed as a
+    number is read as the sheet shows it, and so that a sheet reaching far beyond its journeys is refused before it
+    is laid out in full."""
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
-        codes = _numeric_codes(data, frame)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        try:
+            sheet = next((sheet for sheet in book.worksheets if sheet.sheet_state == "visible"), None)
+            if sheet is None:
+                raise refused(_("The workbook has no visible sheet."))
+            rows = _sheet_rows(sheet)
+        finally:
+            book.close()
+    except _UNREADABLE:
         raise refused(_("The file cannot be read as an xlsx workbook.")) from None
-    frame = frame.map(cell_text)
-    for (row, column), text in codes.items():
-        frame.iat[row, column] = text
-    return frame
+    return pd.DataFrame(rows, dtype=object)
+
+
+def _sheet_rows(sheet: Any) -> list[list[str]]:
+    """The rows of a read-only sheet as text, up to the last row with a value, each as wide as the widest."""
+    sheet.reset_dimensions()  # a sheet's declared size may be wrong: read what it holds
+    rows: list[list[str]] = []
+    code_columns: set[int] = set()
+    last, width = -1, 0
+    for number, row in enumerate(sheet.rows):
+        values = [cell_text(cell.value) for cell in row]
+        if number == 0:
+            code_columns = {i for i, name in enumerate(values) if name.strip().lower() == "code"}
+        for column in code_columns:
+            if column < len(values) and _is_number(row[column].value):
+                values[column] = _code_as_shown(row[column], number + 1)
+        while values and values[-1] == "":
+            values.pop()
+        if values:
+            last, width = number, max(width, len(values))
+            if width > MAX_COLUMNS or (number + 1) * width > MAX_CELLS:
+                raise refused(
+                    _("The sheet has a value in row %(row)d, column %(column)s, far beyond a journey file's columns "
+                      "and rows: delete what is there, or copy the journeys to a new workbook.",
+                      row=number + 1, column=get_column_letter(len(values))),
+                    number + 1,
+                )  # fmt: skip
+        rows.append(values)
+    return [values + [""] * (width - len(values)) for values in rows[: last + 1]]
 
 
 # A number format of zeros alone ("00000"): Excel shows the number with as many digits, leading zeros put back.
 _ZERO_PADDED = re.compile(r"0+")
+# Formats that show a whole number as its digits.
+_PLAIN_FORMATS = frozenset({"General", "0", "@"})
 
 
-def _numeric_codes(data: bytes, frame: pd.DataFrame) -> dict[tuple[int, int], str]:
-    """The codes typed as numbers, as the sheet shows them: a code 00123 typed into a cell formatted "00000" is held
-    as the number 123, and would otherwise become another person's code. Keyed by position in `frame`; the sheet is
-    opened a second time only when there is such a cell."""
-    if frame.empty:
-        return {}
-    columns = [i for i, name in enumerate(frame.iloc[0]) if isinstance(name, str) and name.strip() == "code"]
-    numeric = [
-        (int(row), column)
-        for column in columns
-        for row in np.flatnonzero(frame[frame.columns[column]].map(_is_number).to_numpy(dtype=bool))
-    ]
-    if not numeric:
-        return {}
-    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    wanted = set(numeric)
-    texts = {}
-    for column in columns:  # one pass down each code column: a read-only sheet has no quick way to a single cell
-        for row, (cell,) in enumerate(sheet.iter_rows(min_col=column + 1, max_col=column + 1)):
-            if (row, column) in wanted:
-                digits = cell_text(cell.value)
-                padded = _ZERO_PADDED.fullmatch(getattr(cell, "number_format", "") or "")
-                texts[row, column] = digits.zfill(len(padded.group())) if padded and digits.isdigit() else digits
-    return texts
+def _code_as_shown(cell: Any, row: int) -> str:
+    """A code typed as a number, as the sheet shows it: 00123 typed into a cell formatted "00000" is held as the
+    number 123, and would otherwise become another person's code. A number in any other format ("NRV-"000, #,##0)
+    is shown as something the file does not hold: refused, rather than read as another code."""
+    digits = cell_text(cell.value)
+    number_format = getattr(cell, "number_format", None) or "General"
+    padded = _ZERO_PADDED.fullmatch(number_format)
+    if padded and digits.isdigit():
+        return digits.zfill(len(padded.group()))
+    if number_format in _PLAIN_FORMATS:
+        return digits
+    raise refused(
+        _("code: the number %(number)s is formatted as %(format)s in the sheet, which shows it otherwise: format "
+          "the column as text and type the code again.", number=digits, format=number_format),
+        row,
+    )  # fmt: skip
 
 
 def _is_number(value: Any) -> bool:
@@ -155,7 +248,10 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _cells(table: pd.DataFrame, skipped: list[int]) -> Cells:
+def _cells(table: pd.DataFrame, skipped: list[int], values: np.ndarray | None = None) -> Cells:
+    """The header and non-empty rows of `table`. `skipped`: lines left out for having too many values; `values`: how
+    many values each line of a CSV holds, so that a line with fewer than the header names is refused rather than
+    read as if the missing values at its end were empty (an import would then clear them)."""
     if table.empty:
         raise refused(_("The file is empty."))
     table.columns = range(table.shape[1])
@@ -171,8 +267,18 @@ def _cells(table: pd.DataFrame, skipped: list[int]) -> Cells:
     kept_lines = np.delete(every_line, np.asarray(skipped, dtype=int) - 1)  # the line each row of `table` was on
     lines = kept_lines[1:][filled]
     too_many = _("This line has more values than the header has columns.")
-    problems = tuple(Problem(line, too_many) for line in skipped)
-    return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines, problems=problems)
+    problems = [Problem(line, too_many) for line in skipped]
+    named = max(i for i, name in enumerate(header) if name) + 1  # empty columns at the header's end need no value
+    if values is not None and len(values) >= len(every_line):
+        found = values[lines - 1]
+        for position in np.flatnonzero(found < named):
+            if (rows[filled].iloc[position, int(found[position]) : named] == "").all():  # as pandas read it too
+                problems.append(Problem(int(lines[position]), _(
+                    "This line has %(found)d values, fewer than the %(named)d columns the header names: a value left "
+                    "out is not taken as empty. End the line with a separator for each empty value.",
+                    found=int(found[position]), named=named)))  # fmt: skip
+    problems.sort(key=lambda problem: problem.line or 0)
+    return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines, problems=tuple(problems))
 
 
 # --- writing -------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ class Column:
         if self.kind is Kind.CHOICE:
             return ", ".join(self.choices)
         return {
-            Kind.CODE: _l("1-%(max)d letters, digits, - and _", max=CODE_MAX),
+            Kind.CODE: _l("1-%(max)d letters, digits, - and _, not starting with -", max=CODE_MAX),
             Kind.DATE: _l("a date, YYYY-MM-DD"),
             Kind.YES_NO: _l("yes or no"),
             Kind.HOURS: _l("0-%(max)d", max=HOURS_MAX),

@@ -100,8 +100,8 @@ def _suspects(codes: list[str]) -> np.ndarray:
     """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
     character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with eight digits or more
     (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
-    leading zero) or of six digits and no letter (a date of birth). Nearly every code is plain, and numpy tells them
-    apart all at once."""
+    leading zero), of six digits and no letter (a date of birth) or starting with '-'. Nearly every code is plain,
+    and numpy tells them apart all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -113,11 +113,26 @@ def _suspects(codes: list[str]) -> np.ndarray:
     digits = np.bincount(owner[digit], minlength=len(codes))
     letters = np.bincount(owner[plain & ~digit & (points != ord("-")) & (points != ord("_"))], minlength=len(codes))
     alone = np.isin(digits, _DIGITS_ALONE_SUSPECT) & (letters == 0)
-    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone)
+    starts = np.cumsum(lengths) - lengths
+    hyphen = np.zeros(len(codes), dtype=bool)
+    hyphen[lengths > 0] = points[starts[lengths > 0]] == ord("-")
+    return np.flatnonzero((lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone | hyphen)
 
 
 def _day(value: pd.Timestamp) -> str:
     return value.date().isoformat()
+
+
+_PLAIN_NUMBER = r"\s*\d+(?:\.\d+)?\s*"
+
+
+def _date_text(cell: object) -> str:
+    """A cell that did not read as YYYY-MM-DD, read again: a date at midnight as its date, other text as it is, but
+    '?' for text without a digit, which no date is (pandas takes 'today' for one), and '' for spaces alone."""
+    text = str(cell).strip()
+    if not any(character.isdigit() for character in text):
+        return "?" if text else ""
+    return _day_of(text)
 
 
 class RowCheck:
@@ -197,11 +212,13 @@ class RowCheck:
             return pd.Series(parsed)
         # Each distinct text is parsed once: a file has far fewer days than rows.
         codes, texts = pd.factorize(raw[filled])
-        days = pd.to_datetime(pd.Series(texts, dtype=object), format=DATE_FORMAT, errors="coerce").to_numpy()
+        days = pd.to_datetime(pd.Series(texts, dtype=object), format=DATE_FORMAT, errors="coerce").to_numpy(copy=True)
+        # pandas reads the words 'today' and 'now' as a date in any format: a date is written in digits.
+        days[[not any(character.isdigit() for character in str(text)) for text in texts]] = np.datetime64("NaT")
         values = days[codes]
         retry = np.isnat(values)
         if retry.any():
-            tidy = pd.Series([_day_of(str(cell).strip()) for cell in raw[filled[retry]]], dtype=object)
+            tidy = pd.Series([_date_text(cell) for cell in raw[filled[retry]]], dtype=object)
             values[retry] = pd.to_datetime(tidy, format=DATE_FORMAT, errors="coerce").to_numpy()
             bad = np.zeros(len(raw), dtype=bool)
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
@@ -263,6 +280,9 @@ class RowCheck:
         hours = np.full(len(raw), np.nan)
         filled = np.flatnonzero(raw != "")
         try:
+            # Python's float() also takes 'nan', 'inf' and '1_0': only plain decimal numbers are read all at once.
+            if not pd.Series(raw[filled], dtype=object).str.fullmatch(_PLAIN_NUMBER).all():
+                raise ValueError
             hours[filled] = raw[filled].astype(float)
         except ValueError:  # some cell is not a plain number: read each, allowing a decimal comma
             tidy = [str(cell).strip().replace(",", ".") for cell in raw[filled]]

@@ -1,0 +1,212 @@
+"""Reading a journey file defensively: what a damaged, odd or hostile file does is a clear refusal naming the line,
+never a server error, an endless wait, or values stored other than as the file shows them."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from datetime import date
+from typing import Any
+
+import openpyxl
+import pytest
+
+from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
+from fidelity.monitoring.journey_files import read_cells
+from fidelity.monitoring.layout import header
+from tests import factories
+from tests.journey_data import TODAY, csv_file, csv_text, journey, xlsx_file
+from tests.test_journey_import import counts, journeys_of
+
+
+def refusal(data: bytes, name: str) -> list[Problem]:
+    with pytest.raises(ImportRefused) as refused:
+        read_cells(data, name)
+    return refused.value.problems
+
+
+def workbook(rows: list[list[object]]) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(xlsx_file(rows)))
+
+
+def saved(book: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_line_with_fewer_values_than_the_header_is_refused_not_read_as_empty(session: Any) -> None:
+    """A line cut short would clear, in the journey it replaces, every value it left out."""
+    unit = factories.unit()
+    import_journeys(unit, csv_file([journey(code="SHORT-1")]), "first.csv", TODAY)
+    session.commit()
+    before = counts(session)
+    text = csv_text([journey(code="SHORT-1"), journey(code="SHORT-2")])
+    lines = text.splitlines()
+    lines[1] = "SHORT-1,2026-01-12,25_29,work"  # the first four values only
+    columns = len(lines[0].split(","))
+    with pytest.raises(ImportRefused) as refused:
+        import_journeys(unit, ("\n".join(lines) + "\n").encode(), "short.csv", TODAY)
+    assert refused.value.problems == [Problem(2, (
+        f"This line has 4 values, fewer than the {columns} columns the header names: a value left out is not taken "
+        "as empty. End the line with a separator for each empty value."))]  # fmt: skip
+    assert counts(session) == before and journeys_of(session, unit)["SHORT-1"].decision is not None
+
+    # Empty values written out, a blank line, and empty columns at the header's end are all as before.
+    lines[1] = "SHORT-1,2026-01-12,25_29,work" + "," * (columns - 4)
+    padded = [lines[0] + ",,", lines[1], "", *lines[2:]]
+    assert len(read_cells(("\n".join(padded) + "\n").encode(), "ok.csv").rows) == 2
+    # A quoted value with the separator and a line break in it is one value.
+    quoted = lines[0] + "\n" + '"SHORT,\n3"' + lines[2][len("SHORT-2") :] + "\n"
+    assert read_cells(quoted.encode(), "quoted.csv").rows.iat[0, 0] == "SHORT,\n3"
+    quoted_short = lines[0] + '\n"SHORT-3",2026-01-12\n'
+    assert [problem.line for problem in read_cells(quoted_short.encode(), "quoted.csv").problems] == [2]
+
+
+def test_a_utf8_file_with_a_line_in_another_encoding_is_refused_at_that_line() -> None:
+    """Read as Windows-1252, each å of the rest of the file would be stored as two wrong letters."""
+    text = csv_text([journey(code="MÜß-7"), journey(code="ÅSA-1"), journey(code="BRÅ-9")])
+    lines = text.splitlines()
+    data = "\n".join(lines[:3]).encode("utf-8") + b"\n" + lines[3].encode("cp1252") + b"\n"
+    assert refusal(data, "mixed.csv") == [Problem(4, (
+        "The file is UTF-8 text except on this line, which holds a character saved in another encoding: correct it, "
+        "or save the whole file as 'CSV UTF-8'."))]  # fmt: skip
+    # A file all in Windows-1252 (Swedish Excel's semicolon CSV) is read as before.
+    whole = csv_text([journey(code="ÅSA-1"), journey(code="BRÅ-9")], separator=";").encode("cp1252")
+    assert list(read_cells(whole, "excel.csv").rows[0]) == ["ÅSA-1", "BRÅ-9"]
+
+
+def test_a_header_with_thousands_of_empty_columns_is_refused_at_once() -> None:
+    data = ",".join(header()).encode() + b"," * 200_000 + b"\n" + csv_file([journey()]).split(b"\n")[1] + b"\n"
+    start = time.perf_counter()
+    (problem,) = refusal(data, "wide.csv")
+    assert time.perf_counter() - start < 5  # not a timing target: a guard against laying out 200,000 columns
+    assert problem.line == 1 and problem.message.startswith(f"The first line has {len(header()) + 200_000} columns")
+
+
+def test_a_code_typed_as_a_number_under_a_capitalised_header_keeps_its_zeros() -> None:
+    columns = header()
+    book = workbook([["Code", *columns[1:]], [123, "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    sheet["A2"].number_format = "00000"
+    assert read_cells(saved(book), "zeros.xlsx").rows.iat[0, 0] == "00123"
+
+
+@pytest.mark.parametrize("number_format", ['"NRV-"000', "#,##0", "0000.00"])
+def test_a_code_typed_as_a_number_that_the_sheet_shows_otherwise_is_refused(number_format: str) -> None:
+    """ "NRV-"000 shows 42 as NRV-042, which the file does not hold: reading 42 would give the person another code."""
+    book = workbook([header(), [42, "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    sheet["A2"].number_format = number_format
+    assert refusal(saved(book), "formatted.xlsx") == [Problem(2, (
+        f"code: the number 42 is formatted as {number_format} in the sheet, which shows it otherwise: format the "
+        "column as text and type the code again."))]  # fmt: skip
+
+
+def test_a_hidden_first_sheet_is_passed_over_for_the_first_visible_one() -> None:
+    book = workbook([header(), ["T-VISIBLE", "2026-01-12"]])
+    hidden = book.create_sheet("old", 0)
+    hidden.append(header())
+    hidden.append(["T-HIDDEN", "2026-01-12"])
+    hidden.sheet_state = "hidden"
+    assert list(read_cells(saved(book), "hidden.xlsx").rows[0]) == ["T-VISIBLE"]
+
+
+def test_a_value_far_beyond_the_journeys_is_refused_before_the_sheet_is_laid_out() -> None:
+    book = workbook([header(), ["FAR-1", "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    sheet["CV300000"] = "x"
+    start = time.perf_counter()
+    assert refusal(saved(book), "far.xlsx") == [Problem(300000, (
+        "The sheet has a value in row 300000, column CV, far beyond a journey file's columns and rows: delete what "
+        "is there, or copy the journeys to a new workbook."))]  # fmt: skip
+    assert time.perf_counter() - start < 30  # not a timing target: laid out in full it takes minutes and gigabytes
+
+
+def _damaged(part: str, keep: float) -> bytes:
+    """A good workbook with one of its parts cut short."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_file([header(), ["CUT-1", date(2026, 1, 12)]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(item, content[: int(len(content) * keep)] if item.filename == part else content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "[Content_Types].xml"]
+)
+def test_a_damaged_workbook_is_refused_as_unreadable(part: str) -> None:
+    assert refusal(_damaged(part, 0.5), "damaged.xlsx") == [
+        Problem(None, "The file cannot be read as an xlsx workbook.")
+    ]
+
+
+def test_a_workbook_with_an_entity_that_expands_without_end_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData></worksheet>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(xlsx_file([header()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, bomb if item.filename == "xl/worksheets/sheet1.xml" else source.read(item))
+    assert refusal(out.getvalue(), "bomb.xlsx") == [Problem(None, "The file cannot be read as an xlsx workbook.")]
+
+
+def test_a_workbook_with_a_password_is_named_as_such() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    (problem,) = refusal(ole, "secret.xlsx")
+    assert problem.message.startswith("This is a workbook with a password, or in the old Excel format (.xls)")
+
+
+@pytest.mark.parametrize(
+    ("filename", "kept"),
+    [
+        ("Anna 073-987 65 43.csv", None),  # a mobile number written in groups
+        ("ref 0739876543.csv", None),  # a mobile number beside other words
+        ("Anna Svensson 800101.csv", None),  # a date of birth as a word of its own
+        ("remiss_19800101-1239.csv", None),
+        ("journeys 2026-11-24.csv", "journeys 2026-11-24.csv"),  # the day of the export
+        ("NRV-01-journeys-2026-11-24.xlsx", "NRV-01-journeys-2026-11-24.xlsx"),
+        ("NRV-01 export 2026Q3.xlsx", "NRV-01 export 2026Q3.xlsx"),
+        ("q3 (12 st).csv", "q3 (12 st).csv"),
+        ("abc\u202evsc.csv", "abcvsc.csv"),  # a right-to-left override would show the name turned around
+    ],
+)
+def test_a_file_s_name_is_kept_unless_some_part_of_it_points_at_a_person(filename: str, kept: str | None) -> None:
+    from fidelity.monitoring.imports import kept_file_name
+
+    assert kept_file_name(filename, 2026) == kept
+
+
+def test_a_code_a_spreadsheet_would_read_as_a_sum_is_refused_in_a_file(session: Any) -> None:
+    """The CSV export writes codes as they are; a code starting with '-' would come back from Excel changed."""
+    unit = factories.unit()
+    with pytest.raises(ImportRefused) as refused:
+        import_journeys(unit, csv_file([journey(code="NRV-1"), journey(code="-1-1")]), "sums.csv", TODAY)
+    assert refused.value.problems == [
+        Problem(3, "code: a code may not begin with '-': a spreadsheet would read it as a sum (-1-1 as -2)")
+    ]
+
+
+def test_words_are_not_dates_and_only_numbers_are_hours(session: Any) -> None:
+    """pandas reads 'today' as a date, and Python reads 'nan' and '1_0' as numbers: a file holds neither."""
+    unit = factories.unit()
+    rows = [journey(code="W-1", decision_date="today"), journey(code="W-2", job1_hours="nan"),
+            journey(code="W-3", job1_hours="1_0"), journey(code="W-4", job1_hours="20")]  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        import_journeys(unit, csv_file(rows), "words.csv", TODAY)
+    assert refused.value.problems == [
+        Problem(2, "decision_date: 'today' is not a date (YYYY-MM-DD)"),
+        Problem(3, "job1_hours: 'nan' is not a number of hours"),
+        Problem(4, "job1_hours: '1_0' is not a number of hours"),
+    ]
