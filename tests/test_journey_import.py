@@ -348,6 +348,11 @@ def test_an_export_is_the_file_imported_and_imports_again_unchanged(session: Any
     session.commit()
     assert journeys_table(copy.id).equals(exported)
     assert journeys_table(xlsx_copy.id).equals(exported)
+    # The workbook explains its columns on a second sheet, as the template does.
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(unit.id)), read_only=True)
+    assert book.sheetnames == ["journeys", "columns"]
+    explained = [row[0] for row in book["columns"].iter_rows(min_row=2, values_only=True)]
+    assert explained[:2] == ["code", "referral_date"] and "job<N>_start" in explained
 
 
 def test_a_unit_without_journeys_exports_the_header_with_one_group_of_each(session: Any) -> None:

@@ -450,3 +450,21 @@ def test_a_referral_not_accepted_offers_no_job_or_course_to_add(client: Any, ses
     assert hint in page and 'class="spell-row add"' not in page and "Change the journey" in page
     page = client.get(f"/units/{unit.code}/journeys/{accepted.id}").get_data(as_text=True)
     assert hint not in page and page.count('class="spell-row add"') == 2
+
+
+def test_the_list_offers_the_export_to_those_who_may_export(client: Any, session: Any) -> None:
+    area = factories.area()
+    unit = factories.unit(area)
+    links = (
+        f'href="/units/{unit.code}/journeys/export.xlsx" download',
+        f'href="/units/{unit.code}/journeys/export.csv"',
+    )
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    page = client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
+    assert all(link in page for link in links) and "Export all to Excel" in page
+    assert client.get(f"/units/{unit.code}/journeys/export.xlsx").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id).email)
+    page = client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
+    assert not any(link in page for link in links)
+    assert client.get(f"/units/{unit.code}/journeys/export.xlsx").status_code == 403

@@ -66,7 +66,8 @@ def export_csv(unit_id: int) -> bytes:
 
 
 def export_xlsx(unit_id: int) -> bytes:
-    return xlsx_bytes(journeys_table(unit_id))
+    """The unit's journeys, and a second sheet explaining each column, as the template has."""
+    return xlsx_bytes(journeys_table(unit_id), help_rows())
 
 
 def template_table() -> pd.DataFrame:
