@@ -468,3 +468,44 @@ def test_the_list_offers_the_export_to_those_who_may_export(client: Any, session
     page = client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
     assert not any(link in page for link in links)
     assert client.get(f"/units/{unit.code}/journeys/export.xlsx").status_code == 403
+
+
+def test_a_problem_between_fields_is_shown_at_the_field_it_is_about(client: Any, session: Any) -> None:
+    """Dates out of order, an exit without its reason: listed above the form, and each at its own field, marked
+    invalid, with what was typed kept."""
+    from html.parser import HTMLParser
+
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    refused = post(client, f"/units/{unit.code}/journeys/new", code="NRV-0009", referral_date="2026-03-01",
+                   decision="accepted", first_meeting_date="2026-03-10", enrolment_date="2026-03-08",
+                   exit_date="2026-04-01")  # fmt: skip
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+
+    at_field: dict[str, list[str]] = {}
+    invalid: set[str] = set()
+
+    class Fields(HTMLParser):
+        error: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("aria-invalid") == "true":
+                invalid.add(str(found["id"]))
+            if tag == "p" and found.get("class") == "error":
+                self.error = str(found["id"]).removesuffix("-error")
+
+        def handle_data(self, data: str) -> None:
+            if self.error:
+                at_field.setdefault(self.error, []).append(data)
+                self.error = None
+
+    Fields().feed(page)
+    assert at_field == {
+        "enrolment_date": ["Enrolled (2026-03-08) is before First meeting (2026-03-10)"],
+        "exit_reason": ["Reason for leaving is required with Left the unit"],
+    }
+    assert invalid == {"enrolment_date", "exit_reason"}
+    assert page.count("Enrolled (2026-03-08) is before First meeting (2026-03-10)") == 2  # in the list above too
+    assert 'value="2026-03-08"' in page

@@ -39,11 +39,21 @@ SPELL_MODELS: dict[str, type[JobSpell] | type[EducationSpell]] = {"jobs": JobSpe
 
 
 class JourneyInvalid(Exception):
-    """The change would leave the journey wrong; nothing was written. `messages` says what, one line each."""
+    """The change would leave the journey wrong; nothing was written. `messages` says what, one line each;
+    `columns`, beside them, the column (the journey's field, or a spell's numbered column) each is about, if any."""
 
-    def __init__(self, messages: Sequence[str]) -> None:
+    def __init__(self, messages: Sequence[str], columns: Sequence[str | None] = ()) -> None:
         super().__init__("; ".join(messages))
         self.messages = list(messages)
+        self.columns = list(columns) or [None] * len(self.messages)
+
+    def by_field(self) -> dict[str, list[str]]:
+        """The messages about each of the journey's own fields, for a form to show at the field."""
+        found: dict[str, list[str]] = {}
+        for column, message in zip(self.columns, self.messages, strict=True):
+            if column in JOURNEY_FIELDS:
+                found.setdefault(column, []).append(message)
+        return found
 
 
 class JourneyChanged(stale.Changed[Journey]):
@@ -109,7 +119,9 @@ def check(
     try:
         check_journeys(cells, today, label=field_label, purged_before=purged_before)
     except ImportRefused as refused:
-        raise JourneyInvalid([problem.message for problem in refused.problems]) from None
+        raise JourneyInvalid(
+            [problem.message for problem in refused.problems], [problem.column for problem in refused.problems]
+        ) from None
 
 
 def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from dataclasses import dataclass, field
 
 
 def N_(message: str) -> str:
@@ -11,9 +11,13 @@ def N_(message: str) -> str:
     return message
 
 
-class Problem(NamedTuple):
+@dataclass(frozen=True)
+class Problem:
     line: int | None  # the file's line (CSV) or the sheet's row (xlsx); None for the file as a whole
     message: str
+    # The file's column the problem is about, where there is one: a form shows the message at its field. Not part of
+    # what the problem is (two problems with the same line and message are the same).
+    column: str | None = field(default=None, compare=False)
 
 
 class ImportRefused(Exception):

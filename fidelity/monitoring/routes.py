@@ -168,6 +168,8 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         except JourneyInvalid as exc:
             db.session.rollback()
             problems = exc.messages
+            for name, messages in exc.by_field().items():  # each also at its field, beside what was typed
+                form[name].errors = [*form[name].errors, *messages]
         except JourneyChanged as exc:
             db.session.rollback()
             changed = exc.merged.conflicts

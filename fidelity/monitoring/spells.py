@@ -32,7 +32,7 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     message = _(
         "%(start)s is missing, but other %(group)s columns are filled", start=check.show(start_name), group=group
     )
-    check.report(no_start, lambda _position: message)
+    check.report(no_start, lambda _position: message, start_name)
     check.before(start_name, start, "referral_date", journeys["referral_date"])
     check.before(names["end_date"], end, start_name, start)
     # A job or course found after leaving the unit is not the unit's to record; one may go on after it.
@@ -40,6 +40,7 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     check.report(
         present & check.not_accepted,
         lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=check.show(start_name)),
+        start_name,
     )
     rows = np.flatnonzero(present)
     return pd.DataFrame({"row": rows} | {field: value.to_numpy()[rows] for field, value in values.items()})

@@ -154,10 +154,11 @@ class RowCheck:
     def raw(self, name: str) -> pd.Series:
         return self.cells.rows[self.columns[name]]
 
-    def report(self, mask: pd.Series | np.ndarray, message: Callable[[int], str]) -> None:
-        """A problem on each row in `mask`; `message` is given the row's position."""
+    def report(self, mask: pd.Series | np.ndarray, message: Callable[[int], str], column: str | None = None) -> None:
+        """A problem on each row in `mask`, about the file's `column` if it is about one; `message` is given the
+        row's position."""
         for position in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            self.problems.append(Problem(int(self.cells.lines[position]), message(int(position))))
+            self.problems.append(Problem(int(self.cells.lines[position]), message(int(position)), column))
 
     def refused(self, name: str) -> np.ndarray:
         """The rows whose cell in column `name` could not be read (already reported)."""
@@ -175,7 +176,7 @@ class RowCheck:
                 earlier_date=_day(earlier_dates.iat[p]),
             )
 
-        self.report((later_dates < earlier_dates).to_numpy(), message)
+        self.report((later_dates < earlier_dates).to_numpy(), message, later)
 
     # --- one column at a time ---------------------------------------------------------------------------------
 
@@ -189,7 +190,9 @@ class RowCheck:
         bad = np.zeros(len(codes), dtype=bool)
         bad[[position for position, problem in found.items() if problem]] = True
         column = self.show("code")
-        self.report(bad, lambda p: _("%(column)s: %(problem)s", column=column, problem=_(found[p] or "", max=CODE_MAX)))
+        self.report(
+            bad, lambda p: _("%(column)s: %(problem)s", column=column, problem=_(found[p] or "", max=CODE_MAX)), "code"
+        )
         lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
         example = np.zeros(len(codes), dtype=bool)
         for position in np.flatnonzero(lengths == len(EXAMPLE_CODE)).tolist():
@@ -224,7 +227,7 @@ class RowCheck:
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
             self.unreadable[name] = bad
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
-            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=_quoted(raw[p])))
+            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=_quoted(raw[p])), name)
         parsed[filled] = values
         return pd.Series(self.within_bounds(name, parsed))
 
@@ -239,10 +242,12 @@ class RowCheck:
         def shown(p: int) -> str:
             return _day(pd.Timestamp(parsed[p]))
 
-        self.report(late, lambda p: _("%(column)s: %(date)s is after today", column=self.show(name), date=shown(p)))
+        self.report(
+            late, lambda p: _("%(column)s: %(date)s is after today", column=self.show(name), date=shown(p)), name
+        )
         too_early = N_("%(column)s: %(date)s is before %(earliest)s: is the year right?")
         earliest = EARLIEST_DATE.isoformat()
-        self.report(early, lambda p: _(too_early, column=self.show(name), date=shown(p), earliest=earliest))
+        self.report(early, lambda p: _(too_early, column=self.show(name), date=shown(p), earliest=earliest), name)
         self.unreadable[name] = self.refused(name) | early | late
         return np.where(early | late, np.datetime64("NaT"), parsed)
 
@@ -261,7 +266,9 @@ class RowCheck:
         self.unreadable[name] = bad
         not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
         choices = ", ".join(column.choices)
-        self.report(bad, lambda p: _(not_one_of, column=self.show(name), value=_quoted(raw.iat[p]), allowed=choices))
+        self.report(
+            bad, lambda p: _(not_one_of, column=self.show(name), value=_quoted(raw.iat[p]), allowed=choices), name
+        )
         return values
 
     def yes_no(self, name: str) -> pd.Series:
@@ -272,6 +279,7 @@ class RowCheck:
         self.report(
             bad,
             lambda p: _("%(column)s: '%(value)s' is not yes or no", column=self.show(name), value=_quoted(raw.iat[p])),
+            name,
         )
         return ~tidy.isin(NO)
 
@@ -291,11 +299,11 @@ class RowCheck:
             bad[filled] = np.isnan(hours[filled]) & np.array([cell != "" for cell in tidy], dtype=bool)
             self.unreadable[name] = bad
             not_hours = N_("%(column)s: '%(value)s' is not a number of hours")
-            self.report(bad, lambda p: _(not_hours, column=self.show(name), value=_quoted(raw[p])))
+            self.report(bad, lambda p: _(not_hours, column=self.show(name), value=_quoted(raw[p])), name)
         outside = (hours < 0) | (hours > HOURS_MAX)
         out_of_range = N_("%(column)s: %(hours)s hours a week is outside 0-%(max)d")
         self.report(
-            outside, lambda p: _(out_of_range, column=self.show(name), hours=str(raw[p]).strip(), max=HOURS_MAX)
+            outside, lambda p: _(out_of_range, column=self.show(name), hours=str(raw[p]).strip(), max=HOURS_MAX), name
         )
         return pd.Series(hours)
 
@@ -343,7 +351,7 @@ class RowCheck:
                     first=first_line,
                     other=first_code,
                 )
-            self.problems.append(Problem(line, message))
+            self.problems.append(Problem(line, message, "code"))
 
     def retention(self, journeys: pd.DataFrame) -> None:
         """Report the journeys that ended before the latest purge's cut-off, as the purge counts the end
@@ -367,7 +375,7 @@ class RowCheck:
         """Required columns, dates in order, and the columns that go together."""
         referral = journeys["referral_date"]
         missing = referral.isna().to_numpy() & ~self.refused("referral_date")
-        self.report(missing, lambda p: _("%(column)s is missing", column=self.show("referral_date")))
+        self.report(missing, lambda p: _("%(column)s is missing", column=self.show("referral_date")), "referral_date")
         for name in AFTER_REFERRAL:
             self.before(name, journeys[name], "referral_date", referral)
         self.before("enrolment_date", journeys["enrolment_date"], "decision_date", journeys["decision_date"])
@@ -381,31 +389,34 @@ class RowCheck:
         self.report(
             not_accepted & ~reason,
             lambda p: _("%(column)s is required for a referral not accepted", column=reason_column),
+            "not_accepted_reason",
         )
         self.report(
             ~not_accepted & reason & decision_read & ~self.refused("not_accepted_reason"),
             lambda p: _("%(column)s is only for a referral not accepted", column=reason_column),
+            "not_accepted_reason",
         )
         enrolled = journeys["enrolment_date"].notna().to_numpy()
         enrolment = self.show("enrolment_date")
         not_enrolled = N_("%(column)s: a referral not accepted cannot be enrolled")
-        self.report(not_accepted & enrolled, lambda p: _(not_enrolled, column=enrolment))
+        self.report(not_accepted & enrolled, lambda p: _(not_enrolled, column=enrolment), "enrolment_date")
         undecided = (journeys["decision"] == "").to_numpy() & decision_read
         only_accepted = N_("%(column)s: only a referral accepted is enrolled")
-        self.report(undecided & enrolled, lambda p: _(only_accepted, column=enrolment))
+        self.report(undecided & enrolled, lambda p: _(only_accepted, column=enrolment), "enrolment_date")
         # A decision's date without the decision: the date would be kept and never shown or counted.
         dated = journeys["decision_date"].notna().to_numpy()
         decision_names = {"column": self.show("decision_date"), "other": self.show("decision")}
-        self.report(undecided & dated, lambda p: _("%(column)s is filled in, but %(other)s is not", **decision_names))
+        filled_alone = N_("%(column)s is filled in, but %(other)s is not")
+        self.report(undecided & dated, lambda p: _(filled_alone, **decision_names), "decision")
 
         def none_when_not_accepted(name: str) -> Callable[[int], str]:
             return lambda _p: _("%(column)s: a referral not accepted has none", column=self.show(name))
 
         for name in ("first_employer_contact_date", "first_education_contact_date", "exit_date"):
-            self.report(not_accepted & journeys[name].notna().to_numpy(), none_when_not_accepted(name))
+            self.report(not_accepted & journeys[name].notna().to_numpy(), none_when_not_accepted(name), name)
 
         exited = journeys["exit_date"].notna().to_numpy() | self.refused("exit_date")
         exit_reason = (journeys["exit_reason"] != "").to_numpy() | self.refused("exit_reason")
         names = {"reason": self.show("exit_reason"), "date": self.show("exit_date")}
-        self.report(exited & ~exit_reason, lambda p: _("%(reason)s is required with %(date)s", **names))
-        self.report(exit_reason & ~exited, lambda p: _("%(reason)s is given without %(date)s", **names))
+        self.report(exited & ~exit_reason, lambda p: _("%(reason)s is required with %(date)s", **names), "exit_reason")
+        self.report(exit_reason & ~exited, lambda p: _("%(reason)s is given without %(date)s", **names), "exit_date")
