@@ -130,7 +130,8 @@ def _write_audit_entries(session: Session, flush_context: UOWTransaction) -> Non
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
             changes = _changes(obj, action)
-            if action == "update" and all(before == after for before, after in changes.values()):
+            context = obj.__audit_context__
+            if action == "update" and all(name in context and old == new for name, (old, new) in changes.items()):
                 continue  # nothing changed: what is there is only the row's context
             rows.append(
                 {

@@ -347,7 +347,7 @@ def audit_line(
         cleared = None
     kept = []
     for name, (before, after) in changes.items():
-        if name in HIDDEN_FIELDS or (action == "update" and before == after):
+        if name in HIDDEN_FIELDS or (action == "update" and before == after != REDACTED):
             continue  # kept out of sight, or not a change: what the row belongs to (its context)
         change = Change(name, text(name, before), text(name, after))
         if (action == "create" and change.after is None) or (action == "delete" and change.before is None):
