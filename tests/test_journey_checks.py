@@ -387,7 +387,10 @@ def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is
     head, row = text.splitlines()
     assert checked(f"{head},\n{row},\n".encode()).journeys["code"].tolist() == ["NRV-0001"]
     width = len(head.split(","))
-    assert problems(f"{head},\n{row},x\n".encode()) == [Problem(1, f"Column {width + 1} has values but no name.")]
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[width]  # the column after the header's last
+    assert problems(f"{head},\n{row},\n{row},x\n".encode()) == [
+        Problem(1, f"Column {width + 1} ({letter} in a spreadsheet) has values but no name: the first on line 3.")
+    ]
 
 
 @pytest.mark.parametrize(

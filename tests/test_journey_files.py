@@ -210,3 +210,23 @@ def test_words_are_not_dates_and_only_numbers_are_hours(session: Any) -> None:
         Problem(3, "job1_hours: 'nan' is not a number of hours"),
         Problem(4, "job1_hours: '1_0' is not a number of hours"),
     ]
+
+
+def test_a_quote_never_closed_is_named_at_its_line() -> None:
+    text = csv_text([journey(code="Q-1"), journey(code="Q-2"), journey(code="Q-3")])
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("Q-2", '"Q-2', 1)
+    assert refusal(("\n".join(lines) + "\n").encode(), "quote.csv") == [Problem(3, (
+        'A quotation mark (") on this line opens a value that is never closed: the rest of the file would be read '
+        "as part of it. Close it, or take it away."))]  # fmt: skip
+
+
+def test_an_empty_first_sheet_is_named_rather_than_the_file_called_empty() -> None:
+    book = workbook([])
+    book.active.title = "Blad1"  # type: ignore[union-attr]
+    second = book.create_sheet("journeys")
+    second.append(header())
+    second.append(["E-1", "2026-01-12"])
+    assert refusal(saved(book), "empty.xlsx") == [
+        Problem(None, "The workbook's first sheet, Blad1, is empty: the journeys go on the first sheet.")
+    ]

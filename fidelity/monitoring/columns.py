@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
 
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, spell_header
@@ -58,8 +60,12 @@ def header_problems(cells: Cells) -> list[Problem]:
     for position, cell in enumerate(cells.header):
         name = _name(cell)
         if not name:
-            if (cells.rows[position] != "").any():
-                problems.append(Problem(line, _("Column %(number)d has values but no name.", number=position + 1)))
+            filled = np.flatnonzero((cells.rows[position] != "").to_numpy())
+            if len(filled):
+                problems.append(Problem(line, _(
+                    "Column %(number)d (%(letter)s in a spreadsheet) has values but no name: the first on line "
+                    "%(first)d.", number=position + 1, letter=get_column_letter(position + 1),
+                    first=int(cells.lines[filled[0]]))))  # fmt: skip
             continue
         if name in seen:
             problems.append(Problem(line, _("The column %(name)s appears more than once.", name=name)))

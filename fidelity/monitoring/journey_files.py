@@ -65,6 +65,8 @@ def read_cells(data: bytes, filename: str) -> Cells:
     return _cells(table, skipped, values)
 
 
+# What the C parser says of a quoted value still open at the end of the file.
+_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # What the C parser warns of each line with more values than the first: "Skipping line 7: expected 13 fields, saw 14".
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected \d+ fields, saw \d+")
 
@@ -97,6 +99,14 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int], np.ndarray]:
     except pd.errors.EmptyDataError:
         raise refused(_("The file is empty.")) from None
     except pd.errors.ParserError as error:
+        unclosed = _UNCLOSED_QUOTE.search(str(error))
+        if unclosed:  # pandas counts its rows from 0
+            line = int(unclosed.group(1)) + 1
+            raise refused(
+                _("A quotation mark (\") on this line opens a value that is never closed: the rest of the file would "
+                  "be read as part of it. Close it, or take it away."),
+                line,
+            ) from None  # fmt: skip
         raise refused(_("The file cannot be read as CSV: %(error)s", error=str(error))) from None
     skipped = [int(line) for warning in caught for line in _SKIPPED_LINE.findall(str(warning.message))]
     return table, sorted(skipped), _values_per_line(data, separator)
@@ -170,6 +180,9 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
             if sheet is None:
                 raise refused(_("The workbook has no visible sheet."))
             rows = _sheet_rows(sheet)
+            if not rows and len(book.worksheets) > 1:
+                raise refused(_("The workbook's first sheet, %(sheet)s, is empty: the journeys go on the first sheet.",
+                                sheet=sheet.title))  # fmt: skip
         finally:
             book.close()
     except _UNREADABLE:

@@ -102,6 +102,23 @@ def test_on_an_upright_tablet_each_job_is_a_card_with_its_buttons_in_view(
     page.context.close()
 
 
+def test_on_a_touch_screen_controls_fit_a_finger_and_a_wide_table_says_it_scrolls(
+    demo_server: LiveServer, browser: Any
+) -> None:
+    language = Language("sv")
+    hint = language("Swipe or scroll sideways to see the whole table.")
+    for width, touch, scrolls in ((768, True, True), (1366, False, False)):
+        page = language.context(browser, viewport={"width": width, "height": 1024}, has_touch=touch).new_page()
+        log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+        page.goto(f"{demo_server.url}/units/NRV-02/journeys")
+        shown = page.locator(".scroll-hint")
+        assert shown.count() == 1 and shown.inner_text().endswith(hint)
+        assert shown.is_visible() is scrolls  # said only while the table does not fit
+        heights = [page.locator(selector).first.bounding_box()["height"] for selector in ("nav a", "#state", "table a")]
+        assert all(height >= 40 for height in heights) is touch, heights
+        page.context.close()
+
+
 def box(element: Any) -> tuple[float, float]:
     """An element's left and right edges on the page."""
     found = element.bounding_box()
