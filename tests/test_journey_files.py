@@ -230,3 +230,32 @@ def test_an_empty_first_sheet_is_named_rather_than_the_file_called_empty() -> No
     assert refusal(saved(book), "empty.xlsx") == [
         Problem(None, "The workbook's first sheet, Blad1, is empty: the journeys go on the first sheet.")
     ]
+
+
+def test_a_file_without_job_columns_does_not_delete_the_jobs_of_the_journeys_it_replaces(session: Any) -> None:
+    """A journey is replaced with its jobs and courses. A file with no job columns at all says nothing of jobs: it
+    is refused where it would delete some, rather than delete them unsaid. Empty job columns say there are none."""
+    from tests.journey_data import GOOD
+
+    unit = factories.unit()
+    import_journeys(unit, csv_file([journey(code="KEEP-1"), journey(code="KEEP-2", job1_start="", job1_competitive="",
+                                                                    job1_hours="")]), "first.csv", TODAY)  # fmt: skip
+    session.commit()
+    before = counts(session)
+    main_columns = [name for name in header() if not name.startswith(("job", "education"))]
+    rows = [{name: value for name, value in GOOD.items() if name in main_columns} | {"code": code}
+            for code in ("NEW-1", "KEEP-1", "KEEP-2")]  # fmt: skip
+    text = csv_text(rows, columns=main_columns)
+    with pytest.raises(ImportRefused) as refused:
+        import_journeys(unit, text.encode(), "no-jobs.csv", TODAY)
+    assert refused.value.problems == [Problem(3, (
+        "KEEP-1 has 1 job, and the file has no job columns: replacing the journey would delete it. Add the job "
+        "columns (the unit's export has them), or leave the journey out."))]  # fmt: skip
+    assert counts(session) == before
+    # Without KEEP-1 the file goes in: KEEP-2 had no job, and none had a course.
+    summary = import_journeys(unit, csv_text(rows[::2], columns=main_columns).encode(), "two.csv", TODAY)
+    assert (summary.added, summary.replaced) == (1, 1)
+    # Empty job columns delete KEEP-1's job, as meant.
+    summary = import_journeys(unit, csv_file([journey(code="KEEP-1", job1_start="", job1_competitive="",
+                                                      job1_hours="")]), "none.csv", TODAY)  # fmt: skip
+    assert summary.replaced == 1 and journeys_of(session, unit)["KEEP-1"].jobs == []

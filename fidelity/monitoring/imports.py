@@ -20,7 +20,8 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, Table, insert, select
+from flask_babel import ngettext
+from sqlalchemy import Connection, Select, Table, func, insert, select
 
 from fidelity.audit import current_actor
 from fidelity.extensions import db
@@ -153,6 +154,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
     columns = _stored(journeys, {column.field: column.kind for column in JOURNEY_COLUMNS})
     # What the file changes in each replaced journey, read before its rows are deleted, is audited as a change made
     # by hand would be: its old and new values.
+    _refuse_losing_spells(connection, checked, np.flatnonzero(replaced), replaced_ids)
     changes = _replaced_changes(connection, checked, columns, np.flatnonzero(replaced), replaced_ids)
     # A replaced journey keeps its id, so that links to it still work; a new one is given its id now, before the
     # replaced rows are deleted, so that its spells can be written with it.
@@ -201,6 +203,45 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
         education=len(checked.education),
         changed=len(changes),
     )
+
+
+def _refuse_losing_spells(
+    connection: Connection, checked: CheckedJourneys, positions: np.ndarray, ids: Sequence[int]
+) -> None:
+    """Refuse a file without a kind of spell's columns (no job columns at all) that replaces journeys with spells of
+    that kind: a journey is replaced with its spells, so they would be deleted by a file that says nothing of them.
+    Empty job columns say there are none, and delete them as meant."""
+    problems = []
+    for group, table in (("job", JOB_SPELLS), ("education", EDUCATION_SPELLS)):
+        if group in checked.spell_groups or not ids:
+            continue
+        held: dict[int, int] = dict(
+            connection.execute(
+                select(table.c.journey_id, func.count())
+                .where(one_of(connection.dialect.name, table.c.journey_id, ids))
+                .group_by(table.c.journey_id)
+            ).all()
+        )
+        for position, journey_id in zip(positions.tolist(), ids, strict=True):
+            if held.get(journey_id):
+                count, code = held[journey_id], checked.journeys["code"].iat[position]
+                message = (
+                    ngettext("%(code)s has %(num)d job, and the file has no job columns: replacing the journey would "
+                             "delete it. Add the job columns (the unit's export has them), or leave the journey out.",
+                             "%(code)s has %(num)d jobs, and the file has no job columns: replacing the journey would "
+                             "delete them. Add the job columns (the unit's export has them), or leave the journey "
+                             "out.", count, code=code)
+                    if group == "job"
+                    else ngettext("%(code)s has %(num)d course, and the file has no education columns: replacing the "
+                                  "journey would delete it. Add the education columns (the unit's export has them), "
+                                  "or leave the journey out.",
+                                  "%(code)s has %(num)d courses, and the file has no education columns: replacing "
+                                  "the journey would delete them. Add the education columns (the unit's export has "
+                                  "them), or leave the journey out.", count, code=code)
+                )  # fmt: skip
+                problems.append(Problem(int(checked.lines[position]), message))
+    if problems:
+        raise ImportRefused(problems)
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
-from fidelity.monitoring.columns import header_problems, named_columns, not_a_header
+from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, spell_numbers
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
@@ -50,6 +50,10 @@ class CheckedJourneys:
     journeys: pd.DataFrame
     jobs: pd.DataFrame  # row, start_date, end_date, competitive, hours_per_week
     education: pd.DataFrame  # row, start_date, end_date
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each journey's line in the file
+    # The kinds of spell the file has columns for ('job', 'education'): a file without a kind's columns says nothing
+    # of them, whereas empty cells say there are none.
+    spell_groups: frozenset[str] = frozenset({"job", "education"})
 
 
 def check_journeys(
@@ -328,7 +332,8 @@ class RowCheck:
         spells = check_spells(self, journeys)
         if self.problems:
             raise ImportRefused(self.problems)
-        return CheckedJourneys(journeys, spells["job"], spells["education"])
+        groups = frozenset(group for group, numbers in spell_numbers(self.columns).items() if numbers)
+        return CheckedJourneys(journeys, spells["job"], spells["education"], np.asarray(self.cells.lines), groups)
 
     def duplicates(self, codes: pd.Series, usable: np.ndarray) -> None:
         """Report each code already on an earlier line; codes that differ only in capitals are the same code."""
