@@ -509,3 +509,12 @@ def test_a_problem_between_fields_is_shown_at_the_field_it_is_about(client: Any,
     assert invalid == {"enrolment_date", "exit_reason"}
     assert page.count("Enrolled (2026-03-08) is before First meeting (2026-03-10)") == 2  # in the list above too
     assert 'value="2026-03-08"' in page
+
+
+def test_a_new_journey_s_form_says_where_jobs_and_courses_go(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    journey = factories.journey(unit, date(2026, 1, 5), code="J-1")
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    said = "Jobs and courses are added on the journey's page once it is saved."
+    assert said in client.get(f"/units/{unit.code}/journeys/new").get_data(as_text=True)
+    assert said not in client.get(f"/units/{unit.code}/journeys/{journey.id}/edit").get_data(as_text=True)
