@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,6 +24,16 @@ def schema_differences() -> list[object]:
 
 def tables() -> set[str]:
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def add_unit(conn: Any) -> None:
+    """Unit 1, in area 1 of organisation 1, as the tables stood at any revision since the first."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
+    conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
+    conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, target_group) "
+                      "VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
 
 
 def test_migrations_equal_the_models_and_go_down_and_up(tmp_path: Path, database_factory: Callable[[], str]) -> None:
@@ -47,10 +58,7 @@ def test_reviews_that_count_get_their_totals_when_the_column_arrives(
     with app.app_context():
         upgrade(revision="2382a8e9bde8")  # the revision before reviews kept their totals
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
-            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
-            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
-                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            add_unit(conn)
             conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, active, created_at) "
                               "VALUES (1, 'a@b.c', 'A', 'x', true, '2026-01-01')"))  # fmt: skip
             for review_id, kind, status in ((1, "self_assessment", "submitted"), (2, "external", "final"),
@@ -115,10 +123,7 @@ def test_the_newest_rows_id_is_not_given_again_after_it_is_deleted(
                   "updated_at, revision, strengths, change_reason) VALUES (1, 'external', 'ips-25', '1.0', "
                   "'2026-01-01', 'draft', '2026-01-01', '2026-01-01', 1, '', '')")  # fmt: skip
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
-            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
-            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
-                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            add_unit(conn)
             first, second = (conn.execute(text(review + " RETURNING id")).scalar_one() for _ in range(2))
         before = _described(db.engine)
         upgrade(revision="b3d8f2a1c4e7")  # the migration itself, not those after it
@@ -162,10 +167,7 @@ def test_changes_to_jobs_written_before_get_their_journey(tmp_path: Path, databa
     with app.app_context():
         upgrade(revision="c5e1a9d3f7b2")  # the revision before entries about jobs named their journey
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisations (id, code, name) VALUES (1, 'O', 'O')"))
-            conn.execute(text("INSERT INTO areas (id, organisation_id, code, name) VALUES (1, 1, 'A', 'A')"))
-            conn.execute(text("INSERT INTO units (id, area_id, code, name, host_type, offers_ips, offers_sed, "
-                              "target_group) VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
+            add_unit(conn)
             conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
                               "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
             conn.execute(text("INSERT INTO job_spells (id, journey_id, start_date, competitive) "
