@@ -518,3 +518,22 @@ def test_a_new_journey_s_form_says_where_jobs_and_courses_go(client: Any, sessio
     said = "Jobs and courses are added on the journey's page once it is saved."
     assert said in client.get(f"/units/{unit.code}/journeys/new").get_data(as_text=True)
     assert said not in client.get(f"/units/{unit.code}/journeys/{journey.id}/edit").get_data(as_text=True)
+
+
+def test_a_refused_job_shows_its_problem_beside_its_own_row_or_form(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    journey = factories.journey(unit, date(2026, 1, 5), code="ROW-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 10),
+                                jobs=((date(2026, 1, 20), None), (date(2026, 2, 1), None)))  # fmt: skip
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    second = journey.jobs[1]
+    page = post(client, f"{base}/jobs/{second.id}", start_date="2026-02-01", end_date="2026-01-25", save="1")
+    text = page.get_data(as_text=True)
+    message = "Ended, job 2 (2026-01-25) is before Started, job 2 (2026-02-01)"
+    assert page.status_code == 400 and text.count(message) == 2  # in the list above, and under its row
+    row = text.split(f'id="job-{second.id}-start"')[1].split("</tr>")[0]
+    assert f'<p class="error">{message}</p>' in row  # not "Ended: Ended, job 2 ..."
+    added = post(client, f"{base}/jobs", start_date="2026-03-01", end_date="2026-02-15", save="1")
+    form = added.get_data(as_text=True).split('class="spell-row add"')[1].split("</form>")[0]
+    assert '<p class="error">Ended, job 3 (2026-02-15) is before Started, job 3 (2026-03-01)</p>' in form

@@ -22,7 +22,7 @@ from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.kept import refresh_outcomes
-from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header
+from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header, spell_header
 from fidelity.monitoring.problems import ImportRefused
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.validation import check_journeys
@@ -47,12 +47,24 @@ class JourneyInvalid(Exception):
         self.messages = list(messages)
         self.columns = list(columns) or [None] * len(self.messages)
 
+    # The job or course being saved, as the checks number it: ('job', 2); set by `save_spell`.
+    spell: tuple[str, int] | None = None
+
     def by_field(self) -> dict[str, list[str]]:
         """The messages about each of the journey's own fields, for a form to show at the field."""
         found: dict[str, list[str]] = {}
         for column, message in zip(self.columns, self.messages, strict=True):
             if column in JOURNEY_FIELDS:
                 found.setdefault(column, []).append(message)
+        return found
+
+    def by_spell_field(self) -> dict[str, list[str]]:
+        """The messages about each field of the job or course being saved, for its row or form to show there."""
+        found: dict[str, list[str]] = {}
+        for column, message in zip(self.columns, self.messages, strict=True):
+            parsed = spell_header(column) if column else None
+            if parsed is not None and parsed[:2] == self.spell:
+                found.setdefault(parsed[2].field, []).append(message)
         return found
 
 
@@ -213,12 +225,17 @@ def save_spell(
     if spell is None:
         proposed.append(dict(values))
     today = clock.today()
-    check(
-        _journey_record(journey),
-        proposed if kind == "jobs" else [_spell_values(s) for s in journey.jobs],
-        proposed if kind == "education" else [_spell_values(s) for s in journey.education],
-        today,
-    )
+    try:
+        check(
+            _journey_record(journey),
+            proposed if kind == "jobs" else [_spell_values(s) for s in journey.jobs],
+            proposed if kind == "education" else [_spell_values(s) for s in journey.education],
+            today,
+        )
+    except JourneyInvalid as invalid:
+        number = len(proposed) if spell is None else list(spells).index(spell) + 1
+        invalid.spell = ("job" if kind == "jobs" else "education", number)
+        raise
     if spell is None:
         spell = model(**values)
         spells.append(spell)  # type: ignore[arg-type]

@@ -247,6 +247,8 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         abort(404)
     except JourneyInvalid as exc:
         db.session.rollback()
+        for name, messages in exc.by_spell_field().items():  # each also beside the row or form it is about
+            form[name].errors = [*form[name].errors, *messages]
         return _journey_page(unit, found, typed=typed, problems=exc.messages), 400
     except JourneyChanged as exc:
         db.session.rollback()
