@@ -159,8 +159,8 @@ def _parse_csv(data: bytes, separator: str, encoding: str) -> tuple[pd.DataFrame
 
 # A journey file has 13 columns and 4 more for each job, 2 for each course: a file with more than this many columns,
 # or a sheet with more cells in all (100,000 journeys with ten jobs each fill 5.3 million), has something far away
-# from its journeys (a stray value in column XFD), which would otherwise be laid
-# out as a grid of empty cells as wide and as long as it reaches.
+# from its journeys (a stray value in column XFD), which would otherwise be laid out as a grid of empty cells as wide
+# and as long as it reaches.
 MAX_COLUMNS = 1_000
 MAX_CELLS = 6_000_000
 # Errors reading a workbook that is not one, or a damaged one: its zip, its XML (cut short, or an entity that would
