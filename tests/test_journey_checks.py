@@ -225,8 +225,12 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
         "enrolment_date (2026-01-20) is before first_meeting_date (2026-01-21)",
     ),
     "exit before enrolment": (
-        {"exit_date": "2026-01-25", "exit_reason": "withdrew", **NO_JOB},
+        {"exit_date": "2026-01-25", "exit_reason": "withdrew", "first_employer_contact_date": "", **NO_JOB},
         "exit_date (2026-01-25) is before enrolment_date (2026-01-26)",
+    ),
+    "employer contact after leaving": (
+        {"exit_date": "2026-02-05", "exit_reason": "withdrew", **NO_JOB},
+        "exit_date (2026-02-05) is before first_employer_contact_date (2026-02-09)",
     ),
     "job ends before it starts": (
         {"job1_end": "2026-03-15"},

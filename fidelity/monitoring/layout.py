@@ -129,14 +129,19 @@ JOURNEY_COLUMNS: tuple[Column, ...] = (
         "first_employer_contact_date",
         D,
         "first_employer_contact_date",
-        _l("The first face-to-face meeting with an employer about the person (a call or an email does not count)."),
+        _l(
+            "The first face-to-face meeting with an employer about the person (a call or an email does not count), "
+            "not after the person has left the unit."
+        ),
         example="2026-02-09",
     ),
     Column(
         "first_education_contact_date",
         D,
         "first_education_contact_date",
-        _l("The first contact with a school or college on the person's behalf."),
+        _l(
+            "The first contact with a school or college on the person's behalf, not after the person has left the unit."
+        ),
     ),
     Column("exit_date", D, "exit_date", _l("The day the journey ended; empty while it goes on.")),
     Column(

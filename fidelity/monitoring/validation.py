@@ -386,6 +386,9 @@ class RowCheck:
         self.before("enrolment_date", journeys["enrolment_date"], "decision_date", journeys["decision_date"])
         self.before("enrolment_date", journeys["enrolment_date"], "first_meeting_date", journeys["first_meeting_date"])
         self.before("exit_date", journeys["exit_date"], "enrolment_date", journeys["enrolment_date"])
+        # A first contact after leaving the unit is not the unit's work, and would count as one within 30 days.
+        for name in ("first_employer_contact_date", "first_education_contact_date"):
+            self.before("exit_date", journeys["exit_date"], name, journeys[name])
 
         not_accepted = self.not_accepted
         reason = (journeys["not_accepted_reason"] != "").to_numpy() | self.refused("not_accepted_reason")

@@ -6,7 +6,7 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
 - days to first meeting / to enrolment: referral to that date, for people whose first meeting / enrolment fell in
   the period; the median and the 90th percentile (linear interpolation);
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
-  because they withdrew or could not be reached;
+  because they withdrew or lost contact (the reasons for leaving, not those for refusing);
 - not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
