@@ -104,7 +104,7 @@ def test_days_to_first_meeting_and_enrolment() -> None:
 
 def test_giving_up_and_screening_out() -> None:
     # Referred in the period: 8 (one more, in 2025-03, is before it). Refused: 3 (2 breach zero exclusion).
-    # Not refused: 5, of whom 2 left before starting because they withdrew or could not be reached -> 2 / 5;
+    # Not refused: 5, of whom 2 left before starting because they withdrew or lost contact -> 2 / 5;
     # one moved away before starting (not giving up) and one withdrew after enrolment (not while waiting).
     table = journeys(
         {"referral_date": "2026-01-05", "exit_date": "2026-02-01", "exit_reason": "withdrew"},
