@@ -72,10 +72,13 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
         "first_meeting_date": _day(meeting),
         "enrolment_date": _day(enrolled),
     }
+    contacts = [enrolled]  # no first contact comes after the exit either
     if goal != "education" and rng.random() < 0.8:
-        row["first_employer_contact_date"] = _day(enrolled + timedelta(days=rng.randrange(1, 90)))
+        contacts.append(enrolled + timedelta(days=rng.randrange(1, 90)))
+        row["first_employer_contact_date"] = _day(contacts[-1])
     if goal != "work" and rng.random() < 0.8:
-        row["first_education_contact_date"] = _day(enrolled + timedelta(days=rng.randrange(1, 90)))
+        contacts.append(enrolled + timedelta(days=rng.randrange(1, 90)))
+        row["first_education_contact_date"] = _day(contacts[-1])
     start = enrolled + timedelta(days=rng.randrange(20, 200))
     for job in range(1, rng.choice([0, 0, 1, 1, 1, 2, 3]) + 1):
         end = start + timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.6 else None
@@ -88,7 +91,7 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
             f"job{job}_hours": rng.choice(["8", "10", "16", "20", "25", "30", "37.5", "40", ""]),
         }
         start = (end or start) + timedelta(days=rng.randrange(10, 120))
-    latest = max(start, enrolled)  # no job or course starts after the exit
+    latest = max(start, *contacts)  # no job or course starts after the exit
     if goal != "work" and rng.random() < 0.6:
         course = enrolled + timedelta(days=rng.randrange(10, 200))
         row |= {

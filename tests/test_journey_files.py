@@ -180,6 +180,12 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("NRV-01 export 2026Q3.xlsx", "NRV-01 export 2026Q3.xlsx"),
         ("q3 (12 st).csv", "q3 (12 st).csv"),
         ("abc\u202evsc.csv", "abcvsc.csv"),  # a right-to-left override would show the name turned around
+        ("Anna (073) 987 65 43.csv", None),
+        ("Anna 073\u2013987 65 43.csv", None),  # an en dash
+        ("Ola 01.01.1980.csv", None),  # a date of birth written day first
+        ("Ola 01011980.csv", None),
+        ("Anna 1980\u034f0101.csv", None),  # a mark that shows nothing, between the digits
+        ("export 24.11.2026.csv", "export 24.11.2026.csv"),
     ],
 )
 def test_a_file_s_name_is_kept_unless_some_part_of_it_points_at_a_person(filename: str, kept: str | None) -> None:
@@ -259,3 +265,68 @@ def test_a_file_without_job_columns_does_not_delete_the_jobs_of_the_journeys_it_
     summary = import_journeys(unit, csv_file([journey(code="KEEP-1", job1_start="", job1_competitive="",
                                                       job1_hours="")]), "none.csv", TODAY)  # fmt: skip
     assert summary.replaced == 1 and journeys_of(session, unit)["KEEP-1"].jobs == []
+
+
+def test_lines_ending_in_cr_alone_or_in_cr_and_lf_mixed_are_counted_as_pandas_reads_them() -> None:
+    """A line cut short is found whatever ends the lines; a file whose lines end in CR alone reads as any other."""
+    text = csv_text([journey(code="CR-1"), journey(code="CR-2"), journey(code="CR-3")])
+    lines = text.splitlines()
+    short = lines[2].rsplit(",", 6)[0]  # its last six values left out
+    mixed = (lines[0] + "\n" + lines[1] + "\r" + short + "\n" + lines[3] + "\n").encode()
+    assert [problem.line for problem in read_cells(mixed, "mixed.csv").problems] == [3]
+    doubled = ("\r\r\n".join([lines[0], lines[1], short, lines[3]]) + "\r\r\n").encode()
+    assert [problem.line for problem in read_cells(doubled, "doubled.csv").problems] == [5]  # a blank line after each
+    cr_only = ("\r".join(lines * 1) + "\r").encode()
+    cells = read_cells(cr_only, "cr.csv")
+    assert cells.problems == () and list(cells.rows[0]) == ["CR-1", "CR-2", "CR-3"]
+
+
+def test_a_year_0_or_before_is_refused_as_any_early_date(session: Any) -> None:
+    unit = factories.unit()
+    with pytest.raises(ImportRefused) as refused:
+        rows = [journey(code="Y-1", referral_date="0000-01-01"), journey(code="Y-2", decision_date="-2025-09-08")]
+        import_journeys(unit, csv_file(rows), "years.csv", TODAY)
+    messages = [problem.message for problem in refused.value.problems]
+    assert "referral_date: 0000-01-01 is before 1990-01-01: is the year right?" in messages
+    assert "decision_date: -2025-09-08 is before 1990-01-01: is the year right?" in messages
+
+
+def test_a_workbook_with_damaged_compressed_data_is_refused_as_unreadable() -> None:
+    data = bytearray(xlsx_file([header(), *[[f"Z-{n}", "2026-01-12"] for n in range(200)]]))
+    at = data.find(b"xl/worksheets/sheet1.xml") + 200  # inside that part's compressed data
+    data[at : at + 3] = bytes(255 - byte for byte in data[at : at + 3])
+    assert refusal(bytes(data), "damaged.xlsx") == [Problem(None, "The file cannot be read as an xlsx workbook.")]
+
+
+def test_a_quoted_file_with_a_huge_value_is_read_not_crashed() -> None:
+    text = csv_text([journey(code="BIG-1")])
+    head, row = text.splitlines()
+    data = (head + "\n" + row.replace("25_29", '"' + "x" * 200_000 + '"', 1) + "\n").encode()
+    assert read_cells(data, "big.csv").rows.shape[0] == 1
+
+
+def test_a_row_with_cells_as_far_as_column_xfd_is_refused_at_once() -> None:
+    book = workbook([header(), ["XFD-1", "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(row=3, column=16384).number_format = "0.00"  # formatted, empty
+    sheet.cell(row=3, column=16384).value = None
+    sheet.cell(row=3, column=1).value = "XFD-2"
+    (problem,) = refusal(saved(book), "xfd.xlsx")
+    assert problem.line == 3 and "as far as column XFD" in problem.message
+
+
+def test_a_code_the_sheet_holds_as_a_date_is_refused() -> None:
+    book = workbook([header(), [date(2026, 3, 15), "2026-01-12"]])
+    assert refusal(saved(book), "date-code.xlsx") == [Problem(2, (
+        "code: the sheet holds a date or a yes/no here, not the code typed: format the column as text and type the "
+        "code again."))]  # fmt: skip
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fidelity.monitoring import journey_files
+
+    data = xlsx_file([header(), ["U-1", "2026-01-12"]])
+    monkeypatch.setattr(journey_files, "MAX_UNPACKED", 1_000)
+    (problem,) = refusal(data, "big.xlsx")
+    assert problem.message.startswith("The workbook unpacks to more than 0 MB")

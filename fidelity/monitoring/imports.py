@@ -40,8 +40,8 @@ from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
 
 FILE_NAME_MAX = 200  # characters of the file's name kept in the audit log
-# A number in a file's name, its digits possibly in groups split by spaces, dots or hyphens.
-_NUMBERS = re.compile(r"\+?\d(?:[\s.-]?\d)+")
+# A number in a file's name, its digits possibly in groups split by spaces, dots, hyphens, slashes or brackets.
+_NUMBERS = re.compile(r"\+?\(?\d(?:[\s.()/-]{0,2}\d)+")
 JOURNEYS = cast(Table, Journey.__table__)
 JOB_SPELLS = cast(Table, JobSpell.__table__)
 EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
@@ -125,13 +125,16 @@ def kept_file_name(filename: str, year: int) -> str | None:
     referral's file after the person."""
     # Without characters that show nothing or turn the text around (a right-to-left override).
     name = "".join(c for c in PurePath(filename).name if unicodedata.category(c) not in ("Cc", "Cf"))[:FILE_NAME_MAX]
-    stem = PurePath(name).stem
-    # The whole name, each word of it, and each number written in groups ("073-987 65 43").
-    parts = [
-        stem,
-        *re.split(r"[\s_,;()]+", stem),
-        *(re.sub(r"[\s.-]", "", number) for number in _NUMBERS.findall(stem)),
-    ]
+    # Read as the eye reads it: full-width digits as digits, any dash as '-', marks that show nothing left out.
+    seen = "".join(
+        "-" if unicodedata.category(c) == "Pd" else c
+        for c in unicodedata.normalize("NFKC", PurePath(name).stem)
+        if unicodedata.category(c) != "Mn"
+    )
+    numbers = [re.sub(r"[^\d+]", "", number) for number in _NUMBERS.findall(seen)]
+    # The whole name, each word of it, each number written in groups ("(073) 987 65 43"), and each eight-digit one
+    # read back to front too, as a date of birth written day first (01011980).
+    parts = [seen, *re.split(r"[\s_,;()]+", seen), *numbers, *(n[4:] + n[2:4] + n[:2] for n in numbers if len(n) == 8)]
     return None if any(identifying(part, year) for part in parts if part) else name
 
 

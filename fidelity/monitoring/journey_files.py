@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -78,8 +79,8 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int], np.ndarray]:
         raise refused(_("The file is UTF-16 text (Excel's 'Unicode text'): in Excel, save it as 'CSV UTF-8'."))
     if b"\x00" in data:
         raise refused(_("This is not a CSV file: it is not text."))
-    end = data.find(b"\n")
-    first_line = data[: end if end >= 0 else len(data)]  # without copying the rest of the file
+    ends = [at for at in (data.find(b"\n"), data.find(b"\r")) if at >= 0]
+    first_line = data[: min(ends, default=len(data))]  # without copying the rest of the file
     separator = ";" if first_line.count(b";") > first_line.count(b",") else ","
     if first_line.count(separator.encode()) >= MAX_COLUMNS:
         raise refused(
@@ -125,7 +126,7 @@ def _refuse_mixed_encodings(data: bytes) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = data.count(b"\n" if b"\n" in data else b"\r", 0, error.start) + 1
         raise refused(
             _("The file is UTF-8 text except on this line, which holds a character saved in another encoding: "
               "correct it, or save the whole file as 'CSV UTF-8'."),
@@ -136,7 +137,10 @@ def _refuse_mixed_encodings(data: bytes) -> None:
 def _values_per_line(data: bytes, separator: str) -> np.ndarray:
     """How many values each line of the file holds, in the order pandas reads its lines (a quoted line break is
     within its value); counted on the bytes, as the separators, quotes and line breaks are ASCII in either encoding."""
-    if b'"' in data:  # quoted values may hold separators and line breaks: a CSV reader counts them
+    if b'"' in data or 0 < data.count(b"\r") != data.count(b"\r\n"):
+        # Quoted values may hold separators and line breaks, and a line may end in CR alone, LF or both: a CSV
+        # reader counts them as pandas does.
+        csv.field_size_limit(max(csv.field_size_limit(), len(data)))
         text = io.StringIO(data.decode("latin-1"), newline="")
         return np.fromiter((len(row) or 1 for row in csv.reader(text, delimiter=separator)), dtype=np.int64)
     bytes_ = np.frombuffer(data, dtype=np.uint8)
@@ -165,8 +169,10 @@ MAX_COLUMNS = 1_000
 MAX_CELLS = 6_000_000
 # Errors reading a workbook that is not one, or a damaged one: its zip, its XML (cut short, or an entity that would
 # expand without end), or what openpyxl makes of them.
-_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, ParseError,
-               InvalidFileException)  # fmt: skip
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError, TypeError,
+               IndexError, OSError, ParseError, InvalidFileException)  # fmt: skip
+# What a workbook may unpack to: 100,000 journeys with jobs and courses take some 100 MB of sheet XML.
+MAX_UNPACKED = 400_000_000
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -174,6 +180,9 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     number is read as the sheet shows it, and so that a sheet reaching far beyond its journeys is refused before it
     is laid out in full."""
     try:
+        if sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist()) > MAX_UNPACKED:
+            raise refused(_("The workbook unpacks to more than %(size)d MB, far more than a journey file takes: copy "
+                            "the journeys to a new workbook.", size=MAX_UNPACKED // 1_000_000))  # fmt: skip
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
             sheet = next((sheet for sheet in book.worksheets if sheet.sheet_state == "visible"), None)
@@ -197,12 +206,19 @@ def _sheet_rows(sheet: Any) -> list[list[str]]:
     code_columns: set[int] = set()
     last, width = -1, 0
     for number, row in enumerate(sheet.rows):
+        if len(row) > MAX_COLUMNS:  # cells as far as XFD, if only formatted: each would be read
+            raise refused(
+                _("Row %(row)d of the sheet has cells as far as column %(column)s (formatted, if empty): clear what "
+                  "is beyond the journeys' columns, or copy the journeys to a new workbook.",
+                  row=number + 1, column=get_column_letter(len(row))),
+                number + 1,
+            )  # fmt: skip
         values = [cell_text(cell.value) for cell in row]
         if number == 0:
             code_columns = {i for i, name in enumerate(values) if name.strip().lower() == "code"}
         for column in code_columns:
-            if column < len(values) and _is_number(row[column].value):
-                values[column] = _code_as_shown(row[column], number + 1)
+            if number and column < len(values) and not isinstance(row[column].value, str | None):
+                values[column] = _code_of(row[column], number + 1)
         while values and values[-1] == "":
             values.pop()
         if values:
@@ -222,6 +238,18 @@ def _sheet_rows(sheet: Any) -> list[list[str]]:
 _ZERO_PADDED = re.compile(r"0+")
 # Formats that show a whole number as its digits.
 _PLAIN_FORMATS = frozenset({"General", "0", "@"})
+
+
+def _code_of(cell: Any, row: int) -> str:
+    """A code cell the sheet holds as something other than text: a number as the sheet shows it; a date or a yes/no,
+    which a code typed into a cell Excel took for one (15-Mar, TRUE) would be stored as, refused."""
+    if isinstance(cell.value, datetime | date | bool):
+        raise refused(
+            _("code: the sheet holds a date or a yes/no here, not the code typed: format the column as text and type "
+              "the code again."),
+            row,
+        )  # fmt: skip
+    return _code_as_shown(cell, row)
 
 
 def _code_as_shown(cell: Any, row: int) -> str:

@@ -124,7 +124,8 @@ def _suspects(codes: list[str]) -> np.ndarray:
 
 
 def _day(value: pd.Timestamp) -> str:
-    return value.date().isoformat()
+    """A day as YYYY-MM-DD, whatever its year: pandas reads a year 0 or a negative one, which Python's dates lack."""
+    return str(np.datetime64(pd.Timestamp(value).to_datetime64(), "D"))
 
 
 _PLAIN_NUMBER = r"\s*\d+(?:\.\d+)?\s*"
