@@ -537,3 +537,14 @@ def test_a_refused_job_shows_its_problem_beside_its_own_row_or_form(client: Any,
     added = post(client, f"{base}/jobs", start_date="2026-03-01", end_date="2026-02-15", save="1")
     form = added.get_data(as_text=True).split('class="spell-row add"')[1].split("</form>")[0]
     assert '<p class="error">Ended, job 3 (2026-02-15) is before Started, job 3 (2026-03-01)</p>' in form
+
+
+def test_a_job_starting_after_the_exit_is_shown_at_the_job_s_start(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    journey = factories.journey(unit, date(2026, 1, 5), code="LATE-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 10),
+                                exit_date=date(2026, 2, 1), exit_reason=ExitReason.WITHDREW)  # fmt: skip
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    added = post(client, f"/units/{unit.code}/journeys/{journey.id}/jobs", start_date="2026-03-01", save="1")
+    form = added.get_data(as_text=True).split('class="spell-row add"')[1].split("</form>")[0]
+    assert "Started: Left the unit (2026-02-01) is before Started, job 1 (2026-03-01)" in form

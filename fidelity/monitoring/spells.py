@@ -36,7 +36,7 @@ def _spells(check: RowCheck, group: str, number: int, journeys: pd.DataFrame) ->
     check.before(start_name, start, "referral_date", journeys["referral_date"])
     check.before(names["end_date"], end, start_name, start)
     # A job or course found after leaving the unit is not the unit's to record; one may go on after it.
-    check.before("exit_date", journeys["exit_date"], start_name, start)
+    check.before("exit_date", journeys["exit_date"], start_name, start, column=start_name)
     check.report(
         present & check.not_accepted,
         lambda _position: _("%(start)s: a referral not accepted has no jobs or courses", start=check.show(start_name)),

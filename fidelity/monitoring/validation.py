@@ -169,8 +169,11 @@ class RowCheck:
         """The rows whose cell in column `name` could not be read (already reported)."""
         return self.unreadable.get(name, np.zeros(len(self.cells.rows), dtype=bool))
 
-    def before(self, later: str, later_dates: pd.Series, earlier: str, earlier_dates: pd.Series) -> None:
-        """Report rows whose `later` date comes before their `earlier` date."""
+    def before(
+        self, later: str, later_dates: pd.Series, earlier: str, earlier_dates: pd.Series, column: str | None = None
+    ) -> None:
+        """Report rows whose `later` date comes before their `earlier` date, as a problem about `column` (the later
+        one unless told)."""
 
         def message(p: int) -> str:
             return _(
@@ -181,7 +184,7 @@ class RowCheck:
                 earlier_date=_day(earlier_dates.iat[p]),
             )
 
-        self.report((later_dates < earlier_dates).to_numpy(), message, later)
+        self.report((later_dates < earlier_dates).to_numpy(), message, column or later)
 
     # --- one column at a time ---------------------------------------------------------------------------------
 
@@ -389,7 +392,7 @@ class RowCheck:
         self.before("exit_date", journeys["exit_date"], "enrolment_date", journeys["enrolment_date"])
         # A first contact after leaving the unit is not the unit's work, and would count as one within 30 days.
         for name in ("first_employer_contact_date", "first_education_contact_date"):
-            self.before("exit_date", journeys["exit_date"], name, journeys[name])
+            self.before("exit_date", journeys["exit_date"], name, journeys[name], column=name)
 
         not_accepted = self.not_accepted
         reason = (journeys["not_accepted_reason"] != "").to_numpy() | self.refused("not_accepted_reason")
