@@ -330,3 +330,15 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setattr(journey_files, "MAX_UNPACKED", 1_000)
     (problem,) = refusal(data, "big.xlsx")
     assert problem.message.startswith("The workbook unpacks to more than 0 MB")
+
+
+def test_an_unknown_column_is_named_on_one_line_and_cut_short() -> None:
+    from fidelity.monitoring.columns import header_problems
+
+    head = ",".join(header()) + ',"note\nmore",' + "x" * 500
+    cells = read_cells((head + "\n" + csv_file([journey()]).decode().splitlines()[1] + ",,\n").encode(), "odd.csv")
+    messages = [problem.message for problem in header_problems(cells)]
+    assert messages == [
+        "Unknown column: note⏎more.",
+        f"Unknown column: {'x' * 39}….",
+    ]

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, spell_header
-from fidelity.monitoring.problems import Problem
+from fidelity.monitoring.problems import Problem, quoted
 
 _KNOWN = frozenset(column.name for column in JOURNEY_COLUMNS)  # the unnumbered columns' names
 
@@ -68,10 +68,10 @@ def header_problems(cells: Cells) -> list[Problem]:
                     first=int(cells.lines[filled[0]]))))  # fmt: skip
             continue
         if name in seen:
-            problems.append(Problem(line, _("The column %(name)s appears more than once.", name=name)))
+            problems.append(Problem(line, _("The column %(name)s appears more than once.", name=quoted(name))))
         seen.add(name)
         if spell_header(name) is None and name not in _KNOWN:
-            problems.append(Problem(line, _("Unknown column: %(name)s.", name=cell.strip())))
+            problems.append(Problem(line, _("Unknown column: %(name)s.", name=quoted(cell))))
     missing = [c.name for c in JOURNEY_COLUMNS if c.name not in seen]
     if missing:
         problems.append(Problem(line, _("Missing columns: %(names)s.", names=", ".join(missing))))

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+QUOTED_MAX = 40  # characters of a cell quoted in a message
+
+
+def quoted(value: str) -> str:
+    """A cell's text for a problem's message: on one line (a line break typed in the cell shown as ⏎, so that the
+    command's FILE:LINE: problems stay one a line) and cut to QUOTED_MAX characters."""
+    value = re.sub(r"\r\n|\r|\n", "⏎", value.strip())
+    return value if len(value) <= QUOTED_MAX else value[: QUOTED_MAX - 1] + "…"
 
 
 def N_(message: str) -> str:

@@ -22,7 +22,7 @@ from fidelity.monitoring.columns import header_problems, named_columns, not_a_he
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
-from fidelity.monitoring.problems import N_, ImportRefused, Problem
+from fidelity.monitoring.problems import N_, ImportRefused, Problem, quoted
 from fidelity.monitoring.spells import check_spells
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -30,7 +30,6 @@ DATE_FORMAT = "%Y-%m-%d"
 EARLIEST_DATE = date(1990, 1, 1)
 YES = frozenset({"yes", "y", "true", "1", "ja", "j"})
 NO = frozenset({"no", "n", "false", "0", "nej"})
-QUOTED_MAX = 40  # characters of a cell quoted in a message
 # Dates that may not come before the referral.
 AFTER_REFERRAL = (
     "decision_date",
@@ -73,13 +72,6 @@ def check_journeys(
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
     return RowCheck(cells, today, label, purged_before).run()
-
-
-def _quoted(value: str) -> str:
-    """A cell's text for a problem's message: on one line (a line break typed in the cell shown as ⏎, so that the
-    command's FILE:LINE: problems stay one a line) and cut to QUOTED_MAX characters."""
-    value = re.sub(r"\r\n|\r|\n", "⏎", value.strip())
-    return value if len(value) <= QUOTED_MAX else value[: QUOTED_MAX - 1] + "…"
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
@@ -235,7 +227,7 @@ class RowCheck:
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
             self.unreadable[name] = bad
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
-            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=_quoted(raw[p])), name)
+            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=quoted(raw[p])), name)
         parsed[filled] = values
         return pd.Series(self.within_bounds(name, parsed))
 
@@ -275,7 +267,7 @@ class RowCheck:
         not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
         choices = ", ".join(column.choices)
         self.report(
-            bad, lambda p: _(not_one_of, column=self.show(name), value=_quoted(raw.iat[p]), allowed=choices), name
+            bad, lambda p: _(not_one_of, column=self.show(name), value=quoted(raw.iat[p]), allowed=choices), name
         )
         return values
 
@@ -286,7 +278,7 @@ class RowCheck:
         self.unreadable[name] = bad
         self.report(
             bad,
-            lambda p: _("%(column)s: '%(value)s' is not yes or no", column=self.show(name), value=_quoted(raw.iat[p])),
+            lambda p: _("%(column)s: '%(value)s' is not yes or no", column=self.show(name), value=quoted(raw.iat[p])),
             name,
         )
         return ~tidy.isin(NO)
@@ -307,7 +299,7 @@ class RowCheck:
             bad[filled] = np.isnan(hours[filled]) & np.array([cell != "" for cell in tidy], dtype=bool)
             self.unreadable[name] = bad
             not_hours = N_("%(column)s: '%(value)s' is not a number of hours")
-            self.report(bad, lambda p: _(not_hours, column=self.show(name), value=_quoted(raw[p])), name)
+            self.report(bad, lambda p: _(not_hours, column=self.show(name), value=quoted(raw[p])), name)
         outside = (hours < 0) | (hours > HOURS_MAX)
         out_of_range = N_("%(column)s: %(hours)s hours a week is outside 0-%(max)d")
         self.report(
