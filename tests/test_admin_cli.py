@@ -79,6 +79,45 @@ def test_units_create_and_list(runner: FlaskCliRunner, session: Any) -> None:
     assert "psychiatric_care" in line and "IPS + SEd" in line and line.endswith("Young adults 18-30")
 
 
+def test_units_recount_counts_the_kept_figures_again_under_the_current_definitions(
+    runner: FlaskCliRunner, session: Any
+) -> None:
+    """After an upgrade that added a figure, the kept quarters hold it empty until counted again; locked ones stay."""
+    from datetime import date
+
+    from fidelity.models import ExitReason, QuarterlyOutcome
+    from fidelity.monitoring.kept import refresh_outcomes
+    from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
+    from tests.factories import app_today
+
+    unit, other = factories.unit(), factories.unit()
+    referred = date(app_today().year - 1, 2, 1)
+    factories.journey(unit, referred, code="GONE-1", exit_date=date(referred.year, 3, 1),
+                      exit_reason=ExitReason.WITHDREW)  # fmt: skip
+    refresh_outcomes(unit, app_today())
+    session.commit()
+    rows = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
+    for row in rows:  # as kept before the upgrade
+        row.definitions_version, row.gave_up = "2", None
+    rows[-1].locked = True
+    session.commit()
+
+    result = runner.invoke(main, ["units", "recount", unit.code])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{unit.code}: {len(rows) - 1} of {len(rows)} quarters counted under definitions version "
+        f"{DEFINITIONS_VERSION} (the others were locked before it)\n"
+    )
+    session.expire_all()
+    first = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)
+                            .order_by(QuarterlyOutcome.year, QuarterlyOutcome.quarter)).first()  # fmt: skip
+    assert (first.definitions_version, first.gave_up, first.referred) == (DEFINITIONS_VERSION, 1, 1)
+    assert session.get(QuarterlyOutcome, rows[-1].id).gave_up is None  # locked: as it was kept
+    assert other.code not in result.output
+    missing = runner.invoke(main, ["units", "recount", "NO-SUCH"])
+    assert missing.exit_code == 2 and "no unit with the code NO-SUCH" in missing.output
+
+
 def test_users_create_with_the_password_from_the_prompt(runner: FlaskCliRunner, session: Any) -> None:
     unit = factories.unit()
     result = runner.invoke(

@@ -26,7 +26,7 @@ def review(review_id: int, unit_id: int, day: date, total: int, kind: str = "sel
 def figures(unit_id: int, quarter: Quarter, **counts: Any) -> Row:
     values = {"served": 0, "in_competitive_work": 0, "in_education": 0, "waiting_at_end": 0,
               "median_days_to_enrolment": None, "specialist_fte": None, "longest_wait_at_end": None, "referred": 0,
-              "screened_out": 0}  # fmt: skip
+              "not_accepted": 0, "screened_out": 0, "gave_up": 0}  # fmt: skip
     return Row(unit_id=unit_id, year=quarter.year, quarter=quarter.number, **(values | counts))
 
 
@@ -147,3 +147,23 @@ def test_the_share_screened_out_counts_the_referrals_of_the_last_four_full_quart
     assert (second.referred, second.screened_out, second.screened_out_share) == (5, 0, 0.0)
     assert (third.referred, third.screened_out, third.screened_out_share) == (None, None, None)
     assert (fourth.referred, fourth.longest_wait) == (None, None)  # no figures at all
+
+
+def test_the_share_who_gave_up_counts_the_referrals_not_refused_of_the_last_four_full_quarters() -> None:
+    # Today is in 2026 Q2: the four full quarters before it are 2025 Q2 to 2026 Q1.
+    result = build(
+        units=[unit(7, "A"), unit(8, "B"), unit(9, "C")],
+        outcomes=[figures(7, Quarter(2025, 1), referred=40, not_accepted=0, gave_up=40),  # before the four
+                  figures(7, Quarter(2025, 2), referred=6, not_accepted=2, gave_up=1),
+                  figures(7, Quarter(2025, 4), referred=10, not_accepted=4, gave_up=2),
+                  # Kept before version 3: its referrals count for screening, not for giving up.
+                  figures(7, Quarter(2026, 1), referred=5, not_accepted=0, gave_up=None),
+                  figures(8, Quarter(2025, 3), referred=2, not_accepted=2),  # all refused: nobody left to wait
+                  figures(9, Quarter(2025, 3), referred=3, gave_up=None)],
+    )  # fmt: skip
+    first, second, third = result.rows
+    # A: (6 - 2) + (10 - 4) = 10 not refused, of whom 1 + 2 gave up.
+    assert (first.considered, first.gave_up, first.gave_up_share) == (10, 3, 0.3)
+    assert first.referred == 21  # screening counts the version-2 quarter too
+    assert (second.considered, second.gave_up, second.gave_up_share) == (0, 0, None)
+    assert (third.considered, third.gave_up, third.gave_up_share) == (None, None, None)

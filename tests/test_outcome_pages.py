@@ -67,8 +67,8 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     # job reached day 90 on Jun 30 (Apr 1 + 29 + 31 + 30 days) and was held.
     assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) 1 of 3 (33%) 1 1 1 of 1 (100%)"
     # The three were referred in Q1 and accepted; nobody waits.
-    assert row_of(page, LAST, table=1) == f"{LAST} 0 – – 0 nobody waiting"
-    assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
+    assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0 nobody waiting"  # nobody referred, nobody gave up
+    assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
     # The three enrolled on the day they were referred, in Q1; day 30 of each (Jan 31) fell in Q1.
     # 3 / 0.1 FTE = 30 per specialist, above 20.
     assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20"
@@ -104,7 +104,7 @@ def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit
     session.commit()
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
     assert row_of(page, BEFORE).startswith(f"{BEFORE} locked 7 ")
-    assert row_of(page, BEFORE, table=1) == f"{BEFORE} locked not counted before this quarter was locked 0 –"
+    assert row_of(page, BEFORE, table=1) == f"{BEFORE} locked not counted before this quarter was locked – 0 –"
     assert "A locked quarter keeps the figures it had" in page
     assert "The latest deletion, on Feb 3, 2026, removed the journeys that ended before Apr 1, 2025." in page
 
@@ -121,7 +121,8 @@ def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client:
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
     waited = (quarter.end - start).days
     breach = "⚠ Breach of zero exclusion: 1 of 3 (33%)"  # the sign for the eye, the words for a screen reader
-    assert row_of(page, quarter, table=1) == f"{quarter} 3 2 of 3 (67%) {breach} 1 {waited}"
+    # Of the one not refused, who still waits, nobody gave up.
+    assert row_of(page, quarter, table=1) == f"{quarter} 3 2 of 3 (67%) {breach} 0 of 1 (0%) 1 {waited}"
     body = page.split('<table class="outcomes">')[2].split("</table>")[0]
     assert body.count('<strong class="breach">') == 1
     csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
@@ -133,6 +134,8 @@ def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client:
         0.3333,
     )
     assert line["longest_wait_at_end"] == waited
+    assert (line["gave_up"], line["gave_up_share"]) == (0, 0.0)
+    assert list(csv.columns)[list(csv.columns).index("gave_up") + 1] == "gave_up_share"
 
 
 def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any, unit: Any, manager: Any) -> None:

@@ -106,6 +106,8 @@ def test_2024_q4() -> None:
     assert q.longest_wait_at_end == 30
     # Referred in Q4: F, G, A, C and H; none refused.
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (5, 0, 0, 0.0)
+    # Of those five, C withdrew before enrolment (on Mar 1, as the journeys stand); G lost contact after enrolling.
+    assert (q.gave_up, q.gave_up_share) == (1, 0.2)
 
 
 def test_2025_q1() -> None:
@@ -134,6 +136,8 @@ def test_2025_q1() -> None:
     # Referred in Q1: B, D, E and D2. D (not ready, which breaches zero exclusion) and D2 (declined, which does not)
     # were not accepted; D2's refusal on Apr 5 counts in Q1, the quarter of the referral.
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (4, 2, 1, 0.25)
+    # Not refused: B (enrolled) and E (still waiting); neither gave up.
+    assert (q.gave_up, q.gave_up_share) == (0, 0.0)
 
 
 def test_2025_q2() -> None:
@@ -156,6 +160,7 @@ def test_2025_q2() -> None:
     # E: Mar 15 -> Jun 30 = 16 + 30 + 31 + 30 = 107 days. Nobody referred.
     assert q.longest_wait_at_end == 107
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (0, 0, 0, None)
+    assert (q.gave_up, q.gave_up_share) == (0, None)
 
 
 def test_2025_q3() -> None:
@@ -227,9 +232,9 @@ def test_every_figure_has_one_definition() -> None:
     counted = {"served", "in_competitive_work", "in_education", "job_starts", "education_starts",
                "median_days_to_employer_contact", "contact_within_30", "retained_90", "waiting_at_end",
                "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
-               "caseload"}  # fmt: skip
+               "gave_up", "caseload"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "2"
+    assert DEFINITIONS_VERSION == "3"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 

@@ -130,6 +130,30 @@ def units_list() -> None:
         )
 
 
+@units.command("recount")
+@click.argument("codes", nargs=-1, metavar="[CODE]...")
+@with_appcontext
+def units_recount(codes: tuple[str, ...]) -> None:
+    """Count the kept quarterly figures of every unit (or of the units named) again from their journeys, under the
+    current outcome definitions: after an upgrade that added a figure, so that the comparison shows it at once.
+    Locked quarters stay as they were kept."""
+    from fidelity import clock
+    from fidelity.monitoring.kept import refresh_outcomes
+    from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
+
+    chosen = [unit for unit in operations.all_units() if not codes or unit.code in codes]
+    unknown = sorted(set(codes) - {unit.code for unit in chosen})
+    if unknown:
+        raise InputError(f"no unit with the code {', '.join(unknown)}")
+    today = clock.today()
+    with _changes():
+        counted = [(unit.code, refresh_outcomes(unit, today)) for unit in chosen]
+    for code, rows in counted:
+        current = sum(row.definitions_version == DEFINITIONS_VERSION for row in rows)
+        click.echo(f"{code}: {current} of {len(rows)} quarters counted under definitions version "
+                   f"{DEFINITIONS_VERSION} (the others were locked before it)")  # fmt: skip
+
+
 # --- users and roles ------------------------------------------------------------------------------------------
 
 

@@ -124,6 +124,6 @@ def csv() -> ResponseReturnValue:
 def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
-    workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q"],
+    workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q", "gave_up_share_4q"],
                           dates=["review_date", "next_review_due"], freeze="D2")  # fmt: skip
     return download(workbook, XLSX, name)

@@ -68,10 +68,18 @@ class UnitRow:
     # Over the last SCREENING_QUARTERS full quarters with the figures: the people referred, and those screened out.
     referred: int | None = None
     screened_out: int | None = None
+    # ... and over those of them that count it (since definitions version 3): the referrals not refused, and those
+    # who gave up while waiting.
+    considered: int | None = None
+    gave_up: int | None = None
 
     @property
     def screened_out_share(self) -> float | None:
         return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
+
+    @property
+    def gave_up_share(self) -> float | None:
+        return None if self.gave_up is None or not self.considered else self.gave_up / self.considered
 
     @property
     def below_minimum(self) -> bool:
@@ -170,6 +178,15 @@ def _rate(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else float(part) / float(whole)
 
 
+def _giving_up(rows: Sequence[Any]) -> tuple[int | None, int | None]:
+    """The referrals not refused and those who gave up while waiting, summed over the kept quarters that count them
+    (None without any)."""
+    counted = [row for row in rows if row is not None and row.gave_up is not None and row.referred is not None]
+    if not counted:
+        return None, None
+    return sum(row.referred - (row.not_accepted or 0) for row in counted), sum(row.gave_up for row in counted)
+
+
 def _screening(rows: Sequence[Any]) -> tuple[int | None, int | None]:
     """The referrals and those screened out, summed over the kept quarters that count them (None without any)."""
     counted = [row for row in rows if row is not None and row.referred is not None]
@@ -251,7 +268,9 @@ def compare(
         due = next_due(scale, latest_any.review_date, latest_any.total) if latest_any is not None else None
         now = quarter_rows.get((unit_id, current.year, current.number))
         done = quarter_rows.get((unit_id, full.year, full.number))
-        referred, screened_out = _screening([quarter_rows.get((unit_id, q.year, q.number)) for q in screening])
+        screened = [quarter_rows.get((unit_id, q.year, q.number)) for q in screening]
+        referred, screened_out = _screening(screened)
+        considered, gave_up = _giving_up(screened)
         rows.append(
             UnitRow(
                 unit_id=unit_id,
@@ -279,6 +298,8 @@ def compare(
                 longest_wait=None if now is None else now.longest_wait_at_end,
                 referred=referred,
                 screened_out=screened_out,
+                considered=considered,
+                gave_up=gave_up,
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
@@ -322,6 +343,9 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "referrals_4q": row.referred,
             "screened_out_4q": row.screened_out,
             "screened_out_share_4q": rounded(row.screened_out_share, 4),
+            "not_refused_4q": row.considered,
+            "gave_up_4q": row.gave_up,
+            "gave_up_share_4q": rounded(row.gave_up_share, 4),
             "screening_quarters": f"{screening[0]}-{screening[-1]}" if screening else None,
             "employment_rate": rounded(row.employment_rate, 4),
             "education_rate": rounded(row.education_rate, 4),
@@ -340,7 +364,8 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             record[rate_column(quarter, comparison.outcome)] = rounded(rate, 4)
         records.append(record)
     frame = pd.DataFrame.from_records(records)
-    whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "overdue_actions",
+    whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "not_refused_4q",
+             "gave_up_4q", "overdue_actions",
              *(f"item_{key}" for key in comparison.scale.item_keys),
              *(total_column(half) for half in comparison.halves)]  # fmt: skip
     return frame.astype({name: "Int64" for name in whole if name in frame})  # whole numbers stay whole, or empty

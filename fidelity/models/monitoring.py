@@ -206,6 +206,9 @@ class QuarterlyOutcome(Model):
     referred: Mapped[int | None] = mapped_column(Integer)  # people referred in the quarter
     not_accepted: Mapped[int | None] = mapped_column(Integer)  # ... whose referral was not accepted
     screened_out: Mapped[int | None] = mapped_column(Integer)  # ... for a reason that breaches zero exclusion
+    # Since version 3: of the quarter's referrals not refused, those who left before enrolment because they withdrew
+    # or lost contact; empty in a quarter locked before.
+    gave_up: Mapped[int | None] = mapped_column(Integer)
     specialist_fte: Mapped[float | None] = mapped_column(Float)
     locked: Mapped[bool] = mapped_column(default=False)
     computed_at: Mapped[datetime] = timestamp_column()

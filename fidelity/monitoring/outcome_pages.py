@@ -111,6 +111,7 @@ RATE_AFTER = {
     "contact_within_30": "share_within_30",
     "retained_90": "retention_90",
     "screened_out": "screened_out_share",
+    "gave_up": "gave_up_share",
 }
 EXPORT_COLUMNS = (
     "unit",

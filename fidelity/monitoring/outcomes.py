@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fidelity.models.monitoring import ZERO_EXCLUSION_BREACHES
+from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 if TYPE_CHECKING:
     from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
 
-# Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait.
-DEFINITIONS_VERSION = "2"
+# Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait; version 3
+# those who gave up while waiting.
+DEFINITIONS_VERSION = "3"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
@@ -84,6 +85,9 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Of the referrals not accepted, those refused for a reason that breaches zero exclusion: not motivated, not "
         "ready, substance use, symptoms, a needs assessment not granted, a criminal record, or an eligibility rule. "
         "The share screened out divides this by the referrals. The IPS model accepts everyone who wants to work.")),
+    Definition("gave_up", N_("Gave up while waiting"), N_(
+        "Of the people referred in the quarter and not refused, those who left before enrolment because they "
+        "withdrew or lost contact, as the journeys stand; the share divides them by the referrals not refused.")),
     Definition("caseload", N_("Caseload per specialist"), N_(
         "People served divided by the work/study specialists' full-time equivalents recorded for the quarter; not "
         "given without staffing. The IPS model allows at most 20.")),
@@ -137,6 +141,7 @@ class QuarterFigures:
     not_accepted: int | None
     screened_out: int | None
     specialist_fte: float | None
+    gave_up: int | None = None  # since definitions version 3
 
     @property
     def employment_rate(self) -> float | None:
@@ -158,6 +163,13 @@ class QuarterFigures:
     def screened_out_share(self) -> float | None:
         """Of the quarter's referrals, the share refused for a reason that breaches zero exclusion."""
         return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
+
+    @property
+    def gave_up_share(self) -> float | None:
+        """Of the quarter's referrals not refused, the share who gave up while waiting."""
+        if self.gave_up is None or self.referred is None or self.not_accepted is None:
+            return None
+        return share(self.gave_up, self.referred - self.not_accepted)
 
     @property
     def caseload_per_specialist(self) -> float | None:
@@ -262,6 +274,9 @@ def figures_by_quarter(
     referred_in = (referral[:, None] >= starts) & (referral[:, None] <= ends)
     not_accepted = (people["decision"] == "not_accepted").to_numpy(bool)
     breach = people["not_accepted_reason"].isin([reason.value for reason in ZERO_EXCLUSION_BREACHES]).to_numpy(bool)
+    # Gave up while waiting: not refused, and left before enrolment because they withdrew or lost contact.
+    left_early = (exited != NEVER) & (enrolled > exited)
+    gave_up = ~not_accepted & left_early & people["exit_reason"].isin([r.value for r in GAVE_UP]).to_numpy(bool)
     # The longest wait at each quarter's end: from the earliest referral of those still waiting then.
     earliest_waiting = [referral[waiting[:, q]].min(initial=NEVER) for q in range(len(quarters))]
 
@@ -288,6 +303,7 @@ def figures_by_quarter(
             not_accepted=int((referred_in[:, q] & not_accepted).sum()),
             screened_out=int((referred_in[:, q] & not_accepted & breach).sum()),
             specialist_fte=fte.get((quarter.year, quarter.number)),
+            gave_up=int((referred_in[:, q] & gave_up).sum()),
         )
         for q, quarter in enumerate(quarters)
     ]

@@ -1,0 +1,29 @@
+"""quarterly_outcomes: each quarter's referrals who gave up while waiting
+
+Revision ID: e8b4c2d6f1a9
+Revises: d7a3f9c1e5b8
+Create Date: 2026-11-24 07:00:00
+
+Outcome definitions version 3. The column stays empty in a quarter a purge locked before: its journeys are gone, so
+the figure cannot be counted again; every other quarter is counted again under version 3 the next time its unit's
+figures are brought up to date.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'e8b4c2d6f1a9'
+down_revision = 'd7a3f9c1e5b8'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('gave_up', sa.Integer(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+        batch_op.drop_column('gave_up')
