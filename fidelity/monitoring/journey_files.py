@@ -223,7 +223,7 @@ def _sheet_rows(sheet: Any) -> list[list[str]]:
             values.pop()
         if values:
             last, width = number, max(width, len(values))
-            if width > MAX_COLUMNS or (number + 1) * width > MAX_CELLS:
+            if (number + 1) * width > MAX_CELLS:  # (a row beyond MAX_COLUMNS was refused above)
                 raise refused(
                     _("The sheet has a value in row %(row)d, column %(column)s, far beyond a journey file's columns "
                       "and rows: delete what is there, or copy the journeys to a new workbook.",
