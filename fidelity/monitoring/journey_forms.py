@@ -198,3 +198,10 @@ class EducationForm(FlaskForm):
 
     def record(self) -> dict[str, Any]:
         return {"start_date": self.start_date.data, "end_date": self.end_date.data}
+
+
+def show_at_fields(form: FlaskForm, messages: dict[str, list[str]]) -> None:
+    """Add each problem the journey's checks found to the field of `form` it is about (see JourneyInvalid.by_field),
+    so that the form shows it beside what was typed, as it shows the field's own errors."""
+    for name, found in messages.items():
+        form[name].errors = [*form[name].errors, *found]

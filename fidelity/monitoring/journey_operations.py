@@ -51,20 +51,17 @@ class JourneyInvalid(Exception):
     spell: tuple[str, int] | None = None
 
     def by_field(self) -> dict[str, list[str]]:
-        """The messages about each of the journey's own fields, for a form to show at the field."""
+        """The messages about each field of what was being saved, for its form to show there: the journey's own
+        fields, or, once `save_spell` has set `spell`, the fields of that job or course."""
         found: dict[str, list[str]] = {}
         for column, message in zip(self.columns, self.messages, strict=True):
-            if column in JOURNEY_FIELDS:
-                found.setdefault(column, []).append(message)
-        return found
-
-    def by_spell_field(self) -> dict[str, list[str]]:
-        """The messages about each field of the job or course being saved, for its row or form to show there."""
-        found: dict[str, list[str]] = {}
-        for column, message in zip(self.columns, self.messages, strict=True):
-            parsed = spell_header(column) if column else None
-            if parsed is not None and parsed[:2] == self.spell:
-                found.setdefault(parsed[2].field, []).append(message)
+            if self.spell is None:
+                field = column if column in JOURNEY_FIELDS else None
+            else:
+                parsed = spell_header(column) if column else None
+                field = parsed[2].field if parsed is not None and parsed[:2] == self.spell else None
+            if field is not None:
+                found.setdefault(field, []).append(message)
         return found
 
 

@@ -24,6 +24,7 @@ from fidelity.monitoring.journey_forms import (
     EducationForm,
     JobForm,
     JourneyForm,
+    show_at_fields,
 )
 from fidelity.monitoring.journey_operations import (
     CHOICES,
@@ -168,8 +169,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         except JourneyInvalid as exc:
             db.session.rollback()
             problems = exc.messages
-            for name, messages in exc.by_field().items():  # each also at its field, beside what was typed
-                form[name].errors = [*form[name].errors, *messages]
+            show_at_fields(form, exc.by_field())
         except JourneyChanged as exc:
             db.session.rollback()
             changed = exc.merged.conflicts
@@ -247,8 +247,7 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         abort(404)
     except JourneyInvalid as exc:
         db.session.rollback()
-        for name, messages in exc.by_spell_field().items():  # each also beside the row or form it is about
-            form[name].errors = [*form[name].errors, *messages]
+        show_at_fields(form, exc.by_field())
         return _journey_page(unit, found, typed=typed, problems=exc.messages), 400
     except JourneyChanged as exc:
         db.session.rollback()
