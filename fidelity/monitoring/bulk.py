@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute
+
+from fidelity.models import EducationSpell, JobSpell, Journey
+
+# The tables the journey import and the purge write and delete in bulk.
+JOURNEYS = cast(Table, Journey.__table__)
+JOB_SPELLS = cast(Table, JobSpell.__table__)
+EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
 
 
 def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:

@@ -16,18 +16,28 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from flask_babel import ngettext
-from sqlalchemy import Connection, Select, Table, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 
 from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.bulk import delete_ids, insert_rows, new_ids, one_of, pairs, stored_value
+from fidelity.monitoring.bulk import (
+    EDUCATION_SPELLS,
+    JOB_SPELLS,
+    JOURNEYS,
+    delete_ids,
+    insert_rows,
+    new_ids,
+    one_of,
+    pairs,
+    stored_value,
+)
 from fidelity.monitoring.identity import code_key, code_keys, identifying
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
@@ -35,6 +45,7 @@ from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import locked_quarters
+from fidelity.monitoring.unit_lock import take_units
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 
 __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
@@ -42,9 +53,6 @@ __all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
 FILE_NAME_MAX = 200  # characters of the file's name kept in the audit log
 # A number in a file's name, its digits possibly in groups split by spaces, dots, hyphens, slashes or brackets.
 _NUMBERS = re.compile(r"\+?\(?\d(?:[\s.()/-]{0,2}\d)+")
-JOURNEYS = cast(Table, Journey.__table__)
-JOB_SPELLS = cast(Table, JobSpell.__table__)
-EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
+    take_units(unit.id)  # another change to the unit's journeys waits, and this one reads what it wrote
     purge = latest_purge(unit.id)
     checked = check_journeys(read_cells(data, filename), today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it

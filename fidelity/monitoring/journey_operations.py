@@ -25,6 +25,7 @@ from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header, spell_header
 from fidelity.monitoring.problems import ImportRefused
 from fidelity.monitoring.purge import latest_purge
+from fidelity.monitoring.unit_lock import take_journey, take_units
 from fidelity.monitoring.validation import check_journeys
 
 JOURNEY_FIELDS = tuple(column.field for column in JOURNEY_COLUMNS)
@@ -147,9 +148,13 @@ def save_journey(
 ) -> tuple[Journey, list[tuple[str, Any]]]:
     """A new journey of `unit`, or `journey` changed, from the form's values (checked as an import would), and the
     fields someone else changed meanwhile that were kept. `seen` is the journey's snapshot when the form was opened:
-    the form's changes are merged with any made since (`stale.merge`); JourneyChanged if both changed a field."""
+    the form's changes are merged with any made since (`stale.merge`); JourneyChanged if both changed a field.
+    LookupError if the journey has been deleted meanwhile."""
     kept: list[tuple[str, Any]] = []
-    if journey is not None:
+    if journey is None:
+        take_units(unit.id)
+    else:
+        take_journey(journey)
         merged = stale.merge(seen, _journey_record(journey), record)
         if merged.conflicts:
             raise JourneyChanged(journey, merged)
@@ -175,6 +180,8 @@ def save_journey(
 
 
 def delete_journey(journey: Journey) -> None:
+    """LookupError if it has been deleted meanwhile."""
+    take_journey(journey)
     unit = journey.unit
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
@@ -207,7 +214,9 @@ def save_spell(
     """Add a job or course to the journey, or change one of its own; checked with the whole journey. Returns the
     spell's fields someone else changed meanwhile that were kept: a change is merged with any made since the row's
     page showed it (`seen`, the spell's snapshot then); JourneyChanged if both changed a field, or the spell is gone.
+    LookupError if the journey has been deleted meanwhile.
     """
+    take_journey(journey)
     model = SPELL_MODELS[kind]
     spells = journey.jobs if kind == "jobs" else journey.education
     spell = _shown_spell(journey, kind, spell_id, seen) if spell_id is not None else None
@@ -255,7 +264,8 @@ def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | Educ
 
 def delete_spell(journey: Journey, kind: str, spell_id: int, seen: str | None = None) -> None:
     """Delete one of the journey's jobs or courses, as its row showed it (`seen`): JourneyChanged if it has changed
-    since (its changed fields as conflicts), or is gone."""
+    since (its changed fields as conflicts), or is gone. LookupError if the journey has been deleted meanwhile."""
+    take_journey(journey)
     spell = _shown_spell(journey, kind, spell_id, seen)
     if seen and spell_snapshot(spell) != seen:
         changed = stale.merge(seen, _spell_values(spell), stale.shown(seen)).kept  # its fields changed since

@@ -25,6 +25,7 @@ from fidelity.monitoring.outcomes import (
     first_quarter,
 )
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.unit_lock import take_units
 
 
 def quarter_of(row: QuarterlyOutcome) -> Quarter:
@@ -56,8 +57,9 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
     write the quarters that are new or changed, under the current definitions. Locked quarters stay as they are.
 
     Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`. `frames` are the
-    unit's journeys when the caller has loaded them already.
+    unit's journeys when the caller has loaded them already (holding the unit's records, see `unit_lock`).
     """
+    take_units(unit.id)  # so that what is read below is not replaced unseen before this is written
     frames = load_frames([unit.id]) if frames is None else frames
     kept = {quarter_of(row): row for row in kept_outcomes([unit.id])[unit.id]}
     current = Quarter.of(today)

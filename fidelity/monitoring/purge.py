@@ -28,7 +28,7 @@ from typing import Any
 import click
 from dateutil.relativedelta import relativedelta
 from flask.cli import with_appcontext
-from sqlalchemy import ColumnElement, case, delete, func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
 from fidelity.audit import CLEARED, acting_as, current_actor
@@ -36,11 +36,12 @@ from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import as_utc
-from fidelity.monitoring.bulk import one_of
+from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEYS, delete_ids, one_of
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.unit_lock import take_units
 
 MONTHS_MAX = 1200
 # The audit log's kinds of entry about a journey and what it holds: one for each change a person made.
@@ -91,9 +92,14 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     their job and education spells, and clear the values of the audit entries about them and about journeys deleted
     by hand before the cut-off. Returns what was done per unit, in the order of unit codes."""
     cutoff = cutoff_date(today, months)
-    old = select(Journey.id).where(ended_before(cutoff))
+    # The units with journeys to purge are held first (see `unit_lock`), and their journeys read after: a change to
+    # one of them made meanwhile has ended, and what is deleted below is what was read, nothing else.
+    holding = set(db.session.scalars(select(Journey.unit_id).where(ended_before(cutoff)).distinct()))
+    take_units(*holding)
     purged: defaultdict[int, set[int]] = defaultdict(set)
-    for unit_id, journey_id in db.session.execute(select(Journey.unit_id, Journey.id).where(ended_before(cutoff))):
+    for unit_id, journey_id in db.session.execute(
+        select(Journey.unit_id, Journey.id).where(ended_before(cutoff), Journey.unit_id.in_(holding))
+    ):
         purged[unit_id].add(journey_id)
     cleared = entries_to_clear(purged, cutoff)
     if not purged and not cleared:
@@ -130,12 +136,9 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
             execution_options={"synchronize_session": False},
         )
     # No cascade in the database: the spells go first, explicitly.
-    for statement in (
-        delete(JobSpell).where(JobSpell.journey_id.in_(old)),
-        delete(EducationSpell).where(EducationSpell.journey_id.in_(old)),
-        delete(Journey).where(ended_before(cutoff)),
-    ):
-        db.session.execute(statement, execution_options={"synchronize_session": False})
+    journey_ids = sorted(journey for ids in purged.values() for journey in ids)
+    for table, column in ((JOB_SPELLS, "journey_id"), (EDUCATION_SPELLS, "journey_id"), (JOURNEYS, "id")):
+        delete_ids(db.session.connection(), table, column, journey_ids)
     db.session.flush()
     return done
 

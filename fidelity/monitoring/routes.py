@@ -166,6 +166,8 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             saved, kept = save_journey(unit, form.record(), journey, form.seen.data)
+        except LookupError:  # deleted meanwhile
+            abort(404)
         except JourneyInvalid as exc:
             db.session.rollback()
             problems = exc.messages
@@ -216,7 +218,10 @@ def delete(code: str, journey_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     journey_code = found.code
-    delete_journey(found)
+    try:
+        delete_journey(found)
+    except LookupError:  # deleted meanwhile
+        abort(404)
     db.session.commit()
     flash(_("Journey %(code)s deleted.", code=journey_code))
     return redirect(url_for(".journeys", code=unit.code))

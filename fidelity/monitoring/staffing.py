@@ -18,6 +18,7 @@ from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.quarters import Quarter, quarters_between
+from fidelity.monitoring.unit_lock import take_units
 from fidelity.stale import Changed, Merged, merge, snapshot
 
 
@@ -115,6 +116,8 @@ def set_staffing(
     else, differently. A quarter typed in instead of the one the form was filled with had none of its figures in the
     form, so there is nothing to compare: what was typed replaces what is recorded. Returns the row and the merge.
     """
+    take_units(unit.id)
+    db.session.expire_all()  # what is recorded now, after any change that held the unit before
     if quarter in locked_quarters(unit):
         raise StaffingLocked(
             _(

@@ -1,0 +1,40 @@
+"""One writer at a time for a unit's records: its journeys, their jobs and courses, its staffing and kept figures.
+
+Every change to them reads before it writes: a save compares the form with the journey as stored (`stale.merge`),
+checks that no other journey has the code, and counts the unit's figures again; an import reads which journeys it
+replaces; the purge reads which journeys ended. On PostgreSQL (READ COMMITTED) two transactions could both read
+before either commits, and the second would overwrite the first unseen. So each such change first takes the unit's
+row for itself (FOR NO KEY UPDATE, which leaves rows that point at the unit free to be added): another change to the
+same unit waits until this transaction ends, then reads what it wrote. Changes to other units go on side by side.
+SQLite needs no more than it does already: a transaction that may write holds the database's one write lock from
+its first statement (see `extensions.sqlite_real_transactions`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import ObjectDeletedError
+
+from fidelity.extensions import db
+from fidelity.models import Journey, Unit
+
+
+def take_units(*unit_ids: int) -> None:
+    """Hold the units' records until the transaction ends, waiting for any other change to them to end first; in the
+    order of their ids, so that two changes to several units cannot each wait for the other."""
+    if unit_ids:
+        db.session.execute(
+            select(Unit.id).where(Unit.id.in_(set(unit_ids))).order_by(Unit.id).with_for_update(key_share=True)
+        )
+
+
+def take_journey(journey: Journey) -> None:
+    """Hold the records of the journey's unit, then read the journey and its jobs and courses again as they are now:
+    what the caller loaded before may be what another change has since replaced. LookupError if the journey has
+    been deleted meanwhile. Call it before changing anything: what the session holds is read again."""
+    take_units(journey.unit_id)
+    db.session.expire_all()
+    try:
+        journey.code  # noqa: B018 - loads the journey again, or finds it gone
+    except ObjectDeletedError:
+        raise LookupError(journey) from None
