@@ -48,6 +48,7 @@ from fidelity.account.operations import create_token
 from fidelity.audit import Actor, acting_as
 from fidelity.backup import export as export_module
 from fidelity.backup import restore as restore_module
+from fidelity.backup.export import last_given_id
 from fidelity.backup.manifest import FORMAT_VERSION, MANIFEST_NAME, Manifest, ManifestProblem, parse_manifest
 from fidelity.backup.schema import code_revision
 from fidelity.backup.values import ValueProblem, codec_for, row_decoder, row_encoder, stored_table
@@ -118,6 +119,11 @@ def add_what_the_demo_leaves_out() -> None:
     job = db.session.scalars(select(JobSpell).order_by(JobSpell.id)).first()
     assert job is not None
     job.hours_per_week, job.competitive = 12.345678901234567, False
+    # A journey deleted after it was given the largest id: no row holds that id, but the audit trail names it.
+    gone = Journey(unit_id=unit.id, code="GONE-1", referral_date=date(2026, 1, 5))
+    db.session.add(gone)
+    db.session.flush()
+    db.session.delete(gone)
 
 
 def all_rows() -> Rows:
@@ -319,6 +325,26 @@ def test_new_rows_get_fresh_ids_after_a_restore(source: Source, target: Flask) -
             ("create", "organisations"),
         }
         assert (newest[2].action, newest[2].entity) == ("restore", "database")
+
+
+def test_an_id_given_before_the_backup_is_never_given_again_after_it(source: Source, target: Flask) -> None:
+    """The deleted journey's id, larger than any journey's left, is not the next journey's: the id counters go on
+    from where the backup's left off, not from the largest id restored."""
+    entries = {entry.name: entry for entry in source.manifest.tables}
+    largest = max(row[0] for row in source.rows["journeys"])
+    assert entries["journeys"].last_id is not None and entries["journeys"].last_id > largest
+    assert entries["organisations"].last_id == max(row[0] for row in source.rows["organisations"])
+    assert run(target, "restore", str(source.backup)).exit_code == 0
+    with target.app_context(), acting_as(Actor(None, "cli")):
+        # A backup of the restored database would keep the counter too, though no row holds its id.
+        with db.engine.connect() as connection:
+            assert last_given_id(connection, Journey.__table__) == entries["journeys"].last_id  # type: ignore[arg-type]
+        unit = db.session.scalars(select(Unit).order_by(Unit.id)).first()
+        assert unit is not None
+        journey = Journey(unit_id=unit.id, code="AFTER-1", referral_date=date(2026, 1, 5))
+        db.session.add(journey)
+        db.session.commit()
+        assert journey.id == entries["journeys"].last_id + 1
 
 
 def test_a_database_with_rows_is_refused_and_left_as_it_was(source: Source, target: Flask) -> None:

@@ -22,7 +22,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from fidelity.backup.manifest import FORMAT_VERSION, MANIFEST_NAME, Manifest, TableEntry, table_file
 from fidelity.backup.schema import BackupRefused, code_revision, database_revision
@@ -116,4 +116,26 @@ def write_table(archive: zipfile.ZipFile, connection: Connection, table: Table, 
             digest.update(chunk)
             member.write(chunk)
             rows += len(partition)
-    return TableEntry(table.name, name, tuple(column.name for column in table.columns), rows, digest.hexdigest())
+    columns = tuple(column.name for column in table.columns)
+    return TableEntry(table.name, name, columns, rows, digest.hexdigest(), last_given_id(connection, table))
+
+
+def last_given_id(connection: Connection, table: Table) -> int | None:
+    """The largest id the table's id counter has given, whether or not its row is still there: PostgreSQL's
+    sequence, or SQLite's `sqlite_sequence` (its tables AUTOINCREMENT). None for a table without a counter, or one
+    that has given none."""
+    column = table.autoincrement_column
+    if column is None:
+        return None
+    if connection.dialect.name == "postgresql":
+        sequence = connection.scalar(select(func.pg_get_serial_sequence(table.name, column.name)))
+        if sequence is None:
+            return None
+        # The name as PostgreSQL quotes it (pg_get_serial_sequence), from the models' own table: no one's input.
+        query = text(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+        last, called = connection.execute(query).one()
+        return int(last) if called else int(last) - 1 or None
+    if not connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+        return None
+    given = connection.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
+    return int(given) if given else None

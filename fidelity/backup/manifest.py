@@ -31,6 +31,9 @@ class TableEntry:
     columns: tuple[str, ...]
     rows: int
     sha256: str  # of the file's bytes as stored in the archive, before compression
+    # The largest id the table's id counter had given when it was exported, deleted rows' included (None: a table
+    # without one, or a backup made before it was kept). The restore gives no id up to it again.
+    last_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Manifest:
                     "rows": table.rows,
                     "sha256": table.sha256,
                 }
+                | ({"last_id": table.last_id} if table.last_id is not None else {})
                 for table in self.tables
             ],
         }
@@ -116,7 +120,10 @@ def _table(entry: Any, number: int) -> TableEntry:
         raise ManifestProblem(f"{MANIFEST_NAME}: {where}: rows must be a whole number of at least 0")
     if not _SHA256.fullmatch(sha256):
         raise ManifestProblem(f"{MANIFEST_NAME}: {where}: sha256 must be 64 hexadecimal digits")
-    return TableEntry(name, _field(entry, "file", str, where), tuple(columns), rows, sha256)
+    last_id = entry.get("last_id")
+    if last_id is not None and (not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0):
+        raise ManifestProblem(f"{MANIFEST_NAME}: {where}: last_id must be a whole number of at least 0")
+    return TableEntry(name, _field(entry, "file", str, where), tuple(columns), rows, sha256, last_id)
 
 
 def _field(document: dict[str, Any], key: str, kind: type, where: str = "") -> Any:

@@ -63,7 +63,7 @@ def restore_backup(path: Path) -> RestoreSummary:
             _check_database(path, connection, manifest)  # again, in the transaction that writes
             for table in db.metadata.sorted_tables:
                 load_table(path, archive, connection, _entry(manifest, table), table)
-            _reset_sequences(connection)
+            _reset_sequences(connection, manifest)
             connection.execute(insert(AuditEntry).values(_restore_entry(path, manifest)))
     return RestoreSummary(manifest, created_schema=not has_schema)
 
@@ -226,14 +226,19 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     connection.execute(insert(table), rows)
 
 
-def _reset_sequences(connection: Connection) -> None:
-    """On PostgreSQL, make each table's id sequence hand out ids after the largest restored one."""
-    if connection.dialect.name != "postgresql":
-        return  # SQLite gives a new row the largest id plus one
+def _reset_sequences(connection: Connection, manifest: Manifest) -> None:
+    """Make each table's id counter go on after the largest id it had given when the backup was made (the largest
+    restored id, for a backup that does not say), so that no id is given twice: not even a deleted row's, which old
+    links and the audit trail may still name."""
     for table in db.metadata.sorted_tables:
         column = table.autoincrement_column
         if column is None:
             continue
-        following = select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
-        sequence = func.pg_get_serial_sequence(table.name, column.name)
-        connection.execute(select(func.setval(sequence, following, False)))
+        largest = connection.scalar(select(func.coalesce(func.max(column), 0))) or 0
+        last = max(largest, _entry(manifest, table).last_id or 0)
+        if connection.dialect.name == "postgresql":
+            sequence = func.pg_get_serial_sequence(table.name, column.name)
+            connection.execute(select(func.setval(sequence, last + 1, False)))
+        elif last:  # SQLite: the tables AUTOINCREMENT, after the largest id in sqlite_sequence
+            connection.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name = ?", (table.name,))
+            connection.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table.name, last))
