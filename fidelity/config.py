@@ -16,7 +16,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "SCALES_DIR": str(PROJECT_ROOT / "scales"),
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Statements' parameters (people's codes and dates) are left out of errors' messages and so out of logs.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "WTF_CSRF_ENABLED": True,
     # A form's token lasts as long as the session it belongs to (itself at most 12 hours, and ended by an hour
     # without a request), not Flask-WTF's one hour: a self-assessment open in one tab for longer, while the user works

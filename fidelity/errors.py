@@ -9,6 +9,7 @@ foresaw gets a 500 page of the same kind.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,5 +96,39 @@ def server_error(error: InternalServerError) -> ResponseReturnValue:
     return page, 500
 
 
+class DatabaseErrorsWithoutValues(logging.Filter):
+    """Log a database error without the values it names. PostgreSQL's message quotes the row it refused ("Key
+    (unit_id, code)=(1, NRV-0042) already exists"), which may be a person's code and dates; the log keeps the
+    traceback, the error's kind and SQLSTATE, and the constraint, table and column it concerns, which is what an
+    administrator needs. (The statement's parameters are hidden by the engine: SQLALCHEMY_ENGINE_OPTIONS.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DBAPIError):
+            record.exc_text = (
+                "Traceback (most recent call last):\n"
+                + "".join(traceback.format_tb(error.__traceback__))
+                + database_error_summary(error)
+            )
+        return True
+
+
+def database_error_summary(error: DBAPIError) -> str:
+    """The kind of a database error and what it concerns, without the values in its message."""
+    original = error.orig
+    parts = [f"{type(error).__name__} ({type(original).__name__}"]
+    if state := getattr(original, "sqlstate", None):
+        parts.append(f", SQLSTATE {state}")
+    parts.append(")")
+    diagnosis = getattr(original, "diag", None)
+    named = {name: getattr(diagnosis, f"{name}_name", None) for name in ("constraint", "table", "column")}
+    named = {name: value for name, value in named.items() if value}
+    if named:
+        parts.append(": " + ", ".join(f"{name} {value}" for name, value in named.items()))
+    parts.append("; its message is not logged, as it may quote a person's records")
+    return "".join(parts)
+
+
 def init_app(app: Flask) -> None:
+    app.logger.addFilter(DatabaseErrorsWithoutValues())
     app.register_error_handler(InternalServerError, server_error)

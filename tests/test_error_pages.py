@@ -90,3 +90,34 @@ def test_an_unforeseen_error_in_the_api_is_json_and_no_response_is_kept(
     failed = client.get("/api/v1/units", headers=headers)
     assert failed.status_code == 500 and failed.is_json and "nothing was changed" in failed.json["error"]
     assert client.get("/api/v1/openapi.json", headers=headers).headers["Cache-Control"] == "no-store"
+
+
+def test_a_database_error_is_logged_without_the_values_it_names(
+    app: Any, session: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL quotes the refused row in its message, and SQLAlchemy adds the statement's parameters: a journey's
+    code and dates. The log keeps the traceback, the kind of error and the constraint, not the values."""
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from fidelity.models import Journey
+
+    unit = factories.unit()
+    factories.journey(unit, date(2026, 1, 5), code="SECRET-CODE-7")
+    session.commit()
+    savepoint = session.begin_nested()
+    session.add(Journey(unit_id=unit.id, code="SECRET-CODE-7", referral_date=date(2026, 1, 5)))
+    with pytest.raises(IntegrityError) as refused:
+        session.flush()
+    savepoint.rollback()
+    with app.app_context(), caplog.at_level("ERROR"):
+        try:
+            raise refused.value
+        except IntegrityError:
+            app.logger.exception("Exception on /units/x/journeys/new [POST]")
+    logged = caplog.text
+    assert "SECRET-CODE-7" not in logged and "2026-01-05" not in logged
+    assert "IntegrityError" in logged and "Traceback" in logged
+    if session.get_bind().dialect.name == "postgresql":
+        assert "SQLSTATE 23505" in logged and "constraint uq_journeys_unit_id" in logged
