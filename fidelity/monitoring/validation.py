@@ -56,13 +56,18 @@ class CheckedJourneys:
 
 
 def check_journeys(
-    cells: Cells, today: date, label: Callable[[str], str] | None = None, purged_before: date | None = None
+    cells: Cells,
+    today: date,
+    label: Callable[[str], str] | None = None,
+    purged_before: date | None = None,
+    day: Callable[[date], str] | None = None,
 ) -> CheckedJourneys:
     """The file's journeys and spells as they stand on `today`. Raises ImportRefused with every problem, each on its
     line. A journey records what has happened: no date may come after `today` (a job or course that goes on has no
     end date yet), nor before EARLIEST_DATE. Problems name a column as `label` gives it (the form's field for a journey
-    kept in the browser), or by its name in the file. `purged_before`: the cut-off of the unit's latest purge; a
-    journey that ended before it is refused, since the purge deleted such journeys and the unit keeps none again."""
+    kept in the browser), or by its name in the file, and dates as `day` writes them (the form's reader's way), or as
+    the file does. `purged_before`: the cut-off of the unit's latest purge; a journey that ended before it is refused,
+    since the purge deleted such journeys and the unit keeps none again."""
     no_header = not_a_header(cells)
     if no_header is not None:
         raise ImportRefused([no_header])
@@ -71,7 +76,7 @@ def check_journeys(
         raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
-    return RowCheck(cells, today, label, purged_before).run()
+    return RowCheck(cells, today, label, purged_before, day).run()
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
@@ -136,11 +141,17 @@ class RowCheck:
     """The checks of every row, gathering problems as it goes."""
 
     def __init__(
-        self, cells: Cells, today: date, label: Callable[[str], str] | None = None, purged_before: date | None = None
+        self,
+        cells: Cells,
+        today: date,
+        label: Callable[[str], str] | None = None,
+        purged_before: date | None = None,
+        day: Callable[[date], str] | None = None,
     ) -> None:
         self.cells = cells
         self.purged_before = purged_before
         self.show: Callable[[str], str] = label or str  # how a problem names a column
+        self.day = day  # how a problem writes a date, if not as the file does
         self.today = np.datetime64(today, "us")
         self.year = today.year
         self.columns = named_columns(cells)
@@ -171,12 +182,19 @@ class RowCheck:
             return _(
                 "%(later)s (%(later_date)s) is before %(earlier)s (%(earlier_date)s)",
                 later=self.show(later),
-                later_date=_day(later_dates.iat[p]),
+                later_date=self.day_text(later_dates.iat[p]),
                 earlier=self.show(earlier),
-                earlier_date=_day(earlier_dates.iat[p]),
+                earlier_date=self.day_text(earlier_dates.iat[p]),
             )
 
         self.report((later_dates < earlier_dates).to_numpy(), message, column or later)
+
+    def day_text(self, value: pd.Timestamp) -> str:
+        """A date in a problem: as `day` writes it, or as YYYY-MM-DD (always, for a year Python's dates lack)."""
+        stamp = pd.Timestamp(value)
+        if self.day is not None and 1 <= stamp.year <= 9999:
+            return self.day(stamp.date())
+        return _day(stamp)
 
     # --- one column at a time ---------------------------------------------------------------------------------
 
@@ -240,13 +258,13 @@ class RowCheck:
             return parsed
 
         def shown(p: int) -> str:
-            return _day(pd.Timestamp(parsed[p]))
+            return self.day_text(pd.Timestamp(parsed[p]))
 
         self.report(
             late, lambda p: _("%(column)s: %(date)s is after today", column=self.show(name), date=shown(p)), name
         )
         too_early = N_("%(column)s: %(date)s is before %(earliest)s: is the year right?")
-        earliest = EARLIEST_DATE.isoformat()
+        earliest = self.day_text(pd.Timestamp(EARLIEST_DATE))
         self.report(early, lambda p: _(too_early, column=self.show(name), date=shown(p), earliest=earliest), name)
         self.unreadable[name] = self.refused(name) | early | late
         return np.where(early | late, np.datetime64("NaT"), parsed)
@@ -361,13 +379,13 @@ class RowCheck:
         refused_on = journeys["decision_date"].fillna(journeys["referral_date"])
         ended = journeys["exit_date"].where(journeys["exit_date"].notna(), refused_on.where(self.not_accepted))
         cutoff = np.datetime64(self.purged_before, "us")
-        shown = str(cutoff.astype("datetime64[D]"))
+        shown = self.day_text(pd.Timestamp(self.purged_before))
         self.report(
             (ended < cutoff).to_numpy(),
             lambda p: _(
                 "the journey ended on %(date)s, before %(cutoff)s: the unit's journeys that ended before then were "
                 "deleted by a purge, and are not taken again",
-                date=_day(ended.iat[p]),
+                date=self.day_text(ended.iat[p]),
                 cutoff=shown,
             ),
         )
