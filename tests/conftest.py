@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +61,22 @@ def make_app(instance: Path, database_url: str, **overrides: Any) -> Flask:
         del os.environ["FIDELITY_INSTANCE_PATH"]
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[], str]) -> Iterator[Flask]:
-    app = make_app(tmp_path_factory.mktemp("instance"), database_factory())
+@contextmanager
+def migrated_app(instance: Path, database_url: str) -> Iterator[Flask]:
+    """An app on `database_url`, its schema made by the migrations, its connections closed at the end. No app context
+    stays pushed: each request must get its own, or `g` would leak between requests."""
+    app = make_app(instance, database_url)
     with app.app_context():
         upgrade()
-    # No app context stays pushed: each request must get its own, or `g` would leak between requests.
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[], str]) -> Iterator[Flask]:
+    with migrated_app(tmp_path_factory.mktemp("instance"), database_factory()) as app:
+        yield app
 
 
 @pytest.fixture

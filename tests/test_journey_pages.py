@@ -73,7 +73,7 @@ def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would
     refused = post(client, new, code="19800101-1234", referral_date="2026-03-01", enrolment_date="2026-02-01")
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "personal identity number" in text
-    assert "Enrolled (2026-02-01) is before Referred (2026-03-01)" in text
+    assert "Enrolled (Feb 1, 2026) is before Referred (Mar 1, 2026)" in text
     assert session.scalars(select(Journey)).all() == []
 
     added = post(client, new, code="NRV-0001", referral_date="2026-03-01", decision="accepted",
@@ -216,7 +216,7 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
     base = f"/units/{unit.code}/journeys/{journey.id}"
     bad = post(client, f"{base}/jobs/{first.id}", start_date="2026-01-20", end_date="2026-01-15", save="1")
     text = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "Ended, job 1 (2026-01-15) is before Started, job 1 (2026-01-20)" in text
+    assert bad.status_code == 400 and "Ended, job 1 (Jan 15, 2026) is before Started, job 1 (Jan 20, 2026)" in text
     # The table names each row as the message does: job 1 is the row of the first job to start.
     table = text.split('<table class="units spells editable">')[1].split("</table>")[0]
     rows = table.split("<tbody>")[1].split("<tr>")[1:]
@@ -227,7 +227,7 @@ def test_a_mistyped_year_is_refused_on_the_form_and_a_changed_job_is_named_by_it
         data={"start_date": "2026-01-20", "end_date": "2026-01-15", "save": "1", "csrf_token": csrf_token(client)},
         headers={"Accept-Language": "sv"},
     ).get_data(as_text=True)
-    assert ", anställning 1 (2026-01-15) kan inte ligga före " in swedish and "job1_" not in swedish
+    assert ", anställning 1 (15 jan. 2026) kan inte ligga före " in swedish and "job1_" not in swedish
     future = post(client, f"{base}/jobs", start_date=(app_today() + timedelta(days=1)).isoformat(), save="1")
     assert future.status_code == 400 and "is after today" in future.get_data(as_text=True)
 
@@ -378,10 +378,16 @@ def test_saving_a_job_or_course_says_which_was_saved(client: Any, session: Any) 
                                 decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20))  # fmt: skip
     login(client, manager.email)
     base = f"/units/{unit.code}/journeys/{journey.id}"
+    # Each brings the page back to its own list, the message under the list's heading rather than at the top.
     job = post(client, f"{base}/jobs", start_date="2026-02-01", competitive="y")
-    assert "The job is saved in journey SAY-1." in client.get(job.headers["Location"]).get_data(as_text=True)
+    assert job.headers["Location"].endswith(f"{base}#jobs")
+    page = client.get(job.headers["Location"]).get_data(as_text=True)
+    assert '<h2 id="jobs">Jobs</h2>\n<p class="flash" role="status">The job is saved in journey SAY-1.</p>' in page
+    assert page.count("The job is saved") == 1
     course = post(client, f"{base}/education", start_date="2026-03-01")
-    assert "The course is saved in journey SAY-1." in client.get(course.headers["Location"]).get_data(as_text=True)
+    assert course.headers["Location"].endswith(f"{base}#education")
+    page = client.get(course.headers["Location"]).get_data(as_text=True)
+    assert '<h2 id="education">Education</h2>\n<p class="flash" role="status">The course is saved' in page
     # The import page takes only the files it reads.
     page = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
     assert 'accept=".csv,.xlsx,' in page
@@ -503,11 +509,11 @@ def test_a_problem_between_fields_is_shown_at_the_field_it_is_about(client: Any,
 
     Fields().feed(page)
     assert at_field == {
-        "enrolment_date": ["Enrolled (2026-03-08) is before First meeting (2026-03-10)"],
+        "enrolment_date": ["Enrolled (Mar 8, 2026) is before First meeting (Mar 10, 2026)"],
         "exit_reason": ["Reason for leaving is required with Left the unit"],
     }
     assert invalid == {"enrolment_date", "exit_reason"}
-    assert page.count("Enrolled (2026-03-08) is before First meeting (2026-03-10)") == 2  # in the list above too
+    assert page.count("Enrolled (Mar 8, 2026) is before First meeting (Mar 10, 2026)") == 2  # in the list above too
     assert 'value="2026-03-08"' in page
 
 
@@ -530,13 +536,13 @@ def test_a_refused_job_shows_its_problem_beside_its_own_row_or_form(client: Any,
     second = journey.jobs[1]
     page = post(client, f"{base}/jobs/{second.id}", start_date="2026-02-01", end_date="2026-01-25", save="1")
     text = page.get_data(as_text=True)
-    message = "Ended, job 2 (2026-01-25) is before Started, job 2 (2026-02-01)"
+    message = "Ended, job 2 (Jan 25, 2026) is before Started, job 2 (Feb 1, 2026)"
     assert page.status_code == 400 and text.count(message) == 2  # in the list above, and under its row
     row = text.split(f'id="job-{second.id}-start"')[1].split("</tr>")[0]
     assert f'<p class="error">{message}</p>' in row  # not "Ended: Ended, job 2 ..."
     added = post(client, f"{base}/jobs", start_date="2026-03-01", end_date="2026-02-15", save="1")
     form = added.get_data(as_text=True).split('class="spell-row add"')[1].split("</form>")[0]
-    assert '<p class="error">Ended, job 3 (2026-02-15) is before Started, job 3 (2026-03-01)</p>' in form
+    assert '<p class="error">Ended, job 3 (Feb 15, 2026) is before Started, job 3 (Mar 1, 2026)</p>' in form
 
 
 def test_a_job_starting_after_the_exit_is_shown_at_the_job_s_start(client: Any, session: Any) -> None:
@@ -547,4 +553,28 @@ def test_a_job_starting_after_the_exit_is_shown_at_the_job_s_start(client: Any, 
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
     added = post(client, f"/units/{unit.code}/journeys/{journey.id}/jobs", start_date="2026-03-01", save="1")
     form = added.get_data(as_text=True).split('class="spell-row add"')[1].split("</form>")[0]
-    assert "Started: Left the unit (2026-02-01) is before Started, job 1 (2026-03-01)" in form
+    assert "Started: Left the unit (Feb 1, 2026) is before Started, job 1 (Mar 1, 2026)" in form
+
+
+def test_a_refused_journey_lists_every_problem_at_once_at_the_top_linked_to_its_field(
+    client: Any, session: Any
+) -> None:
+    """A field left out used to hide the problems between the other fields until it was given: three rounds on a
+    phone. Now one answer lists them all at the top, each linked to its field, and marks each field."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    refused = post(client, f"/units/{unit.code}/journeys/new", code="Anna Svensson", decision="not_accepted")
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    summary = page[
+        page.index('<div class="form-errors"') : page.index("</div>", page.index('<div class="form-errors"'))
+    ]
+    assert 'tabindex="-1" data-focus-on-load' in summary
+    assert '<a href="#referral_date">Referred: This field is required.</a>' in summary
+    assert re.search(r'<a href="#code">Code: contains a space[^<]*</a>', summary)
+    assert re.search(r'<a href="#not_accepted_reason">[^<]*is required[^<]*</a>', summary)
+    assert summary.count("<li>") == 3
+    for field in ("code", "referral_date", "not_accepted_reason"):
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', page), field
+    assert session.scalars(select(Journey).where(Journey.unit_id == unit.id)).first() is None

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from fidelity.audit import acting_as
@@ -31,7 +30,7 @@ from fidelity.monitoring.purge import purge_journeys
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import StaffingChanged, set_staffing, staffing_snapshot
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import migrated_app
 from tests.journey_data import csv_file
 from tests.journey_data import journey as journey_row
 
@@ -44,12 +43,8 @@ HOLD_SECONDS = 0.5
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[], str]) -> Iterator[Flask]:
     """An app on a database of its own: these tests commit, and the rest of the suite must not see it."""
-    app = make_app(tmp_path_factory.mktemp("instance"), database_factory())
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with migrated_app(tmp_path_factory.mktemp("instance"), database_factory()) as app:
+        yield app
 
 
 def committed(app: Flask, make: Callable[[], Any]) -> Any:

@@ -5,17 +5,19 @@ unit's kept quarterly figures follow every change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fidelity import clock, stale
 from fidelity.extensions import db
+from fidelity.i18n import date_text
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.identity import code_key
@@ -50,6 +52,16 @@ class JourneyInvalid(Exception):
 
     # The job or course being saved, as the checks number it: ('job', 2); set by `save_spell`.
     spell: tuple[str, int] | None = None
+
+    def without(self, fields: Collection[str]) -> JourneyInvalid:
+        """The problems that are not about `fields` (of the journey): those a form shows already, say."""
+        kept = [(column, message) for column, message in zip(self.columns, self.messages, strict=True)
+                if column not in fields]  # fmt: skip
+        return JourneyInvalid([message for _column, message in kept], [column for column, _message in kept])
+
+    def field_of(self) -> dict[str, str]:
+        """Each message about one of the journey's own fields, with that field's name."""
+        return {message: field for field, found in self.by_field().items() for message in found}
 
     def by_field(self) -> dict[str, list[str]]:
         """The messages about each field of what was being saved, for its form to show there: the journey's own
@@ -127,7 +139,9 @@ def check(
         lines=np.array([1]),
     )
     try:
-        check_journeys(cells, today, label=field_label, purged_before=purged_before)
+        # Dates as the form's reader reads them; as the file has them outside a request (a command, a test).
+        day = date_text if has_request_context() else None
+        check_journeys(cells, today, label=field_label, purged_before=purged_before, day=day)
     except ImportRefused as refused:
         raise JourneyInvalid(
             [problem.message for problem in refused.problems], [problem.column for problem in refused.problems]
@@ -159,13 +173,9 @@ def save_journey(
         if merged.conflicts:
             raise JourneyChanged(journey, merged)
         record, kept = merged.values, merged.kept
-    jobs = [_spell_values(s) for s in journey.jobs] if journey else []
-    education = [_spell_values(s) for s in journey.education] if journey else []
-    today = clock.today()
-    purge = latest_purge(unit.id)
-    check(record, jobs, education, today, purge.cutoff if purge else None)
-    if _code_taken(unit, record["code"], journey):
-        raise JourneyInvalid([_("The unit already has a journey with the code %(code)s.", code=record["code"])])
+    invalid = journey_problems(unit, record, journey)
+    if invalid is not None:
+        raise invalid
     if journey is None:
         journey = Journey(unit_id=unit.id)
         db.session.add(journey)
@@ -175,8 +185,25 @@ def save_journey(
             value = CHOICES[field](value)
         setattr(journey, field, value)
     db.session.flush()
-    refresh_outcomes(unit, today)
+    refresh_outcomes(unit, clock.today())
     return journey, kept
+
+
+def journey_problems(unit: Unit, record: Mapping[str, Any], journey: Journey | None = None) -> JourneyInvalid | None:
+    """What saving `record` as a journey of `unit` (or as `journey`, with its jobs and courses) would be refused for,
+    checked as an import would, and its code against the unit's other journeys; None if nothing. Writes nothing."""
+    jobs = [_spell_values(s) for s in journey.jobs] if journey else []
+    education = [_spell_values(s) for s in journey.education] if journey else []
+    purge = latest_purge(unit.id)
+    try:
+        check(record, jobs, education, clock.today(), purge.cutoff if purge else None)
+    except JourneyInvalid as invalid:
+        return invalid
+    if _code_taken(unit, record["code"], journey):
+        return JourneyInvalid(
+            [_("The unit already has a journey with the code %(code)s.", code=record["code"])], ["code"]
+        )
+    return None
 
 
 def delete_journey(journey: Journey) -> None:

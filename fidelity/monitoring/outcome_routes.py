@@ -133,7 +133,7 @@ def _prefill(form: StaffingForm, unit: Unit) -> None:
         quarter = Quarter.parse(request.args.get("quarter", ""))
     except ValueError:
         quarter = Quarter.of(clock.today())
-    form.quarter.data = f"{quarter.year}Q{quarter.number}"
+    form.quarter.data = quarter_text(quarter.year, quarter.number)  # as the field's hint writes a quarter
     recorded = unit_staffing(unit).get(quarter)
     form.opened(quarter, recorded)
     if recorded is not None:

@@ -32,6 +32,7 @@ from fidelity.monitoring.journey_operations import (
     JourneyInvalid,
     delete_journey,
     delete_spell,
+    journey_problems,
     journey_snapshot,
     journey_spell,
     save_journey,
@@ -146,12 +147,24 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         job_form=job_form,
         education_form=education_form,
         typed=typed if typed and typed[1] is not None else None,
+        # The job or course refused, for the list of what was wrong, which links to where it was typed.
+        refused=typed,
+        refused_at=_typed_at(typed) if typed else None,
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
         # Each job's and course's row carries the spell as the page shows it, so that a change is merged with any
         # made since (a new one needs none: it overwrites nothing).
         snapshots={spell.id: spell_snapshot(spell) for spells in (journey.jobs, journey.education) for spell in spells},
     )
+
+
+def _typed_at(typed: tuple[str, int | None, Any]) -> str:
+    """The id of the place on the journey's page where a job or course was typed: its row's first field, or the form
+    for a new one."""
+    kind, spell_id, _form = typed
+    if spell_id is None:
+        return "add-job" if kind == "jobs" else "add-course"
+    return f"{'job' if kind == 'jobs' else 'course'}-{spell_id}-start"
 
 
 def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
@@ -162,6 +175,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             form[name].data = value.value if value is not None else ""
         form.seen.data = journey_snapshot(journey)
     problems: list[str] = []
+    problem_fields: dict[str, str] = {}  # a problem -> the id of the field it is about, for the list to link to
     changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
         try:
@@ -170,7 +184,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             abort(404)
         except JourneyInvalid as exc:
             db.session.rollback()
-            problems = exc.messages
+            problems, problem_fields = exc.messages, exc.field_of()
             show_at_fields(form, exc.by_field())
         except JourneyChanged as exc:
             db.session.rollback()
@@ -185,9 +199,17 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             if notice := kept_notice(kept, form):
                 flash(notice)
             return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
+    elif request.method == "POST":
+        # A field's own error (a date left out) stops the save; the problems between the fields that were read are
+        # listed with it, so that one round shows everything to correct.
+        invalid = journey_problems(unit, form.record(), journey)
+        if invalid is not None:
+            invalid = invalid.without({name for name, errors in form.errors.items() if errors})
+            problems, problem_fields = invalid.messages, invalid.field_of()
+            show_at_fields(form, invalid.by_field())
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
-                           changed=changed, names=choice_names())  # fmt: skip
+                           problem_fields=problem_fields, changed=changed, names=choice_names())  # fmt: skip
     return page, status
 
 
@@ -258,18 +280,20 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         db.session.rollback()
         return _journey_page(unit, found, **_spell_conflict(kind, form, deleting, exc)), 409
     db.session.commit()
+    # Back at the jobs or the courses, with the message there: on a phone they are screens below the page's top.
+    section = "jobs" if kind == "jobs" else "education"
     if deleting:
         if kind == "jobs":
-            flash(_("The job is deleted from journey %(code)s.", code=found.code))
+            flash(_("The job is deleted from journey %(code)s.", code=found.code), f"at:{section}")
         else:
-            flash(_("The course is deleted from journey %(code)s.", code=found.code))
+            flash(_("The course is deleted from journey %(code)s.", code=found.code), f"at:{section}")
     elif kind == "jobs":
-        flash(_("The job is saved in journey %(code)s.", code=found.code))
+        flash(_("The job is saved in journey %(code)s.", code=found.code), f"at:{section}")
     else:
-        flash(_("The course is saved in journey %(code)s.", code=found.code))
+        flash(_("The course is saved in journey %(code)s.", code=found.code), f"at:{section}")
     if notice := kept_notice(kept, form):
-        flash(notice)
-    return redirect(url_for(".journey", code=unit.code, journey_id=found.id))
+        flash(notice, f"at:{section}")
+    return redirect(url_for(".journey", code=unit.code, journey_id=found.id, _anchor=section))
 
 
 def spell_value(value: Any) -> str:

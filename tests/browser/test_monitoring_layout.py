@@ -124,3 +124,48 @@ def box(element: Any) -> tuple[float, float]:
     found = element.bounding_box()
     assert found is not None
     return found["x"], found["x"] + found["width"]
+
+
+def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_all_at_its_top(
+    demo_server: LiveServer, browser: Any
+) -> None:
+    """At 375 px a unit manager's pages keep their wide tables (and the outcomes chart) in boxes of their own. A
+    refused journey lists every problem at once at the top, which takes the focus; a job saved brings the page back
+    to the jobs, with its message there."""
+    from tests.browser.test_narrow_layout import fits
+
+    journey_id, _code = journey_with_jobs(demo_server, "NRV-02")
+    for language in (Language("en"), Language("sv")):
+        phone = {"width": 375, "height": 812}
+        page = language.context(browser, viewport=phone, has_touch=True, is_mobile=True).new_page()
+        log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+        for path in ("/", "/units/NRV-02", *(f"/units/NRV-02/{name}" for name in
+                     ("journeys", "waiting-list", "outcomes", "staffing", "journeys/import", "journeys/new",
+                      f"journeys/{journey_id}"))):  # fmt: skip
+            response = page.goto(demo_server.url + path)
+            assert response is not None and response.ok, path
+            fits(page)
+        # A name for a code, no referral date and no reason for not accepting: all three at once.
+        page.goto(f"{demo_server.url}/units/NRV-02/journeys/new")
+        page.fill("#code", "Anna Svensson")
+        page.select_option("#decision", "not_accepted")
+        page.locator("input[type=submit][name=save]").click()
+        summary = page.locator("div.form-errors")
+        assert summary.locator("li").count() == 3, summary.inner_text()
+        assert page.evaluate("document.activeElement.classList.contains('form-errors')")
+        assert summary.locator("a[href='#referral_date']").count() == 1
+        assert summary.locator("a[href='#not_accepted_reason']").count() == 1
+        fits(page)
+        # A job saved: back at the jobs, the message under their heading.
+        page.goto(f"{demo_server.url}/units/NRV-02/journeys/{journey_id}")
+        page.fill("#new-job-start", "2026-01-10")
+        page.fill("#new-job-hours", "many")
+        page.locator("form#add-job input[type=submit]").click()  # refused: listed at the top, linked to the form
+        assert page.locator("div.form-errors a[href='#add-job']").count() == 1
+        # The first job saved as it is: back at the jobs, with the message there.
+        page.locator("table.spells.editable tbody tr").first.locator("button[name=save]").click()
+        assert page.url.endswith("#jobs")
+        message = page.locator("h2#jobs + p.flash")
+        assert message.count() == 1 and message.is_visible()
+        assert page.locator("p.flash").count() == 1  # not at the top as well
+        page.context.close()
