@@ -199,3 +199,38 @@ def test_changes_to_jobs_written_before_get_their_journey(tmp_path: Path, databa
             5: {"cleared_by_purge": [None, "2026-01-01"]},
         }
         db.engine.dispose()
+
+
+def test_going_down_past_a_version_of_the_outcome_definitions_sets_the_quarters_back_to_it(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    """The figures a version added are lost going down; the quarters then say they were counted under the version
+    that had none, so that a locked quarter's page says so rather than showing version 3 with empty figures."""
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            add_unit(conn)
+            for year, version, locked in ((2024, "1", True), (2025, "2", True), (2026, "3", False)):
+                conn.execute(
+                    text("INSERT INTO quarterly_outcomes (unit_id, year, quarter, definitions_version, served, "
+                         "in_competitive_work, in_education, job_starts, education_starts, contact_window_closed, "
+                         "contact_within_30, retention_window_closed, retained_90, waiting_at_end, locked, "
+                         "computed_at) VALUES (1, :year, 1, :version, 5, 1, 0, 1, 0, 1, 1, 0, 0, 2, :locked, "
+                         "'2026-01-01')"),
+                    {"year": year, "version": version, "locked": locked},
+                )  # fmt: skip
+
+        def versions() -> list[str]:
+            with db.engine.connect() as conn:
+                return list(conn.scalars(text("SELECT definitions_version FROM quarterly_outcomes ORDER BY year")))
+
+        downgrade(revision="d7a3f9c1e5b8")  # before gave_up (version 3)
+        assert versions() == ["1", "2", "2"]
+        downgrade(revision="b3d8f2a1c4e7")  # before the referrals (version 2)
+        assert versions() == ["1", "1", "1"]
+        upgrade()
+        assert versions() == ["1", "1", "1"]  # until the unlocked quarters are counted again
+        db.engine.dispose()

@@ -6,7 +6,7 @@ Create Date: 2026-11-24 01:00:00
 
 Outcome definitions version 2. The columns stay empty in a quarter a purge locked before: its journeys are gone, so
 the figures cannot be counted again; every other quarter is counted again under version 2 the next time its unit's
-figures are brought up to date.
+figures are brought up to date. Going down loses the figures, and sets the quarters back to version 1.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,3 +31,5 @@ def downgrade():
     with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
         for name in reversed(COLUMNS):
             batch_op.drop_column(name)
+    # The figures are gone: the quarters say they were counted under version 1, which had none (see e8b4c2d6f1a9).
+    op.execute("UPDATE quarterly_outcomes SET definitions_version = '1' WHERE definitions_version = '2'")
