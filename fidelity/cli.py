@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from fidelity import create_app, scale_registry
 from fidelity.admin.commands import COMMANDS as ADMIN_COMMANDS
 from fidelity.backup.commands import COMMANDS as BACKUP_COMMANDS
-from fidelity.backup.schema import code_revision, database_revision
-from fidelity.config import DEFAULTS
+from fidelity.backup.schema import code_revision, database_revision, schema_state
+from fidelity.config import DEFAULTS, ConfigError
 from fidelity.console import InputError
 from fidelity.demo import demo_command
-from fidelity.extensions import db
+from fidelity.extensions import READ_ONLY, db
 from fidelity.monitoring.commands import COMMANDS as MONITORING_COMMANDS
 from fidelity.reports.commands import report_command
 from fidelity.scales import Scale, ScaleRegistry, validate_files
@@ -37,28 +39,63 @@ def _scale(scale_id: str) -> Scale:
 
 
 class _Commands(FlaskGroup):
-    """Flask's command group, saying so when a command fails on a database whose schema this version of fidelity has
-    moved past (a column or table it does not have yet), instead of the database's error and a traceback."""
+    """Flask's command group, saying in one line what is wrong instead of a traceback: a command that fails on a
+    database whose schema this version of fidelity has moved past (a column or table it does not have yet), a
+    database that cannot be reached, a database URL that is not one, a setting production needs."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except SQLAlchemyError:
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        except ArgumentError as error:  # the URL could not be read, or names a database no driver is installed for
+            raise click.ClickException(
+                f"FIDELITY_DATABASE_URL is not a database URL fidelity can use: {error}"
+            ) from None
+        except SQLAlchemyError as error:
             behind = _schema_behind(ctx)
-            if behind is None:
-                raise
-            raise click.ClickException(behind) from None
+            if behind is not None:
+                raise click.ClickException(behind) from None
+            if isinstance(error, OperationalError) and error.statement is None:  # refused the connection itself
+                first = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
+                raise click.ClickException(f"The database cannot be reached: {first}") from None
+            raise
 
 
-def _schema_behind(ctx: click.Context) -> str | None:
-    """What to do when the database's schema revision is not the one this code expects; None when it is."""
+def _needs_current_schema(command: click.Command) -> None:
+    """Make `command` (each command of a group) stop before it starts when the database's schema is behind this
+    version of fidelity, saying to upgrade: some would otherwise run on, and do part of their work or none."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _needs_current_schema(subcommand)
+        return
+    callback = command.callback
+    if callback is None:
+        return
+
+    @functools.wraps(callback)
+    def checked(*args: object, **kwargs: object) -> object:
+        behind = _schema_behind(click.get_current_context(), only_older=True)
+        if behind is not None:
+            raise click.ClickException(behind)
+        return callback(*args, **kwargs)
+
+    command.callback = checked
+
+
+def _schema_behind(ctx: click.Context, only_older: bool = False) -> str | None:
+    """What to do when the database's schema revision is not the one this code expects (`only_older`: when it is
+    older); None when it is, or when the database cannot tell. Checked in the app context the command runs in,
+    pushed now for the whole command if it has none yet (as `with_appcontext` would), so that the command's session
+    is the one it would have had."""
     try:
-        app = ctx.ensure_object(ScriptInfo).load_app()
-        with app.app_context(), db.engine.connect() as connection:
-            found, needed = database_revision(connection), code_revision()
+        if not current_app:
+            ctx.with_resource(ctx.ensure_object(ScriptInfo).load_app().app_context())
+        with db.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+            found, needed, state = database_revision(connection), code_revision(), schema_state(connection)
     except Exception:
         return None
-    if found == needed:
+    if state == "current" or (only_older and state != "behind"):
         return None
     return (f"The database's schema is at revision {found or 'none'}; this version of fidelity needs {needed}. "
             "Back the database up, then run `fidelity db upgrade`.")  # fmt: skip
@@ -191,3 +228,7 @@ main.add_command(demo_command)
 main.add_command(report_command)
 for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS, *BACKUP_COMMANDS):
     main.add_command(_command)
+# The commands that read and write the app's tables; the backup's check the revision themselves, and the demo
+# upgrades the database first.
+for _command in (*ADMIN_COMMANDS, *MONITORING_COMMANDS, report_command):
+    _needs_current_schema(_command)

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
@@ -98,6 +101,7 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         if not config.get("DATABASE_URL"):
             config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / SQLITE_FILE)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(str(config["DATABASE_URL"]))
+    _check_database_kind(config["SQLALCHEMY_DATABASE_URI"])
     try:
         ZoneInfo(str(config["TIMEZONE"]))
     except (ZoneInfoNotFoundError, ValueError):
@@ -111,6 +115,17 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     if config.get("FORCE_HTTPS") is None:
         config["FORCE_HTTPS"] = production
+
+
+def _check_database_kind(url: str) -> None:
+    """fidelity runs on SQLite and PostgreSQL only: another database's URL is refused by name, before its driver is
+    looked for. A URL that cannot be read is left to SQLAlchemy, whose message says so."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return
+    if backend not in {"sqlite", "postgresql"}:
+        raise ConfigError(f"FIDELITY_DATABASE_URL names a {backend} database; fidelity runs on SQLite or PostgreSQL.")
 
 
 def _local_secret_key(instance: Path) -> str:

@@ -43,6 +43,11 @@ SQLITE_BUSY_MS = 15_000
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# An execution option of a connection that only reads, outside a request (a command's check of the schema): on SQLite
+# it begins without the write lock, so that it does not wait for a writer.
+READ_ONLY = "fidelity_read_only"
+
+
 def _may_write() -> bool:
     """Whether the transaction beginning may write: it belongs to a form, a button or an API call that changes
     something, or to a command or a background job. Such a transaction takes SQLite's write lock at BEGIN
@@ -76,4 +81,5 @@ def sqlite_real_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        reading = connection.get_execution_options().get(READ_ONLY, False)  # said by a connection that only reads
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() and not reading else "BEGIN")

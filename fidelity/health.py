@@ -11,9 +11,9 @@ import logging
 
 from flask import Blueprint, Flask, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from fidelity.backup.schema import schema_state
 from fidelity.extensions import db, login_manager
 
 bp = Blueprint("health", __name__)
@@ -23,14 +23,23 @@ RETRY_AFTER_SECONDS = 30
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """200 when the database answers, 503 when it does not. Public: it says nothing but ok or not."""
+    """200 when the database answers at the schema this version needs; 503 when it does not answer, or its schema
+    is behind (pages would fail until `fidelity db upgrade`). A schema a newer version has moved on is still served
+    (its changes add to what this version reads), so that old workers keep serving while new ones start. Public: it
+    says nothing but ok or not."""
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
-        db.session.execute(text("SELECT 1"))
+        state = schema_state(db.session.connection())
     except DBAPIError:
         db.session.rollback()
         log.warning("health check: the database does not answer", exc_info=True)
-        return jsonify(status="unavailable", database="unreachable"), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return jsonify(status="ok", database="ok")
+        return jsonify(status="unavailable", database="unreachable"), 503, retry
+    if state == "behind":
+        log.warning("health check: the database's schema is behind this version; run `fidelity db upgrade`")
+        return jsonify(status="unavailable", database="ok", schema="behind"), 503, retry
+    return (
+        jsonify(status="ok", database="ok") if state == "current" else jsonify(status="ok", database="ok", schema=state)
+    )
 
 
 def _database_unavailable(error: Exception) -> ResponseReturnValue:

@@ -102,11 +102,17 @@ def test_units_recount_counts_the_kept_figures_again_under_the_current_definitio
     rows[-1].locked = True
     session.commit()
 
-    result = runner.invoke(main, ["units", "recount", unit.code])
+    result = runner.invoke(main, ["units", "recount", unit.code.lower()])  # a code in any capitals, as elsewhere
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"{unit.code}: {len(rows) - 1} of {len(rows)} quarters counted under definitions version "
-        f"{DEFINITIONS_VERSION} (the others were locked before it)\n"
+        f"{DEFINITIONS_VERSION} (1 locked before it, kept as they were)\n"
+    )
+    # Every unit, in the order of their codes; a unit without locked quarters says nothing of them.
+    everyone = runner.invoke(main, ["units", "recount"]).output.splitlines()
+    assert [line.split(":")[0] for line in everyone] == sorted(line.split(":")[0] for line in everyone)
+    assert next(line for line in everyone if line.startswith(f"{other.code}:")).endswith(
+        f"counted under definitions version {DEFINITIONS_VERSION}"
     )
     session.expire_all()
     first = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)

@@ -161,3 +161,28 @@ def test_the_readme_example_scores_as_the_readme_says(runner: FlaskCliRunner) ->
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert f'"total": {data["total"]}, "max": 125, "band": "{data["band"]}"' in readme
     assert (data["total"], data["band"]) == (102, "good")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"FIDELITY_DATABASE_URL": "sqlite:////no/such/folder/fidelity.sqlite3"},
+         "Error: The database cannot be reached: unable to open database file"),
+        ({"FIDELITY_DATABASE_URL": "not a url"},
+         "Error: FIDELITY_DATABASE_URL is not a database URL fidelity can use: Could not parse"),
+        ({"FIDELITY_DATABASE_URL": "mysql://someone@db.example.org/fidelity"},
+         "Error: FIDELITY_DATABASE_URL names a mysql database; fidelity runs on SQLite or PostgreSQL."),
+        ({"FIDELITY_ENV": "production"},
+         "Error: FIDELITY_ENV=production needs FIDELITY_SECRET_KEY and FIDELITY_DATABASE_URL to be set"),
+    ],
+)  # fmt: skip
+def test_a_setting_that_cannot_work_is_one_line_not_a_traceback(
+    tmp_path: Path, settings: dict[str, str], message: str
+) -> None:
+    from click.testing import CliRunner
+
+    environment = {"FIDELITY_INSTANCE_PATH": str(tmp_path / "instance"), **settings}
+    for command in (["units", "list"], ["db", "upgrade"]):
+        result = CliRunner().invoke(main, command, env=environment)
+        assert result.exit_code == 1, (command, result.output)
+        assert message in result.output and "Traceback" not in result.output, (command, result.output)

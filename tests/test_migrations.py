@@ -149,9 +149,14 @@ def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade_it(
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert ("The database's schema is at revision 123ff69da8c2; this version of fidelity needs" in result.output
             and "run `fidelity db upgrade`" in result.output)  # fmt: skip
+    # Commands that would have run on, doing part of their work or none, stop before they start.
+    for command in (["units", "list"], ["purge", "--older-than", "24", "--dry-run"], ["units", "recount"]):
+        stopped = app.test_cli_runner().invoke(main, command)
+        assert stopped.exit_code == 1 and "run `fidelity db upgrade`" in stopped.output, (command, stopped.output)
     with app.app_context():
         upgrade()
     assert app.test_cli_runner().invoke(main, ["users", "list"]).exit_code == 0
+    assert app.test_cli_runner().invoke(main, ["units", "list"]).exit_code == 0
     with app.app_context():
         db.engine.dispose()
 
@@ -233,4 +238,28 @@ def test_going_down_past_a_version_of_the_outcome_definitions_sets_the_quarters_
         assert versions() == ["1", "1", "1"]
         upgrade()
         assert versions() == ["1", "1", "1"]  # until the unlocked quarters are counted again
+        db.engine.dispose()
+
+
+def test_healthz_says_so_while_the_schema_is_behind_and_serves_a_newer_one(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    """A load balancer keeps a worker out while its database is not yet upgraded (its pages would fail), and keeps
+    an old worker in while a newer version's upgrade has moved the schema on."""
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    client = app.test_client()
+    with app.app_context():
+        upgrade(revision="d7a3f9c1e5b8")
+    behind = client.get("/healthz")
+    assert behind.status_code == 503 and behind.json == {"status": "unavailable", "database": "ok", "schema": "behind"}
+    with app.app_context():
+        upgrade()
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed1234'"))  # a newer version's revision
+    newer = client.get("/healthz")
+    assert newer.status_code == 200 and newer.json == {"status": "ok", "database": "ok", "schema": "newer"}
+    with app.app_context():
         db.engine.dispose()

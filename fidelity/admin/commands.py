@@ -141,17 +141,21 @@ def units_recount(codes: tuple[str, ...]) -> None:
     from fidelity.monitoring.kept import refresh_outcomes
     from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
 
-    chosen = [unit for unit in operations.all_units() if not codes or unit.code in codes]
-    unknown = sorted(set(codes) - {unit.code for unit in chosen})
+    # Named as every command names a unit (in any capitals), and counted in the order of their codes.
+    found = {code: operations.find_unit(code) for code in codes}
+    unknown = [code for code, unit in found.items() if unit is None]
     if unknown:
         raise InputError(f"no unit with the code {', '.join(unknown)}")
+    named = [unit for unit in found.values() if unit is not None]
+    chosen = sorted({unit.id: unit for unit in named or operations.all_units()}.values(), key=lambda unit: unit.code)
     today = clock.today()
     with _changes():
         counted = [(unit.code, refresh_outcomes(unit, today)) for unit in chosen]
     for code, rows in counted:
         current = sum(row.definitions_version == DEFINITIONS_VERSION for row in rows)
-        click.echo(f"{code}: {current} of {len(rows)} quarters counted under definitions version "
-                   f"{DEFINITIONS_VERSION} (the others were locked before it)")  # fmt: skip
+        locked = len(rows) - current
+        click.echo(f"{code}: {current} of {len(rows)} quarters counted under definitions version {DEFINITIONS_VERSION}"
+                   + (f" ({locked} locked before it, kept as they were)" if locked else ""))  # fmt: skip
 
 
 # --- users and roles ------------------------------------------------------------------------------------------
