@@ -419,6 +419,12 @@ def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is
             "This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8.",
         ),
         (b"code,referral_date", "journeys.pdf", "This is not a CSV or xlsx file."),
+        (
+            b"code,referral_date\nNRV-1,2026-01-05\n",
+            "Journeys.XLSX",
+            "The file is named .xlsx but is not an Excel workbook: it may be a CSV file renamed, or a damaged one. "
+            "Open it in Excel and save it as .xlsx, or name a CSV file .csv.",
+        ),
         (b"PK\x03\x04 not really a workbook", "journeys.xlsx", "The file cannot be read as an xlsx workbook."),
     ],
 )

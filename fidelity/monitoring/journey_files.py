@@ -61,6 +61,10 @@ def read_cells(data: bytes, filename: str) -> Cells:
         raise refused(_("This is the old Excel format (.xls): save it as .xlsx or as CSV UTF-8."))
     elif suffix in (".csv", ".txt", ""):
         table, skipped, values = _read_csv(data)
+    elif suffix in (".xlsx", ".xlsm"):
+        raise refused(_("The file is named %(suffix)s but is not an Excel workbook: it may be a CSV file renamed, or "
+                        "a damaged one. Open it in Excel and save it as .xlsx, or name a CSV file .csv.",
+                        suffix=suffix))  # fmt: skip
     else:
         raise refused(_("This is not a CSV or xlsx file."))
     return _cells(table, skipped, values)
