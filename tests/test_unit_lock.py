@@ -284,3 +284,63 @@ def test_a_save_that_waited_for_the_deletion_of_its_journey_finds_it_gone(own_ap
 
     _, second = while_open(own_app, deleting, saving(journey_id, record("LOCK-8", goal="education"), seen))
     assert isinstance(second, LookupError), second
+
+
+def an_action(app: Flask) -> tuple[int, int, str, str]:
+    """An open action of a new unit, owned by its manager, committed: its id, the owner's, and the snapshots its
+    edit form and its status form would carry."""
+    from fidelity.actions.operations import action_snapshot, status_snapshot
+    from fidelity.models import Role
+
+    def make() -> tuple[int, int, str, str]:
+        unit = factories.unit()
+        owner = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+        action = factories.action(unit, owner, date(2026, 12, 1), title="Meet three employers a week")
+        return action.id, owner.id, action_snapshot(action), status_snapshot(action)
+
+    return committed(app, make)
+
+
+def test_two_changes_of_an_actions_status_at_once_refuse_the_second(own_app: Flask) -> None:
+    from fidelity.actions.operations import ActionChanged, change_status
+    from fidelity.models import Action, ActionStatus
+
+    action_id, _owner, _edit, seen = an_action(own_app)
+
+    def setting(status: ActionStatus) -> Callable[[], Any]:
+        def change() -> Any:
+            action = db.session.get(Action, action_id)
+            assert action is not None
+            return change_status(action, status, seen)[0]
+
+        return change
+
+    first, second = while_open(own_app, setting(ActionStatus.IN_PROGRESS), setting(ActionStatus.DONE))
+    assert first is True
+    assert isinstance(second, ActionChanged), second
+    with own_app.app_context():
+        action = db.session.get(Action, action_id)
+        assert action is not None and action.status is ActionStatus.IN_PROGRESS
+
+
+def test_two_edits_of_an_actions_title_at_once_refuse_the_second(own_app: Flask) -> None:
+    from fidelity.actions.operations import ActionChanged, ActionValues, edit_action
+    from fidelity.models import Action
+
+    action_id, owner_id, seen, _status = an_action(own_app)
+
+    def editing(title: str) -> Callable[[], Any]:
+        def edit() -> Any:
+            action = db.session.get(Action, action_id)
+            assert action is not None
+            values = ActionValues(title=title, description="", owner_id=owner_id, due_date=date(2026, 12, 1))
+            return edit_action(action, values, seen)[0]
+
+        return edit
+
+    first, second = while_open(own_app, editing("Meet four employers a week"), editing("Meet five employers a week"))
+    assert first is True
+    assert isinstance(second, ActionChanged), second
+    with own_app.app_context():
+        action = db.session.get(Action, action_id)
+        assert action is not None and action.title == "Meet four employers a week"

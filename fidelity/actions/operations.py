@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from fidelity.actions.queries import action_owners
 from fidelity.extensions import db
 from fidelity.models import Action, ActionComment, ActionStatus, Review, ReviewStatus, Unit, User
+from fidelity.row_lock import hold
 from fidelity.scales import Scale
 from fidelity.stale import Changed, Merged, merge, snapshot
 
@@ -160,6 +161,7 @@ def change_status(action: Action, status: ActionStatus, seen: str | None = None)
     """Set the action's status; returns whether it changed, and the merge with what `seen` (the status's snapshot
     when the page was opened) showed: a status left as shown keeps the one someone else gave it meanwhile
     (`kept`). ActionChanged if both this person and someone else changed it, to different statuses."""
+    hold(action)
     merged = merge(seen, _status(action), {"status": status})
     if merged.conflicts:
         raise ActionChanged(action, merged)
@@ -184,6 +186,7 @@ def edit_action(action: Action, values: ActionValues, seen: str | None = None) -
     (`seen`, its `action_snapshot` then): a field left as shown keeps what someone else changed it to meanwhile
     (`kept`). Raises ActionError if the owner may not plan for the unit, and ActionChanged if a field was changed
     both here and by someone else, differently. Its status, comments and link to a review stay as they are."""
+    hold(action)
     _check_owner(action.unit, values.owner_id)
     merged = merge(seen, _edited(action), _typed(action, values))
     if merged.conflicts:

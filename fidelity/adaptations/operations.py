@@ -17,6 +17,7 @@ from fidelity.extensions import db
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
+from fidelity.row_lock import hold
 from fidelity.scales import ScaleRegistry
 from fidelity.stale import Changed, Merged, merge, snapshot
 from fidelity.units.queries import latest_scores, review_scores
@@ -74,13 +75,14 @@ def save_adaptation(
     """Create or change an adaptation of `unit` from the form's values, merged with the adaptation as it is and as
     the form's page showed it (`seen`, its `adaptation_snapshot` then): a field left as shown keeps what someone else
     changed it to meanwhile (`kept`). AdaptationChanged if a field was changed both here and by someone else,
-    differently."""
+    differently. LookupError if it has been deleted meanwhile."""
     record = _record(values)
     if adaptation is None:
         merged = Merged(record)
         adaptation = Adaptation(unit_id=unit.id, created_by_id=by.id)
         db.session.add(adaptation)
     else:
+        hold(adaptation)
         merged = merge(seen, _stored(adaptation), record)
         if merged.conflicts:
             raise AdaptationChanged(adaptation, merged)

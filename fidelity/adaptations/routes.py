@@ -62,6 +62,8 @@ def _edit(unit: Unit, adaptation: Adaptation | None) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             _saved, merged = save_adaptation(unit, form.data, current_user, adaptation, form.seen.data)
+        except LookupError:  # deleted meanwhile
+            abort(404)
         except AdaptationChanged as exc:
             db.session.rollback()
             changed = exc.merged.conflicts
