@@ -578,3 +578,18 @@ def test_a_refused_journey_lists_every_problem_at_once_at_the_top_linked_to_its_
     for field in ("code", "referral_date", "not_accepted_reason"):
         assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', page), field
     assert session.scalars(select(Journey).where(Journey.unit_id == unit.id)).first() is None
+
+
+def test_a_code_the_unit_has_already_is_named_as_it_is_stored(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    factories.journey(unit, date(2026, 1, 5), code="NRV-Ab1")
+    login(client, manager.email)
+    new = f"/units/{unit.code}/journeys/new"
+    same = post(client, new, code="NRV-Ab1", referral_date="2026-02-01").get_data(as_text=True)
+    assert "The unit already has a journey with the code NRV-Ab1.</a>" in same
+    other_capitals = post(client, new, code="nrv-ab1", referral_date="2026-02-01").get_data(as_text=True)
+    assert (
+        "The unit already has a journey with the code NRV-Ab1: codes that differ only in capitals are the same code."
+        in other_capitals
+    )

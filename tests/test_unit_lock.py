@@ -207,7 +207,9 @@ def test_two_new_journeys_with_one_code_at_once_refuse_the_second(own_app: Flask
     )
     assert isinstance(first, int)
     assert isinstance(second, JourneyInvalid), second
-    assert second.messages == ["The unit already has a journey with the code lock-5."]
+    assert second.messages == [  # the code as it is stored
+        "The unit already has a journey with the code LOCK-5: codes that differ only in capitals are the same code."
+    ]
     with own_app.app_context():
         codes = db.session.scalars(select(Journey.code).where(Journey.unit_id == unit_id)).all()
     assert codes == ["LOCK-5"]

@@ -148,13 +148,14 @@ def check(
         ) from None
 
 
-def _code_taken(unit: Unit, code: str, journey: Journey | None) -> bool:
-    """Whether another journey of the unit has `code` in any capitals (compared here, not in SQL, where SQLite's
-    upper() knows only ASCII letters)."""
+def _code_taken(unit: Unit, code: str, journey: Journey | None) -> str | None:
+    """The code, as stored, of another journey of the unit that has `code` in any capitals; None if none has
+    (compared here, not in SQL, where SQLite's upper() knows only ASCII letters)."""
     query = select(Journey.code).where(Journey.unit_id == unit.id)
     if journey is not None:
         query = query.where(Journey.id != journey.id)
-    return code_key(code) in {code_key(other) for other in db.session.scalars(query)}
+    key = code_key(code)
+    return next((other for other in db.session.scalars(query) if code_key(other) == key), None)
 
 
 def save_journey(
@@ -199,10 +200,13 @@ def journey_problems(unit: Unit, record: Mapping[str, Any], journey: Journey | N
         check(record, jobs, education, clock.today(), purge.cutoff if purge else None)
     except JourneyInvalid as invalid:
         return invalid
-    if _code_taken(unit, record["code"], journey):
-        return JourneyInvalid(
-            [_("The unit already has a journey with the code %(code)s.", code=record["code"])], ["code"]
-        )
+    taken = _code_taken(unit, record["code"], journey)
+    if taken == record["code"]:
+        return JourneyInvalid([_("The unit already has a journey with the code %(code)s.", code=taken)], ["code"])
+    if taken is not None:
+        message = _("The unit already has a journey with the code %(code)s: codes that differ only in capitals are "
+                    "the same code.", code=taken)  # fmt: skip
+        return JourneyInvalid([message], ["code"])
     return None
 
 
