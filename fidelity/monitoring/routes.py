@@ -167,6 +167,13 @@ def _typed_at(typed: tuple[str, int | None, Any]) -> str:
     return f"{'job' if kind == 'jobs' else 'course'}-{spell_id}-start"
 
 
+def _shown(form: JourneyForm, invalid: JourneyInvalid) -> tuple[list[str], dict[str, str]]:
+    """Show the problems at their fields of the journey's form; the problems, and the field each is about, for the
+    list at the top of the page."""
+    show_at_fields(form, invalid.by_field())
+    return invalid.messages, invalid.field_of()
+
+
 def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     form = JourneyForm(obj=journey) if request.method == "GET" and journey else JourneyForm()
     if request.method == "GET" and journey is not None:
@@ -184,8 +191,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             abort(404)
         except JourneyInvalid as exc:
             db.session.rollback()
-            problems, problem_fields = exc.messages, exc.field_of()
-            show_at_fields(form, exc.by_field())
+            problems, problem_fields = _shown(form, exc)
         except JourneyChanged as exc:
             db.session.rollback()
             changed = exc.merged.conflicts
@@ -205,8 +211,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         invalid = journey_problems(unit, form.record(), journey)
         if invalid is not None:
             invalid = invalid.without({name for name, errors in form.errors.items() if errors})
-            problems, problem_fields = invalid.messages, invalid.field_of()
-            show_at_fields(form, invalid.by_field())
+            problems, problem_fields = _shown(form, invalid)
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
                            problem_fields=problem_fields, changed=changed, names=choice_names())  # fmt: skip
