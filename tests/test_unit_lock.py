@@ -303,46 +303,56 @@ def an_action(app: Flask) -> tuple[int, int, str, str]:
     return committed(app, make)
 
 
+def on_action(action_id: int, change: Callable[[Any], Any]) -> Callable[[], Any]:
+    """A save of the action, made by `change` on the action as its transaction reads it."""
+
+    def save() -> Any:
+        from fidelity.models import Action
+
+        action = db.session.get(Action, action_id)
+        assert action is not None
+        return change(action)
+
+    return save
+
+
+def stored_action(app: Flask, action_id: int) -> Any:
+    from fidelity.models import Action
+
+    with app.app_context():
+        action = db.session.get(Action, action_id)
+        assert action is not None
+        return action.status, action.title
+
+
 def test_two_changes_of_an_actions_status_at_once_refuse_the_second(own_app: Flask) -> None:
     from fidelity.actions.operations import ActionChanged, change_status
-    from fidelity.models import Action, ActionStatus
+    from fidelity.models import ActionStatus
 
     action_id, _owner, _edit, seen = an_action(own_app)
-
-    def setting(status: ActionStatus) -> Callable[[], Any]:
-        def change() -> Any:
-            action = db.session.get(Action, action_id)
-            assert action is not None
-            return change_status(action, status, seen)[0]
-
-        return change
-
-    first, second = while_open(own_app, setting(ActionStatus.IN_PROGRESS), setting(ActionStatus.DONE))
+    first, second = while_open(
+        own_app,
+        on_action(action_id, lambda action: change_status(action, ActionStatus.IN_PROGRESS, seen)[0]),
+        on_action(action_id, lambda action: change_status(action, ActionStatus.DONE, seen)[0]),
+    )
     assert first is True
     assert isinstance(second, ActionChanged), second
-    with own_app.app_context():
-        action = db.session.get(Action, action_id)
-        assert action is not None and action.status is ActionStatus.IN_PROGRESS
+    assert stored_action(own_app, action_id)[0] is ActionStatus.IN_PROGRESS
 
 
 def test_two_edits_of_an_actions_title_at_once_refuse_the_second(own_app: Flask) -> None:
     from fidelity.actions.operations import ActionChanged, ActionValues, edit_action
-    from fidelity.models import Action
 
     action_id, owner_id, seen, _status = an_action(own_app)
 
-    def editing(title: str) -> Callable[[], Any]:
-        def edit() -> Any:
-            action = db.session.get(Action, action_id)
-            assert action is not None
-            values = ActionValues(title=title, description="", owner_id=owner_id, due_date=date(2026, 12, 1))
-            return edit_action(action, values, seen)[0]
+    def titled(title: str) -> ActionValues:
+        return ActionValues(title=title, description="", owner_id=owner_id, due_date=date(2026, 12, 1))
 
-        return edit
-
-    first, second = while_open(own_app, editing("Meet four employers a week"), editing("Meet five employers a week"))
+    first, second = while_open(
+        own_app,
+        on_action(action_id, lambda action: edit_action(action, titled("Meet four employers a week"), seen)[0]),
+        on_action(action_id, lambda action: edit_action(action, titled("Meet five employers a week"), seen)[0]),
+    )
     assert first is True
     assert isinstance(second, ActionChanged), second
-    with own_app.app_context():
-        action = db.session.get(Action, action_id)
-        assert action is not None and action.title == "Meet four employers a week"
+    assert stored_action(own_app, action_id)[1] == "Meet four employers a week"
