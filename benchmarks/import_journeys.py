@@ -48,7 +48,7 @@ def journey_row(number: int, rng: random.Random) -> dict[str, str]:
     referral = date(2019, 1, 1) + timedelta(days=rng.randrange(2400))
     goal = rng.choices(["work", "education", "both"], weights=[6, 2, 2])[0]
     row = {
-        "code": f"NRV-{number:06d}",
+        "code": f"NRV-{number:07d}",  # seven digits: six could read as a date of birth (NRV-010101)
         "referral_date": _day(referral),
         "age_band": rng.choice(AGE_BANDS),
         "goal": goal,

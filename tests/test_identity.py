@@ -10,6 +10,7 @@ from fidelity.monitoring.identity import (
     EMPTY,
     LEADING_HYPHEN,
     NAME,
+    NAME_WORDS,
     NORWEGIAN_D_NUMBER,
     NORWEGIAN_FODSELSNUMMER,
     NORWEGIAN_H_NUMBER,
@@ -65,6 +66,12 @@ YEAR = 2026  # the year the codes are checked in: a date of birth is of someone 
         ("800101A1239", SWEDISH_PERSONNUMMER),
         ("800101x1239", SWEDISH_PERSONNUMMER),
         ("P800101T1239", SWEDISH_PERSONNUMMER),
+        # Two letters, with or without separators around them.
+        ("811218AB9876", SWEDISH_PERSONNUMMER),
+        ("811218XX9876", SWEDISH_PERSONNUMMER),
+        ("811218-X-9876", SWEDISH_PERSONNUMMER),
+        ("811218_A_9876", SWEDISH_PERSONNUMMER),
+        ("150785-NO-10150", NORWEGIAN_FODSELSNUMMER),
         ("¹⁹⁸⁰⁰¹⁰¹¹²³⁹", SWEDISH_PERSONNUMMER),
         ("８００１０１－１２３９", SWEDISH_PERSONNUMMER),
         # A Norwegian number born on the 5th, its leading zero dropped by a spreadsheet.
@@ -103,6 +110,10 @@ def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, exp
         "AB12CD34EF56",  # single letters between digits, but no date or number in them
         "123456",  # six digits, month 34
         "0712345",  # a phone number's start, too short to be one
+        "NRV_Karl",  # one word written as a name: a place, a word, not enough to be a person's names
+        "Norrvik-07",
+        "NRV-ABC",
+        "anna_berg",  # a name in small letters cannot be told from a code
     ],
 )
 def test_pseudonymous_codes_pass(code: str) -> None:
@@ -125,6 +136,17 @@ def test_pseudonymous_codes_pass(code: str) -> None:
         "19260101",  # a hundred years old
         "20110101",  # fifteen
         "１９８００１０１",
+        # Day first, as Swedes and Norwegians also write one.
+        "18121981",
+        "18-12-1981",
+        # Six digits inside a longer code: initials or a name with a date of birth, a number cut short.
+        "AS811218",
+        "800101X",
+        "Anna-811218",
+        "KF150785",  # DDMMYY
+        "LB181281",
+        "811218-987",
+        "NRV-010101",  # 1 January 2001: a running number that is a date of birth too
     ],
 )
 def test_a_date_of_birth_is_refused(code: str) -> None:
@@ -132,10 +154,12 @@ def test_a_date_of_birth_is_refused(code: str) -> None:
     assert code_problem(code, YEAR) == BIRTH_DATE
 
 
-@pytest.mark.parametrize("code", ["19250101", "20120101", "800101X", "AS800101", "800132", "2011-02-29"])
+@pytest.mark.parametrize(
+    "code", ["19250101", "20120101", "AS800132", "2011-02-29", "NRV-000123", "NRV-001231", "P123456", "01011925"]
+)
 def test_dates_that_are_no_one_s_birth_or_not_a_code_alone_pass(code: str) -> None:
-    """Over a hundred or under fifteen years ago; six digits with a letter (a running number of the unit's own);
-    no such day."""
+    """Over a hundred or under fifteen years ago; six digits beginning with 00 after a prefix (a running number
+    padded with zeros); no such day."""
     assert not looks_like_birth_date(code, YEAR)
     assert code_problem(code, YEAR) is None
 
@@ -150,6 +174,12 @@ def test_a_mobile_number_is_refused(code: str) -> None:
     [
         ("Anna Berg", NAME),
         ("anna\tberg", NAME),
+        # Words written as names, joined as a code allows.
+        ("Anna_Svensson", NAME_WORDS),
+        ("Åsa-Öberg", NAME_WORDS),
+        ("Björn_Lindqvist_81", NAME_WORDS),
+        ("NRV_Karl_Berg", NAME_WORDS),
+        ("AnnaBerg", NAME_WORDS),
         ("", EMPTY),
         ("   ", EMPTY),
         ("X" * 33, TOO_LONG),
@@ -183,6 +213,13 @@ def test_a_code_of_exactly_the_maximum_length_passes() -> None:
         ("150785 10150", NORWEGIAN_FODSELSNUMMER),
         ("D-nummer 55078510063", NORWEGIAN_D_NUMBER),
         ("８１１２１８－９８７６", SWEDISH_PERSONNUMMER),
+        # As a word processor or a hurried hand writes one.
+        ("Samtal med 811218\u20139876 om jobbet", SWEDISH_PERSONNUMMER),  # an en dash
+        ("811218 9876", SWEDISH_PERSONNUMMER),
+        ("811218.9876", SWEDISH_PERSONNUMMER),
+        ("811218_9876", SWEDISH_PERSONNUMMER),
+        ("811218/9876", SWEDISH_PERSONNUMMER),
+        ("19811218 9876", SWEDISH_PERSONNUMMER),
     ],
 )
 def test_an_identity_number_written_in_free_text_is_found(text: str, explanation: str) -> None:

@@ -186,6 +186,10 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("Ola 01011980.csv", None),
         ("Anna 1980\u034f0101.csv", None),  # a mark that shows nothing, between the digits
         ("export 24.11.2026.csv", "export 24.11.2026.csv"),
+        ("Anna Svensson remiss.csv", None),  # a person's names
+        ("Karin_Nilsson_uppföljning.xlsx", None),
+        ("remisser/Åsa Öberg/oktober.csv", "oktober.csv"),  # the folders are never kept
+        ("Journeys Q3 2026.csv", "Journeys Q3 2026.csv"),  # one word with a capital is no name
     ],
 )
 def test_a_file_s_name_is_kept_unless_some_part_of_it_points_at_a_person(filename: str, kept: str | None) -> None:

@@ -3,8 +3,9 @@
 People served are health-data subjects: a unit records them under pseudonymous codes only. A code that has the shape
 of a Swedish or Norwegian identity number is refused whether or not its check digit is right, because a mistyped
 number still points at a person. So is a code that is, or holds, a date of birth of someone of working age, or that
-is a Swedish mobile number. A name without a space cannot be told from a code: the forms and the file layout say
-never to use one.
+is a Swedish mobile number, or that holds two words written as names are, each a capital and small letters
+(Anna_Berg, Åsa-Öberg, AnnaBerg). A name in capitals or in small letters alone cannot be told from a code: the forms
+and the file layout say never to use one.
 """
 
 from __future__ import annotations
@@ -27,14 +28,21 @@ NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
 BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
 PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
+NAME_WORDS = N_("reads like a name (words that begin with a capital, such as Anna_Berg): a code must not be a name")
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
 LEADING_HYPHEN = N_("a code may not begin with '-': a spreadsheet would read it as a sum (-1-1 as -2)")
 
 # Digits, possibly split by the separators people write identity numbers (or join them to other digits) with, or by
-# a single letter between two digits (800101A1234).
-_DIGIT_RUN = re.compile(r"\d(?:(?:[\d+\-_ ./]|[^\W\d_](?=\d))*\d)?")
+# one or two letters between two digits, with or without separators around them (800101A1234, 800101-XX-1234).
+_DIGIT_RUN = re.compile(r"\d(?:(?:[\d+\-_ ./]|[^\W\d_]{1,2}(?=[+\-_ ./]?\d))*\d)?")
+# Six digits with no digit beside them, inside a longer code: a date of birth unless they begin with 00, as a running
+# number padded with zeros does (NRV-000123); someone born in 2000 is then not recognised.
+_SIX_DIGITS = re.compile(r"(?<!\d)(?!00)\d{6}(?!\d)")
+# Letters, and what lies between them.
+_LETTERS = re.compile(r"([^\W\d_]+)")
+_BETWEEN_NAMES = re.compile(r"[\s_.\-]+")
 _SEPARATORS = re.compile(r"\D")
 _DIGITS_ALONE = re.compile(r"[\d+\-_ ./]+")
 # A code that is a Swedish mobile number alone, written at home or from abroad: 07x-xxx xx xx, +46 7x-xxx xx xx.
@@ -109,26 +117,63 @@ def looks_like_identity_number(code: str) -> str | None:
 
 
 def looks_like_birth_date(code: str, year: int) -> bool:
-    """Whether `code` holds, in the year `year`, the date of birth of someone 15 to 100 years old: eight digits
-    YYYYMMDD anywhere in it (separators as for identity numbers, so 1980-01-01 too), or six digits YYMMDD or DDMMYY
-    that are the whole code's digits and the code nothing but digits and separators (800101, 80-01-01)."""
+    """Whether `code` holds, in the year `year`, the date of birth of someone 15 to 100 years old:
+    - eight digits YYYYMMDD or DDMMYYYY anywhere in it (separators as for identity numbers, so 1980-01-01 too);
+    - six digits YYMMDD or DDMMYY with no digit beside them, anywhere (AS800101, Anna-150785), unless they begin with
+      00, as a running number padded with zeros does (NRV-000123);
+    - six digits that are all the code holds, with separators or none (800101, 80-01-01, 000123)."""
     code = unicodedata.normalize("NFKC", code)
 
     def born(yyyy: int, month: int, day: int) -> bool:
         return year - _OLDEST <= yyyy <= year - _YOUNGEST and _real_date(yyyy, month, day)
 
+    def six(digits: str) -> bool:
+        first, middle, last = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        return any(born(c + first, middle, last) or born(c + last, middle, first) for c in (1900, 2000))
+
     for run in _DIGIT_RUN.findall(code):
         digits = _SEPARATORS.sub("", run)
         for start in range(len(digits) - 7):
-            if born(
-                int(digits[start : start + 4]), int(digits[start + 4 : start + 6]), int(digits[start + 6 : start + 8])
+            eight = digits[start : start + 8]
+            if born(int(eight[:4]), int(eight[4:6]), int(eight[6:])) or born(
+                int(eight[4:]), int(eight[2:4]), int(eight[:2])
             ):
                 return True
+    if any(six(digits) for digits in _SIX_DIGITS.findall(code)):
+        return True
     digits = _SEPARATORS.sub("", code)
-    if len(digits) != 6 or not _DIGITS_ALONE.fullmatch(code):
-        return False
-    first, middle, last = int(digits[:2]), int(digits[2:4]), int(digits[4:])
-    return any(born(century + first, middle, last) or born(century + last, middle, first) for century in (1900, 2000))
+    return len(digits) == 6 and bool(_DIGITS_ALONE.fullmatch(code)) and six(digits)
+
+
+def _name_parts(word: str) -> int:
+    """How many names `word` (letters only) is written as: words that begin with a capital followed by small letters
+    (Anna: 1, AnnaBerg: 2); 0 if it is written otherwise (NRV, anna, Q)."""
+    parts = 0
+    for position, letter in enumerate(word):
+        if letter.isupper():
+            if position + 1 == len(word) or not word[position + 1].islower():
+                return 0
+            parts += 1
+        elif not letter.islower() or position == 0:
+            return 0
+    return parts
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether `text` holds words written as a person's names are: two or more, each a capital and small letters,
+    one after the other with nothing but spaces, '_', '-' or '.' between them, or run together (Anna_Berg,
+    Åsa-Öberg, Lisa_Berg_811218, AnnaBerg). A single such word is not enough: a code may hold a place or a word."""
+    names_before = 0  # names just before, with nothing but separators since
+    for position, piece in enumerate(_LETTERS.split(unicodedata.normalize("NFKC", text))):
+        if position % 2 == 0:  # what lies between words
+            if piece and not _BETWEEN_NAMES.fullmatch(piece):
+                names_before = 0
+            continue
+        parts = _name_parts(piece)
+        names_before = names_before + parts if parts else 0
+        if names_before >= 2:
+            return True
+    return False
 
 
 def looks_like_phone_number(code: str) -> bool:
@@ -148,9 +193,9 @@ def _at(digits: str) -> str | None:
 
 
 # In free text, an identity number is read only as people write one, with a right check digit, so that dates, sums
-# and phone numbers in a reviewer's notes are not taken for one: a Swedish number YYMMDD-NNNC or YYYYMMDD-NNNC ('-',
-# '+' or nothing between), a Norwegian one DDMMYYIIICC (a space or nothing between).
-_SWEDISH_IN_TEXT = re.compile(r"(?<!\d)(\d{8}|\d{6})[-+]?(\d{4})(?!\d)")
+# and phone numbers in a reviewer's notes are not taken for one: a Swedish number YYMMDD-NNNC or YYYYMMDD-NNNC (any
+# dash, '+', a space, '.', '_', '/' or nothing between), a Norwegian one DDMMYYIIICC (a space or nothing between).
+_SWEDISH_IN_TEXT = re.compile(r"(?<!\d)(\d{8}|\d{6})[-+ ._/]?(\d{4})(?!\d)")
 _NORWEGIAN_IN_TEXT = re.compile(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)")
 
 
@@ -176,6 +221,8 @@ def identity_number_in_text(text: str) -> str | None:
     Stricter than for a code, where anything shaped like a number is refused: here the number must be written as
     one is and its check digits must be right."""
     text = unicodedata.normalize("NFKC", text)
+    # Any dash as '-': a word processor turns a typed hyphen into an en dash; and any space as ' '.
+    text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else " " if c.isspace() else c for c in text)
     for match in _SWEDISH_IN_TEXT.finditer(text):
         digits = match[1][-6:] + match[2]
         found = _swedish(match[1] + match[2]) if _luhn(digits) else None
@@ -235,6 +282,8 @@ def code_problem(code: str, year: int) -> str | None:
         return explanation
     if any(character.isspace() for character in code):
         return NAME
+    if looks_like_name(code):
+        return NAME_WORDS
     if len(code) > CODE_MAX:
         return TOO_LONG
     if not re.fullmatch(CODE_PATTERN, code):
