@@ -13,7 +13,9 @@ audited once per unit (how many journeys, which cut-off), not once per row, and 
 The audit trail kept copies of what the deleted journeys held: every change to a journey, a job or a course is an
 entry with its old and new values. The purge clears those values (the entries still say who changed what, and when),
 and those of the entries about journeys deleted by hand, once the deletion or the journey's end is before the
-cut-off, so that nothing of a person the unit no longer keeps stays in the trail.
+cut-off, so that nothing of a person the unit no longer keeps stays in the trail. It clears the file's name of each
+import made before the cut-off too: the import keeps a name only when nothing in it points at a person, but people
+name a referral's file after the person in ways no check foresees, and the import's counts say what it did.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class UnitPurge:
     removed: int
     locked: list[Quarter]  # newly locked
     cleared: int = 0  # audit entries about deleted journeys whose values were cleared
+    file_names: int = 0  # imports made before the cut-off whose file's name was cleared
 
 
 def cutoff_date(today: date, months: int) -> date:
@@ -102,9 +105,11 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     ):
         purged[unit_id].add(journey_id)
     cleared = entries_to_clear(purged, cutoff)
-    if not purged and not cleared:
+    imports = imports_named_before(cutoff)
+    if not purged and not cleared and not imports:
         return []
-    units = db.session.scalars(select(Unit).where(Unit.id.in_([*purged, *cleared])).order_by(Unit.code)).all()
+    affected = [*purged, *cleared, *imports]
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(affected)).order_by(Unit.code)).all()
     frames = load_frames(list(purged))
     actor = current_actor()
     done = []
@@ -116,12 +121,13 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
             ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged[unit.id]), "id"]
             last_days = last_counted_day(unit_frames)[ids]
             locked = lock_quarters(unit, Quarter.of(max([cutoff - timedelta(days=1), *last_days.dropna()])))
-        entries = len(cleared.get(unit.id, ()))
-        done.append(UnitPurge(unit, removed, locked, entries))
+        entries, file_names = len(cleared.get(unit.id, ())), len(imports.get(unit.id, ()))
+        done.append(UnitPurge(unit, removed, locked, entries, file_names))
         # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
         # journeys were not purged, and the pages that tell of a purge of them read the latter.
         facts = {"removed": [None, removed]} if removed else {}
         facts |= {"cleared": [None, entries]} if entries else {}
+        facts |= {"file_names_cleared": [None, file_names]} if file_names else {}
         db.session.add(
             AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge",
                        entity="journeys" if removed else "audit_log", entity_id="", unit_id=unit.id,
@@ -135,6 +141,8 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
             .values(changes={CLEARED: [None, cutoff.isoformat()]}),
             execution_options={"synchronize_session": False},
         )
+    for entry in (entry for entries in imports.values() for entry in entries):
+        entry.changes = {**entry.changes, "file": [None, None], "file_cleared": [None, cutoff.isoformat()]}
     # No cascade in the database: the spells go first, explicitly.
     journey_ids = sorted(journey for ids in purged.values() for journey in ids)
     for table, column in ((JOB_SPELLS, "journey_id"), (EDUCATION_SPELLS, "journey_id"), (JOURNEYS, "id")):
@@ -188,6 +196,21 @@ def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int,
         if journey in gone:
             clear[entry.unit_id].append(entry.id)
     return dict(clear)
+
+
+def imports_named_before(cutoff: date) -> dict[int, list[AuditEntry]]:
+    """The audit entries (by unit) of the imports made before `cutoff` that still keep their file's name."""
+    before = datetime.combine(cutoff, time.min, tzinfo=UTC)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "journeys", AuditEntry.action == "import", AuditEntry.at < before)
+        .order_by(AuditEntry.id)
+    )
+    named: defaultdict[int, list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.unit_id is not None and (entry.changes or {}).get("file", [None, None])[1] is not None:
+            named[entry.unit_id].append(entry)
+    return dict(named)
 
 
 @dataclass(frozen=True)
@@ -269,6 +292,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
         line = f"  {result.unit.code}: {result.removed} {would}removed; quarters {would}locked: {locked}"
         if result.cleared:
             line += f"; audit entries {would}cleared of their values: {result.cleared}"
+        if result.file_names:
+            line += f"; imports' file names {would}cleared: {result.file_names}"
         click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")
