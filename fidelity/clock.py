@@ -7,7 +7,7 @@ Every "today" the app decides with (date checks, overdue days, the quarter under
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -24,8 +24,16 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in the app's time zone (outside an app, such as an operation called from a script, the default
     zone's)."""
-    zone = current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"]
-    return now().astimezone(_zone(str(zone))).date()
+    return now().astimezone(_app_zone()).date()
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of `day` in the app's time zone, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=_app_zone()).astimezone(UTC)
+
+
+def _app_zone() -> ZoneInfo:
+    return _zone(str(current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"]))
 
 
 @lru_cache(maxsize=8)

@@ -14,11 +14,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
+from fidelity import clock
 from fidelity.comparison.table import half_year, rate_column, rate_quarters, total_column
 from fidelity.extensions import db
 from fidelity.models import ActionStatus, QuarterlyOutcome, Role
+from fidelity.monitoring.kept import bring_up_to_date, counted_before, refresh_outcomes
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.factories import app_today
@@ -403,3 +405,49 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     # The IPS scale goes on setting the same unit against work.
     ips = client.get("/comparison/chart.svg?scale=ips-25").data
     assert b"Fidelity against employment" in ips and b"Minimum" in ips
+
+
+def test_figures_not_counted_today_are_counted_again_before_the_comparison_reads_them(client: Any) -> None:
+    """A unit's kept figures change with the days alone: the wait of someone still waiting grows, a quarter ends. The
+    comparison counts again those of a unit not counted today, and only those, before it shows them."""
+    area = factories.area()
+    unit = factories.unit(area)
+    factories.journey(unit, TODAY - timedelta(days=10))  # still waiting
+    refresh_outcomes(unit, TODAY)
+    db.session.commit()
+    row = db.session.scalars(
+        select(QuarterlyOutcome).where(
+            QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.year == Quarter.of(TODAY).year,
+            QuarterlyOutcome.quarter == Quarter.of(TODAY).number,
+        )
+    ).one()  # fmt: skip
+    assert row.longest_wait_at_end == 10
+    # As counted yesterday, when the person had waited a day less.
+    row.longest_wait_at_end, row.computed_at = 9, clock.start_of(TODAY) - timedelta(minutes=1)
+    db.session.commit()
+    assert counted_before([unit.id], TODAY) == [unit.id]
+
+    login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id).email)
+    exported = rows_of(client.get("/comparison.csv?scale=ips-25&kind=all").get_data(as_text=True))
+    assert exported[unit.code]["longest_wait_days"] == "10"
+    row = db.session.get_one(QuarterlyOutcome, row.id, populate_existing=True)
+    assert (row.longest_wait_at_end, counted_before([unit.id], TODAY)) == (10, [])
+    counted = row.computed_at
+    assert client.get("/comparison?scale=ips-25&kind=all").status_code == 200
+    assert db.session.get_one(QuarterlyOutcome, row.id, populate_existing=True).computed_at == counted
+
+
+def test_only_units_with_journeys_not_counted_today_are_counted_again(session: Any) -> None:
+    counted_today, counted_yesterday, without_journeys = factories.unit(), factories.unit(), factories.unit()
+    for unit in (counted_today, counted_yesterday):
+        factories.journey(unit, TODAY - timedelta(days=40), enrolment_date=TODAY - timedelta(days=30))
+        refresh_outcomes(unit, TODAY)
+    db.session.execute(
+        update(QuarterlyOutcome)
+        .where(QuarterlyOutcome.unit_id == counted_yesterday.id)
+        .values(computed_at=clock.start_of(TODAY) - timedelta(seconds=1))
+    )
+    ids = [counted_today.id, counted_yesterday.id, without_journeys.id]
+    assert counted_before(ids, TODAY) == [counted_yesterday.id]
+    bring_up_to_date(ids, TODAY)
+    assert counted_before(ids, TODAY) == []

@@ -11,6 +11,7 @@ from fidelity.access import managed_areas
 from fidelity.comparison import queries
 from fidelity.comparison.table import Comparison, compare, rate_quarters
 from fidelity.models import Area, Unit, User
+from fidelity.monitoring.kept import bring_up_to_date
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import ScaleRegistry
 
@@ -58,6 +59,8 @@ def build_comparison(
     shown = page_range(len(listed), page, per_page) if page is not None else range(len(listed))
     on_page: queries.UnitIds = [unit.id for unit in listed[shown.start : shown.stop]] if page is not None else unit_ids
     detailed = {unit.id for unit in listed[shown.start : shown.stop]} if details else set()
+    # The kept figures go on changing with the days alone: those not counted today are counted again first.
+    bring_up_to_date([unit.id for unit in (listed[shown.start : shown.stop] if page is not None else listed)], today)
     return compare(
         scale,
         registry.principles,

@@ -47,6 +47,7 @@ def _comparison(page: int | None = None, *, details: bool = True) -> tuple[Compa
     area = next((a for a in areas if a.code == form.area.data), None)
     comparison = build_comparison(current_user, area, registry, form.scale.data or "ips-25", form.kind.data or "all",
                                   first, last, today, page=page, per_page=PER_PAGE, details=details)  # fmt: skip
+    db.session.commit()  # the kept figures it counted again (see `bring_up_to_date`)
     return form, comparison
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+from fidelity import clock
 from fidelity.extensions import db
-from fidelity.models import QuarterlyOutcome, Unit
+from fidelity.models import Journey, QuarterlyOutcome, Unit
 from fidelity.models.types import utcnow
 from fidelity.monitoring.frames import JourneyFrames, load_frames
 from fidelity.monitoring.outcomes import (
@@ -56,8 +57,9 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
     """Compute every quarter of `unit` from its first referral (or its first kept quarter, if earlier) to today's, and
     write the quarters that are new or changed, under the current definitions. Locked quarters stay as they are.
 
-    Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`. `frames` are the
-    unit's journeys when the caller has loaded them already (holding the unit's records, see `unit_lock`).
+    Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`, and its row says
+    when it was last counted even when its figures stayed the same (see `counted_before`). `frames` are the unit's
+    journeys when the caller has loaded them already (holding the unit's records, see `unit_lock`).
     """
     take_units(unit.id)  # so that what is read below is not replaced unseen before this is written
     frames = load_frames([unit.id]) if frames is None else frames
@@ -75,10 +77,47 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
         if row is None:
             key = {"unit_id": unit.id, "year": figures.quarter.year, "quarter": figures.quarter.number}
             inserts.append(key | values | {"locked": False, "computed_at": now})
-        elif not row.locked and any(getattr(row, name) != value for name, value in values.items()):
+        elif not row.locked and (
+            figures.quarter == current or any(getattr(row, name) != value for name, value in values.items())
+        ):
             updates.append({"id": row.id, **values, "computed_at": now})
     _write(inserts, updates)
     return kept_outcomes([unit.id])[unit.id]
+
+
+def counted_before(unit_ids: Sequence[int], today: date) -> list[int]:
+    """The units among `unit_ids` with journeys whose kept figures were last counted before `today` (in the app's
+    time zone), or never, in the order of their ids: figures go on changing with the days alone (the current
+    quarter's, the waits, the 30-day and 90-day windows of the quarters before), so a unit's are up to date only once
+    counted today. A unit without journeys has nothing to count again: its figures changed when its last journey
+    went."""
+    current = Quarter.of(today)
+    counted_today = (
+        select(QuarterlyOutcome.id)
+        .where(
+            QuarterlyOutcome.unit_id == Unit.id,
+            QuarterlyOutcome.year == current.year,
+            QuarterlyOutcome.quarter == current.number,
+            QuarterlyOutcome.computed_at >= clock.start_of(today),
+        )
+        .exists()
+    )
+    has_journeys = select(Journey.id).where(Journey.unit_id == Unit.id).exists()
+    return list(
+        db.session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids), has_journeys, ~counted_today).order_by(Unit.id))
+    )
+
+
+def bring_up_to_date(unit_ids: Sequence[int], today: date) -> None:
+    """Count again the kept figures of the units among `unit_ids` not counted yet today (see `counted_before`), their
+    journeys loaded at once. A page that reads many units' kept figures (the comparison) calls it first."""
+    stale = counted_before(unit_ids, today)
+    if not stale:
+        return
+    take_units(*stale)  # in one go, in the order of their ids, before their journeys are read
+    frames = load_frames(stale)
+    for unit in db.session.scalars(select(Unit).where(Unit.id.in_(stale)).order_by(Unit.id)):
+        refresh_outcomes(unit, today, frames.for_unit(unit.id))
 
 
 def _write(inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
