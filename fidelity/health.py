@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from fidelity.backup.schema import schema_state
 from fidelity.extensions import db, login_manager
+from fidelity.security import plain_http_allowed
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -22,11 +23,13 @@ RETRY_AFTER_SECONDS = 30
 
 
 @bp.get("/healthz")
+@plain_http_allowed
 def healthz() -> ResponseReturnValue:
     """200 when the database answers at the schema this version needs; 503 when it does not answer, or its schema
     is behind (pages would fail until `fidelity db upgrade`). A schema a newer version has moved on is still served
     (its changes add to what this version reads), so that old workers keep serving while new ones start. Public: it
-    says nothing but ok or not."""
+    says nothing but ok or not, and answers plain HTTP too, where pages are sent to HTTPS: a load balancer's check
+    comes straight to the app."""
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
         state = schema_state(db.session.connection())

@@ -9,9 +9,14 @@ always (see config.py). What the app shows a logged-in person is not kept by the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, Response, abort, request, session
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -44,6 +49,14 @@ def no_store(response: Response) -> Response:
     if request.endpoint != "static" and session.get("_user_id"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def plain_http_allowed(view: F) -> F:
+    """Let `view` answer plain HTTP where every other page is sent to HTTPS: a load balancer's or a monitor's health
+    check asks the app directly, without the proxy's `X-Forwarded-Proto`. Talisman reads a view's own options from
+    this attribute (what its decorator sets)."""
+    view.talisman_view_options = {"force_https": False}  # type: ignore[attr-defined]
+    return view
 
 
 def init_app(app: Flask) -> None:

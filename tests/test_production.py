@@ -87,6 +87,9 @@ def test_production_cookies_are_secure_and_plain_http_is_sent_to_https(
     client = app.test_client()
     redirected = client.get("/login")
     assert redirected.status_code in (301, 302) and redirected.headers["Location"].startswith("https://")
+    # A load balancer's health check comes straight to the app, over plain HTTP.
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
     with app.app_context():
         email = factories.user(Role.ADMIN).email
     page = client.get("/login", base_url="https://fidelity.example.org").get_data(as_text=True)
