@@ -95,11 +95,18 @@ def test_days_to_first_meeting_and_enrolment() -> None:
         {"referral_date": "2025-04-01", "first_meeting_date": "2025-05-01", "enrolment_date": "2025-05-10"},
     )
     result = waiting_list(table, TODAY)
-    assert result.period_start == date(2025, 6, 30)
+    assert result.period_start == date(2025, 7, 1)  # twelve months to today, both days counted: a year, no more
     assert (result.to_first_meeting.people, result.to_first_meeting.median) == (4, 25.0)
     assert result.to_first_meeting.p90 == pytest.approx(79.0)
     assert (result.to_enrolment.people, result.to_enrolment.median) == (2, 50.0)
     assert result.to_enrolment.p90 == pytest.approx(58.0)
+
+
+def test_the_period_is_twelve_months_to_the_day() -> None:
+    """A referral twelve months before today, to the day, falls a day before the year that ends today."""
+    table = journeys({"referral_date": "2025-06-30"}, {"referral_date": "2025-07-01"}, {"referral_date": "2026-06-30"})
+    assert waiting_list(table, TODAY).referred == 2
+    assert waiting_list(table, TODAY, months=3).referred == 1  # from 1 April 2026
 
 
 def test_giving_up_and_screening_out() -> None:

@@ -2,7 +2,8 @@
 
 Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown on the page:
 - waiting now: referred on or before today, not enrolled, not exited and not refused;
-- the period: the `months` months up to today (12 unless asked otherwise);
+- the period: the `months` months up to today (12 unless asked otherwise), from the day after the same day `months`
+  months before, so that twelve months are a year and not a day more;
 - days to first meeting / to enrolment: referral to that date, for people whose first meeting / enrolment fell in
   the period; the median and the 90th percentile (linear interpolation);
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
@@ -17,7 +18,7 @@ started).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from dateutil.relativedelta import relativedelta
@@ -166,7 +167,7 @@ def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONT
     (see `known_on`: for a report on a past day)."""
     journeys = known_on(journeys, today)
     now = pd.Timestamp(today)
-    start = today - relativedelta(months=months)
+    start = today - relativedelta(months=months) + timedelta(days=1)  # `months` months to today, both counted
     refused = journeys["decision"] == Decision.NOT_ACCEPTED.value
     not_enrolled = journeys["enrolment_date"].isna() | (journeys["enrolment_date"] > now)
     not_exited = journeys["exit_date"].isna() | (journeys["exit_date"] > now)
