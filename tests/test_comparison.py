@@ -175,12 +175,15 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     assert sheet.column_dimensions["B"].width == max(10, max(map(len, names)) + 2)
     assert sheet.column_dimensions["A"].width == 10  # short codes: the narrowest width
     page = client.get("/comparison").get_data(as_text=True)
-    assert '<img src="/comparison/chart.svg' in page and "1 unit has a review or actions overdue" in page
-    second = dataset["units"][1]
+    assert '<img src="/comparison/chart.svg' in page
+    assert "2 units have a review overdue or never made, or actions overdue" in page
+    first, second, third = dataset["units"]
     overdue = page[page.index('id="overdue-title"') : page.index('id="items-title"')]
     due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
-    assert second.code in overdue and dataset["units"][0].code not in overdue
+    # The second's review is overdue, the third was never reviewed (due from the start), after it; the first is fine.
+    assert first.code not in overdue and overdue.index(second.code) < overdue.index(third.code)
     assert f"<td>{day(due)}</td>" in overdue and '<td class="num">1</td>' in overdue
+    assert "<td>never reviewed</td>" in overdue
     # The item table gives each unit's next review: the second's is overdue; the third, never reviewed, is due now.
     items = page[page.index('id="items-title"') : page.index('id="principles-title"')]
     assert f'<td class="nowrap due-cell">{day(due)} <strong class="over">overdue</strong></td>' in items
@@ -340,7 +343,7 @@ def test_the_page_costs_the_same_queries_for_3_units_and_for_30(
     add_units(27)
     with counted(app) as thirty:
         page = client.get("/comparison?kind=all").get_data(as_text=True)
-    assert "30 units have a review or actions overdue" in page
+    assert "30 units have a review overdue or never made, or actions overdue" in page
     assert page.count('<td class="num">1</td></tr>') == 30
     assert len(three) == len(thirty), "\n".join(thirty)
 

@@ -87,6 +87,11 @@ class UnitRow:
         return self.employment_rate is not None and benchmark_reached(self.employment_rate) is None
 
 
+    @property
+    def never_reviewed(self) -> bool:
+        """No review of either kind on the scale: due now, and never done."""
+        return self.due is None
+
 @dataclass(frozen=True)
 class Comparison:
     scale: Scale
@@ -114,9 +119,17 @@ class Comparison:
 
     @property
     def overdue(self) -> tuple[UnitRow, ...]:
-        """Units with a review or actions overdue: the reviews longest overdue first, then the most actions."""
-        late = [row for row in self.rows if row.overdue_review or row.overdue_actions]
-        return tuple(sorted(late, key=lambda row: (row.due if row.overdue_review else date.max, -row.overdue_actions)))
+        """Units with a review overdue or never made (a unit never reviewed is due from the start, as the follow-up
+        list has it), or with actions overdue: the reviews longest overdue first, then the units never reviewed, then
+        the most actions."""
+        late = [row for row in self.rows if row.overdue_review or row.never_reviewed or row.overdue_actions]
+        return tuple(sorted(late, key=_lateness))
+
+
+def _lateness(row: UnitRow) -> tuple[int, date, int]:
+    if row.overdue_review and row.due is not None:
+        return (0, row.due, -row.overdue_actions)
+    return (1 if row.never_reviewed else 2, date.max, -row.overdue_actions)
 
 
 # Full quarters whose employment rates the comparison sets side by side: two years.
