@@ -24,6 +24,8 @@ REDACTED = "[redacted]"
 # All that is left of the values of an audit entry about a journey, job or course once the journey has been deleted
 # under the retention rule: [None, the purge's cut-off]. The entry still says who changed what, and when.
 CLEARED = "cleared_by_purge"
+# The same, once a journey deleted at the person's request has had its trail erased with it: [None, the day].
+ERASED = "erased_on_request"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fidelity.actions.forms import STATUS_LABELS
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES
-from fidelity.audit import CLEARED, REDACTED
+from fidelity.audit import CLEARED, ERASED, REDACTED
 from fidelity.extensions import db
 from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text, quarter_text
 from fidelity.models import (
@@ -66,6 +66,7 @@ ACTION_NAMES: Mapping[str, Any] = {
     "delete": _l("deleted"),
     "purge": _l("purged"),  # journeys deleted under the retention rule, one entry per unit
     "import": _l("imported"),  # journeys written in bulk from a file, one entry per import
+    "erase": _l("erased the trail of"),  # a deleted journey's values cleared from the trail, at the person's request
 }
 # Imports and purges write many rows under one entry, named in the plural.
 BULK_ACTIONS = frozenset({"import", "purge"})
@@ -231,6 +232,8 @@ class AuditLine:
     sealed: bool = False  # values kept back for now (an external reviewer's own rating before consensus)
     # The values were cleared by a purge of journeys that ended before this day (in words), with the journey itself.
     cleared: str | None = None
+    # The values were erased on this day (in words), with the journey, at the person's request.
+    erased: str | None = None
 
 
 def shown(value: Any) -> str | None:
@@ -343,10 +346,11 @@ def audit_line(
     a sealed entry lists none. `text` writes each value: `value_text` in words for a page (it needs the request's
     language), the stored value by default. `subject`: what the entry is about, where the caller knows it better than
     the entry's own fields tell."""
+    cleared = erased = None
     if CLEARED in changes:
         cleared, changes = text("cutoff", changes[CLEARED][1]), {}
-    else:
-        cleared = None
+    elif ERASED in changes:
+        erased, changes = text("erased", changes[ERASED][1]), {}
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS or (action == "update" and before == after != REDACTED):
@@ -370,6 +374,7 @@ def audit_line(
         changes=() if sealed else tuple(kept),
         sealed=sealed,
         cleared=cleared,
+        erased=erased,
     )
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from fidelity.audit import ERASED
+from fidelity.cli import main
 from fidelity.models import (
     AuditEntry,
     Decision,
@@ -23,6 +25,8 @@ from fidelity.models import (
 from tests import factories
 from tests.factories import app_today
 from tests.test_web import csrf_token, login
+
+TODAY_TEXT = app_today().isoformat()
 
 
 def test_the_list_filters_by_state_and_code_and_shows_a_journey(client: Any, session: Any) -> None:
@@ -131,7 +135,9 @@ def test_deleting_a_journey_asks_first_and_says_what_goes_with_it(client: Any, s
     assert asked.status_code == 200 and "<h1>Delete the journey DEL-1?</h1>" in text
     assert "The journey DEL-1, referred on Jan 5, 2026, with everything recorded on it:" in text
     assert "<li>2 jobs</li> <li>1 course of study</li>" in text
-    assert f'<form method="post" class="actions" action="{base}/delete">' in text and 'name="csrf_token"' in text
+    assert f'<form method="post" action="{base}/delete">' in text and 'name="csrf_token"' in text
+    # Erasing the trail too is asked for, never the default.
+    assert '<input aria-describedby="erase-hint" id="erase" name="erase" type="checkbox" value="y">' in text
     assert f'<a href="{base}">Cancel: keep the journey</a>' in text
     session.expire_all()
     assert session.get(Journey, journey.id) is not None  # asking deletes nothing
@@ -593,3 +599,49 @@ def test_a_code_the_unit_has_already_is_named_as_it_is_stored(client: Any, sessi
         "The unit already has a journey with the code NRV-Ab1: codes that differ only in capitals are the same code."
         in other_capitals
     )
+
+
+def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(client: Any, session: Any) -> None:
+    """A person who asks to be forgotten: the journey, its jobs and courses go, and so do the values every entry about
+    them kept (the deletion's own too); who changed them and when stay, with an entry for the erasure. Another
+    journey's trail is left as it was, and a later purge leaves the erased entries alone."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="FORGET-ME", enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), None),))  # fmt: skip
+    kept = factories.journey(unit, date(2026, 1, 6), code="KEEP-ME")
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    assert post(client, f"{base}/edit", code="FORGET-ME", referral_date="2026-01-05", decision="accepted",
+                decision_date="2026-01-10", enrolment_date="2026-01-20", exit_date="2026-03-01",
+                exit_reason="withdrew").status_code == 302  # fmt: skip
+    about = (AuditEntry.entity.in_(["journeys", "job_spells"])) & (AuditEntry.unit_id == unit.id)
+    before = {entry.id: dict(entry.changes) for entry in session.scalars(select(AuditEntry).where(about))}
+
+    response = post(client, f"{base}/delete", erase="y")
+    assert response.status_code == 302
+    assert "Journey FORGET-ME deleted, and what the audit trail kept of it erased." in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    session.expire_all()
+    assert session.scalars(select(Journey.code)).all() == ["KEEP-ME"]
+    entries = {entry.id: entry for entry in session.scalars(select(AuditEntry).where(about))}
+    erased = {entry_id for entry_id, entry in entries.items() if entry.changes == {ERASED: [None, TODAY_TEXT]}}
+    # Created, changed and deleted: the journey and its job; KEEP-ME's creation is left as it was.
+    assert len(erased) == 5 and entries[min(erased)].action == "create"
+    assert {entry.action for entry_id, entry in entries.items() if entry_id in erased} == {"create", "update", "delete"}
+    assert "FORGET-ME" not in str([entry.changes for entry in entries.values()])
+    assert [changes for entry_id, changes in before.items() if entry_id not in erased and "KEEP-ME" in str(changes)]
+    erasure = session.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
+    assert (erasure.entity, erasure.entity_id, erasure.changes) == ("journeys", str(journey.id), {"cleared": [None, 5]})
+    assert kept.id != journey.id
+
+    trail = " ".join(client.get(f"/units/{unit.code}/audit").get_data(as_text=True).split())
+    assert "FORGET-ME" not in trail and "KEEP-ME" in trail
+    assert trail.count("at the person's request: the journey is deleted.") == 5
+    assert f'erased the trail of journey <span class="code">#{journey.id}</span>' in trail
+
+    runner = client.application.test_cli_runner()
+    assert runner.invoke(main, ["purge", "--older-than", "1"]).exit_code == 0
+    session.expire_all()
+    assert all(session.get(AuditEntry, entry_id).changes == {ERASED: [None, TODAY_TEXT]} for entry_id in erased)

@@ -86,11 +86,11 @@ class UnitRow:
         """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent)."""
         return self.employment_rate is not None and benchmark_reached(self.employment_rate) is None
 
-
     @property
     def never_reviewed(self) -> bool:
         """No review of either kind on the scale: due now, and never done."""
         return self.due is None
+
 
 @dataclass(frozen=True)
 class Comparison:

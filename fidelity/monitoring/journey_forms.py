@@ -205,3 +205,15 @@ def show_at_fields(form: FlaskForm, messages: dict[str, list[str]]) -> None:
     so that the form shows it beside what was typed, as it shows the field's own errors."""
     for name, found in messages.items():
         form[name].errors = [*form[name].errors, *found]
+
+
+class DeleteJourneyForm(FlaskForm):
+    """The confirmation of a journey's deletion, and whether the audit trail's copy of it goes too."""
+
+    erase = BooleanField(
+        _l("The person asked to be forgotten: erase what the audit trail kept of this journey too"),
+        description=_l(
+            "Its code, dates, jobs and courses are cleared from every entry about it in the unit's audit trail, which "
+            "keeps only who changed it and when. Without this, the trail keeps them until the retention purge."
+        ),
+    )

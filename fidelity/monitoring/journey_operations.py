@@ -26,7 +26,7 @@ from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header, spell_header
 from fidelity.monitoring.problems import ImportRefused
-from fidelity.monitoring.purge import latest_purge
+from fidelity.monitoring.purge import erase_trail, latest_purge
 from fidelity.monitoring.unit_lock import take_journey, take_units
 from fidelity.monitoring.validation import check_journeys
 
@@ -210,13 +210,16 @@ def journey_problems(unit: Unit, record: Mapping[str, Any], journey: Journey | N
     return None
 
 
-def delete_journey(journey: Journey) -> None:
-    """LookupError if it has been deleted meanwhile."""
+def delete_journey(journey: Journey, *, erase: bool = False) -> int:
+    """Delete the journey with its jobs and courses, each audited; with `erase` (the person asked to be forgotten),
+    clear the values the audit trail kept of them too (`erase_trail`). Returns the entries cleared. LookupError if it
+    has been deleted meanwhile."""
     take_journey(journey)
-    unit = journey.unit
+    unit, journey_id = journey.unit, journey.id
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
     refresh_outcomes(unit, clock.today())
+    return erase_trail(unit, journey_id, clock.today()) if erase else 0
 
 
 def _journey_record(journey: Journey) -> dict[str, Any]:

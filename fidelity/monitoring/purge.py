@@ -33,7 +33,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
-from fidelity.audit import CLEARED, acting_as, current_actor
+from fidelity.audit import CLEARED, ERASED, acting_as, current_actor
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
@@ -189,13 +189,36 @@ def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int,
             journey_of |= {(kind, spell_id): journey_id for spell_id, journey_id in rows}
     clear: defaultdict[int, list[int]] = defaultdict(list)
     for entry in entries:
-        if not entry.entity_id.isdigit() or CLEARED in (entry.changes or {}):
+        if not entry.entity_id.isdigit() or CLEARED in (entry.changes or {}) or ERASED in (entry.changes or {}):
             continue
         row = int(entry.entity_id)
         journey = row if entry.entity == "journeys" else journey_of.get((entry.entity, row))
         if journey in gone:
             clear[entry.unit_id].append(entry.id)
     return dict(clear)
+
+
+def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
+    """Clear the values of every audit entry about the journey `journey_id` of `unit`, just deleted, and about its
+    jobs and courses, its deletion's entry included: what a person who asked to be forgotten leaves in the trail is
+    who changed the journey, and when. The erasure is an entry of its own, with the number of entries it cleared.
+    Returns that number."""
+    db.session.flush()  # the deletion's own entries first
+    ids = entries_to_clear({unit.id: {journey_id}}, date.min).get(unit.id, [])
+    if ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, ids))
+            .values(changes={ERASED: [None, day.isoformat()]}),
+            execution_options={"synchronize_session": False},
+        )
+    actor = current_actor()
+    db.session.add(
+        AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="erase", entity="journeys",
+                   entity_id=str(journey_id), unit_id=unit.id, changes={"cleared": [None, len(ids)]})
+    )  # fmt: skip
+    db.session.flush()
+    return len(ids)
 
 
 def imports_named_before(cutoff: date) -> dict[int, list[AuditEntry]]:

@@ -21,6 +21,7 @@ from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_forms import (
     REASON_NAMES,
     SPELL_LABELS,
+    DeleteJourneyForm,
     EducationForm,
     JobForm,
     JourneyForm,
@@ -235,22 +236,26 @@ def confirm_delete(code: str, journey_id: int) -> ResponseReturnValue:
     one click, and the step needs no script."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
     found = journey_or_404(unit, journey_id)
-    return render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=ActionForm())
+    return render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=DeleteJourneyForm())
 
 
 @bp.post("/journeys/<int:journey_id>/delete")
 def delete(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     found = journey_or_404(unit, journey_id)
-    if not ActionForm().validate_on_submit():
+    form = DeleteJourneyForm()
+    if not form.validate_on_submit():
         abort(400)
     journey_code = found.code
     try:
-        delete_journey(found)
+        delete_journey(found, erase=form.erase.data)
     except LookupError:  # deleted meanwhile
         abort(404)
     db.session.commit()
-    flash(_("Journey %(code)s deleted.", code=journey_code))
+    if form.erase.data:
+        flash(_("Journey %(code)s deleted, and what the audit trail kept of it erased.", code=journey_code))
+    else:
+        flash(_("Journey %(code)s deleted.", code=journey_code))
     return redirect(url_for(".journeys", code=unit.code))
 
 
