@@ -67,9 +67,10 @@ ACTION_NAMES: Mapping[str, Any] = {
     "purge": _l("purged"),  # journeys deleted under the retention rule, one entry per unit
     "import": _l("imported"),  # journeys written in bulk from a file, one entry per import
     "erase": _l("erased the trail of"),  # a deleted journey's values cleared from the trail, at the person's request
+    "export": _l("exported"),  # a unit's journeys handed out as a file, one entry per export
 }
-# Imports and purges write many rows under one entry, named in the plural.
-BULK_ACTIONS = frozenset({"import", "purge"})
+# Imports, purges and exports concern many rows under one entry, named in the plural.
+BULK_ACTIONS = frozenset({"import", "purge", "export"})
 BULK_NAMES: Mapping[str, Any] = {"journeys": _l("journeys"), "audit_log": _l("audit entries")}
 # Bookkeeping columns: the row's own id and the times the database stamps on every write.
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "assigned_at", "revision"})
@@ -164,6 +165,8 @@ FIELD_LABELS: Mapping[str, Any] = {
     **SPELL_LABELS,
     # the facts of an import and of a purge, each one entry for many journeys
     "file": _l("File"),
+    "format": _l("Format"),
+    "journeys": _l("Journeys"),
     "added": _l("Journeys added"),
     "replaced": _l("Journeys replaced"),
     "changed": _l("Journeys changed"),

@@ -24,7 +24,7 @@ def assert_every_unit_passes_the_import_checks() -> None:
     """Each unit's journeys, exported, pass the checks of an import as they stand today: demo data a manager opens
     in the journey form can be saved as it is."""
     for unit in db.session.scalars(select(Unit)):
-        check_journeys(read_cells(export_csv(unit.id), f"{unit.code}.csv"), app_today())
+        check_journeys(read_cells(export_csv(unit), f"{unit.code}.csv"), app_today())
 
 
 def test_a_synthetic_organisation_is_whole_and_readable(tmp_path: Path, database_factory: Callable[[], str]) -> None:

@@ -340,16 +340,16 @@ def test_an_export_is_the_file_imported_and_imports_again_unchanged(session: Any
     assert list(exported.columns) == list(original.columns) == header(jobs=2, education=1)
     assert exported.equals(original)
 
-    summary = import_journeys(unit, export_csv(unit.id), "export.csv", TODAY)
+    summary = import_journeys(unit, export_csv(unit), "export.csv", TODAY)
     assert (summary.added, summary.replaced) == (0, 3)
     assert journeys_table(unit.id).equals(exported)
-    import_journeys(copy, export_csv(unit.id), "export.csv", TODAY)
-    import_journeys(xlsx_copy, export_xlsx(unit.id), "export.xlsx", TODAY)
+    import_journeys(copy, export_csv(unit), "export.csv", TODAY)
+    import_journeys(xlsx_copy, export_xlsx(unit), "export.xlsx", TODAY)
     session.commit()
     assert journeys_table(copy.id).equals(exported)
     assert journeys_table(xlsx_copy.id).equals(exported)
     # The workbook explains its columns on a second sheet, as the template does.
-    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(unit.id)), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(unit)), read_only=True)
     assert book.sheetnames == ["journeys", "columns"]
     explained = [row[0] for row in book["columns"].iter_rows(min_row=2, values_only=True)]
     assert explained[:2] == ["code", "referral_date"] and "job<N>_start" in explained
@@ -359,7 +359,7 @@ def test_a_unit_without_journeys_exports_the_header_with_one_group_of_each(sessi
     unit = factories.unit()
     table = journeys_table(unit.id)
     assert list(table.columns) == header() and table.empty
-    assert export_csv(unit.id) == ("\ufeff" + ",".join(header()) + "\n").encode()
+    assert export_csv(unit) == ("\ufeff" + ",".join(header()) + "\n").encode()
 
 
 def test_a_code_in_other_capitals_replaces_the_journey_and_the_form_can_still_save_it(

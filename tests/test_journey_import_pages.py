@@ -234,7 +234,7 @@ def test_the_xlsx_template_has_an_example_and_a_sheet_explaining_the_columns(cli
     assert "not_accepted" in next(row[2] for row in explained if row[0] == "decision")
 
 
-def test_the_export_downloads_the_units_journeys(client: Any, manager: Any) -> None:
+def test_the_export_downloads_the_units_journeys(client: Any, manager: Any, session: Any) -> None:
     unit, _user = manager
     upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
     response = client.get(f"/units/{unit.code}/journeys/export.csv")
@@ -245,6 +245,14 @@ def test_the_export_downloads_the_units_journeys(client: Any, manager: Any) -> N
     assert [line.split(",")[0] for line in lines] == ["code", "NRV-0001", "NRV-0002"]
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/units/{unit.code}/journeys/export.xlsx").get_data()))
     assert [row[0] for row in workbook["journeys"].iter_rows(values_only=True)] == ["code", "NRV-0001", "NRV-0002"]
+    # Each export hands personal data on: it is in the unit's audit trail, who, when, in which format, how many.
+    exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)).all()
+    assert [(e.entity, e.entity_id, e.unit_id, e.actor_id, e.changes) for e in exports] == [
+        ("journeys", unit.code, unit.id, _user.id, {"format": [None, fmt], "journeys": [None, 2]})
+        for fmt in ("csv", "xlsx")
+    ]
+    trail = " ".join(client.get(f"/units/{unit.code}/audit").get_data(as_text=True).split())
+    assert f'exported journeys <span class="code">#{unit.code}</span>' in trail
 
 
 # --- the command line ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A unit's journeys in the import layout, and the empty templates, as CSV and xlsx.
 
 An export can be imported again unchanged: it has the same columns, with as many job and education groups as the
-journey with the most spells needs (at least one of each).
+journey with the most spells needs (at least one of each). An export of a unit's journeys hands personal data on, so
+it is an entry in the unit's audit trail: who, when, in which format, how many journeys.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
+from fidelity.audit import current_actor
+from fidelity.extensions import db
+from fidelity.models import AuditEntry, Unit
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
 from fidelity.monitoring.layout import (
@@ -61,13 +65,26 @@ def journeys_table(unit_id: int) -> pd.DataFrame:
     return pd.concat([table, jobs.reset_index(drop=True), education.reset_index(drop=True)], axis=1)
 
 
-def export_csv(unit_id: int) -> bytes:
-    return csv_bytes(journeys_table(unit_id))
+def export_csv(unit: Unit) -> bytes:
+    table = journeys_table(unit.id)
+    _audit_export(unit, "csv", len(table))
+    return csv_bytes(table)
 
 
-def export_xlsx(unit_id: int) -> bytes:
+def export_xlsx(unit: Unit) -> bytes:
     """The unit's journeys, and a second sheet explaining each column, as the template has."""
-    return xlsx_bytes(journeys_table(unit_id), help_rows())
+    table = journeys_table(unit.id)
+    _audit_export(unit, "xlsx", len(table))
+    return xlsx_bytes(table, help_rows())
+
+
+def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
+    actor = current_actor()
+    db.session.add(
+        AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="export", entity="journeys",
+                   entity_id=unit.code, unit_id=unit.id,
+                   changes={"format": [None, file_format], "journeys": [None, journeys]})
+    )  # fmt: skip
 
 
 def template_table() -> pd.DataFrame:

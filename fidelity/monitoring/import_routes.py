@@ -121,10 +121,14 @@ def template_xlsx(code: str) -> Response:
 @bp.get("/units/<code>/journeys/export.csv")
 def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return download(exports.export_csv(unit.id), CSV, f"{unit.code}-journeys-{clock.today()}.csv")
+    data = exports.export_csv(unit)
+    db.session.commit()  # the export's audit entry
+    return download(data, CSV, f"{unit.code}-journeys-{clock.today()}.csv")
 
 
 @bp.get("/units/<code>/journeys/export.xlsx")
 def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    return download(exports.export_xlsx(unit.id), XLSX, f"{unit.code}-journeys-{clock.today()}.xlsx")
+    data = exports.export_xlsx(unit)
+    db.session.commit()  # the export's audit entry
+    return download(data, XLSX, f"{unit.code}-journeys-{clock.today()}.xlsx")
