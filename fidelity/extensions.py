@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+import contextlib
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
@@ -57,6 +60,19 @@ def _may_write() -> bool:
     return not (has_request_context() and request.method in READING_METHODS)
 
 
+def _private_file(database: str | None) -> None:
+    """Create the SQLite database's file, when it does not exist yet, readable and writable by its owner alone: it
+    holds people's journeys, and SQLite would create it as the process's umask allows (readable by every account on
+    the server). Its journal files take the same permissions from it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():  # a folder that is not there: SQLite says so, as it would
+        return
+    with contextlib.suppress(FileExistsError):  # another process made it a moment ago
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def sqlite_real_transactions(engine: Engine) -> None:
     """Make SQLite transactions what the code expects: BEGIN when SQLAlchemy begins, SAVEPOINTs that nest.
 
@@ -67,6 +83,10 @@ def sqlite_real_transactions(engine: Engine) -> None:
     """
     if engine.dialect.name != "sqlite":
         return
+
+    @event.listens_for(engine, "do_connect")
+    def _private(_dialect: Any, _record: Any, _args: Any, _params: Any) -> None:
+        _private_file(engine.url.database)  # before SQLite makes the file, on the first connection
 
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:

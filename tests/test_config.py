@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from fidelity import create_app
 from fidelity.config import ConfigError, normalise_database_url
+from fidelity.extensions import db
 from fidelity.models import User
 
 
@@ -56,6 +59,20 @@ def test_local_run_generates_a_secret_key_once_and_uses_sqlite_in_instance(insta
     assert len(first.config["SECRET_KEY"]) == 64
     assert create_app().config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'fidelity.sqlite3'}"
+
+
+def test_the_sqlite_file_is_made_readable_by_its_owner_alone(instance: Path) -> None:
+    """It holds people's journeys; under the usual umask SQLite would make it readable by every account."""
+    previous = os.umask(0o022)
+    try:
+        app = create_app()
+        with app.app_context():
+            db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+            db.session.commit()
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+    assert oct((instance / "fidelity.sqlite3").stat().st_mode & 0o777) == "0o600"
 
 
 def test_passwords_are_hashed_with_scrypt_unless_configured(instance: Path) -> None:
