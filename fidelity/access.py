@@ -263,6 +263,10 @@ def is_admin(user: User) -> bool:
     return any(a.role is Role.ADMIN for a in user.roles)
 
 
+def is_external_reviewer(user: User) -> bool:
+    return any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles)
+
+
 def permissions(user: User, unit: Unit) -> frozenset[Permission]:
     """Everything `user` may do on `unit`, from every role they hold that covers it."""
     granted: set[Permission] = set()

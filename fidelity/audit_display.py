@@ -474,6 +474,15 @@ def people_named(entries: Sequence[AuditEntry]) -> dict[int, str]:
     }
 
 
+# Who made a change that no logged-in person made, in words: a command run on the server, or the app itself.
+ACTOR_NAMES: Mapping[str, Any] = {"cli": _l("the command line"), "system": _l("the system")}
+
+
+def actor_text(label: str) -> str:
+    """Who made a change, as the trail shows it: a user's address as stored, the command line or the app in words."""
+    return str(ACTOR_NAMES.get(label, label))
+
+
 def audit_lines(entries: Sequence[AuditEntry], sealed: Collection[int] = ()) -> list[AuditLine]:
     """The entries as a page shows them, in the request's language: each with what it is about and every value in
     words, users by their addresses; the `sealed` ones (entry ids) without their values."""
@@ -483,7 +492,7 @@ def audit_lines(entries: Sequence[AuditEntry], sealed: Collection[int] = ()) -> 
         return value_text(field, value, people)
 
     return [
-        audit_line(entry.at, entry.actor_label, entry.action, entry.entity, entry.entity_id, entry.changes,
+        audit_line(entry.at, actor_text(entry.actor_label), entry.action, entry.entity, entry.entity_id, entry.changes,
                    entry.id in sealed, text, subjects.get(entry.id, ""))
         for entry in entries
     ]  # fmt: skip

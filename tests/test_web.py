@@ -160,3 +160,19 @@ def test_a_reviewer_sees_the_units_of_the_reviews_assigned_to_them(client: Any, 
     session.commit()
     assert client.get(f"/units/{assigned.code}").status_code == 404
     assert assigned.name not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "said"),
+    [
+        (Role.ADMIN, 'There are no units yet. <a href="/admin/">Add the organisation, an area and the first unit'),
+        (Role.EXTERNAL_REVIEWER, "a unit becomes visible once you are made a reviewer of one of its external reviews"),
+        (None, "An administrator gives you access to a unit or an area."),
+    ],
+)
+def test_a_home_page_without_units_says_what_to_do(client: Any, session: Any, role: Role | None, said: str) -> None:
+    """The first administrator, on a database with nothing in it yet, is sent to Administration, not told to ask an
+    administrator; a reviewer is told how a unit comes into sight."""
+    login(client, factories.user(role).email)
+    page = " ".join(client.get("/").get_data(as_text=True).split())
+    assert said in page

@@ -6,7 +6,15 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from fidelity import clock, scale_registry
-from fidelity.access import Permission, can, managed_areas, unit_or_404, visible_units
+from fidelity.access import (
+    Permission,
+    can,
+    is_admin,
+    is_external_reviewer,
+    managed_areas,
+    unit_or_404,
+    visible_units,
+)
 from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import audit_lines
 from fidelity.extensions import db
@@ -27,6 +35,9 @@ def index() -> str:
         latest=latest_scores(units, registry),
         scales=registry.latest(),
         areas=db.session.scalars(managed_areas(current_user)).all(),
+        # Who sees no unit, and why: an administrator before there is any, a reviewer before a review, anyone else.
+        admin=is_admin(current_user),
+        reviewer=is_external_reviewer(current_user),
     )
 
 
