@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fidelity.monitoring.identity import (
     BIRTH_DATE,
@@ -23,6 +25,7 @@ from fidelity.monitoring.identity import (
     looks_like_birth_date,
     looks_like_identity_number,
 )
+from fidelity.monitoring.validation import _suspects
 
 YEAR = 2026  # the year the codes are checked in: a date of birth is of someone 15 to 100 years old then
 
@@ -240,3 +243,25 @@ def test_an_identity_number_written_in_free_text_is_found(text: str, explanation
 )
 def test_dates_sums_and_phone_numbers_in_free_text_pass(text: str) -> None:
     assert identity_number_in_text(text) is None
+
+
+CODE_CHARACTERS = "ABCKNPRSVXYZabceknrsvÅÖåö0123456789-_ "
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet=CODE_CHARACTERS, max_size=16), min_size=1, max_size=30))
+def test_the_import_s_quick_sort_of_codes_misses_none_that_a_closer_look_refuses(codes: list[str]) -> None:
+    """An import looks closely (`code_problem`) only at the codes numpy marks as suspect: every code a closer look
+    refuses must be among them, or it would be stored."""
+    assert {i for i, code in enumerate(codes) if code_problem(code, YEAR)} <= set(_suspects(codes).tolist())
+
+
+def test_the_quick_sort_marks_every_refused_example() -> None:
+    refused = [
+        "811218AB9876", "811218-X-9876", "AS811218", "800101X", "Anna-811218", "KF150785", "811218-987", "NRV-010101",
+        "18121981", "Anna_Svensson", "Åsa-Öberg", "Björn_Lindqvist_81", "NRV_Karl_Berg", "AnnaBerg", "000123",
+    ]  # fmt: skip
+    plain = ["NRV-000123", "NRV-0000001", "NRV-01-0116", "NRV-24-0001", "P12345", "ABC-12", "Nrv-12"]
+    assert all(code_problem(code, YEAR) for code in refused)
+    suspects = set(_suspects(refused + plain).tolist())
+    assert suspects >= set(range(len(refused))) and not suspects & set(range(len(refused), len(refused) + len(plain)))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from fidelity.monitoring.identity import BIRTH_DATE, NAME_WORDS, SWEDISH_PERSONNUMMER
 from fidelity.monitoring.journey_files import read_cells
 from fidelity.monitoring.layout import header
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -141,6 +142,19 @@ def test_codes_that_are_not_plain_ascii_are_each_looked_at_closely() -> None:
     fullwidth = "19811218-9876".translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     found = problems(csv_file([journey(), journey(code=fullwidth)]))
     assert found == [Problem(3, "code: looks like a Swedish personal identity number (personnummer)")]
+
+
+def test_a_file_s_codes_holding_a_birth_date_a_name_or_a_number_with_letters_inside_are_refused() -> None:
+    """What a unit's own habits put in a code: initials and a date of birth, a name joined with '_', a personnummer
+    with letters for its separator. Each is refused on its line, as in a form."""
+    codes = ["NRV-0001", "AS811218", "Anna_Svensson", "811218XX9876", "NRV-000123", "Lisa_Berg_150785"]
+    found = problems(csv_file([journey(code=code) for code in codes]))
+    assert found == [
+        Problem(3, f"code: {BIRTH_DATE}"),
+        Problem(4, f"code: {NAME_WORDS}"),
+        Problem(5, f"code: {SWEDISH_PERSONNUMMER}"),
+        Problem(7, f"code: {BIRTH_DATE}"),
+    ]
 
 
 def test_a_row_without_a_code_is_not_taken_for_a_blank_line() -> None:
