@@ -147,10 +147,6 @@ def _utc(moment: datetime) -> str:
     return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
-
-
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     """The outcomes export as a workbook: rates as percentages, the time of counting as a time."""
     return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"])

@@ -20,12 +20,12 @@ from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db
 from fidelity.i18n import quarter_text
 from fidelity.models import Unit
+from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcome_forms import StaffingForm
 from fidelity.monitoring.outcome_pages import (
     OutcomeRow,
     benchmark_words,
-    csv_bytes,
     definitions,
     export_frame,
     outcome_rows,

@@ -18,6 +18,7 @@ from fidelity.extensions import db
 from fidelity.i18n import amount_text, date_text
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.journey_forms import (
     REASON_NAMES,
     SPELL_LABELS,
@@ -41,7 +42,6 @@ from fidelity.monitoring.journey_operations import (
     spell_snapshot,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
-from fidelity.monitoring.outcome_pages import csv_bytes
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
