@@ -387,6 +387,20 @@ def test_unknown_repeated_and_missing_columns_are_problems_of_the_header() -> No
     ]
 
 
+def test_an_unknown_column_is_listed_with_the_problems_of_the_rows() -> None:
+    """A notes column the layout does not take: the other columns are read all the same, so that one answer lists
+    every problem, rather than the rows' only once the column is taken out."""
+    rows = [journey(notes="met at the job centre"), journey(code="NRV-0002", goal="job")]
+    found = problems(csv_text(rows, columns=[*header(), "notes"]).encode())
+    assert found == [
+        Problem(1, "Unknown column: notes."),
+        Problem(3, "goal: 'job' is not one of work, education, both", "goal"),
+    ]
+    # Alone, it is the one problem: nothing is taken.
+    alone = csv_text([journey(notes="x")], columns=[*header(), "notes"]).encode()
+    assert problems(alone) == [Problem(1, "Unknown column: notes.")]
+
+
 def test_a_first_line_that_is_no_header_is_one_problem() -> None:
     """A title line above the header, a file without one, or tabs between the columns: the first line names no
     column, and one problem says what to do rather than each cell being an unknown column."""
@@ -407,7 +421,8 @@ def test_an_unnamed_empty_column_is_ignored_but_an_unnamed_column_with_values_is
     width = len(head.split(","))
     letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[width]  # the column after the header's last
     assert problems(f"{head},\n{row},\n{row},x\n".encode()) == [
-        Problem(1, f"Column {width + 1} ({letter} in a spreadsheet) has values but no name: the first on line 3.")
+        Problem(1, f"Column {width + 1} ({letter} in a spreadsheet) has values but no name: the first on line 3."),
+        Problem(3, "code: NRV-0001 is also on line 2", "code"),  # the rows are still read
     ]
 
 

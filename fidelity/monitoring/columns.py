@@ -52,6 +52,20 @@ def not_a_header(cells: Cells) -> Problem | None:
                                         "it."))  # fmt: skip
 
 
+def rows_readable(cells: Cells) -> bool:
+    """Whether the rows can be read whatever else is wrong with the header: every column of the layout is there once,
+    and each spell group whole. An unknown or unnamed column is then left aside."""
+    names = [_name(cell) for cell in cells.header if _name(cell)]
+    if len(names) != len(set(names)) or any(column.name not in names for column in JOURNEY_COLUMNS):
+        return False
+    return all(
+        column.numbered(number) in names
+        for group, numbers in spell_numbers(named_columns(cells)).items()
+        for number in numbers
+        for column in SPELL_GROUPS[group]
+    )
+
+
 def header_problems(cells: Cells) -> list[Problem]:
     """Unknown, repeated, unnamed and missing columns, and incomplete spell groups."""
     line = cells.header_line

@@ -18,7 +18,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
-from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, spell_numbers
+from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
@@ -72,11 +72,19 @@ def check_journeys(
     if no_header is not None:
         raise ImportRefused([no_header])
     problems = header_problems(cells)
-    if problems:
+    if problems and (cells.rows.empty or not rows_readable(cells)):
         raise ImportRefused([*cells.problems, *problems])
     if cells.rows.empty:
         raise ImportRefused(cells.problems or [Problem(None, _("The file has a header but no journeys."))])
-    return RowCheck(cells, today, label, purged_before, day).run()
+    # A column the layout does not know (a notes column) leaves the others to be read: their rows' problems come in
+    # the same answer, rather than after the column is taken out.
+    try:
+        checked = RowCheck(cells, today, label, purged_before, day).run()
+    except ImportRefused as refused:
+        raise ImportRefused([*problems, *refused.problems]) from None
+    if problems:
+        raise ImportRefused([*problems, *cells.problems])
+    return checked
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
