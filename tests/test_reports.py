@@ -471,3 +471,26 @@ def test_long_words_stay_on_the_page_and_line_breaks_stay_in_the_report(
     starts = [text.strip() for _page, _right, _edge, text in lines]
     assert "Interviews say 3." in starts
     assert starts.count("Review monthly.") == 2  # in the item by item table, and in the list of recommendations
+
+
+def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_the_page_does(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, review = known["unit"], known["review"]
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+    # 9 of 20 (45 %) and 10 per specialist: nothing to mark.
+    assert "9 (45%)" in html and "<strong>9 (45%)" not in html and '<td class="num">10</td></tr>' in html
+    assert "These figures are the journeys as they stood on the review's date" in html
+    q4 = session.scalars(
+        select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 4)
+    ).one()
+    q4.served, q4.in_competitive_work = 50, 10  # 20 %, and 25 per specialist
+    session.commit()
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+    assert "<strong>10 (20%)</strong>" in html and '<td class="num"><strong>25</strong></td></tr>' in html
+    assert "In bold: an employment rate below the minimum, a caseload above 20." in html
