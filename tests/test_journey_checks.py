@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from flask import Flask
 
 from fidelity.monitoring.identity import BIRTH_DATE, NAME_WORDS, SWEDISH_PERSONNUMMER
 from fidelity.monitoring.journey_files import read_cells
@@ -496,3 +497,30 @@ def test_lines_after_a_line_with_too_many_values_keep_their_numbers() -> None:
         Problem(2, "This line has more values than the header has columns."),
         Problem(4, "code: NRV-0002 is also on line 3"),
     ]
+
+
+def test_a_choice_may_be_written_as_the_form_names_it_in_english_or_swedish(app: Flask) -> None:
+    """A unit's own spreadsheet says 'Inte antagen' or 'Judged not motivated' rather than the stored code; a dash a
+    word processor made, an en dash in '18-24', is a hyphen. Words that name no choice are still refused."""
+    refused = {
+        "enrolment_date": "",
+        "first_meeting_date": "",
+        "first_employer_contact_date": "",
+        "job1_start": "",
+        "job1_competitive": "",
+        "job1_hours": "",
+        "decision_date": "2026-01-20",
+    }
+    rows = [
+        journey(code="NRV-0001", goal="Arbete och studier", age_band="18\u201324", decision="Inte antagen",
+                not_accepted_reason="bedömd  som inte MOTIVERAD", **refused),
+        journey(code="NRV-0002", goal="Work and education", decision="Not accepted",
+                not_accepted_reason="Needs assessment not granted", **refused),
+    ]  # fmt: skip
+    with app.app_context():
+        result = checked(csv_file(rows)).journeys
+        unknown = problems(csv_file([journey(goal="ej motiverad")]))
+    assert result["goal"].tolist() == ["both", "both"] and result["age_band"].tolist()[0] == "18_24"
+    assert result["decision"].tolist() == ["not_accepted", "not_accepted"]
+    assert result["not_accepted_reason"].tolist() == ["not_motivated", "needs_assessment_not_granted"]
+    assert unknown == [Problem(2, "goal: 'ej motiverad' is not one of work, education, both", "goal")]

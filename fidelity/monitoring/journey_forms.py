@@ -54,6 +54,14 @@ EXIT_NAMES = {
     ExitReason.REFERRED_ELSEWHERE: _l("Referred elsewhere"),
     ExitReason.OTHER: _l("Other"),
 }
+# The words for each coded value of a journey's choices, by column.
+CHOICE_LABELS: dict[str, dict[Any, Any]] = {
+    "age_band": AGE_BAND_NAMES,
+    "goal": GOAL_NAMES,
+    "decision": DECISION_NAMES,
+    "not_accepted_reason": REASON_NAMES,
+    "exit_reason": EXIT_NAMES,
+}
 # What the form calls each of a journey's columns, and each column of a job or course; problems found by the import's
 # checks name them so.
 JOURNEY_LABELS = {

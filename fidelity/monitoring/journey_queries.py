@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.models import Decision, Journey, Unit
-from fidelity.monitoring.journey_forms import AGE_BAND_NAMES, DECISION_NAMES, EXIT_NAMES, GOAL_NAMES, REASON_NAMES
+from fidelity.monitoring.journey_forms import CHOICE_LABELS
 
 PER_PAGE = 50
 # Where a person stands today: waiting, supported (enrolled and not left), left, or not accepted.
@@ -57,13 +57,4 @@ def journey_or_404(unit: Unit, journey_id: int) -> Journey:
 
 def choice_names() -> dict[str, dict[str, Any]]:
     """The words for every coded value, by column, for templates."""
-    return {
-        column: {member.value: name for member, name in names.items()}
-        for column, names in (
-            ("age_band", AGE_BAND_NAMES),
-            ("goal", GOAL_NAMES),
-            ("decision", DECISION_NAMES),
-            ("not_accepted_reason", REASON_NAMES),
-            ("exit_reason", EXIT_NAMES),
-        )
-    }
+    return {column: {member.value: name for member, name in names.items()} for column, names in CHOICE_LABELS.items()}

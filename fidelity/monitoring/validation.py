@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from flask import current_app, has_app_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
 from fidelity.monitoring.identity import code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
+from fidelity.monitoring.journey_forms import CHOICE_LABELS
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
 from fidelity.monitoring.problems import N_, ImportRefused, Problem, quoted
 from fidelity.monitoring.spells import check_spells
@@ -85,6 +89,24 @@ def check_journeys(
     if problems:
         raise ImportRefused([*problems, *cells.problems])
     return checked
+
+
+def plain_words(text: str) -> str:
+    """Words as they are compared with a choice's name: any dash a hyphen, spaces closed up, small letters."""
+    text = "".join("-" if unicodedata.category(c) == "Pd" else c for c in unicodedata.normalize("NFKC", str(text)))
+    return " ".join(text.split()).lower()
+
+
+def choice_words(field_name: str) -> dict[str, str]:
+    """The coded value of each of the form's words for a choice of the column `field_name`, in each of the app's
+    languages (the names are translated, so the words are read as a Swedish or an English spreadsheet has them)."""
+    words: dict[str, str] = {}
+    # Outside the app (a script checking a file) the names are the English ones.
+    for language in current_app.config["LANGUAGES"] if has_app_context() else ["en"]:
+        with force_locale(language):
+            for member, name in CHOICE_LABELS.get(field_name, {}).items():
+                words.setdefault(plain_words(str(name)), member.value)
+    return words
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
@@ -309,6 +331,11 @@ class RowCheck:
             return raw
         tidy = raw[retry].str.strip().str.lower().str.replace(r"[- ]", "_", regex=True)
         known = tidy.isin(allowed)
+        if not known.all():  # the form's words for a value, in any of the app's languages: 'Inte antagen'
+            words = choice_words(column.field)
+            named = raw[retry][~known].map(lambda cell: words.get(plain_words(cell), ""))
+            tidy[~known] = named
+            known = tidy.isin(allowed) & (tidy != "")
         values = raw.copy()
         values[retry] = tidy.where(known, "")
         bad = np.zeros(len(raw), dtype=bool)
