@@ -50,7 +50,8 @@ def test_a_line_with_fewer_values_than_the_header_is_refused_not_read_as_empty(s
         import_journeys(unit, ("\n".join(lines) + "\n").encode(), "short.csv", TODAY)
     assert refused.value.problems == [Problem(2, (
         f"This line has 4 values, fewer than the {columns} columns the header names: a value left out is not taken "
-        "as empty. End the line with a separator for each empty value."))]  # fmt: skip
+        "as empty. Save the file from the spreadsheet as an xlsx workbook, or end the line with a separator for each "
+        "empty value."))]  # fmt: skip
     assert counts(session) == before and journeys_of(session, unit)["SHORT-1"].decision is not None
 
     # Empty values written out, a blank line, and empty columns at the header's end are all as before.

@@ -320,7 +320,8 @@ def _cells(table: pd.DataFrame, skipped: list[int], values: np.ndarray | None = 
             if (rows[filled].iloc[position, int(found[position]) : named] == "").all():  # as pandas read it too
                 problems.append(Problem(int(lines[position]), _(
                     "This line has %(found)d values, fewer than the %(named)d columns the header names: a value left "
-                    "out is not taken as empty. End the line with a separator for each empty value.",
+                    "out is not taken as empty. Save the file from the spreadsheet as an xlsx workbook, or end the "
+                    "line with a separator for each empty value.",
                     found=int(found[position]), named=named)))  # fmt: skip
     problems.sort(key=lambda problem: problem.line or 0)
     return Cells(header=header, rows=rows[filled].reset_index(drop=True), lines=lines, problems=tuple(problems))
