@@ -245,6 +245,11 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
         rates = [math.nan if getattr(p, attribute) is None else 100 * getattr(p, attribute) for p in points]
         ax.plot(xs, rates, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
                 clip_on=False)  # fmt: skip
+        if running and xs:  # the quarter under way: hollow, as a figure not yet whole
+            ax.plot(xs[-1:], rates[-1:], color=colour, marker=marker, markersize=5, markerfacecolor="white",
+                    linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+    if running and xs:
+        ax.axvspan(xs[-1] - 0.5, xs[-1] + 0.5, color="#eef0f3", zorder=0, linewidth=0)
     step = max(1, math.ceil(len(points) / 10))  # about ten labels at most, always the latest quarter's
     shown = [x for x in xs if (len(points) - 1 - x) % step == 0]
     labels = [points[x].label for x in shown]

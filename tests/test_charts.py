@@ -139,6 +139,11 @@ def test_outcome_chart_takes_translated_words_and_marks_a_running_quarter() -> N
     assert {"Andel i arbete", "Lägsta 31%"} <= set(shown)
     assert "(hittills)" in shown  # under the last quarter's label
     assert "Employment rate" not in shown
+    # The quarter under way is shaded, and its points hollow: a figure not yet whole.
+    running = outcome_rates_svg(RATES, title="Utfall", benchmarks=BENCHMARKS, running=True, text=words)
+    done = outcome_rates_svg(RATES, title="Utfall", benchmarks=BENCHMARKS, text=words)
+    assert "#eef0f3" in running and "#eef0f3" not in done
+    assert running.count("fill: #ffffff") > done.count("fill: #ffffff")
 
 
 def test_outcome_chart_without_anyone_served() -> None:
