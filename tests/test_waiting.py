@@ -206,6 +206,8 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     assert (q1["first_meetings"], q1["days_to_first_meeting_median"]) == (1, 10.0)
     assert (q1["enrolments"], q1["days_to_enrolment_median"], q1["days_to_enrolment_p90"]) == (1, 30.0, 30.0)
     assert (q1["gave_up"], q1["gave_up_share"]) == (1, 0.5)  # of the two not refused
+    # Still waiting: nobody of Q1's (enrolled, left, refused), Q2's one; Q4's was refused.
+    assert list(frame["still_waiting"]) == [0, 0, 1]
     assert (q1["not_accepted"], q1["not_accepted_share"], q1["zero_exclusion_breaches"]) == (1, 0.3333, 1)
     assert (q1["not_accepted_not_motivated"], q1["not_accepted_declined"]) == (1, 0)
     assert frame.iloc[0]["not_accepted_declined"] == 1 and frame.iloc[0]["zero_exclusion_breaches"] == 0

@@ -110,6 +110,9 @@ class Cohort:
     breaches: int
     breach_share: float | None
     reasons: tuple[ReasonCount, ...]  # most frequent first
+    # Still waiting, as the journeys stand: neither enrolled, left nor refused. Their waits are in no median yet, so
+    # a recent quarter's days to enrolment count only those who started soonest.
+    still_waiting: int = 0
 
 
 def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
@@ -144,6 +147,7 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
         breaches=breaches,
         breach_share=_share(breaches, len(cohort)),
         reasons=reasons,
+        still_waiting=int((considered["enrolment_date"].isna() & considered["exit_date"].isna()).sum()),
     )
 
 
@@ -241,6 +245,7 @@ def export_frame(
                 "enrolments": cohort.to_enrolment.people,
                 "days_to_enrolment_median": cohort.to_enrolment.median,
                 "days_to_enrolment_p90": rounded(cohort.to_enrolment.p90, 1),
+                "still_waiting": cohort.still_waiting,
                 "gave_up": cohort.gave_up,
                 "gave_up_share": rounded(cohort.gave_up_share, 4),
                 "not_accepted": cohort.not_accepted,
@@ -268,6 +273,7 @@ EXPORT_COLUMNS = [
     "enrolments",
     "days_to_enrolment_median",
     "days_to_enrolment_p90",
+    "still_waiting",
     "gave_up",
     "gave_up_share",
     "not_accepted",
