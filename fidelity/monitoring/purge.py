@@ -133,14 +133,7 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
                        entity="journeys" if removed else "audit_log", entity_id="", unit_id=unit.id,
                        changes=facts | {"cutoff": [None, cutoff.isoformat()]})
         )  # fmt: skip
-    entry_ids = [entry_id for ids in cleared.values() for entry_id in ids]
-    if entry_ids:
-        db.session.execute(
-            update(AuditEntry)
-            .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, entry_ids))
-            .values(changes={CLEARED: [None, cutoff.isoformat()]}),
-            execution_options={"synchronize_session": False},
-        )
+    _clear_values([entry_id for ids in cleared.values() for entry_id in ids], CLEARED, cutoff)
     for entry in (entry for entries in imports.values() for entry in entries):
         entry.changes = {**entry.changes, "file": [None, None], "file_cleared": [None, cutoff.isoformat()]}
     # No cascade in the database: the spells go first, explicitly.
@@ -198,6 +191,17 @@ def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int,
     return dict(clear)
 
 
+def _clear_values(entry_ids: list[int], marker: str, day: date) -> None:
+    """Replace all the values of the audit entries `entry_ids` by one: `marker`, with `day`."""
+    if entry_ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, entry_ids))
+            .values(changes={marker: [None, day.isoformat()]}),
+            execution_options={"synchronize_session": False},
+        )
+
+
 def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
     """Clear the values of every audit entry about the journey `journey_id` of `unit`, just deleted, and about its
     jobs and courses, its deletion's entry included: what a person who asked to be forgotten leaves in the trail is
@@ -205,13 +209,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
     Returns that number."""
     db.session.flush()  # the deletion's own entries first
     ids = entries_to_clear({unit.id: {journey_id}}, date.min).get(unit.id, [])
-    if ids:
-        db.session.execute(
-            update(AuditEntry)
-            .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, ids))
-            .values(changes={ERASED: [None, day.isoformat()]}),
-            execution_options={"synchronize_session": False},
-        )
+    _clear_values(ids, ERASED, day)
     actor = current_actor()
     db.session.add(
         AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="erase", entity="journeys",
