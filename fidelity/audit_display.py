@@ -411,7 +411,8 @@ def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
     journeys: dict[int, int] = {}  # entry id -> journey id
     holders: dict[int, int] = {}  # entry id -> user id
     for entry in entries:
-        row_id = int(entry.entity_id) if entry.entity_id.isdigit() else None  # an import or purge names a unit
+        # An import, export or purge names a unit by its code, which may be digits alone: never a row's id.
+        row_id = int(entry.entity_id) if entry.entity_id.isdigit() and entry.action not in BULK_ACTIONS else None
         if entry.entity == "staffing_quarters" and _named(entry, "year") is not None:
             quarters[entry.id] = (int(_named(entry, "year")), int(_named(entry, "quarter")))
         elif entry.entity == "journeys" and _named(entry, "code") is not None:

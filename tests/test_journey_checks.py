@@ -524,3 +524,9 @@ def test_a_choice_may_be_written_as_the_form_names_it_in_english_or_swedish(app:
     assert result["decision"].tolist() == ["not_accepted", "not_accepted"]
     assert result["not_accepted_reason"].tolist() == ["not_motivated", "needs_assessment_not_granted"]
     assert unknown == [Problem(2, "goal: 'ej motiverad' is not one of work, education, both", "goal")]
+
+
+def test_a_blank_choice_stays_blank_beside_a_choice_written_in_words(app: Flask) -> None:
+    with app.app_context():
+        result = checked(csv_file([journey(age_band=" "), journey(code="NRV-0002", age_band="65 eller äldre")]))
+    assert result.journeys["age_band"].tolist() == ["", "65_plus"]

@@ -508,3 +508,29 @@ def test_the_purge_clears_the_file_names_of_imports_made_before_the_cut_off(
     assert "File&#39;s name cleared by the purge of journeys that ended before" in page
     # Cleared once: a later purge finds nothing more to do.
     assert runner.invoke(main, ["purge", "--older-than", "24"]).output.splitlines()[1] == "  none; nothing to remove."
+
+
+def test_a_unit_whose_code_is_digits_keeps_its_imports_and_exports_apart_from_a_journey_with_that_id(
+    runner: FlaskCliRunner, session: Any, client: Any
+) -> None:
+    """An import's or an export's entry names its unit by the unit's code, which may be digits alone: it is never
+    taken for the entry of the journey whose id those digits are, on the trail's page, in a purge or an erasure."""
+    other = factories.unit()
+    old = factories.journey(other, ago(40), code="OTHER-OLD", exit_date=ago(30), exit_reason=ExitReason.WITHDREW)
+    unit = factories.unit()
+    unit.code = str(old.id)
+    factories.journey(unit, ago(40), code="MINE-OLD", exit_date=ago(30), exit_reason=ExitReason.WITHDREW)
+    row = {"code": "STILL-SERVED", "referral_date": ago(3).isoformat()}
+    import_journeys(unit, csv_file([row]), "spring.csv", TODAY)
+    session.commit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    assert client.get(f"/units/{unit.code}/journeys/export.csv").status_code == 200
+    page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
+    assert "OTHER-OLD" not in page
+    assert runner.invoke(main, ["purge", "--older-than", "24"]).exit_code == 0  # deletes OTHER-OLD, id = the code
+    session.expire_all()
+    kept = session.scalars(select(AuditEntry).where(AuditEntry.action.in_(["import", "export"]))).all()
+    assert sorted(entry.action for entry in kept) == ["export", "import"]
+    assert [CLEARED in entry.changes for entry in kept] == [False, False]
+    assert sorted(entry.changes.get("file", ["", "the export"])[1] for entry in kept) == ["spring.csv", "the export"]

@@ -144,10 +144,18 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     return done
 
 
-def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int, list[int]]:
+# The audit entries that hold a row's values: the others (an import, an export, a purge, an erasure) hold counts, and
+# name a unit by its code, which may be digits alone, where these name a row by its id.
+ROW_ACTIONS = frozenset({"create", "update", "delete"})
+
+
+def entries_to_clear(
+    purging: Mapping[int, set[int]], cutoff: date, *, hand_deleted: bool = True
+) -> dict[int, list[int]]:
     """The audit entries (ids, by unit) whose values the purge clears: those about the journeys it deletes
     (`purging`: unit id -> journey ids), their jobs and courses, and about the journeys deleted by hand before
-    `cutoff`, or that had ended before it, and theirs; not those cleared already.
+    `cutoff`, or that had ended before it, and theirs (unless `hand_deleted` is False: then only the units of
+    `purging` are read); not those cleared or erased already, and only entries that hold a row's values.
 
     An entry about a job or course names its journey (a change to it, since schema d7a3f9c1e5b8, as its context);
     for an older change that names only what changed, the journey is read from the job or course itself, or from the
@@ -155,13 +163,14 @@ def entries_to_clear(purging: Mapping[int, set[int]], cutoff: date) -> dict[int,
     before = datetime.combine(cutoff, time.min, tzinfo=UTC)
     deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
     purged = {journey for ids in purging.values() for journey in ids}
-    units = set(purging) | set(db.session.scalars(deleted.distinct()))
+    units = set(purging) | (set(db.session.scalars(deleted.distinct())) if hand_deleted else set())
     if not units:
         return {}
     entries = db.session.execute(
         select(AuditEntry.id, AuditEntry.unit_id, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action,
                AuditEntry.at, AuditEntry.changes)
         .where(AuditEntry.unit_id.in_(units), AuditEntry.entity.in_(JOURNEY_ENTITIES))
+        .where(AuditEntry.action.in_(ROW_ACTIONS))
         .order_by(AuditEntry.id)
     ).all()  # fmt: skip
     gone = set(purged)
@@ -208,7 +217,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
     who changed the journey, and when. The erasure is an entry of its own, with the number of entries it cleared.
     Returns that number."""
     db.session.flush()  # the deletion's own entries first
-    ids = entries_to_clear({unit.id: {journey_id}}, date.min).get(unit.id, [])
+    ids = entries_to_clear({unit.id: {journey_id}}, date.min, hand_deleted=False).get(unit.id, [])
     _clear_values(ids, ERASED, day)
     actor = current_actor()
     db.session.add(

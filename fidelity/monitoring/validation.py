@@ -334,8 +334,9 @@ class RowCheck:
         if not known.all():  # the form's words for a value, in any of the app's languages: 'Inte antagen'
             words = choice_words(column.field)
             named = raw[retry][~known].map(lambda cell: words.get(plain_words(cell), ""))
-            tidy[~known] = named
-            known = tidy.isin(allowed) & (tidy != "")
+            found = named != ""
+            tidy[found[found].index] = named[found]
+            known = known | found.reindex(known.index, fill_value=False)
         values = raw.copy()
         values[retry] = tidy.where(known, "")
         bad = np.zeros(len(raw), dtype=bool)
