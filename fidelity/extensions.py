@@ -2,10 +2,11 @@
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -56,8 +57,24 @@ def _may_write() -> bool:
     something, or to a command or a background job. Such a transaction takes SQLite's write lock at BEGIN
     (IMMEDIATE), waiting for another writer to finish: one that read first and wrote later (a login reads, checks the
     password, then records it) could otherwise meet another doing the same, and SQLite refuses one of them at once
-    ('database is locked') instead of letting it wait. Pages that only read go on side by side."""
-    return not (has_request_context() and request.method in READING_METHODS)
+    ('database is locked') instead of letting it wait. So does a page marked `writes_when_read` (its kept figures
+    counted again, its export audited). Pages that only read go on side by side."""
+    if not has_request_context() or request.method not in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WRITES_WHEN_READ, False))
+
+
+WRITES_WHEN_READ = "writes_when_read"
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def writes_when_read(view: View) -> View:
+    """Mark a page (a GET) that may write: one that counts a unit's kept figures again, or audits an export. On SQLite
+    its transaction then takes the write lock when it begins, waiting its turn behind another writer, rather than
+    being refused at once when it comes to write after reading."""
+    setattr(view, WRITES_WHEN_READ, True)
+    return view
 
 
 def _private_file(database: str | None) -> None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
+from fidelity import clock
 from fidelity.models import Decision, QuarterlyOutcome
+from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.kept import figures_of, kept_outcomes, lock_quarters, refresh_outcomes
+from fidelity.monitoring.kept import counted_before, figures_of, kept_outcomes, lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import DEFINITIONS_VERSION, figures_by_quarter
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
@@ -113,3 +115,26 @@ def test_a_refresh_reads_in_a_fixed_number_of_queries(app: Flask, session: Any) 
             refresh_outcomes(unit, TODAY)
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_the_current_quarter_says_on_which_day_it_was_counted_and_is_written_once_a_day(
+    app: Flask, session: Any
+) -> None:
+    """Counted on an earlier day, the quarter under way is written again even when its figures stayed the same, so
+    that the comparison knows it is current (`counted_before`); counted again the same day, nothing is written (a
+    page that only looks does not take the write lock each time)."""
+    unit = a_unit_with_journeys()
+    refresh_outcomes(unit, TODAY)
+    current = session.scalars(
+        select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 2)
+    ).one()
+    yesterday = clock.start_of(TODAY) - timedelta(hours=1)
+    current.computed_at = yesterday
+    session.commit()
+    assert counted_before([unit.id], TODAY) == [unit.id]
+    refresh_outcomes(unit, TODAY)
+    session.commit()
+    assert as_utc(current.computed_at) > yesterday and counted_before([unit.id], TODAY) == []
+    with counted_queries(app) as statements:
+        refresh_outcomes(unit, TODAY)
+    assert statements and not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]

@@ -356,3 +356,59 @@ def test_two_edits_of_an_actions_title_at_once_refuse_the_second(own_app: Flask)
     assert first is True
     assert isinstance(second, ActionChanged), second
     assert stored_action(own_app, action_id)[1] == "Meet four employers a week"
+
+
+def test_a_page_that_writes_when_read_waits_for_another_writer(own_app: Flask) -> None:
+    """An export is audited, so the page writes although it is a GET. While another transaction writes (here an
+    organisation added), it waits its turn and answers, where SQLite refused it at once ('database is locked', a
+    503) when it came to write after reading."""
+    from fidelity.models import Organisation, Role
+    from tests.test_web import login
+
+    unit_id, code = committed(own_app, lambda: (lambda unit: (unit.id, unit.code))(factories.unit()))
+    email = committed(own_app, lambda: factories.user(Role.FRONTLINE_MANAGER, unit_id=unit_id).email)
+    client = own_app.test_client()
+    login(client, email)
+    export = f"/units/{code}/journeys/export.csv"
+
+    def hold_the_write_lock() -> None:
+        db.session.add(Organisation(code="HOLDING", name="Holding the lock"))
+        db.session.flush()
+
+    _, exported = while_open(own_app, hold_the_write_lock, lambda: client.get(export))
+    assert not isinstance(exported, Exception) and exported.status_code == 200
+
+
+def test_the_comparison_s_count_passes_over_a_unit_another_change_holds(own_app: Flask) -> None:
+    """The comparison counts again, in passing, the figures of units not counted today. On PostgreSQL it never waits
+    for a unit another change holds: it leaves that unit to the change (which counts its figures itself) and counts
+    the others, so it can never be one of two transactions each waiting for the other. SQLite, with one writer at a
+    time, waits its turn and counts both."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from fidelity import clock
+    from fidelity.models import QuarterlyOutcome
+    from fidelity.monitoring.kept import bring_up_to_date, counted_before, refresh_outcomes
+    from fidelity.monitoring.unit_lock import take_units
+
+    today = clock.today()
+
+    def unit_counted_yesterday() -> int:
+        unit = factories.unit()
+        factories.journey(unit, today - timedelta(days=20))
+        refresh_outcomes(unit, today)
+        db.session.execute(
+            update(QuarterlyOutcome)
+            .where(QuarterlyOutcome.unit_id == unit.id)
+            .values(computed_at=clock.start_of(today) - timedelta(hours=1))
+        )
+        return unit.id
+
+    held, free = committed(own_app, unit_counted_yesterday), committed(own_app, unit_counted_yesterday)
+    while_open(own_app, lambda: take_units(held), lambda: bring_up_to_date([held, free], today))
+    with own_app.app_context():
+        left = counted_before([held, free], today)
+        postgresql = db.engine.dialect.name == "postgresql"
+    assert left == ([held] if postgresql else [])

@@ -140,6 +140,7 @@ def units_recount(codes: tuple[str, ...]) -> None:
     from fidelity import clock
     from fidelity.monitoring.kept import refresh_outcomes
     from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
+    from fidelity.monitoring.unit_lock import take_units
 
     # Named as every command names a unit (in any capitals), and counted in the order of their codes.
     found = {code: operations.find_unit(code) for code in codes}
@@ -150,6 +151,7 @@ def units_recount(codes: tuple[str, ...]) -> None:
     chosen = sorted({unit.id: unit for unit in named or operations.all_units()}.values(), key=lambda unit: unit.code)
     today = clock.today()
     with _changes():
+        take_units(*(unit.id for unit in chosen))  # all at once, in the order of their ids (see `unit_lock`)
         counted = [(unit.code, refresh_outcomes(unit, today)) for unit in chosen]
     for code, rows in counted:
         current = sum(row.definitions_version == DEFINITIONS_VERSION for row in rows)

@@ -17,7 +17,7 @@ from fidelity.api import objects, queries
 from fidelity.api.errors import http_error
 from fidelity.api.openapi import openapi_document
 from fidelity.errors import error_page
-from fidelity.extensions import csrf
+from fidelity.extensions import csrf, writes_when_read
 from fidelity.units.queries import latest_scores, scored
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
@@ -82,6 +82,7 @@ def adaptations(code: str) -> Response:
 
 
 @bp.get("/units/<code>/metrics")
+@writes_when_read
 def metrics(code: str) -> Response:
     found = unit_or_404(current_user, code, Permission.READ)
     request_page = queries.page_request(request.args)

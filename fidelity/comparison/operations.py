@@ -47,7 +47,8 @@ def build_comparison(
     """Every unit's summary (latest review, schedule, outcomes, overdue actions) and, unless `details` is False, for
     the units of `page` (all when None) the details: item scores, principle means and totals over time. At
     most six queries (seven when the period ends before some unit's newest review), whatever the number of units,
-    reviews and journeys."""
+    reviews and journeys, once the units' kept figures are counted for the day; the day's first look counts those
+    of the units not counted yet, a few queries each (`bring_up_to_date`)."""
     scale = registry.get(scale_id)
     items = len(scale.items)
     unit_ids = compared_units(user, area)

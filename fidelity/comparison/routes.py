@@ -18,7 +18,7 @@ from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
 from fidelity.comparison.table import Comparison, export_frame
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
-from fidelity.extensions import db
+from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
@@ -72,6 +72,7 @@ def _scatter(comparison: Comparison) -> str:
 
 
 @bp.get("/comparison")
+@writes_when_read
 def page() -> ResponseReturnValue:
     form, comparison = _comparison(page=request.args.get("page", 1, type=int) or 1)
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
@@ -89,6 +90,7 @@ def page() -> ResponseReturnValue:
 
 
 @bp.get("/comparison/chart.svg")
+@writes_when_read
 def chart() -> ResponseReturnValue:
     """The fidelity-against-employment chart of the same comparison: its own request, so the page comes first."""
     form, comparison = _comparison(details=False)
@@ -116,12 +118,14 @@ def _export(suffix: str) -> tuple[pd.DataFrame, str]:
 
 
 @bp.get("/comparison.csv")
+@writes_when_read
 def csv() -> ResponseReturnValue:
     frame, name = _export("csv")
     return download(csv_bytes(frame), CSV, name)
 
 
 @bp.get("/comparison.xlsx")
+@writes_when_read
 def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]

@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fidelity import clock
 from fidelity.access import Permission, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
-from fidelity.extensions import db
+from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import quarter_text
 from fidelity.models import Unit
 from fidelity.monitoring import exports
@@ -119,6 +119,7 @@ def template_xlsx(code: str) -> Response:
 
 
 @bp.get("/units/<code>/journeys/export.csv")
+@writes_when_read
 def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_csv(unit)
@@ -127,6 +128,7 @@ def export_csv(code: str) -> Response:
 
 
 @bp.get("/units/<code>/journeys/export.xlsx")
+@writes_when_read
 def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_xlsx(unit)

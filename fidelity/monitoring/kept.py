@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from fidelity import clock
 from fidelity.extensions import db
 from fidelity.models import Journey, QuarterlyOutcome, Unit
-from fidelity.models.types import utcnow
+from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.frames import JourneyFrames, load_frames
 from fidelity.monitoring.outcomes import (
     DEFINITIONS_VERSION,
@@ -26,7 +26,7 @@ from fidelity.monitoring.outcomes import (
     first_quarter,
 )
 from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.unit_lock import take_units
+from fidelity.monitoring.unit_lock import take_free_units, take_units
 
 
 def quarter_of(row: QuarterlyOutcome) -> Quarter:
@@ -58,7 +58,8 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
     write the quarters that are new or changed, under the current definitions. Locked quarters stay as they are.
 
     Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`, and its row says
-    when it was last counted even when its figures stayed the same (see `counted_before`). `frames` are the unit's
+    on which day it was last counted even when its figures stayed the same (see `counted_before`): it is written
+    again on a day's first count, not on each. `frames` are the unit's
     journeys when the caller has loaded them already (holding the unit's records, see `unit_lock`).
     """
     take_units(unit.id)  # so that what is read below is not replaced unseen before this is written
@@ -78,7 +79,8 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
             key = {"unit_id": unit.id, "year": figures.quarter.year, "quarter": figures.quarter.number}
             inserts.append(key | values | {"locked": False, "computed_at": now})
         elif not row.locked and (
-            figures.quarter == current or any(getattr(row, name) != value for name, value in values.items())
+            any(getattr(row, name) != value for name, value in values.items())
+            or (figures.quarter == current and as_utc(row.computed_at) < clock.start_of(today))
         ):
             updates.append({"id": row.id, **values, "computed_at": now})
     _write(inserts, updates)
@@ -90,7 +92,7 @@ def counted_before(unit_ids: Sequence[int], today: date) -> list[int]:
     time zone), or never, in the order of their ids: figures go on changing with the days alone (the current
     quarter's, the waits, the 30-day and 90-day windows of the quarters before), so a unit's are up to date only once
     counted today. A unit without journeys has nothing to count again: its figures changed when its last journey
-    went."""
+    went; nor has one whose current quarter a purge locked (every quarter before it is locked too)."""
     current = Quarter.of(today)
     counted_today = (
         select(QuarterlyOutcome.id)
@@ -98,7 +100,7 @@ def counted_before(unit_ids: Sequence[int], today: date) -> list[int]:
             QuarterlyOutcome.unit_id == Unit.id,
             QuarterlyOutcome.year == current.year,
             QuarterlyOutcome.quarter == current.number,
-            QuarterlyOutcome.computed_at >= clock.start_of(today),
+            (QuarterlyOutcome.computed_at >= clock.start_of(today)) | QuarterlyOutcome.locked,
         )
         .exists()
     )
@@ -111,10 +113,9 @@ def counted_before(unit_ids: Sequence[int], today: date) -> list[int]:
 def bring_up_to_date(unit_ids: Sequence[int], today: date) -> None:
     """Count again the kept figures of the units among `unit_ids` not counted yet today (see `counted_before`), their
     journeys loaded at once. A page that reads many units' kept figures (the comparison) calls it first."""
-    stale = counted_before(unit_ids, today)
+    stale = take_free_units(*counted_before(unit_ids, today))  # those another change holds are left to it
     if not stale:
         return
-    take_units(*stale)  # in one go, in the order of their ids, before their journeys are read
     frames = load_frames(stale)
     for unit in db.session.scalars(select(Unit).where(Unit.id.in_(stale)).order_by(Unit.id)):
         refresh_outcomes(unit, today, frames.for_unit(unit.id))

@@ -17,7 +17,7 @@ from flask_login import current_user
 from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
-from fidelity.extensions import db
+from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import quarter_text
 from fidelity.models import Unit
 from fidelity.monitoring.journey_files import csv_bytes
@@ -56,6 +56,7 @@ def _fresh_rows(unit: Unit) -> list[OutcomeRow]:
 
 
 @bp.get("/units/<code>/outcomes")
+@writes_when_read
 def show(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     rows = _fresh_rows(unit)
@@ -75,6 +76,7 @@ def show(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/units/<code>/outcomes.csv", endpoint="csv")
+@writes_when_read
 def export_csv(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
@@ -82,6 +84,7 @@ def export_csv(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")
+@writes_when_read
 def export_xlsx(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))

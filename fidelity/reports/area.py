@@ -23,6 +23,7 @@ from fidelity.extensions import db
 from fidelity.i18n import current_language
 from fidelity.models import COUNTED_STATUSES, Area, JobStatus, ReportJob, Review, ReviewKind, Unit, User
 from fidelity.models.types import utcnow
+from fidelity.monitoring.unit_lock import take_units
 from fidelity.reports.content import ReportData, report_data
 from fidelity.reports.render import BoundIn, report_html
 
@@ -125,6 +126,9 @@ def run_area_report(job_id: int, today: date) -> None:
         if not reviews:
             raise RuntimeError(_("No unit of the area has a submitted or final review yet."))
         registry = scale_registry()
+        # Each review's unit has its figures counted again: the units are held all at once, in the order of their
+        # ids, as every change to several units holds them (see `unit_lock`).
+        take_units(*{review.unit_id for review in reviews})
         contents = [report_data(review, registry, today) for review in reviews]
         entries = [_entry(data, None) for data in contents]
         reviewed = {review.unit_id for review in reviews}

@@ -8,12 +8,14 @@ from flask_login import current_user
 
 from fidelity import clock, scale_registry
 from fidelity.access import review_or_404, unit_or_404
+from fidelity.extensions import writes_when_read
 from fidelity.reports.render import ReportFailed, ReportUnavailable, review_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/units/<code>/reports")
 
 
 @bp.get("/<int:review_id>.pdf")
+@writes_when_read
 def review(code: str, review_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     found = review_or_404(unit, review_id)
