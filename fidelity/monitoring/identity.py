@@ -3,9 +3,9 @@
 People served are health-data subjects: a unit records them under pseudonymous codes only. A code that has the shape
 of a Swedish or Norwegian identity number is refused whether or not its check digit is right, because a mistyped
 number still points at a person. So is a code that is, or holds, a date of birth of someone of working age, or that
-is a Swedish mobile number, or that holds two words written as names are, each a capital and small letters
-(Anna_Berg, Åsa-Öberg, AnnaBerg). A name in capitals or in small letters alone cannot be told from a code: the forms
-and the file layout say never to use one.
+is a Swedish mobile number, or that holds a person's name: a common given name beside another word, in any capitals
+(Anna_Berg, ÅSA-ÖBERG, NRV_Lisa, AnnaBerg). A name the list of given names lacks cannot be told from a code (Ips-Lund
+is a unit's own): the forms and the file layout say never to use one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from fidelity.models.monitoring import CODE_MAX
+from fidelity.monitoring.given_names import GIVEN_NAMES
 from fidelity.monitoring.problems import N_
 
 SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
@@ -28,7 +29,7 @@ NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
 BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
 PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
-NAME_WORDS = N_("reads like a name (words that begin with a capital, such as Anna_Berg): a code must not be a name")
+NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not")
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
@@ -145,33 +146,30 @@ def looks_like_birth_date(code: str, year: int) -> bool:
     return len(digits) == 6 and bool(_DIGITS_ALONE.fullmatch(code)) and six(digits)
 
 
-def _name_parts(word: str) -> int:
-    """How many names `word` (letters only) is written as: words that begin with a capital followed by small letters
-    (Anna: 1, AnnaBerg: 2); 0 if it is written otherwise (NRV, anna, Q)."""
-    parts = 0
-    for position, letter in enumerate(word):
-        if letter.isupper():
-            if position + 1 == len(word) or not word[position + 1].islower():
-                return 0
-            parts += 1
-        elif not letter.islower() or position == 0:
-            return 0
-    return parts
+def _words(piece: str) -> list[str]:
+    """A run of letters as the words it is written as: AnnaBerg as Anna and Berg, other runs whole."""
+    starts = [i for i, letter in enumerate(piece[:-1]) if letter.isupper() and piece[i + 1].islower()]
+    if len(starts) < 2 or starts[0] != 0:
+        return [piece]
+    return [piece[a:b] for a, b in zip(starts, [*starts[1:], len(piece)], strict=True)]
 
 
 def looks_like_name(text: str) -> bool:
-    """Whether `text` holds words written as a person's names are: two or more, each a capital and small letters,
-    one after the other with nothing but spaces, '_', '-' or '.' between them, or run together (Anna_Berg,
-    Åsa-Öberg, Lisa_Berg_811218, AnnaBerg). A single such word is not enough: a code may hold a place or a word."""
-    names_before = 0  # names just before, with nothing but separators since
+    """Whether `text` holds a person's name: a common given name (`GIVEN_NAMES`) beside another word, in any capitals,
+    with nothing but spaces, '_', '-' or '.' between them, or run together (Anna_Svensson, ÅSA-ÖBERG, NRV_Lisa,
+    Björn_Lindqvist_81, AnnaBerg, Svensson Anna). Words that are no given name (Ips-Lund, Nrv-Ost-01) are not."""
+    words: list[str] = []  # the words since anything other than a separator
     for position, piece in enumerate(_LETTERS.split(unicodedata.normalize("NFKC", text))):
         if position % 2 == 0:  # what lies between words
             if piece and not _BETWEEN_NAMES.fullmatch(piece):
-                names_before = 0
+                words = []
             continue
-        parts = _name_parts(piece)
-        names_before = names_before + parts if parts else 0
-        if names_before >= 2:
+        words.extend(_words(piece))
+        if (
+            len(words) >= 2
+            and any(word.casefold() in GIVEN_NAMES for word in words)
+            and all(len(word) >= 2 for word in words[-2:])
+        ):
             return True
     return False
 

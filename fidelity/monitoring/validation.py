@@ -132,8 +132,8 @@ def _suspects(codes: list[str]) -> np.ndarray:
     character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with eight digits or more
     (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
     leading zero), of six digits and no letter, or six digits in a row not starting with 00 (a date of birth), with
-    two capitals and a small letter (words written as names, Anna_Berg) or starting with '-'. Nearly every code is
-    plain, and numpy tells them apart all at once."""
+    two words of two letters or more, or two capitals and a small letter (a given name beside another word, Anna_Berg,
+    AnnaBerg) or starting with '-'. Nearly every code is plain, and numpy tells them apart all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -141,37 +141,38 @@ def _suspects(codes: list[str]) -> np.ndarray:
     ascii_ = points < len(_PLAIN)
     plain[ascii_] = _PLAIN[points[ascii_]]
     digit = (points >= _ZERO) & (points <= _NINE)
+    letter = plain & ~digit & (points != ord("-")) & (points != ord("_"))
     odd = np.bincount(owner[~plain], minlength=len(codes)) > 0
     digits = np.bincount(owner[digit], minlength=len(codes))
-    letters = np.bincount(owner[plain & ~digit & (points != ord("-")) & (points != ord("_"))], minlength=len(codes))
+    letters = np.bincount(owner[letter], minlength=len(codes))
     alone = np.isin(digits, _DIGITS_ALONE_SUSPECT) & (letters == 0)
     starts = np.cumsum(lengths) - lengths
     hyphen = np.zeros(len(codes), dtype=bool)
     hyphen[lengths > 0] = points[starts[lengths > 0]] == ord("-")
     capitals = np.bincount(owner[(points >= ord("A")) & (points <= ord("Z"))], minlength=len(codes))
     small = np.bincount(owner[(points >= ord("a")) & (points <= ord("z"))], minlength=len(codes))
-    named = (capitals >= 2) & (small >= 1)
+    camel = (capitals >= 2) & (small >= 1)
+    run_starts, run_lengths = _runs(letter, starts)
+    words = np.bincount(owner[run_starts[run_lengths >= 2]], minlength=len(codes)) >= 2
+    run_starts, run_lengths = _runs(digit, starts)
+    six = run_starts[run_lengths == 6]
+    birth = np.zeros(len(codes), dtype=bool)
+    birth[owner[six[(points[six] != _ZERO) | (points[six + 1] != _ZERO)]]] = True  # not a zero-padded number
     return np.flatnonzero(
-        (lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone | hyphen | named
-        | _six_in_a_row(points, digit, owner, starts, len(codes))
+        (lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone | hyphen | camel | words
+        | birth
     )  # fmt: skip
 
 
-def _six_in_a_row(
-    points: np.ndarray, digit: np.ndarray, owner: np.ndarray, starts: np.ndarray, count: int
-) -> np.ndarray:
-    """Whether each code holds a run of exactly six digits that does not begin with 00 (see `looks_like_birth_date`),
-    from the codes' characters run together (`points`, with `owner` the code of each, `starts` where each begins)."""
-    first = np.zeros(len(points), dtype=bool)
-    first[starts[starts < len(points)]] = True  # a code's first character: no run goes on into it
-    begins = digit & (first | ~np.concatenate(([False], digit[:-1])))
-    ends = digit & (np.concatenate((first[1:], [True])) | ~np.concatenate((digit[1:], [False])))
+def _runs(kind: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of characters of a `kind` (a mask over the codes' characters run together) begins, and its
+    length; no run goes on from one code into the next (`starts`: where each code begins)."""
+    first = np.zeros(len(kind), dtype=bool)
+    first[starts[starts < len(kind)]] = True
+    begins = kind & (first | ~np.concatenate(([False], kind[:-1])))
+    ends = kind & (np.concatenate((first[1:], [True])) | ~np.concatenate((kind[1:], [False])))
     run_starts, run_ends = np.flatnonzero(begins), np.flatnonzero(ends)
-    six = run_ends - run_starts == 5
-    padded = (points[run_starts[six]] == _ZERO) & (points[run_starts[six] + 1] == _ZERO)
-    found = np.zeros(count, dtype=bool)
-    found[owner[run_starts[six][~padded]]] = True
-    return found
+    return run_starts, run_ends - run_starts + 1
 
 
 def _day(value: pd.Timestamp) -> str:

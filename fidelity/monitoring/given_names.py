@@ -1,0 +1,28 @@
+"""Common given names in Sweden and Norway, in small letters: a code that holds one beside another word holds a
+person's name (Anna_Svensson, KARL-BERG, NRV_Lisa). Words that are also common in codes or in Swedish itself (per,
+bo, max, love, sam, gun) are left out: a code is refused for a name only where it reads as one."""
+
+from __future__ import annotations
+
+GIVEN_NAMES = frozenset(
+    """
+    adam agnes agneta ahmad ahmed aisha albin alexander alfred ali alice alma alva amanda amina amir anders andreas
+    ane anette angelica anita anna anne anneli annette annika anton arne arvid astrid axel barbro benjamin bengt bente
+    berit bertil birgitta björn britt camilla carin carina carl carola caroline cecilia charlotte christer christian
+    christina claes clara conny dan daniel david ebba ebbe edith edvin elias elin elina elisabet elisabeth ella ellen
+    elliot elsa emelie emil emilia emilie emma erik eva fatima felicia filip frans freja fredrik frida gerd geir göran
+    görel gösta gudrun gunilla gunnar gunnel gustaf gustav hampus hanna hannah hans harald harry hassan hedvig heidi
+    helen helena helene helga henrik hilde hugo hussein håkan ibrahim ida inga inge ingeborg ingegerd ingela ingemar
+    inger ingrid ines irene isak jacob jakob jan janne jenny jens jesper jessica jimmy joakim johan johanna johannes
+    john johnny jon jonas jonathan josef josefin julia jörgen kajsa kalle kari karim karin karina karl katarina
+    kenneth kent kerstin kim kjell klara klas knut kristian kristina kristoffer lars leila lena lennart leo leon
+    liam lilly lina linda linnea linus lisa lotta louise lovisa lucas ludvig maj maja malin malte margareta maria
+    marianne marie marit markus marcus martin maryam mats matilda mattias melvin mette michael mikael mikaela milo
+    mira moa mohamed mohammad mohammed monica monika muhammad mustafa märta nadia nils nina noah nora nour olivia
+    olle olof omar oscar oskar otto patrik peder petra peter pia pontus randi rasmus reza robin roger roland rolf
+    ronja rune rut ruth saga sara sebastian selma signe silje simon siv sixten sofia sofie solveig staffan stefan
+    stella sten stig susanne svea sven terje thea theo therese thomas tilda tobias tom tomas tommy tone tor torbjörn
+    tove trond tyra ulf ulla ulrika vera viggo viktor vilma vincent wilma william yasmin ylva yusuf zahra åke åsa
+    örjan
+    """.split()  # noqa: SIM905 - a list of names reads best as words
+)
