@@ -124,6 +124,30 @@ def test_units_recount_counts_the_kept_figures_again_under_the_current_definitio
     assert missing.exit_code == 2 and "no unit with the code NO-SUCH" in missing.output
 
 
+def test_units_check_codes_lists_the_stored_codes_the_rules_now_refuse(runner: FlaskCliRunner, session: Any) -> None:
+    """Codes stored before a rule was added: each is listed by its journey's id and why (the code itself, perhaps an
+    identity number, is not printed), and nothing is changed."""
+    from datetime import date
+
+    from fidelity.models import Journey
+    from fidelity.monitoring.identity import BIRTH_DATE, NAME_WORDS
+
+    unit, other = factories.unit(), factories.unit()
+    old = [factories.journey(unit, date(2025, 1, 5), code=code) for code in ("AS811218", "NRV-0001", "ANNA_BERG")]
+    factories.journey(other, date(2025, 1, 5), code="NRV-0002")
+    result = runner.invoke(main, ["units", "check-codes", unit.code.lower()])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{unit.code}: journey #{old[2].id}: {NAME_WORDS}",
+        f"{unit.code}: journey #{old[0].id}: {BIRTH_DATE}",
+        "2 codes to change, in 1 unit.",
+    ]
+    assert "AS811218" not in result.output
+    assert runner.invoke(main, ["units", "check-codes", other.code]).output == "0 codes to change, in 1 unit.\n"
+    session.expire_all()
+    assert session.get(Journey, old[0].id).code == "AS811218"  # nothing changed
+
+
 def test_users_create_with_the_password_from_the_prompt(runner: FlaskCliRunner, session: Any) -> None:
     unit = factories.unit()
     result = runner.invoke(

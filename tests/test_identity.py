@@ -25,7 +25,7 @@ from fidelity.monitoring.identity import (
     looks_like_birth_date,
     looks_like_identity_number,
 )
-from fidelity.monitoring.validation import _suspects
+from fidelity.monitoring.validation import suspect_codes
 
 YEAR = 2026  # the year the codes are checked in: a date of birth is of someone 15 to 100 years old then
 
@@ -261,7 +261,7 @@ CODE_CHARACTERS = "ABCKNPRSVXYZabceknrsvÅÖåö0123456789-_ "
 def test_the_import_s_quick_sort_of_codes_misses_none_that_a_closer_look_refuses(codes: list[str]) -> None:
     """An import looks closely (`code_problem`) only at the codes numpy marks as suspect: every code a closer look
     refuses must be among them, or it would be stored."""
-    assert {i for i, code in enumerate(codes) if code_problem(code, YEAR)} <= set(_suspects(codes).tolist())
+    assert {i for i, code in enumerate(codes) if code_problem(code, YEAR)} <= set(suspect_codes(codes).tolist())
 
 
 def test_the_quick_sort_marks_every_refused_example() -> None:
@@ -272,5 +272,5 @@ def test_the_quick_sort_marks_every_refused_example() -> None:
     ]  # fmt: skip
     plain = ["NRV-000123", "NRV-0000001", "NRV-01-0116", "NRV-24-0001", "P12345", "ABC-12", "Nrv-12"]
     assert all(code_problem(code, YEAR) for code in refused)
-    suspects = set(_suspects(refused + plain).tolist())
+    suspects = set(suspect_codes(refused + plain).tolist())
     assert suspects >= set(range(len(refused))) and not suspects & set(range(len(refused), len(refused) + len(plain)))

@@ -130,6 +130,17 @@ def units_list() -> None:
         )
 
 
+def _units_named(codes: tuple[str, ...]) -> list[Any]:
+    """The units named (in any capitals), or every unit, in the order of their codes; InputError naming those none
+    has."""
+    found = {code: operations.find_unit(code) for code in codes}
+    unknown = [code for code, unit in found.items() if unit is None]
+    if unknown:
+        raise InputError(f"no unit with the code {', '.join(unknown)}")
+    named = [unit for unit in found.values() if unit is not None]
+    return sorted({unit.id: unit for unit in named or operations.all_units()}.values(), key=lambda unit: unit.code)
+
+
 @units.command("recount")
 @click.argument("codes", nargs=-1, metavar="[CODE]...")
 @with_appcontext
@@ -143,12 +154,7 @@ def units_recount(codes: tuple[str, ...]) -> None:
     from fidelity.monitoring.unit_lock import take_units
 
     # Named as every command names a unit (in any capitals), and counted in the order of their codes.
-    found = {code: operations.find_unit(code) for code in codes}
-    unknown = [code for code, unit in found.items() if unit is None]
-    if unknown:
-        raise InputError(f"no unit with the code {', '.join(unknown)}")
-    named = [unit for unit in found.values() if unit is not None]
-    chosen = sorted({unit.id: unit for unit in named or operations.all_units()}.values(), key=lambda unit: unit.code)
+    chosen = _units_named(codes)
     today = clock.today()
     with _changes():
         take_units(*(unit.id for unit in chosen))  # all at once, in the order of their ids (see `unit_lock`)
@@ -158,6 +164,36 @@ def units_recount(codes: tuple[str, ...]) -> None:
         locked = len(rows) - current
         click.echo(f"{code}: {current} of {len(rows)} quarters counted under definitions version {DEFINITIONS_VERSION}"
                    + (f" ({locked} locked before it, kept as they were)" if locked else ""))  # fmt: skip
+
+
+@units.command("check-codes")
+@click.argument("codes", nargs=-1, metavar="[CODE]...")
+@with_appcontext
+def units_check_codes(codes: tuple[str, ...]) -> None:
+    """List the journeys (of every unit, or of the units named) whose codes the current rules refuse: a code stored
+    before a rule was added (a date of birth inside it, a given name beside another word) is refused when the
+    journey is saved or imported again, and the unit should give the person another code. Changes nothing."""
+    from sqlalchemy import select
+
+    from fidelity import clock
+    from fidelity.models import Journey
+    from fidelity.models.monitoring import CODE_MAX
+    from fidelity.monitoring.identity import code_problem
+    from fidelity.monitoring.validation import suspect_codes
+
+    chosen = _units_named(codes)
+    year, refused = clock.today().year, 0
+    for unit in chosen:
+        rows = db.session.execute(
+            select(Journey.id, Journey.code).where(Journey.unit_id == unit.id).order_by(Journey.code)
+        ).all()
+        for position in suspect_codes([row.code for row in rows]).tolist():
+            problem = code_problem(rows[position].code, year)
+            if problem:
+                refused += 1
+                click.echo(f"{unit.code}: journey #{rows[position].id}: {problem % {'max': CODE_MAX}}")
+    click.echo(f"{refused} code{'' if refused == 1 else 's'} to change, in {len(chosen)} unit"
+               f"{'' if len(chosen) == 1 else 's'}.")  # fmt: skip
 
 
 # --- users and roles ------------------------------------------------------------------------------------------

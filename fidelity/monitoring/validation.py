@@ -127,7 +127,7 @@ _DIGITS_SUSPECT = 8  # an identity number has ten digits or more, a date of birt
 _DIGITS_ALONE_SUSPECT = (9, 6)  # ... or nine alone (a leading zero dropped), or six with no letter (a date of birth)
 
 
-def _suspects(codes: list[str]) -> np.ndarray:
+def suspect_codes(codes: list[str]) -> np.ndarray:
     """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
     character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with eight digits or more
     (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
@@ -257,7 +257,7 @@ class RowCheck:
         """The codes, stripped, and which are usable: not empty, malformed, a name or an identity number."""
         codes = self.raw("code").tolist()  # text, as every cell; only a code with a space can need stripping
         found: dict[int, str | None] = {}
-        for position in _suspects(codes).tolist():
+        for position in suspect_codes(codes).tolist():
             codes[position] = codes[position].strip()
             found[position] = code_problem(codes[position], self.year)
         bad = np.zeros(len(codes), dtype=bool)
