@@ -246,6 +246,7 @@ def test_an_identity_number_written_in_free_text_is_found(text: str, explanation
         "Call 073-987 65 43 for the employer contact.",
         "Budget 1234567890 kr",
         "Case 2024-0115-0042",
+        "Ref 811218\n9876 kr",  # two numbers on two lines
         "",
     ],
 )

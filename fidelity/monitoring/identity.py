@@ -219,8 +219,12 @@ def identity_number_in_text(text: str) -> str | None:
     Stricter than for a code, where anything shaped like a number is refused: here the number must be written as
     one is and its check digits must be right."""
     text = unicodedata.normalize("NFKC", text)
-    # Any dash as '-': a word processor turns a typed hyphen into an en dash; and any space as ' '.
-    text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else " " if c.isspace() else c for c in text)
+    # Any dash as '-': a word processor turns a typed hyphen into an en dash; and any space as ' ', but not a line's
+    # end: a number that ends one line and one that starts the next are two numbers.
+    text = "".join(
+        "-" if unicodedata.category(c) == "Pd" or c == "\u2212" else " " if c.isspace() and c not in "\n\r" else c
+        for c in text
+    )
     for match in _SWEDISH_IN_TEXT.finditer(text):
         digits = match[1][-6:] + match[2]
         found = _swedish(match[1] + match[2]) if _luhn(digits) else None
