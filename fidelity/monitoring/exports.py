@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
-from fidelity.audit import current_actor
+from fidelity.audit import summary_entry
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Unit
 from fidelity.monitoring.frames import load_frames
@@ -79,12 +79,8 @@ def export_xlsx(unit: Unit) -> bytes:
 
 
 def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
-    actor = current_actor()
-    db.session.add(
-        AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="export", entity="journeys",
-                   entity_id=unit.code, unit_id=unit.id,
-                   changes={"format": [None, file_format], "journeys": [None, journeys]})
-    )  # fmt: skip
+    facts = {"format": file_format, "journeys": journeys}
+    db.session.add(AuditEntry(**summary_entry("export", "journeys", unit.code, facts, unit.id)))
 
 
 def template_table() -> pd.DataFrame:

@@ -23,7 +23,7 @@ import pandas as pd
 from flask_babel import ngettext
 from sqlalchemy import Connection, Select, func, insert, select
 
-from fidelity.audit import current_actor
+from fidelity.audit import current_actor, summary_entry
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import utcnow
@@ -91,25 +91,9 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
         file_name=kept_file_name(filename, today.year),
     )
     _forget_journeys()
-    db.session.add(
-        AuditEntry(
-            at=utcnow(),
-            actor_id=actor.user_id,
-            actor_label=actor.label,
-            action="import",
-            entity="journeys",
-            entity_id=unit.code,
-            unit_id=unit.id,
-            changes={
-                "file": [None, summary.file_name],
-                "added": [None, summary.added],
-                "replaced": [None, summary.replaced],
-                "changed": [None, summary.changed],
-                "job_spells": [None, summary.jobs],
-                "education_spells": [None, summary.education],
-            },
-        )
-    )
+    facts = {"file": summary.file_name, "added": summary.added, "replaced": summary.replaced,
+             "changed": summary.changed, "job_spells": summary.jobs, "education_spells": summary.education}  # fmt: skip
+    db.session.add(AuditEntry(**summary_entry("import", "journeys", unit.code, facts, unit.id)))
     db.session.flush()
     return summary
 

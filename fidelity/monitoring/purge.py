@@ -33,7 +33,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
-from fidelity.audit import CLEARED, ERASED, acting_as, current_actor
+from fidelity.audit import CLEARED, ERASED, acting_as, summary_entry
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
@@ -111,7 +111,6 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     affected = [*purged, *cleared, *imports]
     units = db.session.scalars(select(Unit).where(Unit.id.in_(affected)).order_by(Unit.code)).all()
     frames = load_frames(list(purged))
-    actor = current_actor()
     done = []
     for unit in units:
         removed, locked = len(purged[unit.id]), []
@@ -125,14 +124,11 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
         done.append(UnitPurge(unit, removed, locked, entries, file_names))
         # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
         # journeys were not purged, and the pages that tell of a purge of them read the latter.
-        facts = {"removed": [None, removed]} if removed else {}
-        facts |= {"cleared": [None, entries]} if entries else {}
-        facts |= {"file_names_cleared": [None, file_names]} if file_names else {}
-        db.session.add(
-            AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="purge",
-                       entity="journeys" if removed else "audit_log", entity_id="", unit_id=unit.id,
-                       changes=facts | {"cutoff": [None, cutoff.isoformat()]})
-        )  # fmt: skip
+        facts = {"removed": removed} if removed else {}
+        facts |= {"cleared": entries} if entries else {}
+        facts |= {"file_names_cleared": file_names} if file_names else {}
+        entity = "journeys" if removed else "audit_log"
+        db.session.add(AuditEntry(**summary_entry("purge", entity, "", facts | {"cutoff": cutoff}, unit.id)))
     _clear_values([entry_id for ids in cleared.values() for entry_id in ids], CLEARED, cutoff)
     for entry in (entry for entries in imports.values() for entry in entries):
         entry.changes = {**entry.changes, "file": [None, None], "file_cleared": [None, cutoff.isoformat()]}
@@ -219,11 +215,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
     db.session.flush()  # the deletion's own entries first
     ids = entries_to_clear({unit.id: {journey_id}}, date.min, hand_deleted=False).get(unit.id, [])
     _clear_values(ids, ERASED, day)
-    actor = current_actor()
-    db.session.add(
-        AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action="erase", entity="journeys",
-                   entity_id=str(journey_id), unit_id=unit.id, changes={"cleared": [None, len(ids)]})
-    )  # fmt: skip
+    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), {"cleared": len(ids)}, unit.id)))
     db.session.flush()
     return len(ids)
 
