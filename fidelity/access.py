@@ -321,7 +321,7 @@ def visible_units(user: User) -> Select[Unit]:
         conditions.append(Unit.area_id.in_(area_ids))
     if unit_ids:
         conditions.append(Unit.id.in_(unit_ids))
-    if any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles):
+    if is_external_reviewer(user):
         conditions.append(Unit.id.in_(_assigned_unit_ids(user)))
     return query.where(or_(*conditions)) if conditions else query.where(false())
 
@@ -365,7 +365,7 @@ def area_or_404(user: User, code: str) -> Area:
 def reviewer_assignment(user: User, review: Review) -> ReviewerAssignment | None:
     """`user`'s assignment to `review`, if they are assigned to it and still hold the external reviewer role. Rating,
     consensus, sign-off and amendment of an external review are for its assigned reviewers only."""
-    if not any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles):
+    if not is_external_reviewer(user):
         return None
     return next((a for a in review.reviewers if a.reviewer_id == user.id), None)
 

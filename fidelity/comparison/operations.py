@@ -58,10 +58,11 @@ def build_comparison(
     newest, chosen = queries.latest_reviews(unit_ids, scale.id, items, kind, first, last)
     # A page's units go by id (a short list); every unit by the subquery.
     shown = page_range(len(listed), page, per_page) if page is not None else range(len(listed))
-    on_page: queries.UnitIds = [unit.id for unit in listed[shown.start : shown.stop]] if page is not None else unit_ids
-    detailed = {unit.id for unit in listed[shown.start : shown.stop]} if details else set()
+    page_units = listed[shown.start : shown.stop]
+    on_page: queries.UnitIds = [unit.id for unit in page_units] if page is not None else unit_ids
+    detailed = {unit.id for unit in page_units} if details else set()
     # The kept figures go on changing with the days alone: those not counted today are counted again first.
-    bring_up_to_date([unit.id for unit in (listed[shown.start : shown.stop] if page is not None else listed)], today)
+    bring_up_to_date([unit.id for unit in (page_units if page is not None else listed)], today)
     return compare(
         scale,
         registry.principles,

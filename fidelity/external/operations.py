@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from fidelity.access import is_external_reviewer
 from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import (
@@ -23,7 +24,6 @@ from fidelity.models import (
     ReviewerAssignment,
     ReviewKind,
     ReviewStatus,
-    Role,
     Unit,
     User,
 )
@@ -124,7 +124,7 @@ def commission(
     if len(chosen) < MIN_REVIEWERS:
         raise ReviewError(_l("Choose at least %(n)d different reviewers.", n=MIN_REVIEWERS))
     for user in chosen.values():
-        if not user.active or not any(a.role is Role.EXTERNAL_REVIEWER for a in user.roles):
+        if not user.active or not is_external_reviewer(user):
             raise ReviewError(_l("%(name)s is not an active external reviewer.", name=user.display_name))
     review = Review(
         unit=unit,

@@ -59,8 +59,8 @@ def refresh_outcomes(unit: Unit, today: date, frames: JourneyFrames | None = Non
 
     Returns the unit's kept figures, oldest first. The current quarter is counted up to `today`, and its row says
     on which day it was last counted even when its figures stayed the same (see `counted_before`): it is written
-    again on a day's first count, not on each. `frames` are the unit's
-    journeys when the caller has loaded them already (holding the unit's records, see `unit_lock`).
+    again on a day's first count, not on each. `frames` are the unit's journeys when the caller has loaded them
+    already (holding the unit's records, see `unit_lock`).
     """
     take_units(unit.id)  # so that what is read below is not replaced unseen before this is written
     frames = load_frames([unit.id]) if frames is None else frames
