@@ -176,6 +176,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "cleared": _l("Audit entries cleared of their values"),
     "cutoff": _l("Ended before"),
     "file_names_cleared": _l("Imports' file names cleared"),
+    "reads_deleted": _l("Reads of the records deleted from their log"),
     "file_cleared": _l("File's name cleared by the purge of journeys that ended before"),
 }
 REVIEW_KIND_NAMES: Mapping[str, Any] = {"self_assessment": _l("Self-assessment"), "external": _l("External review")}

@@ -113,6 +113,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("units.index", "GET"): everyone(200, anonymous=302),
     ("units.show", "GET"): READ,
     ("units.audit", "GET"): AUDIT,
+    ("units.reads", "GET"): AUDIT,
     ("reviews.show", "GET"): READ,
     ("reviews.summary", "GET"): READ,
     ("reviews.start", "GET"): self_assess(200),

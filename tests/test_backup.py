@@ -63,6 +63,7 @@ from fidelity.models import (
     Journey,
     LoginFailure,
     Organisation,
+    RecordRead,
     ReportJob,
     Review,
     ReviewStatus,
@@ -90,7 +91,8 @@ class Source:
 
 
 def add_what_the_demo_leaves_out() -> None:
-    """A failed login, an area's finished PDF, a correction, an inactive user and values that are hard to store."""
+    """A failed login, an area's finished PDF, a correction, an inactive user, reads of the records and values that
+    are hard to store."""
     admin = db.session.scalars(select(User).order_by(User.id)).first()
     unit = db.session.scalars(select(Unit).order_by(Unit.id)).first()
     assert admin is not None and unit is not None
@@ -118,6 +120,10 @@ def add_what_the_demo_leaves_out() -> None:
     db.session.add(StaffingQuarter(unit_id=unit.id, year=1999, quarter=4, specialist_fte=0.1 + 0.2, supervisor_fte=0))
     job = db.session.scalars(select(JobSpell).order_by(JobSpell.id)).first()
     assert job is not None
+    # Who read the records: a journey's page, and a list (no journey).
+    for journey_id, what in ((job.journey_id, "journey"), (None, "waiting")):
+        db.session.add(RecordRead(at=MOMENT, actor_id=admin.id, actor_label=admin.email, unit_id=unit.id, what=what,
+                                  journey_id=journey_id))  # fmt: skip
     job.hours_per_week, job.competitive = 12.345678901234567, False
     # A journey deleted after it was given the largest id: no row holds that id, but the audit trail names it.
     gone = Journey(unit_id=unit.id, code="GONE-1", referral_date=date(2026, 1, 5))

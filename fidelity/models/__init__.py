@@ -4,7 +4,7 @@ from fidelity.extensions import Model
 from fidelity.models.action import Action, ActionComment, ActionStatus
 from fidelity.models.adaptation import Adaptation, AdaptationReason
 from fidelity.models.api_token import ApiToken
-from fidelity.models.audit import AuditEntry
+from fidelity.models.audit import AuditEntry, RecordRead
 from fidelity.models.monitoring import (
     AgeBand,
     Decision,
@@ -57,6 +57,7 @@ __all__ = [
     "Organisation",
     "QuarterlyOutcome",
     "Rating",
+    "RecordRead",
     "ReportJob",
     "Review",
     "ReviewKind",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fidelity.extensions import Model
@@ -28,3 +28,21 @@ class AuditEntry(Model):
     unit_id: Mapped[int | None] = mapped_column(index=True)
     # {field: [old, new]}; an insert has old = null, a delete has new = null.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RecordRead(Model):
+    """Someone looked at people's records: a journey's page, the list of a unit's journeys or of who waits (by code),
+    or an export of its journeys. What a data protection officer checks access against; it holds no record's values,
+    only which journey (by id) or which list, who and when."""
+
+    __tablename__ = "record_reads"
+    __table_args__ = (Index("ix_record_reads_unit_id_at", "unit_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = timestamp_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(254))
+    # No foreign keys: the log outlives what was read (a journey deleted since, a unit closed).
+    unit_id: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(16))  # see fidelity.monitoring.reads.READS
+    journey_id: Mapped[int | None] = mapped_column(Integer, index=True)

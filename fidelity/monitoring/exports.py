@@ -26,6 +26,7 @@ from fidelity.monitoring.layout import (
     example_row,
     header,
 )
+from fidelity.monitoring.reads import EXPORT, log_read
 
 EXPORT_ORDER = ["referral_date", "code"]
 
@@ -79,8 +80,10 @@ def export_xlsx(unit: Unit) -> bytes:
 
 
 def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
+    """The export in the audit trail, and in the log of who read the records (see `reads`)."""
     facts = {"format": file_format, "journeys": journeys}
     db.session.add(AuditEntry(**summary_entry("export", "journeys", unit.code, facts, unit.id)))
+    log_read(unit, EXPORT)
 
 
 def template_table() -> pd.DataFrame:

@@ -15,7 +15,8 @@ entry with its old and new values. The purge clears those values (the entries st
 and those of the entries about journeys deleted by hand, once the deletion or the journey's end is before the
 cut-off, so that nothing of a person the unit no longer keeps stays in the trail. It clears the file's name of each
 import made before the cut-off too: the import keeps a name only when nothing in it points at a person, but people
-name a referral's file after the person in ways no check foresees, and the import's counts say what it did.
+name a referral's file after the person in ways no check foresees, and the import's counts say what it did. And it
+deletes what the log of who read the records (`reads`) holds from before the cut-off.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.reads import delete_reads_before, reads_before
 from fidelity.monitoring.unit_lock import take_units
 
 MONTHS_MAX = 1200
@@ -58,6 +60,7 @@ class UnitPurge:
     locked: list[Quarter]  # newly locked
     cleared: int = 0  # audit entries about deleted journeys whose values were cleared
     file_names: int = 0  # imports made before the cut-off whose file's name was cleared
+    reads: int = 0  # reads of the unit's records logged before the cut-off, deleted
 
 
 def cutoff_date(today: date, months: int) -> date:
@@ -106,9 +109,10 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
         purged[unit_id].add(journey_id)
     cleared = entries_to_clear(purged, cutoff)
     imports = imports_named_before(cutoff)
-    if not purged and not cleared and not imports:
+    reads = reads_before(cutoff)
+    if not purged and not cleared and not imports and not reads:
         return []
-    affected = [*purged, *cleared, *imports]
+    affected = [*purged, *cleared, *imports, *reads]
     units = db.session.scalars(select(Unit).where(Unit.id.in_(affected)).order_by(Unit.code)).all()
     frames = load_frames(list(purged))
     done = []
@@ -121,15 +125,17 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
             last_days = last_counted_day(unit_frames)[ids]
             locked = lock_quarters(unit, Quarter.of(max([cutoff - timedelta(days=1), *last_days.dropna()])))
         entries, file_names = len(cleared.get(unit.id, ())), len(imports.get(unit.id, ()))
-        done.append(UnitPurge(unit, removed, locked, entries, file_names))
+        done.append(UnitPurge(unit, removed, locked, entries, file_names, reads.get(unit.id, 0)))
         # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
         # journeys were not purged, and the pages that tell of a purge of them read the latter.
         facts = {"removed": removed} if removed else {}
         facts |= {"cleared": entries} if entries else {}
         facts |= {"file_names_cleared": file_names} if file_names else {}
+        facts |= {"reads_deleted": reads[unit.id]} if reads.get(unit.id) else {}
         entity = "journeys" if removed else "audit_log"
         db.session.add(AuditEntry(**summary_entry("purge", entity, "", facts | {"cutoff": cutoff}, unit.id)))
     _clear_values([entry_id for ids in cleared.values() for entry_id in ids], CLEARED, cutoff)
+    delete_reads_before(cutoff, list(reads))
     for entry in (entry for entries in imports.values() for entry in entries):
         entry.changes = {**entry.changes, "file": [None, None], "file_cleared": [None, cutoff.isoformat()]}
     # No cascade in the database: the spells go first, explicitly.
@@ -316,6 +322,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
             line += f"; audit entries {would}cleared of their values: {result.cleared}"
         if result.file_names:
             line += f"; imports' file names {would}cleared: {result.file_names}"
+        if result.reads:
+            line += f"; reads of its records logged before the cut-off {would}deleted: {result.reads}"
         click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")

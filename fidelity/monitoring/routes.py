@@ -14,7 +14,7 @@ from flask_login import current_user
 from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
-from fidelity.extensions import db
+from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import amount_text, date_text
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
@@ -43,6 +43,7 @@ from fidelity.monitoring.journey_operations import (
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.purge import latest_purge, purge_reaching
+from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     WAITING_DEFINITIONS_VERSION,
@@ -58,14 +59,23 @@ bp = Blueprint("monitoring", __name__, url_prefix="/units/<code>")
 PERIODS = (3, 6, 12, 24)
 
 
+def _read(page: str, unit: Unit, what: str, journey_id: int | None = None) -> str:
+    """`page`, once its reading is logged (see `reads`) and committed: a page that cannot be logged is not shown."""
+    log_read(unit, what, journey_id)
+    db.session.commit()
+    return page
+
+
 @bp.get("/waiting-list")
+@writes_when_read
 def waiting(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     months = request.args.get("months", DEFAULT_MONTHS, type=int)
     if months not in PERIODS:
         months = DEFAULT_MONTHS
     result = waiting_list(load_frames([unit.id]).journeys, clock.today(), months)
-    return render_template(
+    can_read_records = can(current_user, Permission.RECORDS, unit)
+    page = render_template(
         "monitoring/waiting.html",
         unit=unit,
         result=result,
@@ -75,8 +85,10 @@ def waiting(code: str) -> ResponseReturnValue:
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},
         version=WAITING_DEFINITIONS_VERSION,
         can_record=can(current_user, Permission.RECORD, unit),
-        can_read_records=can(current_user, Permission.RECORDS, unit),
+        can_read_records=can_read_records,
     )
+    # Who may read the records sees who waits, by code; anyone else the figures alone, which name no one.
+    return _read(page, unit, WAITING) if can_read_records and result.waiting else page
 
 
 def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
@@ -103,6 +115,7 @@ def waiting_xlsx(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/journeys")
+@writes_when_read
 def journeys(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     state = request.args.get("state", "all")
@@ -111,7 +124,7 @@ def journeys(code: str) -> ResponseReturnValue:
     search = (request.args.get("code") or "").strip()
     page = max(1, request.args.get("page", 1, type=int) or 1)
     found, pages = journey_page(unit, state, search, page, clock.today())
-    return render_template(
+    shown = render_template(
         "monitoring/journeys.html",
         unit=unit,
         journeys=found,
@@ -123,13 +136,15 @@ def journeys(code: str) -> ResponseReturnValue:
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
     )
+    return _read(shown, unit, JOURNEYS) if found else shown
 
 
 @bp.get("/journeys/<int:journey_id>")
+@writes_when_read
 def journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     found = journey_or_404(unit, journey_id)
-    return _journey_page(unit, found)
+    return _read(_journey_page(unit, found), unit, JOURNEY, found.id)
 
 
 def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
@@ -145,6 +160,7 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         journey=journey,
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
+        can_audit=can(current_user, Permission.AUDIT, unit),
         job_form=job_form,
         education_form=education_form,
         typed=typed if typed and typed[1] is not None else None,
@@ -216,6 +232,8 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
                            problem_fields=problem_fields, changed=changed, names=choice_names())  # fmt: skip
+    if request.method == "GET" and journey is not None:
+        page = _read(page, unit, JOURNEY, journey.id)
     return page, status
 
 
@@ -225,18 +243,21 @@ def new_journey(code: str) -> ResponseReturnValue:
 
 
 @bp.route("/journeys/<int:journey_id>/edit", methods=["GET", "POST"])
+@writes_when_read
 def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     return _edit(unit, journey_or_404(unit, journey_id))
 
 
 @bp.get("/journeys/<int:journey_id>/delete")
+@writes_when_read
 def confirm_delete(code: str, journey_id: int) -> ResponseReturnValue:
     """What deleting the journey would delete, and the button that does it: a person's record is never deleted in
     one click, and the step needs no script."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
     found = journey_or_404(unit, journey_id)
-    return render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=DeleteJourneyForm())
+    page = render_template("monitoring/journey_delete.html", unit=unit, journey=found, delete_form=DeleteJourneyForm())
+    return _read(page, unit, JOURNEY, found.id)
 
 
 @bp.post("/journeys/<int:journey_id>/delete")
@@ -345,6 +366,7 @@ def _spell_conflict(kind: str, form: Any, deleting: bool, exc: JourneyChanged) -
 
 
 @bp.get("/journeys/<int:journey_id>/<any(jobs, education):kind>/<int:spell_id>/delete")
+@writes_when_read
 def confirm_delete_spell(code: str, journey_id: int, kind: str, spell_id: int) -> ResponseReturnValue:
     """The job or course that deleting would delete, and the button that does it (no script needed)."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
@@ -355,4 +377,4 @@ def confirm_delete_spell(code: str, journey_id: int, kind: str, spell_id: int) -
         abort(404)
     page = render_template("monitoring/spell_delete.html", unit=unit, journey=found, kind=kind, spell=spell,
                            delete_form=ActionForm())  # fmt: skip
-    return page
+    return _read(page, unit, JOURNEY, found.id)

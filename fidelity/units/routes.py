@@ -1,4 +1,4 @@
-"""Units: the list a user may see, one unit's history, and its audit trail."""
+"""Units: the list a user may see, one unit's history, its audit trail and the log of who read its records."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from fidelity.access import (
     visible_units,
 )
 from fidelity.actions.queries import action_item, unit_actions
-from fidelity.audit_display import audit_lines
+from fidelity.audit_display import actor_text, audit_lines
 from fidelity.extensions import db
+from fidelity.monitoring.reads import journey_by_code, read_lines
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
 from fidelity.units.reviews_due import by_scale, units_schedule
@@ -74,3 +75,24 @@ def audit(code: str) -> str:
     entries, pages = audit_trail(unit, page)
     lines = audit_lines(entries, sealed_entries(entries))
     return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)
+
+
+@bp.get("/units/<code>/reads")
+def reads(code: str) -> str:
+    """Who read the unit's records, and when (see `monitoring.reads`); with `journey`, the reads of one journey."""
+    unit = unit_or_404(current_user, code, Permission.AUDIT)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    wanted = (request.args.get("journey") or "").strip()
+    journey = journey_by_code(unit, wanted) if wanted else None
+    lines, pages = read_lines(unit, page, journey.id if journey else None) if journey or not wanted else ([], 1)
+    return render_template(
+        "units/reads.html",
+        unit=unit,
+        lines=lines,
+        page=page,
+        pages=pages,
+        wanted=wanted,
+        journey=journey,
+        actor_text=actor_text,
+        can_read_records=can(current_user, Permission.RECORDS, unit),
+    )

@@ -1,0 +1,127 @@
+"""The log of who read people's records: what each page logs, the page that shows it, and the purge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+
+from fidelity.cli import main
+from fidelity.models import AuditEntry, JobSpell, RecordRead, ReviewStatus, Role
+from fidelity.models.types import as_utc
+from tests import factories
+from tests.factories import app_today
+from tests.test_journey_pages import post
+from tests.test_web import login
+
+
+def reads(session: Any) -> list[tuple[str, int | None, str]]:
+    session.expire_all()
+    return [(r.what, r.journey_id, r.actor_label) for r in session.scalars(select(RecordRead).order_by(RecordRead.id))]
+
+
+def test_each_page_that_shows_someone_s_record_logs_who_read_it_and_nothing_of_the_record(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="READ-1")
+    journey.jobs.append(JobSpell(start_date=app_today() - timedelta(days=5), competitive=True))
+    session.commit()
+    job = journey.jobs[0]
+    login(client, manager.email)
+    base = f"/units/{unit.code}"
+    pages = [
+        (f"{base}/journeys", ("journeys", None)),
+        (f"{base}/journeys/{journey.id}", ("journey", journey.id)),
+        (f"{base}/journeys/{journey.id}/edit", ("journey", journey.id)),
+        (f"{base}/journeys/{journey.id}/delete", ("journey", journey.id)),
+        (f"{base}/journeys/{journey.id}/jobs/{job.id}/delete", ("journey", journey.id)),
+        (f"{base}/waiting-list", ("waiting", None)),
+        (f"{base}/journeys/export.csv", ("export", None)),
+        (f"{base}/journeys/export.xlsx", ("export", None)),
+    ]
+    for url, _read in pages:
+        assert client.get(url).status_code == 200, url
+    assert reads(session) == [(what, journey_id, manager.email) for _url, (what, journey_id) in pages]
+    (logged, *_) = session.scalars(select(RecordRead)).all()
+    assert logged.unit_id == unit.id and logged.actor_id == manager.id
+
+    # Figures name no one, and a change is in the audit trail: neither is a read.
+    for url in (f"{base}/outcomes", f"{base}/outcomes.csv", f"{base}/waiting-list.csv", base):
+        assert client.get(url).status_code == 200, url
+    saved = post(client, f"{base}/journeys/{journey.id}/edit", code="READ-1", referral_date=journey.referral_date)
+    assert saved.status_code == 302
+    assert len(reads(session)) == len(pages)
+
+
+def test_a_list_that_shows_nobody_and_figures_without_codes_log_nothing(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    assert client.get(f"/units/{unit.code}/journeys").status_code == 200
+    assert client.get(f"/units/{unit.code}/waiting-list").status_code == 200
+    # A reviewer whose review is final sees the waiting list's figures, and no one in it.
+    factories.journey(unit, app_today() - timedelta(days=10), code="WAITS-2")
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    factories.external_review(unit, [reviewer], app_today() - timedelta(days=50), ReviewStatus.FINAL)
+    login(client, reviewer.email)
+    text = client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True)
+    assert "WAITS-2" not in text
+    assert reads(session) == []
+
+
+def test_the_unit_s_managers_see_who_read_its_records_and_each_journey_s_reads(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    area_manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    kept = factories.journey(unit, app_today() - timedelta(days=40), code="Kept-1")
+    gone = factories.journey(unit, app_today() - timedelta(days=40), code="GONE-1")
+    login(client, area_manager.email)
+    for journey in (kept, gone):
+        assert client.get(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
+    assert client.get(f"/units/{unit.code}/journeys").status_code == 200
+    login(client, manager.email)
+    gone_id = gone.id
+    assert client.get(f"/units/{unit.code}/journeys/{gone_id}/delete").status_code == 200
+    deleted = post(client, f"/units/{unit.code}/journeys/{gone_id}/delete")
+    assert deleted.status_code == 302
+
+    page = " ".join(client.get(f"/units/{unit.code}/reads").get_data(as_text=True).split())
+    link = f'<a href="/units/{unit.code}/journeys/{kept.id}"><strong>Kept-1</strong></a>'
+    assert f"The journey&#39;s page: {link}" in page
+    assert f'The journey&#39;s page: <span class="code">#{gone_id}</span> (deleted since)' in page
+    assert "The list of journeys" in page and page.count(area_manager.email) == 3 and page.count(manager.email) == 1
+    # The manager's own look at the deleted journey's delete page is there too, newest first.
+    assert page.index(manager.email) < page.index(area_manager.email)
+
+    # One journey's reads, by its code in any capitals: its own pages only.
+    one = " ".join(client.get(f"/units/{unit.code}/reads?journey=kept-1").get_data(as_text=True).split())
+    assert link in one and "The list of journeys" not in one and f"#{gone_id}" not in one
+    unknown = client.get(f"/units/{unit.code}/reads?journey=GONE-1").get_data(as_text=True)
+    assert "The unit has no journey with the code GONE-1" in unknown and "<table" not in unknown
+    journey_page = client.get(f"/units/{unit.code}/journeys/{kept.id}").get_data(as_text=True)
+    assert f'href="/units/{unit.code}/reads?journey=Kept-1"' in journey_page
+
+
+def test_the_purge_deletes_the_reads_logged_before_its_cut_off(runner: FlaskCliRunner, session: Any) -> None:
+    unit, other = factories.unit(), factories.unit()
+    now = datetime.combine(app_today(), datetime.min.time(), tzinfo=UTC)
+    for where, days in ((unit, 800), (unit, 700), (unit, 100), (other, 10)):
+        session.add(RecordRead(at=now - timedelta(days=days), actor_label="someone@example.org", unit_id=where.id,
+                               what="journeys"))  # fmt: skip
+    session.commit()
+
+    result = runner.invoke(main, ["purge", "--older-than", "12"])
+
+    assert result.exit_code == 0, result.output
+    assert f"  {unit.code}: 0 removed; quarters locked: none; reads of its records logged before the cut-off " \
+           "deleted: 2" in result.output  # fmt: skip
+    assert other.code not in result.output
+    session.expire_all()
+    left = session.scalars(select(RecordRead).order_by(RecordRead.at)).all()
+    assert [(r.unit_id, (now - as_utc(r.at)).days) for r in left] == [(unit.id, 100), (other.id, 10)]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+    assert (entry.unit_id, entry.entity, entry.changes["reads_deleted"]) == (unit.id, "audit_log", [None, 2])
