@@ -497,16 +497,22 @@ def test_a_problem_between_fields_is_shown_at_the_field_it_is_about(client: Any,
 
     at_field: dict[str, list[str]] = {}
     invalid: set[str] = set()
+    described: dict[str, str] = {}
 
     class Fields(HTMLParser):
+        field: str | None = None  # the field whose errors are being read
         error: str | None = None
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             found = dict(attrs)
             if found.get("aria-invalid") == "true":
                 invalid.add(str(found["id"]))
+            if found.get("aria-describedby") and found.get("id"):
+                described[str(found["id"])] = str(found["aria-describedby"])
+            if tag == "div" and str(found.get("id")).endswith("-error"):
+                self.field = str(found["id"]).removesuffix("-error")
             if tag == "p" and found.get("class") == "error":
-                self.error = str(found["id"]).removesuffix("-error")
+                self.error = self.field
 
         def handle_data(self, data: str) -> None:
             if self.error:
@@ -519,6 +525,10 @@ def test_a_problem_between_fields_is_shown_at_the_field_it_is_about(client: Any,
         "exit_reason": ["Reason for leaving is required with Left the unit"],
     }
     assert invalid == {"enrolment_date", "exit_reason"}
+    # Each invalid field is described by its errors, and the code by its rule (never a name or an identity number).
+    assert described["enrolment_date"] == "enrolment_date-error" and described["exit_reason"] == "exit_reason-error"
+    assert described["code"] == "code-hint"
+    assert 'id="code-hint">A pseudonymous code your unit chooses. Never a name' in page
     assert page.count("Enrolled (Mar 8, 2026) is before First meeting (Mar 10, 2026)") == 2  # in the list above too
     assert 'value="2026-03-08"' in page
 

@@ -73,7 +73,10 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     # 3 / 0.1 FTE = 30 per specialist, above 20.
     assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20"
     assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded –"
-    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 0 –"
+    # Nobody in work: below the 31 % minimum, marked for the eye and in words.
+    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) &nbsp; ⚠ 0 of 3 (0%) 0 0 –"
+    below = 'role="img" aria-label="below the minimum standard of 31%" title="below the minimum standard of 31%">⚠<'
+    assert page.count(below) == 1
     assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
     # The summary speaks of the latest full quarter.
     assert f"In {shown(THIS.previous())}, 33% of the people served were in competitive work (1 of 3):" in page

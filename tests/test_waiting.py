@@ -163,7 +163,10 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert "Days to enrolment: median / 90th percentile</dt><dd>30.5 / " in page
     # Each share says what it is counted from: nobody gave up of the four not refused; one of five was screened out.
     assert "Gave up while waiting, of those not refused</dt><dd>0 of 4 (0%)</dd>" in page
-    assert "Screened out against zero exclusion</dt><dd>1 of 5 (20%)</dd>" in page
+    # Marked for the eye and in words, not by its colour alone.
+    sign = '<span aria-hidden="true">⚠</span>'
+    breach = f'{sign}<span class="visually-hidden">Breach of zero exclusion:</span> 1 of 5 (20%)'
+    assert f"Screened out against zero exclusion</dt><dd>{breach}</dd>" in page
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
     longest = session.scalars(select(Journey).where(Journey.code == "W-LONG")).one()
     assert f'<a class="code" href="/units/{unit.code}/journeys/{longest.id}">W-LONG</a>' in page  # to record its steps

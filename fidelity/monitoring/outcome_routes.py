@@ -32,7 +32,7 @@ from fidelity.monitoring.outcome_pages import (
     rates_chart,
     xlsx_bytes,
 )
-from fidelity.monitoring.outcomes import CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
+from fidelity.monitoring.outcomes import BENCHMARKS, CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import (
@@ -70,6 +70,7 @@ def show(code: str) -> ResponseReturnValue:
         caseload_limit=CASELOAD_LIMIT,
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
+        minimum_rate=dict(BENCHMARKS)["minimum"],
         can_record=can(current_user, Permission.RECORD, unit),
         purge=latest_purge(unit.id),
     )
