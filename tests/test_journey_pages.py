@@ -271,7 +271,8 @@ def test_deleting_a_job_or_course_asks_first_and_is_audited(client: Any, session
     base = f"/units/{unit.code}/journeys/{journey.id}"
     page = client.get(base).get_data(as_text=True)
     # The journey's page only leads to the question.
-    assert f'<a href="{base}/jobs/{job.id}/delete">Delete</a>' in page and 'name="delete"' not in page
+    named = '<span class="visually-hidden"> Job 1</span>'
+    assert f'<a href="{base}/jobs/{job.id}/delete">Delete{named}</a>' in page and 'name="delete"' not in page
     asked = client.get(f"{base}/jobs/{job.id}/delete")
     text = " ".join(asked.get_data(as_text=True).split())
     assert asked.status_code == 200 and "Delete this job of SP-1?" in text and "Feb 1, 2026" in text
@@ -594,6 +595,29 @@ def test_a_refused_journey_lists_every_problem_at_once_at_the_top_linked_to_its_
     for field in ("code", "referral_date", "not_accepted_reason"):
         assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', page), field
     assert session.scalars(select(Journey).where(Journey.unit_id == unit.id)).first() is None
+
+
+def test_a_refused_job_is_linked_to_its_field_which_its_errors_describe(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="ROW-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), None),))  # fmt: skip
+    job = session.scalars(select(JobSpell)).one()
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    refused = post(client, f"{base}/jobs/{job.id}", start_date="2026-02-01", hours_per_week="100", save="1")
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    row = f"job-{job.id}"
+    assert re.search(rf'<a href="#{row}-hours">Hours per week: [^<]+</a>', page)
+    hours = re.search(rf'<input[^>]*id="{row}-hours"[^>]*>', page)
+    assert hours and 'aria-invalid="true"' in hours.group() and f'aria-describedby="{row}-errors"' in hours.group()
+    start = re.search(rf'<input[^>]*id="{row}-start"[^>]*>', page)
+    assert start and "aria-invalid" not in start.group()
+    assert f'<div id="{row}-errors"><p class="error">' in page
+    # Each row's buttons are named by their row for a screen reader's list of controls.
+    assert 'Save<span class="visually-hidden"> Job 1</span>' in page
 
 
 def test_a_code_the_unit_has_already_is_named_as_it_is_stored(client: Any, session: Any) -> None:

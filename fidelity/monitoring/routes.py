@@ -167,6 +167,7 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         # The job or course refused, for the list of what was wrong, which links to where it was typed.
         refused=typed,
         refused_at=_typed_at(typed) if typed else None,
+        refused_fields=_typed_fields(typed) if typed else {},
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
         # Each job's and course's row carries the spell as the page shows it, so that a change is merged with any
@@ -182,6 +183,18 @@ def _typed_at(typed: tuple[str, int | None, Any]) -> str:
     if spell_id is None:
         return "add-job" if kind == "jobs" else "add-course"
     return f"{'job' if kind == 'jobs' else 'course'}-{spell_id}-start"
+
+
+# Where each field of a job or course is on the journey's page, after the id of its row or of the form adding one.
+_SPELL_FIELD_IDS = {"start_date": "start", "end_date": "end", "competitive": "competitive", "hours_per_week": "hours"}
+
+
+def _typed_fields(typed: tuple[str, int | None, Any]) -> dict[str, str]:
+    """The id of each field of the job or course typed (see `_typed_at`), for the list of what was wrong to link to."""
+    kind, spell_id, _form = typed
+    noun = "job" if kind == "jobs" else "course"
+    place = f"new-{noun}" if spell_id is None else f"{noun}-{spell_id}"
+    return {name: f"{place}-{suffix}" for name, suffix in _SPELL_FIELD_IDS.items()}
 
 
 def _shown(form: JourneyForm, invalid: JourneyInvalid) -> tuple[list[str], dict[str, str]]:

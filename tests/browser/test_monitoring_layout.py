@@ -160,8 +160,11 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         page.goto(f"{demo_server.url}/units/NRV-02/journeys/{journey_id}")
         page.fill("#new-job-start", "2026-01-10")
         page.fill("#new-job-hours", "many")
-        page.locator("form#add-job input[type=submit]").click()  # refused: listed at the top, linked to the form
-        assert page.locator("div.form-errors a[href='#add-job']").count() == 1
+        page.locator("form#add-job input[type=submit]").click()  # refused: listed at the top, linked to the field
+        assert page.locator("div.form-errors a[href='#new-job-hours']").count() == 1
+        hours = page.locator("#new-job-hours")
+        assert hours.get_attribute("aria-invalid") == "true"
+        assert page.locator(f"#{hours.get_attribute('aria-describedby')}").inner_text().strip()
         # The first job saved as it is: back at the jobs, with the message there.
         page.locator("table.spells.editable tbody tr").first.locator("button[name=save]").click()
         assert page.url.endswith("#jobs")
