@@ -128,6 +128,50 @@ def test_a_value_far_beyond_the_journeys_is_refused_before_the_sheet_is_laid_out
     assert time.perf_counter() - start < 30  # not a timing target: laid out in full it takes minutes and gigabytes
 
 
+def test_a_value_far_down_is_refused_once_the_rows_between_reach_the_limit() -> None:
+    """openpyxl gives an empty row for each row number between two with values (a crafted file may name row numbers
+    in the billions): the count stops at MAX_CELLS, the empty rows counted as wide as the header."""
+    from fidelity.monitoring.journey_files import MAX_CELLS
+
+    book = workbook([header(), ["DEEP-1", "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1000000"] = "x"  # near the last row a sheet has
+    start = time.perf_counter()
+    (problem,) = refusal(saved(book), "deep.xlsx")
+    assert problem.message.startswith("The sheet goes on far beyond a journey file's rows and columns (to row ")
+    assert problem.line == MAX_CELLS // len(header()) + 1  # the first row past MAX_CELLS, the header's width each
+    assert time.perf_counter() - start < 30  # not a timing target: row by row it took minutes and gigabytes
+
+
+def test_empty_formatted_cells_count_toward_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.styles import Font
+
+    from fidelity.monitoring import journey_files
+
+    book = workbook([header(), ["FMT-1", "2026-01-12"]])
+    sheet = book.active
+    assert sheet is not None
+    for row in range(3, 13):
+        for column in range(1, 41):
+            sheet.cell(row=row, column=column).font = Font(bold=True)  # formatted, empty
+    monkeypatch.setattr(journey_files, "MAX_CELLS", 200)
+    (problem,) = refusal(saved(book), "formatted.xlsx")
+    assert problem.message.startswith("The sheet goes on far beyond") and 3 <= problem.line <= 12
+
+
+def test_a_workbook_declaring_too_many_styles_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fidelity.monitoring import journey_files
+
+    data = xlsx_file([header(), ["STY-1", "2026-01-12"]])
+    assert len(read_cells(data, "fine.xlsx").rows) == 1
+    monkeypatch.setattr(journey_files, "MAX_STYLES", 100)
+    (problem,) = refusal(data, "styles.xlsx")
+    assert problem.message == (
+        "The workbook declares far more cell styles than a journey file needs: copy the journeys to a new workbook."
+    )
+
+
 def _damaged(part: str, keep: float) -> bytes:
     """A good workbook with one of its parts cut short."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_file([header(), ["CUT-1", date(2026, 1, 12)]])))

@@ -384,3 +384,18 @@ def test_a_code_in_other_capitals_replaces_the_journey_and_the_form_can_still_sa
               "first_meeting_date": "2026-01-21", "enrolment_date": "2026-01-26", "csrf_token": csrf_token(client)},
     )  # fmt: skip
     assert saved.status_code == 302
+
+
+def test_the_file_is_read_before_the_unit_is_held(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a large workbook takes a while: other changes to the unit, and pages counting its figures, do not wait
+    for it, only for the check and the writing."""
+    from fidelity.monitoring import imports
+
+    unit = factories.unit()
+    steps: list[str] = []
+    read, hold = imports.read_cells, imports.take_units
+    monkeypatch.setattr(imports, "read_cells", lambda *args: steps.append("read") or read(*args))
+    monkeypatch.setattr(imports, "take_units", lambda *ids: steps.append("hold") or hold(*ids))
+    with acting_as(CLI_ACTOR):
+        assert import_journeys(unit, csv_file([journey(code="ORDER-1")]), "order.csv", TODAY).added == 1
+    assert steps == ["read", "hold"]

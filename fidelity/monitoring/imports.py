@@ -78,9 +78,12 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
+    # The file is read before the unit is held: reading a large workbook takes a while, and another change to the
+    # unit, or a page that counts its figures, need not wait for it.
+    cells = read_cells(data, filename)
     take_units(unit.id)  # another change to the unit's journeys waits, and this one reads what it wrote
     purge = latest_purge(unit.id)
-    checked = check_journeys(read_cells(data, filename), today, purged_before=purge.cutoff if purge else None)
+    checked = check_journeys(cells, today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     actor = current_actor()
     summary = _write(db.session.connection(), unit.id, checked, actor)

@@ -177,6 +177,10 @@ _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, Ke
                IndexError, OSError, ParseError, InvalidFileException)  # fmt: skip
 # What a workbook may unpack to: 100,000 journeys with jobs and courses take some 100 MB of sheet XML.
 MAX_UNPACKED = 400_000_000
+# What its styles may unpack to. openpyxl reads every style a workbook declares, whatever its cells use, and a few
+# kilobytes zipped can declare millions (a minute and gigabytes of memory): a workbook saved by a spreadsheet holds a
+# few hundred, in well under a megabyte.
+MAX_STYLES = 3_000_000
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -184,9 +188,14 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     number is read as the sheet shows it, and so that a sheet reaching far beyond its journeys is refused before it
     is laid out in full."""
     try:
-        if sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist()) > MAX_UNPACKED:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        styles = sum(item.file_size for item in parts if item.filename.lower().endswith("styles.xml"))
+        if sum(item.file_size for item in parts) > MAX_UNPACKED or styles > MAX_STYLES:
             raise refused(_("The workbook unpacks to more than %(size)d MB, far more than a journey file takes: copy "
-                            "the journeys to a new workbook.", size=MAX_UNPACKED // 1_000_000))  # fmt: skip
+                            "the journeys to a new workbook.", size=MAX_UNPACKED // 1_000_000)
+                          if styles <= MAX_STYLES else
+                          _("The workbook declares far more cell styles than a journey file needs: copy the journeys "
+                            "to a new workbook."))  # fmt: skip
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
             sheet = next((sheet for sheet in book.worksheets if sheet.sheet_state == "visible"), None)
@@ -204,12 +213,24 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 
 
 def _sheet_rows(sheet: Any) -> list[list[str]]:
-    """The rows of a read-only sheet as text, up to the last row with a value, each as wide as the widest."""
+    """The rows of a read-only sheet as text, up to the last row with a value, each as wide as the widest.
+
+    Refused as soon as what has been read would fill more than MAX_CELLS: counting the empty cells the sheet holds
+    (formatted ones) and the empty rows that lie between its rows with values (openpyxl gives one for each missing row
+    number, so a value in row 100,000,000 would otherwise be reached a row at a time)."""
     sheet.reset_dimensions()  # a sheet's declared size may be wrong: read what it holds
     rows: list[list[str]] = []
     code_columns: set[int] = set()
-    last, width = -1, 0
+    last, width, held = -1, 0, 0
     for number, row in enumerate(sheet.rows):
+        held += len(row)
+        if held > MAX_CELLS or (number + 1) * max(width, 1) > MAX_CELLS:
+            raise refused(
+                _("The sheet goes on far beyond a journey file's rows and columns (to row %(row)d at least, with "
+                  "empty or formatted cells): delete what is below and beside the journeys, or copy them to a new "
+                  "workbook.", row=number + 1),
+                number + 1,
+            )  # fmt: skip
         if len(row) > MAX_COLUMNS:  # cells as far as XFD, if only formatted: each would be read
             raise refused(
                 _("Row %(row)d of the sheet has cells as far as column %(column)s (formatted, if empty): clear what "
