@@ -235,6 +235,12 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("Karin_Nilsson_uppföljning.xlsx", None),
         ("remisser/Åsa Öberg/oktober.csv", "oktober.csv"),  # the folders are never kept
         ("Journeys Q3 2026.csv", "Journeys Q3 2026.csv"),  # one word with a capital is no name
+        # Surname first, with a comma or in brackets, or a given name alone: a given name anywhere is enough.
+        ("SVENSSON, ANNA 2026-10.csv", None),
+        ("Svensson,Anna.xlsx", None),
+        ("Svensson (Anna).csv", None),
+        ("remiss lisa.csv", None),
+        ("Uppföljning oktober (NRV-02).xlsx", "Uppföljning oktober (NRV-02).xlsx"),
     ],
 )
 def test_a_file_s_name_is_kept_unless_some_part_of_it_points_at_a_person(filename: str, kept: str | None) -> None:

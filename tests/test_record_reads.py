@@ -125,3 +125,33 @@ def test_the_purge_deletes_the_reads_logged_before_its_cut_off(runner: FlaskCliR
     assert [(r.unit_id, (now - as_utc(r.at)).days) for r in left] == [(unit.id, 100), (other.id, 10)]
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
     assert (entry.unit_id, entry.entity, entry.changes["reads_deleted"]) == (unit.id, "audit_log", [None, 2])
+
+
+def test_a_refused_change_shows_the_record_and_is_logged_as_a_read(client: Any, session: Any) -> None:
+    """A refused job, course or journey form shows the whole record, as opening it does: it is no way around the log."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="POST-1")
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    refused_job = post(client, f"{base}/jobs", start_date="", save="1")
+    assert refused_job.status_code == 400 and "POST-1" in refused_job.get_data(as_text=True)
+    refused_form = post(client, f"{base}/edit", code="POST-1", referral_date="")
+    assert refused_form.status_code == 400 and "POST-1" in refused_form.get_data(as_text=True)
+    assert reads(session) == [("journey", journey.id, manager.email)] * 2
+
+
+def test_a_code_with_swedish_letters_is_found_in_any_capitals_and_a_far_page_is_empty(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="öst-77")
+    login(client, manager.email)
+    assert client.get(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
+    # SQLite's upper() knows only ASCII letters: the code is compared in Python.
+    found = client.get(f"/units/{unit.code}/reads?journey=ÖST-77").get_data(as_text=True)
+    assert "öst-77</strong></a>" in found and "The unit has no journey" not in found
+    for page in ("reads", "journeys", "audit"):
+        far = client.get(f"/units/{unit.code}/{page}?page=99999999999999999999")
+        assert far.status_code == 200, page

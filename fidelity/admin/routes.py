@@ -33,6 +33,7 @@ from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES, SetupError
 from fidelity.audit_display import audit_lines
 from fidelity.extensions import db
 from fidelity.models import HostType, Role, RoleAssignment, User
+from fidelity.paging import page_number
 from fidelity.units.queries import audit_trail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -227,7 +228,7 @@ def _user_page(
 @bp.get("/audit")
 @admin_required
 def audit() -> ResponseReturnValue:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     entries, pages = audit_trail(None, page)
     lines = audit_lines(entries)
     return render_template("admin/audit.html", entries=lines, page=page, pages=pages)

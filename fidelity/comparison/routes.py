@@ -22,6 +22,7 @@ from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.outcomes import BENCHMARKS
+from fidelity.paging import page_number
 
 bp = Blueprint("comparison", __name__)
 PER_PAGE = 25  # units per page of the tables; the overdue list, the chart and the exports hold every unit
@@ -74,7 +75,7 @@ def _scatter(comparison: Comparison) -> str:
 @bp.get("/comparison")
 @writes_when_read
 def page() -> ResponseReturnValue:
-    form, comparison = _comparison(page=request.args.get("page", 1, type=int) or 1)
+    form, comparison = _comparison(page=page_number())
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
                                "minimum_rate": dict(BENCHMARKS)["minimum"]}  # fmt: skip
     if comparison is None:

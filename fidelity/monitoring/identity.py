@@ -174,6 +174,17 @@ def looks_like_name(text: str) -> bool:
     return False
 
 
+def holds_given_name(text: str) -> bool:
+    """Whether any word of `text` is a common given name (`GIVEN_NAMES`), in any capitals, whatever lies between the
+    words: for a file's name, which people write as the person's name in any order and with any punctuation
+    ("SVENSSON, ANNA 2026-10", "Svensson (Anna)"). Stricter than `looks_like_name`: a given name alone is enough."""
+    return any(
+        word.casefold() in GIVEN_NAMES
+        for piece in _LETTERS.findall(unicodedata.normalize("NFKC", text))
+        for word in _words(piece)
+    )
+
+
 def looks_like_phone_number(code: str) -> bool:
     """Whether `code` is a Swedish mobile number alone, with or without separators and country code."""
     code = unicodedata.normalize("NFKC", code)

@@ -38,7 +38,7 @@ from fidelity.monitoring.bulk import (
     pairs,
     stored_value,
 )
-from fidelity.monitoring.identity import code_key, code_keys, identifying, looks_like_name
+from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -117,8 +117,8 @@ def _stored(frame: pd.DataFrame, kinds: dict[str, Kind]) -> dict[str, np.ndarray
 
 def kept_file_name(filename: str, year: int) -> str | None:
     """The file's name as the audit log keeps it (without its folder, and cut short), or None when it looks like it
-    holds a personal identity number, a date of birth, a phone number or a name, as a journey's code may not: people
-    name a referral's file after the person."""
+    holds a personal identity number, a date of birth, a phone number, or a common given name anywhere in it: people
+    name a referral's file after the person, in any order and with any punctuation."""
     # Without characters that show nothing or turn the text around (a right-to-left override).
     name = "".join(c for c in PurePath(filename).name if unicodedata.category(c) not in ("Cc", "Cf"))[:FILE_NAME_MAX]
     # Read as the eye reads it: full-width digits as digits, any dash as '-', marks that show nothing left out.
@@ -131,7 +131,7 @@ def kept_file_name(filename: str, year: int) -> str | None:
     # The whole name, each word of it, each number written in groups ("(073) 987 65 43"), and each eight-digit one
     # read back to front too, as a date of birth written day first (01011980).
     parts = [seen, *re.split(r"[\s_,;()]+", seen), *numbers, *(n[4:] + n[2:4] + n[:2] for n in numbers if len(n) == 8)]
-    if looks_like_name(seen) or any(identifying(part, year) for part in parts if part):
+    if holds_given_name(seen) or any(identifying(part, year) for part in parts if part):
         return None
     return name
 

@@ -13,16 +13,15 @@ import numpy as np
 import pandas as pd
 from flask import has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from fidelity import clock, stale
 from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
-from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import field_label
+from fidelity.monitoring.journey_queries import journey_with_code
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header, spell_header
 from fidelity.monitoring.problems import ImportRefused
@@ -149,13 +148,9 @@ def check(
 
 
 def _code_taken(unit: Unit, code: str, journey: Journey | None) -> str | None:
-    """The code, as stored, of another journey of the unit that has `code` in any capitals; None if none has
-    (compared here, not in SQL, where SQLite's upper() knows only ASCII letters)."""
-    query = select(Journey.code).where(Journey.unit_id == unit.id)
-    if journey is not None:
-        query = query.where(Journey.id != journey.id)
-    key = code_key(code)
-    return next((other for other in db.session.scalars(query) if code_key(other) == key), None)
+    """The code, as stored, of another journey of the unit that has `code` in any capitals; None if none has."""
+    found = journey_with_code(unit, code, journey.id if journey is not None else None)
+    return found[1] if found else None
 
 
 def save_journey(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
 from fidelity.models import Decision, Journey, Unit
+from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 
 PER_PAGE = 50
@@ -53,6 +54,16 @@ def journey_or_404(unit: Unit, journey_id: int) -> Journey:
     if found is None or found.unit_id != unit.id:
         abort(404)
     return found
+
+
+def journey_with_code(unit: Unit, code: str, other_than: int | None = None) -> tuple[int, str] | None:
+    """The id and code, as stored, of the unit's journey (other than the one `other_than` names) that has `code` in
+    any capitals; None if none has. Compared here, not in SQL, where SQLite's upper() knows only ASCII letters."""
+    query = select(Journey.id, Journey.code).where(Journey.unit_id == unit.id)
+    if other_than is not None:
+        query = query.where(Journey.id != other_than)
+    key = code_key(code)
+    return next(((row[0], row[1]) for row in db.session.execute(query) if code_key(row[1]) == key), None)
 
 
 def choice_names() -> dict[str, dict[str, Any]]:

@@ -23,7 +23,7 @@ from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import Journey, RecordRead, Unit
 from fidelity.models.types import utcnow
-from fidelity.monitoring.identity import code_key
+from fidelity.monitoring.journey_queries import journey_with_code
 
 JOURNEY = "journey"
 JOURNEYS = "journeys"
@@ -88,9 +88,8 @@ def read_lines(unit: Unit, page: int, journey_id: int | None = None) -> tuple[li
 
 def journey_by_code(unit: Unit, code: str) -> Journey | None:
     """The unit's journey with `code`, in any capitals."""
-    return db.session.scalars(
-        select(Journey).where(Journey.unit_id == unit.id, func.upper(Journey.code) == code_key(code.strip()))
-    ).first()
+    found = journey_with_code(unit, code.strip())
+    return db.session.get(Journey, found[0]) if found else None
 
 
 def reads_before(cutoff: date) -> dict[int, int]:

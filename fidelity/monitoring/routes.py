@@ -51,6 +51,7 @@ from fidelity.monitoring.waiting import (
     referral_quarters,
     waiting_list,
 )
+from fidelity.paging import page_number
 from fidelity.reviews.forms import ActionForm
 from fidelity.stale import kept_notice, refill
 
@@ -122,7 +123,7 @@ def journeys(code: str) -> ResponseReturnValue:
     if state not in JOURNEY_STATES:
         state = "all"
     search = (request.args.get("code") or "").strip()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     found, pages = journey_page(unit, state, search, page, clock.today())
     shown = render_template(
         "monitoring/journeys.html",
@@ -144,17 +145,18 @@ def journeys(code: str) -> ResponseReturnValue:
 def journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     found = journey_or_404(unit, journey_id)
-    return _read(_journey_page(unit, found), unit, JOURNEY, found.id)
+    return _journey_page(unit, found)
 
 
 def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
-    """The journey's page; after a refused job or course, with what was typed (`typed`: the kind, the spell's id or
-    None for a new one, and its form) back in its fields."""
+    """The journey's page, its reading logged; after a refused job or course, with what was typed (`typed`: the kind,
+    the spell's id or None for a new one, and its form) back in its fields. A refused change shows the whole record as
+    a look at it does, and is logged as one."""
     typed: tuple[str, int | None, JobForm | EducationForm] | None = forms.get("typed")
     new = {kind: form for kind, spell_id, form in [typed] if spell_id is None} if typed else {}
     job_form = new.get("jobs") or JobForm(formdata=None)
     education_form = new.get("education") or EducationForm(formdata=None)
-    return render_template(
+    page = render_template(
         "monitoring/journey.html",
         unit=unit,
         journey=journey,
@@ -174,6 +176,7 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         # made since (a new one needs none: it overwrites nothing).
         snapshots={spell.id: spell_snapshot(spell) for spells in (journey.jobs, journey.education) for spell in spells},
     )
+    return _read(page, unit, JOURNEY, journey.id)
 
 
 def _typed_at(typed: tuple[str, int | None, Any]) -> str:
@@ -245,7 +248,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     status = 409 if changed is not None else 400 if form.errors or problems else 200
     page = render_template("monitoring/journey_form.html", unit=unit, form=form, journey=journey, problems=problems,
                            problem_fields=problem_fields, changed=changed, names=choice_names())  # fmt: skip
-    if request.method == "GET" and journey is not None:
+    if journey is not None:  # the form shows the record, opened or refused (a refusal shows what is stored too)
         page = _read(page, unit, JOURNEY, journey.id)
     return page, status
 

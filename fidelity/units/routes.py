@@ -19,6 +19,7 @@ from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import actor_text, audit_lines
 from fidelity.extensions import db
 from fidelity.monitoring.reads import journey_by_code, read_lines
+from fidelity.paging import page_number
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
 from fidelity.units.reviews_due import by_scale, units_schedule
@@ -71,7 +72,7 @@ def show(code: str) -> str:
 @bp.get("/units/<code>/audit")
 def audit(code: str) -> str:
     unit = unit_or_404(current_user, code, Permission.AUDIT)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     entries, pages = audit_trail(unit, page)
     lines = audit_lines(entries, sealed_entries(entries))
     return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)
@@ -81,7 +82,7 @@ def audit(code: str) -> str:
 def reads(code: str) -> str:
     """Who read the unit's records, and when (see `monitoring.reads`); with `journey`, the reads of one journey."""
     unit = unit_or_404(current_user, code, Permission.AUDIT)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     wanted = (request.args.get("journey") or "").strip()
     journey = journey_by_code(unit, wanted) if wanted else None
     lines, pages = read_lines(unit, page, journey.id if journey else None) if journey or not wanted else ([], 1)
