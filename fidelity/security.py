@@ -10,9 +10,11 @@ always (see config.py). What the app shows a logged-in person is not kept by the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, abort, request, session
+from flask_babel import gettext as _
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -57,6 +59,23 @@ def plain_http_allowed(view: F) -> F:
     this attribute (what its decorator sets)."""
     view.talisman_view_options = {"force_https": False}  # type: ignore[attr-defined]
     return view
+
+
+def opened_from_this_site(view: F) -> F:
+    """Refuse `view` (a page that shows people's records, and logs who read them) when another site's page opened it:
+    the session cookie goes with a link followed from anywhere (SameSite=Lax), so any site could otherwise make a
+    logged-in person's browser open a journey or download an export, writing reads and exports in their name that
+    they never made. Browsers say where a request came from (`Sec-Fetch-Site`); a link from the app itself, a typed
+    address or a bookmark is not 'cross-site'. A browser too old to say is let through."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            abort(403, _("This page shows people's records, and a page on another site opened it. Open it from this "
+                         "app's own pages: no other site may open records in your name."))  # fmt: skip
+        return view(*args, **kwargs)
+
+    return cast(F, checked)
 
 
 def init_app(app: Flask) -> None:

@@ -155,3 +155,25 @@ def test_a_code_with_swedish_letters_is_found_in_any_capitals_and_a_far_page_is_
     for page in ("reads", "journeys", "audit"):
         far = client.get(f"/units/{unit.code}/{page}?page=99999999999999999999")
         assert far.status_code == 200, page
+
+
+def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: Any, session: Any) -> None:
+    """The session cookie goes with a link from anywhere (SameSite=Lax): a page on another site could otherwise make a
+    logged-in manager's browser open journeys and download exports, logged as theirs."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="SITE-1")
+    login(client, manager.email)
+    base = f"/units/{unit.code}"
+    urls = [f"{base}/journeys", f"{base}/journeys/{journey.id}", f"{base}/journeys/{journey.id}/edit",
+            f"{base}/waiting-list", f"{base}/journeys/export.csv", f"{base}/journeys/export.xlsx"]  # fmt: skip
+    for url in urls:
+        refused = client.get(url, headers={"Sec-Fetch-Site": "cross-site"})
+        assert refused.status_code == 403, url
+        assert "a page on another site opened it" in refused.get_data(as_text=True), url
+    assert reads(session) == []
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).first() is None
+    # From the app's own pages, a bookmark or a typed address: as ever.
+    for origin in ("same-origin", "none"):
+        assert client.get(f"{base}/journeys/{journey.id}", headers={"Sec-Fetch-Site": origin}).status_code == 200
+    assert len(reads(session)) == 2

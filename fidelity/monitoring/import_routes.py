@@ -24,6 +24,7 @@ from fidelity.monitoring.import_forms import ImportForm
 from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
+from fidelity.security import opened_from_this_site
 
 bp = Blueprint("journeys", __name__)
 
@@ -120,6 +121,7 @@ def template_xlsx(code: str) -> Response:
 
 @bp.get("/units/<code>/journeys/export.csv")
 @writes_when_read
+@opened_from_this_site
 def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_csv(unit)
@@ -129,6 +131,7 @@ def export_csv(code: str) -> Response:
 
 @bp.get("/units/<code>/journeys/export.xlsx")
 @writes_when_read
+@opened_from_this_site
 def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_xlsx(unit)

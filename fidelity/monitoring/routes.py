@@ -53,6 +53,7 @@ from fidelity.monitoring.waiting import (
 )
 from fidelity.paging import page_number
 from fidelity.reviews.forms import ActionForm
+from fidelity.security import opened_from_this_site
 from fidelity.stale import kept_notice, refill
 
 bp = Blueprint("monitoring", __name__, url_prefix="/units/<code>")
@@ -69,6 +70,7 @@ def _read(page: str, unit: Unit, what: str, journey_id: int | None = None) -> st
 
 @bp.get("/waiting-list")
 @writes_when_read
+@opened_from_this_site
 def waiting(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     months = request.args.get("months", DEFAULT_MONTHS, type=int)
@@ -117,6 +119,7 @@ def waiting_xlsx(code: str) -> ResponseReturnValue:
 
 @bp.get("/journeys")
 @writes_when_read
+@opened_from_this_site
 def journeys(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     state = request.args.get("state", "all")
@@ -142,6 +145,7 @@ def journeys(code: str) -> ResponseReturnValue:
 
 @bp.get("/journeys/<int:journey_id>")
 @writes_when_read
+@opened_from_this_site
 def journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     found = journey_or_404(unit, journey_id)
@@ -260,6 +264,7 @@ def new_journey(code: str) -> ResponseReturnValue:
 
 @bp.route("/journeys/<int:journey_id>/edit", methods=["GET", "POST"])
 @writes_when_read
+@opened_from_this_site
 def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     return _edit(unit, journey_or_404(unit, journey_id))
@@ -267,6 +272,7 @@ def edit_journey(code: str, journey_id: int) -> ResponseReturnValue:
 
 @bp.get("/journeys/<int:journey_id>/delete")
 @writes_when_read
+@opened_from_this_site
 def confirm_delete(code: str, journey_id: int) -> ResponseReturnValue:
     """What deleting the journey would delete, and the button that does it: a person's record is never deleted in
     one click, and the step needs no script."""
@@ -383,6 +389,7 @@ def _spell_conflict(kind: str, form: Any, deleting: bool, exc: JourneyChanged) -
 
 @bp.get("/journeys/<int:journey_id>/<any(jobs, education):kind>/<int:spell_id>/delete")
 @writes_when_read
+@opened_from_this_site
 def confirm_delete_spell(code: str, journey_id: int, kind: str, spell_id: int) -> ResponseReturnValue:
     """The job or course that deleting would delete, and the button that does it (no script needed)."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
