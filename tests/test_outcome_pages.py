@@ -270,7 +270,8 @@ def test_fte_fields_take_a_decimal_comma_in_the_browser_too(client: Any, session
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"quarter": "2026Q5", "specialist_fte": "1"}, "such as 2026Q1"),
+        ({"quarter": "2026Q5", "specialist_fte": "1"}, "A year has four quarters, 1 to 4"),
+        ({"quarter": "2026 Q", "specialist_fte": "1"}, "Write the quarter as a year and a quarter, such as 2026Q1."),
         ({"quarter": "1999Q4", "specialist_fte": "1"}, "Give a quarter from 2000 to"),
         ({"quarter": "", "specialist_fte": "1"}, "Give a quarter, such as 2026Q1."),
         ({"quarter": "2025Q1", "specialist_fte": "50.5"}, "Give a number from 0 to 50."),
@@ -290,6 +291,12 @@ def test_bad_staffing_is_refused_and_changes_nothing(
     response = post_staffing(client, unit, **fields)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+    # Listed at the top, linked to the field that is wrong, as every refused form does.
+    summary = response.get_data(as_text=True).split('<div class="form-errors"')[1].split("</div>")[0]
+    wrong = next(
+        name for name in ("quarter", "specialist_fte", "supervisor_fte") if fields.get(name) not in ("1", "2025Q1")
+    )
+    assert re.search(rf'<li><a href="#{wrong}">[^<]*{re.escape(message)}', summary), summary
     if message.startswith("Write a number"):  # and only that: no range is checked for what is not a number
         assert "Give a number from 0 to 50." not in response.get_data(as_text=True)
     assert staffing_of(session, unit) == before

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from fidelity import clock
 from fidelity.models import StaffingQuarter
 from fidelity.monitoring.fields import DecimalCommaField
-from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.quarters import NoSuchQuarter, Quarter
 from fidelity.monitoring.staffing import staffing_snapshot
 from fidelity.stale import refill
 
@@ -47,6 +47,8 @@ class StaffingForm(FlaskForm):
     def validate_quarter(self, field: StringField) -> None:
         try:
             quarter = Quarter.parse(field.data or "")
+        except NoSuchQuarter:
+            raise ValidationError(_l("A year has four quarters, 1 to 4: write one of them, such as 2026Q1.")) from None
         except ValueError:
             raise ValidationError(_l("Write the quarter as a year and a quarter, such as 2026Q1.")) from None
         if not FIRST_YEAR <= quarter.year <= clock.today().year + 1:

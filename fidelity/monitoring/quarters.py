@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+
+class NoSuchQuarter(ValueError):
+    """A quarter numbered other than 1 to 4."""
 
 
 @dataclass(frozen=True, order=True)
@@ -14,7 +19,7 @@ class Quarter:
 
     def __post_init__(self) -> None:
         if not 1 <= self.number <= 4:
-            raise ValueError(f"a quarter is numbered 1 to 4, not {self.number}")
+            raise NoSuchQuarter(f"a quarter is numbered 1 to 4, not {self.number}")
 
     @property
     def start(self) -> date:
@@ -40,11 +45,15 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """'2026Q1', '2026 Q1' or '2026-Q1', or as Swedish writes it: '2026 kv. 1', '2026 kv 1' or '2026K1'."""
+        """'2026Q1', '2026 Q1' or '2026-Q1', or as Swedish writes it: '2026 kv. 1', '2026 kv 1', '2026K1' or
+        '2026 kvartal 1'; the quarter may come first too ('Q1 2026', 'kv. 1 2026'). ValueError otherwise, and for a
+        quarter numbered other than 1 to 4."""
         cleaned = "".join(char for char in text.upper() if char not in " -.\u00a0")
-        year, _, number = cleaned.replace("KV", "Q").replace("K", "Q").partition("Q")
-        if not (year.isdigit() and number.isdigit()):
+        marked = cleaned.replace("KVARTAL", "Q").replace("KV", "Q").replace("K", "Q")
+        found = re.fullmatch(r"(\d{4})Q(\d+)", marked) or re.fullmatch(r"Q(\d+)(\d{4})", marked)
+        if found is None:
             raise ValueError(f"'{text}' is not a quarter like 2026Q1")
+        year, number = (found.group(1), found.group(2)) if marked[0] != "Q" else (found.group(2), found.group(1))
         return cls(int(year), int(number))
 
 

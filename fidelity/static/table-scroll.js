@@ -5,6 +5,8 @@
 // - a table that reads in time from left to right (a unit's item scores, review by review, data-start="end")
 //   opens scrolled to its newest columns; its first column stays.
 // Without JavaScript the tables scroll the same, open at their start, and say nothing.
+// - a region is a stop for the keyboard and a landmark for a screen reader only while its table does not fit, and it
+//   is named after its table (its caption, or the heading of its section), so that two regions are told apart.
 (function () {
   "use strict";
   var tableText = document.body.getAttribute("data-scroll-hint");
@@ -14,16 +16,38 @@
     if (region.getAttribute("data-start") === "end") {
       region.scrollLeft = region.scrollWidth;
     }
-    if (!text) {
-      return;
+    var label = region.getAttribute("aria-label");
+    var caption = region.querySelector("caption");
+    var section = region.closest("section");
+    var heading = section ? section.querySelector("h2, h3") : null;
+    var named = (caption || heading || {}).textContent;
+    if (label && named && named.trim()) {
+      label = label + ": " + named.trim().replace(/\s+/g, " ");
     }
-    var hint = document.createElement("p");
-    hint.className = "scroll-hint";
-    hint.setAttribute("aria-hidden", "true");
-    hint.textContent = text;
-    region.parentNode.insertBefore(hint, region);
+    var hint = null;
+    if (text) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = text;
+      region.parentNode.insertBefore(hint, region);
+    }
     function fits() {
-      hint.hidden = region.scrollWidth <= region.clientWidth + 1;
+      var whole = region.scrollWidth <= region.clientWidth + 1;
+      if (hint) {
+        hint.hidden = whole;
+      }
+      if (whole) {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
+      } else {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        if (label) {
+          region.setAttribute("aria-label", label);
+        }
+      }
     }
     fits();
     window.addEventListener("resize", fits);

@@ -172,3 +172,42 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         assert message.count() == 1 and message.is_visible()
         assert page.locator("p.flash").count() == 1  # not at the top as well
         page.context.close()
+
+
+def test_scrolling_regions_are_named_by_their_table_and_stops_only_when_they_scroll(
+    demo_server: LiveServer, browser: Any, tmp_path: Any
+) -> None:
+    regions = "document.querySelectorAll('.table-scroll')"
+    for width, narrow in ((1366, False), (375, True)):
+        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+        log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+        page.goto(f"{demo_server.url}/units/NRV-02/outcomes")
+        found = page.evaluate(
+            f"""Array.from({regions}).filter(r => r.querySelector('table')).map(r => [
+                r.scrollWidth <= r.clientWidth + 1, r.getAttribute('tabindex'), r.getAttribute('role'),
+                r.getAttribute('aria-label')])"""
+        )
+        assert found
+        for fits, tabindex, role, label in found:
+            if fits:  # nothing to scroll: no keyboard stop, no landmark
+                assert (tabindex, role, label) == (None, None, None)
+            else:
+                assert (tabindex, role) == ("0", "region") and label.startswith("Table; scroll to see all of it: ")
+        labels = [label for fits, _tabindex, _role, label in found if not fits]
+        assert len(labels) == len(set(labels))  # each told apart by its table's heading
+        if narrow:  # the widest table scrolls on a phone
+            assert "Table; scroll to see all of it: Work and education" in labels
+        page.context.close()
+
+
+def test_an_import_s_problems_take_the_focus(demo_server: LiveServer, browser: Any, tmp_path: Any) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+    page.goto(f"{demo_server.url}/units/NRV-02/journeys/import")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,referral_date\nAnna Svensson,2026-13-01\n", encoding="utf-8")
+    page.set_input_files("input[type=file]", str(bad))
+    page.locator("form[enctype] [type=submit]").first.click()
+    page.wait_for_selector("section.import-problems")
+    assert page.evaluate("document.activeElement.classList.contains('import-problems')")
+    page.context.close()
