@@ -180,7 +180,7 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
     response = client.get(f"/units/{unit.code}/outcomes.csv")
     # The whole header, exactly: one charset, not the one given and another added by werkzeug.
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.csv"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes-{app_today()}.csv"'
     csv = pd.read_csv(io.BytesIO(response.data))
     assert list(csv["year"] * 10 + csv["quarter"]) == [q.year * 10 + q.number for q in EVERY]
     last = csv.iloc[1]
@@ -192,7 +192,7 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
 
     response = client.get(f"/units/{unit.code}/outcomes.xlsx")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes.xlsx"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-outcomes-{app_today()}.xlsx"'
     excel = pd.read_excel(io.BytesIO(response.data), sheet_name="Outcomes")
     # The same figures; in the workbook the time of counting is a time, and rates are shown as percentages.
     csv["computed_at_utc"] = pd.to_datetime(csv["computed_at_utc"])

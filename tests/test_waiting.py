@@ -176,7 +176,8 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
 
     exported = client.get(f"/units/{unit.code}/waiting-list.csv")
     assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert exported.headers["Content-Disposition"] == f'attachment; filename="{unit.code}-waiting-list.csv"'
+    name = f"{unit.code}-waiting-list-{app_today()}.csv"
+    assert exported.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     frame = pd.read_csv(io.BytesIO(exported.data))
     assert int(frame["referred"].sum()) == 5 and int(frame["not_accepted_not_motivated"].sum()) == 1
     assert int(frame["zero_exclusion_breaches"].sum()) == 1 and set(frame["unit"]) == {unit.code}

@@ -81,7 +81,7 @@ def show(code: str) -> ResponseReturnValue:
 def export_csv(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return download(csv_bytes(frame), CSV, f"{unit.code}-outcomes.csv")
+    return download(csv_bytes(frame), CSV, f"{unit.code}-outcomes-{clock.today()}.csv")
 
 
 @bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")
@@ -89,7 +89,7 @@ def export_csv(code: str) -> ResponseReturnValue:
 def export_xlsx(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes.xlsx")
+    return download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes-{clock.today()}.xlsx")
 
 
 @bp.route("/units/<code>/staffing", methods=["GET", "POST"])

@@ -106,7 +106,7 @@ def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
 def waiting_csv(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as CSV."""
     unit, frame = _waiting_export(code)
-    return download(csv_bytes(frame), CSV, f"{unit.code}-waiting-list.csv")
+    return download(csv_bytes(frame), CSV, f"{unit.code}-waiting-list-{clock.today()}.csv")
 
 
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
@@ -114,7 +114,7 @@ def waiting_xlsx(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as an Excel workbook."""
     unit, frame = _waiting_export(code)
     workbook = xlsx_bytes(frame, "Waiting list", percent=[c for c in frame.columns if c.endswith("_share")])
-    return download(workbook, XLSX, f"{unit.code}-waiting-list.xlsx")
+    return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
 
 
 @bp.get("/journeys")
