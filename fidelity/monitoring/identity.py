@@ -154,16 +154,41 @@ def _words(piece: str) -> list[str]:
     return [piece[a:b] for a, b in zip(starts, [*starts[1:], len(piece)], strict=True)]
 
 
+# Common endings of Swedish and Norwegian surnames, for a given name and a surname run together (ANNASVENSSON).
+_SURNAME_ENDINGS = ("sson", "son", "sen", "berg", "ström", "strom", "lund", "qvist", "kvist", "gren", "dahl", "holm",
+                    "blom", "borg", "stedt", "gård", "gard")  # fmt: skip
+# The fewest letters of a run that may hold a given name and a surname run together: three and four.
+RUN_TOGETHER_LETTERS = 7
+
+
+def _run_together(piece: str) -> bool:
+    """Whether a run of letters in one case is a common given name and a surname, written with nothing between, in
+    either order (ANNASVENSSON, svenssonanna): the surname told by its ending."""
+    word = piece.casefold()
+    if len(word) < RUN_TOGETHER_LETTERS:
+        return False
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if head in GIVEN_NAMES and len(tail) >= 4 and tail.endswith(_SURNAME_ENDINGS):
+            return True
+        if tail in GIVEN_NAMES and len(head) >= 4 and head.endswith(_SURNAME_ENDINGS):
+            return True
+    return False
+
+
 def looks_like_name(text: str) -> bool:
     """Whether `text` holds a person's name: a common given name (`GIVEN_NAMES`) beside another word, in any capitals,
     with nothing but spaces, '_', '-' or '.' between them, or run together (Anna_Svensson, ÅSA-ÖBERG, NRV_Lisa,
-    Björn_Lindqvist_81, AnnaBerg, Svensson Anna). Words that are no given name (Ips-Lund, Nrv-Ost-01) are not."""
+    Björn_Lindqvist_81, AnnaBerg, Svensson Anna, and ANNASVENSSON, where a surname's ending tells it). Words that are
+    no given name (Ips-Lund, Nrv-Ost-01) are not."""
     words: list[str] = []  # the words since anything other than a separator
     for position, piece in enumerate(_LETTERS.split(unicodedata.normalize("NFKC", text))):
         if position % 2 == 0:  # what lies between words
             if piece and not _BETWEEN_NAMES.fullmatch(piece):
                 words = []
             continue
+        if _run_together(piece):
+            return True
         words.extend(_words(piece))
         if (
             len(words) >= 2

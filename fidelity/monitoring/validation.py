@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
-from fidelity.monitoring.identity import code_keys, code_problem
+from fidelity.monitoring.identity import RUN_TOGETHER_LETTERS, code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
@@ -133,7 +133,8 @@ def suspect_codes(codes: list[str]) -> np.ndarray:
     (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
     leading zero), of six digits and no letter, or six digits in a row not starting with 00 (a date of birth), with
     two words of two letters or more, or two capitals and a small letter (a given name beside another word, Anna_Berg,
-    AnnaBerg) or starting with '-'. Nearly every code is plain, and numpy tells them apart all at once."""
+    AnnaBerg), a run of RUN_TOGETHER_LETTERS letters or more (a given name and a surname run together, ANNASVENSSON)
+    or starting with '-'. Nearly every code is plain, and numpy tells them apart all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -154,13 +155,14 @@ def suspect_codes(codes: list[str]) -> np.ndarray:
     camel = (capitals >= 2) & (small >= 1)
     run_starts, run_lengths = _runs(letter, starts)
     words = np.bincount(owner[run_starts[run_lengths >= 2]], minlength=len(codes)) >= 2
+    long_word = np.bincount(owner[run_starts[run_lengths >= RUN_TOGETHER_LETTERS]], minlength=len(codes)) > 0
     run_starts, run_lengths = _runs(digit, starts)
     six = run_starts[run_lengths == 6]
     birth = np.zeros(len(codes), dtype=bool)
     birth[owner[six[(points[six] != _ZERO) | (points[six + 1] != _ZERO)]]] = True  # not a zero-padded number
     return np.flatnonzero(
         (lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone | hyphen | camel | words
-        | birth
+        | long_word | birth
     )  # fmt: skip
 
 
