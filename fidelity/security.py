@@ -13,8 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, request, session
-from flask_babel import gettext as _
+from flask import Flask, Response, abort, render_template, request, session
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -62,17 +61,18 @@ def plain_http_allowed(view: F) -> F:
 
 
 def opened_from_this_site(view: F) -> F:
-    """Refuse `view` (a page that shows people's records, and logs who read them) when another site's page opened it:
-    the session cookie goes with a link followed from anywhere (SameSite=Lax), so any site could otherwise make a
-    logged-in person's browser open a journey or download an export, writing reads and exports in their name that
-    they never made. Browsers say where a request came from (`Sec-Fetch-Site`); a link from the app itself, a typed
-    address or a bookmark is not 'cross-site'. A browser too old to say is let through."""
+    """Show `view` (a page that shows people's records, and logs who read them) only when the app's own pages, a
+    bookmark or a typed address opened it: the session cookie goes with a link followed from anywhere (SameSite=Lax),
+    so any other site (another of the organisation's too) could otherwise make a logged-in person's browser open a
+    journey or download an export, writing reads and exports in their name that they never made. Browsers say where
+    a request came from (`Sec-Fetch-Site`); a browser too old to say is let through. Opened from elsewhere (a
+    colleague's link in an e-mail), the page says so, with a link to open it from here, which is the person's own
+    click (403, and nothing logged)."""
 
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        if request.headers.get("Sec-Fetch-Site") == "cross-site":
-            abort(403, _("This page shows people's records, and a page on another site opened it. Open it from this "
-                         "app's own pages: no other site may open records in your name."))  # fmt: skip
+        if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+            return render_template("open_from_here.html", target=request.full_path), 403
         return view(*args, **kwargs)
 
     return cast(F, checked)

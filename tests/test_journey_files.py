@@ -240,6 +240,8 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("Svensson,Anna.xlsx", None),
         ("Svensson (Anna).csv", None),
         ("remiss lisa.csv", None),
+        ("ANNASVENSSON.xlsx", None),  # run together
+        ("annasvensson 2026.csv", None),
         ("Uppföljning oktober (NRV-02).xlsx", "Uppföljning oktober (NRV-02).xlsx"),
     ],
 )

@@ -167,10 +167,13 @@ def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: A
     base = f"/units/{unit.code}"
     urls = [f"{base}/journeys", f"{base}/journeys/{journey.id}", f"{base}/journeys/{journey.id}/edit",
             f"{base}/waiting-list", f"{base}/journeys/export.csv", f"{base}/journeys/export.xlsx"]  # fmt: skip
+    urls += [f"{base}/journeys/{journey.id}/delete"]
     for url in urls:
-        refused = client.get(url, headers={"Sec-Fetch-Site": "cross-site"})
-        assert refused.status_code == 403, url
-        assert "a page on another site opened it" in refused.get_data(as_text=True), url
+        for where in ("cross-site", "same-site"):  # another site, or another of the organisation's
+            refused = client.get(url, headers={"Sec-Fetch-Site": where})
+            text = refused.get_data(as_text=True)
+            assert refused.status_code == 403 and "a page on another site opened it" in text, url
+            assert f'href="{url}?"' in text or f'href="{url}"' in text, url  # opened from here, it is their own click
     assert reads(session) == []
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).first() is None
     # From the app's own pages, a bookmark or a typed address: as ever.

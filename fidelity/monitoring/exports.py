@@ -83,7 +83,8 @@ def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
     """The export in the audit trail, and in the log of who read the records (see `reads`)."""
     facts = {"format": file_format, "journeys": journeys}
     db.session.add(AuditEntry(**summary_entry("export", "journeys", unit.code, facts, unit.id)))
-    log_read(unit, EXPORT)
+    if journeys:  # an export of no journey shows no one
+        log_read(unit, EXPORT)
 
 
 def template_table() -> pd.DataFrame:

@@ -30,6 +30,9 @@ BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
 PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
 NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not")
+NAME_RUN_TOGETHER = N_(
+    "holds a person's name (a given name and a surname run together, such as ANNASVENSSON): a code must not"
+)
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")
 CHARACTERS = N_("a code may contain only letters, digits, '-' and '_'")
@@ -162,33 +165,39 @@ RUN_TOGETHER_LETTERS = 7
 
 
 def _run_together(piece: str) -> bool:
-    """Whether a run of letters in one case is a common given name and a surname, written with nothing between, in
-    either order (ANNASVENSSON, svenssonanna): the surname told by its ending."""
-    word = piece.casefold()
-    if len(word) < RUN_TOGETHER_LETTERS:
+    """Whether a run of letters, all capitals or all small, is a common given name and a surname written with nothing
+    between, in either order (ANNASVENSSON, svenssonanna): the surname told by an ending with at least three letters
+    before it (SVEN-sson, BERG-lund), so that a place named after someone (GUSTAVSBERG, OLOFSTRÖM, KARLBERG) is not."""
+    if len(piece) < RUN_TOGETHER_LETTERS or not (piece.isupper() or piece.islower()):
         return False
+    word = piece.casefold()
     for cut in range(3, len(word) - 2):
         head, tail = word[:cut], word[cut:]
-        if head in GIVEN_NAMES and len(tail) >= 4 and tail.endswith(_SURNAME_ENDINGS):
-            return True
-        if tail in GIVEN_NAMES and len(head) >= 4 and head.endswith(_SURNAME_ENDINGS):
+        if (head in GIVEN_NAMES and _surname(tail)) or (tail in GIVEN_NAMES and _surname(head)):
             return True
     return False
+
+
+def runs_names_together(text: str) -> bool:
+    """Whether a word of `text` is a given name and a surname run together (see `_run_together`)."""
+    return any(_run_together(piece) for piece in _LETTERS.findall(unicodedata.normalize("NFKC", text)))
+
+
+def _surname(word: str) -> bool:
+    return any(word.endswith(ending) and len(word) - len(ending) >= 3 for ending in _SURNAME_ENDINGS)
 
 
 def looks_like_name(text: str) -> bool:
     """Whether `text` holds a person's name: a common given name (`GIVEN_NAMES`) beside another word, in any capitals,
     with nothing but spaces, '_', '-' or '.' between them, or run together (Anna_Svensson, ÅSA-ÖBERG, NRV_Lisa,
-    Björn_Lindqvist_81, AnnaBerg, Svensson Anna, and ANNASVENSSON, where a surname's ending tells it). Words that are
-    no given name (Ips-Lund, Nrv-Ost-01) are not."""
+    Björn_Lindqvist_81, AnnaBerg, Svensson Anna). Words that are no given name (Ips-Lund, Nrv-Ost-01) are not. A given
+    name and a surname run together in one case (ANNASVENSSON) are `_run_together`'s."""
     words: list[str] = []  # the words since anything other than a separator
     for position, piece in enumerate(_LETTERS.split(unicodedata.normalize("NFKC", text))):
         if position % 2 == 0:  # what lies between words
             if piece and not _BETWEEN_NAMES.fullmatch(piece):
                 words = []
             continue
-        if _run_together(piece):
-            return True
         words.extend(_words(piece))
         if (
             len(words) >= 2
@@ -322,6 +331,8 @@ def code_problem(code: str, year: int) -> str | None:
         return NAME
     if looks_like_name(code):
         return NAME_WORDS
+    if runs_names_together(code):
+        return NAME_RUN_TOGETHER
     if len(code) > CODE_MAX:
         return TOO_LONG
     if not re.fullmatch(CODE_PATTERN, code):

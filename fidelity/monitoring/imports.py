@@ -38,7 +38,7 @@ from fidelity.monitoring.bulk import (
     pairs,
     stored_value,
 )
-from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying
+from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying, runs_names_together
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -131,7 +131,7 @@ def kept_file_name(filename: str, year: int) -> str | None:
     # The whole name, each word of it, each number written in groups ("(073) 987 65 43"), and each eight-digit one
     # read back to front too, as a date of birth written day first (01011980).
     parts = [seen, *re.split(r"[\s_,;()]+", seen), *numbers, *(n[4:] + n[2:4] + n[:2] for n in numbers if len(n) == 8)]
-    if holds_given_name(seen) or any(identifying(part, year) for part in parts if part):
+    if holds_given_name(seen) or runs_names_together(seen) or any(identifying(part, year) for part in parts if part):
         return None
     return name
 

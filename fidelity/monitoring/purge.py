@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import click
@@ -162,7 +162,7 @@ def entries_to_clear(
     An entry about a job or course names its journey (a change to it, since schema d7a3f9c1e5b8, as its context);
     for an older change that names only what changed, the journey is read from the job or course itself, or from the
     entry that created it."""
-    before = datetime.combine(cutoff, time.min, tzinfo=UTC)
+    before = clock.start_of(cutoff)
     deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
     purged = {journey for ids in purging.values() for journey in ids}
     units = set(purging) | (set(db.session.scalars(deleted.distinct())) if hand_deleted else set())
@@ -228,7 +228,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
 
 def imports_named_before(cutoff: date) -> dict[int, list[AuditEntry]]:
     """The audit entries (by unit) of the imports made before `cutoff` that still keep their file's name."""
-    before = datetime.combine(cutoff, time.min, tzinfo=UTC)
+    before = clock.start_of(cutoff)
     entries = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity == "journeys", AuditEntry.action == "import", AuditEntry.at < before)

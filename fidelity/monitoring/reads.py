@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from fidelity import clock
 from fidelity.audit import current_actor
 from fidelity.extensions import db
 from fidelity.models import Journey, RecordRead, Unit
@@ -95,7 +96,9 @@ def journey_by_code(unit: Unit, code: str) -> Journey | None:
 def reads_before(cutoff: date) -> dict[int, int]:
     """How many reads each unit logged before `cutoff` (unit id -> count)."""
     rows = db.session.execute(
-        select(RecordRead.unit_id, func.count()).where(RecordRead.at < _start_of(cutoff)).group_by(RecordRead.unit_id)
+        select(RecordRead.unit_id, func.count())
+        .where(RecordRead.at < clock.start_of(cutoff))
+        .group_by(RecordRead.unit_id)
     )
     return dict(rows.all())
 
@@ -104,9 +107,5 @@ def delete_reads_before(cutoff: date, unit_ids: Sequence[int]) -> None:
     """Delete the reads of the units `unit_ids` logged before `cutoff`."""
     if unit_ids:
         db.session.execute(
-            delete(RecordRead).where(RecordRead.at < _start_of(cutoff), RecordRead.unit_id.in_(list(unit_ids)))
+            delete(RecordRead).where(RecordRead.at < clock.start_of(cutoff), RecordRead.unit_id.in_(list(unit_ids)))
         )
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)

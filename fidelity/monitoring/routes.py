@@ -62,9 +62,11 @@ PERIODS = (3, 6, 12, 24)
 
 
 def _read(page: str, unit: Unit, what: str, journey_id: int | None = None) -> str:
-    """`page`, once its reading is logged (see `reads`) and committed: a page that cannot be logged is not shown."""
-    log_read(unit, what, journey_id)
-    db.session.commit()
+    """`page`, once its reading is logged (see `reads`) and committed: a page that cannot be logged is not shown. A
+    HEAD request is answered without the page, and shows nothing."""
+    if request.method != "HEAD":
+        log_read(unit, what, journey_id)
+        db.session.commit()
     return page
 
 

@@ -33,6 +33,7 @@ def upgrade():
     )
     with op.batch_alter_table('record_reads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_record_reads_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_record_reads_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_record_reads_journey_id'), ['journey_id'], unique=False)
         batch_op.create_index('ix_record_reads_unit_id_at', ['unit_id', 'at'], unique=False)
 
@@ -43,5 +44,6 @@ def downgrade():
         batch_op.drop_index('ix_record_reads_unit_id_at')
         batch_op.drop_index(batch_op.f('ix_record_reads_journey_id'))
         batch_op.drop_index(batch_op.f('ix_record_reads_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_record_reads_at'))
 
     op.drop_table('record_reads')
