@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from fidelity.cli import main
 from fidelity.models import AuditEntry, JobSpell, RecordRead, ReviewStatus, Role
 from fidelity.models.types import as_utc
+from fidelity.monitoring.purge import cutoff_date
 from tests import factories
 from tests.factories import app_today
 from tests.test_journey_pages import post
@@ -180,3 +182,29 @@ def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: A
     for origin in ("same-origin", "none"):
         assert client.get(f"{base}/journeys/{journey.id}", headers={"Sec-Fetch-Site": origin}).status_code == 200
     assert len(reads(session)) == 2
+
+
+def test_the_purge_s_cut_off_is_midnight_in_the_app_s_time_zone(runner: FlaskCliRunner, session: Any) -> None:
+    """Stockholm is ahead of UTC: a read at 00:30 there on the cut-off day is 23:30 or 22:30 UTC the day before, and is
+    kept; one a minute before midnight there goes."""
+    unit = factories.unit()
+    cutoff = cutoff_date(app_today(), 12)
+    midnight = datetime.combine(cutoff, time.min, tzinfo=ZoneInfo("Europe/Stockholm"))
+    for moment in (midnight + timedelta(minutes=30), midnight - timedelta(minutes=1)):
+        session.add(RecordRead(at=moment.astimezone(UTC), actor_label="someone@example.org", unit_id=unit.id,
+                               what="journeys"))  # fmt: skip
+    session.commit()
+    assert runner.invoke(main, ["purge", "--older-than", "12"]).exit_code == 0
+    session.expire_all()
+    (left,) = session.scalars(select(RecordRead)).all()
+    assert as_utc(left.at) == (midnight + timedelta(minutes=30)).astimezone(UTC)
+
+
+def test_a_head_request_and_an_export_of_no_journey_are_not_reads(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    assert client.get(f"/units/{unit.code}/journeys/export.csv").status_code == 200  # the header alone
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="HEAD-1")
+    assert client.head(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
+    assert reads(session) == []
