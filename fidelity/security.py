@@ -72,7 +72,7 @@ def opened_from_this_site(view: F) -> F:
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
         if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-            return render_template("open_from_here.html", target=request.full_path), 403
+            return render_template("open_from_here.html", target=request.full_path.rstrip("?")), 403
         return view(*args, **kwargs)
 
     return cast(F, checked)

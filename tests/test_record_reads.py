@@ -24,6 +24,15 @@ def reads(session: Any) -> list[tuple[str, int | None, str]]:
     return [(r.what, r.journey_id, r.actor_label) for r in session.scalars(select(RecordRead).order_by(RecordRead.id))]
 
 
+def managed_journey(client: Any, code: str) -> tuple[Any, Any, Any]:
+    """A unit, its frontline manager (logged in) and a journey referred 40 days ago with `code`."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code=code)
+    login(client, manager.email)
+    return unit, manager, journey
+
+
 def test_each_page_that_shows_someone_s_record_logs_who_read_it_and_nothing_of_the_record(
     client: Any, session: Any
 ) -> None:
@@ -131,10 +140,7 @@ def test_the_purge_deletes_the_reads_logged_before_its_cut_off(runner: FlaskCliR
 
 def test_a_refused_change_shows_the_record_and_is_logged_as_a_read(client: Any, session: Any) -> None:
     """A refused job, course or journey form shows the whole record, as opening it does: it is no way around the log."""
-    unit = factories.unit()
-    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    journey = factories.journey(unit, app_today() - timedelta(days=40), code="POST-1")
-    login(client, manager.email)
+    unit, manager, journey = managed_journey(client, "POST-1")
     base = f"/units/{unit.code}/journeys/{journey.id}"
     refused_job = post(client, f"{base}/jobs", start_date="", save="1")
     assert refused_job.status_code == 400 and "POST-1" in refused_job.get_data(as_text=True)
@@ -146,10 +152,7 @@ def test_a_refused_change_shows_the_record_and_is_logged_as_a_read(client: Any, 
 def test_a_code_with_swedish_letters_is_found_in_any_capitals_and_a_far_page_is_empty(
     client: Any, session: Any
 ) -> None:
-    unit = factories.unit()
-    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    journey = factories.journey(unit, app_today() - timedelta(days=40), code="öst-77")
-    login(client, manager.email)
+    unit, _manager, journey = managed_journey(client, "öst-77")
     assert client.get(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
     # SQLite's upper() knows only ASCII letters: the code is compared in Python.
     found = client.get(f"/units/{unit.code}/reads?journey=ÖST-77").get_data(as_text=True)
@@ -162,10 +165,7 @@ def test_a_code_with_swedish_letters_is_found_in_any_capitals_and_a_far_page_is_
 def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: Any, session: Any) -> None:
     """The session cookie goes with a link from anywhere (SameSite=Lax): a page on another site could otherwise make a
     logged-in manager's browser open journeys and download exports, logged as theirs."""
-    unit = factories.unit()
-    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    journey = factories.journey(unit, app_today() - timedelta(days=40), code="SITE-1")
-    login(client, manager.email)
+    unit, _manager, journey = managed_journey(client, "SITE-1")
     base = f"/units/{unit.code}"
     urls = [f"{base}/journeys", f"{base}/journeys/{journey.id}", f"{base}/journeys/{journey.id}/edit",
             f"{base}/waiting-list", f"{base}/journeys/export.csv", f"{base}/journeys/export.xlsx"]  # fmt: skip
@@ -175,7 +175,7 @@ def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: A
             refused = client.get(url, headers={"Sec-Fetch-Site": where})
             text = refused.get_data(as_text=True)
             assert refused.status_code == 403 and "a page on another site opened it" in text, url
-            assert f'href="{url}?"' in text or f'href="{url}"' in text, url  # opened from here, it is their own click
+            assert f'href="{url}"' in text, url  # opened from here, it is their own click
     assert reads(session) == []
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).first() is None
     # From the app's own pages, a bookmark or a typed address: as ever.
