@@ -28,8 +28,12 @@ def today() -> date:
 
 
 def start_of(day: date) -> datetime:
-    """The first moment of `day` in the app's time zone, in UTC."""
-    return datetime.combine(day, time.min, tzinfo=_app_zone()).astimezone(UTC)
+    """The first moment of `day` in the app's time zone, in UTC. At the ends of the calendar (`date.min`, which a
+    cut-off that takes everything is), where the zone's offset would run past them, the first moment in UTC."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=_app_zone()).astimezone(UTC)
+    except OverflowError:
+        return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _app_zone() -> ZoneInfo:

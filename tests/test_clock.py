@@ -59,3 +59,11 @@ def test_an_action_due_yesterday_in_the_app_time_zone_is_overdue(
 def test_outside_the_app_today_is_the_date_in_the_default_time_zone(just_after_midnight: None) -> None:
     """An operation called from a script, with no app, still has a day: the default zone's (Europe/Stockholm)."""
     assert clock.today() == date(2030, 1, 1)
+
+
+def test_a_day_starts_at_midnight_in_the_app_time_zone_even_at_the_calendar_s_start(app: Flask) -> None:
+    with app.app_context():
+        assert clock.start_of(date(2026, 7, 1)) == datetime(2026, 6, 30, 22, tzinfo=UTC)  # summer time, UTC+2
+        assert clock.start_of(date(2026, 1, 1)) == datetime(2025, 12, 31, 23, tzinfo=UTC)
+        # An erasure's cut-off takes everything: the first day there is, where Stockholm's offset runs past it.
+        assert clock.start_of(date.min) == datetime(1, 1, 1, tzinfo=UTC)
