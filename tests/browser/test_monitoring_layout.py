@@ -161,12 +161,14 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         page.fill("#new-job-start", "2026-01-10")
         page.fill("#new-job-hours", "many")
         page.locator("form#add-job input[type=submit]").click()  # refused: listed at the top, linked to the field
+        page.wait_for_selector("div.form-errors")
         assert page.locator("div.form-errors a[href='#new-job-hours']").count() == 1
         hours = page.locator("#new-job-hours")
         assert hours.get_attribute("aria-invalid") == "true"
         assert page.locator(f"#{hours.get_attribute('aria-describedby')}").inner_text().strip()
         # The first job saved as it is: back at the jobs, with the message there.
         page.locator("table.spells.editable tbody tr").first.locator("button[name=save]").click()
+        page.wait_for_selector("h2#jobs + p.flash")  # the saved page, not the one the button was on
         assert page.url.endswith("#jobs")
         message = page.locator("h2#jobs + p.flash")
         assert message.count() == 1 and message.is_visible()
