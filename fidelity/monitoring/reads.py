@@ -87,6 +87,15 @@ def read_lines(unit: Unit, page: int, journey_id: int | None = None) -> tuple[li
     return lines, max(1, -(-total // PER_PAGE))
 
 
+def reads_asked(unit: Unit, page: int, code: str) -> tuple[Journey | None, list[ReadLine], int]:
+    """The reads the log's page shows: every read of the unit, or, given a `code`, the journey with it and its own
+    reads (none when the unit has no such journey); with the number of pages."""
+    if not code:
+        return None, *read_lines(unit, page)
+    journey = journey_by_code(unit, code)
+    return (journey, *read_lines(unit, page, journey.id)) if journey else (None, [], 1)
+
+
 def journey_by_code(unit: Unit, code: str) -> Journey | None:
     """The unit's journey with `code`, in any capitals."""
     found = journey_with_code(unit, code.strip())

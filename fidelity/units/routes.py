@@ -18,7 +18,7 @@ from fidelity.access import (
 from fidelity.actions.queries import action_item, unit_actions
 from fidelity.audit_display import actor_text, audit_lines
 from fidelity.extensions import db
-from fidelity.monitoring.reads import journey_by_code, read_lines
+from fidelity.monitoring.reads import reads_asked
 from fidelity.paging import page_number
 from fidelity.units.pages import scale_histories
 from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
@@ -84,8 +84,7 @@ def reads(code: str) -> str:
     unit = unit_or_404(current_user, code, Permission.AUDIT)
     page = page_number()
     wanted = (request.args.get("journey") or "").strip()
-    journey = journey_by_code(unit, wanted) if wanted else None
-    lines, pages = read_lines(unit, page, journey.id if journey else None) if journey or not wanted else ([], 1)
+    journey, lines, pages = reads_asked(unit, page, wanted)
     return render_template(
         "units/reads.html",
         unit=unit,
