@@ -71,6 +71,7 @@ from fidelity.models import (
     Unit,
     User,
 )
+from fidelity.monitoring.gone import remember_gone
 from tests.conftest import make_app
 from tests.factories import app_today
 
@@ -129,6 +130,7 @@ def add_what_the_demo_leaves_out() -> None:
     gone = Journey(unit_id=unit.id, code="GONE-1", referral_date=date(2026, 1, 5))
     db.session.add(gone)
     db.session.flush()
+    remember_gone(unit.id, gone.code, date(2026, 1, 6))  # its code kept as a digest
     db.session.delete(gone)
 
 

@@ -157,6 +157,20 @@ class EducationSpell(Audited, Model):
         return self.journey.unit_id if self.journey is not None else None
 
 
+class GoneCode(Model):
+    """A code a journey of the unit had until it was deleted or given another code, kept as a digest (never the code
+    itself: a journey deleted because its code was a name must not leave the name behind), with the day it went. An
+    import of an older file refuses a new journey with such a code rather than bring back what was deleted."""
+
+    __tablename__ = "gone_codes"
+    __table_args__ = (UniqueConstraint("unit_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    digest: Mapped[str] = mapped_column(String(64))  # see fidelity.monitoring.gone.code_digest
+    gone_on: Mapped[date] = mapped_column(Date)
+
+
 class StaffingQuarter(Audited, Model):
     """A unit's staffing in one quarter, in full-time equivalents."""
 

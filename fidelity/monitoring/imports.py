@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Connection, Select, func, insert, select
 
@@ -38,6 +39,7 @@ from fidelity.monitoring.bulk import (
     pairs,
     stored_value,
 )
+from fidelity.monitoring.gone import gone_on
 from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying, runs_names_together
 from fidelity.monitoring.journey_files import day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
@@ -151,6 +153,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
     existing = {code_key(code): journey_id for code, journey_id in pairs(connection, _codes_and_ids(unit_id)).items()}
     old_ids = code_keys(journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
     replaced = old_ids.notna().to_numpy()
+    _refuse_gone(connection, unit_id, checked, np.flatnonzero(~replaced))
     replaced_ids = old_ids[replaced].astype(int).tolist()
     columns = _stored(journeys, {column.field: column.kind for column in JOURNEY_COLUMNS})
     # What the file changes in each replaced journey, read before its rows are deleted, is audited as a change made
@@ -204,6 +207,25 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
         education=len(checked.education),
         changed=len(changes),
     )
+
+
+def _refuse_gone(connection: Connection, unit_id: int, checked: CheckedJourneys, positions: np.ndarray) -> None:
+    """Refuse new journeys (at `positions`) whose code a journey of the unit had until it was deleted or given another
+    code: the file was made before, and would bring back what was deleted (`fidelity.monitoring.gone`)."""
+    codes = checked.journeys["code"].to_numpy(dtype=object)[positions].tolist()
+    went = gone_on(connection, unit_id, codes)
+    problems = [
+        Problem(
+            int(checked.lines[positions[index]]),
+            _("%(code)s: the unit's journey with this code was deleted, or given another code, on %(date)s; an import "
+              "does not bring it back. Take the line out of the file, or add the journey again by hand.",
+              code=codes[index], date=day.isoformat()),
+            "code",
+        )
+        for index, day in sorted(went.items())
+    ]  # fmt: skip
+    if problems:
+        raise ImportRefused(problems)
 
 
 def _refuse_losing_spells(

@@ -19,6 +19,8 @@ from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
+from fidelity.monitoring.gone import remember_gone
+from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.journey_queries import journey_with_code
@@ -175,6 +177,8 @@ def save_journey(
     if journey is None:
         journey = Journey(unit_id=unit.id)
         db.session.add(journey)
+    elif code_key(record.get("code") or "") != code_key(journey.code):
+        remember_gone(unit.id, journey.code, clock.today())  # an older file must not add it back under its old code
     for field in JOURNEY_FIELDS:
         value = record.get(field) or None  # an empty choice or date is no value
         if field in CHOICES and value is not None:
@@ -211,6 +215,7 @@ def delete_journey(journey: Journey, *, erase: bool = False) -> int:
     has been deleted meanwhile."""
     take_journey(journey)
     unit, journey_id = journey.unit, journey.id
+    remember_gone(unit.id, journey.code, clock.today())  # an older file must not bring it back
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
     refresh_outcomes(unit, clock.today())
