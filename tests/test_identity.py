@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fidelity.monitoring.given_names import GIVEN_NAMES
 from fidelity.monitoring.identity import (
     BIRTH_DATE,
     CHARACTERS,
     EMPTY,
     LEADING_HYPHEN,
     NAME,
+    NAME_ALONE,
     NAME_RUN_TOGETHER,
     NAME_WORDS,
     NORWEGIAN_D_NUMBER,
@@ -28,7 +30,9 @@ from fidelity.monitoring.identity import (
 )
 from fidelity.monitoring.validation import suspect_codes
 
-YEAR = 2026  # the year the codes are checked in: a date of birth is of someone 15 to 100 years old then
+# The year the codes are checked in: a date of birth is of someone 15 to 100 years old then, 15 to 80 for six digits
+# (YYMMDD, DDMMYY), whose century is a guess (Nrv-261124-1 is this year's 24 November, not 1926's).
+YEAR = 2026
 
 
 @pytest.mark.parametrize(
@@ -121,7 +125,6 @@ def test_identity_numbers_are_recognised_whatever_the_check_digit(code: str, exp
         "Nrv-Ost-01",
         "IpsGbg-01",
         "ReHab-Gbg",
-        "Anna",  # a given name alone, beside no other word
     ],
 )
 def test_pseudonymous_codes_pass(code: str) -> None:
@@ -163,6 +166,38 @@ def test_a_date_of_birth_is_refused(code: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "code",
+    [
+        "Nrv-461124-1",  # 24 November 1946: someone 80 years old (six digits)
+        "461124",
+        "AS800101",
+        "19260101",  # a hundred years old: eight digits say the century, so up to 100 years
+        "01011926",
+    ],
+)
+def test_a_date_of_birth_of_someone_up_to_80_is_refused_in_six_digits_and_up_to_100_in_eight(code: str) -> None:
+    assert looks_like_birth_date(code, YEAR)
+    assert code_problem(code, YEAR) == BIRTH_DATE
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Nrv-261124-1",  # a referral on 24 November 2026 (YYMMDD), not a birth on 24 November 1926
+        "NRV-241126-1",  # the same day written DDMMYY
+        "Nrv-251124-1",
+        "261124",
+        "Nrv-451124-1",  # 1945: over 80 years ago, and the century of six digits is a guess
+    ],
+)
+def test_six_digits_of_a_date_over_80_years_ago_pass(code: str) -> None:
+    """Six digits do not say their century: people served are of working or study age, so a date over 80 years ago in
+    six digits is read as a recent one (a referral's), not someone's birth."""
+    assert not looks_like_birth_date(code, YEAR)
+    assert code_problem(code, YEAR) is None
+
+
+@pytest.mark.parametrize(
     "code", ["19250101", "20120101", "AS800132", "2011-02-29", "NRV-000123", "NRV-001231", "P123456", "01011925"]
 )
 def test_dates_that_are_no_one_s_birth_or_not_a_code_alone_pass(code: str) -> None:
@@ -170,6 +205,34 @@ def test_dates_that_are_no_one_s_birth_or_not_a_code_alone_pass(code: str) -> No
     padded with zeros); no such day."""
     assert not looks_like_birth_date(code, YEAR)
     assert code_problem(code, YEAR) is None
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Kalle", "KALLE", "kalle", "kalle2", "Maja_K", "Lisa-K", "Ahmed-1", "K_Eva_01", "Anna", "Åsa-3",
+        "ＫＡＬＬＥ", "A-B-Ahmed-12",
+    ],
+)  # fmt: skip
+def test_a_given_name_alone_or_with_only_digits_or_initials_is_refused(code: str) -> None:
+    """A busy specialist codes a person by their given name, with a number or an initial to tell two apart."""
+    assert code_problem(code, YEAR) == NAME_ALONE
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "JAN-0001", "MAJ26-03", "maj-2", "Jan_1",  # months' names: a unit may code by the month of referral
+        "NRV-0001", "Ips-Lund-3", "GUSTAVSBERG-1", "Kallebo-2", "KalleAB", "Ahmedi-3", "Ips-3",
+    ],
+)  # fmt: skip
+def test_a_word_that_is_no_given_name_or_a_month_alone_passes(code: str) -> None:
+    assert code_problem(code, YEAR) is None
+
+
+def test_a_month_s_name_beside_another_word_is_still_a_name() -> None:
+    assert code_problem("Jan_Svensson", YEAR) == NAME_WORDS
+    assert code_problem("MAJ-BERG-2", YEAR) == NAME_WORDS
 
 
 @pytest.mark.parametrize("code", ["0739876543", "073-987 65 43", "076-555 12 34", "+46739876543", "0046 76 123 45 67"])
@@ -274,10 +337,28 @@ def test_dates_sums_and_phone_numbers_in_free_text_pass(text: str) -> None:
 
 
 CODE_CHARACTERS = "ABCKNPRSVXYZabceknrsvÅÖåö0123456789-_ "
+# Codes built of given names (in any capitals) and what people write beside them: digits, initials, separators,
+# other letters run on (Kalle, Maja_K, ahmed-1, NRV_LISA, KalleAB), which random characters seldom spell.
+NAMED_CODES = st.lists(
+    st.one_of(
+        st.sampled_from(sorted(GIVEN_NAMES)).flatmap(
+            lambda name: st.sampled_from([name, name.upper(), name.capitalize()])
+        ),
+        st.text(alphabet=CODE_CHARACTERS, max_size=4),
+    ),
+    min_size=1,
+    max_size=4,
+).map("".join)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
-@given(st.lists(st.text(alphabet=CODE_CHARACTERS, max_size=16), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet=CODE_CHARACTERS, max_size=16), NAMED_CODES),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_the_import_s_quick_sort_of_codes_misses_none_that_a_closer_look_refuses(codes: list[str]) -> None:
     """An import looks closely (`code_problem`) only at the codes numpy marks as suspect: every code a closer look
     refuses must be among them, or it would be stored."""
@@ -288,9 +369,13 @@ def test_the_quick_sort_marks_every_refused_example() -> None:
     refused = [
         "811218AB9876", "811218-X-9876", "AS811218", "800101X", "Anna-811218", "KF150785", "811218-987", "NRV-010101",
         "18121981", "Anna_Svensson", "Åsa-Öberg", "Björn_Lindqvist_81", "NRV_Karl_Berg", "AnnaBerg", "000123",
-        "ANNA_SVENSSON", "anna-berg", "NRV-LISA-01", "ANNASVENSSON", "svenssonanna",
+        "ANNA_SVENSSON", "anna-berg", "NRV-LISA-01", "ANNASVENSSON", "svenssonanna", "Kalle", "KALLE", "kalle2",
+        "Maja_K", "Lisa-K", "Ahmed-1", "K_Eva_01", "Nrv-461124-1",
     ]  # fmt: skip
-    plain = ["NRV-000123", "NRV-0000001", "NRV-01-0116", "NRV-24-0001", "P12345", "ABC-12", "Nrv-12"]
+    plain = [
+        "NRV-000123", "NRV-0000001", "NRV-01-0116", "NRV-24-0001", "P12345", "ABC-12", "Nrv-12", "JAN-0001", "MAJ-0001",
+        "Ips-3", "abc-0042",
+    ]  # fmt: skip
     assert all(code_problem(code, YEAR) for code in refused)
     suspects = set(suspect_codes(refused + plain).tolist())
     assert suspects >= set(range(len(refused))) and not suspects & set(range(len(refused), len(refused) + len(plain)))

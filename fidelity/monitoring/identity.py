@@ -4,8 +4,9 @@ People served are health-data subjects: a unit records them under pseudonymous c
 of a Swedish or Norwegian identity number is refused whether or not its check digit is right, because a mistyped
 number still points at a person. So is a code that is, or holds, a date of birth of someone of working age, or that
 is a Swedish mobile number, or that holds a person's name: a common given name beside another word, in any capitals
-(Anna_Berg, ÅSA-ÖBERG, NRV_Lisa, AnnaBerg). A name the list of given names lacks cannot be told from a code (Ips-Lund
-is a unit's own): the forms and the file layout say never to use one.
+(Anna_Berg, ÅSA-ÖBERG, NRV_Lisa, AnnaBerg), or alone, with nothing but digits or initials beside it (Kalle, Maja_K,
+Ahmed-1). A name the list of given names lacks cannot be told from a code (Ips-Lund is a unit's own): the forms and
+the file layout say never to use one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
 PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
 NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not")
+NAME_ALONE = N_(
+    "holds a person's name (a given name alone, or with only digits or initials beside it, such as Kalle or Maja_K): "
+    "a code must not"
+)
 NAME_RUN_TOGETHER = N_(
     "holds a person's name (a given name and a surname run together, such as ANNASVENSSON): a code must not"
 )
@@ -54,6 +59,10 @@ _MOBILE = re.compile(r"(?:\+46|0046|46|0)7[02369]\d{7}")
 # The ages of the people a unit serves, for a date of birth: a date in a code from the last 15 years is no one's
 # (a referral's date, say), and none from over 100 years ago.
 _YOUNGEST, _OLDEST = 15, 100
+# ... and for six digits (YYMMDD, DDMMYY), whose century is a guess, none from over 80 years ago: people served by
+# IPS and SEd are of working or study age, and a code made from this year's referral date (Nrv-261124-1, 24 November
+# 2026) would otherwise be read as a date of birth a hundred years before it (24 November 1926).
+_OLDEST_SIX_DIGITS = 80
 CODE_PATTERN = r"[\w-]+"
 # Years an identity number's birth date may fall in.
 _FIRST_YEAR, _LAST_YEAR = 1850, 2099
@@ -121,19 +130,25 @@ def looks_like_identity_number(code: str) -> str | None:
 
 
 def looks_like_birth_date(code: str, year: int) -> bool:
-    """Whether `code` holds, in the year `year`, the date of birth of someone 15 to 100 years old:
+    """Whether `code` holds, in the year `year`, the date of birth of someone 15 to 100 years old (15 to 80 for six
+    digits, whose century is a guess):
     - eight digits YYYYMMDD or DDMMYYYY anywhere in it (separators as for identity numbers, so 1980-01-01 too);
     - six digits YYMMDD or DDMMYY with no digit beside them, anywhere (AS800101, Anna-150785), unless they begin with
       00, as a running number padded with zeros does (NRV-000123);
-    - six digits that are all the code holds, with separators or none (800101, 80-01-01, 000123)."""
+    - six digits that are all the code holds, with separators or none (800101, 80-01-01, 000123).
+    Six digits of a recent date (a referral's, Nrv-261124-1 in 2026) are thus no one's date of birth: read in the
+    other century, they would be of someone over 80."""
     code = unicodedata.normalize("NFKC", code)
 
-    def born(yyyy: int, month: int, day: int) -> bool:
-        return year - _OLDEST <= yyyy <= year - _YOUNGEST and _real_date(yyyy, month, day)
+    def born(yyyy: int, month: int, day: int, oldest: int = _OLDEST) -> bool:
+        return year - oldest <= yyyy <= year - _YOUNGEST and _real_date(yyyy, month, day)
 
     def six(digits: str) -> bool:
         first, middle, last = int(digits[:2]), int(digits[2:4]), int(digits[4:])
-        return any(born(c + first, middle, last) or born(c + last, middle, first) for c in (1900, 2000))
+        return any(
+            born(c + first, middle, last, _OLDEST_SIX_DIGITS) or born(c + last, middle, first, _OLDEST_SIX_DIGITS)
+            for c in (1900, 2000)
+        )
 
     for run in _DIGIT_RUN.findall(code):
         digits = _SEPARATORS.sub("", run)
@@ -206,6 +221,28 @@ def looks_like_name(text: str) -> bool:
         ):
             return True
     return False
+
+
+# Given names that are also months' names (januari, maj), which a unit may code by (JAN-0001, MAJ26-03): alone, they
+# are read as the month.
+MONTH_NAMES = frozenset({"jan", "maj"})
+
+
+def is_given_name_alone(text: str) -> bool:
+    """Whether the only word of two letters or more in `text` is a common given name (`GIVEN_NAMES`), in any capitals,
+    with nothing but digits or single letters (initials) beside it, whatever lies between: Kalle, KALLE, kalle2,
+    Maja_K, Lisa-K, Ahmed-1, K_Eva_01. Words are as `looks_like_name` reads them (AnnaBerg is two). Jan and Maj alone
+    are months' names (JAN-0001, MAJ26-03); a code with two words or more (Ips-Lund-3) is `looks_like_name`'s."""
+    words = [
+        word
+        for piece in _LETTERS.findall(unicodedata.normalize("NFKC", text))
+        for word in _words(piece)
+        if len(word) >= 2
+    ]
+    if len(words) != 1:
+        return False
+    word = words[0].casefold()
+    return word in GIVEN_NAMES and word not in MONTH_NAMES
 
 
 def holds_given_name(text: str) -> bool:
@@ -319,7 +356,8 @@ def code_problem(code: str, year: int) -> str | None:
     or None.
 
     A code is 1 to CODE_MAX letters, digits, '-' and '_', not starting with '-', and is neither an identity number, a
-    date of birth, a mobile number nor a name.
+    date of birth, a mobile number nor a name: not a given name beside another word (`looks_like_name`), nor one alone
+    or with only digits or initials beside it (`is_given_name_alone`), nor a given name and a surname run together.
     """
     code = code.strip()
     if not code:
@@ -331,6 +369,8 @@ def code_problem(code: str, year: int) -> str | None:
         return NAME
     if looks_like_name(code):
         return NAME_WORDS
+    if is_given_name_alone(code):
+        return NAME_ALONE
     if runs_names_together(code):
         return NAME_RUN_TOGETHER
     if len(code) > CODE_MAX:

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
-from fidelity.monitoring.identity import RUN_TOGETHER_LETTERS, code_keys, code_problem
+from fidelity.monitoring.given_names import GIVEN_NAMES
+from fidelity.monitoring.identity import MONTH_NAMES, RUN_TOGETHER_LETTERS, code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
@@ -127,14 +128,32 @@ _DIGITS_SUSPECT = 8  # an identity number has ten digits or more, a date of birt
 _DIGITS_ALONE_SUSPECT = (9, 6)  # ... or nine alone (a leading zero dropped), or six with no letter (a date of birth)
 
 
+def _letters_key(values: np.ndarray) -> int:
+    """A run of ASCII letters (their values 1 to 26, a to z, any capitals) as one number, five bits a letter."""
+    return sum(int(value) << (5 * i) for i, value in enumerate(values))
+
+
+# The common given names written in ASCII letters, each as `_letters_key` makes it (sorted, for a binary search), and
+# the fewest and most letters they have: a code with a non-ASCII letter (Åsa) is looked at closely anyway. Not the
+# months' names (JAN-0001): only beside another word, which is suspect anyway, is one a name (Jan_Berg).
+_ASCII_NAMES = sorted(name for name in GIVEN_NAMES - MONTH_NAMES if name.isascii() and name.isalpha())
+_NAME_KEYS = np.array(
+    sorted(_letters_key(np.frombuffer(name.encode(), dtype=np.uint8) - ord("a") + 1) for name in _ASCII_NAMES),
+    dtype=np.int64,
+)
+_NAME_SHORTEST, _NAME_LONGEST = min(map(len, _ASCII_NAMES)), max(map(len, _ASCII_NAMES))
+
+
 def suspect_codes(codes: list[str]) -> np.ndarray:
     """The positions of the codes that need a closer look from `code_problem`: empty, longer than CODE_MAX, with a
     character that is not an ASCII letter, digit, '-' or '_' (a space to strip, a name), with eight digits or more
     (an identity number or a date of birth may hide in it), of nine digits alone (an identity number that lost its
     leading zero), of six digits and no letter, or six digits in a row not starting with 00 (a date of birth), with
     two words of two letters or more, or two capitals and a small letter (a given name beside another word, Anna_Berg,
-    AnnaBerg), a run of RUN_TOGETHER_LETTERS letters or more (a given name and a surname run together, ANNASVENSSON)
-    or starting with '-'. Nearly every code is plain, and numpy tells them apart all at once."""
+    AnnaBerg), a run of letters that is a common given name in any capitals (a given name alone or with digits or
+    initials beside it, Kalle, Maja_K, ahmed-1), a run of RUN_TOGETHER_LETTERS letters or more (a given name and a
+    surname run together, ANNASVENSSON) or starting with '-'. Nearly every code is plain, and numpy tells them apart
+    all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(codes)), lengths)  # the code each character belongs to
@@ -156,14 +175,35 @@ def suspect_codes(codes: list[str]) -> np.ndarray:
     run_starts, run_lengths = _runs(letter, starts)
     words = np.bincount(owner[run_starts[run_lengths >= 2]], minlength=len(codes)) >= 2
     long_word = np.bincount(owner[run_starts[run_lengths >= RUN_TOGETHER_LETTERS]], minlength=len(codes)) > 0
+    named = np.zeros(len(codes), dtype=bool)
+    named[owner[_given_name_runs(points, run_starts, run_lengths)]] = True
     run_starts, run_lengths = _runs(digit, starts)
     six = run_starts[run_lengths == 6]
     birth = np.zeros(len(codes), dtype=bool)
     birth[owner[six[(points[six] != _ZERO) | (points[six + 1] != _ZERO)]]] = True  # not a zero-padded number
     return np.flatnonzero(
         (lengths == 0) | (lengths > CODE_MAX) | odd | (digits >= _DIGITS_SUSPECT) | alone | hyphen | camel | words
-        | long_word | birth
+        | long_word | named | birth
     )  # fmt: skip
+
+
+def _given_name_runs(points: np.ndarray, run_starts: np.ndarray, run_lengths: np.ndarray) -> np.ndarray:
+    """Where the runs of ASCII letters (`run_starts`, `run_lengths` over the code points `points`) that are a common
+    given name, in any capitals, begin. Each run of as many letters as a name may have is made one number
+    (`_letters_key`) and looked up among the names' at once: a file's codes have few distinct runs (NRV), but this
+    costs little more when they have many."""
+    fits = (run_lengths >= _NAME_SHORTEST) & (run_lengths <= _NAME_LONGEST)
+    run_starts, run_lengths = run_starts[fits], run_lengths[fits]
+    keys = np.zeros(len(run_starts), dtype=np.int64)
+    for i in range(_NAME_LONGEST):
+        longer = np.flatnonzero(run_lengths > i)
+        if not len(longer):
+            break
+        # A small letter's value from either capital: 'A' (65) and 'a' (97) differ only in the bit 32.
+        values = (points[run_starts[longer] + i].astype(np.int64) | 0x20) - (ord("a") - 1)
+        keys[longer] |= values << (5 * i)
+    found = np.minimum(np.searchsorted(_NAME_KEYS, keys), len(_NAME_KEYS) - 1)
+    return run_starts[_NAME_KEYS[found] == keys]
 
 
 def _runs(kind: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
