@@ -265,9 +265,13 @@ def test_the_report_says_when_a_purge_deleted_journeys_its_figures_would_count(
     with app.test_request_context():
         data = report_data(review, registry, date(2026, 3, 20))
         html = " ".join(report_html(data).split())
-    assert data.purge == data.adaptations[0].purge == PastPurge(date(2025, 11, 1), purged_on)
-    assert "Journeys that ended before Nov 1, 2025" in html and "the figures for this period count only" in html
+    assert data.adaptations[0].purge == data.latest_purge == PastPurge(date(2025, 11, 1), purged_on)
     assert "the figures before and after the adaptation began count only" in html
+    # The waiting list's year is cut short to start on the cut-off: what is left before it would flatter its shares.
+    assert data.purge is None and data.waiting.starts_at_purge and data.waiting.period_start == date(2025, 11, 1)
+    assert "The period starts on Nov 1, 2025, the cut-off of the purge of" in html
+    assert "referred from Nov 1, 2025" in html and "referred in the year before" not in html
+    assert "the figures for this period count only" not in html
 
 
 def test_an_area_pdf_holds_every_units_latest_review(client: Any, session: Any, registry: Any) -> None:

@@ -136,6 +136,29 @@ def test_giving_up_and_screening_out() -> None:
     ]
 
 
+def test_the_period_starts_no_earlier_than_the_latest_purge_s_cut_off() -> None:
+    """A purge deletes the journeys that ended before its cut-off: the refusals and those who gave up of the months
+    before it are gone, while the people still served are kept, so the period starts on the cut-off."""
+    # What was left after a purge with the cut-off 1 March 2026: of January's referrals, only the one still served.
+    table = journeys(
+        {"referral_date": "2026-01-05", "decision": "accepted", "enrolment_date": "2026-01-20"},
+        {"referral_date": "2026-03-01", "decision": "not_accepted", "not_accepted_reason": "not_ready"},
+        {"referral_date": "2026-04-05", "exit_date": "2026-05-01", "exit_reason": "withdrew"},
+        {"referral_date": "2026-04-05"},
+    )  # fmt: skip
+    result = waiting_list(table, TODAY, purged_before=date(2026, 3, 1))
+    assert (result.period_start, result.starts_at_purge, result.referred) == (date(2026, 3, 1), True, 3)
+    assert (result.not_accepted_share, result.gave_up_share) == (pytest.approx(1 / 3), pytest.approx(1 / 2))
+    assert result.to_enrolment.people == 0  # January's enrolment is before the period
+    # Counted over the whole year, the kept enrolment would have been 1 of 4 and the refusal 1 in 4, not 1 in 3.
+    assert waiting_list(table, TODAY).referred == 4
+    # A cut-off before the period's start changes nothing; nor one after the day counted (a report on a past day:
+    # its whole period lost journeys, which the report says).
+    for cutoff in (date(2025, 1, 1), date(2026, 7, 1)):
+        other = waiting_list(table, TODAY, purged_before=cutoff)
+        assert (other.period_start, other.starts_at_purge, other.referred) == (date(2025, 7, 1), False, 4)
+
+
 def test_a_shorter_period() -> None:
     table = journeys({"referral_date": "2026-01-05"}, {"referral_date": "2026-05-05"})
     assert waiting_list(table, TODAY, months=3).referred == 1
@@ -249,17 +272,22 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
     assert runner.invoke(main, ["purge", "--older-than", "12"]).exit_code == 0
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
     purged_on = as_utc(entry.at).date()
-    # Two years back the period reaches before the cut-off: the person who gave up 14 months ago is gone from it.
+    # Two years back would reach before the cut-off, where the person who gave up 14 months ago is gone: the period
+    # starts on the cut-off instead, and says why.
     english = page(24)
+    shown = format_date(cutoff, "medium", locale="en")
+    assert f"From {shown} to {format_date(today, 'medium', locale='en')}" in english
     assert (
-        f"Journeys that ended before {format_date(cutoff, 'medium', locale='en')} (people who left, and referrals not "
-        f"accepted) were deleted on {format_date(purged_on, 'medium', locale='en')} under the retention rule; the "
-        "figures for this period count only the journeys still kept." in english
+        f"The period starts on {shown}, the cut-off of the purge of {format_date(purged_on, 'medium', locale='en')}: "
+        "the journeys that ended before it were deleted, and they are more often the referrals not accepted and the "
+        "people who gave up, so counting what is left of the months before would make the shares look better than "
+        "they were." in english
     )
+    assert "retention rule" not in english  # nothing the period counts is gone
     swedish = page(24, "sv")
-    assert f"{format_date(cutoff, 'medium', locale='sv')}" in swedish and "gallringsregeln" in swedish
-    # A year back the period starts on the cut-off itself: everything it counts is still kept.
-    assert "retention rule" not in page(12) and "retention rule" not in page(6)
+    assert f"{format_date(cutoff, 'medium', locale='sv')}" in swedish and "gallring" in swedish
+    # A year back the period starts on the cut-off itself: everything it counts is still kept, and nothing is said.
+    assert "cut-off of the purge" not in page(12) and "cut-off of the purge" not in page(6)
     # The export marks each quarter that began before the cut-off: someone referred then may be gone from it.
     old = today - relativedelta(months=13)
     factories.journey(unit, old, code="KEPT", decision=Decision.ACCEPTED, decision_date=old, enrolment_date=old)

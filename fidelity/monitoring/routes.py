@@ -78,13 +78,15 @@ def waiting(code: str) -> ResponseReturnValue:
     months = request.args.get("months", DEFAULT_MONTHS, type=int)
     if months not in PERIODS:
         months = DEFAULT_MONTHS
-    result = waiting_list(load_frames([unit.id]).journeys, clock.today(), months)
+    purge = latest_purge(unit.id)
+    result = waiting_list(load_frames([unit.id]).journeys, clock.today(), months, purge.cutoff if purge else None)
     can_read_records = can(current_user, Permission.RECORDS, unit)
     page = render_template(
         "monitoring/waiting.html",
         unit=unit,
         result=result,
-        purge=purge_reaching(latest_purge(unit.id), result.period_start),
+        latest_purge=purge,
+        purge=purge_reaching(purge, result.period_start),
         months=months,
         periods=PERIODS,
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},

@@ -3,7 +3,10 @@
 Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown on the page:
 - waiting now: referred on or before today, not enrolled, not exited and not refused;
 - the period: the `months` months up to today (12 unless asked otherwise), from the day after the same day `months`
-  months before, so that twelve months are a year and not a day more;
+  months before, so that twelve months are a year and not a day more; but never from before the cut-off of the
+  unit's latest purge (since version 2): the journeys that ended before it were deleted, and those are more often
+  the referrals refused and the people who gave up, so counting what was left of the months before would make the
+  shares look better than they were;
 - days to first meeting / to enrolment: referral to that date, for people whose first meeting / enrolment fell in
   the period; the median and the 90th percentile (linear interpolation);
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
@@ -27,7 +30,7 @@ from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decisio
 from fidelity.monitoring.outcomes import rounded
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
-WAITING_DEFINITIONS_VERSION = "1"
+WAITING_DEFINITIONS_VERSION = "2"
 DEFAULT_MONTHS = 12
 
 
@@ -73,6 +76,8 @@ class WaitingList:
     breaches: int
     breach_share: float | None
     reasons: tuple[ReasonCount, ...]  # most frequent first
+    # The period was cut short to start on the cut-off of the unit's latest purge (see the definitions above).
+    starts_at_purge: bool = False
 
     @property
     def longest_wait(self) -> int | None:
@@ -166,12 +171,18 @@ def known_on(journeys: pd.DataFrame, day: date) -> pd.DataFrame:
     return known
 
 
-def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONTHS) -> WaitingList:
+def waiting_list(
+    journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONTHS, purged_before: date | None = None
+) -> WaitingList:
     """The waiting list of the journeys in `journeys` (a `JourneyFrames.journeys` table) as they stood on `today`
-    (see `known_on`: for a report on a past day)."""
+    (see `known_on`: for a report on a past day). `purged_before`: the cut-off of the unit's latest purge, if any;
+    the period starts no earlier."""
     journeys = known_on(journeys, today)
     now = pd.Timestamp(today)
     start = today - relativedelta(months=months) + timedelta(days=1)  # `months` months to today, both counted
+    starts_at_purge = False
+    if purged_before is not None and start < purged_before <= today:
+        start, starts_at_purge = purged_before, True
     refused = journeys["decision"] == Decision.NOT_ACCEPTED.value
     not_enrolled = journeys["enrolment_date"].isna() | (journeys["enrolment_date"] > now)
     not_exited = journeys["exit_date"].isna() | (journeys["exit_date"] > now)
@@ -204,6 +215,7 @@ def waiting_list(journeys: pd.DataFrame, today: date, months: int = DEFAULT_MONT
         breaches=period.breaches,
         breach_share=period.breach_share,
         reasons=period.reasons,
+        starts_at_purge=starts_at_purge,
     )
 
 

@@ -70,6 +70,7 @@ class ReportData:
     actions: tuple[Action, ...]
     waiting: WaitingList
     purge: PastPurge | None  # the latest purge, when it deleted journeys the waiting list's year would have counted
+    latest_purge: PastPurge | None  # the latest purge, whatever it deleted (the waiting list's year starts after it)
     outcomes: tuple[QuarterlyOutcome, ...]  # up to the last four quarters to the review's, oldest first
     below_target: tuple[Item, ...]
     generated_on: date
@@ -163,7 +164,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     strongest, weakest = extremes(scale, scores)
     frames = load_frames([review.unit_id])
     refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
-    waiting = waiting_list(frames.journeys, review.review_date)
+    purge = latest_purge(review.unit_id)
+    waiting = waiting_list(frames.journeys, review.review_date, purged_before=purge.cutoff if purge else None)
     entries = tuple(
         ItemEntry(
             item=item,
@@ -209,7 +211,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         strengths=review.strengths,
         actions=_actions(review),
         waiting=waiting,
-        purge=purge_reaching(latest_purge(review.unit_id), waiting.period_start),
+        purge=purge_reaching(purge, waiting.period_start),
+        latest_purge=purge,
         outcomes=_outcomes(review),
         below_target=tuple(scale.item(key) for key in scale.item_keys if key in scores and scores[key] < ITEM_TARGET),
         generated_on=today,
