@@ -688,3 +688,34 @@ def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(clien
     assert all(session.get(AuditEntry, entry_id).changes == {ERASED: [None, TODAY_TEXT]} for entry_id in erased)
     assert session.get(AuditEntry, erasure.id).changes == {"cleared": [None, 5]}  # the erasure's own count stays
     assert session.get(Journey, kept.id) is not None
+
+
+def test_a_job_or_course_sent_twice_is_added_once_and_the_page_says_so(client: Any, session: Any) -> None:
+    """The back button and Save again, or a second click: a new job or course with every value of one the journey has
+    adds nothing. One that differs in any value (another day's job, other hours) is a job of its own."""
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    journey = factories.journey(unit, date(2026, 1, 5), code="TWICE-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 8), enrolment_date=date(2026, 1, 12))  # fmt: skip
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    job = {"start_date": "2026-02-02", "competitive": "y", "hours_per_week": "20"}
+    assert post(client, f"{base}/jobs", **job).status_code == 302
+    again = post(client, f"{base}/jobs", **job)
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"{base}#jobs")
+    page = " ".join(client.get(base).get_data(as_text=True).split())
+    assert "Job 1 of journey TWICE-1 has these same values: nothing was added." in page
+    assert post(client, f"{base}/jobs", **(job | {"hours_per_week": "10"})).status_code == 302
+    assert post(client, f"{base}/jobs", **(job | {"start_date": "2026-02-03"})).status_code == 302
+    course = {"start_date": "2026-03-02", "end_date": "2026-06-12"}
+    assert post(client, f"{base}/education", **course).status_code == 302
+    assert post(client, f"{base}/education", **course).status_code == 302
+    session.expire_all()
+    assert [(j.start_date.day, j.hours_per_week) for j in session.get(Journey, journey.id).jobs] == [
+        (2, 20.0),
+        (2, 10.0),
+        (3, 20.0),
+    ]
+    assert len(session.get(Journey, journey.id).education) == 1
+    assert "Course 1 of journey TWICE-1 has these same values: nothing was added." in client.get(base).get_data(
+        as_text=True
+    )

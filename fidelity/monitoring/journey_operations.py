@@ -93,6 +93,15 @@ class JourneyChanged(stale.Changed[Journey]):
         self.spell_id = spell_id
 
 
+class SpellRecordedAlready(Exception):
+    """A new job or course the journey already has, with every value the same: a form sent twice (the back button, a
+    second click), which adds nothing. `number`: the spell's place among the journey's jobs or courses."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"spell {number} has these values already")
+        self.number = number
+
+
 def journey_snapshot(journey: Journey) -> str:
     """What the journey's form carries of it: its own fields as the page showed them (see `stale.merge`)."""
     return stale.snapshot(_journey_record(journey))
@@ -248,7 +257,8 @@ def save_spell(
     """Add a job or course to the journey, or change one of its own; checked with the whole journey. Returns the
     spell's fields someone else changed meanwhile that were kept: a change is merged with any made since the row's
     page showed it (`seen`, the spell's snapshot then); JourneyChanged if both changed a field, or the spell is gone.
-    LookupError if the journey has been deleted meanwhile.
+    SpellRecordedAlready if a new one has every value of one the journey has. LookupError if the journey has been
+    deleted meanwhile.
     """
     take_journey(journey)
     model = SPELL_MODELS[kind]
@@ -260,6 +270,12 @@ def save_spell(
         if merged.conflicts:
             raise JourneyChanged(journey, merged, spell.id)
         values, kept = merged.values, merged.kept
+    if spell is None:  # a form sent twice adds nothing
+        columns = JOB_COLUMNS if kind == "jobs" else EDUCATION_COLUMNS
+        typed = {column.field: _text(values.get(column.field)) for column in columns}
+        shown = [{field: _text(value) for field, value in _spell_values(s).items()} for s in spells]
+        if typed in shown:
+            raise SpellRecordedAlready(shown.index(typed) + 1)
     # The changed spell keeps its place among the others, so that a problem names it by its own number.
     proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
     if spell is None:

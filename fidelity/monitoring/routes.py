@@ -32,6 +32,7 @@ from fidelity.monitoring.journey_operations import (
     CHOICES,
     JourneyChanged,
     JourneyInvalid,
+    SpellRecordedAlready,
     delete_journey,
     delete_spell,
     journey_problems,
@@ -336,6 +337,17 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     except JourneyChanged as exc:
         db.session.rollback()
         return _journey_page(unit, found, **_spell_conflict(kind, form, deleting, exc)), 409
+    except SpellRecordedAlready as exc:  # a form sent twice: what it adds is there
+        db.session.rollback()
+        section = "jobs" if kind == "jobs" else "education"
+        if kind == "jobs":
+            message = _("Job %(number)d of journey %(code)s has these same values: nothing was added.",
+                        number=exc.number, code=found.code)  # fmt: skip
+        else:
+            message = _("Course %(number)d of journey %(code)s has these same values: nothing was added.",
+                        number=exc.number, code=found.code)  # fmt: skip
+        flash(message, f"at:{section}")
+        return redirect(url_for(".journey", code=unit.code, journey_id=found.id, _anchor=section))
     db.session.commit()
     # Back at the jobs or the courses, with the message there: on a phone they are screens below the page's top.
     section = "jobs" if kind == "jobs" else "education"
