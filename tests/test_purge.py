@@ -39,7 +39,14 @@ from fidelity.monitoring.journey_operations import (
 )
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcomes import KEPT_FIELDS
-from fidelity.monitoring.purge import PastPurge, deleted_journey_end, latest_purge, purge_journeys, quarter_ranges
+from fidelity.monitoring.purge import (
+    PastPurge,
+    PurgeRefused,
+    deleted_journey_end,
+    latest_purge,
+    purge_journeys,
+    quarter_ranges,
+)
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.factories import app_today
@@ -178,6 +185,55 @@ def test_a_job_s_90th_day_after_the_cut_off_locks_its_quarter_too(session: Any) 
     rows = kept(session, unit)
     assert rows[Quarter(2025, 3)][KEPT_FIELDS.index("retention_window_closed")] == 1
     assert not rows[Quarter(2025, 4)][-1]
+
+
+def test_a_purge_that_would_lock_the_running_quarter_is_refused_and_changes_nothing(session: Any) -> None:
+    """Cut-off 15 April 2027, in 2027 Q2, the quarter of the day of the purge: a journey that ended before it counts in
+    that quarter, which locked now would never count the rest of itself. The same for a job whose 90th day falls in
+    it, with a cut-off in the quarter before."""
+    unit = factories.unit()
+    left = factories.journey(unit, date(2027, 1, 4), code="LEFT", enrolment_date=date(2027, 1, 11),
+                             exit_date=date(2027, 4, 1), exit_reason=ExitReason.WITHDREW)  # fmt: skip
+    session.commit()
+    with pytest.raises(PurgeRefused) as refused:
+        purge_journeys(date(2027, 5, 15), 1)
+    assert refused.value.running == Quarter(2027, 2)
+    session.rollback()
+    # A job started 1 March, the holder left 20 March: day 90 is 29 May, in 2027 Q2; cut-off 31 March.
+    left.jobs.append(JobSpell(start_date=date(2027, 3, 1), competitive=True))
+    left.exit_date = date(2027, 3, 20)
+    session.commit()
+    with pytest.raises(PurgeRefused):
+        purge_journeys(date(2027, 5, 31), 2)
+    session.rollback()
+    assert journey_codes(session) == {"LEFT"} and count(session, QuarterlyOutcome) == 0
+    # Once the quarter has ended, the same purge goes through and locks through 2027 Q2.
+    [done] = purge_journeys(date(2027, 7, 31), 4)
+    assert (done.removed, quarter_ranges(done.locked)) == (1, "2027 Q1 to 2027 Q2")
+
+
+def test_the_command_says_why_a_purge_reaching_the_running_quarter_is_refused(
+    runner: FlaskCliRunner, session: Any
+) -> None:
+    unit = factories.unit()
+    factories.journey(unit, TODAY - timedelta(days=400), code="GONE", exit_date=TODAY - timedelta(days=1),
+                      exit_reason=ExitReason.WITHDREW)  # fmt: skip
+    session.commit()
+    cutoff = TODAY - relativedelta(months=1)
+    # Left the day before the cut-off, ten days into a job whose 90th day is still to come, in this quarter or later.
+    factories.journey(unit, cutoff - timedelta(days=300), code="OLD", exit_date=cutoff - timedelta(days=1),
+                      exit_reason=ExitReason.WITHDREW, jobs=((cutoff - timedelta(days=11), None),))  # fmt: skip
+    session.commit()
+    result = runner.invoke(main, ["purge", "--older-than", "1"])
+    running = Quarter.of(TODAY)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: --older-than 1: the journeys that ended before {cutoff.isoformat()} count in the figures of "
+        f"{running}, the quarter still running (the cut-off falls in it, or a job's 90 days or an enrolment's 30 run "
+        "into it), and locking that quarter now would leave out the rest of it. Purge with more months, or after the "
+        "quarter has ended. Nothing was changed."
+    )
+    assert journey_codes(session) == {"GONE", "OLD"}
 
 
 def test_referrals_not_accepted_end_on_their_decision_and_old_ones_are_purged(

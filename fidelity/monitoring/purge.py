@@ -93,10 +93,21 @@ def ended_before(cutoff: date) -> ColumnElement[bool]:
     return retention_end() < cutoff
 
 
+class PurgeRefused(Exception):
+    """A purge that would lock the figures of the quarter still running (`running`): the journeys it would delete
+    count in it (its cut-off falls in it, or a job's 90 days or an enrolment's 30 run into it), and a quarter locked
+    part-way would never count what happens in the rest of it. Nothing is changed."""
+
+    def __init__(self, running: Quarter) -> None:
+        super().__init__(f"the purge would lock the figures of {running}, the quarter still running")
+        self.running = running
+
+
 def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     """Lock the figures of every unit with journeys that ended before the cut-off, then delete those journeys and
     their job and education spells, and clear the values of the audit entries about them and about journeys deleted
-    by hand before the cut-off. Returns what was done per unit, in the order of unit codes."""
+    by hand before the cut-off. Returns what was done per unit, in the order of unit codes. PurgeRefused, before any
+    change, if a lock would reach the quarter still running."""
     cutoff = cutoff_date(today, months)
     # The units with journeys to purge are held first (see `unit_lock`), and their journeys read after: a change to
     # one of them made meanwhile has ended, and what is deleted below is what was read, nothing else.
@@ -115,15 +126,22 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     affected = [*purged, *cleared, *imports, *reads]
     units = db.session.scalars(select(Unit).where(Unit.id.in_(affected)).order_by(Unit.code)).all()
     frames = load_frames(list(purged))
+    # The last quarter each unit's figures are locked through: every quarter a purged journey counts in.
+    through = {}
+    for unit_id, purged_ids in purged.items():
+        unit_frames = frames.for_unit(unit_id)
+        ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged_ids), "id"]
+        last_days = last_counted_day(unit_frames)[ids]
+        through[unit_id] = Quarter.of(max([cutoff - timedelta(days=1), *last_days.dropna()]))
+    running = Quarter.of(today)
+    if any(quarter >= running for quarter in through.values()):
+        raise PurgeRefused(running)
     done = []
     for unit in units:
         removed, locked = len(purged[unit.id]), []
         if removed:
-            unit_frames = frames.for_unit(unit.id)
-            refresh_outcomes(unit, today, unit_frames)
-            ids = unit_frames.journeys.loc[unit_frames.journeys["id"].isin(purged[unit.id]), "id"]
-            last_days = last_counted_day(unit_frames)[ids]
-            locked = lock_quarters(unit, Quarter.of(max([cutoff - timedelta(days=1), *last_days.dropna()])))
+            refresh_outcomes(unit, today, frames.for_unit(unit.id))
+            locked = lock_quarters(unit, through[unit.id])
         entries, file_names = len(cleared.get(unit.id, ())), len(imports.get(unit.id, ()))
         done.append(UnitPurge(unit, removed, locked, entries, file_names, reads.get(unit.id, 0)))
         # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
@@ -305,7 +323,16 @@ def purge_command(older_than: str, dry_run: bool) -> None:
     months = _months(older_than)
     today = clock.today()
     with acting_as(CLI_ACTOR):
-        done = purge_journeys(today, months)
+        try:
+            done = purge_journeys(today, months)
+        except PurgeRefused as refused:
+            db.session.rollback()
+            raise InputError(
+                f"--older-than {months}: the journeys that ended before {cutoff_date(today, months).isoformat()} "
+                f"count in the figures of {refused.running}, the quarter still running (the cut-off falls in it, or "
+                "a job's 90 days or an enrolment's 30 run into it), and locking that quarter now would leave out the "
+                "rest of it. Purge with more months, or after the quarter has ended. Nothing was changed."
+            ) from refused
         if dry_run:
             db.session.rollback()
         else:
