@@ -138,6 +138,13 @@ def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client:
     )
     assert line["longest_wait_at_end"] == waited
     assert (line["gave_up"], line["gave_up_share"]) == (0, 0.0)
+    # Whole numbers are written as such, also beside quarters where nobody waited (an empty cell there).
+    text = client.get(f"/units/{unit.code}/outcomes.csv").get_data(as_text=True)
+    rows = {tuple(r.split(",")[1:3]): r.split(",") for r in text.splitlines()[1:]}
+    header = text.splitlines()[0].split(",")
+    longest = header.index("longest_wait_at_end")
+    assert rows[str(quarter.year), str(quarter.number)][longest] == str(waited)
+    assert "" in {r[longest] for r in rows.values()} and not any(r[longest].endswith(".0") for r in rows.values())
     assert list(csv.columns)[list(csv.columns).index("gave_up") + 1] == "gave_up_share"
 
 

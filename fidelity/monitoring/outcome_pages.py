@@ -138,7 +138,16 @@ def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
         about = {"caseload_per_specialist": rounded(figures.caseload_per_specialist, 2), "locked": row.locked,
                  "to_date": row.running, "computed_at_utc": _utc(row.computed_at)}  # fmt: skip
         lines.append(key | {"definitions_version": row.definitions_version} | figures.counts() | rates | about)
-    return pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))
+    frame = pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))
+    # A count that some quarters lack (nobody waiting, a figure counted only since a later version) stays a whole
+    # number in the others: 26, not 26.0.
+    return frame.astype({name: "Int64" for name in WHOLE_NUMBERS})
+
+
+# The kept figures that are whole numbers (counts and days), whether or not some quarter lacks them.
+WHOLE_NUMBERS = tuple(
+    name for name, field in QuarterFigures.__dataclass_fields__.items() if str(field.type).startswith("int")
+)
 
 
 def _utc(moment: datetime) -> str:
