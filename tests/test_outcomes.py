@@ -234,7 +234,7 @@ def test_every_figure_has_one_definition() -> None:
                "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
                "gave_up", "caseload"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "3"
+    assert DEFINITIONS_VERSION == "4"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 
@@ -269,6 +269,24 @@ def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_
     # M: Nov 1 + 90 days = Jan 30 (29 + 31 + 30), its last day at work: held on day 90.
     # N: Nov 2 + 90 days = Jan 31; it ended on Jan 30, day 89: not retained.
     assert (q.retention_window_closed, q.retained_90) == (2, 1)
+
+
+def test_a_job_of_0_hours_a_week_is_no_paid_work_and_counts_nowhere() -> None:
+    """P and Q are served in 2025 Q1, each with a competitive job from Jan 10 that lasts: P's of 0 hours a week, Q's
+    with no hours recorded. Only Q's counts: in work, as a job start, and held on its 90th day (Apr 10, in Q2)."""
+    people = [{"id": i, "referral_date": D(2024, 12, 1), "enrolment_date": D(2025, 1, 2)} for i in (1, 2)]
+    jobs = [
+        {"id": 1, "journey_id": 1, "start_date": D(2025, 1, 10), "end_date": None, "hours_per_week": 0.0},
+        {"id": 2, "journey_id": 2, "start_date": D(2025, 1, 10), "end_date": None, "hours_per_week": None},
+    ]
+    frames = frames_from_records(people, jobs)
+    first, second = figures_by_quarter(frames, Quarter(2025, 1), Quarter(2025, 2))
+    assert (first.served, first.in_competitive_work, first.job_starts) == (2, 1, 1)
+    assert (second.retention_window_closed, second.retained_90) == (1, 1)
+    # A job of 0.5 hours is paid work.
+    jobs[0]["hours_per_week"] = 0.5
+    first = quarter_figures(frames_from_records(people, jobs), Quarter(2025, 1))
+    assert (first.in_competitive_work, first.job_starts) == (2, 2)
 
 
 @pytest.mark.parametrize(("rate", "percent"), [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1)])

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
 
 # Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait; version 3
-# those who gave up while waiting.
-DEFINITIONS_VERSION = "3"
+# those who gave up while waiting; version 4 leaves out jobs of 0 hours a week, which are no paid work.
+DEFINITIONS_VERSION = "4"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
@@ -50,14 +50,15 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Enrolled on or before the quarter's last day and not exited before its first day.")),
     Definition("in_competitive_work", N_("In competitive work"), N_(
         "People served who held a competitive job on at least one day of the quarter on which they were enrolled. A "
-        "job counts from its first day of paid work. The employment rate is this number divided by the people "
-        "served; it is not given for a quarter in which nobody was served.")),
+        "job counts from its first day of paid work; a job of 0 hours a week is no paid work, and does not count. The "
+        "employment rate is this number divided by the people served; it is not given for a quarter in which nobody "
+        "was served.")),
     Definition("in_education", N_("In education"), N_(
         "People served who were in an education spell on at least one day of the quarter on which they were "
         "enrolled; the education rate divides this by the people served.")),
     Definition("job_starts", N_("Competitive job starts"), N_(
-        "Competitive jobs whose first day of paid work fell in the quarter, between the person's enrolment and exit. "
-        "A person who starts two jobs counts twice.")),
+        "Competitive jobs whose first day of paid work fell in the quarter, between the person's enrolment and exit "
+        "(not a job of 0 hours a week). A person who starts two jobs counts twice.")),
     Definition("education_starts", N_("Education starts"), N_(
         "Education spells that started in the quarter, between the person's enrolment and exit.")),
     Definition("median_days_to_employer_contact", N_("Days to first employer contact"), N_(
@@ -183,6 +184,15 @@ class QuarterFigures:
 KEPT_FIELDS = tuple(name for name in QuarterFigures.__dataclass_fields__ if name != "quarter")
 
 
+def counted_jobs(jobs: pd.DataFrame) -> pd.DataFrame:
+    """The jobs the figures count: competitive ones, other than those of 0 hours a week (no paid work). A job whose
+    hours were not recorded counts."""
+    counted = jobs["competitive"].astype(bool).to_numpy(copy=True)
+    if "hours_per_week" in jobs:
+        counted &= ~(pd.to_numeric(jobs["hours_per_week"]) == 0).to_numpy()
+    return jobs[counted]
+
+
 def quarter_figures(frames: JourneyFrames, quarter: Quarter, as_of: date | None = None) -> QuarterFigures:
     """The figures of one quarter for one unit's journeys (see `figures_by_quarter`)."""
     return figures_by_quarter(frames, quarter, quarter, as_of)[0]
@@ -266,7 +276,7 @@ def figures_by_quarter(
     window_30 = counted_30[:, None] & (day_30[:, None] >= starts) & (day_30[:, None] <= ends)
 
     ids = pd.Index(people["id"])
-    jobs = frames.jobs[frames.jobs["competitive"].astype(bool)]
+    jobs = counted_jobs(frames.jobs)
     work = _spells(jobs, ids, enrolled, exited, served, starts, ends)
     study = _spells(frames.education, ids, enrolled, exited, served, starts, ends)
 
@@ -364,7 +374,7 @@ def last_counted_day(frames: JourneyFrames) -> pd.Series:
     last = np.maximum(ended, np.where(is_enrolled & (contact != NEVER), contact, ended))
     last = np.maximum(last, np.where(counted_30, day_30, ended))
     ids = pd.Index(people["id"])
-    jobs = frames.jobs[frames.jobs["competitive"].astype(bool)]
+    jobs = counted_jobs(frames.jobs)
     person = ids.get_indexer(jobs["journey_id"])
     begin = _days(jobs["start_date"])[person >= 0]
     person = person[person >= 0]
