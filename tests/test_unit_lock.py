@@ -412,3 +412,29 @@ def test_the_comparison_s_count_passes_over_a_unit_another_change_holds(own_app:
         left = counted_before([held, free], today)
         postgresql = db.engine.dialect.name == "postgresql"
     assert left == ([held] if postgresql else [])
+
+
+def test_an_export_read_while_an_import_runs_is_one_state_of_the_unit(own_app: Flask) -> None:
+    """An export reads the journeys, then their jobs: an import committing between the two gave a file with the
+    journeys of one state and the jobs of the other. The export now waits for the import to end (PostgreSQL), or
+    reads one state throughout (SQLite): never a mix."""
+    from fidelity.monitoring.exports import journeys_table
+
+    unit_id, _, _ = a_journey(own_app, "LOCK-EXPORT", jobs=((date(2026, 2, 1), None),))
+    data = csv_file([as_made("LOCK-EXPORT", age_band="30_39", job1_start="2026-03-02", job1_competitive="yes")])
+
+    def importing() -> Any:
+        unit = db.session.get(Unit, unit_id)
+        assert unit is not None
+        return import_journeys(unit, data, "journeys.csv", TODAY)
+
+    def exporting() -> Any:
+        return journeys_table(unit_id)
+
+    _, table = while_open(own_app, importing, exporting)
+    assert not isinstance(table, Exception), table
+    row = table.iloc[0]
+    assert (row["age_band"], row["job1_start"]) in {("", "2026-02-01"), ("30_39", "2026-03-02")}  # never a mix
+    with own_app.app_context():
+        if db.engine.dialect.name == "postgresql":  # it waited for the import, and read what it wrote
+            assert (row["age_band"], row["job1_start"]) == ("30_39", "2026-03-02")

@@ -27,6 +27,7 @@ from fidelity.monitoring.layout import (
     header,
 )
 from fidelity.monitoring.reads import EXPORT, log_read
+from fidelity.monitoring.unit_lock import share_units
 
 EXPORT_ORDER = ["referral_date", "code"]
 
@@ -57,7 +58,8 @@ def _spell_columns(spells: pd.DataFrame, columns: tuple[Column, ...], journey_id
 
 
 def journeys_table(unit_id: int) -> pd.DataFrame:
-    """The unit's journeys in the file layout, every cell text."""
+    """The unit's journeys in the file layout, every cell text: as one change left them (see `share_units`)."""
+    share_units(unit_id)
     frames = load_frames([unit_id])
     journeys = frames.journeys.sort_values(EXPORT_ORDER, kind="stable").reset_index(drop=True)
     table = pd.DataFrame({column.name: _text(journeys[column.field], column.kind) for column in JOURNEY_COLUMNS})

@@ -28,6 +28,18 @@ def take_units(*unit_ids: int) -> None:
         )
 
 
+def share_units(*unit_ids: int) -> None:
+    """For a reader whose several queries must see the units' records as one change left them (an export of the
+    journeys with their jobs and courses): wait for a change to them under way to end, then keep any other from
+    starting until the transaction ends (FOR SHARE, which other readers share). Without it, an import committing
+    between the read of the journeys and that of their jobs would give a file mixing the two. SQLite's transaction
+    reads one state of the database throughout already."""
+    if unit_ids:
+        db.session.execute(
+            select(Unit.id).where(Unit.id.in_(set(unit_ids))).order_by(Unit.id).with_for_update(read=True)
+        )
+
+
 def take_free_units(*unit_ids: int) -> list[int]:
     """Hold those of the units no other change holds now, without waiting, and return their ids in order. For a page
     that counts many units' figures again in passing (the comparison): it never waits on a unit, so it can never

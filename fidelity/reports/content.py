@@ -20,6 +20,7 @@ from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.unit_lock import take_units
 from fidelity.monitoring.waiting import WaitingList, waiting_list
 from fidelity.reports.verdicts import PrincipleReading, extremes, principle_readings
 from fidelity.reviews.operations import counted_values, previous_review, rater_values
@@ -162,6 +163,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     consensus = consensus_values(review) if review.kind is ReviewKind.EXTERNAL else {}
     evidence = _evidence(review)
     strongest, weakest = extremes(scale, scores)
+    take_units(review.unit_id)  # before the journeys are read: the figures kept below are counted from them
     frames = load_frames([review.unit_id])
     refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     purge = latest_purge(review.unit_id)
