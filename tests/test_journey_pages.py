@@ -719,3 +719,30 @@ def test_a_job_or_course_sent_twice_is_added_once_and_the_page_says_so(client: A
     assert "Course 1 of journey TWICE-1 has these same values: nothing was added." in client.get(base).get_data(
         as_text=True
     )
+
+
+def test_a_change_to_a_journey_of_a_locked_quarter_says_the_figures_stay(client: Any, session: Any) -> None:
+    """A purge locked the figures up to 2026 Q1: a correction by hand to a journey referred then cannot reach them,
+    and the page says so, as an import does; a journey referred later is saved without it."""
+    from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
+    from fidelity.monitoring.quarters import Quarter
+
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    early = factories.journey(unit, date(2026, 1, 12), code="EARLY", decision=Decision.ACCEPTED,
+                              decision_date=date(2026, 1, 14), enrolment_date=date(2026, 1, 20))  # fmt: skip
+    later = factories.journey(unit, date(2026, 4, 1), code="LATER")
+    refresh_outcomes(unit, app_today())  # the figures kept, then locked as a purge locks them
+    lock_quarters(unit, Quarter(2026, 1))
+    session.commit()
+    said = "was referred in a quarter locked by a purge (up to 2026\u00a0Q1): the figures of those quarters stay"
+    base = f"/units/{unit.code}/journeys/{early.id}"
+    edited = post(client, f"{base}/edit", code="EARLY", referral_date="2026-01-12", decision="accepted",
+                  decision_date="2026-01-14", enrolment_date="2026-01-20", goal="work")  # fmt: skip
+    assert edited.status_code == 302
+    assert f"Journey EARLY {said}" in client.get(base).get_data(as_text=True)
+    assert post(client, f"{base}/jobs", start_date="2026-02-02", competitive="y").status_code == 302
+    assert f"Journey EARLY {said}" in client.get(base).get_data(as_text=True)
+    other = f"/units/{unit.code}/journeys/{later.id}"
+    assert post(client, f"{other}/edit", code="LATER", referral_date="2026-04-01", goal="work").status_code == 302
+    assert "locked by a purge" not in client.get(other).get_data(as_text=True)

@@ -15,9 +15,10 @@ from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
-from fidelity.i18n import amount_text, date_text
+from fidelity.i18n import amount_text, date_text, quarter_text
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.imports import locked_reached
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.journey_forms import (
     REASON_NAMES,
@@ -45,6 +46,7 @@ from fidelity.monitoring.journey_operations import (
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
+from fidelity.monitoring.staffing import locked_quarters
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     WAITING_DEFINITIONS_VERSION,
@@ -216,6 +218,22 @@ def _shown(form: JourneyForm, invalid: JourneyInvalid) -> tuple[list[str], dict[
     return invalid.messages, invalid.field_of()
 
 
+def _say_if_locked(unit: Unit, journey: Journey, category: str = "message") -> None:
+    """Say so when a change to `journey` cannot reach the figures of the quarters a purge locked: they stay as they
+    were (as an import of such a journey says)."""
+    locked = locked_reached(journey.referral_date, locked_quarters(unit))
+    if locked is not None:
+        flash(
+            _(
+                "Journey %(code)s was referred in a quarter locked by a purge (up to %(quarter)s): the figures of "
+                "those quarters stay as they were, and the change counts from the first quarter that is not locked.",
+                code=journey.code,
+                quarter=quarter_text(locked.year, locked.number),
+            ),
+            category,
+        )
+
+
 def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     form = JourneyForm(obj=journey) if request.method == "GET" and journey else JourneyForm()
     if request.method == "GET" and journey is not None:
@@ -246,6 +264,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
             flash(_("Journey %(code)s saved.", code=saved.code))
             if notice := kept_notice(kept, form):
                 flash(notice)
+            _say_if_locked(unit, saved)
             return redirect(url_for(".journey", code=unit.code, journey_id=saved.id))
     elif request.method == "POST":
         # A field's own error (a date left out) stops the save; the problems between the fields that were read are
@@ -362,6 +381,7 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         flash(_("The course is saved in journey %(code)s.", code=found.code), f"at:{section}")
     if notice := kept_notice(kept, form):
         flash(notice, f"at:{section}")
+    _say_if_locked(unit, found, f"at:{section}")
     return redirect(url_for(".journey", code=unit.code, journey_id=found.id, _anchor=section))
 
 
