@@ -41,6 +41,7 @@ from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Jour
 from fidelity.models.types import as_utc
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEYS, delete_ids, one_of
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.gone import forget_gone_before, gone_before
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
 from fidelity.monitoring.outcomes import last_counted_day
 from fidelity.monitoring.quarters import Quarter
@@ -61,6 +62,7 @@ class UnitPurge:
     cleared: int = 0  # audit entries about deleted journeys whose values were cleared
     file_names: int = 0  # imports made before the cut-off whose file's name was cleared
     reads: int = 0  # reads of the unit's records logged before the cut-off, deleted
+    gone_codes: int = 0  # digests of codes that went from the unit before the cut-off, deleted
 
 
 def cutoff_date(today: date, months: int) -> date:
@@ -96,7 +98,8 @@ def ended_before(cutoff: date) -> ColumnElement[bool]:
 class PurgeRefused(Exception):
     """A purge that would lock the figures of the quarter still running (`running`): the journeys it would delete
     count in it (its cut-off falls in it, or a job's 90 days or an enrolment's 30 run into it), and a quarter locked
-    part-way would never count what happens in the rest of it. Nothing is changed."""
+    part-way would never count what happens in the rest of it. Nothing is changed, in any unit: one cut-off is for
+    all of them."""
 
     def __init__(self, running: Quarter) -> None:
         super().__init__(f"the purge would lock the figures of {running}, the quarter still running")
@@ -121,9 +124,10 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
     cleared = entries_to_clear(purged, cutoff)
     imports = imports_named_before(cutoff)
     reads = reads_before(cutoff)
-    if not purged and not cleared and not imports and not reads:
+    gone = gone_before(cutoff)
+    if not purged and not cleared and not imports and not reads and not gone:
         return []
-    affected = [*purged, *cleared, *imports, *reads]
+    affected = [*purged, *cleared, *imports, *reads, *gone]
     units = db.session.scalars(select(Unit).where(Unit.id.in_(affected)).order_by(Unit.code)).all()
     frames = load_frames(list(purged))
     # The last quarter each unit's figures are locked through: every quarter a purged journey counts in.
@@ -143,17 +147,19 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
             refresh_outcomes(unit, today, frames.for_unit(unit.id))
             locked = lock_quarters(unit, through[unit.id])
         entries, file_names = len(cleared.get(unit.id, ())), len(imports.get(unit.id, ()))
-        done.append(UnitPurge(unit, removed, locked, entries, file_names, reads.get(unit.id, 0)))
+        done.append(UnitPurge(unit, removed, locked, entries, file_names, reads.get(unit.id, 0), gone.get(unit.id, 0)))
         # A unit that only had entries cleared gets an entry about its audit trail, not about its journeys: its
         # journeys were not purged, and the pages that tell of a purge of them read the latter.
         facts = {"removed": removed} if removed else {}
         facts |= {"cleared": entries} if entries else {}
         facts |= {"file_names_cleared": file_names} if file_names else {}
         facts |= {"reads_deleted": reads[unit.id]} if reads.get(unit.id) else {}
+        facts |= {"gone_codes_deleted": gone[unit.id]} if gone.get(unit.id) else {}
         entity = "journeys" if removed else "audit_log"
         db.session.add(AuditEntry(**summary_entry("purge", entity, "", facts | {"cutoff": cutoff}, unit.id)))
     _clear_values([entry_id for ids in cleared.values() for entry_id in ids], CLEARED, cutoff)
     delete_reads_before(cutoff, list(reads))
+    forget_gone_before(cutoff, list(gone))
     for entry in (entry for entries in imports.values() for entry in entries):
         entry.changes = {**entry.changes, "file": [None, None], "file_cleared": [None, cutoff.isoformat()]}
     # No cascade in the database: the spells go first, explicitly.
@@ -351,6 +357,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
             line += f"; imports' file names {would}cleared: {result.file_names}"
         if result.reads:
             line += f"; reads of its records logged before the cut-off {would}deleted: {result.reads}"
+        if result.gone_codes:
+            line += f"; digests of codes gone before the cut-off {would}deleted: {result.gone_codes}"
         click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")
