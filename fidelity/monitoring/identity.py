@@ -165,11 +165,15 @@ def looks_like_birth_date(code: str, year: int) -> bool:
 
 
 def _words(piece: str) -> list[str]:
-    """A run of letters as the words it is written as: AnnaBerg as Anna and Berg, other runs whole."""
-    starts = [i for i, letter in enumerate(piece[:-1]) if letter.isupper() and piece[i + 1].islower()]
-    if len(starts) < 2 or starts[0] != 0:
-        return [piece]
-    return [piece[a:b] for a, b in zip(starts, [*starts[1:], len(piece)], strict=True)]
+    """A run of letters as the words it is written as: a capital after a small letter, or before one, begins a word
+    (AnnaBerg as Anna and Berg, NRVKalle as NRV and Kalle, MajaK and kalleB with their initial apart); a run in one
+    case is one word."""
+    turns = [
+        i
+        for i in range(1, len(piece))
+        if piece[i].isupper() and (piece[i - 1].islower() or (i + 1 < len(piece) and piece[i + 1].islower()))
+    ]
+    return [piece[a:b] for a, b in zip([0, *turns], [*turns, len(piece)], strict=True)]
 
 
 # Common endings of Swedish and Norwegian surnames, for a given name and a surname run together (ANNASVENSSON).

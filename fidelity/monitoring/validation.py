@@ -172,6 +172,10 @@ def suspect_codes(codes: list[str]) -> np.ndarray:
     capitals = np.bincount(owner[(points >= ord("A")) & (points <= ord("Z"))], minlength=len(codes))
     small = np.bincount(owner[(points >= ord("a")) & (points <= ord("z"))], minlength=len(codes))
     camel = (capitals >= 2) & (small >= 1)
+    # ... or a capital after a small letter (kalleB: a name and an initial)
+    upper = (points >= ord("A")) & (points <= ord("Z"))
+    turns = (points[:-1] >= ord("a")) & (points[:-1] <= ord("z")) & upper[1:] & (owner[:-1] == owner[1:])
+    camel |= np.bincount(owner[:-1][turns], minlength=len(codes)) > 0
     run_starts, run_lengths = _runs(letter, starts)
     words = np.bincount(owner[run_starts[run_lengths >= 2]], minlength=len(codes)) >= 2
     long_word = np.bincount(owner[run_starts[run_lengths >= RUN_TOGETHER_LETTERS]], minlength=len(codes)) > 0
