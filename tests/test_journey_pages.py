@@ -691,30 +691,38 @@ def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(clien
 
 
 def test_a_job_or_course_sent_twice_is_added_once_and_the_page_says_so(client: Any, session: Any) -> None:
-    """The back button and Save again, or a second click: a new job or course with every value of one the journey has
-    adds nothing. One that differs in any value (another day's job, other hours) is a job of its own."""
+    """The back button and Save again, or a second click: the form for a new job or course carries the ones its page
+    showed, and one with every value of a job the page did not show adds nothing. A job alike in every value to one
+    the page showed is another job (two jobs of 20 hours from the same Monday), and one differing in any value too."""
     unit = factories.unit()
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
     journey = factories.journey(unit, date(2026, 1, 5), code="TWICE-1", decision=Decision.ACCEPTED,
                                 decision_date=date(2026, 1, 8), enrolment_date=date(2026, 1, 12))  # fmt: skip
     base = f"/units/{unit.code}/journeys/{journey.id}"
-    job = {"start_date": "2026-02-02", "competitive": "y", "hours_per_week": "20"}
+    page = client.get(base).get_data(as_text=True)
+    assert 'id="new-job-seen" name="seen" type="hidden" value=""' in page  # no job shown yet
+    job = {"start_date": "2026-02-02", "competitive": "y", "hours_per_week": "20", "seen": ""}
     assert post(client, f"{base}/jobs", **job).status_code == 302
-    again = post(client, f"{base}/jobs", **job)
+    again = post(client, f"{base}/jobs", **job)  # the same page's form, sent again
     assert again.status_code == 302 and again.headers["Location"].endswith(f"{base}#jobs")
     page = " ".join(client.get(base).get_data(as_text=True).split())
     assert "Job 1 of journey TWICE-1 has these same values: nothing was added." in page
+    session.expire_all()
+    first = session.get(Journey, journey.id).jobs[0]
+    assert f'id="new-job-seen" name="seen" type="hidden" value="{first.id}"' in page
+    # From the page that shows the first job: a second job alike in every value is meant.
+    assert post(client, f"{base}/jobs", **(job | {"seen": str(first.id)})).status_code == 302
+    assert "nothing was added" not in client.get(base).get_data(as_text=True)
     assert post(client, f"{base}/jobs", **(job | {"hours_per_week": "10"})).status_code == 302
-    assert post(client, f"{base}/jobs", **(job | {"start_date": "2026-02-03"})).status_code == 302
-    course = {"start_date": "2026-03-02", "end_date": "2026-06-12"}
+    # A form that says nothing of what its page showed takes any job alike for the same one.
+    del job["seen"]
+    assert post(client, f"{base}/jobs", **job).status_code == 302
+    session.expire_all()
+    assert [j.hours_per_week for j in session.get(Journey, journey.id).jobs] == [20.0, 20.0, 10.0]
+    course = {"start_date": "2026-03-02", "end_date": "2026-06-12", "seen": ""}
     assert post(client, f"{base}/education", **course).status_code == 302
     assert post(client, f"{base}/education", **course).status_code == 302
     session.expire_all()
-    assert [(j.start_date.day, j.hours_per_week) for j in session.get(Journey, journey.id).jobs] == [
-        (2, 20.0),
-        (2, 10.0),
-        (3, 20.0),
-    ]
     assert len(session.get(Journey, journey.id).education) == 1
     assert "Course 1 of journey TWICE-1 has these same values: nothing was added." in client.get(base).get_data(
         as_text=True

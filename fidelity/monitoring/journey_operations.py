@@ -21,6 +21,7 @@ from fidelity.models import EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.monitoring import AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 from fidelity.monitoring.gone import remember_gone
 from fidelity.monitoring.identity import code_key
+from fidelity.monitoring.imports import locked_reached
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import field_label
 from fidelity.monitoring.journey_queries import journey_with_code
@@ -28,6 +29,8 @@ from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import EDUCATION_COLUMNS, JOB_COLUMNS, JOURNEY_COLUMNS, header, spell_header
 from fidelity.monitoring.problems import ImportRefused
 from fidelity.monitoring.purge import erase_trail, latest_purge
+from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.staffing import locked_quarters
 from fidelity.monitoring.unit_lock import take_journey, take_units
 from fidelity.monitoring.validation import check_journeys
 
@@ -257,8 +260,9 @@ def save_spell(
     """Add a job or course to the journey, or change one of its own; checked with the whole journey. Returns the
     spell's fields someone else changed meanwhile that were kept: a change is merged with any made since the row's
     page showed it (`seen`, the spell's snapshot then); JourneyChanged if both changed a field, or the spell is gone.
-    SpellRecordedAlready if a new one has every value of one the journey has. LookupError if the journey has been
-    deleted meanwhile.
+    For a new one, `seen` lists the jobs or courses its page showed (`spells_shown`): SpellRecordedAlready if one it
+    did not show has every value of the new one (`_refuse_sent_twice`). LookupError if the journey has been deleted
+    meanwhile.
     """
     take_journey(journey)
     model = SPELL_MODELS[kind]
@@ -271,11 +275,7 @@ def save_spell(
             raise JourneyChanged(journey, merged, spell.id)
         values, kept = merged.values, merged.kept
     if spell is None:  # a form sent twice adds nothing
-        columns = JOB_COLUMNS if kind == "jobs" else EDUCATION_COLUMNS
-        typed = {column.field: _text(values.get(column.field)) for column in columns}
-        shown = [{field: _text(value) for field, value in _spell_values(s).items()} for s in spells]
-        if typed in shown:
-            raise SpellRecordedAlready(shown.index(typed) + 1)
+        _refuse_sent_twice(kind, values, spells, seen)
     # The changed spell keeps its place among the others, so that a problem names it by its own number.
     proposed = [dict(values) if s is spell else _spell_values(s) for s in spells]
     if spell is None:
@@ -301,6 +301,34 @@ def save_spell(
     db.session.flush()
     refresh_outcomes(journey.unit, today)
     return kept
+
+
+def locked_through(unit: Unit, journey: Journey) -> Quarter | None:
+    """The last quarter a purge locked, when the journey was referred in or before it: a change to the journey does
+    not reach the figures of those quarters (as `imports.locked_reached` tells of a file)."""
+    return locked_reached(journey.referral_date, locked_quarters(unit))
+
+
+def spells_shown(spells: Sequence[JobSpell | EducationSpell]) -> str:
+    """What the form for a new job or course carries of the journey's jobs or courses that its page showed."""
+    return ",".join(str(spell.id) for spell in spells)
+
+
+def _refuse_sent_twice(
+    kind: str, values: Mapping[str, Any], spells: Sequence[JobSpell | EducationSpell], shown: str | None
+) -> None:
+    """SpellRecordedAlready if a job or course the page did not show (`shown`, from `spells_shown`) has every value
+    of the new one: the form was sent again (the back button, a second click) after it was added. One the page
+    showed is another job the person meant to add, alike as it may be (two jobs of 10 hours from the same Monday).
+    Without `shown` (a form from elsewhere), any such job or course is taken for the same one."""
+    seen_ids = set((shown or "").split(",")) if shown is not None else set()
+    columns = JOB_COLUMNS if kind == "jobs" else EDUCATION_COLUMNS
+    typed = {column.field: _text(values.get(column.field)) for column in columns}
+    for number, existing in enumerate(spells, start=1):
+        if str(existing.id) in seen_ids:
+            continue
+        if {column.field: _text(getattr(existing, column.field)) for column in columns} == typed:
+            raise SpellRecordedAlready(number)
 
 
 def journey_spell(journey: Journey, kind: str, spell_id: int) -> JobSpell | EducationSpell:

@@ -18,7 +18,6 @@ from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import amount_text, date_text, quarter_text
 from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.imports import locked_reached
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.journey_forms import (
     REASON_NAMES,
@@ -39,14 +38,15 @@ from fidelity.monitoring.journey_operations import (
     journey_problems,
     journey_snapshot,
     journey_spell,
+    locked_through,
     save_journey,
     save_spell,
     spell_snapshot,
+    spells_shown,
 )
 from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
-from fidelity.monitoring.staffing import locked_quarters
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     WAITING_DEFINITIONS_VERSION,
@@ -167,6 +167,8 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
     new = {kind: form for kind, spell_id, form in [typed] if spell_id is None} if typed else {}
     job_form = new.get("jobs") or JobForm(formdata=None)
     education_form = new.get("education") or EducationForm(formdata=None)
+    # The forms for a new job or course carry the ones the page shows: one sent again after it was added adds nothing.
+    job_form.seen.data, education_form.seen.data = spells_shown(journey.jobs), spells_shown(journey.education)
     page = render_template(
         "monitoring/journey.html",
         unit=unit,
@@ -184,7 +186,7 @@ def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:
         delete_form=ActionForm(),
         problems=forms.get("problems", []),
         # Each job's and course's row carries the spell as the page shows it, so that a change is merged with any
-        # made since (a new one needs none: it overwrites nothing).
+        # made since.
         snapshots={spell.id: spell_snapshot(spell) for spells in (journey.jobs, journey.education) for spell in spells},
     )
     return _read(page, unit, JOURNEY, journey.id)
@@ -221,7 +223,7 @@ def _shown(form: JourneyForm, invalid: JourneyInvalid) -> tuple[list[str], dict[
 def _say_if_locked(unit: Unit, journey: Journey, category: str = "message") -> None:
     """Say so when a change to `journey` cannot reach the figures of the quarters a purge locked: they stay as they
     were (as an import of such a journey says)."""
-    locked = locked_reached(journey.referral_date, locked_quarters(unit))
+    locked = locked_through(unit, journey)
     if locked is not None:
         flash(
             _(
