@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import get_type_hints
 
 import pandas as pd
 from flask_babel import gettext as _
@@ -146,7 +147,7 @@ def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
 
 # The kept figures that are whole numbers (counts and days), whether or not some quarter lacks them.
 WHOLE_NUMBERS = tuple(
-    name for name, field in QuarterFigures.__dataclass_fields__.items() if str(field.type).startswith("int")
+    name for name, hint in get_type_hints(QuarterFigures).items() if hint in (int, int | None) and name in KEPT_FIELDS
 )
 
 

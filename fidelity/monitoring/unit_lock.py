@@ -33,7 +33,10 @@ def share_units(*unit_ids: int) -> None:
     journeys with their jobs and courses): wait for a change to them under way to end, then keep any other from
     starting until the transaction ends (FOR SHARE, which other readers share). Without it, an import committing
     between the read of the journeys and that of their jobs would give a file mixing the two. SQLite's transaction
-    reads one state of the database throughout already."""
+    reads one state of the database throughout already.
+
+    Never follow it with `take_units` in the same transaction: two readers that each hold a unit so, and then both
+    ask to change it, would each wait for the other. Writing rows that point at the unit (an audit entry) is free."""
     if unit_ids:
         db.session.execute(
             select(Unit.id).where(Unit.id.in_(set(unit_ids))).order_by(Unit.id).with_for_update(read=True)

@@ -15,7 +15,8 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
 The export counts the same for each calendar quarter's referrals (the people referred in it, whenever they met or
-started).
+started). Its quarters are whole, the period's rule aside: one that began before the latest purge's cut-off counts
+only the journeys kept, and says so (`journeys_purged`).
 """
 
 from __future__ import annotations
