@@ -68,6 +68,46 @@ def post(client: Any, url: str, **data: Any) -> Any:
     return client.post(url, data=data | {"csrf_token": csrf_token(client)})
 
 
+def test_the_list_shows_who_needs_attention_waiting_long_or_without_an_employer_contact(
+    client: Any, session: Any
+) -> None:
+    """Waiting over 30 days: referred 31 days ago and neither started nor refused (not 30 days ago). No employer
+    contact 30 days after enrolment: supported, enrolled 31 days ago or more, no contact recorded, and a goal of work
+    (or none given); not someone whose goal is education alone, nor someone who has met an employer, nor someone who
+    left."""
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    today = app_today()
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    factories.journey(unit, ago(31), code="WAIT-31")
+    factories.journey(unit, ago(30), code="WAIT-30")
+    factories.journey(unit, ago(60), code="REFUSED-60", decision=Decision.NOT_ACCEPTED, decision_date=ago(50),
+                      not_accepted_reason=NotAcceptedReason.NOT_READY)  # fmt: skip
+    started = {"decision": Decision.ACCEPTED, "decision_date": ago(80)}
+    factories.journey(unit, ago(90), code="NO-CONTACT", enrolment_date=ago(31), goal=Goal.WORK, **started)
+    factories.journey(unit, ago(90), code="NO-GOAL", enrolment_date=ago(45), **started)
+    factories.journey(unit, ago(90), code="DAY-30", enrolment_date=ago(30), goal=Goal.WORK, **started)
+    factories.journey(unit, ago(90), code="STUDIES", enrolment_date=ago(60), goal=Goal.EDUCATION, **started)
+    factories.journey(unit, ago(90), code="MET", enrolment_date=ago(60), goal=Goal.BOTH,
+                      first_employer_contact_date=ago(50), **started)  # fmt: skip
+    factories.journey(unit, ago(90), code="GONE", enrolment_date=ago(60), exit_date=ago(5),
+                      exit_reason=ExitReason.WITHDREW, **started)  # fmt: skip
+    session.commit()
+
+    def codes(state: str) -> set[str]:
+        page = client.get(f"/units/{unit.code}/journeys?state={state}").get_data(as_text=True)
+        return {c for c in re.findall(r">([A-Z0-9-]+)</a>", page) if c != unit.code}
+
+    assert codes("waiting_long") == {"WAIT-31"}
+    assert codes("no_employer_contact") == {"NO-CONTACT", "NO-GOAL"}
+    page = client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
+    assert '<option value="waiting_long">Waiting over 30 days</option>' in page
+    assert '<option value="no_employer_contact">No employer contact 30 days after enrolment</option>' in page
+
+
 def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would(client: Any, session: Any) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)

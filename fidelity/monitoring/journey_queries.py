@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import abort
@@ -10,24 +10,35 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
-from fidelity.models import Decision, Journey, Unit
+from fidelity.models import Decision, Goal, Journey, Unit
 from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 
 PER_PAGE = 50
-# Where a person stands today: waiting, supported (enrolled and not left), left, or not accepted.
-JOURNEY_STATES = ("all", "waiting", "supported", "left", "not_accepted")
+# Where a person stands today: waiting, supported (enrolled and not left), left, or not accepted; and two lists of
+# people who need the unit's attention: those waiting longer than ATTENTION_DAYS, and those supported towards work
+# who have had no face-to-face employer contact ATTENTION_DAYS after enrolment (rapid job search).
+JOURNEY_STATES = ("all", "waiting", "supported", "left", "not_accepted", "waiting_long", "no_employer_contact")
+ATTENTION_DAYS = 30  # the outcomes' "employer contact within 30 days" (outcomes.CONTACT_DAYS)
 
 
 def _state_filter(state: str, today: date) -> Any:
     not_refused = or_(Journey.decision.is_(None), Journey.decision != Decision.NOT_ACCEPTED)
     not_left = or_(Journey.exit_date.is_(None), Journey.exit_date > today)
     not_started = or_(Journey.enrolment_date.is_(None), Journey.enrolment_date > today)
+    waiting = and_(not_refused, not_started, not_left)
+    supported = and_(Journey.enrolment_date <= today, not_left)
+    long_ago = today - timedelta(days=ATTENTION_DAYS)
+    towards_work = or_(Journey.goal.is_(None), Journey.goal != Goal.EDUCATION)
     return {
-        "waiting": and_(not_refused, not_started, not_left),
-        "supported": and_(Journey.enrolment_date <= today, not_left),
+        "waiting": waiting,
+        "supported": supported,
         "left": Journey.exit_date <= today,
         "not_accepted": Journey.decision == Decision.NOT_ACCEPTED,
+        "waiting_long": and_(waiting, Journey.referral_date < long_ago),
+        "no_employer_contact": and_(
+            supported, Journey.enrolment_date < long_ago, Journey.first_employer_contact_date.is_(None), towards_work
+        ),
     }.get(state)
 
 

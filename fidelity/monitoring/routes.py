@@ -44,7 +44,13 @@ from fidelity.monitoring.journey_operations import (
     spell_snapshot,
     spells_shown,
 )
-from fidelity.monitoring.journey_queries import JOURNEY_STATES, choice_names, journey_or_404, journey_page
+from fidelity.monitoring.journey_queries import (
+    ATTENTION_DAYS,
+    JOURNEY_STATES,
+    choice_names,
+    journey_or_404,
+    journey_page,
+)
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
 from fidelity.monitoring.waiting import (
@@ -144,6 +150,7 @@ def journeys(code: str) -> ResponseReturnValue:
         page=page,
         pages=pages,
         states=JOURNEY_STATES,
+        attention_days=ATTENTION_DAYS,
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
     )
