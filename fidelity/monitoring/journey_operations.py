@@ -321,7 +321,7 @@ def _refuse_sent_twice(
     of the new one: the form was sent again (the back button, a second click) after it was added. One the page
     showed is another job the person meant to add, alike as it may be (two jobs of 10 hours from the same Monday).
     Without `shown` (a form from elsewhere), any such job or course is taken for the same one."""
-    seen_ids = set((shown or "").split(",")) if shown is not None else set()
+    seen_ids = set(shown.split(",")) if shown is not None else set()
     columns = JOB_COLUMNS if kind == "jobs" else EDUCATION_COLUMNS
     typed = {column.field: _text(values.get(column.field)) for column in columns}
     for number, existing in enumerate(spells, start=1):

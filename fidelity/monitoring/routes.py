@@ -347,6 +347,8 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
     form = SPELL_FORMS[kind]()
     deleting = spell_id is not None and "delete" in request.form
     typed = None if deleting else (kind, spell_id, form)  # what was typed, to show again if it is refused
+    # Back at the jobs or the courses, with the message there: on a phone they are screens below the page's top.
+    section = "jobs" if kind == "jobs" else "education"
     kept: list[tuple[str, Any]] = []
     try:
         if deleting and ActionForm().validate_on_submit():
@@ -367,7 +369,6 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         return _journey_page(unit, found, **_spell_conflict(kind, form, deleting, exc)), 409
     except SpellRecordedAlready as exc:  # a form sent twice: what it adds is there
         db.session.rollback()
-        section = "jobs" if kind == "jobs" else "education"
         if kind == "jobs":
             message = _("Job %(number)d of journey %(code)s has these same values: nothing was added.",
                         number=exc.number, code=found.code)  # fmt: skip
@@ -377,8 +378,6 @@ def spell(code: str, journey_id: int, kind: str, spell_id: int | None = None) ->
         flash(message, f"at:{section}")
         return redirect(url_for(".journey", code=unit.code, journey_id=found.id, _anchor=section))
     db.session.commit()
-    # Back at the jobs or the courses, with the message there: on a phone they are screens below the page's top.
-    section = "jobs" if kind == "jobs" else "education"
     if deleting:
         if kind == "jobs":
             flash(_("The job is deleted from journey %(code)s.", code=found.code), f"at:{section}")
