@@ -26,6 +26,9 @@ REDACTED = "[redacted]"
 CLEARED = "cleared_by_purge"
 # The same, once a journey deleted at the person's request has had its trail erased with it: [None, the day].
 ERASED = "erased_on_request"
+# The entries that hold a row's values: the others (an import, an export, a purge, an erasure) hold counts, and name a
+# unit by its code, which may be digits alone, where these name a row by its id.
+ROW_ACTIONS = frozenset({"create", "update", "delete"})
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from fidelity.demo import seed
 from fidelity.extensions import db, migrate
 from fidelity.models import (
     AuditEntry,
+    HeldImport,
     JobSpell,
     JobStatus,
     Journey,
@@ -132,6 +133,9 @@ def add_what_the_demo_leaves_out() -> None:
     db.session.flush()
     remember_gone(unit.id, gone.code, date(2026, 1, 6))  # its code kept as a digest
     db.session.delete(gone)
+    # A journey file checked and held for its import: bytes, and no name (it held a number).
+    db.session.add(HeldImport(token="t" * 32, unit_id=unit.id, user_id=admin.id, suffix=".csv", file_name=None,
+                              data=b"code;referral_date\r\nX-1;2026-01-05\r\n\x00\xff", created_at=MOMENT))  # fmt: skip
 
 
 def all_rows() -> Rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from fidelity.monitoring.layout import LAYOUT, header
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import columns_for, csv_file, journey, xlsx_file
-from tests.test_web import csrf_token, login
+from tests.test_web import TOKEN, csrf_token, login
 
 GOOD_ROWS = [journey(code="NRV-0001"), journey(code="NRV-0002", education1_start="2026-04-01")]
 BAD_ROWS = [journey(code="NRV-0001"), journey(code="811218-9876"), journey(code="NRV-0003", job1_hours="99")]
@@ -41,10 +42,28 @@ def manager(client: Any, session: Any) -> Any:
     return unit, user
 
 
-def upload(client: Any, code: str, data: bytes, filename: str) -> Any:
+def upload(client: Any, code: str, data: bytes, filename: str, *, confirm: bool = True) -> Any:
+    """Upload a file to the unit's import page and, unless told not to, import it once its check is shown."""
     url = f"/units/{code}/journeys/import"
     form = {"csrf_token": csrf_token(client, url), "file": (io.BytesIO(data), filename)}
-    return client.post(url, data=form, content_type="multipart/form-data")
+    response = client.post(url, data=form, content_type="multipart/form-data")
+    if not confirm or response.status_code != 200:
+        return response
+    return answer(client, response)
+
+
+CONFIRM_ACTION = re.compile(r'<form method="post" action="(/units/[^"]+/journeys/import/[^"]+)">')
+STATE = re.compile(r'id="state" name="state" type="hidden" value="([^"]*)"')
+
+
+def answer(client: Any, check: Any, button: str = "submit", state: str | None = None) -> Any:
+    """Answer a file's check page: import it (`submit`) or not (`cancel`), with the state it carries or `state`."""
+    page = check.get_data(as_text=True)
+    action, carried, token = CONFIRM_ACTION.search(page), STATE.search(page), TOKEN.search(page)
+    assert action and carried and token, "no question on the check's page"
+    form = {"csrf_token": token.group(1) or token.group(2), "state": carried.group(1) if state is None else state,
+            button: "x"}  # fmt: skip
+    return client.post(action.group(1), data=form)
 
 
 def test_the_page_explains_every_column_and_links_the_files(client: Any, manager: Any) -> None:

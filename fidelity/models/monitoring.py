@@ -9,8 +9,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from fidelity.extensions import Model
 from fidelity.models.organisation import Unit
@@ -169,6 +169,23 @@ class GoneCode(Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     digest: Mapped[str] = mapped_column(String(64))  # see fidelity.monitoring.gone.code_digest
     gone_on: Mapped[date] = mapped_column(Date)
+
+
+class HeldImport(Model):
+    """A journey file its uploader has been shown the effect of, held until they import it or cancel, for a short
+    while only (`fidelity.monitoring.held_imports`). It is the file as uploaded, under the unit's pseudonymous codes;
+    its name only when the audit log would keep it (a file is often named after the person)."""
+
+    __tablename__ = "held_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # in the confirming page's address: not guessable
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    suffix: Mapped[str] = mapped_column(String(8))  # the file's ending, which says how to read it: '.csv', '.xlsx'
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = timestamp_column(index=True)  # held files older than the limit are deleted
 
 
 class StaffingQuarter(Audited, Model):

@@ -43,6 +43,8 @@ from fidelity.models import EducationSpell, JobSpell, Journey
 JOURNEYS = cast(Table, Journey.__table__)
 JOB_SPELLS = cast(Table, JobSpell.__table__)
 EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
+# The audit log's kinds of entry about a journey and what it holds: one for each change a person made.
+JOURNEY_ENTITIES = (JOURNEYS.name, JOB_SPELLS.name, EDUCATION_SPELLS.name)
 
 
 def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:

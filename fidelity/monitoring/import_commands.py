@@ -1,6 +1,7 @@
 """`fidelity import journeys FILE --unit CODE`: the journey import of the web page, from the shell.
 
-It runs the same operation, audited as 'cli', and commits once. A refused file prints every problem as
+It runs the same operation, audited as 'cli', and commits once. With --check it only says what importing the file
+would do, as the web page's check does, and writes nothing. A refused file prints every problem as
 `FILE:LINE: problem` (or `FILE: problem` for the file as a whole) on stderr and exits with code 2, writing nothing.
 """
 
@@ -16,6 +17,7 @@ from fidelity.admin.operations import find_unit
 from fidelity.audit import acting_as
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
+from fidelity.monitoring.held_imports import Check, check_import, field_changes
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
 
@@ -28,8 +30,9 @@ def import_group() -> None:
 @import_group.command("journeys")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--unit", "unit_code", required=True, metavar="CODE", help="The unit whose journeys the file holds.")
+@click.option("--check", is_flag=True, help="Check the file and say what importing it would change; write nothing.")
 @with_appcontext
-def import_journeys_command(file: Path, unit_code: str) -> None:
+def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
     """Import a CSV or xlsx file of journeys, one row per journey, replacing journeys by code."""
     unit = find_unit(unit_code)
     if unit is None:
@@ -45,6 +48,9 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
     try:
         with acting_as(CLI_ACTOR):
             today = clock.today()
+            if check:
+                _say_checked(file, unit.code, check_import(unit, data, file.name, today))
+                return
             summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()
@@ -64,3 +70,23 @@ def import_journeys_command(file: Path, unit_code: str) -> None:
             f"Some journeys in the file were referred in quarters locked by a purge (up to {locked}): the figures of "
             "those quarters stay as they were. The journeys count from the first quarter that is not locked."
         )
+
+
+def _say_checked(file: Path, unit_code: str, check: Check) -> None:
+    """What importing the file would do, and each journey it would change, field by field."""
+    summary = check.summary
+    click.echo(
+        f"Checked {file} for {unit_code}: no problems. Nothing was written. Importing it would add {summary.added} "
+        f"journeys and replace {summary.replaced}, of which {summary.changed} would change; jobs: {summary.jobs}; "
+        f"courses of study: {summary.education}."
+    )
+    if check.changed_in_app:
+        click.echo(
+            f"{len(check.changed_in_app)} of the journeys it would change were changed in the app since the unit's "
+            "journeys were last exported or imported: if the file was made before, importing it undoes those changes."
+        )
+    for change in summary.changes:
+        at = check.changed_in_app.get(change.journey_id)
+        flag = f" (changed in the app on {at.date().isoformat()})" if at else ""
+        fields = "; ".join(f"{line.column}: {line.old} -> {line.new}" for line in field_changes(change))
+        click.echo(f"  {change.code}{flag}: {fields}")

@@ -1,11 +1,13 @@
-"""The upload form of the journey import. A POST with CSRF, like every form."""
+"""The forms of the journey import: the upload, which has the file checked, and the answer to the check. POSTs with
+CSRF, like every form."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SubmitField
+from wtforms import HiddenField, SubmitField
+from wtforms.validators import DataRequired
 
 FILE_TYPES = ("csv", "xlsx")
 
@@ -20,4 +22,12 @@ class ImportForm(FlaskForm):
         description=_l("CSV (UTF-8, comma or semicolon) or xlsx, one row per journey, with the columns below."),
         render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     )
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """The answer to a file's check: import it, or not. It carries the state of the unit's journeys the check saw."""
+
+    state = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import"))
+    cancel = SubmitField(_l("Do not import"))

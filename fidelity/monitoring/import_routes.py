@@ -7,6 +7,8 @@ refused file comes back with status 400 and every problem on its line.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -18,12 +20,25 @@ from fidelity.access import Permission, unit_or_404
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import quarter_text
-from fidelity.models import Unit
+from fidelity.models import HeldImport, Unit
 from fidelity.monitoring import exports
-from fidelity.monitoring.import_forms import ImportForm
-from fidelity.monitoring.imports import ImportRefused, Problem, import_journeys
+from fidelity.monitoring.held_imports import (
+    HOLD_MINUTES,
+    Check,
+    JourneysChanged,
+    check_held,
+    check_import,
+    field_changes,
+    held_import,
+    hold,
+    import_held,
+    let_go,
+)
+from fidelity.monitoring.import_forms import ConfirmImportForm, ImportForm
+from fidelity.monitoring.imports import ImportRefused, ImportSummary, Problem
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.layout import LAYOUT
+from fidelity.monitoring.reads import IMPORT_CHECK, log_read
 from fidelity.security import opened_from_this_site
 
 bp = Blueprint("journeys", __name__)
@@ -46,55 +61,141 @@ def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, t
 
 @bp.route("/units/<code>/journeys/import", methods=["GET", "POST"])
 def import_page(code: str) -> ResponseReturnValue:
+    """Upload a file: it is checked, and what importing it would do shown, with the question."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        today = clock.today()
+        data, filename, today = upload.read(), upload.filename or "", clock.today()
         try:
-            summary = import_journeys(unit, upload.read(), upload.filename or "", today)
+            check = check_import(unit, data, filename, today)
         except ImportRefused as refusal:
-            db.session.rollback()
             return _page(unit, form, refusal.problems), 400
-        refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
+        held = hold(unit, current_user, data, filename, today)
+        _log_check(unit, check)
         db.session.commit()
-        counts = {
-            "added": summary.added,
-            "replaced": summary.replaced,
-            "changed": summary.changed,
-            "jobs": summary.jobs,
-            "education": summary.education,
-        }
-        if summary.file_name is None:
-            flash(
-                _(
-                    "Imported the file. Its name is not kept: it looks like it holds a personal identity number, a "
-                    "date of birth or a phone number. Journeys added: %(added)d; replaced: %(replaced)d, of which "
-                    "changed: %(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
-                    **counts,
-                )
-            )
-        else:
-            flash(
-                _(
-                    "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d, of which changed: "
-                    "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
-                    file=summary.file_name,
-                    **counts,
-                )
-            )
-        locked = summary.locked_through
-        if locked is not None:
-            flash(
-                _(
-                    "Some journeys in the file were referred in quarters locked by a purge (up to %(quarter)s): the "
-                    "figures of those quarters stay as they were. The journeys count from the first quarter that is "
-                    "not locked.",
-                    quarter=quarter_text(locked.year, locked.number),
-                )
-            )
-        return redirect(url_for(".import_page", code=unit.code))
+        return _check_page(unit, held, check)
     return _page(unit, form), 400 if form.errors else 200
+
+
+@bp.post("/units/<code>/journeys/import/<token>")
+def confirm_import(code: str, token: str) -> ResponseReturnValue:
+    """The answer to a file's check: import the held file, or let it go."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    form = ConfirmImportForm()
+    held = held_import(unit, current_user, token)
+    if held is None:
+        return _no_longer_held(unit)
+    if not form.validate_on_submit():
+        return _check_page(unit, held, check_held(unit, held, clock.today())), 400
+    if form.cancel.data:
+        let_go(held)
+        db.session.commit()
+        flash(_("Nothing was imported."))
+        return redirect(url_for(".import_page", code=unit.code))
+    today = clock.today()
+    try:
+        summary = import_held(unit, held, form.state.data, today)
+    except JourneysChanged:
+        db.session.rollback()
+        return _check_again(unit, token, today)
+    except ImportRefused as refusal:  # a problem the check did not meet: a journey added by hand took a code since
+        db.session.rollback()
+        return _refused_now(unit, token, refusal)
+    refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
+    db.session.commit()
+    _say_imported(summary)
+    return redirect(url_for(".import_page", code=unit.code))
+
+
+def _no_longer_held(unit: Unit) -> ResponseReturnValue:
+    db.session.commit()  # the files held past their time are deleted
+    flash(_("The file checked is no longer held: a file is held for %(minutes)d minutes after its check, until it is "
+            "imported or the import cancelled. Upload it again.", minutes=HOLD_MINUTES))  # fmt: skip
+    return redirect(url_for(".import_page", code=unit.code))
+
+
+def _check_again(unit: Unit, token: str, today: date) -> ResponseReturnValue:
+    """The unit's journeys changed since the file's check: check it again and ask once more (409)."""
+    held = held_import(unit, current_user, token)
+    if held is None:
+        return _no_longer_held(unit)
+    try:
+        check = check_held(unit, held, today)
+    except ImportRefused as refusal:
+        return _refused_now(unit, token, refusal)
+    _log_check(unit, check)
+    db.session.commit()
+    flash(_("The unit's journeys were changed after the file was checked, in another window or by a colleague. "
+            "Nothing was imported: here is what importing the file would do now."))  # fmt: skip
+    return _check_page(unit, held, check), 409
+
+
+def _refused_now(unit: Unit, token: str, refusal: ImportRefused) -> ResponseReturnValue:
+    """The held file has problems now that it did not have at its check: it is let go, and they are shown."""
+    held = held_import(unit, current_user, token)
+    if held is not None:
+        let_go(held)
+    db.session.commit()
+    return _page(unit, ImportForm(formdata=None), refusal.problems), 400
+
+
+def _log_check(unit: Unit, check: Check) -> None:
+    """The check's page shows the values of the journeys it would change: a read of them, logged."""
+    if check.summary.changes:
+        log_read(unit, IMPORT_CHECK)
+
+
+def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
+    form = ConfirmImportForm(formdata=None, state=check.state)
+    return render_template(
+        "monitoring/import_check.html",
+        unit=unit,
+        held=held,
+        check=check,
+        summary=check.summary,
+        form=form,
+        field_changes=field_changes,
+        hold_minutes=HOLD_MINUTES,
+    )
+
+
+def _say_imported(summary: ImportSummary) -> None:
+    counts = {
+        "added": summary.added,
+        "replaced": summary.replaced,
+        "changed": summary.changed,
+        "jobs": summary.jobs,
+        "education": summary.education,
+    }
+    if summary.file_name is None:
+        flash(
+            _(
+                "Imported the file. Its name is not kept: it looks like it holds a personal identity number, a "
+                "date of birth or a phone number. Journeys added: %(added)d; replaced: %(replaced)d, of which "
+                "changed: %(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
+                **counts,
+            )
+        )
+    else:
+        flash(
+            _(
+                "Imported %(file)s. Journeys added: %(added)d; replaced: %(replaced)d, of which changed: "
+                "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
+                file=summary.file_name,
+                **counts,
+            )
+        )
+    locked = summary.locked_through
+    if locked is not None:
+        flash(
+            _(
+                "Some journeys in the file were referred in quarters locked by a purge (up to %(quarter)s): the "
+                "figures of those quarters stay as they were. The journeys count from the first quarter that is "
+                "not locked.",
+                quarter=quarter_text(locked.year, locked.number),
+            )
+        )
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -50,11 +50,21 @@ from fidelity.monitoring.staffing import locked_quarters
 from fidelity.monitoring.unit_lock import take_units
 from fidelity.monitoring.validation import CheckedJourneys, check_journeys
 
-__all__ = ["ImportRefused", "ImportSummary", "Problem", "import_journeys"]
+__all__ = ["Change", "ImportRefused", "ImportSummary", "Problem", "import_journeys"]
 
 FILE_NAME_MAX = 200  # characters of the file's name kept in the audit log
 # A number in a file's name, its digits possibly in groups split by spaces, dots, hyphens, slashes or brackets.
 _NUMBERS = re.compile(r"\+?\(?\d(?:[\s.()/-]{0,2}\d)+")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A journey the file replaces and changes: its id and code, and each field it changes as [old, new]; its jobs
+    (`job_spells`) and courses (`education_spells`), when any of them changes, as [old list, new list]."""
+
+    journey_id: int
+    code: str
+    fields: dict[str, list[Any]]
 
 
 @dataclass(frozen=True)
@@ -69,14 +79,16 @@ class ImportSummary:
     locked_through: Quarter | None = None
     # The file's name as the audit log keeps it; None when it is not kept (see `kept_file_name`).
     file_name: str | None = None
+    changes: tuple[Change, ...] = ()  # of the replaced journeys, those the file changes, in the file's order
 
     @property
     def journeys(self) -> int:
         return self.added + self.replaced
 
 
-def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> ImportSummary:
+def import_journeys(unit: Unit, data: bytes, filename: str, today: date, *, name_kept: bool = True) -> ImportSummary:
     """Import the journeys in `data` (a CSV or xlsx file called `filename`) into `unit`, as they stand on `today`.
+    With `name_kept` False, the audit log keeps no name of the file, whatever it is called.
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
@@ -93,7 +105,7 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
     summary = replace(
         summary,
         locked_through=locked_reached(earliest.date(), locked_quarters(unit)),
-        file_name=kept_file_name(filename, today.year),
+        file_name=kept_file_name(filename, today.year) if name_kept else None,
     )
     _forget_journeys()
     facts = {"file": summary.file_name, "added": summary.added, "replaced": summary.replaced,
@@ -181,7 +193,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
                     "unit_id": unit_id,
                     "changes": changed,
                 }
-                for journey_id, changed in changes
+                for _position, journey_id, changed in changes
             ],
         )
     columns["unit_id"] = np.full(len(journeys), unit_id, dtype=object)
@@ -206,6 +218,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
         jobs=len(checked.jobs),
         education=len(checked.education),
         changed=len(changes),
+        changes=tuple(Change(journey_id, str(journeys["code"].iat[at]), fields) for at, journey_id, fields in changes),
     )
 
 
@@ -301,9 +314,10 @@ def _replaced_changes(
     columns: dict[str, np.ndarray],
     positions: np.ndarray,
     ids: Sequence[int],
-) -> list[tuple[int, dict[str, list[Any]]]]:
-    """For each journey the file replaces (at `positions` in the file, with the stored `ids`), the fields it changes
-    as [old, new], its jobs and courses as lists when any of them changes; only the journeys something changes in."""
+) -> list[tuple[int, int, dict[str, list[Any]]]]:
+    """For each journey the file replaces (at `positions` in the file, with the stored `ids`), its position, its id
+    and the fields it changes as [old, new], its jobs and courses as lists when any of them changes; only the
+    journeys something changes in."""
     if not ids:
         return []
     dialect = connection.dialect.name
@@ -340,7 +354,7 @@ def _replaced_changes(
             if before != after:
                 changed[name] = [before, after]
         if changed:
-            changes.append((journey_id, changed))
+            changes.append((position, journey_id, changed))
     return changes
 
 

@@ -16,7 +16,9 @@ and those of the entries about journeys deleted by hand, once the deletion or th
 cut-off, so that nothing of a person the unit no longer keeps stays in the trail. It clears the file's name of each
 import made before the cut-off too: the import keeps a name only when nothing in it points at a person, but people
 name a referral's file after the person in ways no check foresees, and the import's counts say what it did. And it
-deletes what the log of who read the records (`reads`) holds from before the cut-off.
+deletes what the log of who read the records (`reads`) holds from before the cut-off. Last, it deletes the journey
+files held for an import (`held_imports`) past their time: the app deletes them as it meets them, but a file checked
+and left is not met again until someone imports.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
-from fidelity.audit import CLEARED, ERASED, acting_as, summary_entry
+from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS, acting_as, summary_entry
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import as_utc
-from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEYS, delete_ids, one_of
+from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, JOURNEYS, delete_ids, one_of
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.gone import forget_gone_before, gone_before
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
@@ -49,8 +51,6 @@ from fidelity.monitoring.reads import delete_reads_before, reads_before
 from fidelity.monitoring.unit_lock import take_units
 
 MONTHS_MAX = 1200
-# The audit log's kinds of entry about a journey and what it holds: one for each change a person made.
-JOURNEY_ENTITIES = ("journeys", "job_spells", "education_spells")
 SPELLS: dict[str, type[JobSpell] | type[EducationSpell]] = {"job_spells": JobSpell, "education_spells": EducationSpell}
 
 
@@ -168,11 +168,6 @@ def purge_journeys(today: date, months: int) -> list[UnitPurge]:
         delete_ids(db.session.connection(), table, column, journey_ids)
     db.session.flush()
     return done
-
-
-# The audit entries that hold a row's values: the others (an import, an export, a purge, an erasure) hold counts, and
-# name a unit by its code, which may be digits alone, where these name a row by its id.
-ROW_ACTIONS = frozenset({"create", "update", "delete"})
 
 
 def entries_to_clear(
@@ -328,6 +323,9 @@ def purge_command(older_than: str, dry_run: bool) -> None:
     figures as they were."""
     months = _months(older_than)
     today = clock.today()
+    # Here, not at the top: the held files' module checks them with the import, which asks this one for the last purge.
+    from fidelity.monitoring.held_imports import HOLD_MINUTES, delete_expired
+
     with acting_as(CLI_ACTOR):
         try:
             done = purge_journeys(today, months)
@@ -339,6 +337,7 @@ def purge_command(older_than: str, dry_run: bool) -> None:
                 "a job's 90 days or an enrolment's 30 run into it), and locking that quarter now would leave out the "
                 "rest of it. Purge with more months, or after the quarter has ended. Nothing was changed."
             ) from refused
+        held = delete_expired()  # files checked for an import and never imported, past their time
         if dry_run:
             db.session.rollback()
         else:
@@ -360,5 +359,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
         if result.gone_codes:
             line += f"; digests of codes gone before the cut-off {would}deleted: {result.gone_codes}"
         click.echo(line)
+    if held:
+        click.echo(f"Journey files checked for an import more than {HOLD_MINUTES} minutes ago and never imported "
+                   f"{would}deleted: {held}.")  # fmt: skip
     if dry_run:
         click.echo("Dry run: nothing was changed.")

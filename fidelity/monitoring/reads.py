@@ -2,9 +2,10 @@
 
 The audit log says who changed a journey; this says who saw one. Each page that shows a unit's journeys one by one
 logs itself as it is read: a journey's page (and the pages that edit or delete it, or one of its jobs or courses), the
-list of the unit's journeys, the waiting list when it names who waits by code, and an export of the journeys. An entry
-names the journey by id, or the list, with who and when, and holds no value of the record: the log says nothing of a
-person that the journeys do not. The unit's figures (outcomes, the waiting list's counts, the comparison, the review
+list of the unit's journeys, the waiting list when it names who waits by code, an export of the journeys, and the
+check of an import that would change journeys (it shows their values). An entry names the journey by id, or the
+list, with who and when, and holds no value of the record: the log says nothing of a person that the journeys do
+not. The unit's figures (outcomes, the waiting list's counts, the comparison, the review
 report) name no one and are not logged.
 
 The purge deletes the entries made before its cut-off, as it deletes the journeys that ended before it.
@@ -30,12 +31,14 @@ JOURNEY = "journey"
 JOURNEYS = "journeys"
 WAITING = "waiting"
 EXPORT = "export"
+IMPORT_CHECK = "import_check"
 # What was read, as the log's page names it.
 READS = {
     JOURNEY: _l("The journey's page"),
     JOURNEYS: _l("The list of journeys"),
     WAITING: _l("The waiting list, by code"),
     EXPORT: _l("An export of every journey"),
+    IMPORT_CHECK: _l("An import's check: the journeys it changes"),
 }
 PER_PAGE = 50
 

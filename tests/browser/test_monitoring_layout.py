@@ -213,3 +213,41 @@ def test_an_import_s_problems_take_the_focus(demo_server: LiveServer, browser: A
     page.wait_for_selector("section.import-problems")
     assert page.evaluate("document.activeElement.classList.contains('import-problems')")
     page.context.close()
+
+
+def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
+    demo_server: LiveServer, browser: Any, accessibility: Accessibility, tmp_path: Any
+) -> None:
+    """The unit's own export with one enrolled person's exit added: the check says what would change, in Swedish,
+    and nothing is imported until asked; 'Do not import' lets it go."""
+    page = Language("sv").context(browser, viewport={"width": 1280, "height": 900}).new_page()
+    log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+    exported = page.request.get(f"{demo_server.url}/units/NRV-02/journeys/export.csv").text().lstrip("\ufeff")
+    lines = exported.splitlines()
+    header = lines[0].split(",")
+    exit_at, enrolled_at = header.index("exit_date"), header.index("enrolment_date")
+    at = next(
+        n for n, line in enumerate(lines[1:], start=1) if line.split(",")[enrolled_at] and not line.split(",")[exit_at]
+    )
+    cells = lines[at].split(",")
+    cells[header.index("exit_date")], cells[header.index("exit_reason")] = "2026-11-20", "withdrew"
+    lines[at] = ",".join(cells)
+    changed = tmp_path / "changed.csv"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.goto(f"{demo_server.url}/units/NRV-02/journeys/import")
+    page.set_input_files("input[type=file]", str(changed))
+    page.locator("form[enctype] [type=submit]").first.click()
+    page.wait_for_selector("section.import-check")
+    assert page.evaluate("document.activeElement.classList.contains('import-check')")
+    assert "av dem ändras" in page.inner_text("section.import-check")
+    rows = page.locator("table.import-changes tbody tr")
+    assert rows.count() == 2  # exit_date and exit_reason of the one journey
+    assert page.inner_text("table.import-changes tbody th") == cells[header.index("code")]
+    accessibility.check(page)
+    page.keyboard.press("Tab")  # from the section to Import, then to Do not import
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "cancel"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{demo_server.url}/units/NRV-02/journeys/import")
+    assert "Inget importerades." in page.inner_text("main")
+    page.context.close()
