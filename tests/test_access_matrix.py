@@ -178,6 +178,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("journeys.import_page", "POST"): record(400),  # no file
     # No file held under the token: back to the import page, saying so. Whose file it is: test_journey_import_pages.
     ("journeys.confirm_import", "POST"): record(302),
+    ("journeys.check_page", "GET"): record(302),
     ("journeys.export_csv", "GET"): record(200),
     ("journeys.export_xlsx", "GET"): record(200),
     ("journeys.template_csv", "GET"): READ,  # the empty layout: anyone who may read the unit
@@ -354,7 +355,7 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
         return {"code": unit.code, "journey_id": world.journeys[inside], "kind": "jobs"}
     if endpoint == "monitoring.delete":  # a fresh one each time: deleting it is what the route does
         return {"code": unit.code, "journey_id": factories.journey(unit, date(2025, 6, 1)).id}
-    if endpoint == "journeys.confirm_import":
+    if endpoint in ("journeys.confirm_import", "journeys.check_page"):
         return {"code": unit.code, "token": "not-held"}
     if endpoint in ("actions.show", "actions.edit", "actions.set_status", "actions.comment"):
         return {"code": unit.code, "action_id": world.actions[inside]}

@@ -3,17 +3,19 @@ uploader says so, while it is held for them, and only if the unit's journeys are
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select, update
 
 from fidelity.cli import main
 from fidelity.models import EducationSpell, HeldImport, Journey, RecordRead, Role
 from fidelity.models.types import utcnow
-from fidelity.monitoring.held_imports import HOLD_MINUTES, FieldChange, field_changes
+from fidelity.monitoring.held_imports import HOLD_MINUTES, Entry, FieldChange, field_changes, undoing
 from fidelity.monitoring.imports import Change
 from fidelity.monitoring.journey_operations import delete_journey
 from tests import factories
@@ -53,17 +55,20 @@ def test_a_file_is_shown_checked_and_imported_only_when_asked(client: Any, sessi
     before, journeys = written(session), stored(session, unit)
 
     check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
-    assert check.status_code == 200
+    assert check.status_code == 200 and check.request.path.startswith(f"/units/{unit.code}/journeys/import/")
     page = check.get_data(as_text=True)
     assert "The file june.csv has no problems. Nothing is imported yet." in page
-    assert "1 new journey added" in page
-    assert "3 journeys the unit has replaced:" in page and "2 of them changed" in page and "1 left as it was" in page
-    # Each change, field by field, with what the unit has now and what the file has.
+    assert "1 new journey added" in page and "<code>NRV-0004</code>" in page  # the new code, to catch a typo
+    assert "3 journeys already in the unit replaced:" in page
+    assert "2 of them changed" in page and "1 left as it was" in page
+    assert "Jobs in the file: 3; courses of study: 0" in page
+    # By column, then each change field by field, with what the unit has now and what the file has.
+    assert "exit_date in 1 journey" in page and "jobs in 1 journey" in page
     assert "<code>exit_date</code></td>" in page and "<code>exit_reason</code></td>" in page
     assert '<td data-label="Now">(empty)</td>\n        <td data-label="From the file">2026-05-29</td>' in page
     assert "2026-03-16\u2013, competitive, 20 h a week" in page and "2026-03-16\u20132026-05-15" in page
     assert ">NRV-0002</a>" not in page  # left as it was: not listed
-    assert "changed in the app" not in page  # nothing was changed by hand since the import
+    assert "undoes a change" not in page  # it puts back no earlier value
     # Nothing is written but the file held, and the read of the values shown.
     assert written(session) == before and stored(session, unit) == journeys
     held = session.scalars(select(HeldImport)).one()
@@ -77,11 +82,16 @@ def test_a_file_is_shown_checked_and_imported_only_when_asked(client: Any, sessi
     now = stored(session, unit)
     assert now["NRV-0001"][0] == date(2026, 5, 29) and now["NRV-0003"][2] == [(date(2026, 3, 16), date(2026, 5, 15))]
     assert set(now) == {"NRV-0001", "NRV-0002", "NRV-0003", "NRV-0004"}
-    assert session.scalars(select(HeldImport)).all() == []  # let go once imported
-    # The same answer again finds nothing held, and imports nothing twice.
-    again = answer(client, check)
-    assert again.status_code == 302
-    assert "The file checked is no longer held" in client.get(again.headers["Location"]).get_data(as_text=True)
+    held = session.scalars(select(HeldImport)).one()
+    assert (held.answer, held.data) == ("imported", b"")  # the file let go; the answer kept until its time is up
+    # The same answer again (a second click, another tab) imports nothing twice, and says so; so does the page.
+    before = written(session)
+    for again in (lambda: answer(client, check), lambda: client.get(check.request.path)):
+        response = again()
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "This file has been imported already: it is not imported twice." in page
+    assert written(session) == before
 
 
 def test_not_importing_lets_the_file_go_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:
@@ -92,37 +102,50 @@ def test_not_importing_lets_the_file_go_and_writes_nothing(client: Any, session:
     response = answer(client, check, "cancel")
     assert response.status_code == 302
     assert "Nothing was imported." in client.get(response.headers["Location"]).get_data(as_text=True)
-    assert stored(session, unit) == journeys and session.scalars(select(HeldImport)).all() == []
+    assert stored(session, unit) == journeys
+    assert session.scalars(select(HeldImport.data)).all() == [b""]
+    later = answer(client, check)  # Import, from the same page in another tab
+    assert "This file was not imported, as asked." in client.get(later.headers["Location"]).get_data(as_text=True)
+    assert stored(session, unit) == journeys
 
 
-def test_journeys_changed_in_the_app_since_the_last_import_are_marked(client: Any, session: Any, manager: Any) -> None:
-    """A file exported before a change made in the app, edited and imported, would undo the change: the check says
-    which journeys were changed so, on which day."""
+def test_a_file_that_changes_nothing_has_nothing_to_import(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    response = upload(client, unit.code, csv_file(FIRST), "first.csv", confirm=False)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The file changes nothing: each of its 3 journeys is as the unit has it. There is nothing to import." in page
+    assert 'name="state"' not in page
+    assert session.scalars(select(HeldImport.answer)).all() == ["imported"]  # the first file's, answered; no other
+
+
+def test_a_file_that_puts_back_earlier_values_is_marked(client: Any, session: Any, manager: Any) -> None:
+    """A file made before a change (by hand, or by another import), edited and imported, would undo it: the check
+    marks each journey it puts back as it was, whatever was exported or imported since."""
     unit, _user = manager
     imported(client, unit, FIRST)
     by_code = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
-    by_code["NRV-0001"].exit_date, by_code["NRV-0001"].exit_reason = date(2026, 6, 1), None  # by hand
+    by_code["NRV-0001"].exit_date, by_code["NRV-0001"].exit_reason = date(2026, 6, 1), "goal_reached"  # by hand
+    by_code["NRV-0002"].jobs[0].hours_per_week = 25  # by hand
     by_code["NRV-0003"].education.append(EducationSpell(start_date=date(2026, 4, 1)))  # a course, by hand
     session.commit()
+    assert client.get(f"/units/{unit.code}/journeys/export.csv").status_code == 200  # an export changes nothing
 
-    page = upload(client, unit.code, csv_file(LATER), "may.csv", confirm=False).get_data(as_text=True)
-    assert (
-        "2 journeys the file changes were changed in the app since the unit's journeys were last exported or imported."
-    ) in page
-    assert page.count("changed in the app on ") == 2
-    assert "<code>courses of study</code></td>" in page and "2026-04-01\u2013" in page
-    # Changes made before an export are in the exported file: a file made from it changes them on purpose.
-    assert client.get(f"/units/{unit.code}/journeys/export.csv").status_code == 200
-    page = upload(client, unit.code, csv_file(LATER), "may.csv", confirm=False).get_data(as_text=True)
-    assert "2 of them changed" in page and "changed in the app" not in page
-    session.scalars(select(Journey).where(Journey.code == "NRV-0002")).one().goal = None  # after the export: marked
-    session.commit()
-    page = upload(client, unit.code, csv_file(LATER), "may.csv", confirm=False).get_data(as_text=True)
-    assert "1 journey the file changes was changed in the app" in page and page.count("changed in the app on ") == 1
-    # Once a file is imported, what it changed is no longer a change made in the app.
-    answer(client, upload(client, unit.code, csv_file(LATER), "may.csv", confirm=False))
+    page = upload(client, unit.code, csv_file(FIRST), "old.csv", confirm=False).get_data(as_text=True)
+    assert "The file puts 3 journeys back as they were before a later change" in page
+    assert page.count("undoes a change of ") == 3
+    assert "courses of study in 1 journey" in page and "2026-04-01\u2013" in page
+
+    # A new value is the file's own: not marked.
+    page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
+    assert "<code>exit_date</code>" in page and "undoes a change" not in page.split("NRV-0001</a>")[1][:80]
+    assert page.count("undoes a change of ") == 2  # NRV-0002's hours and NRV-0003's course, which LATER leaves out
+
+    # What an import changed, a file made before it puts back: marked too.
+    answer(client, upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False))
     page = upload(client, unit.code, csv_file(FIRST), "first.csv", confirm=False).get_data(as_text=True)
-    assert "3 journeys the unit has replaced" in page and "changed in the app" not in page
+    assert "The file puts 2 journeys back" in page  # NRV-0001's exit and NRV-0003's job end, both set by the import
 
 
 def test_a_change_made_between_the_check_and_the_answer_is_not_overwritten_unseen(
@@ -137,24 +160,42 @@ def test_a_change_made_between_the_check_and_the_answer_is_not_overwritten_unsee
     journeys = stored(session, unit)
 
     again = answer(client, check)
-    assert again.status_code == 409
-    page = again.get_data(as_text=True)
+    assert again.status_code == 302 and again.headers["Location"] == check.request.path
+    shown = client.get(again.headers["Location"])
+    page = shown.get_data(as_text=True)
     assert "The unit&#39;s journeys were changed after the file was checked" in page
     assert "Nothing was imported: here is what importing the file would do now." in page
-    assert "3 of them changed" in page and "changed in the app on" in page  # NRV-0002's goal now changes too
+    assert "3 of them changed" in page  # NRV-0002's goal now changes too
     assert stored(session, unit) == journeys
     # The new check's answer imports.
-    assert answer(client, again).status_code == 302
+    assert answer(client, shown).status_code == 302
     session.expire_all()
     assert session.scalars(select(Journey.goal).where(Journey.code == "NRV-0002")).one() == "work"
 
 
-def test_a_check_carrying_another_state_imports_nothing(client: Any, session: Any, manager: Any) -> None:
+def test_an_export_or_a_read_between_the_check_and_the_answer_changes_nothing(
+    client: Any, session: Any, manager: Any
+) -> None:
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
+    assert client.get(f"/units/{unit.code}/journeys/export.xlsx").status_code == 200
+    assert client.get(f"/units/{unit.code}/journeys").status_code == 200
+    response = answer(client, check)
+    assert response.headers["Location"] == f"/units/{unit.code}/journeys/import"
+    assert stored(session, unit)["NRV-0001"][0] == date(2026, 5, 29)
+
+
+@pytest.mark.parametrize("state", ["0.0", ""])
+def test_an_answer_carrying_another_state_or_none_imports_nothing(
+    client: Any, session: Any, manager: Any, state: str
+) -> None:
     unit, _user = manager
     imported(client, unit, FIRST)
     journeys = stored(session, unit)
     check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
-    assert answer(client, check, state="0.0").status_code == 409
+    response = answer(client, check, state=state)
+    assert response.status_code == 302 and response.headers["Location"] == check.request.path
     assert stored(session, unit) == journeys
 
 
@@ -171,6 +212,8 @@ def test_a_file_that_meets_a_problem_by_its_answer_is_refused_and_let_go(
         session.commit()
     before = written(session)
     response = answer(client, check)
+    assert response.status_code == 302  # to the check, made again
+    response = client.get(response.headers["Location"])
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Nothing was imported" in page and "NRV-0003: the unit&#39;s journey with this code was deleted" in page
@@ -185,10 +228,15 @@ def test_a_held_file_is_its_uploader_s_alone(client: Any, session: Any, manager:
     colleague, other = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id), client.application.test_client()
     assert login(other, colleague.email).status_code == 302
     token = csrf_token(other, f"/units/{unit.code}/journeys/import")
-    response = other.post(action.group(1), data={"csrf_token": token, "state": "x", "submit": "x"})
-    assert response.status_code == 302
-    assert "no longer held" in other.get(response.headers["Location"]).get_data(as_text=True)
-    assert stored(session, unit) == {} and len(session.scalars(select(HeldImport)).all()) == 1
+    for attempt in (
+        lambda: other.post(action.group(1), data={"csrf_token": token, "state": "x", "submit": "x"}),
+        lambda: other.get(action.group(1)),
+    ):
+        response = attempt()
+        assert response.status_code == 302
+        assert "This check has ended" in other.get(response.headers["Location"]).get_data(as_text=True)
+    assert stored(session, unit) == {} and session.scalars(select(HeldImport.answer)).all() == [None]
+    assert answer(client, check).status_code == 302 and len(stored(session, unit)) == 3  # still the uploader's
 
 
 def test_a_file_is_held_for_a_while_only(client: Any, session: Any, manager: Any) -> None:
@@ -198,8 +246,8 @@ def test_a_file_is_held_for_a_while_only(client: Any, session: Any, manager: Any
     session.commit()
     response = answer(client, check)
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"a file is held for {HOLD_MINUTES} minutes after its check" in page
+    page = client.get(response.headers["Location"]).get_data(as_text=True)  # the import page deletes it
+    assert f"its file is held for {HOLD_MINUTES} minutes after the check" in page
     assert stored(session, unit) == {} and session.scalars(select(HeldImport)).all() == []
 
 
@@ -219,6 +267,14 @@ def test_each_upload_holds_one_file_and_a_name_with_a_number_is_not_kept(
     assert "Imported the file. Its name is not kept" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def test_a_long_name_is_cut_and_the_file_still_read_by_its_ending(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    name = "journeys v1.2 " + "x" * 220 + ".csv"
+    response = upload(client, unit.code, csv_file(FIRST), name)
+    assert response.status_code == 302 and len(stored(session, unit)) == 3
+    assert session.scalars(select(HeldImport.file_name)).one() == name[:200]
+
+
 def test_the_command_checks_a_file_and_writes_nothing(
     runner: FlaskCliRunner, client: Any, session: Any, manager: Any, tmp_path: Path
 ) -> None:
@@ -229,39 +285,26 @@ def test_the_command_checks_a_file_and_writes_nothing(
     path.write_bytes(csv_file(LATER))
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert lines[0] == (
+    assert result.output.splitlines() == [
         f"Checked {path} for {unit.code}: no problems. Nothing was written. Importing it would add 1 journeys and "
-        "replace 3, of which 2 would change; jobs: 3; courses of study: 0."
-    )
-    assert lines[1:] == [
+        "replace 3, of which 2 would change; jobs: 3; courses of study: 0.",
+        "New codes: NRV-0004",
         "  NRV-0001: exit_date: (empty) -> 2026-05-29; exit_reason: (empty) -> goal_reached",
         "  NRV-0003: jobs: 2026-03-16\u2013, competitive, 20 h a week -> 2026-03-16\u20132026-05-15, competitive, "
         "20 h a week",
     ]
-    assert written(session) == before
-
-
-def test_the_purge_deletes_files_held_past_their_time(
-    runner: FlaskCliRunner, client: Any, session: Any, manager: Any
-) -> None:
-    unit, _user = manager
-    upload(client, unit.code, csv_file(FIRST), "first.csv", confirm=False)
-    result = runner.invoke(main, ["purge", "--older-than", "24"])
-    assert result.exit_code == 0 and "never imported" not in result.output
-    assert len(session.scalars(select(HeldImport)).all()) == 1  # still within its time
-    session.execute(update(HeldImport).values(created_at=utcnow() - timedelta(hours=1)))
+    assert written(session)[:2] == before[:2] and written(session)[2] == before[2]  # journeys, jobs, audit entries
+    assert session.scalars(select(RecordRead.what)).all() == ["import_check"]  # the values it printed, read
+    # A file that undoes a change says so, journey by journey.
+    session.scalars(select(Journey).where(Journey.code == "NRV-0002")).one().goal = None
     session.commit()
-    result = runner.invoke(main, ["purge", "--older-than", "24", "--dry-run"])
-    assert "more than 30 minutes ago and never imported would be deleted: 1." in result.output
-    assert len(session.scalars(select(HeldImport)).all()) == 1
-    result = runner.invoke(main, ["purge", "--older-than", "24"])
-    assert result.exit_code == 0 and "more than 30 minutes ago and never imported deleted: 1." in result.output
-    session.expire_all()
-    assert session.scalars(select(HeldImport)).all() == []
+    path.write_bytes(csv_file(FIRST))
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
+    assert "1 of the journeys it would change it puts back as they were before a later change" in result.output
+    assert "  NRV-0002 (undoes a change of " in result.output
 
 
-def test_a_change_reads_field_by_field() -> None:
+def test_a_change_reads_field_by_field(app: Flask) -> None:
     change = Change(
         7,
         "NRV-7",
@@ -278,13 +321,69 @@ def test_a_change_reads_field_by_field() -> None:
             "education_spells": [[{"start_date": "2026-01-10", "end_date": None}], []],
         },
     )
-    assert field_changes(change) == [
+    with app.test_request_context():
+        lines = field_changes(change)
+    assert lines == [
         FieldChange("exit_date", "(empty)", "2026-05-29"),
         FieldChange("goal", "work", "both"),
         FieldChange(
             "jobs",
             "2026-03-16\u2013, competitive, 20 h a week",
             "2026-03-16\u20132026-04-30, competitive, 7.5 h a week; 2026-05-04\u2013, not competitive",
+            is_column=False,
         ),
-        FieldChange("courses of study", "2026-01-10\u2013", "none"),
+        FieldChange("courses of study", "2026-01-10\u2013", "none", is_column=False),
     ]
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert field_changes(change)[2].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")
+
+
+AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+JOB = {"start_date": "2026-03-16", "end_date": None, "competitive": True, "hours_per_week": 20.0}
+
+
+def entry(entity: str, action: str, changes: dict[str, Any], days: int = 0) -> Entry:
+    return Entry(7, entity, action, AT + timedelta(days=days), changes)
+
+
+def test_a_file_undoes_a_change_when_it_puts_back_what_was_there_before() -> None:
+    exit_set = entry("journeys", "update", {"exit_date": [None, "2026-05-29"], "exit_reason": [None, "withdrew"]})
+    goal_set = entry("journeys", "update", {"goal": ["work", "both"]}, days=2)
+    history = [exit_set, goal_set]
+    # Blanking the exit puts back the value before the first change; the latest change undone is the time given.
+    blanked = Change(7, "NRV-7", {"exit_date": ["2026-05-29", None], "goal": ["both", "work"]})
+    assert undoing([blanked], history) == {7: AT + timedelta(days=2)}
+    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", None]})], history) == {7: AT}
+    # A value of the file's own undoes nothing; nor does another journey's history.
+    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", "2026-05-30"]})], history) == {}
+    assert undoing([Change(8, "NRV-8", {"exit_date": ["2026-05-29", None]})], history) == {}
+    # A journey made by hand was made, not changed: a file leaving a field empty undoes no change.
+    made = entry("journeys", "create", {"goal": [None, "work"]})
+    assert undoing([Change(7, "NRV-7", {"goal": ["work", None]})], [made]) == {}
+
+
+def test_a_file_undoes_a_job_added_deleted_or_changed_by_hand_or_by_an_import() -> None:
+    other = {"start_date": "2026-05-04", "end_date": None, "competitive": False, "hours_per_week": None}
+    added = entry(
+        "job_spells", "create", {"id": [None, 3], "journey_id": [None, 7]} | {k: [None, v] for k, v in other.items()}
+    )
+    assert undoing([Change(7, "N", {"job_spells": [[JOB, other], [JOB]]})], [added]) == {7: AT}  # left out
+    assert undoing([Change(7, "N", {"job_spells": [[JOB, other], [other]]})], [added]) == {}  # kept
+    deleted = entry(
+        "job_spells", "delete", {"id": [3, None], "journey_id": [7, None]} | {k: [v, None] for k, v in other.items()}
+    )
+    assert undoing([Change(7, "N", {"job_spells": [[JOB], [JOB, other]]})], [deleted]) == {7: AT}  # brought back
+    longer = JOB | {"hours_per_week": 25}
+    hours = entry("job_spells", "update", {"hours_per_week": [20, 25], "journey_id": [7, 7]})
+    assert undoing([Change(7, "N", {"job_spells": [[longer], [JOB]]})], [hours]) == {7: AT}  # put back, 20 as 20.0
+    assert undoing([Change(7, "N", {"job_spells": [[longer], [JOB | {"hours_per_week": 30.0}]]})], [hours]) == {}
+    ended = JOB | {"end_date": "2026-05-15"}
+    by_import = entry("journeys", "update", {"job_spells": [[JOB], [ended]]})
+    assert undoing([Change(7, "N", {"job_spells": [[ended], [JOB]]})], [by_import]) == {7: AT}
+    # A change to the courses says nothing of the jobs.
+    course = entry(
+        "education_spells",
+        "create",
+        {"journey_id": [None, 7], "start_date": [None, "2026-04-01"], "end_date": [None, None]},
+    )
+    assert undoing([Change(7, "N", {"job_spells": [[ended], [JOB]]})], [course]) == {}

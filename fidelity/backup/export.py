@@ -7,6 +7,10 @@ transaction keeps writers out until it ends), so a backup taken while people wor
 BATCH rows at a time, so the database never has to fit in memory. The archive is written to a temporary file beside
 the target and renamed when complete: a failed export leaves no file behind. Like every temporary file it is
 readable by its owner only, which suits a file holding password hashes and people's journeys.
+
+The journey files held between an import's check and its answer (`held_imports`) are left out: they are held for
+half an hour, and a file uploaded may hold more than the import takes (another sheet). The table is in the backup, with
+no rows, so that a restore finds every table.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, false, func, select, text
 
 from fidelity.backup.manifest import FORMAT_VERSION, MANIFEST_NAME, Manifest, TableEntry, table_file
 from fidelity.backup.schema import BackupRefused, code_revision, database_revision
@@ -31,6 +35,7 @@ from fidelity.extensions import db
 from fidelity.models.types import utcnow
 
 BATCH = 2000  # rows read from the database, and encoded, at a time
+NOT_BACKED_UP = frozenset({"held_imports"})  # its rows: see above
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -110,6 +115,8 @@ def write_table(archive: zipfile.ZipFile, connection: Connection, table: Table, 
     digest = hashlib.sha256()
     rows = 0
     query = select(stored).order_by(*stored.primary_key.columns).execution_options(yield_per=BATCH)
+    if table.name in NOT_BACKED_UP:
+        query = query.where(false())
     with archive.open(_member(name, written), "w", force_zip64=True) as member:
         for partition in connection.execute(query).partitions():
             chunk = "".join(_JSON.encode(encode(row)) + "\n" for row in partition).encode("utf-8")

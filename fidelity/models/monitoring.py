@@ -172,9 +172,9 @@ class GoneCode(Model):
 
 
 class HeldImport(Model):
-    """A journey file its uploader has been shown the effect of, held until they import it or cancel, for a short
-    while only (`fidelity.monitoring.held_imports`). It is the file as uploaded, under the unit's pseudonymous codes;
-    its name only when the audit log would keep it (a file is often named after the person)."""
+    """A journey file its uploader has been shown the effect of, held until they import it or not, for a short while
+    only (`fidelity.monitoring.held_imports`). It is the file as uploaded, under the unit's pseudonymous codes; its
+    name only when the audit log would keep it (a file is often named after the person). Not backed up."""
 
     __tablename__ = "held_imports"
 
@@ -184,8 +184,10 @@ class HeldImport(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     suffix: Mapped[str] = mapped_column(String(8))  # the file's ending, which says how to read it: '.csv', '.xlsx'
     file_name: Mapped[str | None] = mapped_column(String(200))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
-    created_at: Mapped[datetime] = timestamp_column(index=True)  # held files older than the limit are deleted
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # emptied once answered
+    created_at: Mapped[datetime] = timestamp_column(index=True)  # the check's time: older ones are deleted
+    # 'imported' or 'not_imported' once its uploader answered, so that a second answer is told so; None until then.
+    answer: Mapped[str | None] = mapped_column(String(16))
 
 
 class StaffingQuarter(Audited, Model):

@@ -47,6 +47,12 @@ EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
 JOURNEY_ENTITIES = (JOURNEYS.name, JOB_SPELLS.name, EDUCATION_SPELLS.name)
 
 
+def named_journey(changes: Mapping[str, Any] | None) -> int | None:
+    """The journey an audit entry about a job or course names (its `journey_id`, as [old, new]), if it names one."""
+    named = [value for value in (changes or {}).get("journey_id") or () if value is not None]
+    return int(named[-1]) if named else None
+
+
 def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:
     """Insert one row per position of the equally long value arrays in `columns` (column name -> values)."""
     if not columns or not len(next(iter(columns.values()))):

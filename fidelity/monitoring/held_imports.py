@@ -2,23 +2,28 @@
 says so.
 
 The check runs the import itself and rolls it back, so that it finds every problem the import would, and knows what
-the import would add, replace and change. The file is then held in the database (`HeldImport`) for `HOLD_MINUTES`,
-for its uploader and that unit only. Importing it or cancelling deletes it; so does the same user's next upload for
-the unit, any check or import after its time is up, and the purge.
+the import would add, replace and change. The file is read before the unit is held, as the import reads it. It is
+then held in the database (`HeldImport`) for `HOLD_MINUTES` from its latest check, for its uploader and that unit
+only; the same user's next upload for the unit replaces it. The answer, import or not, empties it and is kept until
+its time is up, so that a second answer (a second click, another tab) is told what became of it. Files past their
+time are deleted as the import page is opened or a file uploaded, without waiting on rows another transaction
+holds, and by the purge.
 
 Between the check and the import a colleague may change the unit's journeys, or import a file. The page that asks
 carries the state of the journeys the check saw (`journeys_state`): when they have changed since, nothing is
 imported and the check is made again, for the uploader to look at once more.
 
-A journey the file would change that was changed in the app since the unit's journeys were last exported or imported
-is named, with the day: a file exported before that change, edited and imported, would undo it. (Changes made
-before the last export are in the exported file, so a value the file changes then is the file's own edit.)
+A journey is marked when the file puts back a value it had before a later change, by hand or by another import: a
+field's earlier value, the jobs or courses as they were before an import, a job or course added by hand left out, or
+one deleted by hand brought back. A file made before that change, edited and imported, would undo it. The journey's
+history is read from the audit log, which holds every change with its old and new values (`undoing`, pure).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -26,22 +31,42 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import undefer
 
-from fidelity.audit import ROW_ACTIONS
+from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS
 from fidelity.extensions import db
+from fidelity.i18n import number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
-from fidelity.monitoring.bulk import JOURNEY_ENTITIES
-from fidelity.monitoring.imports import Change, ImportSummary, import_journeys, kept_file_name
+from fidelity.monitoring.bulk import JOURNEY_ENTITIES, named_journey
+from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
+from fidelity.monitoring.journey_files import Cells, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS
 from fidelity.monitoring.unit_lock import take_units
 
 HOLD_MINUTES = 30
 CHANGES_SHOWN = 200  # journeys listed on the check's page; a file changing thousands would make a page of megabytes
+# The values of a job and of a course that the import writes and the audit log keeps.
+SPELL_FIELDS = {
+    "job_spells": ("start_date", "end_date", "competitive", "hours_per_week"),
+    "education_spells": ("start_date", "end_date"),
+}
+
+
+IMPORTED, NOT_IMPORTED = "imported", "not_imported"  # the answers to a check
 
 
 class JourneysChanged(Exception):
     """The unit's journeys changed between the check of a file and its import."""
+
+
+class NoLongerHeld(Exception):
+    """No file is held under the token for its user and unit: it was answered (`answer`), replaced by a newer upload,
+    or its time is up (None)."""
+
+    def __init__(self, answer: str | None) -> None:
+        super().__init__(answer)
+        self.answer = answer
 
 
 @dataclass(frozen=True)
@@ -50,13 +75,38 @@ class Check:
 
     summary: ImportSummary
     state: str
-    # Journey id -> when it was last changed in the app since the unit's journeys were last exported or imported, for
-    # those the file changes.
-    changed_in_app: dict[int, datetime]
+    # Journey id -> the time of the latest change the file would undo, for those journeys it puts back an earlier
+    # value of.
+    undone: dict[int, datetime]
 
     @property
     def shown(self) -> tuple[Change, ...]:
         return self.summary.changes[:CHANGES_SHOWN]
+
+    @property
+    def new_codes(self) -> tuple[str, ...]:
+        return self.summary.added_codes[:CHANGES_SHOWN]
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not self.summary.added and not self.summary.changes
+
+    def columns(self) -> list[tuple[str, int]]:
+        """Each column the file changes, with the number of journeys it changes it in, most first: a column sorted
+        or shifted by mistake in a spreadsheet shows as one column changed in most journeys."""
+        counts = Counter(field for change in self.summary.changes for field in change.fields)
+        return [(column_name(field), count) for field, count in counts.most_common()]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An audit entry about one of the unit's journeys, or one of its jobs or courses, as the check reads it."""
+
+    journey_id: int
+    entity: str  # journeys, job_spells or education_spells
+    action: str  # create, update or delete
+    at: datetime
+    changes: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,61 +114,124 @@ class FieldChange:
     column: str  # as the file names it, or 'jobs' and 'courses of study'
     old: str
     new: str
+    is_column: bool = True  # the name of a column of the file; False for the jobs and courses
+
+
+def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[Entry]:
+    """The audit entries about the journeys `journey_ids` of the unit and their jobs and courses, up to the entry
+    `through`, that hold values (made, changed or deleted, by hand or by an import); those the purge or an erasure
+    cleared hold none, and are left out."""
+    wanted = set(journey_ids)
+    entries = []
+    rows = db.session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.at, AuditEntry.changes).where(
+            AuditEntry.unit_id == unit_id,
+            AuditEntry.entity.in_(JOURNEY_ENTITIES),
+            AuditEntry.action.in_(ROW_ACTIONS),
+            AuditEntry.id <= through,
+        )
+    )
+    for entity, entity_id, action, at, changes in rows:
+        changes = changes or {}
+        if CLEARED in changes or ERASED in changes:
+            continue
+        own = int(entity_id) if entity_id.isdigit() else None
+        journey = own if entity == "journeys" else named_journey(changes)  # a job or course names its journey
+        if journey in wanted:
+            entries.append(Entry(journey, entity, action, as_utc(at), changes))
+    return entries
+
+
+def undoing(changes: Sequence[Change], entries: Sequence[Entry]) -> dict[int, datetime]:
+    """Of the journeys the file `changes`, those it puts back an earlier value of, given their audit `entries`; each
+    with the time of the latest change it would undo."""
+    by_journey: defaultdict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_journey[entry.journey_id].append(entry)
+    undone = {}
+    for change in changes:
+        times = [entry.at for entry in by_journey.get(change.journey_id, ()) if _undoes(change, entry)]
+        if times:
+            undone[change.journey_id] = max(times)
+    return undone
+
+
+def _undoes(change: Change, entry: Entry) -> bool:
+    if entry.entity == "journeys":  # a field's change, or an import's change to the jobs or courses as lists
+        return entry.action == "update" and any(
+            _same(entry.changes[field][0], new)
+            for field, (_old, new) in change.fields.items()
+            if field in entry.changes
+        )
+    if entry.entity not in change.fields:
+        return False
+    now, filed = change.fields[entry.entity]
+    fields = SPELL_FIELDS[entry.entity]
+    before = {field: values[0] for field, values in entry.changes.items() if field in fields}
+    after = {field: values[1] for field, values in entry.changes.items() if field in fields}
+    if entry.action == "create":  # a job added by hand, which the file leaves out
+        return _holds(now, after) and not _holds(filed, after)
+    if entry.action == "delete":  # a job deleted by hand, which the file brings back
+        return _holds(filed, before) and not _holds(now, before)
+    return _holds(now, after) and _holds(filed, before) and not _holds(filed, after)  # a job's values put back
+
+
+def _same(one: Any, other: Any) -> bool:
+    """Equal as the audit log and the import keep values: a number as an int or a float alike."""
+    if isinstance(one, list) and isinstance(other, list):
+        return len(one) == len(other) and all(_same(a, b) for a, b in zip(one, other, strict=True))
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(_same(one[key], other[key]) for key in one)
+    numbers = (int, float)
+    if isinstance(one, numbers) and isinstance(other, numbers) and not isinstance(one, bool | str):
+        return not isinstance(other, bool) and float(one) == float(other)
+    return bool(one == other)
+
+
+def _holds(spells: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> bool:
+    """Whether one of `spells` has all of `values`."""
+    return bool(values) and any(
+        all(_same(spell.get(field), value) for field, value in values.items()) for spell in spells
+    )
+
+
+def check_import(unit: Unit, data: bytes, filename: str, today: date) -> Check:
+    """What importing the file would do. Raises ImportRefused with every problem found. Ends the session's
+    transaction, whatever happens."""
+    return _check(unit, read_cells(data, filename), kept_file_name(filename, today.year), today)
+
+
+def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Check:
+    """The import of a file read already, made and rolled back: what it would do."""
+    try:
+        take_units(unit.id)  # the state read is the one the import meets
+        state = journeys_state(unit.id)
+        last = db.session.scalar(select(func.max(AuditEntry.id))) or 0  # the entries before the import's own
+        summary = import_cells(unit, cells, file_name, today)
+        entries = history(unit.id, [change.journey_id for change in summary.changes], last)
+    finally:
+        db.session.rollback()
+    return Check(summary, state, undoing(summary.changes, entries))
 
 
 def journeys_state(unit_id: int) -> str:
-    """The state of the unit's journeys, as a text that any change to them, by hand or by an import, changes: every
-    such change is audited. The count as well as the last entry: an earlier entry committed later counts too."""
+    """The state of the unit's journeys, as a text that any change to them, by hand, by an import or by the purge,
+    changes: every such change is audited. The count as well as the last entry, so that an entry committed after a
+    later one counts too. An export changes nothing."""
     count, last = db.session.execute(
         select(func.count(), func.max(AuditEntry.id)).where(
-            AuditEntry.unit_id == unit_id, AuditEntry.entity.in_(JOURNEY_ENTITIES)
+            AuditEntry.unit_id == unit_id, AuditEntry.entity.in_(JOURNEY_ENTITIES), AuditEntry.action != "export"
         )
     ).one()
     return f"{count}.{last or 0}"
 
 
-def changed_in_app(unit_id: int) -> dict[int, datetime]:
-    """The unit's journeys changed in the app (a journey, or one of its jobs or courses, added, changed or deleted by
-    hand) since its journeys were last exported or imported, each with the time of its last such change."""
-    last_file = db.session.scalar(
-        select(func.max(AuditEntry.id)).where(
-            AuditEntry.unit_id == unit_id,
-            AuditEntry.entity == "journeys",
-            AuditEntry.action.in_(("import", "export")),
-        )
-    )
-    entries = db.session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.at, AuditEntry.changes).where(
-            AuditEntry.unit_id == unit_id,
-            AuditEntry.entity.in_(JOURNEY_ENTITIES),
-            AuditEntry.action.in_(ROW_ACTIONS),
-            AuditEntry.id > (last_file or 0),
-        )
-    )
-    changed: dict[int, datetime] = {}
-    for entity, entity_id, at, changes in entries:
-        if entity == "journeys":
-            journey = int(entity_id) if entity_id.isdigit() else None
-        else:  # a job or course names its journey, as [old, new]
-            named = [value for value in (changes or {}).get("journey_id") or () if value is not None]
-            journey = int(named[-1]) if named else None
-        if journey is not None:
-            changed[journey] = max(changed.get(journey, as_utc(at)), as_utc(at))
-    return changed
-
-
-def check_import(unit: Unit, data: bytes, filename: str, today: date, *, name_kept: bool = True) -> Check:
-    """What importing the file would do: the import is made and rolled back. Raises ImportRefused with every problem
-    found. Ends the session's transaction, whatever happens."""
-    try:
-        take_units(unit.id)  # the state read is the one the import meets
-        state = journeys_state(unit.id)
-        in_app = changed_in_app(unit.id)
-        summary = import_journeys(unit, data, filename, today, name_kept=name_kept)
-    finally:
-        db.session.rollback()
-    changed = {change.journey_id for change in summary.changes}
-    return Check(summary, state, {journey: at for journey, at in in_app.items() if journey in changed})
+def delete_expired() -> int:
+    """Delete the files held past their time (answered or not); how many there were. Rows another transaction is
+    answering or deleting are left for the next time: this never waits, so no import waits for another unit's."""
+    expired = select(HeldImport.id).where(HeldImport.created_at < utcnow() - timedelta(minutes=HOLD_MINUTES))
+    locked = expired.with_for_update(skip_locked=True)
+    return _delete(HeldImport.id.in_(locked.scalar_subquery()))
 
 
 def _delete(*where: Any) -> int:
@@ -127,14 +240,9 @@ def _delete(*where: Any) -> int:
     return deleted.rowcount or 0  # type: ignore[attr-defined]
 
 
-def delete_expired() -> int:
-    """Delete the files held past their time; how many there were."""
-    return _delete(HeldImport.created_at < utcnow() - timedelta(minutes=HOLD_MINUTES))
-
-
-def hold(unit: Unit, user: User, data: bytes, filename: str, today: date) -> HeldImport:
-    """Hold a checked file for `user` to import into `unit`, in place of any file they held for it before. The name
-    is kept only as the audit log would keep it. The caller commits."""
+def hold(unit: Unit, user: User, data: bytes, filename: str, file_name: str | None) -> HeldImport:
+    """Hold a checked file for `user` to import into `unit`, in place of any file they held for it before; the file
+    is read by its ending (`filename`'s) and the audit log will name it `file_name`. The caller commits."""
     delete_expired()
     _delete(HeldImport.unit_id == unit.id, HeldImport.user_id == user.id)
     held = HeldImport(
@@ -142,54 +250,74 @@ def hold(unit: Unit, user: User, data: bytes, filename: str, today: date) -> Hel
         unit_id=unit.id,
         user_id=user.id,
         suffix=PurePath(filename).suffix.lower()[:8],
-        file_name=kept_file_name(filename, today.year),
+        file_name=file_name,
         data=data,
     )
     db.session.add(held)
     return held
 
 
-def held_import(unit: Unit, user: User, token: str) -> HeldImport | None:
-    """The file `user` holds to import into `unit` under `token`, while its time lasts."""
-    delete_expired()
-    return db.session.scalar(
-        select(HeldImport).where(
-            HeldImport.token == token, HeldImport.unit_id == unit.id, HeldImport.user_id == user.id
-        )
+def held_import(unit: Unit, user: User, token: str, *, for_update: bool = False) -> HeldImport:
+    """The file `user` holds to import into `unit` under `token`, while its time lasts. Raises NoLongerHeld when
+    there is none, or it has been answered."""
+    query = select(HeldImport).where(
+        HeldImport.token == token, HeldImport.unit_id == unit.id, HeldImport.user_id == user.id
     )
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    held = db.session.scalar(query.options(undefer(HeldImport.data)))
+    limit = utcnow() - timedelta(minutes=HOLD_MINUTES)
+    if held is None or as_utc(held.created_at) < limit:
+        raise NoLongerHeld(None)
+    if held.answer is not None:
+        raise NoLongerHeld(held.answer)
+    return held
 
 
-def _name(held: HeldImport) -> str:
-    """A name to read the held file by: its own when kept, else one with its ending alone."""
-    return held.file_name or f"file{held.suffix}"
+def check_held(unit: Unit, user: User, token: str, today: date) -> tuple[HeldImport, Check]:
+    """Check the held file again, as the unit's journeys stand now, and hold it for its full time from now. The
+    caller commits."""
+    held = held_import(unit, user, token)
+    check = _check(unit, read_cells(held.data, f"file{held.suffix}"), held.file_name, today)
+    held = held_import(unit, user, token)  # read again: the check ended the transaction
+    held.created_at = utcnow()
+    return held, check
 
 
-def check_held(unit: Unit, held: HeldImport, today: date) -> Check:
-    """Check the held file again, as the unit's journeys stand now."""
-    return check_import(unit, held.data, _name(held), today, name_kept=held.file_name is not None)
-
-
-def import_held(unit: Unit, held: HeldImport, state: str, today: date) -> ImportSummary:
-    """Import the held file, if the unit's journeys are as they were at its check (`state`), and let it go. Raises
-    JourneysChanged otherwise, and ImportRefused with the problems the file has now; nothing is written then."""
+def import_held(unit: Unit, user: User, token: str, state: str, today: date) -> ImportSummary:
+    """Import the held file if the unit's journeys are as they were at its check (`state`), and mark it imported.
+    Raises NoLongerHeld (it was answered, in another window, or its time is up), JourneysChanged, or ImportRefused
+    with the problems the file has now; nothing is written then. The caller commits."""
+    held = held_import(unit, user, token)
+    cells = read_cells(held.data, f"file{held.suffix}")  # before the unit is held, as the import does
     take_units(unit.id)
+    held = held_import(unit, user, token, for_update=True)  # another answer to it, under way, is waited for
     if journeys_state(unit.id) != state:
         raise JourneysChanged
-    summary = import_journeys(unit, held.data, _name(held), today, name_kept=held.file_name is not None)
-    db.session.delete(held)
+    summary = import_cells(unit, cells, held.file_name, today)
+    _answer(held, IMPORTED)
     return summary
 
 
-def let_go(held: HeldImport) -> None:
-    """Cancel: the held file is deleted. The caller commits."""
-    db.session.delete(held)
+def let_go(unit: Unit, user: User, token: str) -> None:
+    """Not to import: the held file is deleted, and marked so. The caller commits."""
+    _answer(held_import(unit, user, token, for_update=True), NOT_IMPORTED)
+
+
+def forget(unit: Unit, user: User, token: str) -> None:
+    """Delete the held file, if it is still held: one with problems now. The caller commits."""
+    _delete(HeldImport.token == token, HeldImport.unit_id == unit.id, HeldImport.user_id == user.id)
+
+
+def _answer(held: HeldImport, answer: str) -> None:
+    held.answer, held.data = answer, b""
 
 
 def _value(value: Any) -> str:
     if value is None or value == "":
         return _("(empty)")
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, float):  # hours: as many decimals as it has, with the language's decimal mark
+        return number_text(value, 0 if value.is_integer() else len(repr(value).split(".")[1]))
     return str(value)
 
 
@@ -207,15 +335,22 @@ def _spells_text(kind: str, spells: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(_spell_text(kind, spell) for spell in spells) if spells else _("none")
 
 
+def column_name(field: str) -> str:
+    """A field as the check names it: its column in the file, or 'jobs' and 'courses of study'."""
+    if field == "job_spells":
+        return _("jobs")
+    if field == "education_spells":
+        return _("courses of study")
+    return next((column.name for column in JOURNEY_COLUMNS if column.field == field), field)
+
+
 def field_changes(change: Change) -> list[FieldChange]:
     """What the file changes in a journey, field by field in the file's order, as it is read: a field under its
     column's name, the jobs and courses as lists."""
-    columns = {column.field: column.name for column in JOURNEY_COLUMNS}
-    spells = {"job_spells": _("jobs"), "education_spells": _("courses of study")}
     lines = []
     for field, (old, new) in change.fields.items():
-        if field in spells:
-            lines.append(FieldChange(spells[field], _spells_text(field, old), _spells_text(field, new)))
+        if field in SPELL_FIELDS:
+            lines.append(FieldChange(column_name(field), _spells_text(field, old), _spells_text(field, new), False))
         else:
-            lines.append(FieldChange(columns.get(field, field), _value(old), _value(new)))
+            lines.append(FieldChange(column_name(field), _value(old), _value(new)))
     return lines

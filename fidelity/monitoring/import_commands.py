@@ -1,8 +1,9 @@
 """`fidelity import journeys FILE --unit CODE`: the journey import of the web page, from the shell.
 
 It runs the same operation, audited as 'cli', and commits once. With --check it only says what importing the file
-would do, as the web page's check does, and writes nothing. A refused file prints every problem as
-`FILE:LINE: problem` (or `FILE: problem` for the file as a whole) on stderr and exits with code 2, writing nothing.
+would do, as the web page's check does, and writes nothing but the read of the values it prints (`reads`). A refused
+file prints every problem as `FILE:LINE: problem` (or `FILE: problem` for the file as a whole) on stderr and exits
+with code 2, writing nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fidelity.extensions import db
 from fidelity.monitoring.held_imports import Check, check_import, field_changes
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.reads import IMPORT_CHECK, log_read
 
 
 @click.group("import")
@@ -49,7 +51,11 @@ def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
         with acting_as(CLI_ACTOR):
             today = clock.today()
             if check:
-                _say_checked(file, unit.code, check_import(unit, data, file.name, today))
+                checked = check_import(unit, data, file.name, today)
+                if checked.summary.changes:
+                    log_read(unit, IMPORT_CHECK)  # it prints the values of the journeys it changes
+                    db.session.commit()
+                _say_checked(file, unit.code, checked)
                 return
             summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
@@ -80,13 +86,15 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
         f"journeys and replace {summary.replaced}, of which {summary.changed} would change; jobs: {summary.jobs}; "
         f"courses of study: {summary.education}."
     )
-    if check.changed_in_app:
+    if summary.added_codes:
+        click.echo(f"New codes: {', '.join(summary.added_codes)}")
+    if check.undone:
         click.echo(
-            f"{len(check.changed_in_app)} of the journeys it would change were changed in the app since the unit's "
-            "journeys were last exported or imported: if the file was made before, importing it undoes those changes."
+            f"{len(check.undone)} of the journeys it would change it puts back as they were before a later change, by "
+            "hand or by another import: if the file was made before that change, importing it undoes it."
         )
     for change in summary.changes:
-        at = check.changed_in_app.get(change.journey_id)
-        flag = f" (changed in the app on {at.date().isoformat()})" if at else ""
+        at = check.undone.get(change.journey_id)
+        flag = f" (undoes a change of {at:%Y-%m-%d %H:%M} UTC)" if at else ""
         fields = "; ".join(f"{line.column}: {line.old} -> {line.new}" for line in field_changes(change))
         click.echo(f"  {change.code}{flag}: {fields}")

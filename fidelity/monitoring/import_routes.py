@@ -7,8 +7,6 @@ refused file comes back with status 400 and every problem on its line.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -24,12 +22,16 @@ from fidelity.models import HeldImport, Unit
 from fidelity.monitoring import exports
 from fidelity.monitoring.held_imports import (
     HOLD_MINUTES,
+    IMPORTED,
+    NOT_IMPORTED,
     Check,
     JourneysChanged,
+    NoLongerHeld,
     check_held,
     check_import,
+    delete_expired,
     field_changes,
-    held_import,
+    forget,
     hold,
     import_held,
     let_go,
@@ -60,8 +62,9 @@ def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, t
 
 
 @bp.route("/units/<code>/journeys/import", methods=["GET", "POST"])
+@writes_when_read
 def import_page(code: str) -> ResponseReturnValue:
-    """Upload a file: it is checked, and what importing it would do shown, with the question."""
+    """Upload a file: one with problems comes back with them all; a good one is held, and its check shown."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
     form = ImportForm()
     if form.validate_on_submit():
@@ -71,35 +74,55 @@ def import_page(code: str) -> ResponseReturnValue:
             check = check_import(unit, data, filename, today)
         except ImportRefused as refusal:
             return _page(unit, form, refusal.problems), 400
-        held = hold(unit, current_user, data, filename, today)
-        _log_check(unit, check)
+        if check.changes_nothing:
+            return _check_page(unit, None, check)
+        held = hold(unit, current_user, data, filename, check.summary.file_name)
         db.session.commit()
-        return _check_page(unit, held, check)
+        return redirect(url_for(".check_page", code=unit.code, token=held.token))
+    delete_expired()  # a file checked and left is not kept past its time for want of another upload
+    db.session.commit()
     return _page(unit, form), 400 if form.errors else 200
+
+
+@bp.get("/units/<code>/journeys/import/<token>")
+@writes_when_read
+def check_page(code: str, token: str) -> ResponseReturnValue:
+    """What importing the held file would do, as the unit's journeys stand now, and the question."""
+    unit = unit_or_404(current_user, code, Permission.RECORD)
+    try:
+        held, check = check_held(unit, current_user, token, clock.today())
+    except NoLongerHeld as gone:
+        return _no_longer_held(unit, gone)
+    except ImportRefused as refusal:  # a problem it meets only now: a journey it replaces was deleted since
+        return _refused_now(unit, token, refusal)
+    if check.summary.changes:
+        log_read(unit, IMPORT_CHECK)  # the page shows the values of the journeys it changes
+    db.session.commit()
+    return _check_page(unit, held, check)
 
 
 @bp.post("/units/<code>/journeys/import/<token>")
 def confirm_import(code: str, token: str) -> ResponseReturnValue:
-    """The answer to a file's check: import the held file, or let it go."""
+    """The answer to a file's check: import the held file, or not."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
-    form = ConfirmImportForm()
-    held = held_import(unit, current_user, token)
-    if held is None:
-        return _no_longer_held(unit)
-    if not form.validate_on_submit():
-        return _check_page(unit, held, check_held(unit, held, clock.today())), 400
-    if form.cancel.data:
-        let_go(held)
-        db.session.commit()
-        flash(_("Nothing was imported."))
-        return redirect(url_for(".import_page", code=unit.code))
+    form = ConfirmImportForm()  # its CSRF token is checked for every POST, before the view
     today = clock.today()
     try:
-        summary = import_held(unit, held, form.state.data, today)
+        if form.cancel.data:
+            let_go(unit, current_user, token)
+            db.session.commit()
+            flash(_("Nothing was imported."))
+            return redirect(url_for(".import_page", code=unit.code))
+        summary = import_held(unit, current_user, token, form.state.data or "", today)
+    except NoLongerHeld as gone:
+        db.session.rollback()
+        return _no_longer_held(unit, gone)
     except JourneysChanged:
         db.session.rollback()
-        return _check_again(unit, token, today)
-    except ImportRefused as refusal:  # a problem the check did not meet: a journey added by hand took a code since
+        flash(_("The unit's journeys were changed after the file was checked, in another window or by a colleague. "
+                "Nothing was imported: here is what importing the file would do now."))  # fmt: skip
+        return redirect(url_for(".check_page", code=unit.code, token=token))
+    except ImportRefused as refusal:
         db.session.rollback()
         return _refused_now(unit, token, refusal)
     refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
@@ -108,53 +131,33 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
     return redirect(url_for(".import_page", code=unit.code))
 
 
-def _no_longer_held(unit: Unit) -> ResponseReturnValue:
+def _no_longer_held(unit: Unit, gone: NoLongerHeld) -> ResponseReturnValue:
     db.session.commit()  # the files held past their time are deleted
-    flash(_("The file checked is no longer held: a file is held for %(minutes)d minutes after its check, until it is "
-            "imported or the import cancelled. Upload it again.", minutes=HOLD_MINUTES))  # fmt: skip
+    if gone.answer == IMPORTED:
+        flash(_("This file has been imported already: it is not imported twice."))
+    elif gone.answer == NOT_IMPORTED:
+        flash(_("This file was not imported, as asked. To import it after all, upload it again."))
+    else:
+        flash(_("This check has ended: its file is held for %(minutes)d minutes after the check, and for the latest "
+                "upload only. To import it, upload it again.", minutes=HOLD_MINUTES))  # fmt: skip
     return redirect(url_for(".import_page", code=unit.code))
-
-
-def _check_again(unit: Unit, token: str, today: date) -> ResponseReturnValue:
-    """The unit's journeys changed since the file's check: check it again and ask once more (409)."""
-    held = held_import(unit, current_user, token)
-    if held is None:
-        return _no_longer_held(unit)
-    try:
-        check = check_held(unit, held, today)
-    except ImportRefused as refusal:
-        return _refused_now(unit, token, refusal)
-    _log_check(unit, check)
-    db.session.commit()
-    flash(_("The unit's journeys were changed after the file was checked, in another window or by a colleague. "
-            "Nothing was imported: here is what importing the file would do now."))  # fmt: skip
-    return _check_page(unit, held, check), 409
 
 
 def _refused_now(unit: Unit, token: str, refusal: ImportRefused) -> ResponseReturnValue:
     """The held file has problems now that it did not have at its check: it is let go, and they are shown."""
-    held = held_import(unit, current_user, token)
-    if held is not None:
-        let_go(held)
+    forget(unit, current_user, token)
     db.session.commit()
     return _page(unit, ImportForm(formdata=None), refusal.problems), 400
 
 
-def _log_check(unit: Unit, check: Check) -> None:
-    """The check's page shows the values of the journeys it would change: a read of them, logged."""
-    if check.summary.changes:
-        log_read(unit, IMPORT_CHECK)
-
-
 def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
-    form = ConfirmImportForm(formdata=None, state=check.state)
     return render_template(
         "monitoring/import_check.html",
         unit=unit,
         held=held,
         check=check,
         summary=check.summary,
-        form=form,
+        form=ConfirmImportForm(formdata=None, state=check.state),
         field_changes=field_changes,
         hold_minutes=HOLD_MINUTES,
     )
@@ -171,8 +174,8 @@ def _say_imported(summary: ImportSummary) -> None:
     if summary.file_name is None:
         flash(
             _(
-                "Imported the file. Its name is not kept: it looks like it holds a personal identity number, a "
-                "date of birth or a phone number. Journeys added: %(added)d; replaced: %(replaced)d, of which "
+                "Imported the file. Its name is not kept: it looks like it holds a name, a personal identity number, "
+                "a date of birth or a phone number. Journeys added: %(added)d; replaced: %(replaced)d, of which "
                 "changed: %(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
                 **counts,
             )

@@ -41,7 +41,7 @@ from fidelity.monitoring.bulk import (
 )
 from fidelity.monitoring.gone import gone_on
 from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying, runs_names_together
-from fidelity.monitoring.journey_files import day_text, read_cells
+from fidelity.monitoring.journey_files import Cells, day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
 from fidelity.monitoring.purge import latest_purge
@@ -80,15 +80,15 @@ class ImportSummary:
     # The file's name as the audit log keeps it; None when it is not kept (see `kept_file_name`).
     file_name: str | None = None
     changes: tuple[Change, ...] = ()  # of the replaced journeys, those the file changes, in the file's order
+    added_codes: tuple[str, ...] = ()  # the codes of the journeys added, in the file's order
 
     @property
     def journeys(self) -> int:
         return self.added + self.replaced
 
 
-def import_journeys(unit: Unit, data: bytes, filename: str, today: date, *, name_kept: bool = True) -> ImportSummary:
+def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> ImportSummary:
     """Import the journeys in `data` (a CSV or xlsx file called `filename`) into `unit`, as they stand on `today`.
-    With `name_kept` False, the audit log keeps no name of the file, whatever it is called.
 
     Raises ImportRefused with every problem found; nothing is written then.
     """
@@ -96,6 +96,12 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date, *, name
     # unit, or a page that counts its figures, need not wait for it.
     cells = read_cells(data, filename)
     take_units(unit.id)  # another change to the unit's journeys waits, and this one reads what it wrote
+    return import_cells(unit, cells, kept_file_name(filename, today.year), today)
+
+
+def import_cells(unit: Unit, cells: Cells, file_name: str | None, today: date) -> ImportSummary:
+    """Import the journeys of a file read already into `unit`, which the caller holds (`take_units`); the audit log
+    names the file `file_name` (None: no name). Raises ImportRefused as `import_journeys` does."""
     purge = latest_purge(unit.id)
     checked = check_journeys(cells, today, purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
@@ -103,9 +109,7 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date, *, name
     summary = _write(db.session.connection(), unit.id, checked, actor)
     earliest = checked.journeys["referral_date"].min()
     summary = replace(
-        summary,
-        locked_through=locked_reached(earliest.date(), locked_quarters(unit)),
-        file_name=kept_file_name(filename, today.year) if name_kept else None,
+        summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)), file_name=file_name
     )
     _forget_journeys()
     facts = {"file": summary.file_name, "added": summary.added, "replaced": summary.replaced,
@@ -219,6 +223,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
         education=len(checked.education),
         changed=len(changes),
         changes=tuple(Change(journey_id, str(journeys["code"].iat[at]), fields) for at, journey_id, fields in changes),
+        added_codes=tuple(journeys["code"].to_numpy(dtype=object)[~replaced].tolist()),
     )
 
 

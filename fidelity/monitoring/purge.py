@@ -16,9 +16,9 @@ and those of the entries about journeys deleted by hand, once the deletion or th
 cut-off, so that nothing of a person the unit no longer keeps stays in the trail. It clears the file's name of each
 import made before the cut-off too: the import keeps a name only when nothing in it points at a person, but people
 name a referral's file after the person in ways no check foresees, and the import's counts say what it did. And it
-deletes what the log of who read the records (`reads`) holds from before the cut-off. Last, it deletes the journey
-files held for an import (`held_imports`) past their time: the app deletes them as it meets them, but a file checked
-and left is not met again until someone imports.
+deletes what the log of who read the records (`reads`) holds from before the cut-off. First of all, it deletes the
+journey files held for an import (`held_imports`) past their time: the import page deletes them as it is opened, but
+a file checked and left waits for that.
 """
 
 from __future__ import annotations
@@ -41,7 +41,15 @@ from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
 from fidelity.models.types import as_utc
-from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, JOURNEYS, delete_ids, one_of
+from fidelity.monitoring.bulk import (
+    EDUCATION_SPELLS,
+    JOB_SPELLS,
+    JOURNEY_ENTITIES,
+    JOURNEYS,
+    delete_ids,
+    named_journey,
+    one_of,
+)
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.gone import forget_gone_before, gone_before
 from fidelity.monitoring.kept import lock_quarters, refresh_outcomes
@@ -203,9 +211,9 @@ def entries_to_clear(
             ended = deleted_journey_end(entry.changes or {})
             if as_utc(entry.at) < before or (ended is not None and ended < cutoff):
                 gone.add(int(entry.entity_id))
-        named = [value for value in (entry.changes or {}).get("journey_id") or () if value is not None]
-        if entry.entity in SPELLS and named:
-            journey_of[(entry.entity, int(entry.entity_id))] = int(named[-1])
+        named = named_journey(entry.changes)
+        if entry.entity in SPELLS and named is not None:
+            journey_of[(entry.entity, int(entry.entity_id))] = named
     for kind, model in SPELLS.items():
         if purged:
             rows = db.session.execute(select(model.id, model.journey_id).where(model.journey_id.in_(purged)))
@@ -327,6 +335,8 @@ def purge_command(older_than: str, dry_run: bool) -> None:
     from fidelity.monitoring.held_imports import HOLD_MINUTES, delete_expired
 
     with acting_as(CLI_ACTOR):
+        held = delete_expired()  # files checked for an import and never imported, past their time; first, as an
+        # upload deletes them before it holds a unit
         try:
             done = purge_journeys(today, months)
         except PurgeRefused as refused:
@@ -337,7 +347,6 @@ def purge_command(older_than: str, dry_run: bool) -> None:
                 "a job's 90 days or an enrolment's 30 run into it), and locking that quarter now would leave out the "
                 "rest of it. Purge with more months, or after the quarter has ended. Nothing was changed."
             ) from refused
-        held = delete_expired()  # files checked for an import and never imported, past their time
         if dry_run:
             db.session.rollback()
         else:

@@ -5,7 +5,7 @@ Revises: a9d5e3b7c2f4
 Create Date: 2026-11-24 22:30:00
 
 An uploaded journey file is first checked and its effect shown; the file is held until its uploader imports it or
-cancels, for a short while only. Going down drops the files held.
+not, for a short while only. Going down drops the files held.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('file_name', sa.String(length=200), nullable=True),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.String(length=16), nullable=True),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_held_imports_unit_id_units')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_held_imports_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_held_imports')),
