@@ -18,6 +18,8 @@ from fidelity.models.types import utcnow
 from fidelity.monitoring.held_imports import HOLD_MINUTES, Entry, FieldChange, field_changes, undoing
 from fidelity.monitoring.imports import Change
 from fidelity.monitoring.journey_operations import delete_journey
+from fidelity.monitoring.kept import lock_quarters
+from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import csv_file, journey
 from tests.test_journey_import_pages import CONFIRM_ACTION, answer, manager, upload, written
@@ -387,3 +389,37 @@ def test_a_file_undoes_a_job_added_deleted_or_changed_by_hand_or_by_an_import() 
         {"journey_id": [None, 7], "start_date": [None, "2026-04-01"], "end_date": [None, None]},
     )
     assert undoing([Change(7, "N", {"job_spells": [[ended], [JOB]]})], [course]) == {}
+
+
+def test_the_command_s_check_of_a_bad_file_exits_2_and_writes_nothing(
+    runner: FlaskCliRunner, session: Any, tmp_path: Path
+) -> None:
+    unit = factories.unit()
+    before = written(session)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_file([journey(code="NRV-0001"), journey(code="NRV-0002", job1_hours="99")]))
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"{path}:3: job1_hours")
+    assert written(session) == before and session.scalars(select(RecordRead)).all() == []
+
+
+def test_a_long_list_of_changes_shows_the_first_and_says_how_many(
+    client: Any, session: Any, manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    monkeypatch.setattr("fidelity.monitoring.held_imports.CHANGES_SHOWN", 1)
+    page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
+    assert "The first 1 of 2 journeys are listed." in page
+    assert ">NRV-0001</a>" in page and ">NRV-0003</a>" not in page
+    assert "exit_date in 1 journey" in page and "jobs in 1 journey" in page  # counted over every change
+
+
+def test_the_check_says_when_journeys_fall_in_quarters_a_purge_locked(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    lock_quarters(unit, Quarter(2026, 1))
+    session.commit()
+    page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
+    assert "Some journeys in the file were referred in quarters locked by a purge (up to 2026\u00a0Q1)" in page
