@@ -213,7 +213,19 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     "bad characters": ({"code": "NRV/1"}, "code: a code may contain only letters, digits, '-' and '_'"),
     "too long": ({"code": "N" * 33}, "code: the code is longer than 32 characters"),
     "empty referral": ({"referral_date": ""}, "referral_date is missing"),
-    "bad date": ({"decision_date": "2026-02-30"}, "decision_date: '2026-02-30' is not a date (YYYY-MM-DD)"),
+    "no such day": (
+        {"decision_date": "2026-02-29"},
+        "decision_date: '2026-02-29' is no day of the calendar: that month has 28 days",
+    ),
+    "no such month": (
+        {"decision_date": "2026-13-01"},
+        "decision_date: '2026-13-01' is no day of the calendar: a month is 01 to 12",
+    ),
+    "a leap day in a year without one": (
+        {"decision_date": "2025-02-29", "referral_date": "2025-01-12"},
+        "decision_date: '2025-02-29' is no day of the calendar: that month has 28 days",
+    ),
+    "bad date": ({"decision_date": "2026-1-5x"}, "decision_date: '2026-1-5x' is not a date (YYYY-MM-DD)"),
     "date in another format": (
         {"exit_date": "12/01/2026", "exit_reason": "withdrew"},
         "exit_date: '12/01/2026' is not a date (YYYY-MM-DD)",

@@ -7,6 +7,7 @@ compared as written first and tidied (spaces, case) only where that first test f
 
 from __future__ import annotations
 
+import calendar
 import re
 import string
 import unicodedata
@@ -238,6 +239,24 @@ def _date_text(cell: object) -> str:
     return _day_of(text)
 
 
+_DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def no_such_day(text: str) -> str | None:
+    """Why a date written YYYY-MM-DD is no day of the calendar (a 30 February, a month 13), or None when it is one or
+    is written otherwise."""
+    found = _DATE_SHAPE.fullmatch(text.strip())
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return _("a month is 01 to 12")
+    days = calendar.monthrange(year, month)[1] if year else 31
+    if not 1 <= day <= days:
+        return _("that month has %(days)d days", days=days)
+    return None
+
+
 class RowCheck:
     """The checks of every row, gathering problems as it goes."""
 
@@ -346,7 +365,15 @@ class RowCheck:
             bad[filled[retry]] = np.isnat(values[retry]) & (tidy != "").to_numpy()
             self.unreadable[name] = bad
             not_a_date = N_("%(column)s: '%(value)s' is not a date (YYYY-MM-DD)")
-            self.report(bad, lambda p: _(not_a_date, column=self.show(name), value=quoted(raw[p])), name)
+            no_day = N_("%(column)s: '%(value)s' is no day of the calendar: %(why)s")
+
+            def problem(p: int) -> str:
+                why = no_such_day(str(raw[p]))
+                if why is None:
+                    return _(not_a_date, column=self.show(name), value=quoted(raw[p]))
+                return _(no_day, column=self.show(name), value=quoted(raw[p]), why=why)
+
+            self.report(bad, problem, name)
         parsed[filled] = values
         return pd.Series(self.within_bounds(name, parsed))
 
