@@ -342,10 +342,30 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
 
 AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 JOB = {"start_date": "2026-03-16", "end_date": None, "competitive": True, "hours_per_week": 20.0}
+OTHER = {"start_date": "2026-05-04", "end_date": None, "competitive": False, "hours_per_week": None}
 
 
-def entry(entity: str, action: str, changes: dict[str, Any], days: int = 0) -> Entry:
-    return Entry(7, entity, action, AT + timedelta(days=days), changes)
+def entry(entity: str, action: str, changes: dict[str, Any], days: int = 0, row: int | None = None) -> Entry:
+    return Entry(7, entity, action, AT + timedelta(days=days), changes, row)
+
+
+def made(values: dict[str, Any], row: int, days: int = 0) -> Entry:
+    """A job added by hand, as the audit log keeps it: every value from nothing."""
+    changes = {"id": [None, row], "journey_id": [None, 7]} | {k: [None, v] for k, v in values.items()}
+    return entry("job_spells", "create", changes, days, row)
+
+
+def edited(changes: dict[str, list[Any]], row: int, days: int = 0) -> Entry:
+    return entry("job_spells", "update", changes | {"journey_id": [7, 7]}, days, row)
+
+
+def deleted(values: dict[str, Any], row: int, days: int = 0) -> Entry:
+    changes = {"id": [row, None], "journey_id": [7, None]} | {k: [v, None] for k, v in values.items()}
+    return entry("job_spells", "delete", changes, days, row)
+
+
+def jobs(now: list[dict[str, Any]], filed: list[dict[str, Any]]) -> list[Change]:
+    return [Change(7, "NRV-7", {"job_spells": [now, filed]})]
 
 
 def test_a_file_undoes_a_change_when_it_puts_back_what_was_there_before() -> None:
@@ -354,41 +374,71 @@ def test_a_file_undoes_a_change_when_it_puts_back_what_was_there_before() -> Non
     history = [exit_set, goal_set]
     # Blanking the exit puts back the value before the first change; the latest change undone is the time given.
     blanked = Change(7, "NRV-7", {"exit_date": ["2026-05-29", None], "goal": ["both", "work"]})
-    assert undoing([blanked], history) == {7: AT + timedelta(days=2)}
-    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", None]})], history) == {7: AT}
+    assert undoing([blanked], history, {}) == {7: AT + timedelta(days=2)}
+    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", None]})], history, {}) == {7: AT}
     # A value of the file's own undoes nothing; nor does another journey's history.
-    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", "2026-05-30"]})], history) == {}
-    assert undoing([Change(8, "NRV-8", {"exit_date": ["2026-05-29", None]})], history) == {}
+    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", "2026-05-30"]})], history, {}) == {}
+    assert undoing([Change(8, "NRV-8", {"exit_date": ["2026-05-29", None]})], history, {}) == {}
     # A journey made by hand was made, not changed: a file leaving a field empty undoes no change.
-    made = entry("journeys", "create", {"goal": [None, "work"]})
-    assert undoing([Change(7, "NRV-7", {"goal": ["work", None]})], [made]) == {}
+    created = entry("journeys", "create", {"goal": [None, "work"]})
+    assert undoing([Change(7, "NRV-7", {"goal": ["work", None]})], [created], {}) == {}
 
 
-def test_a_file_undoes_a_job_added_deleted_or_changed_by_hand_or_by_an_import() -> None:
-    other = {"start_date": "2026-05-04", "end_date": None, "competitive": False, "hours_per_week": None}
-    added = entry(
-        "job_spells", "create", {"id": [None, 3], "journey_id": [None, 7]} | {k: [None, v] for k, v in other.items()}
+def test_a_job_added_by_hand_and_left_out_is_undone_in_whatever_form_it_has_now() -> None:
+    ended = OTHER | {"end_date": "2026-05-29"}
+    history = [made(OTHER, 3), edited({"end_date": [None, "2026-05-29"]}, 3, days=1)]
+    now = {("job_spells", 3): ended}
+    assert undoing(jobs([JOB, ended], [JOB]), history, now) == {7: AT}  # left out
+    assert undoing(jobs([JOB, ended], [JOB, ended]), history, now) == {}  # kept (an hours change elsewhere)
+    # The file has it as it was added: its end, made by hand later, is what it undoes.
+    assert undoing(jobs([JOB, ended], [JOB, OTHER]), history, now) == {7: AT + timedelta(days=1)}
+
+
+def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:
+    history = [
+        made(OTHER, 3),
+        edited({"hours_per_week": [None, 8]}, 3, days=1),
+        deleted(OTHER | {"hours_per_week": 8}, 3, days=2),
+    ]
+    assert undoing(jobs([JOB], [JOB, OTHER]), history, {}) == {7: AT + timedelta(days=2)}  # as it was first
+    assert undoing(jobs([JOB], [JOB, OTHER | {"hours_per_week": 8.0}]), history, {}) == {7: AT + timedelta(days=2)}
+    assert undoing(jobs([JOB], [JOB, OTHER | {"hours_per_week": 9}]), history, {}) == {}  # another job
+
+
+def test_a_job_s_values_put_back_are_told_from_another_job_s() -> None:
+    """The job changed is known whole, read back from the job as it is: another job with the same values changed
+    is not it."""
+    now = {("job_spells", 1): JOB | {"competitive": False}, ("job_spells", 2): OTHER}
+    history = [edited({"competitive": [True, False]}, 1)]  # the job came with an import: no entry made it
+    assert undoing(jobs([JOB | {"competitive": False}, OTHER], [JOB, OTHER]), history, now) == {7: AT}
+    # Hours 20 -> 25 by hand; a newer file gives 30, and another job of 20 hours: no undo.
+    now = {("job_spells", 1): JOB | {"hours_per_week": 25}}
+    history = [edited({"hours_per_week": [20, 25]}, 1)]
+    assert (
+        undoing(
+            jobs([JOB | {"hours_per_week": 25}], [JOB | {"hours_per_week": 30.0}, OTHER | {"hours_per_week": 20.0}]),
+            history,
+            now,
+        )
+        == {}
     )
-    assert undoing([Change(7, "N", {"job_spells": [[JOB, other], [JOB]]})], [added]) == {7: AT}  # left out
-    assert undoing([Change(7, "N", {"job_spells": [[JOB, other], [other]]})], [added]) == {}  # kept
-    deleted = entry(
-        "job_spells", "delete", {"id": [3, None], "journey_id": [7, None]} | {k: [v, None] for k, v in other.items()}
-    )
-    assert undoing([Change(7, "N", {"job_spells": [[JOB], [JOB, other]]})], [deleted]) == {7: AT}  # brought back
-    longer = JOB | {"hours_per_week": 25}
-    hours = entry("job_spells", "update", {"hours_per_week": [20, 25], "journey_id": [7, 7]})
-    assert undoing([Change(7, "N", {"job_spells": [[longer], [JOB]]})], [hours]) == {7: AT}  # put back, 20 as 20.0
-    assert undoing([Change(7, "N", {"job_spells": [[longer], [JOB | {"hours_per_week": 30.0}]]})], [hours]) == {}
+    assert undoing(jobs([JOB | {"hours_per_week": 25}], [JOB]), history, now) == {7: AT}  # 20 as 20.0
+
+
+def test_an_import_s_change_to_the_jobs_put_back_is_undone_and_courses_say_nothing_of_jobs() -> None:
     ended = JOB | {"end_date": "2026-05-15"}
     by_import = entry("journeys", "update", {"job_spells": [[JOB], [ended]]})
-    assert undoing([Change(7, "N", {"job_spells": [[ended], [JOB]]})], [by_import]) == {7: AT}
-    # A change to the courses says nothing of the jobs.
-    course = entry(
-        "education_spells",
-        "create",
-        {"journey_id": [None, 7], "start_date": [None, "2026-04-01"], "end_date": [None, None]},
+    assert undoing(jobs([ended], [JOB]), [by_import], {}) == {7: AT}
+    course = entry("education_spells", "create", {"journey_id": [None, 7], "start_date": [None, "2026-04-01"],
+                                                   "end_date": [None, None]}, row=5)  # fmt: skip
+    assert (
+        undoing(
+            jobs([ended], [JOB]), [course], {("education_spells", 5): {"start_date": "2026-04-01", "end_date": None}}
+        )
+        == {}
     )
-    assert undoing([Change(7, "N", {"job_spells": [[ended], [JOB]]})], [course]) == {}
+    # A job an import replaced since (its row gone): what changed in it is all that is known, and enough.
+    assert undoing(jobs([ended], [JOB]), [edited({"end_date": [None, "2026-05-15"]}, 9)], {}) == {7: AT}
 
 
 def test_the_command_s_check_of_a_bad_file_exits_2_and_writes_nothing(
@@ -423,3 +473,23 @@ def test_the_check_says_when_journeys_fall_in_quarters_a_purge_locked(client: An
     session.commit()
     page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
     assert "Some journeys in the file were referred in quarters locked by a purge (up to 2026\u00a0Q1)" in page
+
+
+def test_jobs_with_the_same_dates_in_another_order_are_no_change(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    two = {"job1_start": "2026-04-01", "job1_hours": "10", "job2_start": "2026-04-01", "job2_end": "",
+           "job2_competitive": "yes", "job2_hours": "20"}  # fmt: skip
+    swapped = two | {"job1_hours": "20", "job2_hours": "10"}
+    imported(client, unit, [journey(code="NRV-0001", **two)])
+    response = upload(client, unit.code, csv_file([journey(code="NRV-0001", **swapped)]), "again.csv")
+    assert response.status_code == 200 and "The file changes nothing" in response.get_data(as_text=True)
+
+
+def test_hours_of_any_size_read_on_the_check(app: Flask) -> None:
+    tiny = Change(7, "N", {"job_spells": [[JOB | {"hours_per_week": 1e-05}], [JOB | {"hours_per_week": 7.25}]]})
+    with app.test_request_context():
+        (line,) = field_changes(tiny)
+    assert (line.old, line.new) == (
+        "2026-03-16\u2013, competitive, 0 h a week",
+        "2026-03-16\u2013, competitive, 7.25 h a week",
+    )

@@ -38,7 +38,7 @@ from fidelity.extensions import db
 from fidelity.i18n import number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
-from fidelity.monitoring.bulk import JOURNEY_ENTITIES, named_journey
+from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, named_journey, one_of
 from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
 from fidelity.monitoring.journey_files import Cells, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS
@@ -107,6 +107,7 @@ class Entry:
     action: str  # create, update or delete
     at: datetime
     changes: Mapping[str, Any]
+    row_id: int | None = None  # the job's or course's id; its journey's for an entry about a journey
 
 
 @dataclass(frozen=True)
@@ -119,17 +120,19 @@ class FieldChange:
 
 def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[Entry]:
     """The audit entries about the journeys `journey_ids` of the unit and their jobs and courses, up to the entry
-    `through`, that hold values (made, changed or deleted, by hand or by an import); those the purge or an erasure
-    cleared hold none, and are left out."""
+    `through`, that hold values (made, changed or deleted, by hand or by an import), in the order they were made;
+    those the purge or an erasure cleared hold none, and are left out."""
     wanted = set(journey_ids)
     entries = []
     rows = db.session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.at, AuditEntry.changes).where(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.at, AuditEntry.changes)
+        .where(
             AuditEntry.unit_id == unit_id,
             AuditEntry.entity.in_(JOURNEY_ENTITIES),
             AuditEntry.action.in_(ROW_ACTIONS),
             AuditEntry.id <= through,
         )
+        .order_by(AuditEntry.id)
     )
     for entity, entity_id, action, at, changes in rows:
         changes = changes or {}
@@ -138,53 +141,141 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
         own = int(entity_id) if entity_id.isdigit() else None
         journey = own if entity == "journeys" else named_journey(changes)  # a job or course names its journey
         if journey in wanted:
-            entries.append(Entry(journey, entity, action, as_utc(at), changes))
+            entries.append(Entry(journey, entity, action, as_utc(at), changes, own))
     return entries
 
 
-def undoing(changes: Sequence[Change], entries: Sequence[Entry]) -> dict[int, datetime]:
-    """Of the journeys the file `changes`, those it puts back an earlier value of, given their audit `entries`; each
-    with the time of the latest change it would undo."""
+def spells_now(journey_ids: Collection[int]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The jobs and courses of the journeys as they are, by (kind, id), each as the audit log keeps its values."""
+    dialect = db.session.get_bind().dialect.name
+    found = {}
+    for table in (JOB_SPELLS, EDUCATION_SPELLS):
+        fields = SPELL_FIELDS[table.name]
+        rows = db.session.execute(
+            select(table.c.id, *(table.c[field] for field in fields)).where(
+                one_of(dialect, table.c.journey_id, list(journey_ids))
+            )
+        )
+        for row in rows:
+            found[(table.name, row[0])] = {field: _kept(value) for field, value in zip(fields, row[1:], strict=True)}
+    return found
+
+
+def _kept(value: Any) -> Any:
+    """A value as the audit log keeps it: a date as its ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def undoing(
+    changes: Sequence[Change], entries: Sequence[Entry], spells: Mapping[tuple[str, int], Mapping[str, Any]]
+) -> dict[int, datetime]:
+    """Of the journeys the file `changes`, those it puts back as they were before a later change, given their audit
+    `entries` (in order) and their jobs and courses as they are (`spells`, by kind and id); each with the time of the
+    latest change it would undo."""
     by_journey: defaultdict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_journey[entry.journey_id].append(entry)
     undone = {}
     for change in changes:
-        times = [entry.at for entry in by_journey.get(change.journey_id, ()) if _undoes(change, entry)]
+        own = by_journey.get(change.journey_id, [])
+        times = [entry.at for entry in own if entry.entity == "journeys" and _undoes_field(change, entry)]
+        for kind in SPELL_FIELDS:
+            if kind in change.fields:
+                times += _spells_undone(change.fields[kind], [e for e in own if e.entity == kind], spells, kind)
         if times:
             undone[change.journey_id] = max(times)
     return undone
 
 
-def _undoes(change: Change, entry: Entry) -> bool:
-    if entry.entity == "journeys":  # a field's change, or an import's change to the jobs or courses as lists
-        return entry.action == "update" and any(
-            _same(entry.changes[field][0], new)
-            for field, (_old, new) in change.fields.items()
-            if field in entry.changes
-        )
-    if entry.entity not in change.fields:
-        return False
-    now, filed = change.fields[entry.entity]
-    fields = SPELL_FIELDS[entry.entity]
-    before = {field: values[0] for field, values in entry.changes.items() if field in fields}
-    after = {field: values[1] for field, values in entry.changes.items() if field in fields}
-    if entry.action == "create":  # a job added by hand, which the file leaves out
-        return _holds(now, after) and not _holds(filed, after)
-    if entry.action == "delete":  # a job deleted by hand, which the file brings back
-        return _holds(filed, before) and not _holds(now, before)
-    return _holds(now, after) and _holds(filed, before) and not _holds(filed, after)  # a job's values put back
+def _undoes_field(change: Change, entry: Entry) -> bool:
+    """A field's change, or an import's change to the jobs or courses as whole lists, that the file puts back."""
+    return entry.action == "update" and any(
+        _same(entry.changes[field][0], new) for field, (_old, new) in change.fields.items() if field in entry.changes
+    )
+
+
+def _spells_undone(
+    lists: Sequence[Sequence[Mapping[str, Any]]],
+    entries: Sequence[Entry],
+    spells: Mapping[tuple[str, int], Mapping[str, Any]],
+    kind: str,
+) -> list[datetime]:
+    """The times of the changes to a journey's jobs (or courses), one by one, that the file's list undoes: a job
+    added by hand that the file leaves out in every form it had, one deleted by hand that the file brings back in any
+    form it had, or one whose values the file puts back as they were before a change."""
+    now, filed = lists
+    by_row: defaultdict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        if entry.row_id is not None:
+            by_row[entry.row_id].append(entry)
+    times = []
+    for row, own in by_row.items():
+        steps = _replayed(own, spells.get((kind, row)), SPELL_FIELDS[kind])
+        forms = [form for _entry, before, after in steps for form in (before, after) if form is not None]
+        last = own[-1]
+        made_by_hand = own[0].action == "create" and last.action != "delete" and forms and _has(now, forms[-1])
+        if made_by_hand and not any(_has(filed, form) for form in forms):
+            times.append(own[0].at)  # added by hand, left out
+        if last.action == "delete" and any(_has(filed, form) and not _has(now, form) for form in forms):
+            times.append(last.at)  # deleted by hand, brought back
+        for entry, before, after in steps:
+            if entry.action != "update":
+                continue
+            if before is None or after is None:  # the job's other values are not known: those that changed must do
+                before = {field: values[0] for field, values in entry.changes.items() if field in SPELL_FIELDS[kind]}
+                after = {field: values[1] for field, values in entry.changes.items() if field in SPELL_FIELDS[kind]}
+                if _holds(now, after) and _holds(filed, before) and not _holds(filed, after):
+                    times.append(entry.at)
+            elif _has(filed, before) and not _has(filed, after) and _has(now, after):
+                times.append(entry.at)  # its values put back
+    return times
+
+
+def _replayed(
+    entries: Sequence[Entry], current: Mapping[str, Any] | None, fields: Sequence[str]
+) -> list[tuple[Entry, dict[str, Any] | None, dict[str, Any] | None]]:
+    """Each entry about one job or course with the whole job before and after it (None where it did not exist, or is
+    not known): read back from the job as it is now, or as its deletion left it, and forth from its creation."""
+    last = entries[-1]
+    state: dict[str, Any] | None
+    if last.action == "delete":
+        state = {field: (last.changes.get(field) or [None, None])[0] for field in fields}
+    else:
+        state = dict(current) if current is not None else None
+    steps: list[tuple[Entry, dict[str, Any] | None, dict[str, Any] | None]] = []
+    for entry in reversed(entries):
+        changed = {field: values for field, values in entry.changes.items() if field in fields}
+        if entry.action == "delete":
+            steps.append((entry, state, None))
+        elif entry.action == "create":
+            made = {field: (entry.changes.get(field) or [None, None])[1] for field in fields}
+            steps.append((entry, None, made))
+            state = None
+        elif state is None:
+            steps.append((entry, None, None))
+        else:
+            before = state | {field: values[0] for field, values in changed.items()}
+            steps.append((entry, before, state))
+            state = before
+    steps.reverse()
+    return steps
+
+
+def _has(spells: Sequence[Mapping[str, Any]], spell: Mapping[str, Any]) -> bool:
+    """Whether one of `spells` is `spell`, value for value."""
+    return any(_same(dict(one), dict(spell)) for one in spells)
 
 
 def _same(one: Any, other: Any) -> bool:
     """Equal as the audit log and the import keep values: a number as an int or a float alike."""
+    if isinstance(one, bool) or isinstance(other, bool):
+        return one is other
     if isinstance(one, list) and isinstance(other, list):
         return len(one) == len(other) and all(_same(a, b) for a, b in zip(one, other, strict=True))
     if isinstance(one, dict) and isinstance(other, dict):
         return one.keys() == other.keys() and all(_same(one[key], other[key]) for key in one)
-    numbers = (int, float)
-    if isinstance(one, numbers) and isinstance(other, numbers) and not isinstance(one, bool | str):
-        return not isinstance(other, bool) and float(one) == float(other)
+    if isinstance(one, int | float) and isinstance(other, int | float):
+        return float(one) == float(other)
     return bool(one == other)
 
 
@@ -208,10 +299,13 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
         state = journeys_state(unit.id)
         last = db.session.scalar(select(func.max(AuditEntry.id))) or 0  # the entries before the import's own
         summary = import_cells(unit, cells, file_name, today)
-        entries = history(unit.id, [change.journey_id for change in summary.changes], last)
+        changed = [change.journey_id for change in summary.changes]
+        entries = history(unit.id, changed, last)
+        db.session.rollback()  # the jobs and courses as they were before the import, which replaced them
+        spells = spells_now(changed)
     finally:
         db.session.rollback()
-    return Check(summary, state, undoing(summary.changes, entries))
+    return Check(summary, state, undoing(summary.changes, entries, spells))
 
 
 def journeys_state(unit_id: int) -> str:
@@ -310,14 +404,16 @@ def forget(unit: Unit, user: User, token: str) -> None:
 
 
 def _answer(held: HeldImport, answer: str) -> None:
-    held.answer, held.data = answer, b""
+    """Empty the file and keep the answer, for the hold's full time from now: a second answer is told of it."""
+    held.answer, held.data, held.created_at = answer, b"", utcnow()
 
 
 def _value(value: Any) -> str:
     if value is None or value == "":
         return _("(empty)")
-    if isinstance(value, float):  # hours: as many decimals as it has, with the language's decimal mark
-        return number_text(value, 0 if value.is_integer() else len(repr(value).split(".")[1]))
+    if isinstance(value, float):  # hours: the decimals it has, up to two, with the language's decimal mark
+        decimals = f"{value:.2f}".rstrip("0").split(".")[1]
+        return number_text(value, len(decimals))
     return str(value)
 
 

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import DataRequired
 
 FILE_TYPES = ("csv", "xlsx")
 
@@ -28,6 +27,6 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """The answer to a file's check: import it, or not. It carries the state of the unit's journeys the check saw."""
 
-    state = HiddenField(validators=[DataRequired()])
+    state = HiddenField()  # an answer without it is asked again
     submit = SubmitField(_l("Import"))
     cancel = SubmitField(_l("Do not import"))

@@ -89,16 +89,19 @@ def import_page(code: str) -> ResponseReturnValue:
 def check_page(code: str, token: str) -> ResponseReturnValue:
     """What importing the held file would do, as the unit's journeys stand now, and the question."""
     unit = unit_or_404(current_user, code, Permission.RECORD)
+    delete_expired()
     try:
         held, check = check_held(unit, current_user, token, clock.today())
     except NoLongerHeld as gone:
         return _no_longer_held(unit, gone)
     except ImportRefused as refusal:  # a problem it meets only now: a journey it replaces was deleted since
         return _refused_now(unit, token, refusal)
+    if check.changes_nothing:  # no more, since the upload: nothing to hold it for
+        forget(unit, current_user, token)
     if check.summary.changes:
         log_read(unit, IMPORT_CHECK)  # the page shows the values of the journeys it changes
     db.session.commit()
-    return _check_page(unit, held, check)
+    return _check_page(unit, None if check.changes_nothing else held, check)
 
 
 @bp.post("/units/<code>/journeys/import/<token>")
@@ -107,6 +110,10 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     form = ConfirmImportForm()  # its CSRF token is checked for every POST, before the view
     today = clock.today()
+    delete_expired()
+    if not form.cancel.data and not form.state.data:  # not this page's form: ask again, changing nothing
+        db.session.commit()
+        return redirect(url_for(".check_page", code=unit.code, token=token))
     try:
         if form.cancel.data:
             let_go(unit, current_user, token)
@@ -132,7 +139,7 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
 
 
 def _no_longer_held(unit: Unit, gone: NoLongerHeld) -> ResponseReturnValue:
-    db.session.commit()  # the files held past their time are deleted
+    db.session.commit()  # the files past their time, deleted on the way here
     if gone.answer == IMPORTED:
         flash(_("This file has been imported already: it is not imported twice."))
     elif gone.answer == NOT_IMPORTED:

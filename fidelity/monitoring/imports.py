@@ -302,14 +302,15 @@ def _plain(value: Any) -> Any:
 
 
 def _spell_lists(rows: Sequence[Any], fields: Sequence[str]) -> dict[Any, list[dict[str, Any]]]:
-    """Spells grouped by their first value (the journey they belong to), each as its fields, earliest first."""
+    """Spells grouped by their first value (the journey they belong to), each as its fields, earliest first (and, of
+    two with the same dates, in one order whatever the file's, by their other values)."""
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(row[0], []).append(
             {field: _plain(value) for field, value in zip(fields, row[1:], strict=True)}
         )
     for spells in grouped.values():
-        spells.sort(key=lambda spell: (spell["start_date"], spell["end_date"] or "9999"))
+        spells.sort(key=lambda spell: (spell["start_date"], spell["end_date"] or "9999", repr(sorted(spell.items()))))
     return grouped
 
 

@@ -239,7 +239,7 @@ def _date_text(cell: object) -> str:
     return _day_of(text)
 
 
-_DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def no_such_day(text: str) -> str | None:
