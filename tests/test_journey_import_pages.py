@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from fidelity.cli import main
 from fidelity.models import AuditEntry, JobSpell, Journey, Role
 from fidelity.monitoring.kept import lock_quarters
-from fidelity.monitoring.layout import LAYOUT, header
+from fidelity.monitoring.layout import LAYOUT, header, swedish_name
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import columns_for, csv_file, journey, xlsx_file
@@ -338,3 +338,54 @@ def test_an_unknown_unit_or_unreadable_file_exits_2_with_one_line(
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message.format(path=path)]
     assert written(session) == before
+
+
+# --- Swedish column names ---------------------------------------------------------------------------------------
+
+
+def swedish(rows: list[dict[str, str]]) -> bytes:
+    """A CSV file of the rows with every column named in Swedish, in capitals here and there."""
+    text = csv_file(rows).decode("utf-8-sig").split("\n", 1)
+    names = [swedish_name(name) for name in text[0].split(",")]
+    return (
+        ",".join(name.capitalize() if n % 3 == 0 else name for n, name in enumerate(names)) + "\n" + text[1]
+    ).encode()
+
+
+def test_a_file_with_swedish_column_names_is_imported_and_its_problems_named_so(
+    client: Any, session: Any, manager: Any
+) -> None:
+    unit, _user = manager
+    assert upload(client, unit.code, swedish(GOOD_ROWS), "vår.csv").status_code == 302
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(JobSpell)) == 2
+    bad = swedish([journey(code="NRV-0003", job1_hours="99")])
+    page = upload(client, unit.code, bad, "fel.csv").get_data(as_text=True)
+    assert "anställning1_timmar" in page and "job1_hours:" not in page
+    # A header may mix the two languages.
+    mixed = csv_file([journey(code="NRV-0004")]).decode("utf-8-sig").replace("referral_date", "Remissdatum", 1)
+    assert upload(client, unit.code, mixed.encode(), "blandad.csv").status_code == 302
+
+
+def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
+    client: Any, session: Any, manager: Any
+) -> None:
+    unit, _user = manager
+    upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
+    sv = {"Accept-Language": "sv"}
+    exported = client.get(f"/units/{unit.code}/journeys/export.csv", headers=sv).get_data()
+    assert exported.decode("utf-8-sig").startswith("kod,remissdatum,åldersgrupp,mål,beslut,")
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx", headers=sv).get_data())
+    )
+    sheet = workbook["journeys"]
+    assert [cell.value for cell in sheet[1]][:2] == ["kod", "remissdatum"] and "anställning1_timmar" in [
+        cell.value for cell in sheet[1]
+    ]
+    assert sheet.column_dimensions["A"].number_format == "@" and sheet["B2"].is_date  # typed as in English
+    assert [row[0] for row in workbook["columns"].iter_rows(values_only=True)][1:3] == ["kod", "remissdatum"]
+    # The Swedish export imported again changes nothing; in English, the names are the layout's.
+    response = upload(client, unit.code, exported, "export.csv")
+    assert response.status_code == 200 and "The file changes nothing" in response.get_data(as_text=True)
+    english = client.get(f"/units/{unit.code}/journeys/export.csv", headers={"Accept-Language": "en"}).get_data()
+    assert english.decode("utf-8-sig").startswith("code,referral_date,")

@@ -7,20 +7,29 @@ groups (job2_start, job2_end, job2_competitive and job2_hours), as many groups a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from fidelity.monitoring.journey_files import Cells
-from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, spell_header
+from fidelity.monitoring.layout import JOURNEY_COLUMNS, SPELL_GROUPS, english_name, spell_header
 from fidelity.monitoring.problems import Problem, quoted
 
 _KNOWN = frozenset(column.name for column in JOURNEY_COLUMNS)  # the unnumbered columns' names
 
 
 def _name(header_cell: str) -> str:
-    return header_cell.strip().lower()
+    """A header cell as the layout names its column: in small letters, a Swedish name as the English one."""
+    return english_name(header_cell.strip().lower())
+
+
+def as_written(cells: Cells) -> Callable[[str], str]:
+    """How a problem names a column: as the file's header writes it (a Swedish name, say), or as the layout does
+    for one the file does not have."""
+    written = {_name(cell): cell.strip() for cell in cells.header if _name(cell)}
+    return lambda name: written.get(name, name)
 
 
 def named_columns(cells: Cells) -> dict[str, int]:

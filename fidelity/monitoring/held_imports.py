@@ -29,19 +29,20 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import undefer
 
 from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS
 from fidelity.extensions import db
-from fidelity.i18n import number_text
+from fidelity.i18n import current_language, number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, named_journey, one_of
 from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
 from fidelity.monitoring.journey_files import Cells, read_cells
-from fidelity.monitoring.layout import JOURNEY_COLUMNS
+from fidelity.monitoring.layout import JOURNEY_COLUMNS, SWEDISH
 from fidelity.monitoring.unit_lock import take_units
 
 HOLD_MINUTES = 30
@@ -432,12 +433,14 @@ def _spells_text(kind: str, spells: Sequence[Mapping[str, Any]]) -> str:
 
 
 def column_name(field: str) -> str:
-    """A field as the check names it: its column in the file, or 'jobs' and 'courses of study'."""
+    """A field as the check names it: its column in the file (in Swedish for a Swedish user, as their files name
+    it), or 'jobs' and 'courses of study'."""
     if field == "job_spells":
         return _("jobs")
     if field == "education_spells":
         return _("courses of study")
-    return next((column.name for column in JOURNEY_COLUMNS if column.field == field), field)
+    name = next((column.name for column in JOURNEY_COLUMNS if column.field == field), field)
+    return SWEDISH.get(name, name) if has_request_context() and current_language() == "sv" else name
 
 
 def field_changes(change: Change) -> list[FieldChange]:

@@ -39,7 +39,7 @@ from fidelity.monitoring.held_imports import (
 from fidelity.monitoring.import_forms import ConfirmImportForm, ImportForm
 from fidelity.monitoring.imports import ImportRefused, ImportSummary, Problem
 from fidelity.monitoring.kept import refresh_outcomes
-from fidelity.monitoring.layout import LAYOUT
+from fidelity.monitoring.layout import LAYOUT, SWEDISH
 from fidelity.monitoring.reads import IMPORT_CHECK, log_read
 from fidelity.security import opened_from_this_site
 
@@ -58,6 +58,7 @@ def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, t
         too_large=too_large,
         max_megabytes=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         layout=LAYOUT,
+        swedish=SWEDISH,
     )
 
 

@@ -39,6 +39,7 @@ from fidelity.monitoring.bulk import (
     pairs,
     stored_value,
 )
+from fidelity.monitoring.columns import as_written
 from fidelity.monitoring.gone import gone_on
 from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying, runs_names_together
 from fidelity.monitoring.journey_files import Cells, day_text, read_cells
@@ -103,7 +104,7 @@ def import_cells(unit: Unit, cells: Cells, file_name: str | None, today: date) -
     """Import the journeys of a file read already into `unit`, which the caller holds (`take_units`); the audit log
     names the file `file_name` (None: no name). Raises ImportRefused as `import_journeys` does."""
     purge = latest_purge(unit.id)
-    checked = check_journeys(cells, today, purged_before=purge.cutoff if purge else None)
+    checked = check_journeys(cells, today, as_written(cells), purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     actor = current_actor()
     summary = _write(db.session.connection(), unit.id, checked, actor)

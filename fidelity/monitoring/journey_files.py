@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from fidelity.monitoring.layout import LAYOUT, Column, Kind, spell_header
+from fidelity.monitoring.layout import LAYOUT, Column, Kind, english_name, spell_header
 from fidelity.monitoring.problems import Problem, refused
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
@@ -365,6 +365,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _column(name: str) -> Column | None:
+    """The layout's column a header names, in English or Swedish."""
+    name = english_name(name)
     spell = spell_header(name)
     return spell[2] if spell else next((c for c in LAYOUT if c.name == name), None)
 
@@ -392,7 +394,7 @@ def xlsx_bytes(frame: pd.DataFrame, help_rows: list[list[str]] | None = None) ->
         for index, name in enumerate(frame.columns):
             dimension = sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter]
             dimension.width = max(12, len(name) + 2)
-            if name == "code":
+            if english_name(name) == "code":
                 dimension.number_format = "@"  # text, so that a code typed as 0042 keeps its zeros
         if help_rows:
             pd.DataFrame(help_rows[1:], columns=help_rows[0]).to_excel(writer, sheet_name="columns", index=False)

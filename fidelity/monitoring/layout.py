@@ -174,6 +174,55 @@ EDUCATION_COLUMNS: tuple[Column, ...] = (
 LAYOUT: tuple[Column, ...] = JOURNEY_COLUMNS + JOB_COLUMNS + EDUCATION_COLUMNS
 SPELL_GROUPS = {"job": JOB_COLUMNS, "education": EDUCATION_COLUMNS}
 
+# Each column's name in Swedish, as a Swedish unit's templates and exports name it. An import takes either name, in
+# any capitals, so that a file keeps the names its unit reads.
+SWEDISH: dict[str, str] = {
+    "code": "kod",
+    "referral_date": "remissdatum",
+    "age_band": "åldersgrupp",
+    "goal": "mål",
+    "decision": "beslut",
+    "decision_date": "beslutsdatum",
+    "not_accepted_reason": "skäl_ej_antagen",
+    "first_meeting_date": "första_mötet",
+    "enrolment_date": "inskrivning",
+    "first_employer_contact_date": "första_arbetsgivarkontakt",
+    "first_education_contact_date": "första_utbildningskontakt",
+    "exit_date": "avslutsdatum",
+    "exit_reason": "avslutsskäl",
+    "job<N>_start": "anställning<N>_start",
+    "job<N>_end": "anställning<N>_slut",
+    "job<N>_competitive": "anställning<N>_öppna_marknaden",
+    "job<N>_hours": "anställning<N>_timmar",
+    "education<N>_start": "utbildning<N>_start",
+    "education<N>_end": "utbildning<N>_slut",
+}
+_FROM_SWEDISH = {swedish: english for english, swedish in SWEDISH.items() if "<N>" not in english}
+_SWEDISH_SPELL = re.compile(r"(anställning|utbildning)([1-9][0-9]*)_([a-zäöå_]+)")
+_SPELL_GROUP = re.compile(r"(job|education)([1-9][0-9]*)_([a-z]+)")
+
+
+def english_name(name: str) -> str:
+    """The layout's name of a column named in English or in Swedish (in small letters); any other name as it is."""
+    if name in _FROM_SWEDISH:
+        return _FROM_SWEDISH[name]
+    match = _SWEDISH_SPELL.fullmatch(name)
+    if match is None:
+        return name
+    group, number, suffix = match.groups()
+    generic = f"{group}<N>_{suffix}"
+    english = next((e for e, s in SWEDISH.items() if s == generic), None)
+    return english.replace("<N>", number) if english else name
+
+
+def swedish_name(name: str) -> str:
+    """The Swedish name of a column of the layout (job2_hours: anställning2_timmar)."""
+    match = _SPELL_GROUP.fullmatch(name)
+    if match is None:
+        return SWEDISH.get(name, name)
+    group, number, suffix = match.groups()
+    return SWEDISH.get(f"{group}<N>_{suffix}", name).replace("<N>", number)
+
 _SPELL_HEADER = re.compile(r"(job|education)([1-9][0-9]*)_([a-z]+)")
 
 
@@ -208,8 +257,10 @@ def example_row() -> dict[str, str]:
 
 def markdown_table() -> str:
     """The layout as the README shows it."""
-    lines = ["| column | required | values | what it holds |", "| --- | --- | --- | --- |"]
+    lines = ["| column | in Swedish | required | values | what it holds |", "| --- | --- | --- | --- | --- |"]
     for column in LAYOUT:
         required = "yes" if column.required else ""
-        lines.append(f"| `{column.name}` | {required} | {column.allowed} | {column.description} |")
+        lines.append(
+            f"| `{column.name}` | `{SWEDISH[column.name]}` | {required} | {column.allowed} | {column.description} |"
+        )
     return "\n".join(lines)

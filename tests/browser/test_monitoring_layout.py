@@ -4,6 +4,7 @@ outcomes page in English and Swedish; every page passes axe-core."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -222,15 +223,18 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     and nothing is imported until asked; 'Do not import' lets it go."""
     page = Language("sv").context(browser, viewport={"width": 1280, "height": 900}).new_page()
     log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
-    exported = page.request.get(f"{demo_server.url}/units/NRV-02/journeys/export.csv").text().lstrip("\ufeff")
+    page.goto(f"{demo_server.url}/units/NRV-02/journeys/import")
+    with page.expect_download() as download:
+        page.click("a[href$='export.csv']")
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     lines = exported.splitlines()
     header = lines[0].split(",")
-    exit_at, enrolled_at = header.index("exit_date"), header.index("enrolment_date")
+    exit_at, enrolled_at = header.index("avslutsdatum"), header.index("inskrivning")  # a Swedish user's names
     at = next(
         n for n, line in enumerate(lines[1:], start=1) if line.split(",")[enrolled_at] and not line.split(",")[exit_at]
     )
     cells = lines[at].split(",")
-    cells[header.index("exit_date")], cells[header.index("exit_reason")] = "2026-11-20", "withdrew"
+    cells[exit_at], cells[header.index("avslutsskäl")] = "2026-11-20", "withdrew"
     lines[at] = ",".join(cells)
     changed = tmp_path / "changed.csv"
     changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -241,8 +245,9 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     assert page.evaluate("document.activeElement.classList.contains('import-check')")
     assert "av dem ändras" in page.inner_text("section.import-check")
     rows = page.locator("table.import-changes tbody tr")
-    assert rows.count() == 2  # exit_date and exit_reason of the one journey
-    assert page.inner_text("table.import-changes tbody th") == cells[header.index("code")]
+    assert rows.count() == 2  # the exit's date and reason, under their Swedish names
+    assert page.inner_text("table.import-changes tbody th") == cells[header.index("kod")]
+    assert "avslutsdatum" in page.inner_text("table.import-changes")
     accessibility.check(page)
     page.keyboard.press("Tab")  # from the section to Import, then to Do not import
     page.keyboard.press("Tab")
