@@ -223,6 +223,7 @@ def swedish_name(name: str) -> str:
     group, number, suffix = match.groups()
     return SWEDISH.get(f"{group}<N>_{suffix}", name).replace("<N>", number)
 
+
 _SPELL_HEADER = re.compile(r"(job|education)([1-9][0-9]*)_([a-z]+)")
 
 
