@@ -153,7 +153,7 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         page.locator("input[type=submit][name=save]").click()
         summary = page.locator("div.form-errors")
         assert summary.locator("li").count() == 3, summary.inner_text()
-        assert page.evaluate("document.activeElement.classList.contains('form-errors')")
+        page.wait_for_function("document.activeElement.classList.contains('form-errors')", timeout=5000)  # set on load
         assert summary.locator("a[href='#referral_date']").count() == 1
         assert summary.locator("a[href='#not_accepted_reason']").count() == 1
         fits(page)
@@ -212,7 +212,7 @@ def test_an_import_s_problems_take_the_focus(demo_server: LiveServer, browser: A
     page.set_input_files("input[type=file]", str(bad))
     page.locator("form[enctype] [type=submit]").first.click()
     page.wait_for_selector("section.import-problems")
-    assert page.evaluate("document.activeElement.classList.contains('import-problems')")
+    page.wait_for_function("document.activeElement.classList.contains('import-problems')", timeout=5000)  # set on load
     page.context.close()
 
 
@@ -242,7 +242,7 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     page.set_input_files("input[type=file]", str(changed))
     page.locator("form[enctype] [type=submit]").first.click()
     page.wait_for_selector("section.import-check")
-    assert page.evaluate("document.activeElement.classList.contains('import-check')")
+    page.wait_for_function("document.activeElement.classList.contains('import-check')", timeout=5000)  # set on load
     assert "av dem ändras" in page.inner_text("section.import-check")
     rows = page.locator("table.import-changes tbody tr")
     assert rows.count() == 2  # the exit's date and reason, under their Swedish names
