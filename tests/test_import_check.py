@@ -493,3 +493,21 @@ def test_hours_of_any_size_read_on_the_check(app: Flask) -> None:
         "2026-03-16\u2013, competitive, 0 h a week",
         "2026-03-16\u2013, competitive, 7.25 h a week",
     )
+
+
+def test_a_column_changed_in_most_journeys_is_called_out(client: Any, session: Any, manager: Any) -> None:
+    """A column sorted on its own in a spreadsheet changes it in most journeys: the check says so at the top."""
+    unit, _user = manager
+    bands = ["18_24", "25_29", "30_39", "40_49"]
+    rows = [journey(code=f"NRV-{n:04d}", age_band=bands[n % 4]) for n in range(1, 13)]
+    imported(client, unit, rows)
+    sorted_bands = sorted(row["age_band"] for row in rows)
+    shifted = [row | {"age_band": band} for row, band in zip(rows, sorted_bands, strict=True)]
+    page = upload(client, unit.code, csv_file(shifted), "sorted.csv", confirm=False).get_data(as_text=True)
+    changed = sum(row["age_band"] != band for row, band in zip(rows, sorted_bands, strict=True))
+    assert changed >= 10
+    assert f"age_band changes in {changed} of the 12 journeys the file replaces." in page
+    # A month's records, a few journeys changed, are not called out.
+    few = [rows[0] | {"exit_date": "2026-05-29", "exit_reason": "withdrew"}, *rows[1:]]
+    page = upload(client, unit.code, csv_file(few), "may.csv", confirm=False).get_data(as_text=True)
+    assert "journeys the file replaces." not in page

@@ -47,6 +47,7 @@ from fidelity.monitoring.unit_lock import take_units
 
 HOLD_MINUTES = 30
 CHANGES_SHOWN = 200  # journeys listed on the check's page; a file changing thousands would make a page of megabytes
+SWEEPING_LEAST = 10  # journeys a column must change in to be called out as changed in most of them
 # The values of a job and of a course that the import writes and the audit log keeps.
 SPELL_FIELDS = {
     "job_spells": ("start_date", "end_date", "competitive", "hours_per_week"),
@@ -97,6 +98,12 @@ class Check:
         or shifted by mistake in a spreadsheet shows as one column changed in most journeys."""
         counts = Counter(field for change in self.summary.changes for field in change.fields)
         return [(column_name(field), count) for field, count in counts.most_common()]
+
+    def sweeping(self) -> list[tuple[str, int]]:
+        """The columns the file changes in most of the journeys it replaces (at least SWEEPING_LEAST of them): what a
+        column sorted on its own, or moved by a row, in a spreadsheet does; rarely what a month's records do."""
+        replaced = self.summary.replaced
+        return [(name, count) for name, count in self.columns() if count >= SWEEPING_LEAST and 2 * count > replaced]
 
 
 @dataclass(frozen=True)
