@@ -43,6 +43,12 @@ def imported(client: Any, unit: Any, rows: list[dict[str, str]], name: str = "fi
     client.get(f"/units/{unit.code}/journeys/import")  # the message is read
 
 
+def checked(client: Any, unit: Any) -> Any:
+    """FIRST imported, then LATER uploaded: its check's page."""
+    imported(client, unit, FIRST)
+    return upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
+
+
 def stored(session: Any, unit: Any) -> dict[str, tuple[Any, ...]]:
     session.expire_all()
     return {
@@ -154,8 +160,7 @@ def test_a_change_made_between_the_check_and_the_answer_is_not_overwritten_unsee
     client: Any, session: Any, manager: Any
 ) -> None:
     unit, _user = manager
-    imported(client, unit, FIRST)
-    check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
+    check = checked(client, unit)
     colleague = session.scalars(select(Journey).where(Journey.code == "NRV-0002")).one()
     colleague.goal = None  # a colleague's change, made while the check was on the screen
     session.commit()
@@ -179,8 +184,7 @@ def test_an_export_or_a_read_between_the_check_and_the_answer_changes_nothing(
     client: Any, session: Any, manager: Any
 ) -> None:
     unit, _user = manager
-    imported(client, unit, FIRST)
-    check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
+    check = checked(client, unit)
     assert client.get(f"/units/{unit.code}/journeys/export.xlsx").status_code == 200
     assert client.get(f"/units/{unit.code}/journeys").status_code == 200
     response = answer(client, check)
@@ -207,8 +211,7 @@ def test_a_file_that_meets_a_problem_by_its_answer_is_refused_and_let_go(
     """The check found no problem; by the answer, a colleague deleted a journey the file replaces, so the file would
     bring it back."""
     unit, _user = manager
-    imported(client, unit, FIRST)
-    check = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False)
+    check = checked(client, unit)
     with client.application.app_context():
         delete_journey(session.scalars(select(Journey).where(Journey.code == "NRV-0003")).one())
         session.commit()
