@@ -154,6 +154,7 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         summary = page.locator("div.form-errors")
         assert summary.locator("li").count() == 3, summary.inner_text()
         page.wait_for_function("document.activeElement.classList.contains('form-errors')", timeout=5000)  # set on load
+        assert page.evaluate("document.activeElement.classList.contains('form-errors')")
         assert summary.locator("a[href='#referral_date']").count() == 1
         assert summary.locator("a[href='#not_accepted_reason']").count() == 1
         fits(page)
@@ -211,8 +212,12 @@ def test_an_import_s_problems_take_the_focus(demo_server: LiveServer, browser: A
     bad.write_text("code,referral_date\nAnna Svensson,2026-13-01\n", encoding="utf-8")
     page.set_input_files("input[type=file]", str(bad))
     page.locator("form[enctype] [type=submit]").first.click()
-    page.wait_for_selector("section.import-problems")
+    problems = page.locator("section.import-problems")
+    problems.wait_for()
     page.wait_for_function("document.activeElement.classList.contains('import-problems')", timeout=5000)  # set on load
+    assert page.evaluate("document.activeElement.classList.contains('import-problems')")
+    assert "Nothing was imported" in problems.inner_text()
+    assert "Missing columns:" in problems.inner_text()  # the header names two of the layout's columns
     page.context.close()
 
 
@@ -243,6 +248,7 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     page.locator("form[enctype] [type=submit]").first.click()
     page.wait_for_selector("section.import-check")
     page.wait_for_function("document.activeElement.classList.contains('import-check')", timeout=5000)  # set on load
+    assert page.evaluate("document.activeElement.classList.contains('import-check')")
     assert "av dem ändras" in page.inner_text("section.import-check")
     rows = page.locator("table.import-changes tbody tr")
     assert rows.count() == 2  # the exit's date and reason, under their Swedish names
