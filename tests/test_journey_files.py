@@ -243,6 +243,12 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("ANNASVENSSON.xlsx", None),  # run together
         ("annasvensson 2026.csv", None),
         ("Uppföljning oktober (NRV-02).xlsx", "Uppföljning oktober (NRV-02).xlsx"),
+        # A month or a day written YYYY-MM(-DD) is a number of its own: "01 2026-11" is no birth date back to front.
+        ("NRV-01 2026-11.csv", "NRV-01 2026-11.csv"),
+        ("export 2026-11-25 14.30.csv", "export 2026-11-25 14.30.csv"),
+        ("ref 1980-01-01.csv", None),  # a birth date written so is still one
+        ("1980-01-01-1239.csv", None),  # a personnummer with a date in it is still one number
+        ("ref 2026-11 0739876543.csv", None),
     ],
 )
 def test_a_file_s_name_is_kept_unless_some_part_of_it_points_at_a_person(filename: str, kept: str | None) -> None:
