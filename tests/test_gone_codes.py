@@ -176,5 +176,7 @@ def test_the_command_names_the_line_and_exits_2(runner: FlaskCliRunner, session:
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit_code])
     assert result.exit_code == 2
     today = factories.app_today().isoformat()
-    assert result.stderr.splitlines() == [f"{path}:2: " + GONE_MESSAGE.format(code="NRV-0001", day=today)]
+    assert result.stderr.splitlines() == [
+        f"{path}:2: " + GONE_MESSAGE.format(code="NRV-0001", day=today) + " (journey NRV-0001)"
+    ]
     assert codes_of(session, unit_id) == []

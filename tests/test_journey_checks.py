@@ -376,6 +376,34 @@ def test_every_problem_of_every_row_is_reported_in_line_order() -> None:
     ]
 
 
+def test_a_problem_names_its_line_s_code_unless_the_code_itself_is_refused() -> None:
+    """A person correcting a long file finds a row by its code; a code refused (an identity number, a name, none, the
+    template's example) is never repeated beside the line's other problems."""
+    rows = [
+        journey(code="NRV-0001", goal="job"),
+        journey(code="811218-9876", goal="job"),
+        journey(code="Anna_Svensson", goal="job"),
+        journey(code="", goal="job"),
+        journey(code="EXAMPLE", goal="job"),
+        journey(code="nrv-0001", goal="job"),
+    ]
+    found = problems(csv_file(rows))
+    assert [(problem.line, problem.code) for problem in found] == [
+        (2, "NRV-0001"),
+        (3, None),
+        (3, None),
+        (4, None),
+        (4, None),
+        (5, None),
+        (5, None),
+        (6, None),
+        (6, None),
+        (7, "nrv-0001"),  # a code twice is still the line's code
+        (7, "nrv-0001"),
+    ]
+    assert all("811218" not in (problem.code or "") + problem.message for problem in found)
+
+
 def test_an_identity_number_is_never_quoted_back() -> None:
     found = problems(csv_file([journey(code="15078510150")]))
     assert found == [Problem(2, "code: looks like a Norwegian national identity number (fødselsnummer)")]

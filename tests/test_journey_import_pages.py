@@ -156,8 +156,10 @@ def test_a_bad_file_comes_back_with_every_problem_and_writes_nothing(client: Any
     page = response.get_data(as_text=True)
     assert "Nothing was imported" in page and "The file has 2 problems." in page
     rows = [
-        '<td class="num">3</td><td>code: looks like a Swedish personal identity number (personnummer)</td>',
-        '<td class="num">4</td><td>job1_hours: 99 hours a week is outside 0-80</td>',
+        # the line's code beside its problem, but never a code refused for being an identity number
+        '<td class="num">3</td><td class="code"></td><td>code: looks like a Swedish personal identity number '
+        "(personnummer)</td>",
+        '<td class="num">4</td><td class="code">NRV-0003</td><td>job1_hours: 99 hours a week is outside 0-80</td>',
     ]
     assert all(row in page for row in rows)
     assert page.index(rows[0]) < page.index(rows[1])
@@ -309,7 +311,7 @@ def test_the_command_prints_every_problem_and_exits_2_writing_nothing(
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"{path}:3: code: looks like a Swedish personal identity number (personnummer)",
-        f"{path}:4: job1_hours: 99 hours a week is outside 0-80",
+        f"{path}:4: job1_hours: 99 hours a week is outside 0-80 (journey NRV-0003)",
     ]
     assert written(session) == before
 

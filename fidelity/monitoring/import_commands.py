@@ -2,8 +2,8 @@
 
 It runs the same operation, audited as 'cli', and commits once. With --check it only says what importing the file
 would do, as the web page's check does, and writes nothing but the read of the values it prints (`reads`). A refused
-file prints every problem as `FILE:LINE: problem` (or `FILE: problem` for the file as a whole) on stderr and exits
-with code 2, writing nothing.
+file prints every problem as `FILE:LINE: problem` (or `FILE: problem` for the file as a whole), followed by
+` (journey CODE)` where the line's code may be shown, on stderr and exits with code 2, writing nothing.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
         db.session.rollback()
         for problem in refusal.problems:
             where = str(file) if problem.line is None else f"{file}:{problem.line}"
-            click.echo(f"{where}: {problem.message}", err=True)
+            journey = f" (journey {problem.code})" if problem.code else ""
+            click.echo(f"{where}: {problem.message}{journey}", err=True)
         raise click.exceptions.Exit(2) from None
     click.echo(
         f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}, of which "

@@ -245,6 +245,7 @@ def _refuse_gone(connection: Connection, unit_id: int, checked: CheckedJourneys,
               "does not bring it back. Take the line out of the file, or add the journey again by hand.",
               code=codes[index], date=day.isoformat()),
             "code",
+            codes[index],
         )
         for index, day in sorted(went.items())
     ]  # fmt: skip
@@ -286,7 +287,7 @@ def _refuse_losing_spells(
                                   "the journey would delete them. Add the education columns (the unit's export has "
                                   "them), or leave the journey out.", count, code=code)
                 )  # fmt: skip
-                problems.append(Problem(int(checked.lines[position]), message))
+                problems.append(Problem(int(checked.lines[position]), message, code=code))
     if problems:
         raise ImportRefused(problems)
 

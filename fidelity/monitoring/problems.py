@@ -28,6 +28,10 @@ class Problem:
     # The file's column the problem is about, where there is one: a form shows the message at its field. Not part of
     # what the problem is (two problems with the same line and message are the same).
     column: str | None = field(default=None, compare=False)
+    # The code of the journey on the problem's line, so that a person correcting a long file finds the row by what it
+    # holds as well as by its number; None when the line has no code that may be shown (none, or one refused: an
+    # identity number or a name is never repeated back).
+    code: str | None = field(default=None, compare=False)
 
 
 class ImportRefused(Exception):

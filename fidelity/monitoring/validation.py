@@ -12,7 +12,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -479,9 +479,19 @@ class RowCheck:
             self.retention(journeys)
         spells = check_spells(self, journeys)
         if self.problems:
-            raise ImportRefused(self.problems)
+            raise ImportRefused(self.coded(codes, usable))
         groups = frozenset(group for group, numbers in spell_numbers(self.columns).items() if numbers)
         return CheckedJourneys(journeys, spells["job"], spells["education"], np.asarray(self.cells.lines), groups)
+
+    def coded(self, codes: pd.Series, usable: np.ndarray) -> list[Problem]:
+        """The problems, each on a row with a usable code given that code."""
+        position = {int(line): p for p, line in enumerate(self.cells.lines)}
+        return [
+            replace(problem, code=codes.iat[position[problem.line]])
+            if problem.line in position and usable[position[problem.line]]
+            else problem
+            for problem in self.problems
+        ]
 
     def duplicates(self, codes: pd.Series, usable: np.ndarray) -> None:
         """Report each code already on an earlier line; codes that differ only in capitals are the same code."""
