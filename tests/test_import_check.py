@@ -3,6 +3,7 @@ uploader says so, while it is held for them, and only if the unit's journeys are
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ def test_a_file_that_changes_nothing_has_nothing_to_import(client: Any, session:
     assert session.scalars(select(HeldImport.answer)).all() == ["imported"]  # the first file's, answered; no other
 
 
-def test_a_file_that_puts_back_earlier_values_is_marked(client: Any, session: Any, manager: Any) -> None:
+def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any, session: Any, manager: Any) -> None:
     """A file made before a change (by hand, or by another import), edited and imported, would undo it: the check
     marks each journey it puts back as it was, whatever was exported or imported since."""
     unit, _user = manager
@@ -142,18 +143,31 @@ def test_a_file_that_puts_back_earlier_values_is_marked(client: Any, session: An
 
     page = upload(client, unit.code, csv_file(FIRST), "old.csv", confirm=False).get_data(as_text=True)
     assert "The file puts 3 journeys back as they were before a later change" in page
-    assert page.count("undoes a change of ") == 3
+    assert page.count("undoes a change by the system, ") == 3  # made outside a request: the app's own hand
     assert "courses of study in 1 journey" in page and "2026-04-01\u2013" in page
 
     # A new value is the file's own: not marked.
     page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
     assert "<code>exit_date</code>" in page and "undoes a change" not in page.split("NRV-0001</a>")[1][:80]
-    assert page.count("undoes a change of ") == 2  # NRV-0002's hours and NRV-0003's course, which LATER leaves out
+    # NRV-0002's hours and NRV-0003's course, which LATER leaves out
+    assert page.count("undoes a change by the system, ") == 2
 
     # What an import changed, a file made before it puts back: marked too.
     answer(client, upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False))
     page = upload(client, unit.code, csv_file(FIRST), "first.csv", confirm=False).get_data(as_text=True)
-    assert "The file puts 2 journeys back" in page  # NRV-0001's exit and NRV-0003's job end, both set by the import
+    assert "The file puts 2 journeys back" in page  # NRV-0001's exit and NRV-0003's job end
+    # Who made the change undone, as the audit trail names them: NRV-0003's job end, the import's; NRV-0001's exit
+    # is put back as it was before the hand change (the import changed its date only).
+    assert page.count("undoes a change of yours, ") == 1 and page.count("undoes a change by the system, ") == 1
+
+    # A colleague's change is theirs, by their address.
+    colleague = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    other = app.test_client()
+    assert login(other, colleague.email).status_code == 302
+    imported(other, unit, [*FIRST[:2], journey(code="NRV-0003", job1_end="2026-05-20")], "colleague.csv")
+    page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
+    # Their file took NRV-0001's exit away and moved NRV-0003's job end: LATER puts both back as they were before.
+    assert page.count(f"undoes a change by {colleague.email}, ") == 2
 
 
 def test_a_change_made_between_the_check_and_the_answer_is_not_overwritten_unseen(
@@ -306,7 +320,7 @@ def test_the_command_checks_a_file_and_writes_nothing(
     path.write_bytes(csv_file(FIRST))
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
     assert "1 of the journeys it would change it puts back as they were before a later change" in result.output
-    assert "  NRV-0002 (undoes a change of " in result.output
+    assert "  NRV-0002 (undoes a change by system, " in result.output
 
 
 def test_a_change_reads_field_by_field(app: Flask) -> None:
@@ -367,6 +381,13 @@ def deleted(values: dict[str, Any], row: int, days: int = 0) -> Entry:
     return entry("job_spells", "delete", changes, days, row)
 
 
+def undone_at(
+    changes: list[Change], history: list[Entry], spells: dict[tuple[str, int], dict[str, Any]]
+) -> dict[int, datetime]:
+    """The time of the latest change `undoing` finds the file undoes, by journey."""
+    return {journey: entry.at for journey, entry in undoing(changes, history, spells).items()}
+
+
 def jobs(now: list[dict[str, Any]], filed: list[dict[str, Any]]) -> list[Change]:
     return [Change(7, "NRV-7", {"job_spells": [now, filed]})]
 
@@ -377,24 +398,32 @@ def test_a_file_undoes_a_change_when_it_puts_back_what_was_there_before() -> Non
     history = [exit_set, goal_set]
     # Blanking the exit puts back the value before the first change; the latest change undone is the time given.
     blanked = Change(7, "NRV-7", {"exit_date": ["2026-05-29", None], "goal": ["both", "work"]})
-    assert undoing([blanked], history, {}) == {7: AT + timedelta(days=2)}
-    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", None]})], history, {}) == {7: AT}
+    assert undone_at([blanked], history, {}) == {7: AT + timedelta(days=2)}
+    assert undone_at([Change(7, "NRV-7", {"exit_date": ["2026-05-29", None]})], history, {}) == {7: AT}
     # A value of the file's own undoes nothing; nor does another journey's history.
-    assert undoing([Change(7, "NRV-7", {"exit_date": ["2026-05-29", "2026-05-30"]})], history, {}) == {}
-    assert undoing([Change(8, "NRV-8", {"exit_date": ["2026-05-29", None]})], history, {}) == {}
+    assert undone_at([Change(7, "NRV-7", {"exit_date": ["2026-05-29", "2026-05-30"]})], history, {}) == {}
+    assert undone_at([Change(8, "NRV-8", {"exit_date": ["2026-05-29", None]})], history, {}) == {}
     # A journey made by hand was made, not changed: a file leaving a field empty undoes no change.
     created = entry("journeys", "create", {"goal": [None, "work"]})
-    assert undoing([Change(7, "NRV-7", {"goal": ["work", None]})], [created], {}) == {}
+    assert undone_at([Change(7, "NRV-7", {"goal": ["work", None]})], [created], {}) == {}
+
+    # Of two changes undone in the same instant, the later made (the greater audit entry) is the one given, with who
+    # made it.
+    first = replace(exit_set, by="anna@unit.example", id=11)
+    second = replace(exit_set, changes={"exit_reason": [None, "withdrew"]}, by="cli", id=12)
+    blanked = Change(7, "NRV-7", {"exit_date": ["2026-05-29", None], "exit_reason": ["withdrew", None]})
+    assert undoing([blanked], [first, second], {})[7].by == "cli"
+    assert undoing([blanked], [second, replace(first, id=13)], {})[7].by == "anna@unit.example"
 
 
 def test_a_job_added_by_hand_and_left_out_is_undone_in_whatever_form_it_has_now() -> None:
     ended = OTHER | {"end_date": "2026-05-29"}
     history = [made(OTHER, 3), edited({"end_date": [None, "2026-05-29"]}, 3, days=1)]
     now = {("job_spells", 3): ended}
-    assert undoing(jobs([JOB, ended], [JOB]), history, now) == {7: AT}  # left out
-    assert undoing(jobs([JOB, ended], [JOB, ended]), history, now) == {}  # kept (an hours change elsewhere)
+    assert undone_at(jobs([JOB, ended], [JOB]), history, now) == {7: AT}  # left out
+    assert undone_at(jobs([JOB, ended], [JOB, ended]), history, now) == {}  # kept (an hours change elsewhere)
     # The file has it as it was added: its end, made by hand later, is what it undoes.
-    assert undoing(jobs([JOB, ended], [JOB, OTHER]), history, now) == {7: AT + timedelta(days=1)}
+    assert undone_at(jobs([JOB, ended], [JOB, OTHER]), history, now) == {7: AT + timedelta(days=1)}
 
 
 def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:
@@ -403,9 +432,9 @@ def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:
         edited({"hours_per_week": [None, 8]}, 3, days=1),
         deleted(OTHER | {"hours_per_week": 8}, 3, days=2),
     ]
-    assert undoing(jobs([JOB], [JOB, OTHER]), history, {}) == {7: AT + timedelta(days=2)}  # as it was first
-    assert undoing(jobs([JOB], [JOB, OTHER | {"hours_per_week": 8.0}]), history, {}) == {7: AT + timedelta(days=2)}
-    assert undoing(jobs([JOB], [JOB, OTHER | {"hours_per_week": 9}]), history, {}) == {}  # another job
+    assert undone_at(jobs([JOB], [JOB, OTHER]), history, {}) == {7: AT + timedelta(days=2)}  # as it was first
+    assert undone_at(jobs([JOB], [JOB, OTHER | {"hours_per_week": 8.0}]), history, {}) == {7: AT + timedelta(days=2)}
+    assert undone_at(jobs([JOB], [JOB, OTHER | {"hours_per_week": 9}]), history, {}) == {}  # another job
 
 
 def test_a_job_s_values_put_back_are_told_from_another_job_s() -> None:
@@ -413,35 +442,35 @@ def test_a_job_s_values_put_back_are_told_from_another_job_s() -> None:
     is not it."""
     now = {("job_spells", 1): JOB | {"competitive": False}, ("job_spells", 2): OTHER}
     history = [edited({"competitive": [True, False]}, 1)]  # the job came with an import: no entry made it
-    assert undoing(jobs([JOB | {"competitive": False}, OTHER], [JOB, OTHER]), history, now) == {7: AT}
+    assert undone_at(jobs([JOB | {"competitive": False}, OTHER], [JOB, OTHER]), history, now) == {7: AT}
     # Hours 20 -> 25 by hand; a newer file gives 30, and another job of 20 hours: no undo.
     now = {("job_spells", 1): JOB | {"hours_per_week": 25}}
     history = [edited({"hours_per_week": [20, 25]}, 1)]
     assert (
-        undoing(
+        undone_at(
             jobs([JOB | {"hours_per_week": 25}], [JOB | {"hours_per_week": 30.0}, OTHER | {"hours_per_week": 20.0}]),
             history,
             now,
         )
         == {}
     )
-    assert undoing(jobs([JOB | {"hours_per_week": 25}], [JOB]), history, now) == {7: AT}  # 20 as 20.0
+    assert undone_at(jobs([JOB | {"hours_per_week": 25}], [JOB]), history, now) == {7: AT}  # 20 as 20.0
 
 
 def test_an_import_s_change_to_the_jobs_put_back_is_undone_and_courses_say_nothing_of_jobs() -> None:
     ended = JOB | {"end_date": "2026-05-15"}
     by_import = entry("journeys", "update", {"job_spells": [[JOB], [ended]]})
-    assert undoing(jobs([ended], [JOB]), [by_import], {}) == {7: AT}
+    assert undone_at(jobs([ended], [JOB]), [by_import], {}) == {7: AT}
     course = entry("education_spells", "create", {"journey_id": [None, 7], "start_date": [None, "2026-04-01"],
                                                    "end_date": [None, None]}, row=5)  # fmt: skip
     assert (
-        undoing(
+        undone_at(
             jobs([ended], [JOB]), [course], {("education_spells", 5): {"start_date": "2026-04-01", "end_date": None}}
         )
         == {}
     )
     # A job an import replaced since (its row gone): what changed in it is all that is known, and enough.
-    assert undoing(jobs([ended], [JOB]), [edited({"end_date": [None, "2026-05-15"]}, 9)], {}) == {7: AT}
+    assert undone_at(jobs([ended], [JOB]), [edited({"end_date": [None, "2026-05-15"]}, 9)], {}) == {7: AT}
 
 
 def test_the_command_s_check_of_a_bad_file_exits_2_and_writes_nothing(

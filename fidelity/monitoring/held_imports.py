@@ -15,8 +15,9 @@ imported and the check is made again, for the uploader to look at once more.
 
 A journey is marked when the file puts back a value it had before a later change, by hand or by another import: a
 field's earlier value, the jobs or courses as they were before an import, a job or course added by hand left out, or
-one deleted by hand brought back. A file made before that change, edited and imported, would undo it. The journey's
-history is read from the audit log, which holds every change with its old and new values (`undoing`, pure).
+one deleted by hand brought back; with who made the latest such change, and when. A file made before that change,
+edited and imported, would undo it. The journey's history is read from the audit log, which holds every change with
+its old and new values (`undoing`, pure).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Check:
     state: str
     # Journey id -> the time of the latest change the file would undo, for those journeys it puts back an earlier
     # value of.
-    undone: dict[int, datetime]
+    undone: dict[int, Entry]  # journey id -> the latest change the file would undo
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -116,6 +117,8 @@ class Entry:
     at: datetime
     changes: Mapping[str, Any]
     row_id: int | None = None  # the job's or course's id; its journey's for an entry about a journey
+    by: str = ""  # who made it, as the audit log names them (an address, 'cli', 'system')
+    id: int = 0  # the audit entry's: of two made in the same instant, the later has the greater
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,15 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
     wanted = set(journey_ids)
     entries = []
     rows = db.session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.at, AuditEntry.changes)
+        select(
+            AuditEntry.entity,
+            AuditEntry.entity_id,
+            AuditEntry.action,
+            AuditEntry.at,
+            AuditEntry.changes,
+            AuditEntry.actor_label,
+            AuditEntry.id,
+        )
         .where(
             AuditEntry.unit_id == unit_id,
             AuditEntry.entity.in_(JOURNEY_ENTITIES),
@@ -142,14 +153,14 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
         )
         .order_by(AuditEntry.id)
     )
-    for entity, entity_id, action, at, changes in rows:
+    for entity, entity_id, action, at, changes, by, entry_id in rows:
         changes = changes or {}
         if CLEARED in changes or ERASED in changes:
             continue
         own = int(entity_id) if entity_id.isdigit() else None
         journey = own if entity == "journeys" else named_journey(changes)  # a job or course names its journey
         if journey in wanted:
-            entries.append(Entry(journey, entity, action, as_utc(at), changes, own))
+            entries.append(Entry(journey, entity, action, as_utc(at), changes, own, by, entry_id))
     return entries
 
 
@@ -176,22 +187,22 @@ def _kept(value: Any) -> Any:
 
 def undoing(
     changes: Sequence[Change], entries: Sequence[Entry], spells: Mapping[tuple[str, int], Mapping[str, Any]]
-) -> dict[int, datetime]:
+) -> dict[int, Entry]:
     """Of the journeys the file `changes`, those it puts back as they were before a later change, given their audit
-    `entries` (in order) and their jobs and courses as they are (`spells`, by kind and id); each with the time of the
-    latest change it would undo."""
+    `entries` (in order) and their jobs and courses as they are (`spells`, by kind and id); each with the latest
+    change it would undo."""
     by_journey: defaultdict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_journey[entry.journey_id].append(entry)
     undone = {}
     for change in changes:
         own = by_journey.get(change.journey_id, [])
-        times = [entry.at for entry in own if entry.entity == "journeys" and _undoes_field(change, entry)]
+        found = [entry for entry in own if entry.entity == "journeys" and _undoes_field(change, entry)]
         for kind in SPELL_FIELDS:
             if kind in change.fields:
-                times += _spells_undone(change.fields[kind], [e for e in own if e.entity == kind], spells, kind)
-        if times:
-            undone[change.journey_id] = max(times)
+                found += _spells_undone(change.fields[kind], [e for e in own if e.entity == kind], spells, kind)
+        if found:
+            undone[change.journey_id] = max(found, key=lambda entry: (entry.at, entry.id))
     return undone
 
 
@@ -207,8 +218,8 @@ def _spells_undone(
     entries: Sequence[Entry],
     spells: Mapping[tuple[str, int], Mapping[str, Any]],
     kind: str,
-) -> list[datetime]:
-    """The times of the changes to a journey's jobs (or courses), one by one, that the file's list undoes: a job
+) -> list[Entry]:
+    """The changes to a journey's jobs (or courses), one by one, that the file's list undoes: a job
     added by hand that the file leaves out in every form it had, one deleted by hand that the file brings back in any
     form it had, or one whose values the file puts back as they were before a change."""
     now, filed = lists
@@ -216,16 +227,16 @@ def _spells_undone(
     for entry in entries:
         if entry.row_id is not None:
             by_row[entry.row_id].append(entry)
-    times = []
+    undone = []
     for row, own in by_row.items():
         steps = _replayed(own, spells.get((kind, row)), SPELL_FIELDS[kind])
         forms = [form for _entry, before, after in steps for form in (before, after) if form is not None]
         last = own[-1]
         made_by_hand = own[0].action == "create" and last.action != "delete" and forms and _has(now, forms[-1])
         if made_by_hand and not any(_has(filed, form) for form in forms):
-            times.append(own[0].at)  # added by hand, left out
+            undone.append(own[0])  # added by hand, left out
         if last.action == "delete" and any(_has(filed, form) and not _has(now, form) for form in forms):
-            times.append(last.at)  # deleted by hand, brought back
+            undone.append(last)  # deleted by hand, brought back
         for entry, before, after in steps:
             if entry.action != "update":
                 continue
@@ -233,10 +244,10 @@ def _spells_undone(
                 before = {field: values[0] for field, values in entry.changes.items() if field in SPELL_FIELDS[kind]}
                 after = {field: values[1] for field, values in entry.changes.items() if field in SPELL_FIELDS[kind]}
                 if _holds(now, after) and _holds(filed, before) and not _holds(filed, after):
-                    times.append(entry.at)
+                    undone.append(entry)
             elif _has(filed, before) and not _has(filed, after) and _has(now, after):
-                times.append(entry.at)  # its values put back
-    return times
+                undone.append(entry)  # its values put back
+    return undone
 
 
 def _replayed(

@@ -95,7 +95,7 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
             "hand or by another import: if the file was made before that change, importing it undoes it."
         )
     for change in summary.changes:
-        at = check.undone.get(change.journey_id)
-        flag = f" (undoes a change of {at:%Y-%m-%d %H:%M} UTC)" if at else ""
+        undone = check.undone.get(change.journey_id)
+        flag = f" (undoes a change by {undone.by}, {undone.at:%Y-%m-%d %H:%M} UTC)" if undone else ""
         fields = "; ".join(f"{line.column}: {line.old} -> {line.new}" for line in field_changes(change))
         click.echo(f"  {change.code}{flag}: {fields}")

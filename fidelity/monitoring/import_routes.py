@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from fidelity import clock
 from fidelity.access import Permission, unit_or_404
+from fidelity.audit_display import actor_text
 from fidelity.downloads import CSV, XLSX, download
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import quarter_text
@@ -167,6 +168,7 @@ def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
         summary=check.summary,
         form=ConfirmImportForm(formdata=None, state=check.state),
         field_changes=field_changes,
+        actor_text=actor_text,
         hold_minutes=HOLD_MINUTES,
     )
 
