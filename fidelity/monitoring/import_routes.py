@@ -122,7 +122,7 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Nothing was imported."))
             return redirect(url_for(".import_page", code=unit.code))
-        summary = import_held(unit, current_user, token, form.state.data or "", today)
+        summary = import_held(unit, current_user, token, form.state.data, today)
     except NoLongerHeld as gone:
         db.session.rollback()
         return _no_longer_held(unit, gone)
@@ -141,7 +141,9 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
 
 
 def _no_longer_held(unit: Unit, gone: NoLongerHeld) -> ResponseReturnValue:
-    db.session.commit()  # the files past their time, deleted on the way here
+    # Commits the files past their time deleted on the way here, when nothing was rolled back since (a check page
+    # shown); after an answer's rollback there is nothing to commit, and they go at the next page.
+    db.session.commit()
     if gone.answer == IMPORTED:
         flash(_("This file has been imported already: it is not imported twice."))
     elif gone.answer == NOT_IMPORTED:
