@@ -243,11 +243,20 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("ANNASVENSSON.xlsx", None),  # run together
         ("annasvensson 2026.csv", None),
         ("Uppföljning oktober (NRV-02).xlsx", "Uppföljning oktober (NRV-02).xlsx"),
-        # A month or a day written YYYY-MM(-DD) is a number of its own: "01 2026-11" is no birth date back to front.
+        # A number holding a month written year first is not read back to front: "01 2026-11" is no birth date.
         ("NRV-01 2026-11.csv", "NRV-01 2026-11.csv"),
-        ("export 2026-11-25 14.30.csv", "export 2026-11-25 14.30.csv"),
+        ("NRV-01 2026-11 v2.csv", "NRV-01 2026-11 v2.csv"),
         ("ref 1980-01-01.csv", None),  # a birth date written so is still one
-        ("1980-01-01-1239.csv", None),  # a personnummer with a date in it is still one number
+        ("1990-05 15.csv", None),
+        # A date beside more digits is still read with them, as an identity number or a phone number.
+        ("1980-01-01-1239.csv", None),
+        ("Referral 2012-05-05 1236.csv", None),  # a personnummer of someone aged 14, check digit right
+        ("2012-05-05_1236.xlsx", None),
+        ("(2012-05-05)1234.csv", None),
+        ("1925-03-04 1234.csv", None),  # aged 101
+        ("export 2026-11-25 14.30.csv", None),  # a date and a time that read as a newborn's personnummer
+        ("070 2011-12 34.csv", None),
+        ("0702 2011-12.csv", None),
         ("ref 2026-11 0739876543.csv", None),
     ],
 )

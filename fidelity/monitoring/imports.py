@@ -56,9 +56,8 @@ __all__ = ["Change", "ImportRefused", "ImportSummary", "Problem", "import_journe
 FILE_NAME_MAX = 200  # characters of the file's name kept in the audit log
 # A number in a file's name, its digits possibly in groups split by spaces, dots, hyphens, slashes or brackets.
 _NUMBERS = re.compile(r"\+?\(?\d(?:[\s.()/-]{0,2}\d)+")
-# A month or a day written as ISO 8601 does (2026-11, 2026-11-30): a number of its own, not one group of a longer
-# number with the numbers beside it ("NRV-01 2026-11" is no phone number, nor "01 2026-11" back to front a birth date).
-_ISO_DATE = re.compile(r"(?<![\d.-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?![\d.-])")
+# A year and month written as ISO 8601 does (2026-11): nobody writes a date day first with it.
+_YEAR_MONTH = re.compile(r"(?<!\d)(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -149,12 +148,17 @@ def kept_file_name(filename: str, year: int) -> str | None:
         for c in unicodedata.normalize("NFKC", PurePath(name).stem)
         if unicodedata.category(c) != "Mn"
     )
-    undated = _ISO_DATE.sub(";", seen)  # each date is checked alone, as a number (a birth date is one)
-    numbers = [re.sub(r"[^\d+]", "", number) for number in [*_ISO_DATE.findall(seen), *_NUMBERS.findall(undated)]]
-    # The whole name (its dates apart), each word of it, each number written in groups ("(073) 987 65 43"), and each
-    # eight-digit one read back to front too, as a date of birth written day first (01011980).
-    words = re.split(r"[\s_,;()]+", seen)
-    parts = [undated, *words, *numbers, *(n[4:] + n[2:4] + n[:2] for n in numbers if len(n) == 8)]
+    written = _NUMBERS.findall(seen)
+    numbers = [re.sub(r"[^\d+]", "", number) for number in written]
+    # The whole name, each word of it, each number written in groups ("(073) 987 65 43"), and each eight-digit one
+    # read back to front too, as a date of birth written day first (01011980), unless it holds a year and month
+    # written year first ("NRV-01 2026-11" holds no birth date 26 November 2001).
+    backwards = [
+        n[4:] + n[2:4] + n[:2]
+        for n, w in zip(numbers, written, strict=True)
+        if len(n) == 8 and not _YEAR_MONTH.search(w)
+    ]
+    parts = [seen, *re.split(r"[\s_,;()]+", seen), *numbers, *backwards]
     if holds_given_name(seen) or runs_names_together(seen) or any(identifying(part, year) for part in parts if part):
         return None
     return name
@@ -245,7 +249,7 @@ def _refuse_gone(connection: Connection, unit_id: int, checked: CheckedJourneys,
               "does not bring it back. Take the line out of the file, or add the journey again by hand.",
               code=codes[index], date=day.isoformat()),
             "code",
-            codes[index],
+            code=codes[index],
         )
         for index, day in sorted(went.items())
     ]  # fmt: skip
