@@ -159,6 +159,11 @@ def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any,
     # Who made the change undone, as the audit trail names them: NRV-0003's job end, the import's; NRV-0001's exit
     # is put back as it was before the hand change (the import changed its date only).
     assert page.count("undoes a change of yours, ") == 1 and page.count("undoes a change by the system, ") == 1
+    # Yours is known by who you are, not by the address the audit trail kept: it may have changed since.
+    _user.email = "renamed@example.org"
+    session.commit()
+    page = upload(client, unit.code, csv_file(FIRST), "first.csv", confirm=False).get_data(as_text=True)
+    assert page.count("undoes a change of yours, ") == 1
 
     # A colleague's change is theirs, by their address.
     colleague = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
@@ -320,7 +325,7 @@ def test_the_command_checks_a_file_and_writes_nothing(
     path.write_bytes(csv_file(FIRST))
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
     assert "1 of the journeys it would change it puts back as they were before a later change" in result.output
-    assert "  NRV-0002 (undoes a change by system, " in result.output
+    assert "  NRV-0002 (undoes a change by the system, " in result.output
 
 
 def test_a_change_reads_field_by_field(app: Flask) -> None:

@@ -78,9 +78,8 @@ class Check:
 
     summary: ImportSummary
     state: str
-    # Journey id -> the time of the latest change the file would undo, for those journeys it puts back an earlier
-    # value of.
-    undone: dict[int, Entry]  # journey id -> the latest change the file would undo
+    # Journey id -> the latest change the file would undo, for those journeys it puts back an earlier value of.
+    undone: dict[int, Entry]
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -118,6 +117,7 @@ class Entry:
     changes: Mapping[str, Any]
     row_id: int | None = None  # the job's or course's id; its journey's for an entry about a journey
     by: str = ""  # who made it, as the audit log names them (an address, 'cli', 'system')
+    by_user: int | None = None  # and their user id, when a user made it (an address may change since)
     id: int = 0  # the audit entry's: of two made in the same instant, the later has the greater
 
 
@@ -143,6 +143,7 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
             AuditEntry.at,
             AuditEntry.changes,
             AuditEntry.actor_label,
+            AuditEntry.actor_id,
             AuditEntry.id,
         )
         .where(
@@ -153,14 +154,14 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
         )
         .order_by(AuditEntry.id)
     )
-    for entity, entity_id, action, at, changes, by, entry_id in rows:
+    for entity, entity_id, action, at, changes, by, by_user, entry_id in rows:
         changes = changes or {}
         if CLEARED in changes or ERASED in changes:
             continue
         own = int(entity_id) if entity_id.isdigit() else None
         journey = own if entity == "journeys" else named_journey(changes)  # a job or course names its journey
         if journey in wanted:
-            entries.append(Entry(journey, entity, action, as_utc(at), changes, own, by, entry_id))
+            entries.append(Entry(journey, entity, action, as_utc(at), changes, own, by, by_user, entry_id))
     return entries
 
 

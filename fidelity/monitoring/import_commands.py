@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from fidelity import clock
 from fidelity.admin.operations import find_unit
 from fidelity.audit import acting_as
+from fidelity.audit_display import actor_text
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.monitoring.held_imports import Check, check_import, field_changes
@@ -96,6 +97,6 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
         )
     for change in summary.changes:
         undone = check.undone.get(change.journey_id)
-        flag = f" (undoes a change by {undone.by}, {undone.at:%Y-%m-%d %H:%M} UTC)" if undone else ""
+        flag = f" (undoes a change by {actor_text(undone.by)}, {undone.at:%Y-%m-%d %H:%M} UTC)" if undone else ""
         fields = "; ".join(f"{line.column}: {line.old} -> {line.new}" for line in field_changes(change))
         click.echo(f"  {change.code}{flag}: {fields}")
