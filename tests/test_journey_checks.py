@@ -190,7 +190,9 @@ def test_xlsx_problems_name_the_sheet_row() -> None:
     good = [GOOD.get(name) for name in names]
     bad = [(GOOD | {"code": "NRV-0002", "goal": "job"}).get(name) for name in names]
     data = xlsx_file([names, good, [], bad])
-    assert problems(data, "journeys.xlsx") == [Problem(4, "goal: 'job' is not one of work, education, both")]
+    found = problems(data, "journeys.xlsx")
+    assert found == [Problem(4, "goal: 'job' is not one of work, education, both")]
+    assert found[0].code == "NRV-0002"  # the row's code, past the blank row
 
 
 # --- bad rows ------------------------------------------------------------------------------------------------
@@ -386,6 +388,7 @@ def test_a_problem_names_its_line_s_code_unless_the_code_itself_is_refused() -> 
         journey(code="", goal="job"),
         journey(code="EXAMPLE", goal="job"),
         journey(code="nrv-0001", goal="job"),
+        journey(code=" NRV-0008 ", goal="job"),
     ]
     found = problems(csv_file(rows))
     assert [(problem.line, problem.code) for problem in found] == [
@@ -400,6 +403,7 @@ def test_a_problem_names_its_line_s_code_unless_the_code_itself_is_refused() -> 
         (6, None),
         (7, "nrv-0001"),  # a code twice is still the line's code
         (7, "nrv-0001"),
+        (8, "NRV-0008"),  # as stored: without its spaces
     ]
     assert all("811218" not in (problem.code or "") + problem.message for problem in found)
 
