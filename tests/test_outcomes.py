@@ -234,7 +234,7 @@ def test_every_figure_has_one_definition() -> None:
                "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
                "gave_up", "caseload"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "4"
+    assert DEFINITIONS_VERSION == "5"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 
@@ -269,6 +269,26 @@ def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_
     # M: Nov 1 + 90 days = Jan 30 (29 + 31 + 30), its last day at work: held on day 90.
     # N: Nov 2 + 90 days = Jan 31; it ended on Jan 30, day 89: not retained.
     assert (q.retention_window_closed, q.retained_90) == (2, 1)
+
+
+def test_employer_contact_within_30_days_counts_people_towards_work_only() -> None:
+    """Four enrolled on Jan 2, 2025, none meeting an employer; day 30 is Feb 1, in Q1. A goal of education alone
+    meets no employer, so that person is left out; work, work and education, and no goal recorded are counted."""
+    people = [
+        {"id": i, "referral_date": D(2024, 12, 1), "enrolment_date": D(2025, 1, 2), "goal": goal}
+        for i, goal in enumerate(["work", "both", None, "education"], start=1)
+    ]
+    q = quarter_figures(frames_from_records(people), Quarter(2025, 1))
+    assert (q.served, q.contact_window_closed, q.contact_within_30) == (4, 3, 0)
+    people[3]["first_employer_contact_date"] = D(2025, 1, 20)  # one who meets an employer all the same: not counted
+    q = quarter_figures(frames_from_records(people), Quarter(2025, 1))
+    assert (q.contact_window_closed, q.contact_within_30) == (3, 0)
+    assert q.median_days_to_employer_contact == 18  # the contact itself still counts: Jan 2 -> Jan 20
+    # Met an employer on Jan 5 and left on Jan 10: towards work, the journey counts until its day 30 (Feb 1); with
+    # a goal of education alone, until its exit.
+    left = {"first_employer_contact_date": D(2025, 1, 5), "exit_date": D(2025, 1, 10), "exit_reason": "withdrew"}
+    last = last_counted_day(frames_from_records([people[0] | left, people[3] | left]))
+    assert (last[1], last[4]) == (D(2025, 2, 1), D(2025, 1, 10))
 
 
 def test_a_job_of_0_hours_a_week_is_no_paid_work_and_counts_nowhere() -> None:

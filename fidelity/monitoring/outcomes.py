@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from fidelity.monitoring.frames import JourneyFrames  # the tables only: this module reads no database
 
 # Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait; version 3
-# those who gave up while waiting; version 4 leaves out jobs of 0 hours a week, which are no paid work.
-DEFINITIONS_VERSION = "4"
+# those who gave up while waiting; version 4 leaves out jobs of 0 hours a week, which are no paid work; version 5
+# counts employer contact within 30 days only for people towards work (a goal of education alone meets no employer).
+DEFINITIONS_VERSION = "5"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
@@ -65,8 +66,9 @@ DEFINITIONS: tuple[Definition, ...] = (
         "For people whose first face-to-face contact with an employer fell in the quarter: the median number of "
         "days from enrolment to that contact (a contact before enrolment counts as 0 days).")),
     Definition("contact_within_30", N_("Employer contact within 30 days"), N_(
-        "Of the people whose 30th day after enrolment fell in the quarter, the share who had met an employer by "
-        "that day. People who left before day 30 without meeting an employer are not counted.")),
+        "Of the people towards work (a goal of work, or of work and education, or none recorded) whose 30th day after "
+        "enrolment fell in the quarter, the share who had met an employer by that day. People whose goal is "
+        "education alone are not counted, nor people who left before day 30 without meeting an employer.")),
     Definition("retained_90", N_("Jobs held 90 days"), N_(
         "Of the competitive jobs counted as job starts whose 90th day after the first day of paid work fell in the "
         "quarter, the share still held on that day. A job that ended before its 90th day was not retained.")),
@@ -272,7 +274,7 @@ def figures_by_quarter(
 
     day_30 = enrolled + CONTACT_DAYS
     met = contact <= day_30
-    counted_30 = is_enrolled & ~((exited < day_30) & ~met)
+    counted_30 = is_enrolled & _towards_work(people) & ~((exited < day_30) & ~met)
     window_30 = counted_30[:, None] & (day_30[:, None] >= starts) & (day_30[:, None] <= ends)
 
     ids = pd.Index(people["id"])
@@ -360,6 +362,12 @@ def _spells(
     )
 
 
+def _towards_work(people: pd.DataFrame) -> np.ndarray:
+    """Whose goal is not education alone: work, work and education, or none recorded (as the journey list's people
+    without employer contact)."""
+    return (people["goal"] != "education").to_numpy(bool)
+
+
 def last_counted_day(frames: JourneyFrames) -> pd.Series:
     """Per journey id, the last day on which it counts in any figure: its exit (or, for a referral refused and not
     exited, the refusal, after which it no longer waits), its first employer contact, the end of its 30 days after
@@ -370,7 +378,7 @@ def last_counted_day(frames: JourneyFrames) -> pd.Series:
     contact = _days(people["first_employer_contact_date"])
     is_enrolled = enrolled != NEVER
     day_30 = enrolled + CONTACT_DAYS
-    counted_30 = is_enrolled & ~((exited < day_30) & (contact > day_30))
+    counted_30 = is_enrolled & _towards_work(people) & ~((exited < day_30) & (contact > day_30))
     last = np.maximum(ended, np.where(is_enrolled & (contact != NEVER), contact, ended))
     last = np.maximum(last, np.where(counted_30, day_30, ended))
     ids = pd.Index(people["id"])
