@@ -83,6 +83,11 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert "at or above the minimum standard of 31%, below the average of 41%" in page
     # The chart, with the benchmarks named.
     assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
+    # Under it, what the lines are, where they come from, and how a rate is set against them.
+    caption = " ".join(page.split("<figcaption>")[1].split("</figcaption>")[0].split())
+    assert caption.startswith("The dashed lines are benchmarks for the quarterly employment rate only, from a ")
+    assert "31% minimum standard, 41% average, 50% excellent. The education rate has no benchmark." in caption
+    assert "30.5% shows as 31% and reaches the minimum." in caption
     # The definitions and their version.
     assert f"version {DEFINITIONS_VERSION}" in page
     assert all(d.text.replace("'", "&#39;") in page for d in DEFINITIONS)

@@ -71,6 +71,7 @@ def show(code: str) -> ResponseReturnValue:
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
         minimum_rate=dict(BENCHMARKS)["minimum"],
+        benchmark_rates=dict(BENCHMARKS),
         can_record=can(current_user, Permission.RECORD, unit),
         purge=latest_purge(unit.id),
     )
