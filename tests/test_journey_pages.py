@@ -794,3 +794,21 @@ def test_a_change_to_a_journey_of_a_locked_quarter_says_the_figures_stay(client:
     other = f"/units/{unit.code}/journeys/{later.id}"
     assert post(client, f"{other}/edit", code="LATER", referral_date="2026-04-01", goal="work").status_code == 302
     assert "locked by a purge" not in client.get(other).get_data(as_text=True)
+
+
+def test_a_date_that_cannot_be_read_says_what_was_typed_and_how_to_write_it(client: Any, session: Any) -> None:
+    """A date typed past the browser's picker: the field says why it cannot be read, not that it is required."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    login(client, manager.email)
+    url = f"/units/{unit.code}/journeys/new"
+    page = post(client, url, code="NRV-0001", referral_date="3/11", enrolment_date="2026-02-30").get_data(as_text=True)
+    assert "&#39;3/11&#39; is not a date: write it as YYYY-MM-DD, such as 2026-03-16" in page
+    assert "&#39;2026-02-30&#39; is no day of the calendar: that month has 28 days" in page
+    assert "This field is required" not in page
+    for nothing in ("", "  "):  # nothing typed: required, as before
+        assert "This field is required" in post(client, url, code="NRV-0001", referral_date=nothing).get_data(True)
+    assert session.scalars(select(Journey)).all() == []
+    # A month and a day without their leading zeros are read.
+    assert post(client, url, code="NRV-0001", referral_date="2026-3-6").status_code == 302
+    assert session.scalars(select(Journey.referral_date)).all() == [date(2026, 3, 6)]

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity import clock
 from fidelity.actions.operations import ActionValues, action_snapshot, status_snapshot
+from fidelity.day_field import DayField
 from fidelity.models import Action, ActionStatus, Unit, User
 from fidelity.privacy import NoIdentityNumber
 from fidelity.scales import ScaleRegistry
@@ -40,7 +41,7 @@ class NewActionForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX), NoIdentityNumber()])
     # Any value is let through to the operation, which refuses an owner who may not plan for the unit.
     owner = SelectField(_l("Owner"), validate_choice=False, validators=[DataRequired(_l("Choose an owner."))])
-    due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Give a due date."))])
+    due_date = DayField(_l("Due date"), validators=[DataRequired(_l("Give a due date."))])
     item = SelectField(_l("Item"), validators=[Optional()], description=_l("The scale item the action is about."))
     submit = SubmitField(_l("Add action"))
 
@@ -52,7 +53,7 @@ class NewActionForm(FlaskForm):
     # whose title is corrected); only a new date must not be.
     current_due: date | None = None
 
-    def validate_due_date(self, field: DateField) -> None:
+    def validate_due_date(self, field: DayField) -> None:
         if field.data and field.data < clock.today() and field.data != self.current_due:
             raise ValidationError(_l("The due date cannot be in the past."))
 

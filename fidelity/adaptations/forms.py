@@ -6,11 +6,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from fidelity import clock
 from fidelity.adaptations.cost import item_ref
+from fidelity.day_field import DayField
 from fidelity.models import AdaptationReason
 from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.forms import CheckboxesField
@@ -35,8 +36,8 @@ class AdaptationForm(FlaskForm):
     )
     description = TextAreaField(_l("Details"), validators=[Length(max=TEXT_MAX), NoIdentityNumber()])
     reason = SelectField(_l("Why"), choices=[SelectChoice(r.value, name) for r, name in REASON_NAMES.items()])
-    since = DateField(_l("Since"), validators=[DataRequired()])
-    until = DateField(_l("Until (leave empty while it lasts)"), validators=[Optional()])
+    since = DayField(_l("Since"), validators=[DataRequired()])
+    until = DayField(_l("Until (leave empty while it lasts)"), validators=[Optional()])
     decided_by = StringField(_l("Decided by"), validators=[Length(max=200), NoIdentityNumber()])
     principles = CheckboxesField(_l("Principles it departs from"))
     items = CheckboxesField(_l("Scale items it departs from"))
@@ -60,13 +61,13 @@ class AdaptationForm(FlaskForm):
             for item in scale.items
         ]
 
-    def validate_since(self, field: DateField) -> None:
+    def validate_since(self, field: DayField) -> None:
         # The register and the reports list an adaptation from the day it began: one dated later would be saved and
         # then shown nowhere, out of reach of anyone who might correct it.
         if field.data and field.data > clock.today():
             raise ValidationError(_l("The adaptation must have begun: the date cannot be in the future."))
 
-    def validate_until(self, field: DateField) -> None:
+    def validate_until(self, field: DayField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("An adaptation cannot end before it begins."))
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from fidelity import clock
+from fidelity.day_field import DayField
 from fidelity.external.operations import MIN_REVIEWERS, ConsensusValue
 from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.forms import EVIDENCE_MAX, CheckboxesField, ItemErrors, RatingForm, check_review_day
@@ -26,12 +26,12 @@ from fidelity.scales import Scale
 
 class CommissionForm(FlaskForm):
     scale = SelectField(_l("Scale"), validators=[DataRequired()])
-    visit_start = DateField(_l("First day of the visit"), validators=[DataRequired()])
-    visit_end = DateField(_l("Last day of the visit"), validators=[DataRequired()])
+    visit_start = DayField(_l("First day of the visit"), validators=[DataRequired()])
+    visit_end = DayField(_l("Last day of the visit"), validators=[DataRequired()])
     reviewers = CheckboxesField(_l("Reviewers (at least two)"), coerce=int, validators=[DataRequired()])
     start = SubmitField(_l("Start the external review"))
 
-    def validate_visit_start(self, field: DateField) -> None:
+    def validate_visit_start(self, field: DayField) -> None:
         check_review_day(field.data)
 
     def validate_reviewers(self, field: CheckboxesField) -> None:
@@ -39,7 +39,7 @@ class CommissionForm(FlaskForm):
         if len(set(field.data or [])) < MIN_REVIEWERS:
             raise ValidationError(_l("Choose at least %(n)d different reviewers.", n=MIN_REVIEWERS))
 
-    def validate_visit_end(self, field: DateField) -> None:
+    def validate_visit_end(self, field: DayField) -> None:
         if field.data and self.visit_start.data and field.data < self.visit_start.data:
             raise ValidationError(_l("The visit cannot end before it starts."))
         if field.data and field.data > clock.today().replace(year=clock.today().year + 1):

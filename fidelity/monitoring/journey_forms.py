@@ -7,9 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from fidelity.day_field import DayField
 from fidelity.models.monitoring import (
     CODE_MAX,
     ZERO_EXCLUSION_BREACHES,
@@ -143,21 +144,21 @@ class JourneyForm(FlaskForm):
         JOURNEY_LABELS["age_band"], choices=_choices(AGE_BAND_NAMES, _l("Not recorded")), validate_choice=False
     )
     goal = SelectField(JOURNEY_LABELS["goal"], choices=_choices(GOAL_NAMES, _l("Not recorded")), validate_choice=False)
-    referral_date = DateField(JOURNEY_LABELS["referral_date"], validators=[DataRequired()])
+    referral_date = DayField(JOURNEY_LABELS["referral_date"], validators=[DataRequired()])
     decision = SelectField(
         JOURNEY_LABELS["decision"], choices=_choices(DECISION_NAMES, _l("Not decided yet")), validate_choice=False
     )
-    decision_date = DateField(JOURNEY_LABELS["decision_date"], validators=[Optional()])
+    decision_date = DayField(JOURNEY_LABELS["decision_date"], validators=[Optional()])
     not_accepted_reason = SelectField(
         JOURNEY_LABELS["not_accepted_reason"],
         choices=_reason_choices(),
         validate_choice=False,
     )
-    first_meeting_date = DateField(JOURNEY_LABELS["first_meeting_date"], validators=[Optional()])
-    enrolment_date = DateField(JOURNEY_LABELS["enrolment_date"], validators=[Optional()])
-    first_employer_contact_date = DateField(JOURNEY_LABELS["first_employer_contact_date"], validators=[Optional()])
-    first_education_contact_date = DateField(JOURNEY_LABELS["first_education_contact_date"], validators=[Optional()])
-    exit_date = DateField(JOURNEY_LABELS["exit_date"], validators=[Optional()])
+    first_meeting_date = DayField(JOURNEY_LABELS["first_meeting_date"], validators=[Optional()])
+    enrolment_date = DayField(JOURNEY_LABELS["enrolment_date"], validators=[Optional()])
+    first_employer_contact_date = DayField(JOURNEY_LABELS["first_employer_contact_date"], validators=[Optional()])
+    first_education_contact_date = DayField(JOURNEY_LABELS["first_education_contact_date"], validators=[Optional()])
+    exit_date = DayField(JOURNEY_LABELS["exit_date"], validators=[Optional()])
     exit_reason = SelectField(
         JOURNEY_LABELS["exit_reason"], choices=_choices(EXIT_NAMES, _l("Has not left")), validate_choice=False
     )
@@ -175,8 +176,8 @@ class JourneyForm(FlaskForm):
 
 
 class JobForm(FlaskForm):
-    start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
-    end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
+    start_date = DayField(SPELL_LABELS["start_date"], validators=[DataRequired()])
+    end_date = DayField(SPELL_LABELS["end_date"], validators=[Optional()])
     competitive = BooleanField(_l("Competitive job (open to anyone, at least the going wage)"), default=True)
     hours_per_week = DecimalCommaField(
         SPELL_LABELS["hours_per_week"],
@@ -199,8 +200,8 @@ class JobForm(FlaskForm):
 
 
 class EducationForm(FlaskForm):
-    start_date = DateField(SPELL_LABELS["start_date"], validators=[DataRequired()])
-    end_date = DateField(SPELL_LABELS["end_date"], validators=[Optional()])
+    start_date = DayField(SPELL_LABELS["start_date"], validators=[DataRequired()])
+    end_date = DayField(SPELL_LABELS["end_date"], validators=[Optional()])
     seen = HiddenField()  # the journey's digest when its page was opened
     save = SubmitField(_l("Save course"))
 

@@ -7,7 +7,6 @@ compared as written first and tidied (spaces, case) only where that first test f
 
 from __future__ import annotations
 
-import calendar
 import re
 import string
 import unicodedata
@@ -21,6 +20,7 @@ from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from fidelity.day_field import no_such_day
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
 from fidelity.monitoring.given_names import GIVEN_NAMES
@@ -237,24 +237,6 @@ def _date_text(cell: object) -> str:
     if not any(character.isdigit() for character in text):
         return "?" if text else ""
     return _day_of(text)
-
-
-_DATE_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-
-
-def no_such_day(text: str) -> str | None:
-    """Why a date written YYYY-MM-DD is no day of the calendar (a 30 February, a month 13), or None when it is one or
-    is written otherwise."""
-    found = _DATE_SHAPE.fullmatch(text.strip())
-    if not found:
-        return None
-    year, month, day = (int(part) for part in found.groups())
-    if not 1 <= month <= 12:
-        return _("a month is 01 to 12")
-    days = calendar.monthrange(year, month)[1] if year else 31
-    if not 1 <= day <= days:
-        return _("that month has %(days)d days", days=days)
-    return None
 
 
 class RowCheck:

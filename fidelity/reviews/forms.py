@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity import clock
+from fidelity.day_field import DayField
 from fidelity.i18n import date_text
 from fidelity.privacy import NoIdentityNumber
 from fidelity.reviews.operations import RatingValue
@@ -41,10 +41,10 @@ def check_review_day(day: date | None) -> None:
 
 class StartReviewForm(FlaskForm):
     scale = SelectField(_l("Scale"), validators=[DataRequired()])
-    review_date = DateField(_l("Date of the self-assessment"), validators=[DataRequired()], default=clock.today)
+    review_date = DayField(_l("Date of the self-assessment"), validators=[DataRequired()], default=clock.today)
     start = SubmitField(_l("Start self-assessment"))
 
-    def validate_review_date(self, field: DateField) -> None:
+    def validate_review_date(self, field: DayField) -> None:
         if field.data and field.data > clock.today():
             raise ValidationError(_l("The date cannot be in the future."))
         check_review_day(field.data)
