@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fidelity.monitoring.given_names import GIVEN_NAMES
+from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
 from fidelity.monitoring.identity import (
     BIRTH_DATE,
     CHARACTERS,
@@ -15,6 +15,7 @@ from fidelity.monitoring.identity import (
     NAME,
     NAME_ALONE,
     NAME_RUN_TOGETHER,
+    NAME_SURNAME,
     NAME_WORDS,
     NORWEGIAN_D_NUMBER,
     NORWEGIAN_FODSELSNUMMER,
@@ -299,7 +300,7 @@ def test_a_code_of_exactly_the_maximum_length_passes() -> None:
 @pytest.mark.parametrize(
     "code",
     [
-        "STOCKHOLM-1", "NORRVIKSTAD", "EMPLOYMENT", "MALMBERG-3", "IPSLUNDEN", "JANSSON-1",
+        "STOCKHOLM-1", "NORRVIKSTAD", "EMPLOYMENT", "MALMBERG-3", "IPSLUNDEN",
         # Places named after someone: no surname's stem after the given name.
         "Gustavsberg-12", "GUSTAVSBERG-12", "Olofström-3", "OLOFSTRÖM-3", "Eriksberg-7", "Sofielund-4", "KARLBERG-5",
         "Johanneberg-2", "JOHANNEBERG-2",
@@ -352,11 +353,11 @@ def test_dates_sums_and_phone_numbers_in_free_text_pass(text: str) -> None:
 
 
 CODE_CHARACTERS = "ABCKNPRSVXYZabceknrsvÅÖåö0123456789-_ "
-# Codes built of given names (in any capitals) and what people write beside them: digits, initials, separators,
+# Codes built of given names and surnames (in any capitals) and what people write beside them: digits, initials, separators,
 # other letters run on (Kalle, Maja_K, ahmed-1, NRV_LISA, KalleAB), which random characters seldom spell.
 NAMED_CODES = st.lists(
     st.one_of(
-        st.sampled_from(sorted(GIVEN_NAMES)).flatmap(
+        st.sampled_from(sorted(GIVEN_NAMES | SURNAMES | {"andersson", "lindqvist", "sjögren", "nilsson"})).flatmap(
             lambda name: st.sampled_from([name, name.upper(), name.capitalize()])
         ),
         st.text(alphabet=CODE_CHARACTERS, max_size=4),
@@ -385,7 +386,8 @@ def test_the_quick_sort_marks_every_refused_example() -> None:
         "811218AB9876", "811218-X-9876", "AS811218", "800101X", "Anna-811218", "KF150785", "811218-987", "NRV-010101",
         "18121981", "Anna_Svensson", "Åsa-Öberg", "Björn_Lindqvist_81", "NRV_Karl_Berg", "AnnaBerg", "000123",
         "ANNA_SVENSSON", "anna-berg", "NRV-LISA-01", "ANNASVENSSON", "svenssonanna", "Kalle", "KALLE", "kalle2",
-        "Maja_K", "Lisa-K", "Ahmed-1", "K_Eva_01", "Nrv-461124-1",
+        "Maja_K", "Lisa-K", "Ahmed-1", "K_Eva_01", "Nrv-461124-1", "Andersson-7", "NRV_Olsen", "olsson", "Lindqvist-2",
+        "SJOGREN",
     ]  # fmt: skip
     plain = [
         "NRV-000123", "NRV-0000001", "NRV-01-0116", "NRV-24-0001", "P12345", "ABC-12", "Nrv-12", "JAN-0001", "MAJ-0001",
@@ -394,3 +396,23 @@ def test_the_quick_sort_marks_every_refused_example() -> None:
     assert all(code_problem(code, YEAR) for code in refused)
     suspects = set(suspect_codes(refused + plain).tolist())
     assert suspects >= set(range(len(refused))) and not suspects & set(range(len(refused), len(refused) + len(plain)))
+
+
+@pytest.mark.parametrize(
+    ("code", "refused"),
+    [
+        ("Andersson-7", True),  # a Swedish surname, told by its ending
+        ("NRV-Nilsson", True),
+        ("Lindqvist", True),
+        ("nrv_sjögren_2", True),
+        ("NRV_Olsen", True),  # a common Norwegian one
+        ("OLSSON-1", True),
+        ("JANSSON-1", True),  # a surname alone is a name too (before, only with a given name run on)
+        ("Lesson-1", False),  # a word with the ending, but too short to be a name
+        ("IPS-Berg", False),  # names that are also places: a unit may code by its place
+        ("NRV-Lund-3", False),
+        ("Gustavsberg-01", False),
+    ],
+)
+def test_a_code_holding_a_common_surname_is_refused(code: str, refused: bool) -> None:
+    assert (code_problem(code, YEAR) == NAME_SURNAME) is refused

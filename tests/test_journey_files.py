@@ -243,6 +243,8 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("ANNASVENSSON.xlsx", None),  # run together
         ("annasvensson 2026.csv", None),
         ("Uppföljning oktober (NRV-02).xlsx", "Uppföljning oktober (NRV-02).xlsx"),
+        ("Andersson remiss.csv", None),  # a surname alone
+        ("remiss OLSEN.xlsx", None),
         # A number holding a month written year first is not read back to front: "01 2026-11" is no birth date.
         ("NRV-01 2026-11.csv", "NRV-01 2026-11.csv"),
         ("NRV-01 2026-11 v2.csv", "NRV-01 2026-11 v2.csv"),

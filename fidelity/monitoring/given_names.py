@@ -26,3 +26,16 @@ GIVEN_NAMES = frozenset(
     örjan
     """.split()  # noqa: SIM905 - a list of names reads best as words
 )
+
+# Common Norwegian surnames ending in -sen, and the one common Swedish -sson name of six letters (the others are
+# longer), in small letters: a code or a file's name that holds one holds a person's name, whatever stands beside it.
+# A Swedish -sson name, or a -qvist, -kvist or -gren one, is told by its ending (`identity.holds_surname`); names that
+# are also places or words (Berg, Lund, Holm, Dahl, Moen, Strand) are left out, as a unit may code by its place.
+SURNAMES = frozenset(
+    """
+    abrahamsen amundsen andersen andreassen antonsen christensen danielsen eriksen evensen fredriksen gundersen
+    halvorsen hansen henriksen isaksen iversen jacobsen jakobsen jensen johannessen johansen johnsen jørgensen karlsen
+    knutsen kristiansen kristoffersen larsen martinsen mathisen mikkelsen mortensen nielsen nilsen olsen olsson
+    paulsen pedersen pettersen rasmussen simonsen svendsen sørensen thomassen
+    """.split()  # noqa: SIM905 - a list of names reads best as words
+)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from fidelity.models.monitoring import CODE_MAX
-from fidelity.monitoring.given_names import GIVEN_NAMES
+from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
 from fidelity.monitoring.problems import N_
 
 SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
@@ -35,6 +35,7 @@ NAME_ALONE = N_(
     "holds a person's name (a given name alone, or with only digits or initials beside it, such as Kalle or Maja_K): "
     "a code must not"
 )
+NAME_SURNAME = N_("holds a person's name (a surname, such as Andersson-7 or NRV_Olsen): a code must not")
 NAME_RUN_TOGETHER = N_(
     "holds a person's name (a given name and a surname run together, such as ANNASVENSSON): a code must not"
 )
@@ -249,6 +250,26 @@ def is_given_name_alone(text: str) -> bool:
     return word in GIVEN_NAMES and word not in MONTH_NAMES
 
 
+# The endings that tell a Swedish surname, with three letters before them at least: Nilsson, Lindqvist, Sjögren (not
+# Lesson, nor a word of its ending alone). Each such name has RUN_TOGETHER_LETTERS letters or more, which the import's
+# quick look (`validation.suspect_codes`) takes a closer look at; the shorter names are `SURNAMES` (Olsson, Olsen).
+_SURNAME_ENDS = ("sson", "qvist", "kvist", "gren")
+
+
+def _is_surname(word: str) -> bool:
+    word = word.casefold()
+    return word in SURNAMES or any(word.endswith(end) and len(word) - len(end) >= 3 for end in _SURNAME_ENDS)
+
+
+def holds_surname(text: str) -> bool:
+    """Whether any word of `text` is a common surname, in any capitals, whatever lies beside it: a Swedish one told by
+    its ending (Andersson, Lindqvist, Sjögren) or a common Norwegian one (`SURNAMES`: Hansen, Olsen). A unit codes
+    by place and series, not by a person's family name (Andersson-7)."""
+    return any(
+        _is_surname(word) for piece in _LETTERS.findall(unicodedata.normalize("NFKC", text)) for word in _words(piece)
+    )
+
+
 def holds_given_name(text: str) -> bool:
     """Whether any word of `text` is a common given name (`GIVEN_NAMES`), in any capitals, whatever lies between the
     words: for a file's name, which people write as the person's name in any order and with any punctuation
@@ -361,7 +382,8 @@ def code_problem(code: str, year: int) -> str | None:
 
     A code is 1 to CODE_MAX letters, digits, '-' and '_', not starting with '-', and is neither an identity number, a
     date of birth, a mobile number nor a name: not a given name beside another word (`looks_like_name`), nor one alone
-    or with only digits or initials beside it (`is_given_name_alone`), nor a given name and a surname run together.
+    or with only digits or initials beside it (`is_given_name_alone`), nor a given name and a surname run together,
+    nor a common surname (`holds_surname`).
     """
     code = code.strip()
     if not code:
@@ -377,6 +399,8 @@ def code_problem(code: str, year: int) -> str | None:
         return NAME_ALONE
     if runs_names_together(code):
         return NAME_RUN_TOGETHER
+    if holds_surname(code):
+        return NAME_SURNAME
     if len(code) > CODE_MAX:
         return TOO_LONG
     if not re.fullmatch(CODE_PATTERN, code):

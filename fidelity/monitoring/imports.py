@@ -41,7 +41,14 @@ from fidelity.monitoring.bulk import (
 )
 from fidelity.monitoring.columns import as_written
 from fidelity.monitoring.gone import gone_on
-from fidelity.monitoring.identity import code_key, code_keys, holds_given_name, identifying, runs_names_together
+from fidelity.monitoring.identity import (
+    code_key,
+    code_keys,
+    holds_given_name,
+    holds_surname,
+    identifying,
+    runs_names_together,
+)
 from fidelity.monitoring.journey_files import Cells, day_text, read_cells
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, Kind
 from fidelity.monitoring.problems import ImportRefused, Problem
@@ -159,7 +166,8 @@ def kept_file_name(filename: str, year: int) -> str | None:
         if len(n) == 8 and not _YEAR_MONTH.search(w)
     ]
     parts = [seen, *re.split(r"[\s_,;()]+", seen), *numbers, *backwards]
-    if holds_given_name(seen) or runs_names_together(seen) or any(identifying(part, year) for part in parts if part):
+    named = holds_given_name(seen) or holds_surname(seen) or runs_names_together(seen)
+    if named or any(identifying(part, year) for part in parts if part):
         return None
     return name
 

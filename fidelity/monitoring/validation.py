@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from fidelity.day_field import no_such_day
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
-from fidelity.monitoring.given_names import GIVEN_NAMES
+from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
 from fidelity.monitoring.identity import MONTH_NAMES, RUN_TOGETHER_LETTERS, code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
@@ -134,10 +134,15 @@ def _letters_key(values: np.ndarray) -> int:
     return sum(int(value) << (5 * i) for i, value in enumerate(values))
 
 
-# The common given names written in ASCII letters, each as `_letters_key` makes it (sorted, for a binary search), and
-# the fewest and most letters they have: a code with a non-ASCII letter (Åsa) is looked at closely anyway. Not the
-# months' names (JAN-0001): only beside another word, which is suspect anyway, is one a name (Jan_Berg).
-_ASCII_NAMES = sorted(name for name in GIVEN_NAMES - MONTH_NAMES if name.isascii() and name.isalpha())
+# The common given names and the common surnames shorter than a run looked at anyway (Olsen, Olsson), written in
+# ASCII letters, each as `_letters_key` makes it (sorted, for a binary search), and the fewest and most letters they
+# have: a code with a non-ASCII letter (Åsa) is looked at closely anyway. Not the months' names (JAN-0001): only
+# beside another word, which is suspect anyway, is one a name (Jan_Berg).
+_ASCII_NAMES = sorted(
+    name
+    for name in (GIVEN_NAMES - MONTH_NAMES) | {name for name in SURNAMES if len(name) < RUN_TOGETHER_LETTERS}
+    if name.isascii() and name.isalpha()
+)
 _NAME_KEYS = np.array(
     sorted(_letters_key(np.frombuffer(name.encode(), dtype=np.uint8) - ord("a") + 1) for name in _ASCII_NAMES),
     dtype=np.int64,
@@ -152,8 +157,9 @@ def suspect_codes(codes: list[str]) -> np.ndarray:
     leading zero), of six digits and no letter, or six digits in a row not starting with 00 (a date of birth), with
     two words of two letters or more, or two capitals and a small letter (a given name beside another word, Anna_Berg,
     AnnaBerg), a run of letters that is a common given name in any capitals (a given name alone or with digits or
-    initials beside it, Kalle, Maja_K, ahmed-1), a run of RUN_TOGETHER_LETTERS letters or more (a given name and a
-    surname run together, ANNASVENSSON) or starting with '-'. Nearly every code is plain, and numpy tells them apart
+    initials beside it, Kalle, Maja_K, ahmed-1) or a common surname shorter than that (Olsen-7), a run of
+    RUN_TOGETHER_LETTERS letters or more (a given name and a surname run together, ANNASVENSSON, or a surname,
+    Andersson-7) or starting with '-'. Nearly every code is plain, and numpy tells them apart
     all at once."""
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     points = np.frombuffer("".join(codes).encode("utf-32-le"), dtype=np.uint32)
