@@ -353,8 +353,9 @@ def test_dates_sums_and_phone_numbers_in_free_text_pass(text: str) -> None:
 
 
 CODE_CHARACTERS = "ABCKNPRSVXYZabceknrsvÅÖåö0123456789-_ "
-# Codes built of given names and surnames (in any capitals) and what people write beside them: digits, initials, separators,
-# other letters run on (Kalle, Maja_K, ahmed-1, NRV_LISA, KalleAB), which random characters seldom spell.
+# Codes built of given names and surnames (in any capitals) and what people write beside them: digits, initials,
+# separators, other letters run on (Kalle, Maja_K, ahmed-1, NRV_LISA, KalleAB, Olsen-7), which random characters
+# seldom spell.
 NAMED_CODES = st.lists(
     st.one_of(
         st.sampled_from(sorted(GIVEN_NAMES | SURNAMES | {"andersson", "lindqvist", "sjögren", "nilsson"})).flatmap(
