@@ -59,6 +59,8 @@ def test_who_is_waiting_and_for_how_long() -> None:
         ("P2", 29, False),
     ]
     assert result.longest_wait == 171
+    # Of the three waiting, one accepted and not started, two waiting for a decision.
+    assert (result.accepted_waiting, result.awaiting_decision) == (1, 2)
 
 
 def test_a_past_day_counts_only_what_was_known_then() -> None:
@@ -182,6 +184,7 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     login(client, manager.email)
     page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
     assert '<dd class="waiting-count">2</dd>' in page
+    assert '<dd class="awaiting-decision">1</dd>' in page and '<dd class="accepted-waiting">1</dd>' in page
     # Days to enrolment 30 and 31: a median of 30.5, written as the outcomes page writes medians.
     assert "Days to enrolment: median / 90th percentile</dt><dd>30.5 / " in page
     # Each share says what it is counted from: nobody gave up of the four not refused; one of five was screened out.

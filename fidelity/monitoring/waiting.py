@@ -1,7 +1,8 @@
 """The waiting list: who waits and how long, who gives up, who is screened out and why. Pure, with pandas.
 
 Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown on the page:
-- waiting now: referred on or before today, not enrolled, not exited and not refused;
+- waiting now: referred on or before today, not enrolled, not exited and not refused; of them, those waiting for a
+  decision (none recorded) and those accepted and not started (since version 3);
 - the period: the `months` months up to today (12 unless asked otherwise), from the day after the same day `months`
   months before, so that twelve months are a year and not a day more; but never from before the cut-off of the
   unit's latest purge (since version 2): the journeys that ended before it were deleted, and those are more often
@@ -31,7 +32,7 @@ from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decisio
 from fidelity.monitoring.outcomes import rounded
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
-WAITING_DEFINITIONS_VERSION = "2"
+WAITING_DEFINITIONS_VERSION = "3"
 DEFAULT_MONTHS = 12
 
 
@@ -83,6 +84,16 @@ class WaitingList:
     @property
     def longest_wait(self) -> int | None:
         return self.waiting[0].days_waiting if self.waiting else None
+
+    @property
+    def awaiting_decision(self) -> int:
+        """Of the people waiting, those whose referral is not decided yet: the unit's own queue to a decision."""
+        return sum(not person.accepted for person in self.waiting)
+
+    @property
+    def accepted_waiting(self) -> int:
+        """Of the people waiting, those accepted and not started yet (enrolment)."""
+        return sum(person.accepted for person in self.waiting)
 
 
 def _spread(days: pd.Series) -> Spread:
