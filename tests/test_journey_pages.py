@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -812,3 +813,29 @@ def test_a_date_that_cannot_be_read_says_what_was_typed_and_how_to_write_it(clie
     # A month and a day without their leading zeros are read.
     assert post(client, url, code="NRV-0001", referral_date="2026-3-6").status_code == 302
     assert session.scalars(select(Journey.referral_date)).all() == [date(2026, 3, 6)]
+
+
+def test_a_referral_refused_for_a_reason_that_screens_people_out_is_named_a_breach_when_saved(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    breach = "a reason that screens a person out, which zero exclusion forbids"
+    refused = {"code": "NRV-0001", "referral_date": "2026-01-12", "decision": "not_accepted",
+               "decision_date": "2026-01-20"}  # fmt: skip
+    saved = post(client, f"/units/{unit.code}/journeys/new", **refused, not_accepted_reason="not_motivated")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Journey NRV-0001 saved." in page and "Not accepted as “Judged not motivated”: " + breach in page
+    journey = session.scalars(select(Journey)).one()
+    edit = f"/units/{unit.code}/journeys/{journey.id}/edit"
+    # Saved again with the same reason: said once, when it was given. Another breach is said again.
+    form = client.get(edit).get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', form)
+    assert seen
+    again = post(client, edit, **refused, not_accepted_reason="not_motivated", seen=html.unescape(seen.group(1)))
+    assert again.status_code == 302
+    assert breach not in client.get(again.headers["Location"]).get_data(as_text=True)
+    # A reason that does not screen out (the person declined) is no breach.
+    other = post(client, f"/units/{unit.code}/journeys/new", **(refused | {"code": "NRV-0002"}),
+                 not_accepted_reason="declined")  # fmt: skip
+    assert breach not in client.get(other.headers["Location"]).get_data(as_text=True)
