@@ -535,7 +535,7 @@ def test_the_purge_clears_the_file_names_of_imports_made_before_the_cut_off(
     later one keeps both. The unit's journeys, still served, are not said to be purged."""
     unit = factories.unit()
     row = {"code": "STILL-SERVED", "referral_date": ago(3).isoformat()}
-    import_journeys(unit, csv_file([row]), "svensson remiss.csv", TODAY)
+    import_journeys(unit, csv_file([row]), "eklöf remiss.csv", TODAY)
     import_journeys(unit, csv_file([row]), "lately.csv", TODAY)
     session.commit()
     old, recent = session.scalars(select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id))
