@@ -560,7 +560,7 @@ def test_the_purge_clears_the_file_names_of_imports_made_before_the_cut_off(
     assert journey_codes(session) == {"STILL-SERVED"}
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
     page = client.get(f"/units/{unit.code}/audit").get_data(as_text=True)
-    assert "svensson" not in page and "lately.csv" in page
+    assert "eklöf" not in page and "lately.csv" in page
     assert "<td>the command line</td>" in page and "<td>cli</td>" not in page  # who purged, in words
     swedish = client.get(f"/units/{unit.code}/audit", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert "<td>kommandoraden</td>" in swedish
