@@ -316,7 +316,8 @@ def test_a_submitted_self_assessment_names_its_sources_as_the_form_does(
     session.commit()
     login(client, swedish_unit["manager"].email)
     page = squeeze(client.get(f"/units/{unit.code}/reviews/{submitted.id}").get_data(as_text=True))
-    assert "<td>Register, Intervjuer</td>" in page and "MIS" not in page
+    # The codes never shown as they are stored (a page's random tokens may hold the letters MIS).
+    assert "<td>Register, Intervjuer</td>" in page and not re.search(r">\s*MIS|MIS, INT", page)
 
 
 def test_the_audit_trail_heads_its_column_with_a_noun_in_swedish(client: Any, swedish_unit: dict[str, Any]) -> None:
