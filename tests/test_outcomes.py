@@ -309,7 +309,12 @@ def test_a_job_of_0_hours_a_week_is_no_paid_work_and_counts_nowhere() -> None:
     assert (first.in_competitive_work, first.job_starts) == (2, 2)
 
 
-@pytest.mark.parametrize(("rate", "percent"), [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1)])
+@pytest.mark.parametrize(
+    ("rate", "percent"),
+    # 23 of 40, 29 of 200, 57 of 200: 100 times each in binary falls just short of the half (57.49999999999999).
+    [(0.425, 43), (0.375, 38), (1 / 3, 33), (0.0, 0), (1.0, 100), (0.005, 1), (23 / 40, 58), (29 / 200, 15),
+     (57 / 200, 29)],
+)  # fmt: skip
 def test_rates_are_shown_in_whole_percent_rounded_half_up(rate: float, percent: int) -> None:
     assert whole_percent(rate) == percent
 

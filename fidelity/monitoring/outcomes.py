@@ -118,7 +118,8 @@ def benchmark_reached(rate: float | None) -> str | None:
 
 def whole_percent(rate: float) -> int:
     """A rate in whole percent, rounded half up as people round: 0.425 is 43 %."""
-    return int(Decimal(repr(100 * rate)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # The share as written (0.575), times 100 in decimal: 100 * 0.575 in binary is 57.49999999999999.
+    return int((Decimal(repr(rate)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
