@@ -45,7 +45,9 @@ class DayField(DateField):
     data: Any  # a date, or None: typed as wtforms leaves it, for the forms that read it after DataRequired
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = str(valuelist[0]).strip() if valuelist else ""
+        if not valuelist:  # not sent at all: the default stands, as with wtforms' own
+            return
+        text = str(valuelist[0]).strip()
         self.data = None
         if not text:
             return
