@@ -27,15 +27,26 @@ GIVEN_NAMES = frozenset(
     """.split()  # noqa: SIM905 - a list of names reads best as words
 )
 
-# Common Norwegian surnames ending in -sen, and the one common Swedish -sson name of six letters (the others are
-# longer), in small letters: a code or a file's name that holds one holds a person's name, whatever stands beside it.
-# A Swedish -sson name, or a -qvist, -kvist or -gren one, is told by its ending (`identity.holds_surname`); names that
-# are also places or words (Berg, Lund, Holm, Dahl, Moen, Strand) are left out, as a unit may code by its place.
+# Common Norwegian and Danish surnames ending in -sen (with their spellings in ASCII letters), and the Swedish ones a
+# rule of endings misses (Olsson has too few letters; Nygren's -gren follows a short stem), in small letters: a code or
+# a file's name that holds one holds a person's name, whatever stands beside it. Other Swedish -sson, -qvist and -kvist
+# names, and -gren ones after a common stem, are told by their ending (`identity.holds_surname`); names that are also
+# places or words (Berg, Lund, Holm, Dahl, Moen, Strand) are left out, as a unit may code by its place.
 SURNAMES = frozenset(
     """
     abrahamsen amundsen andersen andreassen antonsen christensen danielsen eriksen evensen fredriksen gundersen
-    halvorsen hansen henriksen isaksen iversen jacobsen jakobsen jensen johannessen johansen johnsen jørgensen karlsen
-    knutsen kristiansen kristoffersen larsen martinsen mathisen mikkelsen mortensen nielsen nilsen olsen olsson
-    paulsen pedersen pettersen rasmussen simonsen svendsen sørensen thomassen
+    halvorsen hansen hanssen henriksen isaksen iversen jacobsen jakobsen jensen joergensen johannessen johansen johnsen
+    jorgensen jørgensen karlsen knudsen knutsen kristensen kristiansen kristoffersen larsen madsen martinsen mathisen
+    mikkelsen mortensen nielsen nilsen nygren olsen olsson paulsen pedersen pettersen rasmussen simonsen soerensen
+    sorensen svendsen sørensen thomassen thorsen
     """.split()  # noqa: SIM905 - a list of names reads best as words
+)
+# The stems a Swedish -gren surname is made of (Lindgren, Sjögren, Dahlgren), with their spellings in ASCII letters:
+# -gren after any other word is a branch of something (idrottsgren, näringsgren), or a unit's own code (NRVGREN). Each
+# stem has three letters or more, so that the import's quick look takes a closer look at the name.
+GREN_STEMS = frozenset(
+    """
+    ahl alm ask berg blom dahl eng fors hall hell hol holm lind ling lof lund löf malm nord sand sjo sjö sten strom
+    ström söder soder wall wester öster oster
+    """.split()  # noqa: SIM905 - a list of stems reads best as words
 )

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from fidelity.models.monitoring import CODE_MAX
-from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
+from fidelity.monitoring.given_names import GIVEN_NAMES, GREN_STEMS, SURNAMES
 from fidelity.monitoring.problems import N_
 
 SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
@@ -204,7 +204,9 @@ def runs_names_together(text: str) -> bool:
 
 
 def _surname(word: str) -> bool:
-    return any(word.endswith(ending) and len(word) - len(ending) >= 3 for ending in _SURNAME_ENDINGS)
+    return word in SURNAMES or any(
+        word.endswith(ending) and len(word) - len(ending) >= 3 for ending in _SURNAME_ENDINGS
+    )
 
 
 def looks_like_name(text: str) -> bool:
@@ -250,15 +252,20 @@ def is_given_name_alone(text: str) -> bool:
     return word in GIVEN_NAMES and word not in MONTH_NAMES
 
 
-# The endings that tell a Swedish surname, with three letters before them at least: Nilsson, Lindqvist, Sjögren (not
-# Lesson, nor a word of its ending alone). Each such name has RUN_TOGETHER_LETTERS letters or more, which the import's
-# quick look (`validation.suspect_codes`) takes a closer look at; the shorter names are `SURNAMES` (Olsson, Olsen).
-_SURNAME_ENDS = ("sson", "qvist", "kvist", "gren")
+# The endings that tell a Swedish surname, with three letters before them at least: Nilsson, Lindqvist (not Lesson,
+# nor a word of its ending alone). Each such name has RUN_TOGETHER_LETTERS letters or more, which the import's quick
+# look (`validation.suspect_codes`) takes a closer look at; the shorter names are `SURNAMES` (Olsson, Olsen).
+_SURNAME_ENDS = ("sson", "qvist", "kvist")
 
 
 def _is_surname(word: str) -> bool:
     word = word.casefold()
-    return word in SURNAMES or any(word.endswith(end) and len(word) - len(end) >= 3 for end in _SURNAME_ENDS)
+    return (
+        # A listed name, alone or run on after a prefix of two letters or more (NRVOLSEN)
+        any(word == name or (word.endswith(name) and len(word) - len(name) >= 2) for name in SURNAMES)
+        or any(word.endswith(end) and len(word) - len(end) >= 3 for end in _SURNAME_ENDS)
+        or (word.endswith("gren") and word[:-4] in GREN_STEMS)
+    )
 
 
 def holds_surname(text: str) -> bool:
