@@ -835,6 +835,13 @@ def test_a_referral_refused_for_a_reason_that_screens_people_out_is_named_a_brea
     again = post(client, edit, **refused, not_accepted_reason="not_motivated", seen=html.unescape(seen.group(1)))
     assert again.status_code == 302
     assert breach not in client.get(again.headers["Location"]).get_data(as_text=True)
+    form = client.get(edit).get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', form)
+    assert seen
+    changed = post(client, edit, **refused, not_accepted_reason="not_ready", seen=html.unescape(seen.group(1)))
+    assert "Not accepted as “Judged not ready for work or study”: " + breach in client.get(
+        changed.headers["Location"]
+    ).get_data(True)
     # A reason that does not screen out (the person declined) is no breach.
     other = post(client, f"/units/{unit.code}/journeys/new", **(refused | {"code": "NRV-0002"}),
                  not_accepted_reason="declined")  # fmt: skip
