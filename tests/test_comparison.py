@@ -229,6 +229,10 @@ def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, d
     assert monitoring.count("below 31%") == 1
     assert '30% <strong class="over"><span aria-hidden="true">⚠</span> below 31%</strong>' in monitoring
     assert '<td class="num">31%</td>' in monitoring
+    # The rates over time are shaded by the same rule: 30.6 % at the minimum, 30.4 % below it.
+    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
+    assert over_time.count('<td class="num rate-minimum">31%</td>') == 1
+    assert over_time.count('<td class="num rate-below">30%</td>') == 1
 
 
 def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, dataset: dict[str, Any]) -> None:

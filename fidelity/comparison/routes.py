@@ -21,7 +21,7 @@ from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
-from fidelity.monitoring.outcomes import BENCHMARKS
+from fidelity.monitoring.outcomes import BENCHMARKS, benchmark_reached
 from fidelity.paging import page_number
 
 bp = Blueprint("comparison", __name__)
@@ -76,8 +76,10 @@ def _scatter(comparison: Comparison) -> str:
 @writes_when_read
 def page() -> ResponseReturnValue:
     form, comparison = _comparison(page=page_number())
+    # Rates shaded by the benchmark each reaches as it is shown, in whole percent, as the outcomes page judges them.
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
-                               "minimum_rate": dict(BENCHMARKS)["minimum"]}  # fmt: skip
+                               "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS),
+                               "benchmark_reached": benchmark_reached}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {
