@@ -59,10 +59,10 @@ class Permission(enum.StrEnum):
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.READ, Permission.RECORDS, Permission.AUDIT, Permission.COMMISSION}),
-    Role.SECOND_TIER_MANAGER: frozenset(
-        {Permission.READ, Permission.RECORDS, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}
-    ),
+    # Administrators and second-tier managers see the units' figures, not people's records one by one: they need the
+    # first to run and compare units, and nobody needs more of people's health data than their work asks.
+    Role.ADMIN: frozenset({Permission.READ, Permission.AUDIT, Permission.COMMISSION}),
+    Role.SECOND_TIER_MANAGER: frozenset({Permission.READ, Permission.PLAN, Permission.AUDIT, Permission.COMMISSION}),
     Role.FRONTLINE_MANAGER: frozenset(
         {
             Permission.READ,

@@ -234,6 +234,9 @@ class AuditLine:
     subject: str  # e.g. the item key of a rating; may be empty
     changes: tuple[Change, ...]
     sealed: bool = False  # values kept back for now (an external reviewer's own rating before consensus)
+    # A change to a person's record (a journey, a job, a course), shown to a reader who may not read the records: what
+    # was done and when, without the values or the journey's code.
+    withheld: bool = False
     # The values were cleared by a purge of journeys that ended before this day (in words), with the journey itself.
     cleared: str | None = None
     # The values were erased on this day (in words), with the journey, at the person's request.
@@ -345,6 +348,7 @@ def audit_line(
     sealed: bool = False,
     text: ValueText = stored_text,
     subject: str = "",
+    withheld: bool = False,
 ) -> AuditLine:
     """One audit entry in words. A creation lists only the values it set; a change lists every field it changed;
     a sealed entry lists none. `text` writes each value: `value_text` in words for a page (it needs the request's
@@ -364,7 +368,9 @@ def audit_line(
             continue  # nothing was set, or nothing was there
         kept.append(change)
     subject_field = SUBJECT_FIELDS.get(entity)
-    if not subject and subject_field and subject_field in changes:
+    if withheld:
+        subject, cleared, erased = "", None, None
+    elif not subject and subject_field and subject_field in changes:
         before, after = changes[subject_field]
         subject = text(subject_field, after if after is not None else before) or ""
     return AuditLine(
@@ -375,8 +381,9 @@ def audit_line(
         entity=str((BULK_NAMES if action in BULK_ACTIONS else ENTITY_NAMES).get(entity, entity)),
         entity_id=entity_id,
         subject=subject,
-        changes=() if sealed else tuple(kept),
+        changes=() if sealed or withheld else tuple(kept),
         sealed=sealed,
+        withheld=withheld,
         cleared=cleared,
         erased=erased,
     )
@@ -485,9 +492,12 @@ def actor_text(label: str) -> str:
     return str(ACTOR_NAMES.get(label, label))
 
 
-def audit_lines(entries: Sequence[AuditEntry], sealed: Collection[int] = ()) -> list[AuditLine]:
+def audit_lines(
+    entries: Sequence[AuditEntry], sealed: Collection[int] = (), withheld: Collection[int] = ()
+) -> list[AuditLine]:
     """The entries as a page shows them, in the request's language: each with what it is about and every value in
-    words, users by their addresses; the `sealed` ones (entry ids) without their values."""
+    words, users by their addresses; the `sealed` ones (entry ids) without their values, the `withheld` ones (changes
+    to people's records, for a reader who may not read them) without their values or the journey's code."""
     subjects, people = audit_subjects(entries), people_named(entries)
 
     def text(field: str, value: Any) -> str | None:
@@ -495,6 +505,6 @@ def audit_lines(entries: Sequence[AuditEntry], sealed: Collection[int] = ()) -> 
 
     return [
         audit_line(entry.at, actor_text(entry.actor_label), entry.action, entry.entity, entry.entity_id, entry.changes,
-                   entry.id in sealed, text, subjects.get(entry.id, ""))
+                   entry.id in sealed, text, subjects.get(entry.id, ""), entry.id in withheld)
         for entry in entries
     ]  # fmt: skip

@@ -39,6 +39,9 @@ READ: dict[str, Expected] = {
 }
 # The unit's audit trail: managers and administrators, not external reviewers.
 AUDIT: dict[str, Expected] = READ | {"reviewer": (403, 404)}
+# People's records one by one: the unit's frontline managers, and external reviewers while a review of the unit is
+# under way (the matrix's reviewer has one); administrators and second-tier managers see the figures only.
+RECORDS: dict[str, Expected] = READ | {"admin": (403, 403), "second_tier": (403, 404)}
 
 
 def self_assess(allowed: int) -> dict[str, Expected]:
@@ -157,8 +160,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("area_reports.progress", "GET"): area(200),
     ("area_reports.download", "GET"): area(200),
     ("monitoring.waiting", "GET"): READ,
-    ("monitoring.journeys", "GET"): READ,
-    ("monitoring.journey", "GET"): READ,
+    ("monitoring.journeys", "GET"): RECORDS,
+    ("monitoring.journey", "GET"): RECORDS,
     ("monitoring.new_journey", "GET"): record(200),
     ("monitoring.new_journey", "POST"): record(400),  # no code or referral date
     ("monitoring.edit_journey", "GET"): record(200),

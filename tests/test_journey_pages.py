@@ -199,10 +199,11 @@ def test_deleting_a_journey_asks_first_and_says_what_goes_with_it(client: Any, s
 def test_readers_see_the_journey_without_forms(client: Any, session: Any) -> None:
     area = factories.area()
     unit = factories.unit(area)
-    second_tier = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)
+    factories.external_review(unit, [reviewer], app_today(), ReviewStatus.DRAFT)  # under way: the records it needs
     journey = factories.journey(unit, date(2026, 1, 5), code="R-1", enrolment_date=date(2026, 1, 20),
                                 jobs=((date(2026, 3, 1), None),))  # fmt: skip
-    login(client, second_tier.email)
+    login(client, reviewer.email)
     page = " ".join(client.get(f"/units/{unit.code}/journeys/{journey.id}").get_data(as_text=True).split())
     assert (
         "<td>Mar 1, 2026</td>" in page
@@ -406,7 +407,7 @@ def test_an_external_reviewer_reads_people_s_records_only_while_a_review_is_unde
     waiting = client.get(f"{base}/waiting-list")
     text = " ".join(waiting.get_data(as_text=True).split())
     assert waiting.status_code == 200 and "WAITS-1" not in text
-    assert "The people waiting are listed for those who keep or follow the unit" in text
+    assert "The people waiting are listed, by code, for those who keep the unit" in text
     assert '<dd class="waiting-count">1</dd>' in text  # the figures stay
     unit_page = client.get(base)
     assert unit_page.status_code == 200 and f'href="{base}/journeys"' not in unit_page.get_data(as_text=True)

@@ -87,10 +87,11 @@ def test_a_list_that_shows_nobody_and_figures_without_codes_log_nothing(client: 
 def test_the_unit_s_managers_see_who_read_its_records_and_each_journey_s_reads(client: Any, session: Any) -> None:
     unit = factories.unit()
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
-    area_manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    reviewer = factories.user(Role.EXTERNAL_REVIEWER)  # reads the records while a review of the unit is under way
+    factories.external_review(unit, [reviewer], app_today(), ReviewStatus.DRAFT)
     kept = factories.journey(unit, app_today() - timedelta(days=40), code="Kept-1")
     gone = factories.journey(unit, app_today() - timedelta(days=40), code="GONE-1")
-    login(client, area_manager.email)
+    login(client, reviewer.email)
     for journey in (kept, gone):
         assert client.get(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
     assert client.get(f"/units/{unit.code}/journeys").status_code == 200
@@ -104,9 +105,9 @@ def test_the_unit_s_managers_see_who_read_its_records_and_each_journey_s_reads(c
     link = f'<a href="/units/{unit.code}/journeys/{kept.id}"><strong>Kept-1</strong></a>'
     assert f"The journey&#39;s page: {link}" in page
     assert f'The journey&#39;s page: <span class="code">#{gone_id}</span> (deleted since)' in page
-    assert "The list of journeys" in page and page.count(area_manager.email) == 3 and page.count(manager.email) == 1
+    assert "The list of journeys" in page and page.count(reviewer.email) == 3 and page.count(manager.email) == 1
     # The manager's own look at the deleted journey's delete page is there too, newest first.
-    assert page.index(manager.email) < page.index(area_manager.email)
+    assert page.index(manager.email) < page.index(reviewer.email)
 
     # One journey's reads, by its code in any capitals: its own pages only.
     one = " ".join(client.get(f"/units/{unit.code}/reads?journey=kept-1").get_data(as_text=True).split())
@@ -208,3 +209,29 @@ def test_a_head_request_and_an_export_of_no_journey_are_not_reads(client: Any, s
     journey = factories.journey(unit, app_today() - timedelta(days=40), code="HEAD-1")
     assert client.head(f"/units/{unit.code}/journeys/{journey.id}").status_code == 200
     assert reads(session) == []
+
+
+def test_area_managers_and_administrators_see_the_figures_and_the_trail_but_no_one_s_record(
+    client: Any, session: Any
+) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    area_manager = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    admin = factories.user(Role.ADMIN)
+    journey = factories.journey(unit, app_today() - timedelta(days=40), code="WAITS-7")
+    base = f"/units/{unit.code}"
+    withheld = "A change to a person's record: its values are shown to those who keep the unit's records."
+    for reader in (area_manager, admin):
+        login(client, reader.email)
+        assert client.get(f"{base}/journeys").status_code == 403
+        assert client.get(f"{base}/journeys/{journey.id}").status_code == 403
+        waiting = client.get(f"{base}/waiting-list").get_data(as_text=True)
+        assert "WAITS-7" not in waiting and '<dd class="waiting-count">1</dd>' in waiting  # the figures, no codes
+        # The trail says a journey was made, and when, without its code or values.
+        trail = client.get(f"{base}/audit").get_data(as_text=True)
+        assert withheld in trail and "WAITS-7" not in trail
+        assert (app_today() - timedelta(days=40)).isoformat() not in trail
+    assert session.scalars(select(RecordRead)).all() == []  # nothing of anyone's was read
+    login(client, manager.email)
+    trail = client.get(f"{base}/audit").get_data(as_text=True)
+    assert "WAITS-7" in trail and withheld not in trail  # the unit's own managers see it all

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from fidelity.audit import ROW_ACTIONS
 from fidelity.extensions import db
 from fidelity.history import ReviewPoint
 from fidelity.models import (
@@ -19,6 +20,7 @@ from fidelity.models import (
     ReviewStatus,
     Unit,
 )
+from fidelity.monitoring.bulk import JOURNEY_ENTITIES
 from fidelity.scales import ScaleRegistry
 from fidelity.scoring import ScoreSummary, summarise
 
@@ -107,6 +109,12 @@ def audit_trail(unit: Unit | None, page: int, per_page: int = 50) -> tuple[list[
         select(AuditEntry).where(belongs).order_by(AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(entries), max(1, -(-total // per_page))
+
+
+def record_entries(entries: Sequence[AuditEntry]) -> set[int]:
+    """The entries (ids) that change a person's record: a journey, a job or a course made, changed or deleted (not an
+    import's, export's or purge's own entry, which holds counts)."""
+    return {entry.id for entry in entries if entry.entity in JOURNEY_ENTITIES and entry.action in ROW_ACTIONS}
 
 
 def sealed_entries(entries: Sequence[AuditEntry]) -> set[int]:

@@ -21,7 +21,7 @@ from fidelity.extensions import db
 from fidelity.monitoring.reads import reads_asked
 from fidelity.paging import page_number
 from fidelity.units.pages import scale_histories
-from fidelity.units.queries import audit_trail, latest_scores, sealed_entries, unit_reviews
+from fidelity.units.queries import audit_trail, latest_scores, record_entries, sealed_entries, unit_reviews
 from fidelity.units.reviews_due import by_scale, units_schedule
 
 bp = Blueprint("units", __name__)
@@ -74,7 +74,8 @@ def audit(code: str) -> str:
     unit = unit_or_404(current_user, code, Permission.AUDIT)
     page = page_number()
     entries, pages = audit_trail(unit, page)
-    lines = audit_lines(entries, sealed_entries(entries))
+    withheld = set() if can(current_user, Permission.RECORDS, unit) else record_entries(entries)
+    lines = audit_lines(entries, sealed_entries(entries), withheld)
     return render_template("units/audit.html", unit=unit, entries=lines, page=page, pages=pages)
 
 
