@@ -124,9 +124,9 @@ def test_the_review_table_keeps_the_reviewers_line_breaks(
 
 
 # The demo's pages an administrator reads, among them every unit's page, where the score heatmap and the list of
-# reviews are widest.
+# reviews are widest; and the journeys, which only the unit's own managers read.
 UNITS = ("NRV-01", "NRV-02", "NRV-03", "SDV-01", "SDV-02", "SDV-03")
-UNIT_PAGES = ("audit", "adaptations", "journeys", "waiting-list", "outcomes", "staffing")
+UNIT_PAGES = ("audit", "adaptations", "waiting-list", "outcomes", "staffing")
 
 
 def demo_pages(server: LiveServer) -> list[str]:
@@ -164,18 +164,10 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
         assert overdue.evaluate("box => box.scrollWidth <= box.clientWidth"), language.code
         for path, table in (
             ("/comparison", "table.heatmap.compare"),
-            ("/units/NRV-02/journeys", "table.journeys"),
             ("/comparison", "table.monitoring"),
             ("/units/NRV-02/outcomes", "table.outcomes"),
         ):
-            page.goto(demo_server.url + path)
-            box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
-            assert box.evaluate("box => box.scrollWidth > box.clientWidth"), (language.code, path)  # it does scroll
-            box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
-            first = box.locator(f"{table} tbody th[scope=row]").first
-            found, frame = first.bounding_box(), box.bounding_box()
-            assert found is not None and frame is not None
-            assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
+            first_column_stays(page, demo_server, path, table, language)
         # A unit's item scores open at the newest review, its items beside it and its caption in view.
         page.goto(demo_server.url + "/units/NRV-02")
         scores = page.locator("div.table-scroll").filter(has=page.locator("table.heatmap")).first
@@ -202,3 +194,23 @@ def test_no_demo_page_scrolls_sideways_at_800_px(demo_server: LiveServer, browse
         for link in page.locator("table.tree td a").all():
             assert right_edge(link) <= right_edge(table) + 0.5, (language.code, link.inner_text())
         page.context.close()
+        # The unit's journeys, as its manager reads them.
+        page = language.context(browser, viewport=NARROW).new_page()
+        log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
+        response = page.goto(demo_server.url + "/units/NRV-02/journeys")
+        assert response is not None and response.ok
+        fits(page)
+        first_column_stays(page, demo_server, "/units/NRV-02/journeys", "table.journeys", language)
+        page.context.close()
+
+
+def first_column_stays(page: Any, server: LiveServer, path: str, table: str, language: Language) -> None:
+    """The wide `table` on the page at `path` scrolls sideways under a first column that stays in view."""
+    page.goto(server.url + path)
+    box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth"), (language.code, path)  # it does scroll
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    first = box.locator(f"{table} tbody th[scope=row]").first
+    found, frame = first.bounding_box(), box.bounding_box()
+    assert found is not None and frame is not None
+    assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
