@@ -32,6 +32,45 @@ def test_points_lost_against_the_top_anchor_and_the_principles_touched() -> None
     assert cost.unscored == ()
 
 
+def test_the_change_since_the_adaptation_began_is_told_from_the_distance_to_the_model() -> None:
+    """O6 was 4 before a needs assessment began and is 1 now: 4 from the model, 3 of them lost since. V4 was 3
+    before and is 3 now: 2 from the model, none of it since. O1 was not scored before: no change known."""
+    cost = adaptation_cost(
+        [item_ref("ips-25", "O6"), item_ref("ips-25", "V4"), item_ref("ips-25", "O1")],
+        [],
+        SCALES,
+        {"ips-25": {"O6": 1, "V4": 3, "O1": 4}},
+        REGISTRY.principles,
+        {"ips-25": {"O6": 4, "V4": 3}, "sed": {"A4": 2}},
+    )
+    assert [(i.key, i.lost, i.before, i.change) for i in cost.items] == [
+        ("O6", 4, 4, -3),
+        ("V4", 2, 3, 0),
+        ("O1", 1, None, None),
+    ]
+    assert cost.points_lost == 7 and cost.change_by_scale == (("ips-25", -3),)
+    # Without a review before it began, nothing is known of the change.
+    alone = adaptation_cost([item_ref("ips-25", "O6")], [], SCALES, {"ips-25": {"O6": 1}}, REGISTRY.principles)
+    assert alone.items[0].change is None and alone.change_by_scale == ()
+
+
+def test_the_scores_before_an_adaptation_are_the_last_counted_review_s_before_its_first_day() -> None:
+    from fidelity.adaptations.operations import scores_before
+    from fidelity.history import ReviewPoint
+
+    def point(review_id: int, day: date, scores: dict[str, int]) -> ReviewPoint:
+        return ReviewPoint(review_id, day, "self_assessment", scores, sum(scores.values()), None, None)
+
+    counted = {
+        "ips-25": [point(1, date(2024, 5, 1), {"O6": 5}), point(2, date(2025, 2, 1), {"O6": 4}),
+                   point(3, date(2025, 3, 15), {"O6": 2})],
+        "sed": [point(4, date(2025, 6, 1), {"A4": 3})],
+    }  # fmt: skip
+    # Begun on 15 March 2025: the review of that day counts as after it.
+    assert scores_before(counted, date(2025, 3, 15)) == {"ips-25": {"O6": 4}}
+    assert scores_before(counted, date(2024, 5, 1)) == {}
+
+
 def test_points_lost_are_told_apart_scale_by_scale() -> None:
     # O6 scored 2 on the IPS scale (loses 3), O1 scored 4 (loses 1); the SEd scale's A4 scored 4 (loses 1).
     cost = adaptation_cost(

@@ -58,6 +58,17 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     assert "2. Zero exclusion" in page and "6. Rapid job search" in page
     assert '<th scope="row">Median days to first meeting</th><td class="num">10</td><td class="num">100</td>' in page
     assert '<td class="num">0%</td><td class="num">50%</td>' in page  # screened out: none before, 1 of 2 after
+    # The only review came before it began: nothing has moved since.
+    assert "over the 2 items scored both in the last review before it and now: 0." in page
+
+    # A self-assessment after it began scores O6 1: 4 from the model, of which 1 lost since it began.
+    factories.self_assessment(unit, manager, scores | {"O6": 1}, since + timedelta(days=30))
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    assert "Points lost against the model: 6" in page
+    o6 = page.split('<span class="key">O6</span>')[1].split("</tr>")[0]
+    assert o6.endswith('<td class="num">1</td><td class="num">5</td> <td class="num">4</td> '
+                       '<td class="num">2</td> <td class="num">−1</td>')  # fmt: skip
+    assert "over the 2 items scored both in the last review before it and now: −1." in page
 
 
 def test_an_adaptation_touching_both_scales_counts_their_points_apart(client: Any, registry: Any) -> None:

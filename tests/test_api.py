@@ -226,6 +226,14 @@ def test_adaptations_with_their_cost(api: Api, unit: Unit, manager: User, regist
         ("O6", 2, 5, 3),
         ("V4", 3, 5, 2),
     ]
+    # The only review came after it began: no score before it, no change known.
+    assert [(i["before"], i["change"]) for i in item["cost"]["items"]] == [(None, None), (None, None)]
+    assert item["cost"]["change_by_scale"] == []
+    # A review before it began, with O6 at 4: O6 fell 2 since, V4 not at all.
+    factories.self_assessment(unit, manager, scores(registry, O6=4, V4=3), date(2024, 9, 15))
+    item = api.get(f"/api/v1/units/{unit.code}/adaptations")["items"][0]
+    assert [(i["key"], i["before"], i["change"]) for i in item["cost"]["items"]] == [("O6", 4, -2), ("V4", 3, 0)]
+    assert item["cost"]["change_by_scale"] == [{"scale_id": "ips-25", "change": -2}]
 
 
 def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, unit: Unit, manager: User) -> None:

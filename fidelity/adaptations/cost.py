@@ -3,6 +3,11 @@
 Rule: each item the adaptation departs from is set against the model's top anchor; the points lost are that top
 score minus the item's score in the unit's latest counted review on its scale. The principles affected are those
 the adaptation names plus those its items serve. An item not scored yet costs nothing known and is listed as such.
+
+Beside it, the change since the adaptation began: each item's score now against its score in the unit's last counted
+review on its scale before the adaptation's first day. The distance from the model may be older than the adaptation
+(an item that was 3 before it began); the change is what moved while it has been in force, and is not known for an
+item without a score on both sides.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ class ItemCost:
     score: int | None  # in the latest counted review; None if not scored
     top: int  # the model's score for the item
     lost: int | None
+    before: int | None = None  # in the last counted review before the adaptation began; None if none scored it
+
+    @property
+    def change(self) -> int | None:
+        """The score now minus the score before the adaptation began (negative: it fell), where both are known."""
+        return None if self.score is None or self.before is None else self.score - self.before
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,15 @@ class AdaptationCost:
             if item.lost is not None:
                 lost[item.scale_id] = lost.get(item.scale_id, 0) + item.lost
         return tuple(lost.items())
+
+    @property
+    def change_by_scale(self) -> tuple[tuple[str, int], ...]:
+        """The change since the adaptation began, summed over the items scored before it and now, scale by scale."""
+        changed: dict[str, int] = {}
+        for item in self.items:
+            if item.change is not None:
+                changed[item.scale_id] = changed.get(item.scale_id, 0) + item.change
+        return tuple(changed.items())
 
     @property
     def unscored(self) -> tuple[ItemCost, ...]:
@@ -61,9 +81,11 @@ def adaptation_cost(
     scales: Mapping[str, Scale],
     latest: Mapping[str, Mapping[str, int]],
     principles: PrincipleSet,
+    before: Mapping[str, Mapping[str, int]] | None = None,
 ) -> AdaptationCost:
     """The cost of an adaptation touching `item_refs` ("scale:key") and naming `principle_keys`, given the latest
-    scores per scale id. Items of scales not in `scales` are left out."""
+    scores per scale id, and the scores of the last counted review before it began (`before`, per scale id). Items of
+    scales not in `scales` are left out."""
     items = []
     affected = set(principle_keys)
     for ref in item_refs:
@@ -75,7 +97,8 @@ def adaptation_cost(
         affected |= set(item.principles)
         score = latest.get(scale_id, {}).get(key)
         lost = None if score is None else scale.score_max - score
-        items.append(ItemCost(scale_id, key, item.title, score, scale.score_max, lost))
+        earlier = (before or {}).get(scale_id, {}).get(key)
+        items.append(ItemCost(scale_id, key, item.title, score, scale.score_max, lost, earlier))
     return AdaptationCost(
         items=tuple(items),
         points_lost=sum(item.lost for item in items if item.lost is not None),

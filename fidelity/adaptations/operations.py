@@ -14,13 +14,14 @@ from sqlalchemy import select
 from fidelity.adaptations.cost import AdaptationCost, adaptation_cost
 from fidelity.adaptations.effect import Effect, first_day, monitoring_effect
 from fidelity.extensions import db
+from fidelity.history import ReviewPoint, effective_points
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.row_lock import hold
 from fidelity.scales import ScaleRegistry
 from fidelity.stale import Changed, Merged, merge, snapshot
-from fidelity.units.queries import latest_scores, review_scores
+from fidelity.units.queries import latest_scores, review_points, review_scores, unit_reviews
 
 FIELDS = ("title", "description", "reason", "since", "until", "decided_by", "principles", "items")
 
@@ -31,6 +32,17 @@ class CostedAdaptation:
     cost: AdaptationCost
     effect: Effect | None
     purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
+
+
+def scores_before(counted: Mapping[str, Sequence[ReviewPoint]], day: date) -> dict[str, dict[str, int]]:
+    """Per scale, the item scores of the last counted review (`counted`: the reviews that count, oldest first) dated
+    before `day`; a scale without one is left out."""
+    found = {}
+    for scale_id, points in counted.items():
+        earlier = [point for point in points if point.review_date < day]
+        if earlier:
+            found[scale_id] = dict(earlier[-1].scores)
+    return found
 
 
 class AdaptationChanged(Changed[Adaptation]):
@@ -134,10 +146,14 @@ def costed_adaptations(
     if journeys is None:
         journeys = load_frames([unit.id]).journeys
     purge = latest_purge(unit.id)
+    reviews = unit_reviews(unit, registry)
+    counted = {scale_id: effective_points(review_points(reviews, scale_id)) for scale_id in scales}
     return [
         CostedAdaptation(
             adaptation=a,
-            cost=adaptation_cost(a.items, a.principles, scales, latest, registry.principles),
+            cost=adaptation_cost(
+                a.items, a.principles, scales, latest, registry.principles, scores_before(counted, a.since)
+            ),
             effect=monitoring_effect(journeys, a.since, a.until, today),
             purge=purge_reaching(purge, first_day(a.since)),
         )

@@ -162,9 +162,19 @@ def adaptation_object(costed: CostedAdaptation, today: date) -> Json:
             "points_lost_by_scale": [
                 {"scale_id": scale_id, "points_lost": points} for scale_id, points in cost.points_lost_by_scale
             ],
+            "change_by_scale": [{"scale_id": scale_id, "change": points} for scale_id, points in cost.change_by_scale],
             "principles": [principle.key for principle in cost.principles],
             "items": [
-                {"scale_id": i.scale_id, "key": i.key, "title": i.title, "score": i.score, "top": i.top, "lost": i.lost}
+                {
+                    "scale_id": i.scale_id,
+                    "key": i.key,
+                    "title": i.title,
+                    "score": i.score,
+                    "top": i.top,
+                    "lost": i.lost,
+                    "before": i.before,
+                    "change": i.change,
+                }
                 for i in cost.items
             ],
         },

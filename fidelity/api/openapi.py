@@ -178,6 +178,7 @@ SCHEMAS: dict[str, Schema] = {
                 {
                     "points_lost": COUNT,
                     "points_lost_by_scale": array(closed({"scale_id": STRING, "points_lost": COUNT})),
+                    "change_by_scale": array(closed({"scale_id": STRING, "change": INTEGER})),
                     "principles": array(STRING),
                     "items": array(
                         closed(
@@ -188,12 +189,15 @@ SCHEMAS: dict[str, Schema] = {
                                 "score": nullable(INTEGER),
                                 "top": INTEGER,
                                 "lost": nullable(INTEGER),
+                                "before": nullable(INTEGER),
+                                "change": nullable(INTEGER),
                             }
                         )
                     ),
                 },
-                "Points lost against the model's top score in the latest review (in all, and scale by scale), and the "
-                "principles affected.",
+                "Points lost against the model's top score in the latest review (in all, and scale by scale); each "
+                "item's score in the last review before the adaptation began and its change since (the change scale "
+                "by scale over the items scored both then and now); and the principles affected.",
             ),
         },
         "A local adaptation: where the unit departs from the model, and what it costs.",
