@@ -214,3 +214,20 @@ def first_column_stays(page: Any, server: LiveServer, path: str, table: str, lan
     found, frame = first.bounding_box(), box.bounding_box()
     assert found is not None and frame is not None
     assert abs(found["x"] - frame["x"]) <= 1, (language.code, path)  # still in view at the left
+
+
+def test_a_printed_page_keeps_the_content_and_every_column_on_the_paper(demo_server: LiveServer, browser: Any) -> None:
+    """Printed, as a manager takes the comparison or the outcomes to a meeting: no header, forms or buttons, and the
+    widest tables within an A4 page's width (about 700 px) rather than cut off at its edge."""
+    page = Language("sv").context(browser, viewport={"width": 700, "height": 1000}).new_page()
+    log_in_by_keyboard(page, demo_server, f"north.manager@{DEMO_DOMAIN}")
+    page.emulate_media(media="print")
+    for path, table in (("/comparison", "table.monitoring"), ("/units/NRV-02/outcomes", "table.outcomes")):
+        page.goto(demo_server.url + path)
+        assert not page.locator("header.site").is_visible() and not page.locator("main form").first.is_visible()
+        fits(page)
+        box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
+        assert box.evaluate("box => box.scrollWidth <= box.clientWidth"), path  # nothing left to scroll to
+    page.emulate_media(media="screen")
+    assert page.locator("header.site").is_visible()
+    page.context.close()
