@@ -184,6 +184,13 @@ def _quarter_of(quarter: Any) -> str:
     return quarter_text(quarter.year, quarter.number)
 
 
+def half_year_text(label: str) -> str:
+    """A half-year as the comparison labels it ("2026 H1", as the exports keep it) as the language writes it:
+    "2026 H1" in English, "2026 halvår 1" in Swedish, with no-break spaces."""
+    year, _space, half = label.partition(" H")
+    return _("%(year)s H%(half)s", year=year, half=half).replace(" ", "\u00a0")
+
+
 def init_app(app: Flask) -> None:
     """The formatting filters every template (and the PDF report) uses."""
     formats: dict[str, Callable[..., str]] = {
@@ -193,6 +200,7 @@ def init_app(app: Flask) -> None:
         "amount": amount_text,
         "percent": percent_text,
         "quarter": _quarter_of,
+        "half_year": half_year_text,
     }
     app.jinja_env.filters.update({name: _in_each_language(format_value) for name, format_value in formats.items()})
     app.jinja_env.globals.update(

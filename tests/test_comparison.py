@@ -458,3 +458,16 @@ def test_only_units_with_journeys_not_counted_today_are_counted_again(session: A
     assert counted_before(ids, TODAY) == [counted_yesterday.id]
     bring_up_to_date(ids, TODAY)
     assert counted_before(ids, TODAY) == []
+
+
+def test_the_half_years_are_named_in_the_reader_s_language(client: Any, dataset: dict[str, Any]) -> None:
+    login(client, dataset["manager"].email)
+    this = half_year(TODAY).replace(" ", "\u00a0")
+    english = client.get("/comparison?kind=all").get_data(as_text=True)
+    swedish = client.get("/comparison?kind=all", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert f'<th scope="col" class="num">{this}</th>' in english
+    halvår = this.replace("H", "halvår\u00a0")
+    assert f'<th scope="col" class="num">{halvår}</th>' in swedish
+    exported = client.get("/comparison.csv?kind=all", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    header = exported.lstrip("\ufeff").splitlines()[0].split(",")
+    assert f"total_{half_year(TODAY).replace(' ', '')}" in header  # the export's columns stay as they are
