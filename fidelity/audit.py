@@ -24,8 +24,13 @@ REDACTED = "[redacted]"
 # All that is left of the values of an audit entry about a journey, job or course once the journey has been deleted
 # under the retention rule: [None, the purge's cut-off]. The entry still says who changed what, and when.
 CLEARED = "cleared_by_purge"
-# The same, once a journey deleted at the person's request has had its trail erased with it: [None, the day].
+# The same, once a deleted journey has had its trail erased with it: [None, the day]; beside it ERASE_REASON, why:
+# at the person's request (entries made before the reason was kept have none), or a detail that points at the
+# person recorded by mistake.
 ERASED = "erased_on_request"
+ERASE_REASON = "erase_reason"
+ERASE_REQUEST = "request"
+ERASE_MISTAKE = "mistake"
 # The entries that hold a row's values: the others (an import, an export, a purge, an erasure) hold counts, and name a
 # unit by its code, which may be digits alone, where these name a row by its id.
 ROW_ACTIONS = frozenset({"create", "update", "delete"})

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fidelity.actions.forms import STATUS_LABELS
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.admin.operations import HOST_TYPE_NAMES, ROLE_NAMES
-from fidelity.audit import CLEARED, ERASED, REDACTED
+from fidelity.audit import CLEARED, ERASE_MISTAKE, ERASE_REASON, ERASE_REQUEST, ERASED, REDACTED
 from fidelity.extensions import db
 from fidelity.i18n import LANGUAGE_NAMES, amount_text, date_text, datetime_text, quarter_text
 from fidelity.models import (
@@ -174,6 +174,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "education_spells": _l("Courses"),
     "removed": _l("Journeys deleted"),
     "cleared": _l("Audit entries cleared of their values"),
+    ERASE_REASON: _l("Why"),
     "cutoff": _l("Ended before"),
     "file_names_cleared": _l("Imports' file names cleared"),
     "reads_deleted": _l("Reads of the records deleted from their log"),
@@ -203,6 +204,10 @@ CHOICE_NAMES: Mapping[str, Mapping[Any, Any]] = {
     "decision": DECISION_NAMES,
     "not_accepted_reason": NOT_ACCEPTED_NAMES,
     "exit_reason": EXIT_NAMES,
+    ERASE_REASON: {
+        ERASE_REQUEST: _l("The person asked to be forgotten"),
+        ERASE_MISTAKE: _l("Recorded with a detail that points at the person, by mistake"),
+    },
 }
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
@@ -239,8 +244,9 @@ class AuditLine:
     withheld: bool = False
     # The values were cleared by a purge of journeys that ended before this day (in words), with the journey itself.
     cleared: str | None = None
-    # The values were erased on this day (in words), with the journey, at the person's request.
+    # The values were erased on this day (in words), with the journey, and why (ERASE_REQUEST or ERASE_MISTAKE).
     erased: str | None = None
+    erased_because: str = ERASE_REQUEST
 
 
 def shown(value: Any) -> str | None:
@@ -355,10 +361,12 @@ def audit_line(
     language), the stored value by default. `subject`: what the entry is about, where the caller knows it better than
     the entry's own fields tell."""
     cleared = erased = None
+    because = ERASE_REQUEST
     if CLEARED in changes:
         cleared, changes = text("cutoff", changes[CLEARED][1]), {}
     elif ERASED in changes:
-        erased, changes = text("erased", changes[ERASED][1]), {}
+        erased, because = text("erased", changes[ERASED][1]), (changes.get(ERASE_REASON) or [None, ERASE_REQUEST])[1]
+        changes = {}
     kept = []
     for name, (before, after) in changes.items():
         if name in HIDDEN_FIELDS or (action == "update" and before == after != REDACTED):
@@ -386,6 +394,7 @@ def audit_line(
         withheld=withheld,
         cleared=cleared,
         erased=erased,
+        erased_because=because,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fidelity.audit import ERASED
+from fidelity.audit import ERASE_MISTAKE, ERASE_REASON, ERASE_REQUEST, ERASED
 from fidelity.cli import main
 from fidelity.models import (
     AuditEntry,
@@ -702,7 +702,8 @@ def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(clien
     session.expire_all()
     assert session.scalars(select(Journey.code)).all() == ["KEEP-ME"]
     entries = {entry.id: entry for entry in session.scalars(select(AuditEntry).where(about))}
-    erased = {entry_id for entry_id, entry in entries.items() if entry.changes == {ERASED: [None, TODAY_TEXT]}}
+    cleared = {ERASED: [None, TODAY_TEXT], ERASE_REASON: [None, ERASE_REQUEST]}  # at the person's request
+    erased = {entry_id for entry_id, entry in entries.items() if entry.changes == cleared}
     # Created, changed and deleted: the journey and its job; KEEP-ME's creation is left as it was.
     assert len(erased) == 5 and entries[min(erased)].action == "create"
     assert {entry.action for entry_id, entry in entries.items() if entry_id in erased} == {"create", "update", "delete"}
@@ -713,7 +714,8 @@ def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(clien
     }
     assert any("KEEP-ME" in str(changes) for entry_id, changes in before.items() if entry_id not in erased)
     erasure = session.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
-    assert (erasure.entity, erasure.entity_id, erasure.changes) == ("journeys", str(journey.id), {"cleared": [None, 5]})
+    assert (erasure.entity, erasure.entity_id) == ("journeys", str(journey.id))
+    assert erasure.changes == {"cleared": [None, 5], ERASE_REASON: [None, ERASE_REQUEST]}
 
     trail = " ".join(client.get(f"/units/{unit.code}/audit").get_data(as_text=True).split())
     assert "FORGET-ME" not in trail and "KEEP-ME" in trail
@@ -727,8 +729,8 @@ def test_a_journey_deleted_at_the_person_s_request_takes_its_trail_with_it(clien
     runner = client.application.test_cli_runner()
     assert runner.invoke(main, ["purge", "--older-than", "1"]).exit_code == 0
     session.expire_all()
-    assert all(session.get(AuditEntry, entry_id).changes == {ERASED: [None, TODAY_TEXT]} for entry_id in erased)
-    assert session.get(AuditEntry, erasure.id).changes == {"cleared": [None, 5]}  # the erasure's own count stays
+    assert all(session.get(AuditEntry, entry_id).changes == cleared for entry_id in erased)
+    assert session.get(AuditEntry, erasure.id).changes["cleared"] == [None, 5]  # the erasure's own count stays
     assert session.get(Journey, kept.id) is not None
 
 
@@ -847,3 +849,31 @@ def test_a_referral_refused_for_a_reason_that_screens_people_out_is_named_a_brea
     other = post(client, f"/units/{unit.code}/journeys/new", **(refused | {"code": "NRV-0002"}),
                  not_accepted_reason="declined")  # fmt: skip
     assert breach not in client.get(other.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_journey_recorded_with_a_name_by_mistake_is_erased_for_that_reason(client: Any, session: Any) -> None:
+    """A code that is a person's name, stored before the rules refused it: the journey is deleted and its trail
+    erased, and the trail says why, rather than that the person asked."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="Lindqvist-2")
+    login(client, manager.email)
+    form = client.get(f"/units/{unit.code}/journeys/{journey.id}/delete").get_data(as_text=True)
+    assert 'name="erase_reason" type="radio" value="mistake"' in form
+    response = post(client, f"/units/{unit.code}/journeys/{journey.id}/delete", erase="y", erase_reason="mistake")
+    assert response.status_code == 302
+    session.expire_all()
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.unit_id == unit.id)).all()
+    assert "Lindqvist" not in str([entry.changes for entry in entries])
+    erasure = next(entry for entry in entries if entry.action == "erase")
+    assert erasure.changes[ERASE_REASON] == [None, ERASE_MISTAKE]
+    trail = " ".join(client.get(f"/units/{unit.code}/audit").get_data(as_text=True).split())
+    assert "the journey was recorded with a detail that points at the person, by mistake, and is deleted." in trail
+    assert "at the person's request" not in trail
+    assert (
+        '<span title="erase_reason">Why</span>: Recorded with a detail that points at the person, by mistake' in trail
+    )
+    # A reason that is neither is refused, and nothing is deleted.
+    other = factories.journey(unit, date(2026, 1, 6), code="NRV-0002")
+    refused = post(client, f"/units/{unit.code}/journeys/{other.id}/delete", erase="y", erase_reason="whim")
+    assert refused.status_code == 400 and session.get(Journey, other.id) is not None

@@ -7,9 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from fidelity.audit import ERASE_MISTAKE, ERASE_REQUEST
 from fidelity.day_field import DayField
 from fidelity.models.monitoring import (
     CODE_MAX,
@@ -220,9 +221,25 @@ class DeleteJourneyForm(FlaskForm):
     """The confirmation of a journey's deletion, and whether the audit trail's copy of it goes too."""
 
     erase = BooleanField(
-        _l("The person asked to be forgotten: erase what the audit trail kept of this journey too"),
+        _l("Erase what the audit trail kept of this journey too"),
         description=_l(
             "Its code, dates, jobs and courses are cleared from every entry about it in the unit's audit trail, which "
             "keeps only who changed it and when. Without this, the trail keeps them until the retention purge."
         ),
+    )
+    # Why the trail is erased, kept with the erasure: the person's request, or a detail that points at the person
+    # recorded by mistake (a name or an identity number typed as the code, before the rules refused it).
+    erase_reason = RadioField(
+        _l("Why"),
+        choices=[
+            SelectChoice(ERASE_REQUEST, _l("The person asked to be forgotten")),
+            SelectChoice(
+                ERASE_MISTAKE,
+                _l(
+                    "It was recorded with a name, an identity number or another detail that points at the person, by "
+                    "mistake"
+                ),
+            ),
+        ],
+        default=ERASE_REQUEST,
     )

@@ -15,6 +15,7 @@ from flask import has_request_context
 from flask_babel import gettext as _
 
 from fidelity import clock, stale
+from fidelity.audit import ERASE_REQUEST
 from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import EducationSpell, JobSpell, Journey, Unit
@@ -221,17 +222,17 @@ def journey_problems(unit: Unit, record: Mapping[str, Any], journey: Journey | N
     return None
 
 
-def delete_journey(journey: Journey, *, erase: bool = False) -> int:
-    """Delete the journey with its jobs and courses, each audited; with `erase` (the person asked to be forgotten),
-    clear the values the audit trail kept of them too (`erase_trail`). Returns the entries cleared. LookupError if it
-    has been deleted meanwhile."""
+def delete_journey(journey: Journey, *, erase: bool = False, reason: str = ERASE_REQUEST) -> int:
+    """Delete the journey with its jobs and courses, each audited; with `erase`, clear the values the audit trail
+    kept of them too (`erase_trail`), for `reason`: the person asked to be forgotten, or a detail that points at them
+    was recorded by mistake. Returns the entries cleared. LookupError if it has been deleted meanwhile."""
     take_journey(journey)
     unit, journey_id = journey.unit, journey.id
     remember_gone(unit.id, journey.code, clock.today())  # an older file must not bring it back
     db.session.delete(journey)  # its spells go with it (ORM cascade), each audited
     db.session.flush()
     refresh_outcomes(unit, clock.today())
-    return erase_trail(unit, journey_id, clock.today()) if erase else 0
+    return erase_trail(unit, journey_id, clock.today(), reason) if erase else 0
 
 
 def _journey_record(journey: Journey) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
-from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS, acting_as, summary_entry
+from fidelity.audit import CLEARED, ERASE_REASON, ERASE_REQUEST, ERASED, ROW_ACTIONS, acting_as, summary_entry
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
@@ -229,26 +229,29 @@ def entries_to_clear(
     return dict(clear)
 
 
-def _clear_values(entry_ids: list[int], marker: str, day: date) -> None:
-    """Replace all the values of the audit entries `entry_ids` by one: `marker`, with `day`."""
+def _clear_values(entry_ids: list[int], marker: str, day: date, reason: str | None = None) -> None:
+    """Replace all the values of the audit entries `entry_ids` by one: `marker`, with `day` (and the erasure's
+    `reason`, where there is one)."""
+    values = {marker: [None, day.isoformat()]} | ({ERASE_REASON: [None, reason]} if reason else {})
     if entry_ids:
         db.session.execute(
             update(AuditEntry)
             .where(one_of(db.session.get_bind().dialect.name, AuditEntry.id, entry_ids))
-            .values(changes={marker: [None, day.isoformat()]}),
+            .values(changes=values),
             execution_options={"synchronize_session": False},
         )
 
 
-def erase_trail(unit: Unit, journey_id: int, day: date) -> int:
+def erase_trail(unit: Unit, journey_id: int, day: date, reason: str = ERASE_REQUEST) -> int:
     """Clear the values of every audit entry about the journey `journey_id` of `unit`, just deleted, and about its
-    jobs and courses, its deletion's entry included: what a person who asked to be forgotten leaves in the trail is
-    who changed the journey, and when. The erasure is an entry of its own, with the number of entries it cleared.
-    Returns that number."""
+    jobs and courses, its deletion's entry included: what a person who asked to be forgotten (`reason`), or a journey
+    recorded with a detail that points at the person by mistake, leaves in the trail is who changed the journey, and
+    when. The erasure is an entry of its own, with the number of entries it cleared and why. Returns that number."""
     db.session.flush()  # the deletion's own entries first
     ids = entries_to_clear({unit.id: {journey_id}}, date.min, hand_deleted=False).get(unit.id, [])
-    _clear_values(ids, ERASED, day)
-    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), {"cleared": len(ids)}, unit.id)))
+    _clear_values(ids, ERASED, day, reason)
+    facts = {"cleared": len(ids), ERASE_REASON: reason}
+    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), facts, unit.id)))
     db.session.flush()
     return len(ids)
 

@@ -338,7 +338,7 @@ def delete(code: str, journey_id: int) -> ResponseReturnValue:
         abort(400)
     journey_code = found.code
     try:
-        delete_journey(found, erase=form.erase.data)
+        delete_journey(found, erase=form.erase.data, reason=form.erase_reason.data)
     except LookupError:  # deleted meanwhile
         abort(404)
     db.session.commit()
