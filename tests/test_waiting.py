@@ -61,6 +61,8 @@ def test_who_is_waiting_and_for_how_long() -> None:
     assert result.longest_wait == 171
     # Of the three waiting, one accepted and not started, two waiting for a decision.
     assert (result.accepted_waiting, result.awaiting_decision) == (1, 2)
+    # Of the people referred in the period and not refused, the same three still wait (P6 is referred after today).
+    assert result.still_waiting == 3
 
 
 def test_a_past_day_counts_only_what_was_known_then() -> None:
@@ -188,7 +190,9 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     # Days to enrolment 30 and 31: a median of 30.5, written as the outcomes page writes medians.
     assert "Days to enrolment: median / 90th percentile</dt><dd>30.5 / " in page
     # Each share says what it is counted from: nobody gave up of the four not refused; one of five was screened out.
-    assert "Gave up while waiting, of those not refused</dt><dd>0 of 4 (0%)</dd>" in page
+    # ... and how many of them still wait, who may yet give up: W-LONG and W-SHORT.
+    gave_up = 'Gave up while waiting, of those not refused</dt><dd>0 of 4 (0%) <span class="still-waiting">'
+    assert gave_up + "2 of them still wait" in page
     # Marked for the eye and in words, not by its colour alone.
     sign = '<span aria-hidden="true">⚠</span>'
     breach = f'{sign}<span class="visually-hidden">Breach of zero exclusion:</span> 1 of 5 (20%)'

@@ -11,7 +11,8 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
 - days to first meeting / to enrolment: referral to that date, for people whose first meeting / enrolment fell in
   the period; the median and the 90th percentile (linear interpolation);
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
-  because they withdrew or lost contact (the reasons for leaving, not those for refusing);
+  because they withdrew or lost contact (the reasons for leaving, not those for refusing); beside it, how many of
+  them still wait (since version 3);
 - not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
@@ -80,6 +81,9 @@ class WaitingList:
     reasons: tuple[ReasonCount, ...]  # most frequent first
     # The period was cut short to start on the cut-off of the unit's latest purge (see the definitions above).
     starts_at_purge: bool = False
+    # Of the people referred in the period and not refused, those still waiting: they may yet give up, so a share
+    # who gave up counted while most still wait says little.
+    still_waiting: int = 0
 
     @property
     def longest_wait(self) -> int | None:
@@ -228,6 +232,7 @@ def waiting_list(
         breach_share=period.breach_share,
         reasons=period.reasons,
         starts_at_purge=starts_at_purge,
+        still_waiting=period.still_waiting,
     )
 
 
