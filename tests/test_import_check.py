@@ -67,6 +67,7 @@ def test_a_file_is_shown_checked_and_imported_only_when_asked(client: Any, sessi
     assert check.status_code == 200 and check.request.path.startswith(f"/units/{unit.code}/journeys/import/")
     page = check.get_data(as_text=True)
     assert "The file june.csv has no problems. Nothing is imported yet." in page
+    assert '<input class="primary" id="submit" name="submit" type="submit" value="Import">' in page  # nothing marked
     assert "1 new journey added" in page and "<code>NRV-0004</code>" in page  # the new code, to catch a typo
     assert "3 journeys already in the unit replaced:" in page
     assert "2 of them changed" in page and "1 left as it was" in page
@@ -143,6 +144,9 @@ def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any,
 
     page = upload(client, unit.code, csv_file(FIRST), "old.csv", confirm=False).get_data(as_text=True)
     assert "The file puts 3 journeys back as they were before a later change" in page
+    # Not importing it is the first choice; importing it is said for what it is.
+    assert '<input class="primary" id="cancel" name="cancel" type="submit" value="Do not import">' in page
+    assert '<input id="submit" name="submit" type="submit" value="Import anyway">' in page
     assert page.count("undoes a change by the system, ") == 3  # made outside a request: the app's own hand
     assert "courses of study in 1 journey" in page and "2026-04-01\u2013" in page
 
