@@ -66,9 +66,13 @@ def test_the_scores_before_an_adaptation_are_the_last_counted_review_s_before_it
                    point(3, date(2025, 3, 15), {"O6": 2})],
         "sed": [point(4, date(2025, 6, 1), {"A4": 3})],
     }  # fmt: skip
+    now = {"ips-25": date(2025, 3, 15), "sed": date(2025, 6, 1)}  # the day of the scores each is set against
     # Begun on 15 March 2025: the review of that day counts as after it.
-    assert scores_before(counted, date(2025, 3, 15)) == {"ips-25": {"O6": 4}}
-    assert scores_before(counted, date(2024, 5, 1)) == {}
+    assert scores_before(counted, date(2025, 3, 15), now) == {"ips-25": {"O6": 4}}
+    assert scores_before(counted, date(2024, 5, 1), now) == {}
+    # Begun after the latest review: nothing measured since, so no change to tell (not a change of 0).
+    assert scores_before(counted, date(2025, 4, 1), now) == {}
+    assert scores_before(counted, date(2025, 3, 15), {"sed": date(2025, 6, 1)}) == {}  # nothing scored on ips-25
 
 
 def test_points_lost_are_told_apart_scale_by_scale() -> None:

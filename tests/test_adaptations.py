@@ -58,8 +58,8 @@ def test_a_manager_registers_an_adaptation_and_sees_its_cost(client: Any, sessio
     assert "2. Zero exclusion" in page and "6. Rapid job search" in page
     assert '<th scope="row">Median days to first meeting</th><td class="num">10</td><td class="num">100</td>' in page
     assert '<td class="num">0%</td><td class="num">50%</td>' in page  # screened out: none before, 1 of 2 after
-    # The only review came before it began: nothing has moved since.
-    assert "over the 2 items scored both in the last review before it and now: 0." in page
+    # The only review came before it began: nothing measured since, so no change is told (not a change of 0).
+    assert "Change since it began: not known, as no item was scored both in a review before it began" in page
 
     # A self-assessment after it began scores O6 1: 4 from the model, of which 1 lost since it began.
     factories.self_assessment(unit, manager, scores | {"O6": 1}, since + timedelta(days=30))

@@ -34,11 +34,16 @@ class CostedAdaptation:
     purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
 
 
-def scores_before(counted: Mapping[str, Sequence[ReviewPoint]], day: date) -> dict[str, dict[str, int]]:
+def scores_before(
+    counted: Mapping[str, Sequence[ReviewPoint]], day: date, scored_on: Mapping[str, date]
+) -> dict[str, dict[str, int]]:
     """Per scale, the item scores of the last counted review (`counted`: the reviews that count, oldest first) dated
-    before `day`; a scale without one is left out."""
+    before `day`, where the scores set against them (of the day `scored_on`, per scale) come on or after it: a scale
+    not reviewed since `day` has no change to tell, and is left out, as is one without a review before it."""
     found = {}
     for scale_id, points in counted.items():
+        if scale_id not in scored_on or scored_on[scale_id] < day:
+            continue
         earlier = [point for point in points if point.review_date < day]
         if earlier:
             found[scale_id] = dict(earlier[-1].scores)
@@ -141,6 +146,9 @@ def costed_adaptations(
     if scores is None:
         found = latest_scores([unit], registry)
         scores = {scale_id: review_scores(scored.review) for (_, scale_id), scored in found.items()}
+        scored_on = {scale_id: scored.review.review_date for (_, scale_id), scored in found.items()}
+    else:  # a report's review, of `today`
+        scored_on = dict.fromkeys(scores, today)
     latest = scores
     scales = {scale.id: scale for scale in registry.latest()}
     if journeys is None:
@@ -152,7 +160,7 @@ def costed_adaptations(
         CostedAdaptation(
             adaptation=a,
             cost=adaptation_cost(
-                a.items, a.principles, scales, latest, registry.principles, scores_before(counted, a.since)
+                a.items, a.principles, scales, latest, registry.principles, scores_before(counted, a.since, scored_on)
             ),
             effect=monitoring_effect(journeys, a.since, a.until, today),
             purge=purge_reaching(purge, first_day(a.since)),

@@ -196,7 +196,8 @@ SCHEMAS: dict[str, Schema] = {
                     ),
                 },
                 "Points lost against the model's top score in the latest review (in all, and scale by scale); each "
-                "item's score in the last review before the adaptation began and its change since (the change scale "
+                "item's score in the last counted review before the adaptation began and its change since, where the "
+                "unit was reviewed again after it began (the change scale "
                 "by scale over the items scored both then and now); and the principles affected.",
             ),
         },
