@@ -84,7 +84,10 @@ def reads(code: str) -> str:
     """Who read the unit's records, and when (see `monitoring.reads`); with `journey`, the reads of one journey."""
     unit = unit_or_404(current_user, code, Permission.AUDIT)
     page = page_number()
-    wanted = (request.args.get("journey") or "").strip()
+    records = can(current_user, Permission.RECORDS, unit)
+    # One journey's reads, found by its code, for those who may read the records: to anyone else the answer would
+    # tell which codes the unit has, and which journey number is whose.
+    wanted = (request.args.get("journey") or "").strip() if records else ""
     journey, lines, pages = reads_asked(unit, page, wanted)
     return render_template(
         "units/reads.html",
@@ -95,5 +98,5 @@ def reads(code: str) -> str:
         wanted=wanted,
         journey=journey,
         actor_text=actor_text,
-        can_read_records=can(current_user, Permission.RECORDS, unit),
+        can_read_records=records,
     )
