@@ -548,7 +548,9 @@ def test_a_column_changed_in_most_journeys_is_called_out(client: Any, session: A
     changed = sum(row["age_band"] != band for row, band in zip(rows, sorted_bands, strict=True))
     assert changed >= 10
     assert f"age_band changes in {changed} of the 12 journeys the file replaces." in page
+    assert '<input class="primary" id="cancel" name="cancel" type="submit" value="Do not import">' in page
     # A month's records, a few journeys changed, are not called out.
     few = [rows[0] | {"exit_date": "2026-05-29", "exit_reason": "withdrew"}, *rows[1:]]
     page = upload(client, unit.code, csv_file(few), "may.csv", confirm=False).get_data(as_text=True)
     assert "journeys the file replaces." not in page
+    assert '<input class="primary" id="submit" name="submit" type="submit" value="Import">' in page
