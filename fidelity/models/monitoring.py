@@ -120,6 +120,13 @@ class Journey(Audited, Model):
     def audit_unit_id(self) -> int | None:
         return self.unit_id
 
+    @property
+    def screening_out(self) -> NotAcceptedReason | None:
+        """The reason the referral was not accepted, where it is one that breaches zero exclusion."""
+        refused = self.decision == Decision.NOT_ACCEPTED
+        reason = self.not_accepted_reason
+        return reason if refused and reason in ZERO_EXCLUSION_BREACHES else None
+
 
 class JobSpell(Audited, Model):
     """A job held during a journey: competitive (open to anyone, at least the going wage) or not."""

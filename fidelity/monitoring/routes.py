@@ -16,8 +16,7 @@ from fidelity.access import Permission, can, unit_or_404
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import amount_text, date_text, quarter_text
-from fidelity.models import Decision, Journey, NotAcceptedReason, Unit
-from fidelity.models.monitoring import ZERO_EXCLUSION_BREACHES
+from fidelity.models import Journey, Unit
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.journey_forms import (
@@ -244,13 +243,6 @@ def _say_if_locked(unit: Unit, journey: Journey, category: str = "message") -> N
         )
 
 
-def _screening_out(journey: Journey) -> NotAcceptedReason | None:
-    """The journey's reason for not accepting the referral, if it is one that breaches zero exclusion."""
-    reason = journey.not_accepted_reason
-    refused = journey.decision == Decision.NOT_ACCEPTED
-    return reason if refused and reason in ZERO_EXCLUSION_BREACHES else None
-
-
 def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     form = JourneyForm(obj=journey) if request.method == "GET" and journey else JourneyForm()
     if request.method == "GET" and journey is not None:
@@ -262,7 +254,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
     problem_fields: dict[str, str] = {}  # a problem -> the id of the field it is about, for the list to link to
     changed: list[tuple[str, Any]] | None = None
     if form.validate_on_submit():
-        refused_before = _screening_out(journey) if journey is not None else None
+        refused_before = journey.screening_out if journey is not None else None
         try:
             saved, kept = save_journey(unit, form.record(), journey, form.seen.data)
         except LookupError:  # deleted meanwhile
@@ -280,7 +272,7 @@ def _edit(unit: Unit, journey: Journey | None) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Journey %(code)s saved.", code=saved.code))
-            if (reason := _screening_out(saved)) is not None and reason != refused_before:
+            if (reason := saved.screening_out) is not None and reason != refused_before:
                 flash(
                     _("Not accepted as “%(reason)s”: a reason that screens a person out, which zero exclusion "
                       "forbids. The waiting list and the outcomes count it as a breach.", reason=REASON_NAMES[reason])
