@@ -55,7 +55,7 @@ def test_the_change_since_the_adaptation_began_is_told_from_the_distance_to_the_
 
 
 def test_the_scores_before_an_adaptation_are_the_last_counted_review_s_before_its_first_day() -> None:
-    from fidelity.adaptations.operations import scores_before
+    from fidelity.adaptations.cost import scores_before
     from fidelity.history import ReviewPoint
 
     def point(review_id: int, day: date, scores: dict[str, int]) -> ReviewPoint:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from fidelity.history import ReviewPoint
 from fidelity.scales import Principle, PrincipleSet, Scale
 
 ITEM_SEPARATOR = ":"
@@ -104,3 +106,19 @@ def adaptation_cost(
         points_lost=sum(item.lost for item in items if item.lost is not None),
         principles=tuple(p for p in principles.principles if p.key in affected),
     )
+
+
+def scores_before(
+    counted: Mapping[str, Sequence[ReviewPoint]], day: date, scored_on: Mapping[str, date]
+) -> dict[str, dict[str, int]]:
+    """Per scale, the item scores of the last counted review (`counted`: the reviews that count, oldest first) dated
+    before `day`, where the scores set against them (of the day `scored_on`, per scale) come on or after it: a scale
+    not reviewed since `day` has no change to tell, and is left out, as is one without a review before it."""
+    found = {}
+    for scale_id, points in counted.items():
+        if scale_id not in scored_on or scored_on[scale_id] < day:
+            continue
+        earlier = [point for point in points if point.review_date < day]
+        if earlier:
+            found[scale_id] = dict(earlier[-1].scores)
+    return found

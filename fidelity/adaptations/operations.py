@@ -11,10 +11,10 @@ import pandas as pd
 from flask import abort
 from sqlalchemy import select
 
-from fidelity.adaptations.cost import AdaptationCost, adaptation_cost
+from fidelity.adaptations.cost import AdaptationCost, adaptation_cost, scores_before
 from fidelity.adaptations.effect import Effect, first_day, monitoring_effect
 from fidelity.extensions import db
-from fidelity.history import ReviewPoint, effective_points
+from fidelity.history import effective_points
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
@@ -32,22 +32,6 @@ class CostedAdaptation:
     cost: AdaptationCost
     effect: Effect | None
     purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
-
-
-def scores_before(
-    counted: Mapping[str, Sequence[ReviewPoint]], day: date, scored_on: Mapping[str, date]
-) -> dict[str, dict[str, int]]:
-    """Per scale, the item scores of the last counted review (`counted`: the reviews that count, oldest first) dated
-    before `day`, where the scores set against them (of the day `scored_on`, per scale) come on or after it: a scale
-    not reviewed since `day` has no change to tell, and is left out, as is one without a review before it."""
-    found = {}
-    for scale_id, points in counted.items():
-        if scale_id not in scored_on or scored_on[scale_id] < day:
-            continue
-        earlier = [point for point in points if point.review_date < day]
-        if earlier:
-            found[scale_id] = dict(earlier[-1].scores)
-    return found
 
 
 class AdaptationChanged(Changed[Adaptation]):
