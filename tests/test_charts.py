@@ -203,3 +203,29 @@ def test_scatter_labels_do_not_cover_one_another_and_stay_inside() -> None:
     svg = fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
     assert svg == fidelity_employment_svg(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
     assert all(point.code in texts(svg) for point in CROWDED)
+
+
+def test_a_unit_whose_rate_rests_on_few_people_is_a_hollow_point_the_legend_names() -> None:
+    """A rate among fewer than 10 people served is drawn hollow, in its kind's colour, and the legend says so; a chart
+    without such a unit says nothing of them."""
+    from matplotlib.colors import to_hex
+
+    from fidelity.charts import _style
+
+    points = [*CROWDED[:4], replace(CROWDED[4], few=True)]
+    with _style():
+        fig = scatter_figure(IPS, points, title="Scatter", benchmarks=[], benchmark_labels={})
+        drawn = [
+            (len(c.get_offsets()), [to_hex(f) for f in c.get_facecolors()], [to_hex(e) for e in c.get_edgecolors()])
+            for c in fig.axes[0].collections
+            if len(c.get_offsets())
+        ]
+        legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    hollow = [(count, faces, edges) for count, faces, edges in drawn if faces == ["#ffffff"]]
+    assert len(hollow) == 1 and hollow[0][0] == 1  # SDV-02 only
+    assert hollow[0][2] != ["#ffffff"]  # its outline drawn in the external review's colour
+    assert sum(count for count, _faces, _edges in drawn) == len(points)
+    assert legend[-1] == "Hollow: fewer than 10 people served"
+    with _style():
+        fig = scatter_figure(IPS, CROWDED, title="Scatter", benchmarks=[], benchmark_labels={})
+        assert [text.get_text() for text in fig.legends[0].get_texts()] == ["Self-assessment", "External review"]

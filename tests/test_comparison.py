@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, select, update
 
 from fidelity import clock
-from fidelity.comparison.table import half_year, rate_column, rate_quarters, total_column
+from fidelity.comparison.table import half_year, rate_column, rate_quarters, served_column, total_column
 from fidelity.extensions import db
 from fidelity.models import ActionStatus, QuarterlyOutcome, Role
 from fidelity.monitoring.kept import bring_up_to_date, counted_before, refresh_outcomes
@@ -227,12 +227,44 @@ def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, d
     page = client.get("/comparison?kind=all").get_data(as_text=True)
     monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
     assert monitoring.count("below 31%") == 1
-    assert '30% <strong class="over"><span aria-hidden="true">⚠</span> below 31%</strong>' in monitoring
-    assert '<td class="num">31%</td>' in monitoring
-    # The rates over time are shaded by the same rule: 30.6 % at the minimum, 30.4 % below it.
+    below = '30% <span class="count">(152 of 500)</span> <strong class="over"><span aria-hidden="true">⚠</span> below'
+    assert below in monitoring
+    assert '<td class="num">31% <span class="count">(153 of 500)</span></td>' in monitoring
+    # The rates over time are shaded by the same rule: 30.6 % at the minimum, 30.4 % below it; each over its count.
     over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
-    assert over_time.count('<td class="num rate-minimum">31%</td>') == 1
-    assert over_time.count('<td class="num rate-below">30%</td>') == 1
+    assert over_time.count('<td class="num rate-minimum">31%<span class="count">153 of 500</span></td>') == 1
+    assert over_time.count('<td class="num rate-below">30%<span class="count">152 of 500</span></td>') == 1
+
+
+def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
+    client: Any, dataset: dict[str, Any]
+) -> None:
+    _first, second, third = dataset["units"]
+    outcome(second, LAST, served=9, in_competitive_work=0)  # 0 of 9: one person would make it 11 %
+    outcome(third, LAST, served=10, in_competitive_work=0)
+    db.session.commit()
+    login(client, dataset["manager"].email)
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    assert monitoring.count("below 31%") == 1  # 0 of 10 only
+    assert '0% <span class="count">(0 of 9)</span> <span class="tag few"' in monitoring
+    assert "Only 9 people served: one person moves the rate by 11 points" in monitoring
+    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
+    assert over_time.count('<td class="num rate-few">0%<span class="count">0 of 9</span><span class="tag few"') == 1
+    assert over_time.count('<td class="num rate-below">0%<span class="count">0 of 10</span></td>') == 1
+    assert "fewer than 10 people served" in over_time
+    # The export gives the counts for the reader to weigh.
+    row = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))[second.code]
+    assert (row["served"], row["in_competitive_work"], row[served_column(LAST)], row[rate_column(LAST)]) == (
+        "9", "0", "9", "0.0")  # fmt: skip
+    # The scatter draws the unit's point hollow, and says what a hollow point is.
+    chart = client.get("/comparison/chart.svg?kind=all").get_data(as_text=True)
+    assert "Hollow: fewer than 10 people served" in chart
+    # Without such a rate on the page, the note is not given.
+    db.session.execute(QuarterlyOutcome.__table__.update().values(served=10))
+    db.session.commit()
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    assert "fewer than 10 people served" not in page and "Under each rate: the people in work of those served." in page
 
 
 def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, dataset: dict[str, Any]) -> None:
@@ -401,7 +433,8 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
     over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
     assert "Education rate over time" in over_time and "Employment rate over time" not in over_time
-    assert '<td class="num">60%</td>' in over_time and "rate-" not in over_time  # no employment benchmarks shading
+    # No employment benchmark's shade; the count under the rate.
+    assert '<td class="num">60%<span class="count">6 of 10</span></td>' in over_time and "rate-" not in over_time
     assert "Fidelity and education" in page and "Fidelity and employment" not in page
     chart = client.get("/comparison/chart.svg?scale=sed").data
     assert b"Fidelity against education" in chart and b"Education rate, last full quarter" in chart

@@ -6,7 +6,7 @@ from datetime import date
 from types import SimpleNamespace as Row
 from typing import Any
 
-from fidelity.comparison.table import compare, half_year, halves_between
+from fidelity.comparison.table import RateCell, compare, half_year, halves_between
 from fidelity.config import DEFAULTS
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import load_registry
@@ -72,7 +72,8 @@ def test_a_unit_row_from_its_reviews_scores_and_figures() -> None:
     # The employment rate of each of the eight full quarters before today's, oldest first: figures for 2026 Q1 only.
     assert result.rate_quarters == (Quarter(2024, 2), Quarter(2024, 3), Quarter(2024, 4), Quarter(2025, 1),
                                     Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4), Quarter(2026, 1))  # fmt: skip
-    assert row.rate_cells == (None,) * 7 + (0.45,)
+    assert row.rate_cells == (None,) * 7 + (RateCell(9, 20),) and row.rate_cells[-1].rate == 0.45
+    assert (row.served, row.in_work, row.in_education, row.few_served) == (20, 9, 3, False)
     # Totals by half-year: the self-assessment in 2024 H1, the external review in 2025 H2, marked as external.
     assert row.totals == {"2024 H1": (75, "self_assessment"), "2025 H2": (97, "external")}
     cells = dict(zip(result.halves, row.total_cells, strict=True))
@@ -123,7 +124,7 @@ def test_employment_over_time_leaves_out_quarters_without_figures_or_anyone_serv
                   figures(8, Quarter(2026, 2), served=5, in_competitive_work=5)],  # today's quarter: not full yet
     )  # fmt: skip
     first, second = result.rows
-    assert first.rate_cells == (0.3,) + (None,) * 7
+    assert first.rate_cells == (RateCell(3, 10),) + (None,) * 7 and first.rate_cells[0].rate == 0.3
     assert second.rate_cells == (None,) * 8
 
 
@@ -167,3 +168,24 @@ def test_the_share_who_gave_up_counts_the_referrals_not_refused_of_the_last_four
     assert first.referred == 21  # screening counts the version-2 quarter too
     assert (second.considered, second.gave_up, second.gave_up_share) == (0, 0, None)
     assert (third.considered, third.gave_up, third.gave_up_share) == (None, None, None)
+
+
+def test_a_rate_among_fewer_than_ten_people_served_is_not_set_against_the_benchmarks() -> None:
+    # 0 of 9 is no evidence of a unit below the minimum: one person moves the rate by 11 points, more than the 10
+    # between two benchmarks. 3 of 10 is below it, and 5 of 9 is marked few though it reaches the excellent level.
+    result = build(
+        units=[unit(7, "A"), unit(8, "B"), unit(9, "C"), unit(10, "D")],
+        outcomes=[figures(7, Quarter(2026, 1), served=9, in_competitive_work=0),
+                  figures(8, Quarter(2026, 1), served=10, in_competitive_work=3),
+                  figures(9, Quarter(2026, 1), served=9, in_competitive_work=5),
+                  figures(10, Quarter(2025, 4), served=40, in_competitive_work=20)],
+    )  # fmt: skip
+    few, below, few_high, none_last = result.rows
+    assert (few.employment_rate, few.few_served, few.below_minimum) == (0.0, True, False)
+    assert (below.employment_rate, below.few_served, below.below_minimum) == (0.3, False, True)
+    assert few_high.few_served and not few_high.below_minimum
+    assert [cell.judgement for cell in (few.rate_cells[-1], below.rate_cells[-1], few_high.rate_cells[-1])] == [
+        "few", "below", "few"]  # fmt: skip
+    assert none_last.rate_cells[-2].judgement == "excellent" and not none_last.rate_cells[-2].few
+    # No figures for the last full quarter: nothing to mark.
+    assert (none_last.served, none_last.few_served, none_last.below_minimum) == (None, False, False)

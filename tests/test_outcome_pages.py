@@ -65,7 +65,9 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     page = response.get_data(as_text=True)
     # 2025 Q2: 3 served; 1 of 3 in competitive work (33 %); 1 of 3 in education; 1 job start, 1 education start; the
     # job reached day 90 on Jun 30 (Apr 1 + 29 + 31 + 30 days) and was held.
-    assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) 1 of 3 (33%) 1 1 1 of 1 (100%)"
+    # Among 3 people, the rate is marked few rather than set against the benchmarks.
+    few = "few Only 3 people served: one person moves the rate by 33 points, so it is not set against the benchmarks."
+    assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) {few} 1 of 3 (33%) 1 1 1 of 1 (100%)"
     # The three were referred in Q1 and accepted; nobody waits.
     assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0 nobody waiting"  # nobody referred, nobody gave up
     assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
@@ -73,14 +75,15 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     # 3 / 0.1 FTE = 30 per specialist, above 20.
     assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20"
     assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded –"
-    # Nobody in work: below the 31 % minimum, marked for the eye and in words.
-    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) &nbsp; ⚠ 0 of 3 (0%) 0 0 –"
-    below = 'role="img" aria-label="below the minimum standard of 31%" title="below the minimum standard of 31%">⚠<'
-    assert page.count(below) == 1
+    # Nobody in work, but among 3 people: too few to be said below the 31 % minimum.
+    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) {few} 0 of 3 (0%) 0 0 –"
+    assert 'aria-label="below the minimum' not in page
     assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
-    # The summary speaks of the latest full quarter.
+    # The summary speaks of the latest full quarter, and says why it sets no benchmark against it.
     assert f"In {shown(THIS.previous())}, 33% of the people served were in competitive work (1 of 3):" in page
-    assert "at or above the minimum standard of 31%, below the average of 41%" in page
+    assert "too few people to set against the benchmarks: with 3 served, one person moves the rate by 33 points" in page
+    assert "at or above the minimum" not in page
+    assert "“few”: fewer than 10 people served" in page
     # The chart, with the benchmarks named.
     assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
     # Under it, what the lines are, where they come from, and how a rate is set against them.
@@ -93,6 +96,22 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert all(d.text.replace("'", "&#39;") in page for d in DEFINITIONS)
     kept = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
     assert sorted((r.year, r.quarter) for r in kept) == [(q.year, q.number) for q in EVERY]
+
+
+def test_a_rate_among_ten_people_served_is_set_against_the_benchmarks(client: Any, session: Any) -> None:
+    # Ten people served since 2025 Q1; three in work from 2025 Q2: 30 %, below the 31 % minimum in 2025 Q2.
+    unit = factories.unit()
+    start = BEFORE.start
+    for number in range(10):
+        factories.journey(unit, start, enrolment_date=start, jobs=((LAST.start, None),) if number < 3 else ())
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert row_of(page, LAST) == f"{LAST} 10 3 of 10 (30%) &nbsp; ⚠ 0 of 10 (0%) 3 0 3 of 3 (100%)"
+    below = 'role="img" aria-label="below the minimum standard of 31%" title="below the minimum standard of 31%">⚠<'
+    assert page.count(below) == len(EVERY) - 1  # every quarter ended: 30 %, and 0 % in 2025 Q1
+    assert "tag few" not in page
+    # The latest full quarter is set against the benchmarks in words.
+    assert "(3 of 10): <strong>below the minimum standard of 31%</strong>." in " ".join(page.split())
 
 
 def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit: Any, manager: Any) -> None:

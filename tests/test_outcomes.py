@@ -18,8 +18,10 @@ from fidelity.monitoring.outcomes import (
     KEPT_FIELDS,
     QuarterFigures,
     benchmark_reached,
+    few_served,
     figures_by_quarter,
     first_quarter,
+    judged,
     last_counted_day,
     quarter_figures,
     rounded,
@@ -337,6 +339,19 @@ def test_exports_round_half_up_as_the_pages_do(value: float | None, decimals: in
 def test_the_benchmark_a_rate_reaches_as_shown_in_whole_percent(rate: float | None, reached: str | None) -> None:
     # 30.5 % shows as 31 %, so it is said to reach the minimum of 31 %.
     assert benchmark_reached(rate) == reached
+
+
+@pytest.mark.parametrize(
+    ("rate", "served", "judgement"),
+    [(None, 0, None), (None, None, None), (0.0, 9, "few"), (5 / 9, 9, "few"), (1 / 1, 1, "few"), (0.3, 10, "below"),
+     (0.4, 10, "minimum"), (12 / 29, 29, "average"), (0.5, 40, "excellent")],
+)  # fmt: skip
+def test_a_rate_among_few_people_served_is_not_judged_against_the_benchmarks(
+    rate: float | None, served: int | None, judgement: str | None
+) -> None:
+    # Among 9 people one person moves the rate by 11 points, more than the 10 between two benchmarks.
+    assert judged(rate, served) == judgement
+    assert few_served(served) is (judgement == "few")
 
 
 @pytest.mark.parametrize(

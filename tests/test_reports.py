@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from fidelity.cli import main
 from fidelity.models import (
@@ -498,3 +498,13 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
         html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
     assert "<strong>10 (20%)</strong>" in html and '<td class="num"><strong>25</strong></td></tr>' in html
     assert "In bold: an employment rate below the minimum, a caseload above 20." in html
+    assert "fewer than 10 people served" not in html
+    # Among 6 people, 1 in work is marked few rather than below the minimum, and the note says what few means.
+    session.execute(
+        update(QuarterlyOutcome).where(QuarterlyOutcome.id == q4.id).values(served=6, in_competitive_work=1)
+    )
+    session.commit()
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+    assert "1 (17%) <em>few</em>" in html and "<strong>1 (17%)" not in html
+    assert "“few”: fewer than 10 people served" in html

@@ -30,6 +30,7 @@ class UnitPoint:
     total: int
     employment_rate: float  # 0-1
     external: bool
+    few: bool = False  # the rate rests on too few people served to be set against others' (`outcomes.few_served`)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ScatterText:
     external: str = "External review"
     none: str = "No unit has both a review and outcome figures"
     percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
+    few: str = "Hollow: fewer than 10 people served"
 
 
 def scatter_figure(
@@ -87,10 +89,15 @@ def scatter_figure(
         return fig
     for external, colour, marker, label in ((False, BLUE, "o", text.self_assessment),
                                             (True, ORANGE, "s", text.external)):  # fmt: skip
-        chosen = [p for p in points if p.external is external]
-        ax.scatter([p.total for p in chosen], [100 * p.employment_rate for p in chosen], s=22, c=colour,
-                   marker=marker, label=label, zorder=3, clip_on=False)  # fmt: skip
-    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
+        for few in (False, True):  # a rate among few people served: the point hollow, its outline the kind's colour
+            chosen = [p for p in points if p.external is external and p.few is few]
+            if chosen or not few:
+                ax.scatter([p.total for p in chosen], [100 * p.employment_rate for p in chosen], s=22,
+                           facecolors="white" if few else colour, edgecolors=colour, marker=marker,
+                           label=None if few else label, zorder=3, clip_on=False)  # fmt: skip
+    if any(point.few for point in points):
+        ax.scatter([], [], s=22, facecolors="white", edgecolors=GREY, marker="o", label=text.few)
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=3, frameon=False)
     if len(points) <= LABELLED_UP_TO:
         point_labels(ax, points)
     return fig

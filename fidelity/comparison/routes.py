@@ -21,7 +21,7 @@ from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
-from fidelity.monitoring.outcomes import BENCHMARKS, benchmark_reached
+from fidelity.monitoring.outcomes import BENCHMARKS, FEW_SERVED
 from fidelity.paging import page_number
 
 bp = Blueprint("comparison", __name__)
@@ -57,7 +57,7 @@ def _scatter(comparison: Comparison) -> str:
     employment = comparison.outcome == "employment"
     rates = {row.code: row.employment_rate if employment else row.education_rate for row in comparison.rows}
     points = [
-        UnitPoint(row.code, row.latest.total, rate, row.latest.kind == "external")
+        UnitPoint(row.code, row.latest.total, rate, row.latest.kind == "external", row.few_served)
         for row in comparison.rows
         if row.latest is not None and (rate := rates[row.code]) is not None
     ]
@@ -65,7 +65,8 @@ def _scatter(comparison: Comparison) -> str:
     quarter = quarter_text(comparison.last_quarter.year, comparison.last_quarter.number)
     axis = _("Employment rate, last full quarter") if employment else _("Education rate, last full quarter")
     text = ScatterText(_("Fidelity total (latest review)"), axis, _("Self-assessment"), _("External review"),
-                       _("No unit has both a review and outcome figures"), percent_sign())  # fmt: skip
+                       _("No unit has both a review and outcome figures"), percent_sign(),
+                       few=_("Hollow: fewer than %(limit)d people served", limit=FEW_SERVED))  # fmt: skip
     title = (_("Fidelity against employment, %(quarter)s", quarter=quarter) if employment
              else _("Fidelity against education, %(quarter)s", quarter=quarter))  # fmt: skip
     return fidelity_employment_svg(comparison.scale, points, title=title, benchmarks=BENCHMARKS if employment else (),
@@ -79,7 +80,7 @@ def page() -> ResponseReturnValue:
     # Rates shaded by the benchmark each reaches as it is shown, in whole percent, as the outcomes page judges them.
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
                                "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS),
-                               "benchmark_reached": benchmark_reached}  # fmt: skip
+                               "few_limit": FEW_SERVED}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {

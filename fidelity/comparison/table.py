@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from fidelity.monitoring.outcomes import benchmark_reached, rounded
+from fidelity.monitoring.outcomes import few_served, judged, rounded
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import next_due
@@ -35,6 +35,30 @@ class TotalCell:
     total: int
     band: str  # the band's key, "none" when the total falls in none
     external: bool
+
+
+@dataclass(frozen=True)
+class RateCell:
+    """A quarter's employment or education rate with what it is a share of: `part` of the `whole` people served (at
+    least one)."""
+
+    part: int
+    whole: int
+
+    @property
+    def rate(self) -> float:
+        return self.part / self.whole
+
+    @property
+    def few(self) -> bool:
+        """Whether the rate rests on too few people to be set against the benchmarks or another unit's."""
+        return few_served(self.whole)
+
+    @property
+    def judgement(self) -> str | None:
+        """Where the rate stands against the employment benchmarks (`outcomes.judged`): "few", "below" or the highest
+        reached. For an employment rate only: an education rate has no benchmark."""
+        return judged(self.rate, self.whole)
 
 
 @dataclass(frozen=True)
@@ -63,7 +87,7 @@ class UnitRow:
     item_cells: tuple[int | None, ...] = ()  # scale.item_keys
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
     total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
-    rate_cells: tuple[float | None, ...] = ()  # the outcome's rate (see Comparison.outcome) in each rate quarter
+    rate_cells: tuple[RateCell | None, ...] = ()  # the outcome's rate (see Comparison.outcome) in each rate quarter
     longest_wait: int | None = None  # days, of the person waiting longest now (the current quarter so far)
     # Over the last SCREENING_QUARTERS full quarters with the figures: the people referred, and those screened out.
     referred: int | None = None
@@ -72,6 +96,11 @@ class UnitRow:
     # who gave up while waiting.
     considered: int | None = None
     gave_up: int | None = None
+    # The counts the rates of the last full quarter are shares of: the people served, in competitive work, in
+    # education.
+    served: int | None = None
+    in_work: int | None = None
+    in_education: int | None = None
 
     @property
     def screened_out_share(self) -> float | None:
@@ -83,8 +112,14 @@ class UnitRow:
 
     @property
     def below_minimum(self) -> bool:
-        """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent)."""
-        return self.employment_rate is not None and benchmark_reached(self.employment_rate) is None
+        """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent), among
+        enough people served to say so (`outcomes.few_served`)."""
+        return judged(self.employment_rate, self.served) == "below"
+
+    @property
+    def few_served(self) -> bool:
+        """Whether the last full quarter's rates rest on too few people served to be set against others'."""
+        return few_served(self.served)
 
     @property
     def never_reviewed(self) -> bool:
@@ -111,6 +146,11 @@ class Comparison:
     @property
     def shown(self) -> tuple[UnitRow, ...]:
         return self.rows[self.shown_range.start : self.shown_range.stop]
+
+    @property
+    def few_shown(self) -> bool:
+        """Whether a rate the page shows rests on too few people served to be set against others' (`RateCell.few`)."""
+        return any(row.few_served or any(cell and cell.few for cell in row.rate_cells) for row in self.shown)
 
     @property
     def screening_quarters(self) -> tuple[Quarter, ...]:
@@ -208,14 +248,14 @@ def _screening(rows: Sequence[Any]) -> tuple[int | None, int | None]:
     return sum(row.referred for row in counted), sum(row.screened_out or 0 for row in counted)
 
 
-def _employment(figures: Any) -> float | None:
+def _employment(figures: Any) -> RateCell | None:
     """A quarter's employment rate from its kept figures: None without figures or without anyone served."""
-    return None if figures is None else _rate(figures.in_competitive_work, figures.served)
+    return None if figures is None or not figures.served else RateCell(figures.in_competitive_work, figures.served)
 
 
-def _education(figures: Any) -> float | None:
+def _education(figures: Any) -> RateCell | None:
     """A quarter's education rate from its kept figures: None without figures or without anyone served."""
-    return None if figures is None else _rate(figures.in_education, figures.served)
+    return None if figures is None or not figures.served else RateCell(figures.in_education, figures.served)
 
 
 def outcome_of(scale: Scale) -> str:
@@ -296,7 +336,7 @@ def compare(
                 totals=totals,
                 waiting=None if now is None else now.waiting_at_end,
                 median_wait=None if now is None else now.median_days_to_enrolment,
-                employment_rate=_employment(done),
+                employment_rate=None if done is None else _rate(done.in_competitive_work, done.served),
                 education_rate=None if done is None else _rate(done.in_education, done.served),
                 caseload=None if done is None else _rate(done.served, done.specialist_fte),
                 due=due,
@@ -313,6 +353,9 @@ def compare(
                 screened_out=screened_out,
                 considered=considered,
                 gave_up=gave_up,
+                served=None if done is None else done.served,
+                in_work=None if done is None else done.in_competitive_work,
+                in_education=None if done is None else done.in_education,
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
@@ -327,6 +370,11 @@ def total_column(half: str) -> str:
 def rate_column(quarter: Quarter, outcome: str = "employment") -> str:
     """The export's column of the outcome's rates in a quarter: "employment_rate_2025Q3", "education_rate_2025Q3"."""
     return f"{outcome}_rate_{quarter.year}Q{quarter.number}"
+
+
+def served_column(quarter: Quarter) -> str:
+    """The export's column of the people served in a quarter, whom the rate beside it is a share of: "served_2025Q3"."""
+    return f"served_{quarter.year}Q{quarter.number}"
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
@@ -360,7 +408,10 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "gave_up_4q": row.gave_up,
             "gave_up_share_4q": rounded(row.gave_up_share, 4),
             "screening_quarters": f"{screening[0]}-{screening[-1]}" if screening else None,
+            "served": row.served,
+            "in_competitive_work": row.in_work,
             "employment_rate": rounded(row.employment_rate, 4),
+            "in_education": row.in_education,
             "education_rate": rounded(row.education_rate, 4),
             "caseload_per_specialist": rounded(row.caseload, 2),  # as the outcomes export gives it
             "rates_quarter": str(row.quarter) if row.quarter else None,
@@ -373,12 +424,14 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
         for half in comparison.halves:
             total, kind = row.totals.get(half, (None, None))
             record |= {total_column(half): total, f"{total_column(half)}_kind": kind}
-        for quarter, rate in zip(comparison.rate_quarters, row.rate_cells, strict=True):
-            record[rate_column(quarter, comparison.outcome)] = rounded(rate, 4)
+        for quarter, cell in zip(comparison.rate_quarters, row.rate_cells, strict=True):
+            record[served_column(quarter)] = cell.whole if cell else None
+            record[rate_column(quarter, comparison.outcome)] = rounded(cell.rate, 4) if cell else None
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "not_refused_4q",
-             "gave_up_4q", "overdue_actions",
+             "gave_up_4q", "overdue_actions", "served", "in_competitive_work", "in_education",
+             *(served_column(quarter) for quarter in comparison.rate_quarters),
              *(f"item_{key}" for key in comparison.scale.item_keys),
              *(total_column(half) for half in comparison.halves)]  # fmt: skip
     return frame.astype({name: "Int64" for name in whole if name in frame})  # whole numbers stay whole, or empty

@@ -32,7 +32,14 @@ from fidelity.monitoring.outcome_pages import (
     rates_chart,
     xlsx_bytes,
 )
-from fidelity.monitoring.outcomes import BENCHMARKS, CASELOAD_LIMIT, DEFINITIONS_VERSION, benchmark_reached
+from fidelity.monitoring.outcomes import (
+    BENCHMARKS,
+    CASELOAD_LIMIT,
+    DEFINITIONS_VERSION,
+    FEW_SERVED,
+    benchmark_reached,
+    judged,
+)
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import (
@@ -69,6 +76,8 @@ def show(code: str) -> ResponseReturnValue:
         version=DEFINITIONS_VERSION,
         caseload_limit=CASELOAD_LIMIT,
         benchmark_reached=benchmark_reached,
+        judged=judged,
+        few_limit=FEW_SERVED,
         benchmark_words=benchmark_words(),
         minimum_rate=dict(BENCHMARKS)["minimum"],
         benchmark_rates=dict(BENCHMARKS),

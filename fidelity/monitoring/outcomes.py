@@ -32,6 +32,10 @@ RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
 # Quarterly competitive employment rate (the US learning community's benchmarks): minimum, average, excellent.
 BENCHMARKS = (("minimum", 0.31), ("average", 0.41), ("excellent", 0.50))
+# With fewer people served than this, one person moves a quarter's rate by more than ten points, the distance between
+# two benchmarks: such a rate is shown with its count and marked as resting on few people, and it is not set against
+# the benchmarks (no "below the minimum", no benchmark's shade).
+FEW_SERVED = 10
 
 
 def N_(text: str) -> str:
@@ -114,6 +118,22 @@ def benchmark_reached(rate: float | None) -> str | None:
     """The highest employment benchmark a rate reaches ('minimum', 'average', 'excellent'), or None below them all."""
     reached = [key for key, level in BENCHMARKS if rate is not None and whole_percent(rate) >= whole_percent(level)]
     return reached[-1] if reached else None
+
+
+def few_served(served: int | None) -> bool:
+    """Whether a rate among `served` people rests on too few to be set against the benchmarks or another unit's: one
+    to FEW_SERVED - 1 people (none served gives no rate at all)."""
+    return served is not None and 0 < served < FEW_SERVED
+
+
+def judged(rate: float | None, served: int | None) -> str | None:
+    """Where an employment rate among `served` people stands against the benchmarks: the highest it reaches, "below"
+    under them all, "few" when it rests on too few people (`few_served`) to say, None without a rate."""
+    if rate is None or not served:
+        return None
+    if few_served(served):
+        return "few"
+    return benchmark_reached(rate) or "below"
 
 
 def whole_percent(rate: float) -> int:
