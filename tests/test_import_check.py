@@ -3,6 +3,7 @@ uploader says so, while it is held for them, and only if the unit's journeys are
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select, update
 
 from fidelity.cli import main
-from fidelity.models import EducationSpell, HeldImport, Journey, RecordRead, Role
+from fidelity.models import AuditEntry, EducationSpell, HeldImport, Journey, RecordRead, Role
 from fidelity.models.types import utcnow
 from fidelity.monitoring.held_imports import HOLD_MINUTES, Entry, FieldChange, field_changes, undoing
 from fidelity.monitoring.imports import Change
@@ -23,8 +24,8 @@ from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import csv_file, journey
-from tests.test_journey_import_pages import CONFIRM_ACTION, answer, manager, upload, written
-from tests.test_web import csrf_token, login
+from tests.test_journey_import_pages import CONFIRM_ACTION, STATE, answer, manager, upload, written
+from tests.test_web import TOKEN, csrf_token, login
 
 __all__ = ["manager"]  # the fixture, used by name
 
@@ -179,6 +180,73 @@ def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any,
     assert page.count(f"undoes a change by {colleague.email}, ") == 2
 
 
+UNDONE = re.compile(r'id="undone" name="undone" type="hidden" value="([^"]*)"')
+
+
+def keep_answer(client: Any, check: Any, undone: str | None = None) -> Any:
+    """Answer a check page with "Import all but the journeys marked", carrying its journeys, or `undone`."""
+    page = check.get_data(as_text=True)
+    action, state, token, carried = CONFIRM_ACTION.search(page), STATE.search(page), TOKEN.search(page), None
+    carried = UNDONE.search(page)
+    assert action and state and token and carried
+    form = {"csrf_token": token.group(1) or token.group(2), "state": state.group(1),
+            "undone": carried.group(1) if undone is None else undone, "keep": "x"}  # fmt: skip
+    return client.post(action.group(1), data=form)
+
+
+def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_would_undo(
+    client: Any, session: Any, manager: Any
+) -> None:
+    """A file made before a colleague's change, and updated since with the month's news: the news is imported, the
+    journeys it would put back are left as the unit has them."""
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    by_code = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
+    by_code["NRV-0001"].exit_date, by_code["NRV-0001"].exit_reason = date(2026, 6, 1), "goal_reached"  # by hand
+    session.commit()
+    rows = [FIRST[0], *LATER[1:]]  # NRV-0001 as it was before its exit; NRV-0003's job ended; NRV-0004 is new
+    check = upload(client, unit.code, csv_file(rows), "june.csv", confirm=False)
+    page = check.get_data(as_text=True)
+    assert "The file puts 1 journey back as it was before a later change" in page
+    assert "You can import the rest of the file and leave the marked journeys as the unit has them." in page
+    buttons = re.findall(r'<input (?:class="primary" )?id="(\w+)" name="\w+" type="submit" value="([^"]+)">', page)
+    assert buttons == [("cancel", "Do not import"), ("keep", "Import all but the 1 journey marked"),
+                       ("submit", "Import anyway")]  # fmt: skip
+    assert UNDONE.search(page).group(1) == str(by_code["NRV-0001"].id)  # type: ignore[union-attr]
+
+    response = keep_answer(client, check)
+    assert response.status_code == 302
+    messages = " ".join(client.get(response.headers["Location"]).get_data(as_text=True).split())
+    assert "Journeys added: 1; replaced: 2, of which changed: 1;" in messages
+    assert "1 journey the file would have put back as it was before a later change was left as the unit has it." in (
+        messages.replace("&#39;", "'")
+    )
+    journeys = stored(session, unit)
+    assert journeys["NRV-0001"][:2] == (date(2026, 6, 1), "goal_reached")  # the hand change stands
+    assert journeys["NRV-0003"][2] == [(date(2026, 3, 16), date(2026, 5, 15))]  # the file's news is in
+    assert set(journeys) == {"NRV-0001", "NRV-0002", "NRV-0003", "NRV-0004"}
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "import", AuditEntry.unit_id == unit.id)
+        .order_by(AuditEntry.id.desc())
+    ).first()  # fmt: skip
+    assert entry.changes["left_out"] == [None, 1] and entry.changes["replaced"] == [None, 2]
+
+
+def test_no_import_of_the_rest_is_offered_when_the_file_only_undoes(client: Any, session: Any, manager: Any) -> None:
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    journey_row = session.scalars(select(Journey).where(Journey.code == "NRV-0001")).one()
+    journey_row.exit_date, journey_row.exit_reason = date(2026, 6, 1), "goal_reached"
+    session.commit()
+    check = upload(client, unit.code, csv_file(FIRST), "old.csv", confirm=False)
+    page = check.get_data(as_text=True)
+    assert "The file puts 1 journey back" in page and 'id="keep"' not in page and "import the rest" not in page
+    # A list of journeys that is no list is refused, with the reason; nothing is imported.
+    response = keep_answer(client, check, undone="1,two")
+    assert response.status_code == 400 and "Not a list of journeys." in response.get_data(as_text=True)
+    assert stored(session, unit)["NRV-0001"][:2] == (date(2026, 6, 1), "goal_reached")
+
+
 def test_a_change_made_between_the_check_and_the_answer_is_not_overwritten_unseen(
     client: Any, session: Any, manager: Any
 ) -> None:
@@ -330,6 +398,35 @@ def test_the_command_checks_a_file_and_writes_nothing(
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
     assert "1 of the journeys it would change it puts back as they were before a later change" in result.output
     assert "  NRV-0002 (undoes a change by the system, " in result.output
+    # --leave-undone imports the rest and leaves NRV-0002 as the unit has it.
+    path.write_bytes(csv_file([FIRST[0], FIRST[1], LATER[2]]))  # NRV-0003's job ends, NRV-0002's goal put back
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--leave-undone"])
+    assert result.exit_code == 0, result.output
+    assert "replaced: 2, of which changed: 1" in result.output
+    assert "Left 1 journeys as the unit has them: the file would have put them back as they were" in result.output
+    session.expire_all()
+    by_code = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
+    assert by_code["NRV-0002"].goal is None and by_code["NRV-0003"].jobs[0].end_date == date(2026, 5, 15)
+
+
+def test_the_command_leaving_undone_imports_nothing_when_the_journeys_change_after_its_check(
+    runner: FlaskCliRunner, client: Any, session: Any, manager: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from fidelity.monitoring import held_imports
+
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    before = written(session)
+    states = iter(["1.1", "2.2"])  # as the check saw the journeys; as the import meets them, after a colleague's change
+    monkeypatch.setattr(held_imports, "journeys_state", lambda _unit_id: next(states))
+    path = tmp_path / "june.csv"
+    path.write_bytes(csv_file(LATER))
+    result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--leave-undone"])
+    assert result.exit_code == 2
+    assert f"{path}: the unit's journeys were changed while the file was checked; nothing was imported." in (
+        result.output
+    )
+    assert written(session) == before
 
 
 def test_a_change_reads_field_by_field(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 from flask import Flask
@@ -574,3 +575,19 @@ def test_a_blank_choice_stays_blank_beside_a_choice_written_in_words(app: Flask)
     with app.app_context():
         result = checked(csv_file([journey(age_band=" "), journey(code="NRV-0002", age_band="65 eller äldre")]))
     assert result.journeys["age_band"].tolist() == ["", "65_plus"]
+
+
+def test_journeys_left_out_take_their_spells_with_them_and_the_rest_keep_theirs() -> None:
+    checked = CheckedJourneys(
+        journeys=pd.DataFrame({"code": ["A", "B", "C"]}),
+        jobs=pd.DataFrame({"row": [0, 2, 2], "start_date": ["a0", "c0", "c1"]}),
+        education=pd.DataFrame({"row": [1, 2], "start_date": ["b0", "c2"]}),
+        lines=np.array([2, 3, 5]),
+    )
+    kept = checked.without(np.array([False, True, False]))
+    assert kept.journeys["code"].tolist() == ["A", "C"] and kept.lines.tolist() == [2, 5]
+    assert kept.jobs.to_dict("list") == {"row": [0, 1, 1], "start_date": ["a0", "c0", "c1"]}
+    assert kept.education.to_dict("list") == {"row": [1], "start_date": ["c2"]}
+    assert kept.spell_groups == checked.spell_groups
+    assert checked.without(np.array([False, False, False])).jobs["row"].tolist() == [0, 2, 2]
+    assert checked.without(np.array([True, True, True])).journeys.empty

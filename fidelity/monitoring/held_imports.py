@@ -93,6 +93,12 @@ class Check:
     def changes_nothing(self) -> bool:
         return not self.summary.added and not self.summary.changes
 
+    @property
+    def does_more_than_undo(self) -> bool:
+        """Whether the file adds a journey, or changes one it does not put back as it was before a later change:
+        something to import once the journeys it would undo changes in are left out."""
+        return bool(self.summary.added) or any(c.journey_id not in self.undone for c in self.summary.changes)
+
     def columns(self) -> list[tuple[str, int]]:
         """Each column the file changes, with the number of journeys it changes it in, most first: a column sorted
         or shifted by mistake in a spreadsheet shows as one column changed in most journeys."""
@@ -398,19 +404,35 @@ def check_held(unit: Unit, user: User, token: str, today: date) -> tuple[HeldImp
     return held, check
 
 
-def import_held(unit: Unit, user: User, token: str, state: str, today: date) -> ImportSummary:
-    """Import the held file if the unit's journeys are as they were at its check (`state`), and mark it imported.
-    Raises NoLongerHeld (it was answered, in another window, or its time is up), JourneysChanged, or ImportRefused
-    with the problems the file has now; nothing is written then. The caller commits."""
+def import_held(
+    unit: Unit, user: User, token: str, state: str, today: date, keep: Collection[int] = ()
+) -> ImportSummary:
+    """Import the held file if the unit's journeys are as they were at its check (`state`), and mark it imported;
+    the journeys whose ids are in `keep` are left as they are (those the check found the file would undo a later
+    change in: the same, since the journeys are as they were). Raises NoLongerHeld (it was answered, in another
+    window, or its time is up), JourneysChanged, or ImportRefused with the problems the file has now; nothing is
+    written then. The caller commits."""
     held = held_import(unit, user, token)
     cells = read_cells(held.data, f"file{held.suffix}")  # before the unit is held, as the import does
     take_units(unit.id)
     held = held_import(unit, user, token, for_update=True)  # another answer to it, under way, is waited for
     if journeys_state(unit.id) != state:
         raise JourneysChanged
-    summary = import_cells(unit, cells, held.file_name, today)
+    summary = import_cells(unit, cells, held.file_name, today, keep)
     _answer(held, IMPORTED)
     return summary
+
+
+def import_leaving_undone(unit: Unit, data: bytes, filename: str, today: date) -> tuple[ImportSummary, Check]:
+    """Check the file, then import it but for the journeys the check found it would undo a later change in, which are
+    left as they are; the summary, and the check. Raises ImportRefused as the import does, or JourneysChanged when the
+    unit's journeys changed between the check and the import; nothing is written then. The caller commits."""
+    check = check_import(unit, data, filename, today)
+    cells = read_cells(data, filename)
+    take_units(unit.id)
+    if journeys_state(unit.id) != check.state:
+        raise JourneysChanged
+    return import_cells(unit, cells, check.summary.file_name, today, check.undone), check
 
 
 def let_go(unit: Unit, user: User, token: str) -> None:

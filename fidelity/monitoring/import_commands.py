@@ -1,7 +1,9 @@
 """`fidelity import journeys FILE --unit CODE`: the journey import of the web page, from the shell.
 
 It runs the same operation, audited as 'cli', and commits once. With --check it only says what importing the file
-would do, as the web page's check does, and writes nothing but the read of the values it prints (`reads`). A refused
+would do, as the web page's check does, and writes nothing but the read of the values it prints (`reads`). With
+--leave-undone it imports the file but for the journeys that check finds it would put back as they were before a
+later change, as the web page's "Import all but the journeys marked" does. A refused
 file prints every problem as `FILE:LINE: problem` (or `FILE: problem` for the file as a whole), followed by
 ` (journey CODE)` where the line's code may be shown, on stderr and exits with code 2, writing nothing.
 """
@@ -19,7 +21,13 @@ from fidelity.audit import acting_as
 from fidelity.audit_display import actor_text
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
-from fidelity.monitoring.held_imports import Check, check_import, field_changes
+from fidelity.monitoring.held_imports import (
+    Check,
+    JourneysChanged,
+    check_import,
+    field_changes,
+    import_leaving_undone,
+)
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.reads import IMPORT_CHECK, log_read
@@ -34,8 +42,14 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--unit", "unit_code", required=True, metavar="CODE", help="The unit whose journeys the file holds.")
 @click.option("--check", is_flag=True, help="Check the file and say what importing it would change; write nothing.")
+@click.option(
+    "--leave-undone",
+    is_flag=True,
+    help="Leave the journeys the file would put back as they were before a later change as the unit has them, and "
+    "import the rest.",
+)
 @with_appcontext
-def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
+def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undone: bool) -> None:
     """Import a CSV or xlsx file of journeys, one row per journey, replacing journeys by code."""
     unit = find_unit(unit_code)
     if unit is None:
@@ -58,9 +72,18 @@ def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
                     db.session.commit()
                 _say_checked(file, unit.code, checked)
                 return
-            summary = import_journeys(unit, data, file.name, today)
+            if leave_undone:
+                summary, _check = import_leaving_undone(unit, data, file.name, today)
+            else:
+                summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()
+    except JourneysChanged:
+        db.session.rollback()
+        raise InputError(
+            f"{file}: the unit's journeys were changed while the file was checked; nothing was imported. Run the "
+            "command again."
+        ) from None
     except ImportRefused as refusal:
         db.session.rollback()
         for problem in refusal.problems:
@@ -72,6 +95,11 @@ def import_journeys_command(file: Path, unit_code: str, check: bool) -> None:
         f"Imported {file} into {unit.code}. Journeys added: {summary.added}; replaced: {summary.replaced}, of which "
         f"changed: {summary.changed}; jobs: {summary.jobs}; courses of study: {summary.education}."
     )
+    if summary.left_out:
+        click.echo(
+            f"Left {summary.left_out} journeys as the unit has them: the file would have put them back as they were "
+            "before a later change."
+        )
     locked = summary.locked_through
     if locked is not None:
         click.echo(

@@ -7,9 +7,10 @@ refused file comes back with status 400 and every problem on its line.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -116,13 +117,15 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
     if not form.cancel.data and not form.state.data:  # not this page's form: ask again, changing nothing
         db.session.commit()
         return redirect(url_for(".check_page", code=unit.code, token=token))
+    if form.keep.data and not form.undone.validate(form):
+        abort(400, "; ".join(map(str, form.undone.errors)))
     try:
         if form.cancel.data:
             let_go(unit, current_user, token)
             db.session.commit()
             flash(_("Nothing was imported."))
             return redirect(url_for(".import_page", code=unit.code))
-        summary = import_held(unit, current_user, token, form.state.data, today)
+        summary = import_held(unit, current_user, token, form.state.data, today, form.kept_ids())
     except NoLongerHeld as gone:
         db.session.rollback()
         return _no_longer_held(unit, gone)
@@ -168,7 +171,7 @@ def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
         held=held,
         check=check,
         summary=check.summary,
-        form=ConfirmImportForm(formdata=None, state=check.state),
+        form=ConfirmImportForm(formdata=None, state=check.state, undone=",".join(map(str, sorted(check.undone)))),
         field_changes=field_changes,
         actor_text=actor_text,
         hold_minutes=HOLD_MINUTES,
@@ -199,6 +202,16 @@ def _say_imported(summary: ImportSummary) -> None:
                 "%(changed)d; jobs: %(jobs)d; courses of study: %(education)d.",
                 file=summary.file_name,
                 **counts,
+            )
+        )
+    if summary.left_out:
+        flash(
+            ngettext(
+                "%(num)d journey the file would have put back as it was before a later change was left as the unit "
+                "has it.",
+                "%(num)d journeys the file would have put back as they were before a later change were left as the "
+                "unit has them.",
+                summary.left_out,
             )
         )
     locked = summary.locked_through

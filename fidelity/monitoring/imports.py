@@ -91,6 +91,7 @@ class ImportSummary:
     file_name: str | None = None
     changes: tuple[Change, ...] = ()  # of the replaced journeys, those the file changes, in the file's order
     added_codes: tuple[str, ...] = ()  # the codes of the journeys added, in the file's order
+    left_out: int = 0  # journeys of the file left as the unit has them, as asked (`import_cells`'s `keep`)
 
     @property
     def journeys(self) -> int:
@@ -109,14 +110,18 @@ def import_journeys(unit: Unit, data: bytes, filename: str, today: date) -> Impo
     return import_cells(unit, cells, kept_file_name(filename, today.year), today)
 
 
-def import_cells(unit: Unit, cells: Cells, file_name: str | None, today: date) -> ImportSummary:
+def import_cells(
+    unit: Unit, cells: Cells, file_name: str | None, today: date, keep: Collection[int] = ()
+) -> ImportSummary:
     """Import the journeys of a file read already into `unit`, which the caller holds (`take_units`); the audit log
-    names the file `file_name` (None: no name). Raises ImportRefused as `import_journeys` does."""
+    names the file `file_name` (None: no name). The unit's journeys whose ids are in `keep` are left as they are,
+    whatever the file holds for them (the journeys a file would put back as they were before a later change). Raises
+    ImportRefused as `import_journeys` does."""
     purge = latest_purge(unit.id)
     checked = check_journeys(cells, today, as_written(cells), purged_before=purge.cutoff if purge else None)
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     actor = current_actor()
-    summary = _write(db.session.connection(), unit.id, checked, actor)
+    summary = _write(db.session.connection(), unit.id, checked, actor, frozenset(keep))
     earliest = checked.journeys["referral_date"].min()
     summary = replace(
         summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)), file_name=file_name
@@ -124,6 +129,8 @@ def import_cells(unit: Unit, cells: Cells, file_name: str | None, today: date) -
     _forget_journeys()
     facts = {"file": summary.file_name, "added": summary.added, "replaced": summary.replaced,
              "changed": summary.changed, "job_spells": summary.jobs, "education_spells": summary.education}  # fmt: skip
+    if summary.left_out:
+        facts["left_out"] = summary.left_out
     db.session.add(AuditEntry(**summary_entry("import", "journeys", unit.code, facts, unit.id)))
     db.session.flush()
     return summary
@@ -182,10 +189,15 @@ def _codes_and_ids(unit_id: int) -> Select[str, int]:
     return select(Journey.code, Journey.id).where(Journey.unit_id == unit_id)
 
 
-def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor: Any) -> ImportSummary:
-    journeys = checked.journeys
+def _write(
+    connection: Connection, unit_id: int, checked: CheckedJourneys, actor: Any, keep: frozenset[int]
+) -> ImportSummary:
     existing = {code_key(code): journey_id for code, journey_id in pairs(connection, _codes_and_ids(unit_id)).items()}
-    old_ids = code_keys(journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
+    old_ids = code_keys(checked.journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
+    left_out = old_ids.isin(keep).to_numpy() if keep else np.zeros(len(old_ids), dtype=bool)
+    if left_out.any():
+        checked, old_ids = checked.without(left_out), old_ids[~left_out].reset_index(drop=True)
+    journeys = checked.journeys
     replaced = old_ids.notna().to_numpy()
     _refuse_gone(connection, unit_id, checked, np.flatnonzero(~replaced))
     replaced_ids = old_ids[replaced].astype(int).tolist()
@@ -242,6 +254,7 @@ def _write(connection: Connection, unit_id: int, checked: CheckedJourneys, actor
         changed=len(changes),
         changes=tuple(Change(journey_id, str(journeys["code"].iat[at]), fields) for at, journey_id, fields in changes),
         added_codes=tuple(journeys["code"].to_numpy(dtype=object)[~replaced].tolist()),
+        left_out=int(left_out.sum()),
     )
 
 

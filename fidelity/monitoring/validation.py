@@ -60,6 +60,20 @@ class CheckedJourneys:
     # of them, whereas empty cells say there are none.
     spell_groups: frozenset[str] = frozenset({"job", "education"})
 
+    def without(self, left_out: np.ndarray) -> CheckedJourneys:
+        """The same without the journeys where `left_out` (a boolean per journey) is true, nor their spells; the
+        spells of the others name their journeys' new positions."""
+        kept = ~np.asarray(left_out, dtype=bool)
+        position = np.cumsum(kept) - 1  # each kept journey's position among the kept ones
+
+        def spells(frame: pd.DataFrame) -> pd.DataFrame:
+            rows = frame["row"].to_numpy(dtype=np.int64)
+            frame = frame[kept[rows]].reset_index(drop=True)
+            return frame.assign(row=position[rows[kept[rows]]])
+
+        return replace(self, journeys=self.journeys[kept].reset_index(drop=True), jobs=spells(self.jobs),
+                       education=spells(self.education), lines=self.lines[kept])  # fmt: skip
+
 
 def check_journeys(
     cells: Cells,
