@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fidelity.adaptations.cost import adaptation_cost, item_ref
-from fidelity.adaptations.effect import monitoring_effect
+from fidelity.adaptations.effect import monitoring_effect, outcome_effect, outcome_quarters
 from fidelity.monitoring.frames import frames_from_records
+from fidelity.monitoring.outcomes import KEPT_FIELDS, QuarterFigures
+from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import load_registry
 
 REGISTRY = load_registry(Path(__file__).resolve().parent.parent / "scales")
@@ -135,3 +138,58 @@ def test_an_ended_adaptation_and_one_with_no_data() -> None:
     ended = monitoring_effect(journeys(), date(2026, 1, 1), date(2026, 2, 15), date(2026, 11, 1))
     assert ended is not None and ended.after.end == date(2026, 2, 15) and ended.after.referred == 1
     assert monitoring_effect(journeys(), date(2020, 1, 1), None, date(2026, 11, 1)) is None
+
+
+def figures(quarter: Quarter, served: int, in_work: int = 0, **counts: int) -> QuarterFigures:
+    values: dict[str, Any] = {name: 0 for name in KEPT_FIELDS} | {"median_days_to_employer_contact": None,
+                                                                  "median_days_to_enrolment": None}  # fmt: skip
+    return QuarterFigures(quarter=quarter, **(values | {"served": served, "in_competitive_work": in_work} | counts))
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "today", "before", "after"),
+    [
+        # Began mid-quarter: its quarter is neither before nor after; four full quarters since by today.
+        (date(2025, 2, 10), None, date(2026, 5, 1), ("2024Q1", "2024Q2", "2024Q3", "2024Q4"),
+         ("2025Q2", "2025Q3", "2025Q4", "2026Q1")),
+        # Began on a quarter's first day: that quarter is its first.
+        (date(2025, 4, 1), None, date(2025, 10, 1), ("2024Q2", "2024Q3", "2024Q4", "2025Q1"), ("2025Q2", "2025Q3")),
+        # Today's quarter is not full yet; an adaptation that ended counts its quarters up to its end only.
+        (date(2025, 4, 1), None, date(2025, 9, 30), ("2024Q2", "2024Q3", "2024Q4", "2025Q1"), ("2025Q2",)),
+        (date(2025, 1, 1), date(2025, 8, 15), date(2026, 5, 1), ("2024Q1", "2024Q2", "2024Q3", "2024Q4"),
+         ("2025Q1", "2025Q2")),
+    ],
+)  # fmt: skip
+def test_the_quarters_compared_around_an_adaptation(
+    since: date, until: date | None, today: date, before: tuple[str, ...], after: tuple[str, ...]
+) -> None:
+    found = outcome_quarters(since, until, today)
+    assert tuple(tuple(f"{q.year}Q{q.number}" for q in side) for side in found) == (before, after)
+
+
+def test_outcomes_before_and_after_add_up_the_quarters_people_served() -> None:
+    # Before: 20 and 30 served, 6 and 9 in work (30 %); 4 of 5 met an employer within 30 days. After: 25 and 15
+    # served, 12 and 8 in work (50 %); one quarter without figures.
+    kept = [figures(Quarter(2024, 3), 20, 6, contact_window_closed=2, contact_within_30=2, job_starts=1),
+            figures(Quarter(2024, 4), 30, 9, contact_window_closed=3, contact_within_30=2, in_education=3),
+            figures(Quarter(2025, 1), 99, 99),  # the quarter it began in, mid-quarter: left out
+            figures(Quarter(2025, 2), 25, 12, job_starts=4),
+            figures(Quarter(2025, 4), 15, 8, job_starts=2)]  # fmt: skip
+    effect = outcome_effect(kept, date(2025, 2, 1), None, date(2026, 5, 1))
+    assert effect is not None
+    before, after = effect.before, effect.after
+    assert (before.quarters, before.served, before.in_competitive_work, before.employment_rate) == (
+        (Quarter(2024, 3), Quarter(2024, 4)), 50, 15, 0.3)  # fmt: skip
+    assert (before.in_education, before.education_rate, before.job_starts, before.share_within_30) == (3, 0.06, 1, 0.8)
+    assert (after.quarters, after.served, after.in_competitive_work, after.employment_rate, after.job_starts) == (
+        (Quarter(2025, 2), Quarter(2025, 4)), 40, 20, 0.5, 6)  # fmt: skip
+    assert after.share_within_30 is None and not before.few and not after.few
+    # Fewer than 10 people a quarter on average: few. 19 over two quarters is few, 20 is not.
+    few = outcome_effect([figures(Quarter(2024, 4), 9), figures(Quarter(2025, 2), 10, 1),
+                          figures(Quarter(2025, 3), 9, 2)], date(2025, 2, 1), None, date(2026, 5, 1))  # fmt: skip
+    assert few is not None and few.before.few and few.after.few and few.after.served == 19
+    assert not outcome_effect([figures(Quarter(2025, 2), 10), figures(Quarter(2025, 3), 10)], date(2025, 2, 1), None,
+                              date(2026, 5, 1)).after.few  # type: ignore[union-attr]  # fmt: skip
+    # Nobody served on either side: nothing to compare.
+    assert outcome_effect([figures(Quarter(2024, 4), 0), figures(Quarter(2025, 1), 40)], date(2025, 2, 1), None,
+                          date(2026, 5, 1)) is None  # fmt: skip

@@ -154,3 +154,48 @@ def test_an_adaptation_dated_in_the_future_is_refused_rather_than_saved_out_of_s
 
     assert client.post(url, data=form(client, url, since=app_today().isoformat())).status_code == 302
     assert "Needs assessment before start" in client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True)
+
+
+def test_the_outcomes_of_the_quarters_before_an_adaptation_and_while_in_force(
+    app: Any, client: Any, session: Any, registry: Any
+) -> None:
+    """Twelve people served throughout; three in work before the adaptation began on a quarter's first day, and three
+    more from that day: 25 % in each of the four quarters before, 50 % in the one full quarter since."""
+    from fidelity.account.operations import create_token
+    from fidelity.models.types import utcnow
+    from fidelity.monitoring.quarters import Quarter
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = app_today()
+    began = Quarter.of(today).previous()
+    start = today - timedelta(days=800)
+    for number in range(12):
+        jobs = ((start, None),) if number < 3 else ((began.start, None),) if number < 6 else ()
+        factories.journey(unit, start, enrolment_date=start, jobs=jobs)
+    factories.adaptation(unit, "Job search from the second month", began.start, items=["ips-25:V6"], principles=[])
+    before = [began.previous().previous().previous().previous(), began.previous()]
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    table = page.split("In the outcome figures")[1].split("</table>")[0]
+    # split() took the non-breaking spaces; a window of one quarter is named by it alone.
+    windows = f'<th scope="col" class="num">{before[0]} to {before[1]}</th><th scope="col" class="num">{began}</th>'
+    assert windows in table
+    assert 'People served, quarter by quarter added up</th><td class="num">48</td><td class="num">12</td>' in table
+    assert '12 of 48</span> <span class="nowrap">(25%)' in table
+    assert '6 of 12</span> <span class="nowrap">(50%)' in table
+    assert "few" not in table
+    # The API gives the same, window by window.
+    token = create_token(manager, "Test", None, utcnow()).secret
+    body = client.get(f"/api/v1/units/{unit.code}/adaptations", headers={"Authorization": f"Bearer {token}"}).json
+    outcomes = body["items"][0]["outcomes"]
+    before_api, after_api = outcomes["before"], outcomes["after"]
+    assert (before_api["served"], before_api["in_competitive_work"], before_api["employment_rate"]) == (48, 12, 0.25)
+    assert after_api["quarters"] == [f"{began.year}Q{began.number}"] and after_api["employment_rate"] == 0.5
+    # The review's report shows it too, counting the quarters that ended before the review's day.
+    review = factories.self_assessment(unit, manager, dict.fromkeys(registry.get("ips-25").item_keys, 4), today)
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, today)).split())
+    assert "In the outcome figures" in html and "12 of 48" in html and "6 of 12" in html

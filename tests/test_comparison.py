@@ -247,10 +247,10 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     page = client.get("/comparison?kind=all").get_data(as_text=True)
     monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
     assert monitoring.count("below 31%") == 1  # 0 of 10 only
-    assert '0% <span class="count">(0 of 9)</span> <span class="tag few"' in monitoring
+    assert '0% <span class="count">(0 of 9)</span> <span class="few"' in monitoring
     assert "Only 9 people served: one person moves the rate by 11 points" in monitoring
     over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
-    assert over_time.count('<td class="num rate-few">0%<span class="count">0 of 9</span><span class="tag few"') == 1
+    assert over_time.count('<td class="num rate-few">0%<span class="count">0 of 9</span><span class="few"') == 1
     assert over_time.count('<td class="num rate-below">0%<span class="count">0 of 10</span></td>') == 1
     assert "fewer than 10 people served" in over_time
     # The export gives the counts for the reader to weigh.

@@ -12,11 +12,13 @@ from flask import abort
 from sqlalchemy import select
 
 from fidelity.adaptations.cost import AdaptationCost, adaptation_cost, scores_before
-from fidelity.adaptations.effect import Effect, first_day, monitoring_effect
+from fidelity.adaptations.effect import Effect, OutcomeEffect, first_day, monitoring_effect, outcome_effect
 from fidelity.extensions import db
 from fidelity.history import effective_points
 from fidelity.models import Adaptation, AdaptationReason, Unit, User
 from fidelity.monitoring.frames import load_frames
+from fidelity.monitoring.kept import figures_of, refresh_outcomes
+from fidelity.monitoring.outcomes import QuarterFigures
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.row_lock import hold
 from fidelity.scales import ScaleRegistry
@@ -32,6 +34,7 @@ class CostedAdaptation:
     cost: AdaptationCost
     effect: Effect | None
     purge: PastPurge | None  # the latest purge, when it deleted journeys the effect's windows would have counted
+    outcomes: OutcomeEffect | None = None  # the kept quarterly outcomes before it began and while in force
 
 
 class AdaptationChanged(Changed[Adaptation]):
@@ -118,11 +121,13 @@ def costed_adaptations(
     today: date,
     scores: Mapping[str, Mapping[str, int]] | None = None,
     journeys: pd.DataFrame | None = None,
+    figures: Sequence[QuarterFigures] | None = None,
 ) -> list[CostedAdaptation]:
     """The unit's adaptations in force on `today`, or begun by then, each with its cost and monitoring effect.
 
     The cost is counted against `scores` (scale id -> item -> score; a report passes its review's) or else against
-    the unit's latest counted review on each scale.
+    the unit's latest counted review on each scale. The outcomes are the unit's kept quarterly `figures` (a report
+    passes those it counted), or else its kept figures brought up to date, `today` being today: the caller commits.
     """
     adaptations = [a for a in unit_adaptations(unit) if a.since <= today]
     if not adaptations:
@@ -135,8 +140,11 @@ def costed_adaptations(
         scored_on = dict.fromkeys(scores, today)
     latest = scores
     scales = {scale.id: scale for scale in registry.latest()}
-    if journeys is None:
-        journeys = load_frames([unit.id]).journeys
+    if journeys is None or figures is None:
+        frames = load_frames([unit.id])
+        journeys = frames.journeys if journeys is None else journeys
+        if figures is None:
+            figures = [figures_of(row) for row in refresh_outcomes(unit, today, frames)]
     purge = latest_purge(unit.id)
     reviews = unit_reviews(unit, registry)
     counted = {scale_id: effective_points(review_points(reviews, scale_id)) for scale_id in scales}
@@ -148,6 +156,7 @@ def costed_adaptations(
             ),
             effect=monitoring_effect(journeys, a.since, a.until, today),
             purge=purge_reaching(purge, first_day(a.since)),
+            outcomes=outcome_effect(figures, a.since, a.until, today),
         )
         for a in adaptations
     ]

@@ -20,7 +20,7 @@ from fidelity.adaptations.operations import (
     delete_adaptation,
     save_adaptation,
 )
-from fidelity.extensions import db
+from fidelity.extensions import db, writes_when_read
 from fidelity.models import Adaptation, Unit
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
 from fidelity.reviews.forms import ActionForm
@@ -30,13 +30,16 @@ bp = Blueprint("adaptations", __name__, url_prefix="/units/<code>/adaptations")
 
 
 @bp.get("")
+@writes_when_read
 def index(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code)
     registry = scale_registry()
+    costed = costed_adaptations(unit, registry, clock.today())
+    db.session.commit()  # the kept quarterly figures it counted again
     return render_template(
         "adaptations/index.html",
         unit=unit,
-        costed=costed_adaptations(unit, registry, clock.today()),
+        costed=costed,
         principles=registry.principles,
         reason_names=REASON_NAMES,
         not_accepted_names={r.value: name for r, name in NOT_ACCEPTED_NAMES.items()},

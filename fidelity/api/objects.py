@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from fidelity.adaptations.effect import OutcomeWindow
 from fidelity.adaptations.operations import CostedAdaptation
 from fidelity.api.queries import Page
 from fidelity.models import Review, ReviewKind, ReviewStatus, Unit
@@ -178,6 +179,25 @@ def adaptation_object(costed: CostedAdaptation, today: date) -> Json:
                 for i in cost.items
             ],
         },
+        "outcomes": None
+        if costed.outcomes is None
+        else {"before": _window(costed.outcomes.before), "after": _window(costed.outcomes.after)},
+    }
+
+
+def _window(window: OutcomeWindow) -> Json:
+    return {
+        "quarters": [f"{q.year}Q{q.number}" for q in window.quarters],
+        "served": window.served,
+        "in_competitive_work": window.in_competitive_work,
+        "employment_rate": window.employment_rate,
+        "in_education": window.in_education,
+        "education_rate": window.education_rate,
+        "job_starts": window.job_starts,
+        "contact_window_closed": window.contact_window_closed,
+        "contact_within_30": window.contact_within_30,
+        "share_within_30": window.share_within_30,
+        "few": window.few,
     }
 
 

@@ -200,8 +200,34 @@ SCHEMAS: dict[str, Schema] = {
                 "unit was reviewed again after it began (the change scale "
                 "by scale over the items scored both then and now); and the principles affected.",
             ),
+            "outcomes": nullable(
+                closed(
+                    {"before": ref("OutcomeWindow"), "after": ref("OutcomeWindow")},
+                    "The kept quarterly outcomes of up to four full quarters before the adaptation began, and of up "
+                    "to four from its start while it was in force (the quarter it began in left out unless it began "
+                    "on its first day); null when no quarter on either side served anyone.",
+                )
+            ),
         },
         "A local adaptation: where the unit departs from the model, and what it costs.",
+    ),
+    "OutcomeWindow": closed(
+        {
+            "quarters": array(STRING),
+            "served": COUNT,
+            "in_competitive_work": COUNT,
+            "employment_rate": SHARE,
+            "in_education": COUNT,
+            "education_rate": SHARE,
+            "job_starts": COUNT,
+            "contact_window_closed": COUNT,
+            "contact_within_30": COUNT,
+            "share_within_30": SHARE,
+            "few": BOOLEAN,
+        },
+        "Some full quarters' kept figures added up (a person served in three of them counts three times): the "
+        "quarters with figures (`2025Q3`), and each rate as a share from 0 to 1 (null when nobody counts); `few` when "
+        "they served fewer than 10 people a quarter on average.",
     ),
     "Quarter": closed(
         {

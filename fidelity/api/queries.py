@@ -108,8 +108,11 @@ def reviews_page(unit: Unit, request: PageRequest, registry: ScaleRegistry) -> P
 
 
 def adaptations(unit: Unit, registry: ScaleRegistry, today: date) -> list[CostedAdaptation]:
-    """The adaptations the unit's adaptations page shows, with what each costs."""
-    return costed_adaptations(unit, registry, today)
+    """The adaptations the unit's adaptations page shows, with what each costs; the kept quarterly figures brought up
+    to date, as the page brings them."""
+    costed = costed_adaptations(unit, registry, today)
+    db.session.commit()
+    return costed
 
 
 def quarterly_figures(unit: Unit, today: date) -> list[OutcomeRow]:

@@ -75,6 +75,7 @@ def review(code: str, review_id: int) -> Response:
 
 
 @bp.get("/units/<code>/adaptations")
+@writes_when_read
 def adaptations(code: str) -> Response:
     found, today = unit_or_404(current_user, code, Permission.READ), clock.today()
     rows = queries.in_memory(queries.adaptations(found, scale_registry(), today), queries.page_request(request.args))

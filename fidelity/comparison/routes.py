@@ -79,8 +79,7 @@ def page() -> ResponseReturnValue:
     form, comparison = _comparison(page=page_number())
     # Rates shaded by the benchmark each reaches as it is shown, in whole percent, as the outcomes page judges them.
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
-                               "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS),
-                               "few_limit": FEW_SERVED}  # fmt: skip
+                               "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS)}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {

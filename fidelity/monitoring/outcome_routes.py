@@ -36,9 +36,7 @@ from fidelity.monitoring.outcomes import (
     BENCHMARKS,
     CASELOAD_LIMIT,
     DEFINITIONS_VERSION,
-    FEW_SERVED,
     benchmark_reached,
-    judged,
 )
 from fidelity.monitoring.purge import latest_purge
 from fidelity.monitoring.quarters import Quarter
@@ -76,8 +74,6 @@ def show(code: str) -> ResponseReturnValue:
         version=DEFINITIONS_VERSION,
         caseload_limit=CASELOAD_LIMIT,
         benchmark_reached=benchmark_reached,
-        judged=judged,
-        few_limit=FEW_SERVED,
         benchmark_words=benchmark_words(),
         minimum_rate=dict(BENCHMARKS)["minimum"],
         benchmark_rates=dict(BENCHMARKS),

@@ -142,8 +142,30 @@ def whole_percent(rate: float) -> int:
     return int((Decimal(repr(rate)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+class ServedRates:
+    """The rates that follow from the counts of people served, in one quarter or several added up."""
+
+    served: int
+    in_competitive_work: int
+    in_education: int
+    contact_window_closed: int
+    contact_within_30: int
+
+    @property
+    def employment_rate(self) -> float | None:
+        return share(self.in_competitive_work, self.served)
+
+    @property
+    def education_rate(self) -> float | None:
+        return share(self.in_education, self.served)
+
+    @property
+    def share_within_30(self) -> float | None:
+        return share(self.contact_within_30, self.contact_window_closed)
+
+
 @dataclass(frozen=True)
-class QuarterFigures:
+class QuarterFigures(ServedRates):
     """The figures of one quarter; the counts are what is kept, the rates follow from them."""
 
     quarter: Quarter
@@ -166,18 +188,6 @@ class QuarterFigures:
     screened_out: int | None
     specialist_fte: float | None
     gave_up: int | None = None  # since definitions version 3
-
-    @property
-    def employment_rate(self) -> float | None:
-        return share(self.in_competitive_work, self.served)
-
-    @property
-    def education_rate(self) -> float | None:
-        return share(self.in_education, self.served)
-
-    @property
-    def share_within_30(self) -> float | None:
-        return share(self.contact_within_30, self.contact_window_closed)
 
     @property
     def retention_90(self) -> float | None:

@@ -17,7 +17,7 @@ from fidelity.external.operations import consensus_values, rated_review
 from fidelity.models import COUNTED_STATUSES, Action, Adaptation, QuarterlyOutcome, Review, ReviewKind
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.kept import figures_of, refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.unit_lock import take_units
@@ -165,7 +165,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     strongest, weakest = extremes(scale, scores)
     take_units(review.unit_id)  # before the journeys are read: the figures kept below are counted from them
     frames = load_frames([review.unit_id])
-    refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
+    kept = refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     purge = latest_purge(review.unit_id)
     waiting = waiting_list(frames.journeys, review.review_date, purged_before=purge.cutoff if purge else None)
     entries = tuple(
@@ -204,7 +204,12 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         adaptations=tuple(
             costed
             for costed in costed_adaptations(
-                review.unit, registry, review.review_date, {scale.id: scores}, frames.journeys
+                review.unit,
+                registry,
+                review.review_date,
+                {scale.id: scores},
+                frames.journeys,
+                [figures_of(row) for row in kept],
             )
             if in_force_since(costed.adaptation, previous.review_date if previous else None)
         ),

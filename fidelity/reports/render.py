@@ -13,7 +13,7 @@ from weasyprint import HTML
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.models import Review, ReviewKind, ReviewStatus
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
-from fidelity.monitoring.outcomes import CASELOAD_LIMIT, FEW_SERVED, judged
+from fidelity.monitoring.outcomes import CASELOAD_LIMIT
 from fidelity.reports.content import ReportData, report_data
 from fidelity.scales import ScaleRegistry
 
@@ -29,8 +29,6 @@ def report_html(data: ReportData, bound_in: BoundIn | None = None) -> str:
         bound_in=bound_in,
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
-        judged=judged,  # as the outcomes page marks a rate below the minimum, or resting on few people
-        few_limit=FEW_SERVED,
         caseload_limit=CASELOAD_LIMIT,
     )
 
