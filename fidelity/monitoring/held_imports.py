@@ -63,6 +63,10 @@ class JourneysChanged(Exception):
     """The unit's journeys changed between the check of a file and its import."""
 
 
+class NothingLeft(Exception):
+    """A file that, but for the journeys it would undo a later change in, changes nothing: nothing to import."""
+
+
 class NoLongerHeld(Exception):
     """No file is held under the token for its user and unit: it was answered (`answer`), replaced by a newer upload,
     or its time is up (None)."""
@@ -400,34 +404,37 @@ def check_held(unit: Unit, user: User, token: str, today: date) -> tuple[HeldImp
     held = held_import(unit, user, token)
     check = _check(unit, read_cells(held.data, f"file{held.suffix}"), held.file_name, today)
     held = held_import(unit, user, token)  # read again: the check ended the transaction
-    held.created_at = utcnow()
+    held.created_at, held.undone = utcnow(), sorted(check.undone)
     return held, check
 
 
 def import_held(
-    unit: Unit, user: User, token: str, state: str, today: date, keep: Collection[int] = ()
+    unit: Unit, user: User, token: str, state: str, today: date, *, leave_undone: bool = False
 ) -> ImportSummary:
     """Import the held file if the unit's journeys are as they were at its check (`state`), and mark it imported;
-    the journeys whose ids are in `keep` are left as they are (those the check found the file would undo a later
-    change in: the same, since the journeys are as they were). Raises NoLongerHeld (it was answered, in another
-    window, or its time is up), JourneysChanged, or ImportRefused with the problems the file has now; nothing is
-    written then. The caller commits."""
+    with `leave_undone`, but for the journeys its check found it would undo a later change in, which are left as
+    they are (the same journeys now, since the unit's are as they were). Raises NoLongerHeld (it was answered, in
+    another window, or its time is up), JourneysChanged, or ImportRefused with the problems the file has now;
+    nothing is written then. The caller commits."""
     held = held_import(unit, user, token)
     cells = read_cells(held.data, f"file{held.suffix}")  # before the unit is held, as the import does
     take_units(unit.id)
     held = held_import(unit, user, token, for_update=True)  # another answer to it, under way, is waited for
     if journeys_state(unit.id) != state:
         raise JourneysChanged
-    summary = import_cells(unit, cells, held.file_name, today, keep)
+    summary = import_cells(unit, cells, held.file_name, today, (held.undone or []) if leave_undone else ())
     _answer(held, IMPORTED)
     return summary
 
 
 def import_leaving_undone(unit: Unit, data: bytes, filename: str, today: date) -> tuple[ImportSummary, Check]:
     """Check the file, then import it but for the journeys the check found it would undo a later change in, which are
-    left as they are; the summary, and the check. Raises ImportRefused as the import does, or JourneysChanged when the
-    unit's journeys changed between the check and the import; nothing is written then. The caller commits."""
+    left as they are; the summary, and the check. Raises ImportRefused as the import does, NothingLeft when there is
+    nothing else to import, or JourneysChanged when the unit's journeys changed between the check and the import;
+    nothing is written then. The caller commits."""
     check = check_import(unit, data, filename, today)
+    if not check.does_more_than_undo:
+        raise NothingLeft
     cells = read_cells(data, filename)
     take_units(unit.id)
     if journeys_state(unit.id) != check.state:
@@ -447,7 +454,7 @@ def forget(unit: Unit, user: User, token: str) -> None:
 
 def _answer(held: HeldImport, answer: str) -> None:
     """Empty the file and keep the answer, for the hold's full time from now: a second answer is told of it."""
-    held.answer, held.data, held.created_at = answer, b"", utcnow()
+    held.answer, held.data, held.undone, held.created_at = answer, b"", None, utcnow()
 
 
 def _value(value: Any) -> str:

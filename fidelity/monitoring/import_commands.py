@@ -24,6 +24,7 @@ from fidelity.extensions import db
 from fidelity.monitoring.held_imports import (
     Check,
     JourneysChanged,
+    NothingLeft,
     check_import,
     field_changes,
     import_leaving_undone,
@@ -51,6 +52,8 @@ def import_group() -> None:
 @with_appcontext
 def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undone: bool) -> None:
     """Import a CSV or xlsx file of journeys, one row per journey, replacing journeys by code."""
+    if check and leave_undone:
+        raise click.UsageError("--check writes nothing: give it without --leave-undone.")
     unit = find_unit(unit_code)
     if unit is None:
         raise InputError(f"There is no unit with the code {unit_code}.")
@@ -78,6 +81,13 @@ def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undon
                 summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()
+    except NothingLeft:
+        db.session.rollback()
+        click.echo(
+            f"Nothing was imported: but for the journeys it would put back as they were before a later change, {file} "
+            f"changes nothing in {unit.code}."
+        )
+        return
     except JourneysChanged:
         db.session.rollback()
         raise InputError(
@@ -96,8 +106,9 @@ def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undon
         f"changed: {summary.changed}; jobs: {summary.jobs}; courses of study: {summary.education}."
     )
     if summary.left_out:
+        journeys = "journey" if summary.left_out == 1 else "journeys"
         click.echo(
-            f"Left {summary.left_out} journeys as the unit has them: the file would have put them back as they were "
+            f"Left {summary.left_out} {journeys} as the unit has them: the file would have put them back as they were "
             "before a later change."
         )
     locked = summary.locked_through

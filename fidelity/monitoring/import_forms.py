@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import Optional, Regexp
 
 FILE_TYPES = ("csv", "xlsx")
 
@@ -27,14 +26,9 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     """The answer to a file's check: import it, or not, or import it but for the journeys whose later changes it would
-    undo. It carries the state of the unit's journeys the check saw, and those journeys' ids."""
+    undo (which the held file keeps from its check). It carries the state of the unit's journeys the check saw."""
 
     state = HiddenField()  # an answer without it is asked again
-    undone = HiddenField(validators=[Optional(), Regexp(r"^\d+(,\d+)*$", message=_l("Not a list of journeys."))])
     submit = SubmitField(_l("Import"))
     keep = SubmitField(_l("Import the rest"))
     cancel = SubmitField(_l("Do not import"))
-
-    def kept_ids(self) -> list[int]:
-        """The journeys to leave as they are, when the answer is to import the rest; none otherwise."""
-        return [int(text) for text in self.undone.data.split(",")] if self.keep.data and self.undone.data else []

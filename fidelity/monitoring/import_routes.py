@@ -7,7 +7,7 @@ refused file comes back with status 400 and every problem on its line.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -117,15 +117,13 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
     if not form.cancel.data and not form.state.data:  # not this page's form: ask again, changing nothing
         db.session.commit()
         return redirect(url_for(".check_page", code=unit.code, token=token))
-    if form.keep.data and not form.undone.validate(form):
-        abort(400, "; ".join(map(str, form.undone.errors)))
     try:
         if form.cancel.data:
             let_go(unit, current_user, token)
             db.session.commit()
             flash(_("Nothing was imported."))
             return redirect(url_for(".import_page", code=unit.code))
-        summary = import_held(unit, current_user, token, form.state.data, today, form.kept_ids())
+        summary = import_held(unit, current_user, token, form.state.data, today, leave_undone=bool(form.keep.data))
     except NoLongerHeld as gone:
         db.session.rollback()
         return _no_longer_held(unit, gone)
@@ -171,7 +169,7 @@ def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
         held=held,
         check=check,
         summary=check.summary,
-        form=ConfirmImportForm(formdata=None, state=check.state, undone=",".join(map(str, sorted(check.undone)))),
+        form=ConfirmImportForm(formdata=None, state=check.state),
         field_changes=field_changes,
         actor_text=actor_text,
         hold_minutes=HOLD_MINUTES,

@@ -92,6 +92,7 @@ class ImportSummary:
     changes: tuple[Change, ...] = ()  # of the replaced journeys, those the file changes, in the file's order
     added_codes: tuple[str, ...] = ()  # the codes of the journeys added, in the file's order
     left_out: int = 0  # journeys of the file left as the unit has them, as asked (`import_cells`'s `keep`)
+    earliest_referral: date | None = None  # of the journeys written
 
     @property
     def journeys(self) -> int:
@@ -122,10 +123,9 @@ def import_cells(
     db.session.flush()  # whatever the session holds goes first, so that the bulk statements below see it
     actor = current_actor()
     summary = _write(db.session.connection(), unit.id, checked, actor, frozenset(keep))
-    earliest = checked.journeys["referral_date"].min()
-    summary = replace(
-        summary, locked_through=locked_reached(earliest.date(), locked_quarters(unit)), file_name=file_name
-    )
+    earliest = summary.earliest_referral
+    locked = locked_reached(earliest, locked_quarters(unit)) if earliest is not None else None
+    summary = replace(summary, locked_through=locked, file_name=file_name)
     _forget_journeys()
     facts = {"file": summary.file_name, "added": summary.added, "replaced": summary.replaced,
              "changed": summary.changed, "job_spells": summary.jobs, "education_spells": summary.education}  # fmt: skip
@@ -255,6 +255,7 @@ def _write(
         changes=tuple(Change(journey_id, str(journeys["code"].iat[at]), fields) for at, journey_id, fields in changes),
         added_codes=tuple(journeys["code"].to_numpy(dtype=object)[~replaced].tolist()),
         left_out=int(left_out.sum()),
+        earliest_referral=journeys["referral_date"].min().date() if len(journeys) else None,
     )
 
 
