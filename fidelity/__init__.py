@@ -77,14 +77,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_scales(app: Flask) -> None:
     """Load every scale once, at start-up; a broken file stops the app with a message naming it."""
-    from fidelity.monitoring.outcomes import FEW_SERVED, judged
+    from fidelity.monitoring.outcomes import FEW_SERVED, few_served, judged, one_person_points
     from fidelity.scales import load_registry
 
     app.extensions[SCALES_KEY] = load_registry(Path(app.config["SCALES_DIR"]))
     app.jinja_env.globals["scale_name"] = scale_name
     # The rule for rates among few people served, for every page and report that shows a rate (and the macros they
     # import without their context).
-    app.jinja_env.globals.update(few_limit=FEW_SERVED, judged=judged)
+    app.jinja_env.globals.update(few_limit=FEW_SERVED, judged=judged, one_person_points=one_person_points)
+    app.jinja_env.tests["few_served"] = few_served
 
 
 def register_access(app: Flask) -> None:

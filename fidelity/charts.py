@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from fidelity.history import ReviewPoint, effective_points
-from fidelity.monitoring.outcomes import whole_percent
+from fidelity.monitoring.outcomes import FEW_SERVED, whole_percent
 from fidelity.scales import Scale
 from fidelity.scoring import ITEM_TARGET, PrincipleScore
 
@@ -182,6 +182,7 @@ class OutcomeChartText:
     nobody_served: str = "Nobody served yet"
     to_date: str = "to date"
     percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
+    few: str = f"Hollow: fewer than {FEW_SERVED} people served"
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class RatePoint:
     label: str
     employment: float | None
     education: float | None
+    few: bool = False  # its rates rest on too few people served to be set against the benchmarks
 
 
 def outcome_rates_svg(
@@ -234,7 +236,10 @@ def outcome_rates_svg(
             Line2D([], [], color=BLUE, marker="o", label=text.employment),
             Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.education),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        if any(p.few for p in points):
+            handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
+                                  label=text.few))  # fmt: skip
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
         return _svg(fig, title)
 
 
@@ -245,9 +250,11 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
         rates = [math.nan if getattr(p, attribute) is None else 100 * getattr(p, attribute) for p in points]
         ax.plot(xs, rates, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
                 clip_on=False)  # fmt: skip
-        if running and xs:  # the quarter under way: hollow, as a figure not yet whole
-            ax.plot(xs[-1:], rates[-1:], color=colour, marker=marker, markersize=5, markerfacecolor="white",
-                    linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+        # The quarter under way, a figure not yet whole, and quarters of few people served: hollow.
+        hollow = [x for x in xs if points[x].few or (running and x == xs[-1])]
+        if hollow:
+            ax.plot(hollow, [rates[x] for x in hollow], color=colour, marker=marker, markersize=5,
+                    markerfacecolor="white", linestyle="none", zorder=4, clip_on=False)  # fmt: skip
     if running and xs:
         ax.axvspan(xs[-1] - 0.5, xs[-1] + 0.5, color="#eef0f3", zorder=0, linewidth=0)
     step = max(1, math.ceil(len(points) / 10))  # about ten labels at most, always the latest quarter's

@@ -196,12 +196,15 @@ def gave_up_long_ago(for_unit: Unit, today: date) -> Journey:
                    exit_date=today - relativedelta(months=14), exit_reason=ExitReason.WITHDREW)  # fmt: skip
 
 
-def adaptation(for_unit: Unit, title: str, since: date, *, items: list[str], principles: list[str]) -> Adaptation:
+def adaptation(
+    for_unit: Unit, title: str, since: date, *, items: list[str], principles: list[str], until: date | None = None
+) -> Adaptation:
     result = Adaptation(
         unit_id=for_unit.id,
         title=title,
         reason=AdaptationReason.LAW_OR_REGULATION,
         since=since,
+        until=until,
         items=items,
         principles=principles,
     )

@@ -193,3 +193,17 @@ def test_outcomes_before_and_after_add_up_the_quarters_people_served() -> None:
     # Nobody served on either side: nothing to compare.
     assert outcome_effect([figures(Quarter(2024, 4), 0), figures(Quarter(2025, 1), 40)], date(2025, 2, 1), None,
                           date(2026, 5, 1)) is None  # fmt: skip
+
+
+def test_a_window_is_few_by_the_quarters_that_served_anyone_and_names_its_definitions_versions() -> None:
+    # 0, 12, 12, 12 served: 12 a quarter that served anyone, not few; 0, 9, 9: few, 9 a quarter.
+    kept = [figures(Quarter(2024, 1), 0), *(figures(Quarter(2024, n), 12, 3) for n in (2, 3, 4)),
+            figures(Quarter(2025, 2), 0), figures(Quarter(2025, 3), 9, 1), figures(Quarter(2025, 4), 9, 1)]  # fmt: skip
+    versions = {Quarter(2024, 1): "4", Quarter(2024, 2): "4"} | {f.quarter: "5" for f in kept[2:]}
+    effect = outcome_effect(kept, date(2025, 2, 1), None, date(2026, 5, 1), versions)
+    assert effect is not None
+    assert (effect.before.served_per_quarter, effect.before.few) == (12, False)
+    assert (effect.after.served_per_quarter, effect.after.few, effect.after.served) == (9, True, 18)
+    # A purge locked the first quarters under version 4: the comparison says so.
+    assert (effect.before.versions, effect.after.versions, effect.versions) == (("4", "5"), ("5",), ("4", "5"))
+    assert outcome_effect(kept, date(2025, 2, 1), None, date(2026, 5, 1)).versions == ()  # type: ignore[union-attr]

@@ -199,3 +199,50 @@ def test_the_outcomes_of_the_quarters_before_an_adaptation_and_while_in_force(
     with app.test_request_context():
         html = " ".join(report_html(report_data(review, registry, today)).split())
     assert "In the outcome figures" in html and "12 of 48" in html and "6 of 12" in html
+    # A review made in the quarter it began counts no quarter since: none had ended by the review's day.
+    earlier = factories.self_assessment(
+        unit, manager, dict.fromkeys(registry.get("ips-25").item_keys, 4), began.start + timedelta(days=5)
+    )
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(earlier, registry, today)).split())
+    assert "12 of 48" in html and "no full quarter yet" in html and "6 of 12" not in html
+
+
+def test_outcomes_of_few_people_and_of_other_definitions_are_said_so(client: Any, session: Any) -> None:
+    from sqlalchemy import update
+
+    from fidelity.models import QuarterlyOutcome
+    from fidelity.monitoring.quarters import Quarter
+
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = app_today()
+    began = Quarter.of(today).previous()
+    start = today - timedelta(days=800)
+    for number in range(6):  # six people served throughout, one in work
+        factories.journey(unit, start, enrolment_date=start, jobs=((start, None),) if number == 0 else ())
+    factories.adaptation(unit, "In force", began.start, items=["ips-25:V6"], principles=[])
+    # Ended before its first quarter did: no full quarter while it was in force.
+    factories.adaptation(unit, "Tried and dropped", began.start, items=["ips-25:V6"], principles=[],
+                         until=began.start + timedelta(days=20))  # fmt: skip
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    in_force, dropped = page.split("In the outcome figures")[1:3]
+    assert '4 of 24</span> <span class="nowrap">(17%)</span> <span class="few" role="img"' in in_force
+    assert (
+        'aria-label="Only 6 people served a quarter on average: one person moves the share by 17 points."' in in_force
+    )
+    assert "“few”: fewer than 10 people served a quarter on average" in in_force
+    assert "no full quarter while in force" in dropped and "no full quarter yet" not in page
+    assert "definitions versions" not in page
+    # The first quarter before it, locked by a purge under an earlier definitions version: said so.
+    first = began.previous().previous().previous().previous()
+    session.execute(
+        update(QuarterlyOutcome)
+        .where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.year == first.year,
+               QuarterlyOutcome.quarter == first.number)
+        .values(definitions_version="4", locked=True)
+    )  # fmt: skip
+    session.commit()
+    page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
+    assert "The quarters were counted under definitions versions 4, 5: a change of definition" in page

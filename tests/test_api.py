@@ -246,6 +246,7 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
     assert quarters[0]["to_date"] and (quarters[-1]["year"], quarters[-1]["quarter"]) == (2025, 1)
     assert body["total"] == len(quarters) == len(list(quarters_between(Quarter(2025, 1), Quarter.of(app_today()))))
     q2 = next(q for q in quarters if (q["year"], q["quarter"]) == (2025, 2))
+    assert q2["few_served"] is True  # 2 people: too few to set against the benchmarks
     assert (q2["served"], q2["in_competitive_work"], q2["employment_rate"], q2["caseload_per_specialist"]) == (
         2,
         1,

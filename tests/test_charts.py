@@ -146,6 +146,13 @@ def test_outcome_chart_takes_translated_words_and_marks_a_running_quarter() -> N
     assert running.count("fill: #ffffff") > done.count("fill: #ffffff")
 
 
+def test_outcome_chart_draws_quarters_of_few_people_served_hollow_and_says_so() -> None:
+    plain = outcome_rates_svg(RATES, title="T", benchmarks=BENCHMARKS)
+    few = outcome_rates_svg([replace(RATES[0], few=True), *RATES[1:]], title="T", benchmarks=BENCHMARKS)
+    assert "Hollow: fewer than 10 people served" in texts(few) and "Hollow" not in " ".join(texts(plain))
+    assert few.count("fill: #ffffff") > plain.count("fill: #ffffff")  # white-faced markers drawn
+
+
 def test_outcome_chart_without_anyone_served() -> None:
     for points in ([], RATES[:1]):
         shown = texts(outcome_rates_svg(points, title="Outcomes", benchmarks=BENCHMARKS))

@@ -445,6 +445,13 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     # The IPS scale goes on setting the same unit against work.
     ips = client.get("/comparison/chart.svg?scale=ips-25").data
     assert b"Fidelity against employment" in ips and b"Minimum" in ips
+    # An education rate among few people is marked few, but not said to be kept from benchmarks it has none of.
+    db.session.execute(QuarterlyOutcome.__table__.update().values(served=5, in_education=3))
+    db.session.commit()
+    page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
+    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    assert 'aria-label="Only 5 people served: one person moves the rate by 20 points."' in over_time
+    assert "so it is not set against the benchmarks" not in over_time
 
 
 def test_figures_not_counted_today_are_counted_again_before_the_comparison_reads_them(client: Any) -> None:

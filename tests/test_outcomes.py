@@ -23,6 +23,7 @@ from fidelity.monitoring.outcomes import (
     first_quarter,
     judged,
     last_counted_day,
+    one_person_points,
     quarter_figures,
     rounded,
     whole_percent,
@@ -379,3 +380,8 @@ def test_a_quarter_is_read_as_either_language_writes_it(text: str) -> None:
 def test_what_is_not_a_quarter_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         Quarter.parse(text)
+
+
+@pytest.mark.parametrize(("served", "points"), [(1, 100), (3, 33), (8, 13), (9, 11), (40, 3), (200, 1)])
+def test_the_points_one_person_moves_a_rate_by_round_half_up(served: int, points: int) -> None:
+    assert one_person_points(served) == points  # 100 / 8 = 12.5: 13, as 12.5 % shows as 13 %

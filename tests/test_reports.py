@@ -506,5 +506,8 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
     session.commit()
     with app.test_request_context():
         html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
-    assert "1 (17%) <em>few</em>" in html and "<strong>1 (17%)" not in html
+    assert (
+        '1 (17%) <span class="few" role="img" aria-label="Only 6 people served: one person moves the rate by 17' in html
+    )
+    assert "<strong>1 (17%)" not in html
     assert "“few”: fewer than 10 people served" in html

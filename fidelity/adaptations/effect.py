@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from fidelity.monitoring.outcomes import FEW_SERVED, QuarterFigures, ServedRates
+from fidelity.monitoring.outcomes import QuarterFigures, ServedRates, few_served
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.waiting import Cohort, referral_cohort
 
@@ -55,6 +55,8 @@ class OutcomeWindow(ServedRates):
     rate is the quarters' rates weighted by the people each served."""
 
     quarters: tuple[Quarter, ...]  # oldest first
+    served_quarters: int  # of them, those that served anyone
+    versions: tuple[str, ...]  # the definitions versions their figures were counted under, in order
     served: int
     in_competitive_work: int
     in_education: int
@@ -63,10 +65,15 @@ class OutcomeWindow(ServedRates):
     contact_within_30: int
 
     @property
+    def served_per_quarter(self) -> int | None:
+        """The people served in a quarter that served anyone, on average, rounded down; None when none did."""
+        return self.served // self.served_quarters if self.served_quarters else None
+
+    @property
     def few(self) -> bool:
-        """Whether its quarters served fewer than FEW_SERVED people each on average: its rates rest on too few people
-        to be set against the other window's (`outcomes.few_served`)."""
-        return bool(self.quarters) and 0 < self.served < FEW_SERVED * len(self.quarters)
+        """Whether those of its quarters that served anyone served too few people on average to set its rates against
+        the other window's (`outcomes.few_served`)."""
+        return few_served(self.served_per_quarter)
 
 
 @dataclass(frozen=True)
@@ -74,12 +81,23 @@ class OutcomeEffect:
     before: OutcomeWindow
     after: OutcomeWindow
 
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The definitions versions the two windows were counted under: more than one, and a change of definition,
+        not the adaptation alone, may be what differs."""
+        return tuple(sorted(set(self.before.versions) | set(self.after.versions)))
 
-def outcome_window(figures: Mapping[Quarter, QuarterFigures], quarters: Sequence[Quarter]) -> OutcomeWindow:
-    """The figures of `quarters` added up; a quarter without figures counts as nobody served, and is left out."""
+
+def outcome_window(
+    figures: Mapping[Quarter, QuarterFigures], quarters: Sequence[Quarter], versions: Mapping[Quarter, str]
+) -> OutcomeWindow:
+    """The figures of `quarters` added up, each counted under its definitions version in `versions`; a quarter
+    without figures counts as nobody served, and is left out."""
     counted = [figures[q] for q in quarters if q in figures]
     return OutcomeWindow(
         quarters=tuple(f.quarter for f in counted),
+        served_quarters=sum(1 for f in counted if f.served),
+        versions=tuple(sorted({versions[f.quarter] for f in counted if f.quarter in versions})),
         served=sum(f.served for f in counted),
         in_competitive_work=sum(f.in_competitive_work for f in counted),
         in_education=sum(f.in_education for f in counted),
@@ -108,12 +126,19 @@ def outcome_quarters(
 
 
 def outcome_effect(
-    figures: Sequence[QuarterFigures], since: date, until: date | None, today: date, count: int = OUTCOME_QUARTERS
+    figures: Sequence[QuarterFigures],
+    since: date,
+    until: date | None,
+    today: date,
+    versions: Mapping[Quarter, str] | None = None,
+    count: int = OUTCOME_QUARTERS,
 ) -> OutcomeEffect | None:
-    """The outcomes of the full quarters before an adaptation began and of those it was in force, or None when no
-    quarter on either side served anyone."""
+    """The outcomes of the full quarters before an adaptation began and of those it was in force (each quarter's
+    figures counted under its definitions version in `versions`), or None when no quarter on either side served
+    anyone."""
     by_quarter = {f.quarter: f for f in figures}
-    before, after = (outcome_window(by_quarter, quarters) for quarters in outcome_quarters(since, until, today, count))
+    windows = outcome_quarters(since, until, today, count)
+    before, after = (outcome_window(by_quarter, quarters, versions or {}) for quarters in windows)
     if not before.served and not after.served:
         return None
     return OutcomeEffect(before, after)

@@ -15,11 +15,11 @@ from fidelity.adaptations.cost import AdaptationCost, adaptation_cost, scores_be
 from fidelity.adaptations.effect import Effect, OutcomeEffect, first_day, monitoring_effect, outcome_effect
 from fidelity.extensions import db
 from fidelity.history import effective_points
-from fidelity.models import Adaptation, AdaptationReason, Unit, User
+from fidelity.models import Adaptation, AdaptationReason, QuarterlyOutcome, Unit, User
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.kept import figures_of, refresh_outcomes
-from fidelity.monitoring.outcomes import QuarterFigures
+from fidelity.monitoring.kept import figures_of, quarter_of, refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
+from fidelity.monitoring.unit_lock import take_units
 from fidelity.row_lock import hold
 from fidelity.scales import ScaleRegistry
 from fidelity.stale import Changed, Merged, merge, snapshot
@@ -121,12 +121,12 @@ def costed_adaptations(
     today: date,
     scores: Mapping[str, Mapping[str, int]] | None = None,
     journeys: pd.DataFrame | None = None,
-    figures: Sequence[QuarterFigures] | None = None,
+    kept: Sequence[QuarterlyOutcome] | None = None,
 ) -> list[CostedAdaptation]:
     """The unit's adaptations in force on `today`, or begun by then, each with its cost and monitoring effect.
 
     The cost is counted against `scores` (scale id -> item -> score; a report passes its review's) or else against
-    the unit's latest counted review on each scale. The outcomes are the unit's kept quarterly `figures` (a report
+    the unit's latest counted review on each scale. The outcomes are the unit's `kept` quarterly figures (a report
     passes those it counted), or else its kept figures brought up to date, `today` being today: the caller commits.
     """
     adaptations = [a for a in unit_adaptations(unit) if a.since <= today]
@@ -140,11 +140,14 @@ def costed_adaptations(
         scored_on = dict.fromkeys(scores, today)
     latest = scores
     scales = {scale.id: scale for scale in registry.latest()}
-    if journeys is None or figures is None:
+    if journeys is None or kept is None:
+        take_units(unit.id)  # before the journeys are read: the figures kept below are counted from them
         frames = load_frames([unit.id])
         journeys = frames.journeys if journeys is None else journeys
-        if figures is None:
-            figures = [figures_of(row) for row in refresh_outcomes(unit, today, frames)]
+        if kept is None:
+            kept = refresh_outcomes(unit, today, frames)
+    figures = [figures_of(row) for row in kept]
+    versions = {quarter_of(row): row.definitions_version for row in kept}
     purge = latest_purge(unit.id)
     reviews = unit_reviews(unit, registry)
     counted = {scale_id: effective_points(review_points(reviews, scale_id)) for scale_id in scales}
@@ -156,7 +159,7 @@ def costed_adaptations(
             ),
             effect=monitoring_effect(journeys, a.since, a.until, today),
             purge=purge_reaching(purge, first_day(a.since)),
-            outcomes=outcome_effect(figures, a.since, a.until, today),
+            outcomes=outcome_effect(figures, a.since, a.until, today, versions),
         )
         for a in adaptations
     ]

@@ -15,6 +15,7 @@ from fidelity.api.queries import Page
 from fidelity.models import Review, ReviewKind, ReviewStatus, Unit
 from fidelity.models.types import as_utc
 from fidelity.monitoring.outcome_pages import RATE_AFTER, OutcomeRow
+from fidelity.monitoring.outcomes import few_served
 from fidelity.reviews.operations import counted_values
 from fidelity.scales import Band, Scale
 from fidelity.scoring import ScoreSummary
@@ -197,7 +198,9 @@ def _window(window: OutcomeWindow) -> Json:
         "contact_window_closed": window.contact_window_closed,
         "contact_within_30": window.contact_within_30,
         "share_within_30": window.share_within_30,
+        "served_per_quarter": window.served_per_quarter,
         "few": window.few,
+        "definitions_versions": list(window.versions),
     }
 
 
@@ -215,4 +218,5 @@ def quarter_object(row: OutcomeRow) -> Json:
         **figures.counts(),
         **{rate: getattr(figures, rate) for rate in RATE_AFTER.values()},
         "caseload_per_specialist": figures.caseload_per_specialist,
+        "few_served": few_served(figures.served),
     }

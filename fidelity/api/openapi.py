@@ -14,7 +14,7 @@ from fidelity.access import API_PREFIX
 from fidelity.api.queries import MAX_PAGE, MAX_PER_PAGE
 from fidelity.models import AdaptationReason, HostType, ReviewKind, ReviewStatus
 from fidelity.monitoring.outcome_pages import RATE_AFTER
-from fidelity.monitoring.outcomes import KEPT_FIELDS, QuarterFigures
+from fidelity.monitoring.outcomes import FEW_SERVED, KEPT_FIELDS, QuarterFigures
 
 Schema = dict[str, Any]
 
@@ -223,11 +223,14 @@ SCHEMAS: dict[str, Schema] = {
             "contact_window_closed": COUNT,
             "contact_within_30": COUNT,
             "share_within_30": SHARE,
+            "served_per_quarter": nullable(COUNT),
             "few": BOOLEAN,
+            "definitions_versions": array(STRING),
         },
         "Some full quarters' kept figures added up (a person served in three of them counts three times): the "
-        "quarters with figures (`2025Q3`), and each rate as a share from 0 to 1 (null when nobody counts); `few` when "
-        "they served fewer than 10 people a quarter on average.",
+        "quarters with figures (`2025Q3`), and each rate as a share from 0 to 1 (null when nobody counts); the people "
+        "served a quarter on average over the quarters that served anyone (rounded down), and `few` when they are "
+        f"fewer than {FEW_SERVED}; the definitions versions the quarters were counted under.",
     ),
     "Quarter": closed(
         {
@@ -240,8 +243,10 @@ SCHEMAS: dict[str, Schema] = {
             **{name: _figure(name) for name in KEPT_FIELDS},
             **dict.fromkeys(RATE_AFTER.values(), SHARE),
             "caseload_per_specialist": nullable({"type": "number", "minimum": 0}),
+            "few_served": BOOLEAN,
         },
-        "One calendar quarter's kept outcome figures; rates are shares from 0 to 1, null when nobody counts.",
+        "One calendar quarter's kept outcome figures; rates are shares from 0 to 1, null when nobody counts; "
+        f"`few_served` when 1 to {FEW_SERVED - 1} people were served, too few to set its rates against the benchmarks.",
     ),
     "UnitPage": paged("Unit"),
     "ReviewPage": paged("Review"),

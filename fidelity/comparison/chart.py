@@ -15,6 +15,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 
 from fidelity.charts import BLUE, GREY, ORANGE, WIDTH, _style, _svg, _text_inches
+from fidelity.monitoring.outcomes import FEW_SERVED
 from fidelity.scales import Scale
 
 HEIGHT = 4.2
@@ -41,7 +42,7 @@ class ScatterText:
     external: str = "External review"
     none: str = "No unit has both a review and outcome figures"
     percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
-    few: str = "Hollow: fewer than 10 people served"
+    few: str = f"Hollow: fewer than {FEW_SERVED} people served"
 
 
 def scatter_figure(

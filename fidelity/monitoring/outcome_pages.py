@@ -20,8 +20,10 @@ from fidelity.monitoring.outcomes import (
     BENCHMARKS,
     CASELOAD_LIMIT,
     DEFINITIONS,
+    FEW_SERVED,
     KEPT_FIELDS,
     QuarterFigures,
+    few_served,
     rounded,
 )
 from fidelity.monitoring.quarters import Quarter
@@ -64,6 +66,7 @@ def chart_words() -> OutcomeChartText:
         nobody_served=_("Nobody served yet"),
         to_date=_("to date"),
         percent_sign=percent_sign(),
+        few=_("Hollow: fewer than %(limit)d people served", limit=FEW_SERVED),
     )
 
 
@@ -74,6 +77,7 @@ def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
             quarter_text(r.figures.quarter.year, r.figures.quarter.number),
             r.figures.employment_rate,
             r.figures.education_rate,
+            few_served(r.figures.served),
         )
         for r in rows
     ]

@@ -126,6 +126,11 @@ def few_served(served: int | None) -> bool:
     return served is not None and 0 < served < FEW_SERVED
 
 
+def one_person_points(served: int) -> int:
+    """The whole points one person moves a rate among `served` people by, rounded as the rates are (8 people: 13)."""
+    return whole_percent(1 / served)
+
+
 def judged(rate: float | None, served: int | None) -> str | None:
     """Where an employment rate among `served` people stands against the benchmarks: the highest it reaches, "below"
     under them all, "few" when it rests on too few people (`few_served`) to say, None without a rate."""

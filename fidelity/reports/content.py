@@ -17,7 +17,7 @@ from fidelity.external.operations import consensus_values, rated_review
 from fidelity.models import COUNTED_STATUSES, Action, Adaptation, QuarterlyOutcome, Review, ReviewKind
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.kept import figures_of, refresh_outcomes
+from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.unit_lock import take_units
@@ -209,7 +209,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
                 review.review_date,
                 {scale.id: scores},
                 frames.journeys,
-                [figures_of(row) for row in kept],
+                kept,
             )
             if in_force_since(costed.adaptation, previous.review_date if previous else None)
         ),
