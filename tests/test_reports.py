@@ -19,6 +19,7 @@ from fidelity.cli import main
 from fidelity.models import (
     Action,
     ActionStatus,
+    Adaptation,
     AuditEntry,
     ConsensusScore,
     Decision,
@@ -145,6 +146,23 @@ def test_charts_are_vector_graphics(client: Any, known: dict[str, Any]) -> None:
     assert "Total score" in pages[summary] and "Target 4" in pages[summary]
     content = reader.pages[summary].get_contents().get_data()
     assert content.count(b" re") + content.count(b" l\n") > 50  # rectangles and lines of the charts
+
+
+def test_an_adaptation_too_tall_for_the_rest_of_its_page_starts_under_its_section_s_heading(
+    client: Any, session: Any, known: dict[str, Any]
+) -> None:
+    """A long description makes the adaptation taller than what is left of the page after the principles: it runs on
+    from its section's heading and breaks between its tables, rather than leave the heading alone at the foot."""
+    unit = known["unit"]
+    adaptation = session.scalars(select(Adaptation).where(Adaptation.unit_id == unit.id)).one()
+    adaptation.description = "\n".join(f"Line {n} of what the board decided, and why." for n in range(40))
+    session.commit()
+    login(client, known["manager"].email)
+    _text, pages, _reader = pdf_text(client.get(f"/units/{unit.code}/reports/{known['review'].id}.pdf").data)
+    heading = next(page for page in pages if "Local adaptations and what they cost" in page)
+    assert "Needs assessment before start" in heading and "Line 0 of what the board decided" in heading
+    tables = [page for page in pages if "Points lost against the model" in page]
+    assert len(tables) == 1 and "Zero exclusion criteria" in tables[0]  # the cost table whole, with its caption
 
 
 def test_a_bare_unit_still_renders_and_a_draft_says_so(client: Any, session: Any, registry: Any) -> None:

@@ -3,9 +3,11 @@ with no space in it, and the external review's table keeps the line breaks its r
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from fidelity import scale_registry
@@ -232,6 +234,12 @@ def test_a_printed_page_keeps_the_content_and_every_column_on_the_paper(demo_ser
         fits(page)
         box = page.locator("div.table-scroll").filter(has=page.locator(table)).first
         assert box.evaluate("box => box.scrollWidth <= box.clientWidth"), path  # nothing left to scroll to
+        # A heading stays with what it heads; the comparison, 25 items wide, goes across the paper.
+        assert page.locator("main h2").first.evaluate("h => getComputedStyle(h).breakAfter") == "avoid"
+        printed_on = page.locator("main").evaluate("main => getComputedStyle(main).page")
+        assert printed_on == ("compare" if path == "/comparison" else "auto"), path
+        first = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages[0].mediabox
+        assert (first.width > first.height) is (path == "/comparison"), path  # A4 across, or upright
     page.emulate_media(media="screen")
     assert page.locator("header.site").is_visible()
     page.context.close()
