@@ -185,6 +185,7 @@ def test_the_outcomes_of_the_quarters_before_an_adaptation_and_while_in_force(
     assert windows in table
     assert 'People served, quarter by quarter added up</th><td class="num">48</td><td class="num">12</td>' in table
     assert '12 of 48</span> <span class="nowrap">(25%)' in table
+    assert 'People served a quarter, on average</th><td class="num">12</td><td class="num">12</td>' in table
     assert '6 of 12</span> <span class="nowrap">(50%)' in table
     assert "few" not in table
     # The API gives the same, window by window.

@@ -93,6 +93,9 @@ def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
     assert one["waiting_quarter"] == str(Quarter.of(TODAY))
     assert (one["employment_rate"], one["education_rate"], one["caseload_per_specialist"]) == ("0.45", "0.15", "10.0")
     assert (one["rates_quarter"], one["review_overdue"], one["overdue_actions"]) == (str(LAST), "False", "0")
+    # The third unit was never reviewed: due now, as the page lists it; its rates, none, rest on nobody.
+    assert (three["never_reviewed"], three["review_overdue"], one["never_reviewed"]) == ("True", "False", "False")
+    assert (one["few_served"], one["served"], three["few_served"]) == ("False", "20", "False")
     assert "quarter" not in one
     assert (two["total"], two["band"], two["review_overdue"], two["overdue_actions"]) == (
         "121",
@@ -225,7 +228,7 @@ def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, d
     outcome(third, LAST, served=500, in_competitive_work=153)  # 30.6 %
     login(client, dataset["manager"].email)
     page = client.get("/comparison?kind=all").get_data(as_text=True)
-    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index("<tfoot")].split())  # the units
     assert monitoring.count("below 31%") == 1
     below = '30% <span class="count">(152 of 500)</span> <strong class="over"><span aria-hidden="true">⚠</span> below'
     assert below in monitoring
@@ -245,7 +248,7 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     db.session.commit()
     login(client, dataset["manager"].email)
     page = client.get("/comparison?kind=all").get_data(as_text=True)
-    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index("<tfoot")].split())  # the units
     assert monitoring.count("below 31%") == 1  # 0 of 10 only
     assert '0% <span class="count">(0 of 9)</span> <span class="few"' in monitoring
     assert "Only 9 people served: one person moves the rate by 11 points" in monitoring
@@ -265,6 +268,22 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     db.session.commit()
     page = client.get("/comparison?kind=all").get_data(as_text=True)
     assert "fewer than 10 people served" not in page and "Under each rate: the people in work of those served." in page
+
+
+def test_the_page_says_which_units_the_chart_leaves_out_and_why(client: Any, dataset: dict[str, Any]) -> None:
+    first, second, third = dataset["units"]
+    login(client, dataset["manager"].email)
+    page = " ".join(client.get("/comparison?kind=all").get_data(as_text=True).split())
+    scatter = page[page.index('id="scatter-title"') :]
+    assert f'{second.name} <span class="code">{second.code}</span></span> (no outcome figures for {LAST})' in scatter
+    assert f'{third.name} <span class="code">{third.code}</span></span> (no review of this kind in the period).' in (
+        scatter
+    )
+    assert first.name not in scatter  # in the chart
+    # "E marks an external review" only where an external review is marked: not among self-assessments alone.
+    assert "E marks an external review" in page
+    page = client.get("/comparison?kind=all&first_year=2020&last_year=" + str(TODAY.year - 1)).get_data(as_text=True)
+    assert "E marks an external review" not in page
 
 
 def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, dataset: dict[str, Any]) -> None:
@@ -288,12 +307,16 @@ def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, d
     db.session.commit()
     login(client, dataset["manager"].email)
     page = client.get("/comparison?kind=all").get_data(as_text=True)
-    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index('id="scatter-title"')].split())
+    monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index("<tfoot")].split())  # the units
     first_quarter = LAST.previous().previous().previous()
     assert f"Screened out against zero exclusion, {first_quarter} to {LAST}" in monitoring  # split() took the nbsp
     assert '<span class="visually-hidden">Breach of zero exclusion:</span> 2 of 8 (25%)</strong>' in monitoring
     assert monitoring.count('class="breach"') == 1 and "0 of 5" in monitoring
     assert '<td class="num">7</td> <td class="num">95</td>' in monitoring
+    # The area's units added up, under them: 2 of 13 screened out, the longest wait of them all.
+    totals = " ".join(page[page.index("<tfoot") : page.index("</tfoot>")].split())
+    assert '<th scope="row">All 3 units</th>' in totals and '<td class="num">95</td>' in totals
+    assert "Breach of zero exclusion:</span> 2 of 13 (15%)" in totals
     rows = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))
     one, two, three = rows[first.code], rows[second.code], rows[third.code]
     assert (one["referrals_4q"], one["screened_out_4q"], one["screened_out_share_4q"]) == ("8", "2", "0.25")

@@ -189,3 +189,22 @@ def test_a_rate_among_fewer_than_ten_people_served_is_not_set_against_the_benchm
     assert none_last.rate_cells[-2].judgement == "excellent" and not none_last.rate_cells[-2].few
     # No figures for the last full quarter: nothing to mark.
     assert (none_last.served, none_last.few_served, none_last.below_minimum) == (None, False, False)
+
+
+def test_the_area_s_units_added_up() -> None:
+    result = build(
+        units=[unit(7, "A"), unit(8, "B"), unit(9, "C")],
+        outcomes=[figures(7, Quarter(2026, 1), served=20, in_competitive_work=4, in_education=2, referred=10,
+                          screened_out=1, not_accepted=2, gave_up=1),
+                  figures(8, Quarter(2026, 1), served=5, in_competitive_work=1, referred=4, not_accepted=0, gave_up=2),
+                  figures(7, Quarter(2026, 2), waiting_at_end=6, longest_wait_at_end=40),
+                  figures(8, Quarter(2026, 2), waiting_at_end=3, longest_wait_at_end=95)],
+    )  # fmt: skip
+    totals = result.totals
+    assert (totals.units, totals.waiting, totals.longest_wait) == (3, 9, 95)  # C has no figures: left out of sums
+    assert (totals.referred, totals.screened_out, totals.considered, totals.gave_up) == (14, 1, 12, 3)
+    assert (totals.served, totals.in_work, totals.employment_rate, totals.education_rate) == (25, 5, 0.2, 0.08)
+    assert totals.below_minimum and not totals.few_served  # 5 of 25: among enough people to say so
+    assert totals.median_wait is None and totals.caseload is None  # medians and caseloads do not add up
+    few = build(units=[unit(7, "A")], outcomes=[figures(7, Quarter(2026, 1), served=6)]).totals
+    assert few.few_served and not few.below_minimum

@@ -55,11 +55,10 @@ def _comparison(page: int | None = None, *, details: bool = True) -> tuple[Compa
 def _scatter(comparison: Comparison) -> str:
     """Each unit's latest total against the rate of the scale's outcome; the benchmarks only for employment."""
     employment = comparison.outcome == "employment"
-    rates = {row.code: row.employment_rate if employment else row.education_rate for row in comparison.rows}
     points = [
         UnitPoint(row.code, row.latest.total, rate, row.latest.kind == "external", row.few_served)
         for row in comparison.rows
-        if row.latest is not None and (rate := rates[row.code]) is not None
+        if row.latest is not None and (rate := comparison.outcome_rate(row)) is not None
     ]
     labels = {"minimum": _("Minimum"), "average": _("Average"), "excellent": _("Excellent")}
     quarter = quarter_text(comparison.last_quarter.year, comparison.last_quarter.number)

@@ -127,6 +127,74 @@ class UnitRow:
         return self.due is None
 
 
+def _sum(values: Sequence[int | None]) -> int | None:
+    """The sum of the values given, None when none is."""
+    given = [value for value in values if value is not None]
+    return sum(given) if given else None
+
+
+@dataclass(frozen=True)
+class AreaTotals:
+    """The waiting lists and outcomes of every unit compared, added up: what a committee asks for first. Medians and
+    caseloads do not add up, and are not given."""
+
+    units: int
+    waiting: int | None
+    longest_wait: int | None
+    referred: int | None
+    screened_out: int | None
+    considered: int | None
+    gave_up: int | None
+    served: int | None
+    in_work: int | None
+    in_education: int | None
+
+    @classmethod
+    def of(cls, rows: Sequence[UnitRow]) -> AreaTotals:
+        waits = [row.longest_wait for row in rows if row.longest_wait is not None]
+        counted = [row for row in rows if row.served is not None]
+        return cls(
+            units=len(rows),
+            waiting=_sum([row.waiting for row in rows]),
+            longest_wait=max(waits) if waits else None,
+            referred=_sum([row.referred for row in rows]),
+            screened_out=_sum([row.screened_out for row in rows if row.referred is not None]),
+            considered=_sum([row.considered for row in rows]),
+            gave_up=_sum([row.gave_up for row in rows if row.considered is not None]),
+            served=_sum([row.served for row in counted]),
+            in_work=_sum([row.in_work for row in counted]),
+            in_education=_sum([row.in_education for row in counted]),
+        )
+
+    @property
+    def employment_rate(self) -> float | None:
+        return _rate(self.in_work, self.served)
+
+    @property
+    def education_rate(self) -> float | None:
+        return _rate(self.in_education, self.served)
+
+    @property
+    def screened_out_share(self) -> float | None:
+        return _rate(self.screened_out, self.referred)
+
+    @property
+    def gave_up_share(self) -> float | None:
+        return _rate(self.gave_up, self.considered)
+
+    @property
+    def few_served(self) -> bool:
+        return few_served(self.served)
+
+    @property
+    def below_minimum(self) -> bool:
+        return judged(self.employment_rate, self.served) == "below"
+
+    # What does not add up across units: not given.
+    median_wait = None
+    caseload = None
+
+
 @dataclass(frozen=True)
 class Comparison:
     scale: Scale
@@ -146,6 +214,27 @@ class Comparison:
     @property
     def shown(self) -> tuple[UnitRow, ...]:
         return self.rows[self.shown_range.start : self.shown_range.stop]
+
+    @property
+    def external_shown(self) -> bool:
+        """Whether the totals over time on the page hold an external review (marked E)."""
+        return any(cell is not None and cell.external for row in self.shown for cell in row.total_cells)
+
+    def outcome_rate(self, row: UnitRow) -> float | None:
+        """The unit's rate of the outcome its fidelity is set against, in the last full quarter."""
+        return row.employment_rate if self.outcome == "employment" else row.education_rate
+
+    @property
+    def left_out_of_scatter(self) -> tuple[tuple[UnitRow, str], ...]:
+        """The units the scatter cannot place, each with why: "review" (no review of the kind and period chosen) or
+        "rate" (no outcome figures, or nobody served, in the last full quarter)."""
+        return tuple((row, "review" if row.latest is None else "rate") for row in self.rows
+                     if row.latest is None or self.outcome_rate(row) is None)  # fmt: skip
+
+    @property
+    def totals(self) -> AreaTotals:
+        """Every unit compared, on this page or another, added up."""
+        return AreaTotals.of(self.rows)
 
     @property
     def few_shown(self) -> bool:
@@ -415,8 +504,10 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "education_rate": rounded(row.education_rate, 4),
             "caseload_per_specialist": rounded(row.caseload, 2),  # as the outcomes export gives it
             "rates_quarter": str(row.quarter) if row.quarter else None,
+            "few_served": row.few_served,  # too few people served to set the rates against the benchmarks
             "next_review_due": row.due.isoformat() if row.due else None,
             "review_overdue": row.overdue_review,
+            "never_reviewed": row.never_reviewed,  # due now, as the page lists it among the overdue
             "overdue_actions": row.overdue_actions,
         }
         # Over time, as the page shows it: the latest total in each half-year of the period, with its kind, and the
