@@ -280,6 +280,11 @@ def test_the_page_says_which_units_the_chart_leaves_out_and_why(client: Any, dat
         scatter
     )
     assert first.name not in scatter  # in the chart
+    # The heading says what is compared, for the page printed: all the user's areas, or the one chosen.
+    assert "<h1>Compare units: All my areas</h1>" in page
+    area = first.area
+    chosen = client.get(f"/comparison?kind=all&area={area.code}").get_data(as_text=True)
+    assert f"<h1>Compare units: {area.name}</h1>" in chosen and f"<title>Compare units · {area.name}" in chosen
     # "E marks an external review" only where an external review is marked: not among self-assessments alone.
     assert "E marks an external review" in page
     page = client.get("/comparison?kind=all&first_year=2020&last_year=" + str(TODAY.year - 1)).get_data(as_text=True)

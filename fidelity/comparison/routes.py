@@ -87,6 +87,8 @@ def page() -> ResponseReturnValue:
         # The choices, for the links that keep them; the page and the chart's language are set by each link.
         "query": {k: v for k, v in request.args.items() if k not in ("page", "lang")},
         "principles": scale_registry().principles,
+        # What is compared, in the heading a printed page carries: the area chosen, or all the user's.
+        "area_name": next((choice.label for choice in form.area.choices if choice.value == form.area.data), None),
     }
     return render_template("comparison/page.html", **context)
 
