@@ -197,7 +197,7 @@ class HeldImport(Model):
     answer: Mapped[str | None] = mapped_column(String(16))
     # The ids of the journeys its latest check found it would undo a later change in: its uploader may import it but
     # for them. Kept here from the check, not sent back by the page, so that an answer leaves out those alone.
-    undone: Mapped[list[int] | None] = mapped_column(JSON)
+    undone: Mapped[list[int]] = mapped_column(JSON, default=list)
 
 
 class StaffingQuarter(Audited, Model):

@@ -422,7 +422,7 @@ def import_held(
     held = held_import(unit, user, token, for_update=True)  # another answer to it, under way, is waited for
     if journeys_state(unit.id) != state:
         raise JourneysChanged
-    summary = import_cells(unit, cells, held.file_name, today, (held.undone or []) if leave_undone else ())
+    summary = import_cells(unit, cells, held.file_name, today, held.undone if leave_undone else ())
     _answer(held, IMPORTED)
     return summary
 
@@ -454,7 +454,7 @@ def forget(unit: Unit, user: User, token: str) -> None:
 
 def _answer(held: HeldImport, answer: str) -> None:
     """Empty the file and keep the answer, for the hold's full time from now: a second answer is told of it."""
-    held.answer, held.data, held.undone, held.created_at = answer, b"", None, utcnow()
+    held.answer, held.data, held.undone, held.created_at = answer, b"", [], utcnow()
 
 
 def _value(value: Any) -> str:

@@ -19,8 +19,12 @@ depends_on = None
 
 
 def upgrade():
+    # Added empty to the files held now (a JSON column is never NULL: a backup could not tell JSON null from it).
     with op.batch_alter_table('held_imports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('undone', sa.JSON(), nullable=True))
+    op.execute("UPDATE held_imports SET undone = '[]'")
+    with op.batch_alter_table('held_imports', schema=None) as batch_op:
+        batch_op.alter_column('undone', existing_type=sa.JSON(), nullable=False)
 
 
 def downgrade():
