@@ -170,6 +170,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "added": _l("Journeys added"),
     "replaced": _l("Journeys replaced"),
     "changed": _l("Journeys changed"),
+    "left_out": _l("Journeys left as they were, which the file would have put back as before a later change"),
     "job_spells": _l("Jobs"),
     "education_spells": _l("Courses"),
     "removed": _l("Journeys deleted"),

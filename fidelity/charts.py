@@ -183,6 +183,7 @@ class OutcomeChartText:
     to_date: str = "to date"
     percent_sign: str = "%"  # the language's, with its space: "45 %" in Swedish
     few: str = f"Hollow: fewer than {FEW_SERVED} people served"
+    few_or_to_date: str = f"Hollow: fewer than {FEW_SERVED} people served, or the quarter to date"
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ def outcome_rates_svg(
         ]
         if any(p.few for p in points):
             handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
-                                  label=text.few))  # fmt: skip
+                                  label=text.few_or_to_date if running else text.few))  # fmt: skip
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
         return _svg(fig, title)
 

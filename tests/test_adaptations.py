@@ -181,7 +181,8 @@ def test_the_outcomes_of_the_quarters_before_an_adaptation_and_while_in_force(
     page = " ".join(client.get(f"/units/{unit.code}/adaptations").get_data(as_text=True).split())
     table = page.split("In the outcome figures")[1].split("</table>")[0]
     # split() took the non-breaking spaces; a window of one quarter is named by it alone.
-    windows = f'<th scope="col" class="num">{before[0]} to {before[1]}</th><th scope="col" class="num">{began}</th>'
+    windows = (f'<th scope="col" class="num">Before it began<br>{before[0]} to {before[1]}</th>'
+               f'<th scope="col" class="num">While in force<br>{began}</th>')  # fmt: skip
     assert windows in table
     assert 'People served, quarter by quarter added up</th><td class="num">48</td><td class="num">12</td>' in table
     assert '12 of 48</span> <span class="nowrap">(25%)' in table

@@ -151,6 +151,11 @@ def test_outcome_chart_draws_quarters_of_few_people_served_hollow_and_says_so() 
     few = outcome_rates_svg([replace(RATES[0], few=True), *RATES[1:]], title="T", benchmarks=BENCHMARKS)
     assert "Hollow: fewer than 10 people served" in texts(few) and "Hollow" not in " ".join(texts(plain))
     assert few.count("fill: #ffffff") > plain.count("fill: #ffffff")  # white-faced markers drawn
+    # The quarter under way is hollow too: the legend says so when it is drawn.
+    running = outcome_rates_svg(
+        [replace(RATES[0], few=True), *RATES[1:]], title="T", benchmarks=BENCHMARKS, running=True
+    )
+    assert "Hollow: fewer than 10 people served, or the quarter to date" in texts(running)
 
 
 def test_outcome_chart_without_anyone_served() -> None:

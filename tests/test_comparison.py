@@ -255,7 +255,7 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
     assert over_time.count('<td class="num rate-few">0%<span class="count">0 of 9</span><span class="few"') == 1
     assert over_time.count('<td class="num rate-below">0%<span class="count">0 of 10</span></td>') == 1
-    assert "fewer than 10 people served" in over_time
+    assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in over_time
     # The export gives the counts for the reader to weigh.
     row = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))[second.code]
     assert (row["served"], row["in_competitive_work"], row[served_column(LAST)], row[rate_column(LAST)]) == (
@@ -267,7 +267,7 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     db.session.execute(QuarterlyOutcome.__table__.update().values(served=10))
     db.session.commit()
     page = client.get("/comparison?kind=all").get_data(as_text=True)
-    assert "fewer than 10 people served" not in page and "Under each rate: the people in work of those served." in page
+    assert "“few”: too few people" not in page and "Under each rate: the people in work of those served." in page
 
 
 def test_the_page_says_which_units_the_chart_leaves_out_and_why(client: Any, dataset: dict[str, Any]) -> None:

@@ -204,6 +204,7 @@ def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_woul
     page = check.get_data(as_text=True)
     assert "The file puts 1 journey back as it was before a later change" in page
     assert "You can import the rest of the file and leave the marked journeys as the unit has them." in page
+    assert "A marked journey is then left whole: any other change the file makes to it, such as a new job" in page
     buttons = re.findall(r'<input (?:class="primary" )?id="(\w+)" name="\w+" type="submit" value="([^"]+)">', page)
     assert buttons == [("cancel", "Do not import"), ("keep", "Import all but the 1 journey marked"),
                        ("submit", "Import anyway")]  # fmt: skip
@@ -214,8 +215,9 @@ def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_woul
     assert response.status_code == 302
     messages = " ".join(client.get(response.headers["Location"]).get_data(as_text=True).split())
     assert "Journeys added: 1; replaced: 2, of which changed: 1;" in messages
-    assert "1 journey the file would have put back as it was before a later change was left as the unit has it." in (
-        messages.replace("&#39;", "'")
+    assert (
+        "1 journey the file would have put back as it was before a later change was left as the unit has it: NRV-0001."
+        in (messages.replace("&#39;", "'"))
     )
     journeys = stored(session, unit)
     assert journeys["NRV-0001"][:2] == (date(2026, 6, 1), "goal_reached")  # the hand change stands

@@ -84,7 +84,7 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert f"In {shown(THIS.previous())}, 33% of the people served were in competitive work (1 of 3):" in page
     assert "too few people to set against the benchmarks: with 3 served, one person moves the rate by 33 points" in page
     assert "at or above the minimum" not in page
-    assert "“few”: fewer than 10 people served" in page
+    assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in page
     # The chart, with the benchmarks named.
     assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
     # Under it, what the lines are, where they come from, and how a rate is set against them.

@@ -528,4 +528,4 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
         '1 (17%) <span class="few" role="img" aria-label="Only 6 people served: one person moves the rate by 17' in html
     )
     assert "<strong>1 (17%)" not in html
-    assert "“few”: fewer than 10 people served" in html
+    assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in html

@@ -206,10 +206,11 @@ def _say_imported(summary: ImportSummary) -> None:
         flash(
             ngettext(
                 "%(num)d journey the file would have put back as it was before a later change was left as the unit "
-                "has it.",
+                "has it: %(codes)s.",
                 "%(num)d journeys the file would have put back as they were before a later change were left as the "
-                "unit has them.",
+                "unit has them: %(codes)s.",
                 summary.left_out,
+                codes=", ".join(summary.left_out_codes),
             )
         )
     locked = summary.locked_through

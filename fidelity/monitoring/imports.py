@@ -92,6 +92,7 @@ class ImportSummary:
     changes: tuple[Change, ...] = ()  # of the replaced journeys, those the file changes, in the file's order
     added_codes: tuple[str, ...] = ()  # the codes of the journeys added, in the file's order
     left_out: int = 0  # journeys of the file left as the unit has them, as asked (`import_cells`'s `keep`)
+    left_out_codes: tuple[str, ...] = ()  # their codes, in the file's order
     earliest_referral: date | None = None  # of the journeys written
 
     @property
@@ -195,6 +196,7 @@ def _write(
     existing = {code_key(code): journey_id for code, journey_id in pairs(connection, _codes_and_ids(unit_id)).items()}
     old_ids = code_keys(checked.journeys["code"]).map(existing)  # a journey is replaced by its code in any capitals
     left_out = old_ids.isin(keep).to_numpy() if keep else np.zeros(len(old_ids), dtype=bool)
+    left_out_codes = tuple(checked.journeys["code"].to_numpy(dtype=object)[left_out].tolist())
     if left_out.any():
         checked, old_ids = checked.without(left_out), old_ids[~left_out].reset_index(drop=True)
     journeys = checked.journeys
@@ -255,6 +257,7 @@ def _write(
         changes=tuple(Change(journey_id, str(journeys["code"].iat[at]), fields) for at, journey_id, fields in changes),
         added_codes=tuple(journeys["code"].to_numpy(dtype=object)[~replaced].tolist()),
         left_out=int(left_out.sum()),
+        left_out_codes=left_out_codes,
         earliest_referral=journeys["referral_date"].min().date() if len(journeys) else None,
     )
 

@@ -67,6 +67,7 @@ def chart_words() -> OutcomeChartText:
         to_date=_("to date"),
         percent_sign=percent_sign(),
         few=_("Hollow: fewer than %(limit)d people served", limit=FEW_SERVED),
+        few_or_to_date=_("Hollow: fewer than %(limit)d people served, or the quarter to date", limit=FEW_SERVED),
     )
 
 
