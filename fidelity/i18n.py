@@ -155,6 +155,12 @@ def decimal_mark() -> str:
     return str(get_decimal_symbol(get_locale()))
 
 
+def semicolon_csv() -> bool:
+    """Whether the reader's CSV files take semicolons between values and decimal commas: where the language writes a
+    decimal comma (Swedish), Excel opens a comma-separated file as one column, and saves 'CSV' with semicolons."""
+    return has_request_context() and decimal_mark() == ","
+
+
 def percent_sign() -> str:
     """What follows a number in percent, for charts: "%" in English, a non-breaking space and "%" in Swedish."""
     locale = get_locale()

@@ -537,5 +537,9 @@ def test_the_half_years_are_named_in_the_reader_s_language(client: Any, dataset:
     halvår = this.replace("H", "halvår\u00a0")
     assert f'<th scope="col" class="num">{halvår}</th>' in swedish
     exported = client.get("/comparison.csv?kind=all", headers={"Accept-Language": "sv"}).get_data(as_text=True)
-    header = exported.lstrip("\ufeff").splitlines()[0].split(",")
+    header = exported.lstrip("\ufeff").splitlines()[0].split(";")  # semicolons, as Swedish Excel takes a CSV file
     assert f"total_{half_year(TODAY).replace(' ', '')}" in header  # the export's columns stay as they are
+    first = dataset["units"][0]
+    row = next(line for line in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";")
+               if line["unit"] == first.code)  # fmt: skip
+    assert (row["employment_rate"], row["caseload_per_specialist"]) == ("0,45", "10,0")  # decimal commas

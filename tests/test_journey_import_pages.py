@@ -373,10 +373,12 @@ def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
     client: Any, session: Any, manager: Any
 ) -> None:
     unit, _user = manager
-    upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
+    upload(client, unit.code, csv_file([*GOOD_ROWS, journey(code="NRV-0009", job1_hours="17.5")]), "spring.csv")
     sv = {"Accept-Language": "sv"}
     exported = client.get(f"/units/{unit.code}/journeys/export.csv", headers=sv).get_data()
-    assert exported.decode("utf-8-sig").startswith("kod,remissdatum,åldersgrupp,mål,beslut,")
+    # Semicolons and decimal commas, as Swedish Excel opens and saves a CSV file.
+    assert exported.decode("utf-8-sig").startswith("kod;remissdatum;åldersgrupp;mål;beslut;")
+    assert ";17,5;" in exported.decode("utf-8-sig")
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx", headers=sv).get_data())
     )

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from fidelity.audit import summary_entry
 from fidelity.extensions import db
-from fidelity.i18n import current_language
+from fidelity.i18n import current_language, semicolon_csv
 from fidelity.models import AuditEntry, Unit
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
@@ -29,6 +29,7 @@ from fidelity.monitoring.layout import (
     Kind,
     example_row,
     header,
+    spell_header,
     swedish_name,
 )
 from fidelity.monitoring.reads import EXPORT, log_read
@@ -86,7 +87,13 @@ def in_language(table: pd.DataFrame) -> pd.DataFrame:
 def export_csv(unit: Unit) -> bytes:
     table = journeys_table(unit.id)
     _audit_export(unit, "csv", len(table))
-    return csv_bytes(in_language(table))
+    return csv_bytes(in_language(_decimal_commas(table) if semicolon_csv() else table))
+
+
+def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its hours (written as text) in decimal commas, as a CSV of semicolons takes them: 17,5."""
+    hours = [name for name in table.columns if (spell := spell_header(name)) and spell[2].kind is Kind.HOURS]
+    return table.assign(**{name: table[name].str.replace(".", ",", regex=False) for name in hours})
 
 
 def export_xlsx(unit: Unit) -> bytes:

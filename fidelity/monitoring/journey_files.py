@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fidelity.i18n import semicolon_csv
 from fidelity.monitoring.layout import LAYOUT, Column, Kind, english_name, spell_header
 from fidelity.monitoring.problems import Problem, refused
 
@@ -360,7 +361,11 @@ def day_text(dates: pd.Series) -> np.ndarray:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table of text as CSV, UTF-8 with the byte-order mark Excel needs to see it is UTF-8."""
+    """A table as CSV, UTF-8 with the byte-order mark Excel needs to see it is UTF-8; for a reader whose language
+    writes a decimal comma (`semicolon_csv`), with semicolons and decimal commas, as their Excel opens and saves it.
+    The import reads either."""
+    if semicolon_csv():
+        return frame.to_csv(index=False, lineterminator="\n", sep=";", decimal=",").encode("utf-8-sig")
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
