@@ -42,6 +42,8 @@ AUDIT: dict[str, Expected] = READ | {"reviewer": (403, 404)}
 # People's records one by one: the unit's frontline managers, and external reviewers while a review of the unit is
 # under way (the matrix's reviewer has one); administrators and second-tier managers see the figures only.
 RECORDS: dict[str, Expected] = READ | {"admin": (403, 403), "second_tier": (403, 404)}
+# A journey's changes with their values: those who read both the records and the audit trail (not a reviewer).
+RECORDS_AND_AUDIT: dict[str, Expected] = RECORDS | {"reviewer": (403, 404)}
 
 
 def self_assess(allowed: int) -> dict[str, Expected]:
@@ -162,6 +164,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expected]] = {
     ("monitoring.waiting", "GET"): READ,
     ("monitoring.journeys", "GET"): RECORDS,
     ("monitoring.journey", "GET"): RECORDS,
+    ("monitoring.journey_history", "GET"): RECORDS_AND_AUDIT,
     ("monitoring.new_journey", "GET"): record(200),
     ("monitoring.new_journey", "POST"): record(400),  # no code or referral date
     ("monitoring.edit_journey", "GET"): record(200),
@@ -349,7 +352,8 @@ def url_params(world: World, endpoint: str, inside: bool) -> dict[str, Any]:
     if endpoint == "adaptations.delete":  # a fresh one each time: deleting it is what the route does
         fresh = factories.adaptation(unit, "Temporary", date(2025, 1, 1), items=[], principles=["integration"])
         return {"code": unit.code, "adaptation_id": fresh.id}
-    if endpoint in ("monitoring.journey", "monitoring.edit_journey", "monitoring.confirm_delete"):
+    if endpoint in ("monitoring.journey", "monitoring.journey_history", "monitoring.edit_journey",
+                    "monitoring.confirm_delete"):  # fmt: skip
         return {"code": unit.code, "journey_id": world.journeys[inside]}
     if endpoint == "monitoring.confirm_delete_spell":
         job = db.session.get(Journey, world.journeys[inside]).jobs[0]

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fidelity.audit import ERASE_MISTAKE, ERASE_REASON, ERASE_REQUEST, ERASED
 from fidelity.cli import main
@@ -390,6 +390,42 @@ def test_the_audit_trail_names_the_journey_and_the_quarter_each_change_is_about(
     assert f'changed journey <strong>AUD-7</strong> <span class="code">#{journey.id}</span>' in page
     assert "changed staffing of a quarter <strong>2026 Q1</strong>" in page
     assert "created staffing of a quarter <strong>2026 Q1</strong>" in page
+
+
+def test_a_journey_s_changes_are_listed_on_a_page_of_their_own(client: Any, session: Any) -> None:
+    """Who set this exit date? Every change to one journey and its jobs and courses, newest first, and none of
+    another journey's; reading it is logged as reading the journey is."""
+    from fidelity.models import RecordRead
+
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    journey = factories.journey(unit, date(2026, 1, 5), code="HIS-1", decision=Decision.ACCEPTED,
+                                decision_date=date(2026, 1, 6), enrolment_date=date(2026, 1, 20),
+                                jobs=((date(2026, 2, 1), None),))  # fmt: skip
+    other = factories.journey(unit, date(2026, 1, 5), code="HIS-2", jobs=((date(2026, 3, 1), None),))
+    job = journey.jobs[0]
+    login(client, manager.email)
+    base = f"/units/{unit.code}/journeys/{journey.id}"
+    post(client, f"{base}/jobs/{job.id}", start_date="2026-02-01", hours_per_week="30", competitive="y", save="1")
+    left = {"exit_date": "2026-03-31", "exit_reason": "goal_reached"}
+    post(client, f"{base}/edit", code="HIS-1", referral_date="2026-01-05", decision="accepted",
+         decision_date="2026-01-06", enrolment_date="2026-01-20", **left)  # fmt: skip
+    post(client, f"/units/{unit.code}/journeys/{other.id}/edit", code="HIS-2", referral_date="2026-01-07")
+
+    assert f'href="/units/{unit.code}/journeys/{journey.id}/history">Changes to this journey</a>' in (
+        client.get(base).get_data(as_text=True)
+    )
+    reads = session.scalar(select(func.count()).select_from(RecordRead))
+    page = " ".join(client.get(f"{base}/history").get_data(as_text=True).split())
+    assert "<h1>Changes to HIS-1</h1>" in page
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 4  # newest first: the journey's change, its job's, and their making
+    assert f'changed journey <strong>HIS-1</strong> <span class="code">#{journey.id}</span>' in rows[0]
+    assert "Mar 31, 2026" in rows[0] and manager.email in rows[0]
+    assert f'changed job <strong>HIS-1</strong> <span class="code">#{job.id}</span>' in rows[1]
+    assert "created journey" in " ".join(rows[2:]) and "created job" in " ".join(rows[2:])
+    assert "HIS-2" not in page.split("<tbody>")[1]  # the other journey's change is its own
+    assert session.scalar(select(func.count()).select_from(RecordRead)) == reads + 1
 
 
 def test_an_external_reviewer_reads_people_s_records_only_while_a_review_is_under_way(

@@ -1,4 +1,4 @@
-"""Reading journeys for the pages: a filtered, paged list, and one journey of a unit (404 otherwise)."""
+"""Reading journeys for the pages: a filtered, paged list, one journey of a unit (404 otherwise), and its changes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from fidelity.audit import ROW_ACTIONS
 from fidelity.extensions import db
-from fidelity.models import Decision, Goal, Journey, Unit
+from fidelity.models import AuditEntry, Decision, Goal, Journey, Unit
+from fidelity.monitoring.bulk import JOURNEY_ENTITIES, JOURNEYS, named_journey
 from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 
@@ -80,3 +82,21 @@ def journey_with_code(unit: Unit, code: str, other_than: int | None = None) -> t
 def choice_names() -> dict[str, dict[str, Any]]:
     """The words for every coded value, by column, for templates."""
     return {column: {member.value: name for member, name in names.items()} for column, names in CHOICE_LABELS.items()}
+
+
+def journey_trail(unit_id: int, journey_id: int) -> list[AuditEntry]:
+    """Every audit entry about one of the unit's journeys and its jobs and courses, newest first: who made, changed or
+    deleted what, by hand or by an import (a job or course names its journey in its values). The unit's entries
+    about journeys are read and sorted here: a job's entry names its journey only among its values."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.unit_id == unit_id, AuditEntry.entity.in_(JOURNEY_ENTITIES),
+               AuditEntry.action.in_(ROW_ACTIONS))
+        .order_by(AuditEntry.id.desc())
+    ).all()  # fmt: skip
+    own = str(journey_id)
+    return [
+        entry
+        for entry in entries
+        if (entry.entity_id == own if entry.entity == JOURNEYS.name else named_journey(entry.changes) == journey_id)
+    ]

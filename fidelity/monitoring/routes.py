@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from fidelity import clock
 from fidelity.access import Permission, can, unit_or_404
+from fidelity.audit_display import audit_lines
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import amount_text, date_text, quarter_text
@@ -50,6 +51,7 @@ from fidelity.monitoring.journey_queries import (
     choice_names,
     journey_or_404,
     journey_page,
+    journey_trail,
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
@@ -164,6 +166,23 @@ def journey(code: str, journey_id: int) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.RECORDS)
     found = journey_or_404(unit, journey_id)
     return _journey_page(unit, found)
+
+
+@bp.get("/journeys/<int:journey_id>/history")
+def journey_history(code: str, journey_id: int) -> ResponseReturnValue:
+    """Every change to one journey and its jobs and courses, with its values: for those who read both the records
+    and the unit's audit trail. Its reading is logged as the journey's page is."""
+    unit = unit_or_404(current_user, code, Permission.RECORDS)
+    if not can(current_user, Permission.AUDIT, unit):
+        abort(403)
+    found = journey_or_404(unit, journey_id)
+    page = render_template(
+        "monitoring/journey_history.html",
+        unit=unit,
+        journey=found,
+        entries=audit_lines(journey_trail(unit.id, found.id)),
+    )
+    return _read(page, unit, JOURNEY, found.id)
 
 
 def _journey_page(unit: Unit, journey: Journey, **forms: Any) -> str:

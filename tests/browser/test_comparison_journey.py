@@ -42,7 +42,9 @@ def test_a_second_tier_manager_compares_and_exports(
 
     with page.expect_download() as csv_download:
         page.click("#download-csv")
-    lines = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8-sig"))))
+    # Semicolons in Swedish, as Swedish Excel opens a CSV file; commas in English.
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    lines = list(csv.DictReader(io.StringIO(text), delimiter=";" if language.code == "sv" else ","))
     assert sorted(line["unit"] for line in lines) == NORTH
     assert {line["review_kind"] for line in lines} <= {"self_assessment", ""}
     with page.expect_download() as xlsx_download:

@@ -233,14 +233,14 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
         page.click("a[href$='export.csv']")
     exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     lines = exported.splitlines()
-    header = lines[0].split(",")
+    header = lines[0].split(";")  # semicolons, as Swedish Excel saves a CSV file
     exit_at, enrolled_at = header.index("avslutsdatum"), header.index("inskrivning")  # a Swedish user's names
     at = next(
-        n for n, line in enumerate(lines[1:], start=1) if line.split(",")[enrolled_at] and not line.split(",")[exit_at]
+        n for n, line in enumerate(lines[1:], start=1) if line.split(";")[enrolled_at] and not line.split(";")[exit_at]
     )
-    cells = lines[at].split(",")
+    cells = lines[at].split(";")
     cells[exit_at], cells[header.index("avslutsskäl")] = "2026-11-20", "withdrew"
-    lines[at] = ",".join(cells)
+    lines[at] = ";".join(cells)
     changed = tmp_path / "changed.csv"
     changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page.goto(f"{demo_server.url}/units/NRV-02/journeys/import")
