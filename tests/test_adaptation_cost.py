@@ -207,3 +207,11 @@ def test_a_window_is_few_by_the_quarters_that_served_anyone_and_names_its_defini
     # A purge locked the first quarters under version 4: the comparison says so.
     assert (effect.before.versions, effect.after.versions, effect.versions) == (("4", "5"), ("5",), ("4", "5"))
     assert outcome_effect(kept, date(2025, 2, 1), None, date(2026, 5, 1)).versions == ()  # type: ignore[union-attr]
+
+
+def test_an_ended_adaptation_s_outcomes_say_it_ended() -> None:
+    kept = [figures(Quarter(2024, 4), 12, 3), figures(Quarter(2025, 2), 12, 6)]
+    ended = outcome_effect(kept, date(2025, 2, 1), date(2025, 3, 1), date(2026, 5, 1))
+    going = outcome_effect(kept, date(2025, 2, 1), date(2026, 9, 1), date(2026, 5, 1))  # ends after today
+    assert ended is not None and ended.ended and ended.after.quarters == ()
+    assert going is not None and not going.ended and going.after.quarters == (Quarter(2025, 2),)

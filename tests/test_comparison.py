@@ -275,7 +275,10 @@ def test_the_page_says_which_units_the_chart_leaves_out_and_why(client: Any, dat
     login(client, dataset["manager"].email)
     page = " ".join(client.get("/comparison?kind=all").get_data(as_text=True).split())
     scatter = page[page.index('id="scatter-title"') :]
-    assert f'{second.name} <span class="code">{second.code}</span></span> (no outcome figures for {LAST})' in scatter
+    assert (
+        f'{second.name} <span class="code">{second.code}</span></span> (nobody served in {LAST}, or no figures for it)'
+        in scatter
+    )
     assert f'{third.name} <span class="code">{third.code}</span></span> (no review of this kind in the period).' in (
         scatter
     )

@@ -208,7 +208,8 @@ def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_woul
     buttons = re.findall(r'<input (?:class="primary" )?id="(\w+)" name="\w+" type="submit" value="([^"]+)">', page)
     assert buttons == [("cancel", "Do not import"), ("keep", "Import all but the 1 journey marked"),
                        ("submit", "Import anyway")]  # fmt: skip
-    assert session.scalars(select(HeldImport.undone)).one() == [by_code["NRV-0001"].id]  # kept from the check
+    found = session.scalars(select(HeldImport.undone)).one()  # kept from the check, with the state it saw
+    assert found["journeys"] == [by_code["NRV-0001"].id] and found["state"] == STATE.search(page).group(1)  # type: ignore[union-attr]
 
     # The journeys left out are those the check found, whatever an answer names: the page sends none.
     response = keep_answer(client, check, undone=str(by_code["NRV-0003"].id))
@@ -228,6 +229,36 @@ def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_woul
         .order_by(AuditEntry.id.desc())
     ).first()  # fmt: skip
     assert entry.changes["left_out"] == [None, 1] and entry.changes["replaced"] == [None, 2]
+
+
+def test_the_rest_is_imported_only_by_the_journeys_found_for_the_state_answered(
+    client: Any, session: Any, manager: Any
+) -> None:
+    """Two checks of the same file finishing in either order, or a file held from before an upgrade, leave a list
+    of journeys found for another state of the unit's journeys, or none: the answer is asked again, nothing written."""
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    hand = session.scalars(select(Journey).where(Journey.code == "NRV-0001")).one()
+    hand.exit_date, hand.exit_reason = date(2026, 6, 1), "goal_reached"
+    session.commit()
+    check = upload(client, unit.code, csv_file([FIRST[0], *LATER[1:]]), "june.csv", confirm=False)
+    before = written(session)
+    for found in ({"state": "1.1", "journeys": [hand.id]}, {}):
+        session.execute(update(HeldImport).values(undone=found))
+        session.commit()
+        response = keep_answer(client, check)
+        assert response.status_code == 302 and "/journeys/import/" in response.headers["Location"]
+        page = client.get(response.headers["Location"]).get_data(as_text=True).replace("&#39;", "'")
+        assert "The unit's journeys were changed after the file was checked" in page
+        assert written(session) == before
+
+
+def test_a_message_names_twenty_codes_at_most() -> None:
+    from fidelity.monitoring.import_routes import _listed
+
+    assert _listed(("A", "B")) == "A, B"
+    codes = tuple(f"C{n}" for n in range(25))
+    assert _listed(codes) == ", ".join(codes[:20]) + " and 5 more"
 
 
 def test_no_import_of_the_rest_is_offered_when_the_file_only_undoes(client: Any, session: Any, manager: Any) -> None:
@@ -397,7 +428,7 @@ def test_the_command_checks_a_file_and_writes_nothing(
     result = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--leave-undone"])
     assert result.exit_code == 0, result.output
     assert "replaced: 2, of which changed: 1" in result.output
-    assert "Left 1 journey as the unit has them: the file would have put them back as they were" in result.output
+    assert "Left 1 journey as the unit has it: the file would have put it back as it was before" in result.output
     session.expire_all()
     by_code = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
     assert by_code["NRV-0002"].goal is None and by_code["NRV-0003"].jobs[0].end_date == date(2026, 5, 15)

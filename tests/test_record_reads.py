@@ -171,7 +171,7 @@ def test_another_site_cannot_open_records_or_exports_in_someone_s_name(client: A
     base = f"/units/{unit.code}"
     urls = [f"{base}/journeys", f"{base}/journeys/{journey.id}", f"{base}/journeys/{journey.id}/edit",
             f"{base}/waiting-list", f"{base}/journeys/export.csv", f"{base}/journeys/export.xlsx"]  # fmt: skip
-    urls += [f"{base}/journeys/{journey.id}/delete"]
+    urls += [f"{base}/journeys/{journey.id}/delete", f"{base}/journeys/{journey.id}/history"]
     for url in urls:
         for where in ("cross-site", "same-site"):  # another site, or another of the organisation's
             refused = client.get(url, headers={"Sec-Fetch-Site": where})

@@ -80,6 +80,7 @@ class OutcomeWindow(ServedRates):
 class OutcomeEffect:
     before: OutcomeWindow
     after: OutcomeWindow
+    ended: bool = False  # the adaptation had ended by the day counted to: no more quarters will come in force
 
     @property
     def versions(self) -> tuple[str, ...]:
@@ -141,4 +142,4 @@ def outcome_effect(
     before, after = (outcome_window(by_quarter, quarters, versions or {}) for quarters in windows)
     if not before.served and not after.served:
         return None
-    return OutcomeEffect(before, after)
+    return OutcomeEffect(before, after, ended=until is not None and until < today)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -195,9 +196,10 @@ class HeldImport(Model):
     created_at: Mapped[datetime] = timestamp_column(index=True)  # the check's time: older ones are deleted
     # 'imported' or 'not_imported' once its uploader answered, so that a second answer is told so; None until then.
     answer: Mapped[str | None] = mapped_column(String(16))
-    # The ids of the journeys its latest check found it would undo a later change in: its uploader may import it but
-    # for them. Kept here from the check, not sent back by the page, so that an answer leaves out those alone.
-    undone: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The journeys its latest check found it would undo a later change in, and the state of the unit's journeys that
+    # check saw ({"state": ..., "journeys": [ids]}; empty before a check): its uploader may import it but for them.
+    # Kept here from the check, not sent back by the page, and used only by an answer to that same state.
+    undone: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class StaffingQuarter(Audited, Model):

@@ -64,7 +64,12 @@ class JourneysChanged(Exception):
 
 
 class NothingLeft(Exception):
-    """A file that, but for the journeys it would undo a later change in, changes nothing: nothing to import."""
+    """A file that, but for the journeys it would undo a later change in (`undone` of them), changes nothing: nothing
+    to import."""
+
+    def __init__(self, undone: int) -> None:
+        super().__init__(undone)
+        self.undone = undone
 
 
 class NoLongerHeld(Exception):
@@ -404,7 +409,7 @@ def check_held(unit: Unit, user: User, token: str, today: date) -> tuple[HeldImp
     held = held_import(unit, user, token)
     check = _check(unit, read_cells(held.data, f"file{held.suffix}"), held.file_name, today)
     held = held_import(unit, user, token)  # read again: the check ended the transaction
-    held.created_at, held.undone = utcnow(), sorted(check.undone)
+    held.created_at, held.undone = utcnow(), {"state": check.state, "journeys": sorted(check.undone)}
     return held, check
 
 
@@ -422,7 +427,13 @@ def import_held(
     held = held_import(unit, user, token, for_update=True)  # another answer to it, under way, is waited for
     if journeys_state(unit.id) != state:
         raise JourneysChanged
-    summary = import_cells(unit, cells, held.file_name, today, held.undone if leave_undone else ())
+    keep: list[int] = []
+    if leave_undone:  # the journeys found by the check of this state, and none found: ask again
+        found = held.undone or {}
+        if found.get("state") != state or not found.get("journeys"):
+            raise JourneysChanged
+        keep = [int(journey_id) for journey_id in found["journeys"]]
+    summary = import_cells(unit, cells, held.file_name, today, keep)
     _answer(held, IMPORTED)
     return summary
 
@@ -434,7 +445,7 @@ def import_leaving_undone(unit: Unit, data: bytes, filename: str, today: date) -
     nothing is written then. The caller commits."""
     check = check_import(unit, data, filename, today)
     if not check.does_more_than_undo:
-        raise NothingLeft
+        raise NothingLeft(len(check.undone))
     cells = read_cells(data, filename)
     take_units(unit.id)
     if journeys_state(unit.id) != check.state:
@@ -454,7 +465,7 @@ def forget(unit: Unit, user: User, token: str) -> None:
 
 def _answer(held: HeldImport, answer: str) -> None:
     """Empty the file and keep the answer, for the hold's full time from now: a second answer is told of it."""
-    held.answer, held.data, held.undone, held.created_at = answer, b"", [], utcnow()
+    held.answer, held.data, held.undone, held.created_at = answer, b"", {}, utcnow()
 
 
 def _value(value: Any) -> str:

@@ -81,12 +81,10 @@ def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undon
                 summary = import_journeys(unit, data, file.name, today)
             refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys
             db.session.commit()
-    except NothingLeft:
+    except NothingLeft as nothing:
         db.session.rollback()
-        click.echo(
-            f"Nothing was imported: but for the journeys it would put back as they were before a later change, {file} "
-            f"changes nothing in {unit.code}."
-        )
+        but = "but for the journeys it would put back as they were before a later change, " if nothing.undone else ""
+        click.echo(f"Nothing was imported: {but}{file} changes nothing in {unit.code}.")
         return
     except JourneysChanged:
         db.session.rollback()
@@ -106,9 +104,10 @@ def import_journeys_command(file: Path, unit_code: str, check: bool, leave_undon
         f"changed: {summary.changed}; jobs: {summary.jobs}; courses of study: {summary.education}."
     )
     if summary.left_out:
-        journeys = "journey" if summary.left_out == 1 else "journeys"
+        one = summary.left_out == 1
+        journeys, them, were = ("journey", "it", "it was") if one else ("journeys", "them", "they were")
         click.echo(
-            f"Left {summary.left_out} {journeys} as the unit has them: the file would have put them back as they were "
+            f"Left {summary.left_out} {journeys} as the unit has {them}: the file would have put {them} back as {were} "
             "before a later change."
         )
     locked = summary.locked_through

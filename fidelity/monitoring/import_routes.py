@@ -176,6 +176,16 @@ def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
     )
 
 
+CODES_SAID = 20  # codes a message names at most: the session cookie carries it, and has room for little
+
+
+def _listed(codes: tuple[str, ...]) -> str:
+    """The first CODES_SAID codes, and how many more."""
+    listed = ", ".join(codes[:CODES_SAID])
+    more = len(codes) - CODES_SAID
+    return listed if more <= 0 else listed + " " + _("and %(num)d more", num=more)
+
+
 def _say_imported(summary: ImportSummary) -> None:
     counts = {
         "added": summary.added,
@@ -210,7 +220,7 @@ def _say_imported(summary: ImportSummary) -> None:
                 "%(num)d journeys the file would have put back as they were before a later change were left as the "
                 "unit has them: %(codes)s.",
                 summary.left_out,
-                codes=", ".join(summary.left_out_codes),
+                codes=_listed(summary.left_out_codes),
             )
         )
     locked = summary.locked_through

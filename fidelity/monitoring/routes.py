@@ -169,6 +169,8 @@ def journey(code: str, journey_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/journeys/<int:journey_id>/history")
+@writes_when_read
+@opened_from_this_site
 def journey_history(code: str, journey_id: int) -> ResponseReturnValue:
     """Every change to one journey and its jobs and courses, with its values: for those who read both the records
     and the unit's audit trail. Its reading is logged as the journey's page is."""
@@ -180,7 +182,7 @@ def journey_history(code: str, journey_id: int) -> ResponseReturnValue:
         "monitoring/journey_history.html",
         unit=unit,
         journey=found,
-        entries=audit_lines(journey_trail(unit.id, found.id)),
+        entries=audit_lines(journey_trail(unit.id, found)),
     )
     return _read(page, unit, JOURNEY, found.id)
 

@@ -18,15 +18,20 @@ branch_labels = None
 depends_on = None
 
 
+# SQLite rebuilds the table to change a column: it keeps AUTOINCREMENT only when told (ids are never given twice).
+REBUILT = {'sqlite_autoincrement': True}
+
+
 def upgrade():
-    # Added empty to the files held now (a JSON column is never NULL: a backup could not tell JSON null from it).
-    with op.batch_alter_table('held_imports', schema=None) as batch_op:
+    # Added empty to the files held now, which are checked again before an answer can leave journeys out (a JSON
+    # column is never NULL: a backup could not tell JSON null from it).
+    with op.batch_alter_table('held_imports', schema=None, table_kwargs=REBUILT) as batch_op:
         batch_op.add_column(sa.Column('undone', sa.JSON(), nullable=True))
-    op.execute("UPDATE held_imports SET undone = '[]'")
-    with op.batch_alter_table('held_imports', schema=None) as batch_op:
+    op.execute("UPDATE held_imports SET undone = '{}'")
+    with op.batch_alter_table('held_imports', schema=None, table_kwargs=REBUILT) as batch_op:
         batch_op.alter_column('undone', existing_type=sa.JSON(), nullable=False)
 
 
 def downgrade():
-    with op.batch_alter_table('held_imports', schema=None) as batch_op:
+    with op.batch_alter_table('held_imports', schema=None, table_kwargs=REBUILT) as batch_op:
         batch_op.drop_column('undone')
