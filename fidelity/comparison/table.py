@@ -61,8 +61,39 @@ class RateCell:
         return judged(self.rate, self.whole)
 
 
+class MonitoringShares:
+    """The shares and marks the monitoring table shows, from the counts of one unit's row or of the area's units
+    added up."""
+
+    referred: int | None
+    screened_out: int | None
+    considered: int | None
+    gave_up: int | None
+    served: int | None
+    employment_rate: float | None
+
+    @property
+    def screened_out_share(self) -> float | None:
+        return _rate(self.screened_out, self.referred)
+
+    @property
+    def gave_up_share(self) -> float | None:
+        return _rate(self.gave_up, self.considered)
+
+    @property
+    def below_minimum(self) -> bool:
+        """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent), among
+        enough people served to say so (`outcomes.few_served`)."""
+        return judged(self.employment_rate, self.served) == "below"
+
+    @property
+    def few_served(self) -> bool:
+        """Whether the last full quarter's rates rest on too few people served to be set against others'."""
+        return few_served(self.served)
+
+
 @dataclass(frozen=True)
-class UnitRow:
+class UnitRow(MonitoringShares):
     unit_id: int
     code: str
     name: str
@@ -103,25 +134,6 @@ class UnitRow:
     in_education: int | None = None
 
     @property
-    def screened_out_share(self) -> float | None:
-        return None if self.screened_out is None or not self.referred else self.screened_out / self.referred
-
-    @property
-    def gave_up_share(self) -> float | None:
-        return None if self.gave_up is None or not self.considered else self.gave_up / self.considered
-
-    @property
-    def below_minimum(self) -> bool:
-        """Whether the employment rate is below the benchmarks' minimum (31 %, compared in whole per cent), among
-        enough people served to say so (`outcomes.few_served`)."""
-        return judged(self.employment_rate, self.served) == "below"
-
-    @property
-    def few_served(self) -> bool:
-        """Whether the last full quarter's rates rest on too few people served to be set against others'."""
-        return few_served(self.served)
-
-    @property
     def never_reviewed(self) -> bool:
         """No review of either kind on the scale: due now, and never done."""
         return self.due is None
@@ -134,7 +146,7 @@ def _sum(values: Sequence[int | None]) -> int | None:
 
 
 @dataclass(frozen=True)
-class AreaTotals:
+class AreaTotals(MonitoringShares):
     """The waiting lists and outcomes of every unit compared, added up: what a committee asks for first. Medians and
     caseloads do not add up, and are not given."""
 
@@ -148,11 +160,13 @@ class AreaTotals:
     served: int | None
     in_work: int | None
     in_education: int | None
+    employment_rate: float | None  # the area's: the units' people in work over their people served
 
     @classmethod
     def of(cls, rows: Sequence[UnitRow]) -> AreaTotals:
         waits = [row.longest_wait for row in rows if row.longest_wait is not None]
         counted = [row for row in rows if row.served is not None]
+        served, in_work = _sum([row.served for row in counted]), _sum([row.in_work for row in counted])
         return cls(
             units=len(rows),
             waiting=_sum([row.waiting for row in rows]),
@@ -161,34 +175,15 @@ class AreaTotals:
             screened_out=_sum([row.screened_out for row in rows if row.referred is not None]),
             considered=_sum([row.considered for row in rows]),
             gave_up=_sum([row.gave_up for row in rows if row.considered is not None]),
-            served=_sum([row.served for row in counted]),
-            in_work=_sum([row.in_work for row in counted]),
+            served=served,
+            in_work=in_work,
             in_education=_sum([row.in_education for row in counted]),
+            employment_rate=_rate(in_work, served),
         )
-
-    @property
-    def employment_rate(self) -> float | None:
-        return _rate(self.in_work, self.served)
 
     @property
     def education_rate(self) -> float | None:
         return _rate(self.in_education, self.served)
-
-    @property
-    def screened_out_share(self) -> float | None:
-        return _rate(self.screened_out, self.referred)
-
-    @property
-    def gave_up_share(self) -> float | None:
-        return _rate(self.gave_up, self.considered)
-
-    @property
-    def few_served(self) -> bool:
-        return few_served(self.served)
-
-    @property
-    def below_minimum(self) -> bool:
-        return judged(self.employment_rate, self.served) == "below"
 
     # What does not add up across units: not given.
     median_wait = None
