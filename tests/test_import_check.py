@@ -150,6 +150,9 @@ def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any,
     assert '<input id="submit" name="submit" type="submit" value="Import anyway">' in page
     assert page.count("undoes a change by the system, ") == 3  # made outside a request: the app's own hand
     assert "courses of study in 1 journey" in page and "2026-04-01\u2013" in page
+    # A choice by its words, with the file's code beside them
+    now = '<td data-label="Now">Goal reached; support no longer needed <code class="file-code">goal_reached</code></td>'
+    assert now in page and '<td data-label="From the file">(empty)</td>' in page
 
     # A new value is the file's own: not marked.
     page = upload(client, unit.code, csv_file(LATER), "june.csv", confirm=False).get_data(as_text=True)
@@ -205,6 +208,11 @@ def test_a_file_can_be_imported_but_for_the_journeys_whose_later_changes_it_woul
     assert "The file puts 1 journey back as it was before a later change" in page
     assert "You can import the rest of the file and leave the marked journeys as the unit has them." in page
     assert "A marked journey is then left whole: any other change the file makes to it, such as a new job" in page
+    # What each answer would change: NRV-0003's job end alone, or NRV-0001's exit put back too.
+    assert (
+        "Importing all but those marked would change 1 journey already in the unit, not 2. "
+        "The new journeys are added either way." in " ".join(page.split())
+    )
     buttons = re.findall(r'<input (?:class="primary" )?id="(\w+)" name="\w+" type="submit" value="([^"]+)">', page)
     assert buttons == [("cancel", "Do not import"), ("keep", "Import all but the 1 journey marked"),
                        ("submit", "Import anyway")]  # fmt: skip
@@ -469,6 +477,7 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         {
             "exit_date": [None, "2026-05-29"],
             "goal": ["work", "both"],
+            "exit_reason": [None, "withdrew"],
             "job_spells": [
                 [{"start_date": "2026-03-16", "end_date": None, "competitive": True, "hours_per_week": 20.0}],
                 [
@@ -483,7 +492,8 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         lines = field_changes(change)
     assert lines == [
         FieldChange("exit_date", "(empty)", "2026-05-29"),
-        FieldChange("goal", "work", "both"),
+        FieldChange("goal", "Work", "Work and education", old_code="work", new_code="both"),
+        FieldChange("exit_reason", "(empty)", "Withdrew", new_code="withdrew"),
         FieldChange(
             "jobs",
             "2026-03-16\u2013, competitive, 20 h a week",
@@ -493,7 +503,9 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         FieldChange("courses of study", "2026-01-10\u2013", "none", is_column=False),
     ]
     with app.test_request_context(headers={"Accept-Language": "sv"}):
-        assert field_changes(change)[2].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")
+        swedish = field_changes(change)
+        assert swedish[3].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")
+        assert (swedish[1].new, swedish[1].new_code) == ("Arbete och studier", "both")  # the file's code as it is
 
 
 AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)

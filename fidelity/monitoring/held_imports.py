@@ -25,7 +25,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
@@ -43,6 +43,7 @@ from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, named_journey, one_of
 from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
 from fidelity.monitoring.journey_files import Cells, read_cells
+from fidelity.monitoring.journey_forms import CHOICE_LABELS
 from fidelity.monitoring.layout import JOURNEY_COLUMNS, SWEDISH
 from fidelity.monitoring.unit_lock import take_units
 
@@ -108,6 +109,13 @@ class Check:
         something to import once the journeys it would undo changes in are left out."""
         return bool(self.summary.added) or any(c.journey_id not in self.undone for c in self.summary.changes)
 
+    @property
+    def leaving_undone(self) -> ImportSummary:
+        """What importing all but the marked journeys would do: the same journeys added, and the marked ones (each
+        changed by the file) neither replaced nor changed."""
+        left = len(self.undone)
+        return replace(self.summary, replaced=self.summary.replaced - left, changed=self.summary.changed - left)
+
     def columns(self) -> list[tuple[str, int]]:
         """Each column the file changes, with the number of journeys it changes it in, most first: a column sorted
         or shifted by mistake in a spreadsheet shows as one column changed in most journeys."""
@@ -142,6 +150,9 @@ class FieldChange:
     old: str
     new: str
     is_column: bool = True  # the name of a column of the file; False for the jobs and courses
+    # The file's codes, when `old` and `new` are a choice's words ('Withdrew' for withdrew); empty otherwise.
+    old_code: str = ""
+    new_code: str = ""
 
 
 def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[Entry]:
@@ -477,6 +488,15 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _choice(names: Mapping[Any, Any], value: Any) -> str:
+    """A choice's words ('Withdrew'), or the value as it is when it has none (empty)."""
+    return str(names[value]) if value in names else _value(value)
+
+
+def _code(value: Any) -> str:
+    return "" if value is None or value == "" else str(value)
+
+
 def _spell_text(kind: str, spell: Mapping[str, Any]) -> str:
     span = f"{spell['start_date']}\u2013{spell.get('end_date') or ''}"
     if kind == "education_spells":
@@ -509,6 +529,11 @@ def field_changes(change: Change) -> list[FieldChange]:
     for field, (old, new) in change.fields.items():
         if field in SPELL_FIELDS:
             lines.append(FieldChange(column_name(field), _spells_text(field, old), _spells_text(field, new), False))
+        elif field in CHOICE_LABELS:  # a choice by its words, in the reader's language, beside the file's code
+            names = CHOICE_LABELS[field]
+            lines.append(
+                FieldChange(column_name(field), _choice(names, old), _choice(names, new), True, _code(old), _code(new))
+            )
         else:
             lines.append(FieldChange(column_name(field), _value(old), _value(new)))
     return lines

@@ -136,5 +136,7 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
     for change in summary.changes:
         undone = check.undone.get(change.journey_id)
         flag = f" (undoes a change by {actor_text(undone.by)}, {undone.at:%Y-%m-%d %H:%M} UTC)" if undone else ""
-        fields = "; ".join(f"{line.column}: {line.old} -> {line.new}" for line in field_changes(change))
+        # A choice as the file writes it (goal_reached): the command's reader edits files, in English.
+        said = [(line.column, line.old_code or line.old, line.new_code or line.new) for line in field_changes(change)]
+        fields = "; ".join(f"{column}: {old} -> {new}" for column, old, new in said)
         click.echo(f"  {change.code}{flag}: {fields}")
