@@ -256,15 +256,85 @@ def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: Outc
         if hollow:
             ax.plot(hollow, [rates[x] for x in hollow], color=colour, marker=marker, markersize=5,
                     markerfacecolor="white", linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+    _quarter_axis(ax, [p.label for p in points], running, text.to_date)
+
+
+@dataclass(frozen=True)
+class WaitChartText:
+    """The wait chart's own words, for a caller to pass translated."""
+
+    to_first_meeting: str = "To first meeting"
+    to_enrolment: str = "To enrolment"
+    days: str = "Days from referral, median"
+    no_meetings: str = "No first meetings yet"
+    to_date: str = "to date"
+    still_waiting: str = "Hollow: some of the quarter's referrals still wait, so its median may rise"
+
+
+@dataclass(frozen=True)
+class WaitPoint:
+    """One quarter of referrals on the wait chart: its label and its median days (None: nobody reached the step)."""
+
+    label: str
+    to_first_meeting: float | None
+    to_enrolment: float | None
+    still_waiting: bool = False  # some of its referrals have neither started nor left: its medians may yet rise
+
+
+def wait_days_svg(
+    points: Sequence[WaitPoint], *, title: str, running: bool = False, text: WaitChartText = WaitChartText()
+) -> str:
+    """Median days from referral to the first meeting and to enrolment, for each quarter's referrals. `running` marks
+    the last quarter as counted to date. `title` names the chart to a screen reader; the page heads it."""
+    with _style():
+        fig = Figure(figsize=(WIDTH, 3.4), layout="constrained")
+        ax = fig.add_subplot()
+        days = [d for p in points for d in (p.to_first_meeting, p.to_enrolment) if d is not None]
+        ax.set_ylim(0, max(30, 10 * math.ceil(max(days, default=0) * 1.1 / 10)))
+        ax.set_ylabel(text.days)
+        if not days:
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, text.no_meetings, transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+            return _svg(fig, title)
+        xs = list(range(len(points)))
+        # Hollow: a quarter whose median may yet rise, as those still waiting start, and the quarter under way.
+        hollow = [x for x in xs if points[x].still_waiting or (running and x == xs[-1])]
+        for attribute, colour, marker, line in (
+            ("to_first_meeting", BLUE, "o", "-"),
+            ("to_enrolment", ORANGE, "s", ":"),
+        ):
+            values = [math.nan if getattr(p, attribute) is None else getattr(p, attribute) for p in points]
+            ax.plot(xs, values, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
+                    clip_on=False)  # fmt: skip
+            if hollow:
+                ax.plot(hollow, [values[x] for x in hollow], color=colour, marker=marker, markersize=5,
+                        markerfacecolor="white", linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+        _quarter_axis(ax, [p.label for p in points], running, text.to_date)
+        handles = [
+            Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
+            Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.to_enrolment),
+        ]
+        if hollow:
+            handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
+                                  label=text.still_waiting))  # fmt: skip
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 2), frameon=False)
+        return _svg(fig, title)
+
+
+def _quarter_axis(ax: Axes, labels: Sequence[str], running: bool, to_date: str) -> None:
+    """Quarters along the x axis, about ten labels at most and always the latest; the last shaded and said to be
+    counted to date when it is under way (`running`)."""
+    xs = list(range(len(labels)))
     if running and xs:
         ax.axvspan(xs[-1] - 0.5, xs[-1] + 0.5, color="#eef0f3", zorder=0, linewidth=0)
-    step = max(1, math.ceil(len(points) / 10))  # about ten labels at most, always the latest quarter's
-    shown = [x for x in xs if (len(points) - 1 - x) % step == 0]
-    labels = [points[x].label for x in shown]
+    step = max(1, math.ceil(len(labels) / 10))
+    shown = [x for x in xs if (len(labels) - 1 - x) % step == 0]
+    texts = [labels[x] for x in shown]
     if running:
-        labels[-1] = f"{labels[-1]}\n({text.to_date})"
-    ax.set_xticks(shown, labels)
-    ax.set_xlim(-0.5, len(points) - 0.5)
+        texts[-1] = f"{texts[-1]}\n({to_date})"
+    ax.set_xticks(shown, texts)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
 
 
 def _draw_bands(ax: Axes, scale: Scale, labels: Mapping[str, str]) -> None:

@@ -10,7 +10,16 @@ from datetime import date
 import matplotlib
 import pytest
 
-from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg, principle_profile_svg, trend_svg
+from fidelity.charts import (
+    OutcomeChartText,
+    RatePoint,
+    WaitChartText,
+    WaitPoint,
+    outcome_rates_svg,
+    principle_profile_svg,
+    trend_svg,
+    wait_days_svg,
+)
 from fidelity.comparison.chart import UnitPoint, fidelity_employment_svg, scatter_figure
 from fidelity.config import DEFAULTS
 from fidelity.history import ReviewPoint
@@ -56,8 +65,10 @@ def profile() -> tuple[PrincipleScore, ...]:
         lambda: principle_profile_svg(profile(), title=TITLE),
         lambda: outcome_rates_svg(RATES, title=TITLE, benchmarks=BENCHMARKS),
         lambda: outcome_rates_svg([], title=TITLE, benchmarks=BENCHMARKS),
+        lambda: wait_days_svg(WAITS, title=TITLE),
+        lambda: wait_days_svg([], title=TITLE),
     ],
-    ids=["trend", "empty trend", "profile", "outcomes", "empty outcomes"],
+    ids=["trend", "empty trend", "profile", "outcomes", "empty outcomes", "waits", "empty waits"],
 )
 def test_charts_are_accessible_svg_to_inline(draw: Callable[[], str]) -> None:
     svg = draw()
@@ -156,6 +167,37 @@ def test_outcome_chart_draws_quarters_of_few_people_served_hollow_and_says_so() 
         [replace(RATES[0], few=True), *RATES[1:]], title="T", benchmarks=BENCHMARKS, running=True
     )
     assert "Hollow: fewer than 10 people served, or the quarter to date" in texts(running)
+
+
+WAITS = [
+    WaitPoint("2025 Q4", 14.0, 21.0),
+    WaitPoint("2026 Q1", 95.5, 120.0),
+    WaitPoint("2026 Q2", 101.0, None, still_waiting=True),  # nobody of the quarter has enrolled yet
+]
+
+
+def test_wait_chart_draws_both_medians_and_marks_quarters_whose_referrals_still_wait() -> None:
+    shown = texts(wait_days_svg(WAITS, title="Waits"))
+    assert {"To first meeting", "To enrolment", "Days from referral, median", "2025 Q4", "2026 Q2"} <= set(shown)
+    assert "Hollow: some of the quarter's referrals still wait, so its median may rise" in shown
+    assert "Waits" not in shown  # the page heads it: the title names it to a screen reader only
+    # The axis reaches above the longest median, in tens, and 30 days at least.
+    ticks = [int(t) for t in shown if t.isdigit()]
+    assert max(ticks) >= 120
+    settled = [replace(point, still_waiting=False) for point in WAITS]
+    plain = wait_days_svg(settled, title="Waits")
+    assert "Hollow" not in " ".join(texts(plain))
+    assert wait_days_svg(WAITS, title="Waits").count("fill: #ffffff") > plain.count("fill: #ffffff")
+
+
+def test_wait_chart_takes_translated_words_marks_the_quarter_to_date_and_says_when_nobody_has_met() -> None:
+    words = WaitChartText(to_first_meeting="Till första möte", to_date="hittills", no_meetings="Inga första möten än")
+    running = wait_days_svg(WAITS, title="Väntan", running=True, text=words)
+    assert {"Till första möte", "(hittills)"} <= set(texts(running)) and "To first meeting" not in texts(running)
+    assert "#eef0f3" in running and "#eef0f3" not in wait_days_svg(WAITS, title="Väntan", text=words)
+    for points in ([], [WaitPoint("2026 Q2", None, None, still_waiting=True)]):
+        shown = texts(wait_days_svg(points, title="Väntan", text=words))
+        assert "Inga första möten än" in shown and "Till första möte" not in shown
 
 
 def test_outcome_chart_without_anyone_served() -> None:

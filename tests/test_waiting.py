@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Ro
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.wait_pages import QUARTERS_SHOWN, wait_quarters
 from fidelity.monitoring.waiting import EXPORT_COLUMNS, export_frame, referral_quarters, waiting_list
 from tests import factories
 from tests.factories import app_today
@@ -258,6 +260,46 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     # After a purge with the cut-off 1 February 2026, the quarters that began before it have lost journeys.
     purged = export_frame("NRV-01", referral_quarters(table, TODAY), TODAY, purge_cutoff=date(2026, 2, 1))
     assert list(purged["journeys_purged"]) == [True, True, False]
+
+
+def test_the_page_shows_the_last_two_years_of_referrals_quarter_by_quarter() -> None:
+    # One referral a quarter from 2023 Q1 to 2026 Q2: fourteen quarters, of which the page shows the last eight.
+    rows = [{"referral_date": f"{2023 + n // 4}-{3 * (n % 4) + 1:02d}-15"} for n in range(14)]
+    quarters = referral_quarters(journeys(*rows), date(2026, 6, 29))
+    shown = wait_quarters(quarters, date(2026, 6, 29), purge_cutoff=date(2025, 1, 1))
+    assert len(quarters) == 14 and QUARTERS_SHOWN == 8
+    assert [(q.quarter.year, q.quarter.number) for q in shown] == [(2024, 3), (2024, 4)] + [
+        (year, number) for year in (2025, 2026) for number in range(1, 5) if (year, number) <= (2026, 2)
+    ]
+    # 2026 Q2 is counted to 29 June; the quarters that began before the purge's cut-off lost journeys.
+    assert [q.running for q in shown] == [False] * 7 + [True]
+    assert [q.purged for q in shown] == [True, True] + [False] * 6
+    assert not wait_quarters(quarters, date(2026, 6, 30), None)[-1].running  # its last day: whole
+
+
+def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = app_today()
+    this_quarter = Quarter.of(today)
+    last_quarter = Quarter.of(this_quarter.start - timedelta(days=1))
+    start = last_quarter.start
+    # Last quarter: two met after 10 and 20 days and enrolled after 30 and 40; one still waits.
+    for days, code in ((10, "MET-1"), (20, "MET-2")):
+        factories.journey(unit, start, code=code, decision=Decision.ACCEPTED, decision_date=start,
+                          first_meeting_date=start + timedelta(days=days),
+                          enrolment_date=start + timedelta(days=days + 20))  # fmt: skip
+    factories.journey(unit, start + timedelta(days=1), code="WAITS")
+    login(client, manager.email)
+    page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
+    assert '<h2 id="quarters-title">Waits by quarter of referral</h2>' in page
+    assert 'role="img" aria-label="Waits by quarter of referral"' in page
+    row = page[page.index('<table class="units wait-quarters">') :]
+    last = row[row.index(f'<span class="quarter">{last_quarter.year} Q{last_quarter.number}</span>') :]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', last[: last.index("</tr>")])
+    # Referred 3; to first meeting 15 / 19 (the 90th percentile between 10 and 20); to enrolment 35 / 39; 1 waits.
+    assert cells[:4] == ["3", "15 / 19", "35 / 39", "1"]
+    assert "Hollow: some of the quarter's referrals still wait, so its median may rise" in page  # in the chart's SVG
 
 
 def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(

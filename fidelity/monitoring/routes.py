@@ -55,6 +55,7 @@ from fidelity.monitoring.journey_queries import (
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
+from fidelity.monitoring.wait_pages import wait_chart, wait_quarters
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     WAITING_DEFINITIONS_VERSION,
@@ -90,7 +91,10 @@ def waiting(code: str) -> ResponseReturnValue:
     if months not in PERIODS:
         months = DEFAULT_MONTHS
     purge = latest_purge(unit.id)
-    result = waiting_list(load_frames([unit.id]).journeys, clock.today(), months, purge.cutoff if purge else None)
+    cutoff = purge.cutoff if purge else None
+    journeys, today = load_frames([unit.id]).journeys, clock.today()
+    result = waiting_list(journeys, today, months, cutoff)
+    by_quarter = wait_quarters(referral_quarters(journeys, today), today, cutoff)
     can_read_records = can(current_user, Permission.RECORDS, unit)
     page = render_template(
         "monitoring/waiting.html",
@@ -101,6 +105,8 @@ def waiting(code: str) -> ResponseReturnValue:
         months=months,
         periods=PERIODS,
         reason_names={reason.value: name for reason, name in REASON_NAMES.items()},
+        by_quarter=by_quarter,
+        wait_chart=wait_chart(by_quarter),
         version=WAITING_DEFINITIONS_VERSION,
         can_record=can(current_user, Permission.RECORD, unit),
         can_read_records=can_read_records,
