@@ -316,9 +316,10 @@ def wait_days_svg(
             Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.to_enrolment),
         ]
         if hollow:
+            # Wrapped: in a row beside the two lines' names, within the chart's width in any language.
             handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
-                                  label=text.still_waiting))  # fmt: skip
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 2), frameon=False)
+                                  label=textwrap.fill(text.still_waiting, 48)))  # fmt: skip
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
         return _svg(fig, title)
 
 

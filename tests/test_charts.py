@@ -179,7 +179,8 @@ WAITS = [
 def test_wait_chart_draws_both_medians_and_marks_quarters_whose_referrals_still_wait() -> None:
     shown = texts(wait_days_svg(WAITS, title="Waits"))
     assert {"To first meeting", "To enrolment", "Days from referral, median", "2025 Q4", "2026 Q2"} <= set(shown)
-    assert "Hollow: some of the quarter's referrals still wait, so its median may rise" in shown
+    # Wrapped onto two lines, beside the lines' names in one row
+    assert "Hollow: some of the quarter's referrals still wait, so its median may rise" in " ".join(shown)
     assert "Waits" not in shown  # the page heads it: the title names it to a screen reader only
     # The axis reaches above the longest median, in tens, and 30 days at least.
     ticks = [int(t) for t in shown if t.isdigit()]
