@@ -228,9 +228,7 @@ def outcome_rates_svg(
                 annotation_clip=False,
             )
         if not any(p.employment is not None for p in points):
-            ax.set_xticks([])
-            ax.text(0.5, 0.5, text.nobody_served, transform=ax.transAxes, ha="center", va="center", fontsize=11,
-                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+            _say_empty(ax, text.nobody_served)
             return _svg(fig, title)
         _draw_rates(ax, points, running, text)
         handles = [
@@ -245,18 +243,32 @@ def outcome_rates_svg(
 
 
 def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: OutcomeChartText) -> None:
-    xs = list(range(len(points)))
+    # The quarter under way, a figure not yet whole, and quarters of few people served: hollow.
+    hollow = [x for x, p in enumerate(points) if p.few or (running and x == len(points) - 1)]
     for attribute, colour, marker, line in (("employment", BLUE, "o", "-"), ("education", ORANGE, "s", ":")):
         # A quarter without anyone served is a gap in the line, not a fall to zero.
-        rates = [math.nan if getattr(p, attribute) is None else 100 * getattr(p, attribute) for p in points]
-        ax.plot(xs, rates, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
-                clip_on=False)  # fmt: skip
-        # The quarter under way, a figure not yet whole, and quarters of few people served: hollow.
-        hollow = [x for x in xs if points[x].few or (running and x == xs[-1])]
-        if hollow:
-            ax.plot(hollow, [rates[x] for x in hollow], color=colour, marker=marker, markersize=5,
-                    markerfacecolor="white", linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+        rates = [None if getattr(p, attribute) is None else 100 * getattr(p, attribute) for p in points]
+        _quarter_line(ax, rates, hollow, colour, marker, line)
     _quarter_axis(ax, [p.label for p in points], running, text.to_date)
+
+
+def _say_empty(ax: Axes, words: str) -> None:
+    """An empty chart's axes, saying why they are empty."""
+    ax.set_xticks([])
+    ax.text(0.5, 0.5, words, transform=ax.transAxes, ha="center", va="center", fontsize=11,
+            bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+
+
+def _quarter_line(
+    ax: Axes, values: Sequence[float | None], hollow: Sequence[int], colour: str, marker: str, line: str
+) -> None:
+    """One value a quarter, joined by a line with a gap where there is none; the quarters `hollow` white-faced."""
+    ys = [math.nan if value is None else value for value in values]
+    ax.plot(range(len(ys)), ys, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
+            clip_on=False)  # fmt: skip
+    if hollow:
+        ax.plot(hollow, [ys[x] for x in hollow], color=colour, marker=marker, markersize=5, markerfacecolor="white",
+                linestyle="none", zorder=4, clip_on=False)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -293,23 +305,12 @@ def wait_days_svg(
         ax.set_ylim(0, max(30, 10 * math.ceil(max(days, default=0) * 1.1 / 10)))
         ax.set_ylabel(text.days)
         if not days:
-            ax.set_xticks([])
-            ax.text(0.5, 0.5, text.no_meetings, transform=ax.transAxes, ha="center", va="center", fontsize=11,
-                    bbox={"facecolor": "white", "edgecolor": GREY, "boxstyle": "round,pad=0.5"})  # fmt: skip
+            _say_empty(ax, text.no_meetings)
             return _svg(fig, title)
-        xs = list(range(len(points)))
         # Hollow: a quarter whose median may yet rise, as those still waiting start, and the quarter under way.
-        hollow = [x for x in xs if points[x].still_waiting or (running and x == xs[-1])]
-        for attribute, colour, marker, line in (
-            ("to_first_meeting", BLUE, "o", "-"),
-            ("to_enrolment", ORANGE, "s", ":"),
-        ):
-            values = [math.nan if getattr(p, attribute) is None else getattr(p, attribute) for p in points]
-            ax.plot(xs, values, color=colour, marker=marker, markersize=5, linestyle=line, linewidth=1.4, zorder=3,
-                    clip_on=False)  # fmt: skip
-            if hollow:
-                ax.plot(hollow, [values[x] for x in hollow], color=colour, marker=marker, markersize=5,
-                        markerfacecolor="white", linestyle="none", zorder=4, clip_on=False)  # fmt: skip
+        hollow = [x for x, p in enumerate(points) if p.still_waiting or (running and x == len(points) - 1)]
+        _quarter_line(ax, [p.to_first_meeting for p in points], hollow, BLUE, "o", "-")
+        _quarter_line(ax, [p.to_enrolment for p in points], hollow, ORANGE, "s", ":")
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
         handles = [
             Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
