@@ -9,6 +9,8 @@ import pandas as pd
 from flask import Response
 from openpyxl.utils import get_column_letter
 
+from fidelity.column_names import ColumnNames
+
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,10 +32,12 @@ def xlsx_bytes(
     dates: Collection[str] = (),
     times: Collection[str] = (),
     freeze: str | None = None,
+    names: ColumnNames | None = None,
 ) -> bytes:
     """`frame` as a workbook of one sheet, its cells typed for a spreadsheet: the `percent` columns (shares from 0
     to 1) shown as percentages, the `dates` ('YYYY-MM-DD') and `times` ('YYYY-MM-DD HH:MM:SS') columns as dates and
-    times Excel can sort and count with. The CSV export of the same frame keeps the values as they are."""
+    times Excel can sort and count with. The CSV export of the same frame keeps the values as they are. With `names`,
+    the columns are headed in the language of the request (the other arguments name them in English)."""
     typed = frame.copy()
     for column in (*dates, *times):
         if column in typed:
@@ -42,16 +46,17 @@ def xlsx_bytes(
     with pd.ExcelWriter(
         buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM:SS"
     ) as writer:
-        typed.to_excel(writer, sheet_name=sheet, index=False)
+        headings = [names.heading(column) for column in typed.columns] if names else list(typed.columns)
+        typed.to_excel(writer, sheet_name=sheet, index=False, header=headings)
         worksheet = writer.sheets[sheet]
-        for position, column in enumerate(typed.columns, start=1):
+        for position, (column, heading) in enumerate(zip(typed.columns, headings, strict=True), start=1):
             if column in percent:
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = "0.0%"
             if column in dates:  # a date column without a time: pandas writes dates with times as datetimes
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = "YYYY-MM-DD"
-            worksheet.column_dimensions[get_column_letter(position)].width = _width(frame[column], str(column))
+            worksheet.column_dimensions[get_column_letter(position)].width = _width(frame[column], str(heading))
         if freeze:
             worksheet.freeze_panes = freeze
     return buffer.getvalue()

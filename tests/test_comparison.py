@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from dateutil.relativedelta import relativedelta
 from flask import Flask
@@ -473,6 +475,10 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     row = rows_of(client.get("/comparison.csv?scale=sed").get_data(as_text=True))[unit.code]
     assert row[rate_column(LAST, "education")] == "0.6" and rate_column(LAST) not in row
     assert (row["employment_rate"], row["education_rate"]) == ("0.2", "0.6")  # both, as for any scale
+    swedish = client.get("/comparison.csv?scale=sed", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(swedish.lstrip("\ufeff")), delimiter=";"))
+    label = f"{LAST.year}Q{LAST.number}"  # the quarter as the English names write it
+    assert (row[f"andel_i_studier_{label}"], row[f"i_stöd_{label}"]) == ("0,6", "10")
     # The IPS scale goes on setting the same unit against work.
     ips = client.get("/comparison/chart.svg?scale=ips-25").data
     assert b"Fidelity against employment" in ips and b"Minimum" in ips
@@ -541,8 +547,67 @@ def test_the_half_years_are_named_in_the_reader_s_language(client: Any, dataset:
     assert f'<th scope="col" class="num">{halvår}</th>' in swedish
     exported = client.get("/comparison.csv?kind=all", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     header = exported.lstrip("\ufeff").splitlines()[0].split(";")  # semicolons, as Swedish Excel takes a CSV file
-    assert f"total_{half_year(TODAY).replace(' ', '')}" in header  # the export's columns stay as they are
+    # The export's columns keep the half-year as the English names write it.
+    assert f"totalpoäng_{half_year(TODAY).replace(' ', '')}" in header
     first = dataset["units"][0]
     row = next(line for line in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";")
-               if line["unit"] == first.code)  # fmt: skip
-    assert (row["employment_rate"], row["caseload_per_specialist"]) == ("0,45", "10,0")  # decimal commas
+               if line["enhet"] == first.code)  # fmt: skip
+    assert (row["andel_i_arbete"], row["deltagare_per_specialist"]) == ("0,45", "10,0")  # decimal commas
+
+
+def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
+    client: Any, dataset: dict[str, Any], registry: Any
+) -> None:
+    login(client, dataset["manager"].email)
+    sv = {"Accept-Language": "sv"}
+    english = pd.read_csv(io.BytesIO(client.get("/comparison.csv?kind=all", headers={"Accept-Language": "en"}).data))
+    text = client.get("/comparison.csv?kind=all", headers=sv).get_data(as_text=True).lstrip("\ufeff")
+    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    keys = registry.get("ips-25").item_keys
+    principles = [principle.key for principle in registry.principles.principles]
+    halves = [name.removeprefix("total_") for name in english.columns if re.fullmatch(r"total_\d{4}H[12]", name)]
+    quarters = [f"{quarter.year}Q{quarter.number}" for quarter in rate_quarters(TODAY)]
+    # English as before, as other tools read it.
+    assert list(english.columns) == [
+        "unit", "name", "area", "review_date", "review_kind", "total", "band", *(f"item_{key}" for key in keys),
+        *(f"principle_{key}" for key in principles), "waiting", "median_days_to_enrolment", "longest_wait_days",
+        "waiting_quarter", "referrals_4q", "screened_out_4q", "screened_out_share_4q", "not_refused_4q", "gave_up_4q",
+        "gave_up_share_4q", "screening_quarters", "served", "in_competitive_work", "employment_rate", "in_education",
+        "education_rate", "caseload_per_specialist", "rates_quarter", "few_served", "next_review_due",
+        "review_overdue", "never_reviewed", "overdue_actions",
+        *(name for half in halves for name in (f"total_{half}", f"total_{half}_kind")),
+        *(name for quarter in quarters for name in (f"served_{quarter}", f"employment_rate_{quarter}")),
+    ]  # fmt: skip
+    assert list(swedish.columns) == [
+        "enhet", "namn", "område", "bedömningsdatum", "bedömningsslag", "totalpoäng", "nivå",
+        *(f"punkt_{key}" for key in keys), *(f"princip_{key}" for key in principles), "väntar",
+        "mediantal_dagar_till_inskrivning", "längsta_väntan_dagar", "kvartal_väntan", "remisser_4kv",
+        "bortsållade_4kv", "andel_bortsållade_4kv", "ej_avvisade_4kv", "gav_upp_4kv", "andel_gav_upp_4kv",
+        "kvartal_remisser", "i_stöd", "i_arbete_öppna_marknaden", "andel_i_arbete", "i_studier", "andel_i_studier",
+        "deltagare_per_specialist", "kvartal_andelar", "få_i_stöd", "nästa_bedömning_senast", "bedömning_försenad",
+        "aldrig_bedömd", "försenade_åtgärder",
+        *(name for half in halves for name in (f"totalpoäng_{half}", f"totalpoäng_{half}_slag")),
+        *(name for quarter in quarters for name in (f"i_stöd_{quarter}", f"andel_i_arbete_{quarter}")),
+    ]  # fmt: skip
+    assert len(halves) >= 5 and "punkt_O6" in swedish and "princip_zero-exclusion" in swedish
+    # The same values under the Swedish names.
+    pd.testing.assert_frame_equal(swedish.set_axis(english.columns, axis=1), english)
+    first = swedish.set_index("enhet").loc[dataset["units"][0].code]
+    assert (first["totalpoäng"], first["punkt_O6"], first["andel_i_arbete"], first["i_stöd"]) == (97, 2, 0.45, 20)
+    assert first[f"andel_i_arbete_{quarters[-1]}"] == 0.45 and first["bedömningsslag"] == "external"
+
+    workbook = client.get("/comparison.xlsx?kind=all", headers=sv).data
+    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="comparison")
+    english_excel = pd.read_excel(io.BytesIO(client.get("/comparison.xlsx?kind=all").data), sheet_name="comparison")
+    assert list(excel.columns) == list(swedish.columns) and list(english_excel.columns) == list(english.columns)
+    pd.testing.assert_frame_equal(excel.set_axis(english_excel.columns, axis=1), english_excel)
+    # Rates still percentages and dates dates, under their Swedish names.
+    sheet = load_workbook(io.BytesIO(workbook))["comparison"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == dataset["units"][0].code)
+    typed = dict(zip(header, row, strict=True))
+    percent = ["andel_i_arbete", "andel_i_studier", f"andel_i_arbete_{quarters[-1]}", "andel_bortsållade_4kv",
+               "andel_gav_upp_4kv"]  # fmt: skip
+    assert {typed[name].number_format for name in percent} == {"0.0%"}
+    assert typed["bedömningsdatum"].number_format == "YYYY-MM-DD" and typed["i_stöd"].number_format == "General"
+    assert isinstance(typed["bedömningsdatum"].value, datetime) and sheet.freeze_panes == "D2"

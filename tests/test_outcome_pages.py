@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from fidelity.models import AuditEntry, Decision, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
+from fidelity.monitoring.outcome_pages import EXPORT_COLUMNS
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from tests import factories
@@ -233,6 +234,44 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
     assert formats["employment_rate"] == formats["retention_90"] == "0.0%"
     assert formats["served"] == "General" and formats["computed_at_utc"] == "YYYY-MM-DD HH:MM:SS"
+
+
+SWEDISH_HEADER = [
+    "enhet", "år", "kvartal", "definitionsversion", "i_stöd", "i_arbete_öppna_marknaden", "andel_i_arbete",
+    "i_studier", "andel_i_studier", "påbörjade_anställningar", "påbörjade_utbildningar",
+    "mediantal_dagar_till_arbetsgivarkontakt", "nådde_dag_30", "arbetsgivarkontakt_inom_30",
+    "andel_arbetsgivarkontakt_inom_30", "nådde_dag_90", "varat_90_dagar", "andel_varat_90_dagar",
+    "väntande_vid_kvartalets_slut", "mediantal_dagar_till_inskrivning", "längsta_väntan_vid_kvartalets_slut",
+    "remitterade", "ej_antagna", "bortsållade", "andel_bortsållade", "specialister_årsarbetare", "gav_upp",
+    "andel_gav_upp", "deltagare_per_specialist", "låst", "hittills", "beräknad_utc",
+]  # fmt: skip
+
+
+def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, unit: Any, manager: Any) -> None:
+    url = f"/units/{unit.code}/outcomes"
+    english = pd.read_csv(io.BytesIO(client.get(f"{url}.csv", headers={"Accept-Language": "en"}).data))
+    assert list(english.columns)[:7] == ["unit", "year", "quarter", "definitions_version", "served",
+                                         "in_competitive_work", "employment_rate"]  # fmt: skip
+    assert list(english.columns) == list(EXPORT_COLUMNS)  # as other tools read them
+    sv = {"Accept-Language": "sv"}
+    text = client.get(f"{url}.csv", headers=sv).get_data(as_text=True).lstrip("\ufeff")
+    assert text.startswith("enhet;år;kvartal;definitionsversion;i_stöd;")
+    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert list(swedish.columns) == SWEDISH_HEADER
+    # The same values under the Swedish names.
+    pd.testing.assert_frame_equal(swedish.set_axis(english.columns, axis=1), english)
+    assert swedish.iloc[1]["andel_i_arbete"] == english.iloc[1]["employment_rate"] == 0.3333
+
+    workbook = client.get(f"{url}.xlsx", headers=sv).data
+    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="Outcomes")
+    english_excel = pd.read_excel(io.BytesIO(client.get(f"{url}.xlsx").data), sheet_name="Outcomes")
+    assert list(excel.columns) == SWEDISH_HEADER and list(english_excel.columns) == list(EXPORT_COLUMNS)
+    pd.testing.assert_frame_equal(excel.set_axis(english_excel.columns, axis=1), english_excel)
+    # Rates still shown as percentages, the time of counting as a time.
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Outcomes"]
+    formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
+    assert formats["andel_i_arbete"] == formats["andel_varat_90_dagar"] == formats["andel_gav_upp"] == "0.0%"
+    assert formats["i_stöd"] == "General" and formats["beräknad_utc"] == "YYYY-MM-DD HH:MM:SS"
 
 
 # --- staffing -------------------------------------------------------------------------------------------------

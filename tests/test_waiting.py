@@ -344,3 +344,51 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
     marked = dict(zip(zip(frame["year"], frame["quarter"], strict=True), frame["journeys_purged"], strict=True))
     kept, now = Quarter.of(old), Quarter.of(today)
     assert marked[kept.year, kept.number] and not marked[now.year, now.number]
+
+
+SWEDISH_HEADER = [
+    "enhet", "år", "kvartal", "definitionsversion", "remitterade", "första_möten", "dagar_till_första_mötet_median",
+    "dagar_till_första_mötet_p90", "inskrivningar", "dagar_till_inskrivning_median", "dagar_till_inskrivning_p90",
+    "väntar_fortfarande", "gav_upp", "andel_gav_upp", "ej_antagna", "andel_ej_antagna", "bortsållade",
+    "andel_bortsållade", "ej_antagna_ej_motiverad", "ej_antagna_ej_redo", "ej_antagna_missbruk", "ej_antagna_symtom",
+    "ej_antagna_behovsbedömning_ej_beviljad", "ej_antagna_brottsregister", "ej_antagna_utanför_behörighetsregel",
+    "ej_antagna_tackade_nej", "ej_antagna_ej_nådd", "ej_antagna_flyttade", "ej_antagna_annat", "hittills",
+    "förlopp_gallrade",
+]  # fmt: skip
+
+
+def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, session: Any) -> None:
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    start = Quarter.of(app_today()).previous().start
+    # Enrolled after 30 and 31 days (a median of 30.5), one screened out, one who gave up.
+    for days in (30, 31):
+        factories.journey(unit, start, enrolment_date=start + timedelta(days=days))
+    factories.journey(unit, start, decision=Decision.NOT_ACCEPTED, decision_date=start + timedelta(days=3),
+                      not_accepted_reason=NotAcceptedReason.NOT_MOTIVATED)  # fmt: skip
+    factories.journey(unit, start, exit_date=start + timedelta(days=20), exit_reason="withdrew")
+    url = f"/units/{unit.code}/waiting-list"
+    english = pd.read_csv(io.BytesIO(client.get(f"{url}.csv", headers={"Accept-Language": "en"}).data))
+    assert list(english.columns) == EXPORT_COLUMNS and EXPORT_COLUMNS[:5] == [
+        "unit", "year", "quarter", "definitions_version", "referred"
+    ]  # fmt: skip
+    sv = {"Accept-Language": "sv"}
+    text = client.get(f"{url}.csv", headers=sv).get_data(as_text=True).lstrip("\ufeff")
+    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert list(swedish.columns) == SWEDISH_HEADER
+    # The same values under the Swedish names, decimal commas and all.
+    pd.testing.assert_frame_equal(swedish.set_axis(english.columns, axis=1), english)
+    line = swedish.iloc[0]
+    assert (line["remitterade"], line["dagar_till_inskrivning_median"], line["andel_gav_upp"]) == (4, 30.5, 0.3333)
+    assert (line["bortsållade"], line["ej_antagna_ej_motiverad"], line["andel_bortsållade"]) == (1, 1, 0.25)
+    assert ";30,5;" in text
+
+    data = client.get(f"{url}.xlsx", headers=sv).data
+    excel = pd.read_excel(io.BytesIO(data), sheet_name="Waiting list")
+    english_excel = pd.read_excel(io.BytesIO(client.get(f"{url}.xlsx").data), sheet_name="Waiting list")
+    assert list(excel.columns) == SWEDISH_HEADER and list(english_excel.columns) == EXPORT_COLUMNS
+    pd.testing.assert_frame_equal(excel.set_axis(english_excel.columns, axis=1), english_excel)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
+    formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
+    assert formats["andel_gav_upp"] == formats["andel_ej_antagna"] == formats["andel_bortsållade"] == "0.0%"
+    assert formats["remitterade"] == formats["ej_antagna"] == "General"

@@ -16,7 +16,7 @@ from fidelity.access import managed_areas, may_compare
 from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
-from fidelity.comparison.table import Comparison, export_frame
+from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
@@ -125,7 +125,7 @@ def _export(suffix: str) -> tuple[pd.DataFrame, str]:
 @writes_when_read
 def csv() -> ResponseReturnValue:
     frame, name = _export("csv")
-    return download(csv_bytes(frame), CSV, name)
+    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, name)
 
 
 @bp.get("/comparison.xlsx")
@@ -134,5 +134,5 @@ def xlsx() -> ResponseReturnValue:
     frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
     workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q", "gave_up_share_4q"],
-                          dates=["review_date", "next_review_due"], freeze="D2")  # fmt: skip
+                          dates=["review_date", "next_review_due"], freeze="D2", names=EXPORT_NAMES)  # fmt: skip
     return download(workbook, XLSX, name)

@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from fidelity.monitoring.outcomes import few_served, judged, rounded
+from fidelity.column_names import ColumnNames
+from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, rounded
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import next_due
@@ -459,6 +460,44 @@ def rate_column(quarter: Quarter, outcome: str = "employment") -> str:
 def served_column(quarter: Quarter) -> str:
     """The export's column of the people served in a quarter, whom the rate beside it is a share of: "served_2025Q3"."""
     return f"served_{quarter.year}Q{quarter.number}"
+
+
+# The export's columns as a Swedish reader's files name them; the monitoring figures as the outcomes name them, and
+# each column over time with its half-year or quarter as the English names write it.
+EXPORT_NAMES = ColumnNames(
+    SWEDISH_COLUMNS,
+    {
+        "name": "namn",
+        "area": "område",
+        "review_date": "bedömningsdatum",
+        "review_kind": "bedömningsslag",
+        "total": "totalpoäng",
+        "band": "nivå",
+        "item_<KEY>": "punkt_<KEY>",
+        "principle_<KEY>": "princip_<KEY>",
+        "waiting": "väntar",
+        "longest_wait_days": "längsta_väntan_dagar",
+        "waiting_quarter": "kvartal_väntan",
+        "referrals_4q": "remisser_4kv",
+        "screened_out_4q": "bortsållade_4kv",
+        "screened_out_share_4q": "andel_bortsållade_4kv",
+        "not_refused_4q": "ej_avvisade_4kv",
+        "gave_up_4q": "gav_upp_4kv",
+        "gave_up_share_4q": "andel_gav_upp_4kv",
+        "screening_quarters": "kvartal_remisser",
+        "rates_quarter": "kvartal_andelar",
+        "few_served": "få_i_stöd",
+        "next_review_due": "nästa_bedömning_senast",
+        "review_overdue": "bedömning_försenad",
+        "never_reviewed": "aldrig_bedömd",
+        "overdue_actions": "försenade_åtgärder",
+        "total_<HALF>": "totalpoäng_<HALF>",
+        "total_<HALF>_kind": "totalpoäng_<HALF>_slag",
+        "served_<QUARTER>": "i_stöd_<QUARTER>",
+        "employment_rate_<QUARTER>": "andel_i_arbete_<QUARTER>",
+        "education_rate_<QUARTER>": "andel_i_studier_<QUARTER>",
+    },
+)
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:

@@ -3,19 +3,19 @@
 An export can be imported again unchanged: it has the same columns, with as many job and education groups as the
 journey with the most spells needs (at least one of each). An export of a unit's journeys hands personal data on, so
 it is an entry in the unit's audit trail: who, when, in which format, how many journeys. A Swedish user's files name
-the columns in Swedish (`layout.SWEDISH`), as the import reads them too.
+the columns in Swedish (`layout.NAMES`), as the import reads them too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from flask import has_request_context
 from flask_babel import gettext as _
 
 from fidelity.audit import summary_entry
+from fidelity.column_names import swedish_request
 from fidelity.extensions import db
-from fidelity.i18n import current_language, semicolon_csv
+from fidelity.i18n import semicolon_csv
 from fidelity.models import AuditEntry, Unit
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
@@ -24,13 +24,13 @@ from fidelity.monitoring.layout import (
     JOB_COLUMNS,
     JOURNEY_COLUMNS,
     LAYOUT,
+    NAMES,
     SWEDISH,
     Column,
     Kind,
     example_row,
     header,
     spell_header,
-    swedish_name,
 )
 from fidelity.monitoring.reads import EXPORT, log_read
 from fidelity.monitoring.unit_lock import share_units
@@ -74,20 +74,10 @@ def journeys_table(unit_id: int) -> pd.DataFrame:
     return pd.concat([table, jobs.reset_index(drop=True), education.reset_index(drop=True)], axis=1)
 
 
-def _swedish() -> bool:
-    """Whether the request is in Swedish (outside one, the layout's names)."""
-    return has_request_context() and current_language() == "sv"
-
-
-def in_language(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with its columns named in the language of the request: in Swedish, or as the layout names them."""
-    return table.rename(columns=swedish_name) if _swedish() else table
-
-
 def export_csv(unit: Unit) -> bytes:
     table = journeys_table(unit.id)
     _audit_export(unit, "csv", len(table))
-    return csv_bytes(in_language(_decimal_commas(table) if semicolon_csv() else table))
+    return csv_bytes(NAMES.in_language(_decimal_commas(table) if semicolon_csv() else table))
 
 
 def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +90,7 @@ def export_xlsx(unit: Unit) -> bytes:
     """The unit's journeys, and a second sheet explaining each column, as the template has."""
     table = journeys_table(unit.id)
     _audit_export(unit, "xlsx", len(table))
-    return xlsx_bytes(in_language(table), help_rows())
+    return xlsx_bytes(NAMES.in_language(table), help_rows())
 
 
 def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
@@ -119,7 +109,7 @@ def template_table() -> pd.DataFrame:
 def help_rows() -> list[list[str]]:
     """The layout in words, for the xlsx template's second sheet (in the language of the request)."""
     rows = [[_("column"), _("required"), _("values"), _("what it holds")]]
-    swedish = _swedish()
+    swedish = swedish_request()
     for column in LAYOUT:
         name = SWEDISH[column.name] if swedish else column.name
         rows.append([name, _("yes") if column.required else "", str(column.allowed), str(column.description)])
@@ -127,8 +117,8 @@ def help_rows() -> list[list[str]]:
 
 
 def template_csv() -> bytes:
-    return csv_bytes(in_language(template_table()))
+    return csv_bytes(NAMES.in_language(template_table()))
 
 
 def template_xlsx() -> bytes:
-    return xlsx_bytes(in_language(template_table()), help_rows())
+    return xlsx_bytes(NAMES.in_language(template_table()), help_rows())

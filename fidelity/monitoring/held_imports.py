@@ -30,14 +30,14 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
-from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import undefer
 
 from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS
+from fidelity.column_names import swedish_request
 from fidelity.extensions import db
-from fidelity.i18n import current_language, number_text
+from fidelity.i18n import number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, named_journey, one_of
@@ -519,7 +519,7 @@ def column_name(field: str) -> str:
     if field == "education_spells":
         return _("courses of study")
     name = next((column.name for column in JOURNEY_COLUMNS if column.field == field), field)
-    return SWEDISH.get(name, name) if has_request_context() and current_language() == "sv" else name
+    return SWEDISH.get(name, name) if swedish_request() else name
 
 
 def field_changes(change: Change) -> list[FieldChange]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from fidelity.column_names import ColumnNames
 from fidelity.models.monitoring import CODE_MAX, AgeBand, Decision, ExitReason, Goal, NotAcceptedReason
 
 
@@ -197,31 +198,17 @@ SWEDISH: dict[str, str] = {
     "education<N>_start": "utbildning<N>_start",
     "education<N>_end": "utbildning<N>_slut",
 }
-_FROM_SWEDISH = {swedish: english for english, swedish in SWEDISH.items() if "<N>" not in english}
-_SWEDISH_SPELL = re.compile(r"(anställning|utbildning)([1-9][0-9]*)_([a-zäöå_]+)")
-_SPELL_GROUP = re.compile(r"(job|education)([1-9][0-9]*)_([a-z]+)")
+NAMES = ColumnNames(SWEDISH)
 
 
 def english_name(name: str) -> str:
     """The layout's name of a column named in English or in Swedish (in small letters); any other name as it is."""
-    if name in _FROM_SWEDISH:
-        return _FROM_SWEDISH[name]
-    match = _SWEDISH_SPELL.fullmatch(name)
-    if match is None:
-        return name
-    group, number, suffix = match.groups()
-    generic = f"{group}<N>_{suffix}"
-    english = next((e for e, s in SWEDISH.items() if s == generic), None)
-    return english.replace("<N>", number) if english else name
+    return NAMES.english_name(name)
 
 
 def swedish_name(name: str) -> str:
     """The Swedish name of a column of the layout (job2_hours: anställning2_timmar)."""
-    match = _SPELL_GROUP.fullmatch(name)
-    if match is None:
-        return SWEDISH.get(name, name)
-    group, number, suffix = match.groups()
-    return SWEDISH.get(f"{group}<N>_{suffix}", name).replace("<N>", number)
+    return NAMES.swedish_name(name)
 
 
 _SPELL_HEADER = re.compile(r"(job|education)([1-9][0-9]*)_([a-z]+)")

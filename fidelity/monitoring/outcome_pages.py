@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
+from fidelity.column_names import ColumnNames
 from fidelity.downloads import xlsx_bytes as spreadsheet
 from fidelity.i18n import percent_sign, percent_text, quarter_text
 from fidelity.models import QuarterlyOutcome, Unit
@@ -22,6 +23,7 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS,
     FEW_SERVED,
     KEPT_FIELDS,
+    SWEDISH_COLUMNS,
     QuarterFigures,
     few_served,
     rounded,
@@ -130,6 +132,8 @@ EXPORT_COLUMNS = (
     "to_date",
     "computed_at_utc",
 )
+# The columns as a Swedish reader's files name them.
+EXPORT_NAMES = ColumnNames(SWEDISH_COLUMNS, {"locked": "låst", "computed_at_utc": "beräknad_utc"})
 
 
 def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
@@ -163,5 +167,6 @@ def _utc(moment: datetime) -> str:
 
 
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    """The outcomes export as a workbook: rates as percentages, the time of counting as a time."""
-    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"])
+    """The outcomes export as a workbook: rates as percentages, the time of counting as a time, the columns named in
+    the language of the request."""
+    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"], names=EXPORT_NAMES)

@@ -24,6 +24,7 @@ from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.kept import refresh_outcomes
 from fidelity.monitoring.outcome_forms import StaffingForm
 from fidelity.monitoring.outcome_pages import (
+    EXPORT_NAMES,
     OutcomeRow,
     benchmark_words,
     definitions,
@@ -87,7 +88,7 @@ def show(code: str) -> ResponseReturnValue:
 def export_csv(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return download(csv_bytes(frame), CSV, f"{unit.code}-outcomes-{clock.today()}.csv")
+    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, f"{unit.code}-outcomes-{clock.today()}.csv")
 
 
 @bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")

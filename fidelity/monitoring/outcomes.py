@@ -221,6 +221,41 @@ class QuarterFigures(ServedRates):
 
 KEPT_FIELDS = tuple(name for name in QuarterFigures.__dataclass_fields__ if name != "quarter")
 
+# The figures' columns in the exports (the outcomes', the waiting list's, the comparison's) as a Swedish reader's
+# files name them (see `fidelity.column_names`), in the words the Swedish pages use.
+SWEDISH_COLUMNS: dict[str, str] = {
+    "unit": "enhet",
+    "year": "år",
+    "quarter": "kvartal",
+    "definitions_version": "definitionsversion",
+    "served": "i_stöd",
+    "in_competitive_work": "i_arbete_öppna_marknaden",
+    "employment_rate": "andel_i_arbete",
+    "in_education": "i_studier",
+    "education_rate": "andel_i_studier",
+    "job_starts": "påbörjade_anställningar",
+    "education_starts": "påbörjade_utbildningar",
+    "median_days_to_employer_contact": "mediantal_dagar_till_arbetsgivarkontakt",
+    "contact_window_closed": "nådde_dag_30",
+    "contact_within_30": "arbetsgivarkontakt_inom_30",
+    "share_within_30": "andel_arbetsgivarkontakt_inom_30",
+    "retention_window_closed": "nådde_dag_90",
+    "retained_90": "varat_90_dagar",
+    "retention_90": "andel_varat_90_dagar",
+    "waiting_at_end": "väntande_vid_kvartalets_slut",
+    "median_days_to_enrolment": "mediantal_dagar_till_inskrivning",
+    "longest_wait_at_end": "längsta_väntan_vid_kvartalets_slut",
+    "referred": "remitterade",
+    "not_accepted": "ej_antagna",
+    "screened_out": "bortsållade",
+    "screened_out_share": "andel_bortsållade",
+    "specialist_fte": "specialister_årsarbetare",
+    "gave_up": "gav_upp",
+    "gave_up_share": "andel_gav_upp",
+    "caseload_per_specialist": "deltagare_per_specialist",
+    "to_date": "hittills",
+}
+
 
 def counted_jobs(jobs: pd.DataFrame) -> pd.DataFrame:
     """The jobs the figures count: competitive ones, other than those of 0 hours a week (no paid work). A job whose

@@ -58,6 +58,7 @@ from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
 from fidelity.monitoring.wait_pages import wait_chart, wait_quarters
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
+    EXPORT_NAMES,
     WAITING_DEFINITIONS_VERSION,
     export_frame,
     referral_quarters,
@@ -127,14 +128,15 @@ def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
 def waiting_csv(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as CSV."""
     unit, frame = _waiting_export(code)
-    return download(csv_bytes(frame), CSV, f"{unit.code}-waiting-list-{clock.today()}.csv")
+    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, f"{unit.code}-waiting-list-{clock.today()}.csv")
 
 
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
 def waiting_xlsx(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as an Excel workbook."""
     unit, frame = _waiting_export(code)
-    workbook = xlsx_bytes(frame, "Waiting list", percent=[c for c in frame.columns if c.endswith("_share")])
+    shares = [c for c in frame.columns if c.endswith("_share")]
+    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, names=EXPORT_NAMES)
     return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
 
 

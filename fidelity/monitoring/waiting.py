@@ -29,8 +29,9 @@ from datetime import date, timedelta
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from fidelity.column_names import ColumnNames
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
-from fidelity.monitoring.outcomes import rounded
+from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 WAITING_DEFINITIONS_VERSION = "3"
@@ -313,3 +314,35 @@ EXPORT_COLUMNS = [
     "to_date",
     "journeys_purged",
 ]
+# Each reason for not accepting a referral in a word or two, as the Swedish columns of the reasons name it.
+SWEDISH_REASONS = {
+    NotAcceptedReason.NOT_MOTIVATED: "ej_motiverad",
+    NotAcceptedReason.NOT_READY: "ej_redo",
+    NotAcceptedReason.SUBSTANCE_USE: "missbruk",
+    NotAcceptedReason.SYMPTOMS: "symtom",
+    NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED: "behovsbedömning_ej_beviljad",
+    NotAcceptedReason.CRIMINAL_RECORD: "brottsregister",
+    NotAcceptedReason.OUTSIDE_ELIGIBILITY: "utanför_behörighetsregel",
+    NotAcceptedReason.DECLINED: "tackade_nej",
+    NotAcceptedReason.NOT_REACHED: "ej_nådd",
+    NotAcceptedReason.MOVED_AWAY: "flyttade",
+    NotAcceptedReason.OTHER: "annat",
+}
+# The columns as a Swedish reader's files name them; the figures the outcomes share with it, as those name them.
+EXPORT_NAMES = ColumnNames(
+    SWEDISH_COLUMNS,
+    {
+        "first_meetings": "första_möten",
+        "days_to_first_meeting_median": "dagar_till_första_mötet_median",
+        "days_to_first_meeting_p90": "dagar_till_första_mötet_p90",
+        "enrolments": "inskrivningar",
+        "days_to_enrolment_median": "dagar_till_inskrivning_median",
+        "days_to_enrolment_p90": "dagar_till_inskrivning_p90",
+        "still_waiting": "väntar_fortfarande",
+        "not_accepted_share": "andel_ej_antagna",
+        "zero_exclusion_breaches": "bortsållade",  # screened out, as the outcomes name them
+        "breach_share": "andel_bortsållade",
+        **{f"not_accepted_{reason.value}": f"ej_antagna_{name}" for reason, name in SWEDISH_REASONS.items()},
+        "journeys_purged": "förlopp_gallrade",
+    },
+)

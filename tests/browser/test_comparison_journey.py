@@ -42,11 +42,12 @@ def test_a_second_tier_manager_compares_and_exports(
 
     with page.expect_download() as csv_download:
         page.click("#download-csv")
-    # Semicolons in Swedish, as Swedish Excel opens a CSV file; commas in English.
+    # Semicolons and the columns' Swedish names in Swedish, as Swedish Excel opens a CSV file; commas in English.
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     lines = list(csv.DictReader(io.StringIO(text), delimiter=";" if language.code == "sv" else ","))
-    assert sorted(line["unit"] for line in lines) == NORTH
-    assert {line["review_kind"] for line in lines} <= {"self_assessment", ""}
+    unit, kind = ("enhet", "bedömningsslag") if language.code == "sv" else ("unit", "review_kind")
+    assert sorted(line[unit] for line in lines) == NORTH
+    assert {line[kind] for line in lines} <= {"self_assessment", ""}
     with page.expect_download() as xlsx_download:
         page.click("#download-xlsx")
     sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))["comparison"]
