@@ -36,6 +36,8 @@ from fidelity.monitoring.outcomes import (
     BENCHMARKS,
     CASELOAD_LIMIT,
     DEFINITIONS_VERSION,
+    MINIMUM_SPECIALISTS,
+    SUPERVISION_LIMIT,
     benchmark_reached,
 )
 from fidelity.monitoring.purge import latest_purge
@@ -73,6 +75,7 @@ def show(code: str) -> ResponseReturnValue:
         definitions=definitions(),
         version=DEFINITIONS_VERSION,
         caseload_limit=CASELOAD_LIMIT,
+        supervision_limit=SUPERVISION_LIMIT,
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
         minimum_rate=dict(BENCHMARKS)["minimum"],
@@ -130,6 +133,8 @@ def staffing(code: str) -> ResponseReturnValue:
         "monitoring/staffing.html",
         unit=unit,
         lines=staffing_lines(unit, clock.today()),
+        supervision_limit=SUPERVISION_LIMIT,
+        minimum_specialists=MINIMUM_SPECIALISTS,
         form=form,
         can_record=can(current_user, Permission.RECORD, unit),
         changed=changed,

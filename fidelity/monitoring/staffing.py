@@ -17,6 +17,7 @@ from fidelity.extensions import db
 from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.outcomes import below_unit_minimum, per_supervisor, supervision
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from fidelity.monitoring.unit_lock import take_units
 from fidelity.stale import Changed, Merged, merge, snapshot
@@ -29,6 +30,22 @@ class StaffingLine:
     quarter: Quarter
     staffing: StaffingQuarter | None
     locked: bool = False  # its outcome figures are kept as they were: its staffing no longer changes
+
+    @property
+    def specialists_per_supervisor(self) -> float | None:
+        row = self.staffing
+        return None if row is None else per_supervisor(row.specialist_fte, row.supervisor_fte)
+
+    @property
+    def supervision(self) -> str | None:
+        """Specialists per supervisor against the model's limit: "over", "within", "no_supervisor" or None."""
+        row = self.staffing
+        return None if row is None else supervision(row.specialist_fte, row.supervisor_fte)
+
+    @property
+    def below_unit_minimum(self) -> bool:
+        """Fewer specialists recorded than the vocational unit the model asks for."""
+        return self.staffing is not None and below_unit_minimum(self.staffing.specialist_fte)
 
 
 class StaffingLocked(ValueError):
