@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fidelity.models import AuditEntry, Decision, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
+from fidelity.monitoring.staffing import planned
 from tests import factories
 from tests.factories import app_today
 from tests.test_web import csrf_token, login
@@ -342,6 +343,44 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
         ("create", [None, 2.5]),
         ("update", [2.5, 3.0]),
     ]
+
+
+def test_a_quarter_that_has_not_begun_is_planned() -> None:
+    assert planned(Quarter(2026, 2), date(2026, 3, 31))  # the day before it begins
+    assert not planned(Quarter(2026, 2), date(2026, 4, 1))  # its first day
+    assert not planned(Quarter(2026, 1), date(2026, 4, 1))  # over
+    assert planned(Quarter(2027, 1), date(2026, 12, 31))
+
+
+def test_staffing_for_a_quarter_to_come_is_saved_as_planned_and_counts_in_no_figure(
+    client: Any, session: Any, unit: Any, manager: Any
+) -> None:
+    coming = THIS.next()
+    outcomes = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    response = post_staffing(client, unit, quarter=f"{coming.year}Q{coming.number}", specialist_fte="12",
+                             supervisor_fte="1")  # fmt: skip
+    assert response.status_code == 302  # planning ahead is allowed
+    assert staffing_of(session, unit)[coming.year, coming.number] == (12.0, 1.0)
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert f"Staffing for {shown(coming)} saved." in page
+    assert f"{shown(coming)} has not begun yet: its staffing is planned, and counts in no outcome figure" in page
+    assert staffing_row(page, coming) == f"{coming} planned 12 1 12 ⚠ above 10 Change {coming}"
+    assert "planned" not in staffing_row(page, THIS) and "planned" not in staffing_row(page, LAST)
+    assert "A planned quarter has not begun yet" in page
+    # The quarters up to today's are counted as before; the planned quarter has no row, on the page or in the export.
+    after = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert [row_of(after, q, table=2) for q in EVERY] == [row_of(outcomes, q, table=2) for q in EVERY]
+    with pytest.raises(AssertionError, match="no row"):
+        row_of(after, coming, table=2)
+    kept = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
+    assert sorted((r.year, r.quarter) for r in kept) == [(q.year, q.number) for q in EVERY]
+    csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
+    assert (csv.iloc[-1]["year"], csv.iloc[-1]["quarter"]) == (THIS.year, THIS.number)
+    assert 12.0 not in set(csv["specialist_fte"])
+    # Staffing for today's quarter is no plan.
+    assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="3").status_code == 302
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert f"Staffing for {shown(THIS)} saved." in page and "has not begun yet: its staffing is planned" not in page
 
 
 def test_the_form_is_filled_with_the_quarter_asked_for(client: Any, unit: Any, manager: Any) -> None:

@@ -45,6 +45,7 @@ from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import (
     StaffingChanged,
     StaffingLocked,
+    planned,
     quarter_staffing,
     set_staffing,
     staffing_lines,
@@ -123,6 +124,14 @@ def staffing(code: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
+            if planned(quarter, clock.today()):
+                flash(
+                    _(
+                        "%(quarter)s has not begun yet: its staffing is planned, and counts in no outcome figure until "
+                        "the quarter begins.",
+                        quarter=quarter_text(quarter.year, quarter.number),
+                    )
+                )
             notice = kept_notice(merged.kept, form)
             if notice:
                 flash(notice)
