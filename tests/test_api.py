@@ -241,6 +241,7 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
     factories.journey(unit, start, enrolment_date=start, jobs=((date(2025, 4, 1), None),))
     factories.journey(unit, start, enrolment_date=start)
     factories.staffing(unit, 2025, 2, 0.5)
+    factories.staffing(unit, 2025, 1, 4.5, 0.4)
     body = api.get(f"/api/v1/units/{unit.code}/metrics", per_page=200)
     quarters = body["items"]
     assert quarters[0]["to_date"] and (quarters[-1]["year"], quarters[-1]["quarter"]) == (2025, 1)
@@ -253,6 +254,10 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
         0.5,
         4.0,
     )
+    # 0.5 specialist FTE with no supervisor recorded: nothing to divide by.
+    assert (q2["specialist_fte"], q2["supervisor_fte"], q2["specialists_per_supervisor"]) == (0.5, 0.0, None)
+    q1 = quarters[-1]
+    assert (q1["specialist_fte"], q1["supervisor_fte"], q1["specialists_per_supervisor"]) == (4.5, 0.4, 11.25)
 
     login(client, manager.email)
     exported = list(csv.DictReader(io.StringIO(client.get(f"/units/{unit.code}/outcomes.csv").get_data(as_text=True))))
@@ -261,6 +266,8 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
         assert (int(line["year"]), int(line["quarter"])) == (quarter["year"], quarter["quarter"])
         for name in ("served", "in_competitive_work", "job_starts", "waiting_at_end", "definitions_version"):
             assert line[name] == str(quarter[name]), name
+        ratio = quarter["specialists_per_supervisor"]
+        assert line["specialists_per_supervisor"] == ("" if ratio is None else str(ratio))
 
 
 def test_every_endpoint_takes_the_same_number_of_queries_however_many_rows(

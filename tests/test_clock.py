@@ -13,7 +13,7 @@ from fidelity import clock
 from fidelity.models import Role
 from tests import factories
 from tests.test_reviews import review_of, start
-from tests.test_web import login
+from tests.test_web import csrf_token, login
 
 # Half past midnight on New Year's Day in Stockholm (CET, UTC+1): still New Year's Eve in UTC.
 NEW_YEAR_IN_STOCKHOLM = datetime(2029, 12, 31, 23, 30, tzinfo=UTC)
@@ -54,6 +54,26 @@ def test_an_action_due_yesterday_in_the_app_time_zone_is_overdue(
     page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     row = page[page.index("Invite the job centre") - 300 : page.index("Invite the job centre")]
     assert 'class="overdue-row"' in row
+
+
+def test_a_quarter_that_began_today_in_the_app_time_zone_is_not_planned(
+    client: Any, session: Any, just_after_midnight: None
+) -> None:
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+
+    def saved(quarter: str) -> str:
+        token = csrf_token(client, f"/units/{unit.code}/staffing")
+        data = {"csrf_token": token, "quarter": quarter, "specialist_fte": "2"}
+        assert client.post(f"/units/{unit.code}/staffing", data=data).status_code == 302
+        return " ".join(client.get(f"/units/{unit.code}/staffing").get_data(as_text=True).split())
+
+    # 2030 Q1 has begun in Stockholm, though not yet in UTC; 2030 Q2 is to come.
+    page = saved("2030Q1")
+    assert "Staffing for 2030 Q1 saved." in page and "has not begun yet" not in page and "planned" not in page
+    page = saved("2030Q2")
+    assert "2030 Q2 has not begun yet: its staffing is planned" in page
+    assert '2030 Q2 <span class="tag planned">planned</span>' in page and '<th scope="row">2030 Q1</th>' in page
 
 
 def test_outside_the_app_today_is_the_date_in_the_default_time_zone(just_after_midnight: None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -16,6 +16,7 @@ from fidelity.models import AuditEntry, Decision, NotAcceptedReason, QuarterlyOu
 from fidelity.monitoring.outcome_pages import EXPORT_COLUMNS
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
+from fidelity.monitoring.staffing import planned
 from tests import factories
 from tests.factories import app_today
 from tests.test_web import csrf_token, login
@@ -74,9 +75,9 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0 nobody waiting"  # nobody referred, nobody gave up
     assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
     # The three enrolled on the day they were referred, in Q1; day 30 of each (Jan 31) fell in Q1.
-    # 3 / 0.1 FTE = 30 per specialist, above 20.
-    assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20"
-    assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded –"
+    # 3 / 0.1 FTE = 30 per specialist, above 20; the specialist has no supervisor recorded.
+    assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20 0 ⚠ no supervisor recorded"
+    assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded – – –"
     # Nobody in work, but among 3 people: too few to be said below the 31 % minimum.
     assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) {few} 0 of 3 (0%) 0 0 –"
     assert 'aria-label="below the minimum' not in page
@@ -136,6 +137,26 @@ def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit
     assert row_of(page, BEFORE, table=1) == f"{BEFORE} locked not counted before this quarter was locked – 0 –"
     assert "A locked quarter keeps the figures it had" in page
     assert "The latest deletion, on Feb 3, 2026, removed the journeys that ended before Apr 1, 2025." in page
+
+
+def test_a_quarter_locked_before_its_supervisors_were_kept_says_so(
+    client: Any, session: Any, unit: Any, manager: Any
+) -> None:
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = session.scalars(
+        select(QuarterlyOutcome).where(
+            QuarterlyOutcome.unit_id == unit.id,
+            QuarterlyOutcome.year == LAST.year,
+            QuarterlyOutcome.quarter == LAST.number,
+        )
+    ).one()
+    assert kept.supervisor_fte == 0.0  # kept under the current definitions: no supervisor recorded
+    kept.locked, kept.supervisor_fte, kept.definitions_version = True, None, "5"  # as if locked under version 5
+    session.commit()
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert row_of(page, LAST, table=2) == (
+        f"{LAST} locked definitions 5 – – – 0.1 30 ⚠ above 20 – not counted before this quarter was locked"
+    )
 
 
 def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client: Any, unit: Any, manager: Any) -> None:
@@ -198,7 +219,31 @@ def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any,
 def test_people_served_without_specialist_time_are_pointed_out(client: Any, unit: Any, manager: Any) -> None:
     assert post_staffing(client, unit, quarter=f"{BEFORE.year}Q{BEFORE.number}", specialist_fte="0").status_code == 302
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
-    assert row_of(page, BEFORE, table=2).endswith(" 0 ⚠ no specialist time recorded for 3 served")
+    # Neither specialists nor supervisors: no specialists per supervisor either.
+    assert row_of(page, BEFORE, table=2).endswith(" 0 ⚠ no specialist time recorded for 3 served 0 –")
+
+
+def test_specialists_per_supervisor_are_set_against_the_models_ten(client: Any, unit: Any, manager: Any) -> None:
+    # 4.5 specialist FTE / 0.4 supervisor FTE = 11.25, above 10; 5 / 0.5 = 10 exactly, within.
+    assert post_staffing(client, unit, quarter=f"{BEFORE.year}Q{BEFORE.number}", specialist_fte="4.5",
+                         supervisor_fte="0.4").status_code == 302  # fmt: skip
+    assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="5",
+                         supervisor_fte="0.5").status_code == 302  # fmt: skip
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert "Specialists per supervisor (at most 10)" in page
+    # 3 served / 4.5 FTE = 0.67 per specialist; then the supervisors and the specialists per supervisor.
+    assert row_of(page, BEFORE, table=2).endswith(" 4.5 0.7 0.4 11.3 ⚠ above 10")
+    assert row_of(page, THIS, table=2).endswith(" 5 0.6 0.5 10")
+    assert row_of(page, LAST, table=2).endswith(" 0.1 30 ⚠ above 20 0 ⚠ no supervisor recorded")
+    assert 'id="definition-specialists_per_supervisor"' in page
+
+    staffing = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert "Specialists per supervisor (at most 10)" in staffing
+    assert staffing_row(staffing, BEFORE) == f"{BEFORE} 4.5 0.4 11.3 ⚠ above 10 Change {BEFORE}"
+    assert staffing_row(staffing, THIS) == f"{THIS} 5 0.5 10 Change {THIS}"
+    # 0.1 specialist FTE: fewer than the 2 full-time specialists of a vocational unit (item O4), and no supervisor.
+    assert staffing_row(staffing, LAST) == f"{LAST} 0.1 ⚠ below 2 0 ⚠ no supervisor recorded Change {LAST}"
+    assert "has at least 2 full-time work/study specialists and a team leader" in staffing
 
 
 def test_a_unit_without_journeys(client: Any, session: Any) -> None:
@@ -243,7 +288,8 @@ SWEDISH_HEADER = [
     "andel_arbetsgivarkontakt_inom_30", "nådde_dag_90", "varat_90_dagar", "andel_varat_90_dagar",
     "väntande_vid_kvartalets_slut", "mediantal_dagar_till_inskrivning", "längsta_väntan_vid_kvartalets_slut",
     "remitterade", "ej_antagna", "bortsållade", "andel_bortsållade", "specialister_årsarbetare", "gav_upp",
-    "andel_gav_upp", "deltagare_per_specialist", "låst", "hittills", "beräknad_utc",
+    "andel_gav_upp", "handledare_årsarbetare", "deltagare_per_specialist", "specialister_per_handledare", "låst",
+    "hittills", "beräknad_utc",
 ]  # fmt: skip
 
 
@@ -274,12 +320,39 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, uni
     assert formats["i_stöd"] == "General" and formats["beräknad_utc"] == "YYYY-MM-DD HH:MM:SS"
 
 
+def test_the_exports_give_the_supervisors_and_the_specialists_per_supervisor(
+    client: Any, unit: Any, manager: Any
+) -> None:
+    factories.staffing(unit, BEFORE.year, BEFORE.number, 4.5, 0.4)
+    csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
+    columns = list(csv.columns)
+    assert columns.index("specialists_per_supervisor") == columns.index("caseload_per_specialist") + 1
+    before, last, this = csv.iloc[0], csv.iloc[1], csv.iloc[-1]
+    staffed = before[["specialist_fte", "supervisor_fte", "specialists_per_supervisor"]].tolist()
+    assert staffed == [4.5, 0.4, 11.25]
+    # Specialists without a supervisor: 0 supervisors, no figure; no staffing: neither.
+    assert (last["supervisor_fte"], pd.isna(last["specialists_per_supervisor"])) == (0.0, True)
+    assert pd.isna(this["supervisor_fte"]) and pd.isna(this["specialists_per_supervisor"])
+    excel = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.xlsx").data), sheet_name="Outcomes")
+    assert excel.iloc[0]["specialists_per_supervisor"] == 11.25 and excel.iloc[0]["supervisor_fte"] == 0.4
+
+
 # --- staffing -------------------------------------------------------------------------------------------------
 
 
 def post_staffing(client: Any, unit: Any, **fields: str) -> Any:
     token = csrf_token(client, f"/units/{unit.code}/staffing")
     return client.post(f"/units/{unit.code}/staffing", data={"csrf_token": token, **fields})
+
+
+def staffing_row(page: str, quarter: Quarter) -> str:
+    """The text of the row for `quarter` in the staffing table, tags stripped, spaces collapsed."""
+    body = page.split('<table class="admin staffing">')[1].split("</table>")[0]
+    for row in body.split("<tr")[1:]:
+        text = " ".join(re.sub(r"<[^>]+>", " ", "<tr" + row).split()).replace("\u00a0", " ")
+        if text.startswith(str(quarter)):
+            return text
+    raise AssertionError(f"no row for {quarter}")
 
 
 def staffing_of(session: Any, unit: Any) -> dict[tuple[int, int], tuple[float, float]]:
@@ -298,8 +371,9 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
     page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
     assert f"Staffing for {shown(THIS)} saved." in page
     assert f"Change {shown(THIS)}" in page and f"Set {shown(BEFORE)}" in page  # a quarter with journeys but no staffing
-    # Caseload follows: 3 served / 3 FTE.
-    assert row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), THIS, table=2).endswith(" 3 1")
+    # Caseload follows: 3 served / 3 FTE; the supervisor left empty counts as none.
+    outcomes = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert row_of(outcomes, THIS, table=2).endswith(" 3 1 0 ⚠ no supervisor recorded")
     audited = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity == "staffing_quarters", AuditEntry.actor_id == manager.id)
@@ -309,6 +383,44 @@ def test_staffing_is_set_and_replaced_quarter_by_quarter(client: Any, session: A
         ("create", [None, 2.5]),
         ("update", [2.5, 3.0]),
     ]
+
+
+def test_a_quarter_that_has_not_begun_is_planned() -> None:
+    assert planned(Quarter(2026, 2), date(2026, 3, 31))  # the day before it begins
+    assert not planned(Quarter(2026, 2), date(2026, 4, 1))  # its first day
+    assert not planned(Quarter(2026, 1), date(2026, 4, 1))  # over
+    assert planned(Quarter(2027, 1), date(2026, 12, 31))
+
+
+def test_staffing_for_a_quarter_to_come_is_saved_as_planned_and_counts_in_no_figure(
+    client: Any, session: Any, unit: Any, manager: Any
+) -> None:
+    coming = THIS.next()
+    outcomes = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    response = post_staffing(client, unit, quarter=f"{coming.year}Q{coming.number}", specialist_fte="12",
+                             supervisor_fte="1")  # fmt: skip
+    assert response.status_code == 302  # planning ahead is allowed
+    assert staffing_of(session, unit)[coming.year, coming.number] == (12.0, 1.0)
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert f"Staffing for {shown(coming)} saved." in page
+    assert f"{shown(coming)} has not begun yet: its staffing is planned, and counts in no outcome figure" in page
+    assert staffing_row(page, coming) == f"{coming} planned 12 1 12 ⚠ above 10 Change {coming}"
+    assert "planned" not in staffing_row(page, THIS) and "planned" not in staffing_row(page, LAST)
+    assert "A planned quarter has not begun yet" in page
+    # The quarters up to today's are counted as before; the planned quarter has no row, on the page or in the export.
+    after = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    assert [row_of(after, q, table=2) for q in EVERY] == [row_of(outcomes, q, table=2) for q in EVERY]
+    with pytest.raises(AssertionError, match="no row"):
+        row_of(after, coming, table=2)
+    kept = session.scalars(select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id)).all()
+    assert sorted((r.year, r.quarter) for r in kept) == [(q.year, q.number) for q in EVERY]
+    csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
+    assert (csv.iloc[-1]["year"], csv.iloc[-1]["quarter"]) == (THIS.year, THIS.number)
+    assert 12.0 not in set(csv["specialist_fte"])
+    # Staffing for today's quarter is no plan.
+    assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="3").status_code == 302
+    page = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
+    assert f"Staffing for {shown(THIS)} saved." in page and "has not begun yet: its staffing is planned" not in page
 
 
 def test_the_form_is_filled_with_the_quarter_asked_for(client: Any, unit: Any, manager: Any) -> None:

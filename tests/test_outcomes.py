@@ -17,6 +17,7 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS_VERSION,
     KEPT_FIELDS,
     QuarterFigures,
+    below_unit_minimum,
     benchmark_reached,
     few_served,
     figures_by_quarter,
@@ -24,8 +25,10 @@ from fidelity.monitoring.outcomes import (
     judged,
     last_counted_day,
     one_person_points,
+    per_supervisor,
     quarter_figures,
     rounded,
+    supervision,
     whole_percent,
 )
 from fidelity.monitoring.quarters import Quarter
@@ -82,11 +85,13 @@ def test_a_quarter_before_anyone_was_served_has_no_rates() -> None:
         "median_days_to_enrolment": None,
         "longest_wait_at_end": None,  # nobody waiting: no wait at all, rather than a wait of 0 days
         "specialist_fte": 1.0,
+        "supervisor_fte": 0.2,
     }
     assert q.screened_out_share is None  # nobody referred
     assert q.employment_rate is None and q.education_rate is None  # nobody served: not 0 %
     assert q.share_within_30 is None and q.retention_90 is None
     assert q.caseload_per_specialist == 0.0  # staffed, nobody served
+    assert q.specialists_per_supervisor == 5.0  # 1.0 / 0.2
 
 
 def test_2024_q4() -> None:
@@ -105,6 +110,7 @@ def test_2024_q4() -> None:
     # F: Oct 1 -> Nov 1 = 31 days; G: Nov 1 -> Dec 20 = 29 + 20 = 49 days; median (31 + 49) / 2 = 40.
     assert q.median_days_to_enrolment == 40
     assert q.specialist_fte is None and q.caseload_per_specialist is None  # no staffing recorded
+    assert q.supervisor_fte is None and q.specialists_per_supervisor is None
     # A has waited longest at Dec 31: Dec 1 -> Dec 31 = 30 days.
     assert q.longest_wait_at_end == 30
     # Referred in Q4: F, G, A, C and H; none refused.
@@ -134,6 +140,8 @@ def test_2025_q1() -> None:
     assert q.median_days_to_enrolment == 45
     # 4 served / 0.5 specialist FTE.
     assert q.caseload_per_specialist == 8.0
+    # 0.5 specialist FTE / 0.1 supervisor FTE.
+    assert (q.supervisor_fte, q.specialists_per_supervisor) == (0.1, 5.0)
     # E has waited longest at Mar 31: Mar 15 -> Mar 31 = 16 days (D2 since Mar 25).
     assert q.longest_wait_at_end == 16
     # Referred in Q1: B, D, E and D2. D (not ready, which breaches zero exclusion) and D2 (declined, which does not)
@@ -229,15 +237,61 @@ def test_caseload_follows_the_staffing_of_each_quarter() -> None:
     assert replace(q, specialist_fte=0.25).caseload_per_specialist == 16.0  # 4 / 0.25
 
 
+@pytest.mark.parametrize(
+    ("specialists", "supervisors", "ratio", "judged_as"),
+    [
+        (None, None, None, None),  # no staffing recorded for the quarter
+        (3.0, None, None, None),  # supervisors not kept: a quarter locked before definitions version 6
+        (3.0, 0.0, None, "no_supervisor"),  # specialists, no supervisor: nothing to divide by
+        (0.0, 0.0, None, None),  # nobody to supervise, nobody supervising
+        (0.0, 0.5, 0.0, None),  # a supervisor and no specialist time: nobody to supervise
+        (10.0, 1.0, 10.0, "within"),  # exactly the model's 10 per full-time supervisor
+        (5.0, 0.5, 10.0, "within"),  # exactly 10, half-time
+        (11.0, 1.0, 11.0, "over"),
+        (4.5, 0.4, 11.25, "over"),  # fractional FTE on both sides
+        (2.5, 0.5, 5.0, "within"),
+        (4.7, 0.47, 10.000000000000002, "within"),  # 10 in decimal, and as shown; above 10 only in binary
+        (5.02, 0.5, 10.04, "within"),  # shown as 10.0
+        (5.03, 0.5, 10.06, "over"),  # shown as 10.1
+    ],
+)
+def test_specialists_per_supervisor_against_the_models_ten(
+    specialists: float | None, supervisors: float | None, ratio: float | None, judged_as: str | None
+) -> None:
+    assert per_supervisor(specialists, supervisors) == (None if ratio is None else pytest.approx(ratio, abs=1e-12))
+    assert supervision(specialists, supervisors) == judged_as
+
+
+def test_specialists_per_supervisor_follow_the_staffing_of_each_quarter() -> None:
+    q = figures("2025Q1")  # 0.5 specialist FTE, 0.1 supervisor FTE
+    assert replace(q, supervisor_fte=0.04).specialists_per_supervisor == 12.5
+    assert replace(q, specialist_fte=None, supervisor_fte=None).specialists_per_supervisor is None
+    # A quarter missing from the staffing has no figure; supervisors left empty count as 0, as the form says.
+    staffing = [{"unit_id": 1, "year": 2025, "quarter": 1, "specialist_fte": 2.0}]
+    q1, q2 = figures_by_quarter(frames_from_records(JOURNEYS, staffing=staffing), Quarter(2025, 1), Quarter(2025, 2))
+    assert (q1.specialist_fte, q1.supervisor_fte, q1.specialists_per_supervisor) == (2.0, 0.0, None)
+    assert supervision(q1.specialist_fte, q1.supervisor_fte) == "no_supervisor"
+    assert (q2.specialist_fte, q2.supervisor_fte, q2.specialists_per_supervisor) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("specialists", "below"), [(None, False), (0.0, True), (1.5, True), (1.99, True), (2.0, False), (3.5, False)]
+)
+def test_fewer_than_two_full_time_specialists_fall_short_of_a_vocational_unit(
+    specialists: float | None, below: bool
+) -> None:
+    assert below_unit_minimum(specialists) is below
+
+
 def test_every_figure_has_one_definition() -> None:
     keys = [d.key for d in DEFINITIONS]
     assert len(keys) == len(set(keys))
     counted = {"served", "in_competitive_work", "in_education", "job_starts", "education_starts",
                "median_days_to_employer_contact", "contact_within_30", "retained_90", "waiting_at_end",
                "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
-               "gave_up", "caseload"}  # fmt: skip
+               "gave_up", "caseload", "specialists_per_supervisor"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "5"
+    assert DEFINITIONS_VERSION == "6"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 

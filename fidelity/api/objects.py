@@ -205,8 +205,8 @@ def _window(window: OutcomeWindow) -> Json:
 
 
 def quarter_object(row: OutcomeRow) -> Json:
-    """One quarter's kept figures: the counts, each rate (a share from 0 to 1, or null when nobody counts towards it)
-    and the caseload per specialist."""
+    """One quarter's kept figures: the counts, each rate (a share from 0 to 1, or null when nobody counts towards it),
+    the caseload per specialist and the specialists per supervisor."""
     figures = row.figures
     return {
         "year": figures.quarter.year,
@@ -218,5 +218,6 @@ def quarter_object(row: OutcomeRow) -> Json:
         **figures.counts(),
         **{rate: getattr(figures, rate) for rate in RATE_AFTER.values()},
         "caseload_per_specialist": figures.caseload_per_specialist,
+        "specialists_per_supervisor": figures.specialists_per_supervisor,
         "few_served": few_served(figures.served),
     }

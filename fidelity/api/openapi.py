@@ -14,7 +14,7 @@ from fidelity.access import API_PREFIX
 from fidelity.api.queries import MAX_PAGE, MAX_PER_PAGE
 from fidelity.models import AdaptationReason, HostType, ReviewKind, ReviewStatus
 from fidelity.monitoring.outcome_pages import RATE_AFTER
-from fidelity.monitoring.outcomes import FEW_SERVED, KEPT_FIELDS, QuarterFigures
+from fidelity.monitoring.outcomes import FEW_SERVED, KEPT_FIELDS, SUPERVISION_LIMIT, QuarterFigures
 
 Schema = dict[str, Any]
 
@@ -243,10 +243,15 @@ SCHEMAS: dict[str, Schema] = {
             **{name: _figure(name) for name in KEPT_FIELDS},
             **dict.fromkeys(RATE_AFTER.values(), SHARE),
             "caseload_per_specialist": nullable({"type": "number", "minimum": 0}),
+            "specialists_per_supervisor": nullable({"type": "number", "minimum": 0}),
             "few_served": BOOLEAN,
         },
         "One calendar quarter's kept outcome figures; rates are shares from 0 to 1, null when nobody counts; "
-        f"`few_served` when 1 to {FEW_SERVED - 1} people were served, too few to set its rates against the benchmarks.",
+        f"`few_served` when 1 to {FEW_SERVED - 1} people were served, too few to set its rates against the benchmarks. "
+        "`specialist_fte` and `supervisor_fte` are the staffing recorded for the quarter in full-time equivalents "
+        "(null without staffing; `supervisor_fte` 0 where specialists were recorded without a supervisor, null in a "
+        "quarter locked before definitions version 6); `specialists_per_supervisor` divides the one by the other, "
+        f"null without supervisor time; the model's employment supervisor supervises at most {SUPERVISION_LIMIT}.",
     ),
     "UnitPage": paged("Unit"),
     "ReviewPage": paged("Review"),

@@ -255,5 +255,8 @@ class QuarterlyOutcome(Model):
     # or lost contact; empty in a quarter locked before.
     gave_up: Mapped[int | None] = mapped_column(Integer)
     specialist_fte: Mapped[float | None] = mapped_column(Float)
+    # Since version 6: the quarter's supervisors, in full-time equivalents (0 where none were recorded beside its
+    # specialists); empty without staffing, and in a quarter locked before.
+    supervisor_fte: Mapped[float | None] = mapped_column(Float)
     locked: Mapped[bool] = mapped_column(default=False)
     computed_at: Mapped[datetime] = timestamp_column()

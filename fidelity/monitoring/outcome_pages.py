@@ -27,6 +27,7 @@ from fidelity.monitoring.outcomes import (
     QuarterFigures,
     few_served,
     rounded,
+    supervision,
 )
 from fidelity.monitoring.quarters import Quarter
 
@@ -43,6 +44,11 @@ class OutcomeRow:
     def over_caseload(self) -> bool:
         caseload = self.figures.caseload_per_specialist
         return caseload is not None and caseload > CASELOAD_LIMIT
+
+    @property
+    def supervision(self) -> str | None:
+        """Specialists per supervisor against the model's limit: "over", "within", "no_supervisor" or None."""
+        return supervision(self.figures.specialist_fte, self.figures.supervisor_fte)
 
 
 def outcome_rows(kept: Sequence[QuarterlyOutcome], today: date) -> list[OutcomeRow]:
@@ -128,6 +134,7 @@ EXPORT_COLUMNS = (
     "definitions_version",
     *(column for name in KEPT_FIELDS for column in (name, RATE_AFTER.get(name)) if column),
     "caseload_per_specialist",
+    "specialists_per_supervisor",
     "locked",
     "to_date",
     "computed_at_utc",
@@ -138,14 +145,15 @@ EXPORT_NAMES = ColumnNames(SWEDISH_COLUMNS, {"locked": "låst", "computed_at_utc
 
 def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
     """One line per quarter, oldest first: the kept counts, each rate beside its count (a share from 0 to 1),
-    caseload per specialist, the definitions version the figures were computed under, and whether the quarter is
-    locked or still running."""
+    caseload per specialist and specialists per supervisor, the definitions version the figures were computed under,
+    and whether the quarter is locked or still running."""
     lines = []
     for row in rows:
         figures = row.figures
         rates = {column: rounded(getattr(figures, column), 4) for column in RATE_AFTER.values()}
         key = {"unit": unit.code, "year": figures.quarter.year, "quarter": figures.quarter.number}
-        about = {"caseload_per_specialist": rounded(figures.caseload_per_specialist, 2), "locked": row.locked,
+        about = {"caseload_per_specialist": rounded(figures.caseload_per_specialist, 2),
+                 "specialists_per_supervisor": rounded(figures.specialists_per_supervisor, 2), "locked": row.locked,
                  "to_date": row.running, "computed_at_utc": _utc(row.computed_at)}  # fmt: skip
         lines.append(key | {"definitions_version": row.definitions_version} | figures.counts() | rates | about)
     frame = pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))

@@ -37,6 +37,8 @@ from fidelity.monitoring.outcomes import (
     BENCHMARKS,
     CASELOAD_LIMIT,
     DEFINITIONS_VERSION,
+    MINIMUM_SPECIALISTS,
+    SUPERVISION_LIMIT,
     benchmark_reached,
 )
 from fidelity.monitoring.purge import latest_purge
@@ -44,6 +46,7 @@ from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.staffing import (
     StaffingChanged,
     StaffingLocked,
+    planned,
     quarter_staffing,
     set_staffing,
     staffing_lines,
@@ -74,6 +77,7 @@ def show(code: str) -> ResponseReturnValue:
         definitions=definitions(),
         version=DEFINITIONS_VERSION,
         caseload_limit=CASELOAD_LIMIT,
+        supervision_limit=SUPERVISION_LIMIT,
         benchmark_reached=benchmark_reached,
         benchmark_words=benchmark_words(),
         minimum_rate=dict(BENCHMARKS)["minimum"],
@@ -121,6 +125,14 @@ def staffing(code: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Staffing for %(quarter)s saved.", quarter=quarter_text(quarter.year, quarter.number)))
+            if planned(quarter, clock.today()):
+                flash(
+                    _(
+                        "%(quarter)s has not begun yet: its staffing is planned, and counts in no outcome figure until "
+                        "the quarter begins.",
+                        quarter=quarter_text(quarter.year, quarter.number),
+                    )
+                )
             notice = kept_notice(merged.kept, form)
             if notice:
                 flash(notice)
@@ -131,6 +143,8 @@ def staffing(code: str) -> ResponseReturnValue:
         "monitoring/staffing.html",
         unit=unit,
         lines=staffing_lines(unit, clock.today()),
+        supervision_limit=SUPERVISION_LIMIT,
+        minimum_specialists=MINIMUM_SPECIALISTS,
         form=form,
         can_record=can(current_user, Permission.RECORD, unit),
         changed=changed,

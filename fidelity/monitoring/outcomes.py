@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 
 # Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait; version 3
 # those who gave up while waiting; version 4 leaves out jobs of 0 hours a week, which are no paid work; version 5
-# counts employer contact within 30 days only for people towards work (a goal of education alone meets no employer).
-DEFINITIONS_VERSION = "5"
+# counts employer contact within 30 days only for people towards work (a goal of education alone meets no employer);
+# version 6 keeps each quarter's supervisors' full-time equivalents, for the specialists per supervisor.
+DEFINITIONS_VERSION = "6"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
+SUPERVISION_LIMIT = 10  # fidelity item O5: the employment supervisor supervises no more than 10 specialists
+MINIMUM_SPECIALISTS = 2  # fidelity item O4: a vocational unit has at least 2 full-time specialists and a team leader
 # Quarterly competitive employment rate (the US learning community's benchmarks): minimum, average, excellent.
 BENCHMARKS = (("minimum", 0.31), ("average", 0.41), ("excellent", 0.50))
 # With fewer people served than this, one person moves a quarter's rate by more than ten points, the distance between
@@ -98,6 +101,11 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("caseload", N_("Caseload per specialist"), N_(
         "People served divided by the work/study specialists' full-time equivalents recorded for the quarter; not "
         "given without staffing. The IPS model allows at most 20.")),
+    Definition("specialists_per_supervisor", N_("Specialists per supervisor"), N_(
+        "The work/study specialists' full-time equivalents recorded for the quarter divided by the supervisors'; not "
+        "given without staffing, and a quarter with specialist time but no supervisor time recorded says so. The IPS "
+        "model's employment supervisor supervises at most 10 specialists: a quarter above 10 per full-time "
+        "supervisor, as shown to one decimal, is marked.")),
 )  # fmt: skip
 
 
@@ -112,6 +120,35 @@ def rounded(value: float | None, decimals: int) -> float | None:
     if value is None:
         return None
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def per_supervisor(specialist_fte: float | None, supervisor_fte: float | None) -> float | None:
+    """A quarter's work/study specialists per full-time supervisor: their full-time equivalents divided; None without
+    staffing, or without supervisor time (nothing to divide by)."""
+    if specialist_fte is None or not supervisor_fte:
+        return None
+    return specialist_fte / supervisor_fte
+
+
+def supervision(specialist_fte: float | None, supervisor_fte: float | None) -> str | None:
+    """Where a quarter's staffing stands against the model's SUPERVISION_LIMIT specialists per full-time supervisor:
+    "over" above it, judged as shown, to one decimal (4.7 specialists to 0.47 supervisor is 10, within, though the
+    division in binary gives 10.000000000000002); "within" at or under it; "no_supervisor" with specialist time but no
+    supervisor time recorded; None without staffing, without specialist time (nobody to supervise), or where the
+    supervisors were not kept (a quarter locked before definitions version 6)."""
+    if specialist_fte is None or supervisor_fte is None or not specialist_fte:
+        return None
+    ratio = per_supervisor(specialist_fte, supervisor_fte)
+    if ratio is None:
+        return "no_supervisor"
+    shown = rounded(ratio, 1)  # as the pages show it
+    return "over" if shown is not None and shown > SUPERVISION_LIMIT else "within"
+
+
+def below_unit_minimum(specialist_fte: float | None) -> bool:
+    """Whether a quarter's recorded specialists fall short of the vocational unit the model asks for: fewer than
+    MINIMUM_SPECIALISTS full-time equivalents (no staffing recorded: nothing to say)."""
+    return specialist_fte is not None and specialist_fte < MINIMUM_SPECIALISTS
 
 
 def benchmark_reached(rate: float | None) -> str | None:
@@ -193,6 +230,7 @@ class QuarterFigures(ServedRates):
     screened_out: int | None
     specialist_fte: float | None
     gave_up: int | None = None  # since definitions version 3
+    supervisor_fte: float | None = None  # since definitions version 6; None also without staffing
 
     @property
     def retention_90(self) -> float | None:
@@ -213,6 +251,10 @@ class QuarterFigures(ServedRates):
     @property
     def caseload_per_specialist(self) -> float | None:
         return self.served / self.specialist_fte if self.specialist_fte else None
+
+    @property
+    def specialists_per_supervisor(self) -> float | None:
+        return per_supervisor(self.specialist_fte, self.supervisor_fte)
 
     def counts(self) -> dict[str, int | float | None]:
         """The kept figures by column name, without the quarter."""
@@ -253,6 +295,8 @@ SWEDISH_COLUMNS: dict[str, str] = {
     "gave_up": "gav_upp",
     "gave_up_share": "andel_gav_upp",
     "caseload_per_specialist": "deltagare_per_specialist",
+    "supervisor_fte": "handledare_årsarbetare",
+    "specialists_per_supervisor": "specialister_per_handledare",
     "to_date": "hittills",
 }
 
@@ -364,6 +408,9 @@ def figures_by_quarter(
     earliest_waiting = [referral[waiting[:, q]].min(initial=NEVER) for q in range(len(quarters))]
 
     fte = {(int(r.year), int(r.quarter)): float(r.specialist_fte) for r in frames.staffing.itertuples()}
+    # Supervisors left empty count as 0, as the staffing form says.
+    supervisors = {(int(r.year), int(r.quarter)): 0.0 if pd.isna(r.supervisor_fte) else float(r.supervisor_fte)
+                   for r in frames.staffing.itertuples()}  # fmt: skip
     contact_medians = _median_by_quarter(contact[is_enrolled], after_enrolment[is_enrolled], starts, ends)
     enrolment_medians = _median_by_quarter(enrolled[is_enrolled], to_enrolment[is_enrolled], starts, ends)
     return [
@@ -387,6 +434,7 @@ def figures_by_quarter(
             screened_out=int((referred_in[:, q] & not_accepted & breach).sum()),
             specialist_fte=fte.get((quarter.year, quarter.number)),
             gave_up=int((referred_in[:, q] & gave_up).sum()),
+            supervisor_fte=supervisors.get((quarter.year, quarter.number)),
         )
         for q, quarter in enumerate(quarters)
     ]

@@ -17,6 +17,7 @@ from fidelity.extensions import db
 from fidelity.i18n import quarter_text
 from fidelity.models import Journey, QuarterlyOutcome, StaffingQuarter, Unit
 from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.outcomes import below_unit_minimum, per_supervisor, supervision
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from fidelity.monitoring.unit_lock import take_units
 from fidelity.stale import Changed, Merged, merge, snapshot
@@ -29,6 +30,23 @@ class StaffingLine:
     quarter: Quarter
     staffing: StaffingQuarter | None
     locked: bool = False  # its outcome figures are kept as they were: its staffing no longer changes
+    planned: bool = False  # the quarter has not begun: its staffing is a plan, and counts in no outcome figure yet
+
+    @property
+    def specialists_per_supervisor(self) -> float | None:
+        row = self.staffing
+        return None if row is None else per_supervisor(row.specialist_fte, row.supervisor_fte)
+
+    @property
+    def supervision(self) -> str | None:
+        """Specialists per supervisor against the model's limit: "over", "within", "no_supervisor" or None."""
+        row = self.staffing
+        return None if row is None else supervision(row.specialist_fte, row.supervisor_fte)
+
+    @property
+    def below_unit_minimum(self) -> bool:
+        """Fewer specialists recorded than the vocational unit the model asks for."""
+        return self.staffing is not None and below_unit_minimum(self.staffing.specialist_fte)
 
 
 class StaffingLocked(ValueError):
@@ -62,16 +80,26 @@ def unit_staffing(unit: Unit) -> dict[Quarter, StaffingQuarter]:
     return {Quarter(row.year, row.quarter): row for row in rows}
 
 
+def planned(quarter: Quarter, today: date) -> bool:
+    """Whether `quarter` has not begun on `today`: staffing recorded for it is a plan. The outcome figures count only
+    to today's quarter, so a planned quarter's staffing changes none of them until it begins."""
+    return quarter.start > today
+
+
 def staffing_lines(unit: Unit, today: date) -> list[StaffingLine]:
     """Newest first, every quarter from the unit's first referral or first recorded staffing, whichever is earlier,
-    to today's (or a later one that has staffing), so that a quarter without staffing shows as a gap to fill."""
+    to today's (or a later one that has staffing, marked planned), so that a quarter without staffing shows as a gap
+    to fill."""
     recorded = unit_staffing(unit)
     first_referral = db.session.scalar(select(func.min(Journey.referral_date)).where(Journey.unit_id == unit.id))
     current = Quarter.of(today)
     first = min([*recorded, current, *([Quarter.of(first_referral)] if first_referral else [])])
     last = max([*recorded, current])
     locked = locked_quarters(unit)
-    return [StaffingLine(q, recorded.get(q), q in locked) for q in reversed(list(quarters_between(first, last)))]
+    return [
+        StaffingLine(q, recorded.get(q), q in locked, planned(q, today))
+        for q in reversed(list(quarters_between(first, last)))
+    ]
 
 
 def quarter_staffing(unit: Unit, quarter: Quarter) -> StaffingQuarter | None:
