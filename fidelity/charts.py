@@ -15,10 +15,12 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateFormatter, AutoDateLocator, date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from fidelity.history import ReviewPoint, effective_points
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 # Okabe-Ito colours stay distinct under the common kinds of colour blindness.
 BLUE, ORANGE, GREY = "#0072B2", "#D55E00", "#555555"
+SHADE = "#eef0f3"  # behind the quarter under way
 KIND_STYLES: dict[str, dict[str, Any]] = {
     "self_assessment": {"marker": "o", "markersize": 7, "markerfacecolor": "white", "markeredgecolor": BLUE},
     "external": {"marker": "s", "markersize": 7, "markerfacecolor": ORANGE, "markeredgecolor": ORANGE},
@@ -281,6 +284,7 @@ class WaitChartText:
     no_meetings: str = "No first meetings yet"
     to_date: str = "to date"
     still_waiting: str = "Hollow: some of the quarter's referrals still wait, so its median may rise"
+    shaded: str = "Shaded: the quarter to date"
 
 
 @dataclass(frozen=True)
@@ -312,7 +316,7 @@ def wait_days_svg(
         _quarter_line(ax, [p.to_first_meeting for p in points], hollow, BLUE, "o", "-")
         _quarter_line(ax, [p.to_enrolment for p in points], hollow, ORANGE, "s", ":")
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
-        handles = [
+        handles: list[Artist] = [
             Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
             Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.to_enrolment),
         ]
@@ -320,6 +324,8 @@ def wait_days_svg(
             # Wrapped: in a row beside the two lines' names, within the chart's width in any language.
             handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
                                   label=textwrap.fill(text.still_waiting, 48)))  # fmt: skip
+        if running:
+            handles.append(Patch(facecolor=SHADE, edgecolor="none", label=textwrap.fill(text.shaded, 24)))
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
         return _svg(fig, title)
 
@@ -329,7 +335,7 @@ def _quarter_axis(ax: Axes, labels: Sequence[str], running: bool, to_date: str) 
     counted to date when it is under way (`running`)."""
     xs = list(range(len(labels)))
     if running and xs:
-        ax.axvspan(xs[-1] - 0.5, xs[-1] + 0.5, color="#eef0f3", zorder=0, linewidth=0)
+        ax.axvspan(xs[-1] - 0.5, xs[-1] + 0.5, color=SHADE, zorder=0, linewidth=0)
     step = max(1, math.ceil(len(labels) / 10))
     shown = [x for x in xs if (len(labels) - 1 - x) % step == 0]
     texts = [labels[x] for x in shown]

@@ -47,6 +47,7 @@ def xlsx_bytes(
         buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM:SS"
     ) as writer:
         headings = [names.heading(column) for column in typed.columns] if names else list(typed.columns)
+        sheet = names.heading(sheet) if names else sheet  # the sheet too, when it has a Swedish name
         typed.to_excel(writer, sheet_name=sheet, index=False, header=headings)
         worksheet = writer.sheets[sheet]
         for position, (column, heading) in enumerate(zip(typed.columns, headings, strict=True), start=1):

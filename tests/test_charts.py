@@ -196,6 +196,7 @@ def test_wait_chart_takes_translated_words_marks_the_quarter_to_date_and_says_wh
     running = wait_days_svg(WAITS, title="Väntan", running=True, text=words)
     assert {"Till första möte", "(hittills)"} <= set(texts(running)) and "To first meeting" not in texts(running)
     assert "#eef0f3" in running and "#eef0f3" not in wait_days_svg(WAITS, title="Väntan", text=words)
+    assert "Shaded: the quarter to date" in " ".join(texts(running))  # the legend says what the shade is
     for points in ([], [WaitPoint("2026 Q2", None, None, still_waiting=True)]):
         shown = texts(wait_days_svg(points, title="Väntan", text=words))
         assert "Inga första möten än" in shown and "Till första möte" not in shown

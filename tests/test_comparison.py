@@ -562,7 +562,9 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
     sv = {"Accept-Language": "sv"}
     english = pd.read_csv(io.BytesIO(client.get("/comparison.csv?kind=all", headers={"Accept-Language": "en"}).data))
     text = client.get("/comparison.csv?kind=all", headers=sv).get_data(as_text=True).lstrip("\ufeff")
-    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    # True and false as a Swedish reader writes them, ja and nej; read back, the same values as in English.
+    assert ";nej;" in text or ";nej\n" in text
+    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",", true_values=["ja"], false_values=["nej"])
     keys = registry.get("ips-25").item_keys
     principles = [principle.key for principle in registry.principles.principles]
     halves = [name.removeprefix("total_") for name in english.columns if re.fullmatch(r"total_\d{4}H[12]", name)]
@@ -597,12 +599,12 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
     assert first[f"andel_i_arbete_{quarters[-1]}"] == 0.45 and first["bedömningsslag"] == "external"
 
     workbook = client.get("/comparison.xlsx?kind=all", headers=sv).data
-    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="comparison")
+    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="jämförelse")  # the sheet named in Swedish too
     english_excel = pd.read_excel(io.BytesIO(client.get("/comparison.xlsx?kind=all").data), sheet_name="comparison")
     assert list(excel.columns) == list(swedish.columns) and list(english_excel.columns) == list(english.columns)
     pd.testing.assert_frame_equal(excel.set_axis(english_excel.columns, axis=1), english_excel)
     # Rates still percentages and dates dates, under their Swedish names.
-    sheet = load_workbook(io.BytesIO(workbook))["comparison"]
+    sheet = load_workbook(io.BytesIO(workbook))["jämförelse"]
     header = [cell.value for cell in sheet[1]]
     row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == dataset["units"][0].code)
     typed = dict(zip(header, row, strict=True))

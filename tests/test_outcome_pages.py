@@ -230,7 +230,7 @@ def test_specialists_per_supervisor_are_set_against_the_models_ten(client: Any, 
     assert post_staffing(client, unit, quarter=f"{THIS.year}Q{THIS.number}", specialist_fte="5",
                          supervisor_fte="0.5").status_code == 302  # fmt: skip
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
-    assert "Specialists per supervisor (at most 10)" in page
+    assert "Specialists per full-time supervisor (at most 10)" in page
     # 3 served / 4.5 FTE = 0.67 per specialist; then the supervisors and the specialists per supervisor.
     assert row_of(page, BEFORE, table=2).endswith(" 4.5 0.7 0.4 11.3 ⚠ above 10")
     assert row_of(page, THIS, table=2).endswith(" 5 0.6 0.5 10")
@@ -238,12 +238,12 @@ def test_specialists_per_supervisor_are_set_against_the_models_ten(client: Any, 
     assert 'id="definition-specialists_per_supervisor"' in page
 
     staffing = client.get(f"/units/{unit.code}/staffing").get_data(as_text=True)
-    assert "Specialists per supervisor (at most 10)" in staffing
+    assert "Specialists per full-time supervisor (at most 10)" in staffing
     assert staffing_row(staffing, BEFORE) == f"{BEFORE} 4.5 0.4 11.3 ⚠ above 10 Change {BEFORE}"
     assert staffing_row(staffing, THIS) == f"{THIS} 5 0.5 10 Change {THIS}"
     # 0.1 specialist FTE: fewer than the 2 full-time specialists of a vocational unit (item O4), and no supervisor.
     assert staffing_row(staffing, LAST) == f"{LAST} 0.1 ⚠ below 2 0 ⚠ no supervisor recorded Change {LAST}"
-    assert "has at least 2 full-time work/study specialists and a team leader" in staffing
+    assert "has at least 2 full-time work/study specialists and a supervisor who leads them" in staffing
 
 
 def test_a_unit_without_journeys(client: Any, session: Any) -> None:
@@ -288,7 +288,7 @@ SWEDISH_HEADER = [
     "andel_arbetsgivarkontakt_inom_30", "nådde_dag_90", "varat_90_dagar", "andel_varat_90_dagar",
     "väntande_vid_kvartalets_slut", "mediantal_dagar_till_inskrivning", "längsta_väntan_vid_kvartalets_slut",
     "remitterade", "ej_antagna", "bortsållade", "andel_bortsållade", "specialister_årsarbetare", "gav_upp",
-    "andel_gav_upp", "handledare_årsarbetare", "deltagare_per_specialist", "specialister_per_handledare", "låst",
+    "andel_gav_upp", "ips_ledare_årsarbetare", "deltagare_per_specialist", "specialister_per_ips_ledare", "låst",
     "hittills", "beräknad_utc",
 ]  # fmt: skip
 
@@ -302,19 +302,21 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, uni
     sv = {"Accept-Language": "sv"}
     text = client.get(f"{url}.csv", headers=sv).get_data(as_text=True).lstrip("\ufeff")
     assert text.startswith("enhet;år;kvartal;definitionsversion;i_stöd;")
-    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    # True and false as a Swedish reader writes them, ja and nej; read back, the same values as in English.
+    assert ";nej;" in text or ";nej\n" in text
+    swedish = pd.read_csv(io.StringIO(text), sep=";", decimal=",", true_values=["ja"], false_values=["nej"])
     assert list(swedish.columns) == SWEDISH_HEADER
     # The same values under the Swedish names.
     pd.testing.assert_frame_equal(swedish.set_axis(english.columns, axis=1), english)
     assert swedish.iloc[1]["andel_i_arbete"] == english.iloc[1]["employment_rate"] == 0.3333
 
     workbook = client.get(f"{url}.xlsx", headers=sv).data
-    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="Outcomes")
+    excel = pd.read_excel(io.BytesIO(workbook), sheet_name="Resultat")  # the sheet named in Swedish too
     english_excel = pd.read_excel(io.BytesIO(client.get(f"{url}.xlsx").data), sheet_name="Outcomes")
     assert list(excel.columns) == SWEDISH_HEADER and list(english_excel.columns) == list(EXPORT_COLUMNS)
     pd.testing.assert_frame_equal(excel.set_axis(english_excel.columns, axis=1), english_excel)
     # Rates still shown as percentages, the time of counting as a time.
-    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Outcomes"]
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Resultat"]
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
     assert formats["andel_i_arbete"] == formats["andel_varat_90_dagar"] == formats["andel_gav_upp"] == "0.0%"
     assert formats["i_stöd"] == "General" and formats["beräknad_utc"] == "YYYY-MM-DD HH:MM:SS"

@@ -467,6 +467,7 @@ def served_column(quarter: Quarter) -> str:
 EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {
+        "comparison": "jämförelse",  # the workbook's sheet
         "name": "namn",
         "area": "område",
         "review_date": "bedömningsdatum",

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fidelity.column_names import swedish_request
 from fidelity.i18n import semicolon_csv
 from fidelity.monitoring.layout import LAYOUT, Column, Kind, english_name, spell_header
 from fidelity.monitoring.problems import Problem, refused
@@ -364,9 +365,25 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV, UTF-8 with the byte-order mark Excel needs to see it is UTF-8; for a reader whose language
     writes a decimal comma (`semicolon_csv`), with semicolons and decimal commas, as their Excel opens and saves it.
     The import reads either."""
+    if swedish_request():
+        frame = _yes_no(frame)
     if semicolon_csv():
         return frame.to_csv(index=False, lineterminator="\n", sep=";", decimal=",").encode("utf-8-sig")
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+_JA_NEJ = {True: "ja", False: "nej"}
+
+
+def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
+    """True and false as a Swedish reader writes them, ja and nej (which the import reads too): Swedish Excel reads
+    neither True nor False as a truth value, and shows them as English words."""
+    said = frame.copy()
+    for name in frame.columns:
+        truths = frame[name].map(lambda value: isinstance(value, bool | np.bool_))
+        if truths.any():
+            said[name] = frame[name].astype(object).where(~truths, frame[name][truths].map(lambda v: _JA_NEJ[bool(v)]))
+    return said
 
 
 def _column(name: str) -> Column | None:

@@ -140,7 +140,10 @@ EXPORT_COLUMNS = (
     "computed_at_utc",
 )
 # The columns as a Swedish reader's files name them.
-EXPORT_NAMES = ColumnNames(SWEDISH_COLUMNS, {"locked": "låst", "computed_at_utc": "beräknad_utc"})
+EXPORT_NAMES = ColumnNames(
+    SWEDISH_COLUMNS,
+    {"Outcomes": "Resultat", "locked": "låst", "computed_at_utc": "beräknad_utc"},  # and the sheet
+)
 
 
 def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:

@@ -295,8 +295,8 @@ SWEDISH_COLUMNS: dict[str, str] = {
     "gave_up": "gav_upp",
     "gave_up_share": "andel_gav_upp",
     "caseload_per_specialist": "deltagare_per_specialist",
-    "supervisor_fte": "handledare_årsarbetare",
-    "specialists_per_supervisor": "specialister_per_handledare",
+    "supervisor_fte": "ips_ledare_årsarbetare",
+    "specialists_per_supervisor": "specialister_per_ips_ledare",
     "to_date": "hittills",
 }
 

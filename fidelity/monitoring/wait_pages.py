@@ -55,6 +55,7 @@ def wait_chart(quarters: Sequence[WaitQuarter]) -> Markup:
         no_meetings=_("No first meetings yet"),
         to_date=_("to date"),
         still_waiting=_("Hollow: some of the quarter's referrals still wait, so its median may rise"),
+        shaded=_("Shaded: the quarter to date"),
     )
     running = bool(quarters) and quarters[-1].running
     svg = wait_days_svg(points, title=_("Waits by quarter of referral"), running=running, text=words)

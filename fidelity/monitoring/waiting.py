@@ -332,6 +332,7 @@ SWEDISH_REASONS = {
 EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {
+        "Waiting list": "Väntelista",  # the workbook's sheet
         "first_meetings": "första_möten",
         "days_to_first_meeting_median": "dagar_till_första_mötet_median",
         "days_to_first_meeting_p90": "dagar_till_första_mötet_p90",
