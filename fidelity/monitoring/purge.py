@@ -251,7 +251,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date, reason: str = ERASE_REQU
     ids = entries_to_clear({unit.id: {journey_id}}, date.min, hand_deleted=False).get(unit.id, [])
     _clear_values(ids, ERASED, day, reason)
     facts = {"cleared": len(ids), ERASE_REASON: reason}
-    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), facts, unit.id)))
+    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), facts, unit.id, journey_id)))
     db.session.flush()
     return len(ids)
 
