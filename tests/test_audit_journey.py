@@ -1,18 +1,27 @@
-"""Every audit entry about a journey, a job or a course names the journey in a column of its own (`journey_id`)."""
+"""Every audit entry about a journey, a job or a course names the journey in a column of its own (`journey_id`), and
+a journey's history is read by it: its page of changes, an import's check and an erasure read none of another
+journey's entries, even in the same unit."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import Select, event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Role
+from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey, Role, Unit
+from fidelity.monitoring.held_imports import history
 from fidelity.monitoring.imports import import_journeys
 from fidelity.monitoring.journey_operations import delete_journey
+from fidelity.monitoring.journey_queries import journey_trail
+from fidelity.monitoring.purge import entries_to_clear
 from tests import factories
 from tests.journey_data import GOOD, TODAY, csv_file
+from tests.test_web import login
 
 ABOUT_JOURNEYS = ("journeys", "job_spells", "education_spells")
 
@@ -106,6 +115,84 @@ def test_an_erasure_names_the_journey_it_erased(app: Flask, session: Any) -> Non
     entries = entries_since(session, start)
     assert ("journeys", "erase", journey_id) in entries
     assert {named for _entity, _action, named in entries} == {journey_id}
+
+
+@contextmanager
+def audit_reads() -> Iterator[list[Select[Any]]]:
+    """The statements that read the audit log inside the block."""
+    statements: list[Select[Any]] = []
+
+    def seen(state: ORMExecuteState) -> None:
+        if state.is_select and any(getattr(f, "name", None) == "audit_log" for f in state.statement.get_final_froms()):
+            statements.append(state.statement)
+
+    event.listen(Session, "do_orm_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(Session, "do_orm_execute", seen)
+
+
+def entries_read(session: Any, statements: list[Select[Any]]) -> set[int]:
+    """The ids of the audit entries the statements give, run again as they were."""
+    return {entry for statement in statements for entry in session.scalars(statement.with_only_columns(AuditEntry.id))}
+
+
+def two_journeys(session: Any) -> tuple[Unit, Journey, set[int], set[int]]:
+    """A unit with two journeys, each with a job and a course changed by hand, and an older change to the first's job
+    that names only what changed (its journey only in the column, as the upgrade gave it); the unit, the first
+    journey, and the ids of the entries about each."""
+    unit = factories.unit()
+    mine = factories.journey(unit, date(2026, 1, 5), code="MINE-1", jobs=((date(2026, 2, 1), None),),
+                             studies=((date(2026, 2, 1), None),))  # fmt: skip
+    theirs = factories.journey(unit, date(2026, 1, 6), code="THEIRS-1", jobs=((date(2026, 2, 2), None),),
+                               studies=((date(2026, 2, 2), None),))  # fmt: skip
+    for journey in (mine, theirs):
+        journey.exit_date, journey.jobs[0].end_date = date(2026, 5, 1), date(2026, 4, 1)
+        journey.education[0].end_date = date(2026, 4, 2)
+    session.commit()
+    session.add(AuditEntry(at=datetime(2026, 4, 3, tzinfo=UTC), actor_label="cli", action="update",
+                           entity="job_spells", entity_id=str(mine.jobs[0].id), unit_id=unit.id, journey_id=mine.id,
+                           changes={"hours_per_week": [None, 20]}))  # fmt: skip
+    session.commit()
+
+    def about(journey: Journey) -> set[int]:
+        return set(session.scalars(select(AuditEntry.id).where(AuditEntry.journey_id == journey.id)))
+
+    return unit, mine, about(mine), about(theirs)
+
+
+def test_a_journey_s_changes_page_reads_none_of_another_journey_s_entries(client: Any, session: Any) -> None:
+    unit, mine, own, others = two_journeys(session)
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    with audit_reads() as statements:
+        page = client.get(f"/units/{unit.code}/journeys/{mine.id}/history")
+    assert page.status_code == 200
+    read = entries_read(session, statements)
+    assert len(own) == 7 and own <= read  # made (the journey, its job, its course), changed (each), and the old change
+    assert len(others) == 6 and not others & read
+    assert [entry.id for entry in journey_trail(unit.id, mine)] == sorted(own, reverse=True)
+
+
+def test_an_import_s_check_reads_none_of_another_journey_s_entries(session: Any) -> None:
+    unit, mine, own, others = two_journeys(session)
+    through = last_entry(session)
+    with audit_reads() as statements:
+        entries = history(unit.id, [mine.id], through)
+    assert [entry.id for entry in entries] == sorted(own)
+    assert {entry.journey_id for entry in entries} == {mine.id}
+    assert not others & entries_read(session, statements)
+    # `through`: the entries after it are not the check's.
+    assert [entry.id for entry in history(unit.id, [mine.id], sorted(own)[2])] == sorted(own)[:3]
+    assert history(unit.id, [], through) == []
+
+
+def test_an_erasure_reads_none_of_another_journey_s_entries(session: Any) -> None:
+    unit, mine, own, others = two_journeys(session)
+    with audit_reads() as statements:
+        cleared = entries_to_clear({unit.id: {mine.id}}, date.min, hand_deleted=False)
+    assert cleared == {unit.id: sorted(own)}
+    assert not others & entries_read(session, statements)
 
 
 def test_the_models_name_their_journey(session: Any) -> None:
