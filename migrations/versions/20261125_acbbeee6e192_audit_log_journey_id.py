@@ -46,13 +46,23 @@ def _named(changes):
 
 
 def _set(connection, journeys):
-    """Give each entry (id -> journey) its journey, in one executemany."""
-    if journeys:
-        given = AUDIT_LOG.update().where(AUDIT_LOG.c.id == sa.bindparam('entry'))
+    """Give each entry (id -> journey) its journey: on PostgreSQL in one UPDATE ... FROM (an executemany sends a
+    statement for each entry, which took four fifths of the time), on SQLite in one executemany."""
+    if not journeys:
+        return
+    if connection.dialect.name == 'postgresql':
         connection.execute(
-            given.values(journey_id=sa.bindparam('journey')),
-            [{'entry': entry, 'journey': journey} for entry, journey in journeys.items()],
+            sa.text('UPDATE audit_log SET journey_id = given.journey '
+                    'FROM unnest(CAST(:entries AS integer[]), CAST(:journeys AS integer[])) AS given(entry, journey) '
+                    'WHERE audit_log.id = given.entry'),
+            {'entries': list(journeys), 'journeys': list(journeys.values())},
         )
+        return
+    given = AUDIT_LOG.update().where(AUDIT_LOG.c.id == sa.bindparam('entry'))
+    connection.execute(
+        given.values(journey_id=sa.bindparam('journey')),
+        [{'entry': entry, 'journey': journey} for entry, journey in journeys.items()],
+    )
 
 
 def _chunks(items):
@@ -62,7 +72,6 @@ def _chunks(items):
 
 def upgrade():
     op.add_column('audit_log', sa.Column('journey_id', sa.Integer(), nullable=True))
-    op.create_index(op.f('ix_audit_log_journey_id'), 'audit_log', ['journey_id'], unique=False)
     connection = op.get_bind()
     # First the entries that say their journey themselves: a journey's by its id, a job's or course's by the journey
     # it names; those about a job or course that name none are kept for below. A chunk at a time, by id, each read
@@ -111,6 +120,8 @@ def upgrade():
             )
             found |= {int(spell): journey for spell, journey in others}
         _set(connection, {entry: found[spell] for entry, entity, spell in unnamed if entity == kind and spell in found})
+    # Indexed once filled: building the index at the end costs less than keeping it up to date entry by entry.
+    op.create_index(op.f('ix_audit_log_journey_id'), 'audit_log', ['journey_id'], unique=False)
 
 
 def downgrade():
