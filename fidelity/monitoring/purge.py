@@ -181,31 +181,28 @@ def entries_to_clear(
 ) -> dict[int, list[int]]:
     """The audit entries (ids, by unit) whose values the purge clears: those about the journeys it deletes
     (`purging`: unit id -> journey ids), their jobs and courses, and about the journeys deleted by hand before
-    `cutoff`, or that had ended before it, and theirs (unless `hand_deleted` is False: then only the units of
-    `purging` are read); not those cleared or erased already, and only entries that hold a row's values.
+    `cutoff`, or that had ended before it, and theirs (unless `hand_deleted` is False: then only the journeys of
+    `purging`); not those cleared or erased already, and only entries that hold a row's values.
 
-    Every such entry names its journey in a column of its own (`AuditEntry.journey_id`); only the deletions of
+    Every such entry names its journey in a column of its own (`AuditEntry.journey_id`): only the deletions of
     journeys are read whole, for the day each deleted journey had ended."""
-    before = clock.start_of(cutoff)
-    deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
     gone = {journey for ids in purging.values() for journey in ids}
     units = set(purging)
     if hand_deleted:
-        units |= {unit for unit in db.session.scalars(deleted.distinct()) if unit is not None}
-    if not units:
-        return {}
-    deletions = db.session.execute(
-        select(AuditEntry.journey_id, AuditEntry.at, AuditEntry.changes).where(
-            AuditEntry.unit_id.in_(units),
-            AuditEntry.entity == "journeys",
-            AuditEntry.action == "delete",
-            AuditEntry.journey_id.is_not(None),
+        before = clock.start_of(cutoff)
+        deletions = db.session.execute(
+            select(AuditEntry.unit_id, AuditEntry.journey_id, AuditEntry.at, AuditEntry.changes).where(
+                AuditEntry.entity == "journeys",
+                AuditEntry.action == "delete",
+                AuditEntry.unit_id.is_not(None),
+                AuditEntry.journey_id.is_not(None),
+            )
         )
-    )
-    for journey_id, at, changes in deletions:
-        ended = deleted_journey_end(changes or {})
-        if as_utc(at) < before or (ended is not None and ended < cutoff):
-            gone.add(journey_id)
+        for unit_id, journey_id, at, changes in deletions:
+            ended = deleted_journey_end(changes or {})
+            if as_utc(at) < before or (ended is not None and ended < cutoff):
+                units.add(unit_id)
+                gone.add(journey_id)
     if not gone:
         return {}
     about = about_journeys(db.session.get_bind().dialect.name, sorted(gone), units)
