@@ -69,10 +69,16 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
 
 
 def summary_entry(
-    action: str, entity: str, entity_id: str, facts: dict[str, Any], unit_id: int | None = None
+    action: str,
+    entity: str,
+    entity_id: str,
+    facts: dict[str, Any],
+    unit_id: int | None = None,
+    journey_id: int | None = None,
 ) -> dict[str, Any]:
     """The audit_log row of an operation written in bulk, which the listener never sees: one entry for the whole
-    operation by the current actor, each fact as a change from nothing (`[None, value]`)."""
+    operation by the current actor, each fact as a change from nothing (`[None, value]`); `journey_id` when the
+    operation is about one journey alone."""
     actor = current_actor()
     return {
         "at": utcnow(),
@@ -82,6 +88,7 @@ def summary_entry(
         "entity": entity,
         "entity_id": entity_id,
         "unit_id": unit_id,
+        "journey_id": journey_id,
         "changes": {name: [None, _plain(value)] for name, value in facts.items()},
     }
 
@@ -152,6 +159,7 @@ def _write_audit_entries(session: Session, flush_context: UOWTransaction) -> Non
                     "entity": obj.__tablename__,  # type: ignore[attr-defined]
                     "entity_id": _identity(obj),
                     "unit_id": obj.audit_unit_id(),
+                    "journey_id": obj.audit_journey_id(),
                     "changes": changes,
                 }
             )

@@ -221,6 +221,61 @@ def test_changes_to_jobs_written_before_get_their_journey(tmp_path: Path, databa
         db.engine.dispose()
 
 
+def test_entries_written_before_get_the_journey_they_are_about(
+    tmp_path: Path, database_factory: Callable[[], str]
+) -> None:
+    """An entry about a journey by its id; one about a job or course by the journey it names, else by its row, else
+    by another entry about the same job or course that names one; anything else, and what none of these tells, gets
+    none. Going down drops the column and keeps the entries."""
+    import json
+
+    from sqlalchemy import text
+
+    app: Flask = make_app(tmp_path, database_factory())
+    with app.app_context():
+        upgrade(revision="a4d9e6b2c8f1")  # the revision before entries had a journey of their own
+        with db.engine.begin() as conn:
+            add_unit(conn)
+            conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
+                              "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
+            conn.execute(text("INSERT INTO job_spells (id, journey_id, start_date, competitive) "
+                              "VALUES (3, 7, '2026-02-02', true)"))  # fmt: skip
+            conn.execute(text("INSERT INTO education_spells (id, journey_id, start_date) "
+                              "VALUES (4, 7, '2026-02-02')"))  # fmt: skip
+            # Journey 8 and its jobs and courses are gone (deleted by hand, or replaced by an import).
+            entries = {
+                1: ("journeys", "7", "update", {"exit_date": [None, "2026-03-01"]}, 7),
+                2: ("journeys", "8", "delete", {"code": ["J-8", None]}, 8),
+                3: ("journeys", "8", "erase", {"cleared": [None, 1]}, 8),
+                4: ("journeys", "12", "import", {"added": [None, 3]}, None),  # unit 12's import: a code, not an id
+                5: ("journeys", "", "purge", {"removed": [None, 1]}, None),
+                6: ("job_spells", "9", "update", {"journey_id": [8, 8], "end_date": [None, "2026-03-01"]}, 8),
+                7: ("job_spells", "3", "update", {"end_date": [None, "2026-03-01"]}, 7),  # by its row
+                8: ("education_spells", "4", "update", {"end_date": [None, "2026-04-01"]}, 7),  # by its row
+                9: ("job_spells", "11", "create", {"journey_id": [None, 8], "start_date": [None, "2026-02-02"]}, 8),
+                10: ("job_spells", "11", "update", {"end_date": [None, "2026-03-01"]}, 8),  # by entry 9
+                11: ("education_spells", "11", "update", {"end_date": [None, "2026-03-01"]}, None),  # not job 11
+                12: ("job_spells", "14", "delete", {"journey_id": [8, None], "start_date": ["2026-02-02", None]}, 8),
+                13: ("job_spells", "13", "update", {"cleared_by_purge": [None, "2026-01-01"]}, None),  # unknown
+                14: ("units", "7", "update", {"name": ["U", "V"]}, None),
+            }
+            for entry_id, (entity, row, action, changes, _journey) in entries.items():
+                conn.execute(
+                    text("INSERT INTO audit_log (id, at, actor_label, action, entity, entity_id, unit_id, changes) "
+                         "VALUES (:id, '2026-03-02', 'x', :action, :entity, :row, 1, :changes)"),
+                    {"id": entry_id, "action": action, "entity": entity, "row": row, "changes": json.dumps(changes)},
+                )  # fmt: skip
+        upgrade(revision="acbbeee6e192")
+        with db.engine.connect() as conn:
+            given = dict(conn.execute(text("SELECT id, journey_id FROM audit_log ORDER BY id")).all())
+        assert given == {entry_id: journey for entry_id, (*_entry, journey) in entries.items()}
+        downgrade(revision="a4d9e6b2c8f1")
+        assert "journey_id" not in {column["name"] for column in inspect(db.engine).get_columns("audit_log")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == len(entries)
+        db.engine.dispose()
+
+
 def test_going_down_past_a_version_of_the_outcome_definitions_sets_the_quarters_back_to_it(
     tmp_path: Path, database_factory: Callable[[], str]
 ) -> None:

@@ -26,6 +26,9 @@ class AuditEntry(Model):
     # The unit whose trail shows this change (a unit, its reviews, ratings and role assignments). No foreign key:
     # the log outlives what it describes.
     unit_id: Mapped[int | None] = mapped_column(index=True)
+    # The journey the entry is about, or whose job or course it is about (a change to it, or the erasure of its trail):
+    # what a journey's history is read by, rather than by reading its unit's whole trail. No foreign key either.
+    journey_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # {field: [old, new]}; an insert has old = null, a delete has new = null.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

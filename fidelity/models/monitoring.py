@@ -121,6 +121,9 @@ class Journey(Audited, Model):
     def audit_unit_id(self) -> int | None:
         return self.unit_id
 
+    def audit_journey_id(self) -> int | None:
+        return self.id
+
     @property
     def screening_out(self) -> NotAcceptedReason | None:
         """The reason the referral was not accepted, where it is one that breaches zero exclusion."""
@@ -147,6 +150,9 @@ class JobSpell(Audited, Model):
     def audit_unit_id(self) -> int | None:
         return self.journey.unit_id if self.journey is not None else None
 
+    def audit_journey_id(self) -> int | None:
+        return self.journey_id
+
 
 class EducationSpell(Audited, Model):
     """A course of study during a journey."""
@@ -163,6 +169,9 @@ class EducationSpell(Audited, Model):
 
     def audit_unit_id(self) -> int | None:
         return self.journey.unit_id if self.journey is not None else None
+
+    def audit_journey_id(self) -> int | None:
+        return self.journey_id
 
 
 class GoneCode(Model):

@@ -51,6 +51,10 @@ class Audited:
         """The unit whose audit trail shows changes to this row, if any."""
         return None
 
+    def audit_journey_id(self) -> int | None:
+        """The journey this row is, or belongs to, if any: the one whose history shows changes to it."""
+        return None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Load a column's old value before it is overwritten, even when it was expired by a commit, so that the
         # audit log always has both sides of a change. Columns must therefore be declared with mapped_column().

@@ -25,6 +25,7 @@ from sqlalchemy import (
     LargeBinary,
     Select,
     Table,
+    and_,
     any_,
     bindparam,
     delete,
@@ -37,7 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute
 
-from fidelity.models import EducationSpell, JobSpell, Journey
+from fidelity.audit import ROW_ACTIONS
+from fidelity.models import AuditEntry, EducationSpell, JobSpell, Journey
 
 # The tables the journey import and the purge write and delete in bulk.
 JOURNEYS = cast(Table, Journey.__table__)
@@ -45,12 +47,6 @@ JOB_SPELLS = cast(Table, JobSpell.__table__)
 EDUCATION_SPELLS = cast(Table, EducationSpell.__table__)
 # The audit log's kinds of entry about a journey and what it holds: one for each change a person made.
 JOURNEY_ENTITIES = (JOURNEYS.name, JOB_SPELLS.name, EDUCATION_SPELLS.name)
-
-
-def named_journey(changes: Mapping[str, Any] | None) -> int | None:
-    """The journey an audit entry about a job or course names (its `journey_id`, as [old, new]), if it names one."""
-    named = [value for value in (changes or {}).get("journey_id") or () if value is not None]
-    return int(named[-1]) if named else None
 
 
 def insert_rows(connection: Connection, table: Table, columns: Mapping[str, Collection[Any]]) -> None:
@@ -201,9 +197,13 @@ def delete_ids(connection: Connection, table: Table, column: str, ids: Sequence[
         connection.execute(delete(table).where(one_of(connection.dialect.name, table.c[column], ids)))
 
 
-def one_of(
-    dialect: str, column: ColumnElement[int] | InstrumentedAttribute[int], ids: Collection[int]
-) -> ColumnElement[bool]:
+# An integer column, or one that may be NULL (an audit entry's journey).
+IdColumn = (
+    ColumnElement[int] | ColumnElement[int | None] | InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
+)
+
+
+def one_of(dialect: str, column: IdColumn, ids: Collection[int]) -> ColumnElement[bool]:
     """`column` is one of `ids`, with the ids as one parameter: thousands of parameters cost more than the query."""
     if dialect == "postgresql":
         return column == any_(bindparam("ids", list(ids), type_=postgresql.ARRAY(Integer), unique=True))
@@ -212,3 +212,18 @@ def one_of(
         func.json_each(bindparam("ids", json.dumps(list(ids)), unique=True))
     )
     return column.in_(listed)
+
+
+def about_journeys(dialect: str, journey_ids: Collection[int], unit_ids: Collection[int]) -> ColumnElement[bool]:
+    """The audit entries that hold a row's values about the journeys `journey_ids` of the units `unit_ids`, or about
+    their jobs and courses: found by the journey each names (`AuditEntry.journey_id`). The unit is tested on the
+    entries found, not looked up (`unit_id + 0` is no column), so that SQLite, which keeps no statistics unless told
+    to, never reads a unit's whole trail by its index instead of the journey's."""
+    ids = list(journey_ids)
+    journeys = AuditEntry.journey_id == ids[0] if len(ids) == 1 else one_of(dialect, AuditEntry.journey_id, ids)
+    return and_(
+        journeys,
+        (AuditEntry.unit_id + 0).in_(list(unit_ids)),
+        AuditEntry.entity.in_(JOURNEY_ENTITIES),
+        AuditEntry.action.in_(ROW_ACTIONS),
+    )

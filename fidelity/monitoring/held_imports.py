@@ -34,13 +34,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import undefer
 
-from fidelity.audit import CLEARED, ERASED, ROW_ACTIONS
+from fidelity.audit import CLEARED, ERASED
 from fidelity.column_names import swedish_request
 from fidelity.extensions import db
 from fidelity.i18n import number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
-from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, named_journey, one_of
+from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, about_journeys, one_of
 from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
 from fidelity.monitoring.journey_files import Cells, read_cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
@@ -159,11 +159,14 @@ class FieldChange:
 def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[Entry]:
     """The audit entries about the journeys `journey_ids` of the unit and their jobs and courses, up to the entry
     `through`, that hold values (made, changed or deleted, by hand or by an import), in the order they were made;
-    those the purge or an erasure cleared hold none, and are left out."""
-    wanted = set(journey_ids)
-    entries = []
+    those the purge or an erasure cleared hold none, and are left out. Read by the journey each entry names in a
+    column of its own, not from the unit's whole trail."""
+    if not journey_ids:
+        return []
+    dialect = db.session.get_bind().dialect.name
     rows = db.session.execute(
         select(
+            AuditEntry.journey_id,
             AuditEntry.entity,
             AuditEntry.entity_id,
             AuditEntry.action,
@@ -173,22 +176,16 @@ def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[En
             AuditEntry.actor_id,
             AuditEntry.id,
         )
-        .where(
-            AuditEntry.unit_id == unit_id,
-            AuditEntry.entity.in_(JOURNEY_ENTITIES),
-            AuditEntry.action.in_(ROW_ACTIONS),
-            AuditEntry.id <= through,
-        )
+        .where(about_journeys(dialect, journey_ids, [unit_id]), AuditEntry.id <= through)
         .order_by(AuditEntry.id)
     )
-    for entity, entity_id, action, at, changes, by, by_user, entry_id in rows:
+    entries = []
+    for journey, entity, entity_id, action, at, changes, by, by_user, entry_id in rows:
         changes = changes or {}
         if CLEARED in changes or ERASED in changes:
             continue
         own = int(entity_id) if entity_id.isdigit() else None
-        journey = own if entity == "journeys" else named_journey(changes)  # a job or course names its journey
-        if journey in wanted:
-            entries.append(Entry(journey, entity, action, as_utc(at), changes, own, by, by_user, entry_id))
+        entries.append(Entry(journey, entity, action, as_utc(at), changes, own, by, by_user, entry_id))
     return entries
 
 

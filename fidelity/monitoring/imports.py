@@ -227,6 +227,7 @@ def _write(
                     "entity": "journeys",
                     "entity_id": str(journey_id),
                     "unit_id": unit_id,
+                    "journey_id": journey_id,
                     "changes": changed,
                 }
                 for _position, journey_id, changed in changes

@@ -9,15 +9,13 @@ from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from fidelity.audit import ROW_ACTIONS
 from fidelity.extensions import db
 from fidelity.models import AuditEntry, Decision, Goal, Journey, Unit
-from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEYS, named_journey
+from fidelity.monitoring.bulk import about_journeys
 from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 
 PER_PAGE = 50
-SPELL_ENTITIES = (JOB_SPELLS.name, EDUCATION_SPELLS.name)
 # Where a person stands today: waiting, supported (enrolled and not left), left, or not accepted; and two lists of
 # people who need the unit's attention: those waiting longer than ATTENTION_DAYS, and those supported towards work
 # who have had no face-to-face employer contact ATTENTION_DAYS after enrolment (rapid job search).
@@ -88,26 +86,7 @@ def choice_names() -> dict[str, dict[str, Any]]:
 def journey_trail(unit_id: int, journey: Journey) -> list[AuditEntry]:
     """Every audit entry about one of the unit's journeys and its jobs and courses, newest first: who made, changed or
     deleted what, by hand or by an import that replaced it (an import that added it writes one entry for all it
-    added). A job's or course's entry names its journey among its values; an older one that does not is known by
-    the job or course itself, or by another entry about it that names the journey."""
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.unit_id == unit_id, AuditEntry.action.in_(ROW_ACTIONS))
-        .where(or_(and_(AuditEntry.entity == JOURNEYS.name, AuditEntry.entity_id == str(journey.id)),
-                   AuditEntry.entity.in_(SPELL_ENTITIES)))
-        .order_by(AuditEntry.id.desc())
-    ).all()  # fmt: skip
-    spells = {(JOB_SPELLS.name, job.id) for job in journey.jobs} | {
-        (EDUCATION_SPELLS.name, course.id) for course in journey.education
-    }
-    spells |= {
-        (entry.entity, int(entry.entity_id))
-        for entry in entries
-        if entry.entity in SPELL_ENTITIES and entry.entity_id.isdigit() and named_journey(entry.changes) == journey.id
-    }
-    return [
-        entry
-        for entry in entries
-        if entry.entity == JOURNEYS.name
-        or (entry.entity_id.isdigit() and (entry.entity, int(entry.entity_id)) in spells)
-    ]
+    added). Read by the journey each entry names, not from the unit's whole trail."""
+    dialect = db.session.get_bind().dialect.name
+    about = about_journeys(dialect, [journey.id], [unit_id])
+    return list(db.session.scalars(select(AuditEntry).where(about).order_by(AuditEntry.id.desc())))

@@ -36,18 +36,17 @@ from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from fidelity import clock
-from fidelity.audit import CLEARED, ERASE_REASON, ERASE_REQUEST, ERASED, ROW_ACTIONS, acting_as, summary_entry
+from fidelity.audit import CLEARED, ERASE_REASON, ERASE_REQUEST, ERASED, acting_as, summary_entry
 from fidelity.console import CLI_ACTOR, InputError
 from fidelity.extensions import db
-from fidelity.models import AuditEntry, Decision, EducationSpell, JobSpell, Journey, Unit
+from fidelity.models import AuditEntry, Decision, Journey, Unit
 from fidelity.models.types import as_utc
 from fidelity.monitoring.bulk import (
     EDUCATION_SPELLS,
     JOB_SPELLS,
-    JOURNEY_ENTITIES,
     JOURNEYS,
+    about_journeys,
     delete_ids,
-    named_journey,
     one_of,
 )
 from fidelity.monitoring.frames import load_frames
@@ -59,7 +58,6 @@ from fidelity.monitoring.reads import delete_reads_before, reads_before
 from fidelity.monitoring.unit_lock import take_units
 
 MONTHS_MAX = 1200
-SPELLS: dict[str, type[JobSpell] | type[EducationSpell]] = {"job_spells": JobSpell, "education_spells": EducationSpell}
 
 
 @dataclass(frozen=True)
@@ -183,49 +181,38 @@ def entries_to_clear(
 ) -> dict[int, list[int]]:
     """The audit entries (ids, by unit) whose values the purge clears: those about the journeys it deletes
     (`purging`: unit id -> journey ids), their jobs and courses, and about the journeys deleted by hand before
-    `cutoff`, or that had ended before it, and theirs (unless `hand_deleted` is False: then only the units of
-    `purging` are read); not those cleared or erased already, and only entries that hold a row's values.
+    `cutoff`, or that had ended before it, and theirs (unless `hand_deleted` is False: then only the journeys of
+    `purging`); not those cleared or erased already, and only entries that hold a row's values.
 
-    An entry about a job or course names its journey (a change to it, since schema d7a3f9c1e5b8, as its context);
-    for an older change that names only what changed, the journey is read from the job or course itself, or from the
-    entry that created it."""
-    before = clock.start_of(cutoff)
-    deleted = select(AuditEntry.unit_id).where(AuditEntry.entity == "journeys", AuditEntry.action == "delete")
-    purged = {journey for ids in purging.values() for journey in ids}
-    units = set(purging) | (set(db.session.scalars(deleted.distinct())) if hand_deleted else set())
-    if not units:
+    Every such entry names its journey in a column of its own (`AuditEntry.journey_id`): only the deletions of
+    journeys are read whole, for the day each deleted journey had ended."""
+    gone = {journey for ids in purging.values() for journey in ids}
+    units = set(purging)
+    if hand_deleted:
+        before = clock.start_of(cutoff)
+        deletions = db.session.execute(
+            select(AuditEntry.unit_id, AuditEntry.journey_id, AuditEntry.at, AuditEntry.changes).where(
+                AuditEntry.entity == "journeys",
+                AuditEntry.action == "delete",
+                AuditEntry.unit_id.is_not(None),
+                AuditEntry.journey_id.is_not(None),
+            )
+        )
+        for unit_id, journey_id, at, changes in deletions:
+            ended = deleted_journey_end(changes or {})
+            if as_utc(at) < before or (ended is not None and ended < cutoff):
+                units.add(unit_id)
+                gone.add(journey_id)
+    if not gone:
         return {}
+    about = about_journeys(db.session.get_bind().dialect.name, sorted(gone), units)
     entries = db.session.execute(
-        select(AuditEntry.id, AuditEntry.unit_id, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action,
-               AuditEntry.at, AuditEntry.changes)
-        .where(AuditEntry.unit_id.in_(units), AuditEntry.entity.in_(JOURNEY_ENTITIES))
-        .where(AuditEntry.action.in_(ROW_ACTIONS))
-        .order_by(AuditEntry.id)
-    ).all()  # fmt: skip
-    gone = set(purged)
-    journey_of: dict[tuple[str, int], int] = {}  # (kind, job or course id) -> its journey
-    for entry in entries:
-        if not entry.entity_id.isdigit():
-            continue
-        if entry.entity == "journeys" and entry.action == "delete":
-            ended = deleted_journey_end(entry.changes or {})
-            if as_utc(entry.at) < before or (ended is not None and ended < cutoff):
-                gone.add(int(entry.entity_id))
-        named = named_journey(entry.changes)
-        if entry.entity in SPELLS and named is not None:
-            journey_of[(entry.entity, int(entry.entity_id))] = named
-    for kind, model in SPELLS.items():
-        if purged:
-            rows = db.session.execute(select(model.id, model.journey_id).where(model.journey_id.in_(purged)))
-            journey_of |= {(kind, spell_id): journey_id for spell_id, journey_id in rows}
+        select(AuditEntry.id, AuditEntry.unit_id, AuditEntry.changes).where(about).order_by(AuditEntry.id)
+    )
     clear: defaultdict[int, list[int]] = defaultdict(list)
-    for entry in entries:
-        if not entry.entity_id.isdigit() or CLEARED in (entry.changes or {}) or ERASED in (entry.changes or {}):
-            continue
-        row = int(entry.entity_id)
-        journey = row if entry.entity == "journeys" else journey_of.get((entry.entity, row))
-        if journey in gone:
-            clear[entry.unit_id].append(entry.id)
+    for entry_id, unit_id, changes in entries:
+        if CLEARED not in (changes or {}) and ERASED not in (changes or {}):
+            clear[unit_id].append(entry_id)
     return dict(clear)
 
 
@@ -251,7 +238,7 @@ def erase_trail(unit: Unit, journey_id: int, day: date, reason: str = ERASE_REQU
     ids = entries_to_clear({unit.id: {journey_id}}, date.min, hand_deleted=False).get(unit.id, [])
     _clear_values(ids, ERASED, day, reason)
     facts = {"cleared": len(ids), ERASE_REASON: reason}
-    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), facts, unit.id)))
+    db.session.add(AuditEntry(**summary_entry("erase", "journeys", str(journey_id), facts, unit.id, journey_id)))
     db.session.flush()
     return len(ids)
 
