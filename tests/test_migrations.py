@@ -36,6 +36,18 @@ def add_unit(conn: Any) -> None:
                       "VALUES (1, 1, 'U', 'U', 'other', true, false, '')"))  # fmt: skip
 
 
+def add_journey(conn: Any) -> None:
+    """Journey 7 of unit 1, with job 3 and course 4, as the tables stood at any revision since the journeys'."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
+                      "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
+    conn.execute(
+        text("INSERT INTO job_spells (id, journey_id, start_date, competitive) VALUES (3, 7, '2026-02-02', true)")
+    )
+    conn.execute(text("INSERT INTO education_spells (id, journey_id, start_date) VALUES (4, 7, '2026-02-02')"))
+
+
 def test_migrations_equal_the_models_and_go_down_and_up(tmp_path: Path, database_factory: Callable[[], str]) -> None:
     app: Flask = make_app(tmp_path, database_factory())
     with app.app_context():
@@ -188,12 +200,7 @@ def test_changes_to_jobs_written_before_get_their_journey(tmp_path: Path, databa
         upgrade(revision="c5e1a9d3f7b2")  # the revision before entries about jobs named their journey
         with db.engine.begin() as conn:
             add_unit(conn)
-            conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
-                              "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
-            conn.execute(text("INSERT INTO job_spells (id, journey_id, start_date, competitive) "
-                              "VALUES (3, 7, '2026-02-02', true)"))  # fmt: skip
-            conn.execute(text("INSERT INTO education_spells (id, journey_id, start_date) "
-                              "VALUES (4, 7, '2026-02-02')"))  # fmt: skip
+            add_journey(conn)
             entries = [
                 (1, "job_spells", "3", "update", {"end_date": [None, "2026-03-01"]}),
                 (2, "job_spells", "9", "update", {"end_date": [None, "2026-03-01"]}),  # its row is gone
@@ -236,12 +243,7 @@ def test_entries_written_before_get_the_journey_they_are_about(
         upgrade(revision="a4d9e6b2c8f1")  # the revision before entries had a journey of their own
         with db.engine.begin() as conn:
             add_unit(conn)
-            conn.execute(text("INSERT INTO journeys (id, unit_id, code, referral_date, goal, age_band, updated_at) "
-                              "VALUES (7, 1, 'J-7', '2026-01-05', 'work', 'age_30_39', '2026-01-05')"))  # fmt: skip
-            conn.execute(text("INSERT INTO job_spells (id, journey_id, start_date, competitive) "
-                              "VALUES (3, 7, '2026-02-02', true)"))  # fmt: skip
-            conn.execute(text("INSERT INTO education_spells (id, journey_id, start_date) "
-                              "VALUES (4, 7, '2026-02-02')"))  # fmt: skip
+            add_journey(conn)
             # Journey 8 and its jobs and courses are gone (deleted by hand, or replaced by an import).
             entries = {
                 1: ("journeys", "7", "update", {"exit_date": [None, "2026-03-01"]}, 7),

@@ -117,15 +117,20 @@ def test_a_rate_among_ten_people_served_is_set_against_the_benchmarks(client: An
     assert "(3 of 10): <strong>below the minimum standard of 31%</strong>." in " ".join(page.split())
 
 
-def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit: Any, manager: Any) -> None:
-    client.get(f"/units/{unit.code}/outcomes")
-    kept = session.scalars(
+def kept_quarter(session: Any, unit: Any, quarter: Any) -> QuarterlyOutcome:
+    """The unit's kept figures of `quarter`."""
+    return session.scalars(
         select(QuarterlyOutcome).where(
             QuarterlyOutcome.unit_id == unit.id,
-            QuarterlyOutcome.year == BEFORE.year,
-            QuarterlyOutcome.quarter == BEFORE.number,
+            QuarterlyOutcome.year == quarter.year,
+            QuarterlyOutcome.quarter == quarter.number,
         )
     ).one()
+
+
+def test_a_locked_quarter_shows_its_kept_figures(client: Any, session: Any, unit: Any, manager: Any) -> None:
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = kept_quarter(session, unit, BEFORE)
     kept.locked, kept.served = True, 7  # as if four journeys counted in it had been purged since
     kept.referred = kept.not_accepted = kept.screened_out = None  # and locked before definitions version 2
     session.add(AuditEntry(at=datetime(2026, 2, 3, 9, tzinfo=UTC), actor_label="cli", action="purge",
@@ -143,13 +148,7 @@ def test_a_quarter_locked_before_its_supervisors_were_kept_says_so(
     client: Any, session: Any, unit: Any, manager: Any
 ) -> None:
     client.get(f"/units/{unit.code}/outcomes")
-    kept = session.scalars(
-        select(QuarterlyOutcome).where(
-            QuarterlyOutcome.unit_id == unit.id,
-            QuarterlyOutcome.year == LAST.year,
-            QuarterlyOutcome.quarter == LAST.number,
-        )
-    ).one()
+    kept = kept_quarter(session, unit, LAST)
     assert kept.supervisor_fte == 0.0  # kept under the current definitions: no supervisor recorded
     kept.locked, kept.supervisor_fte, kept.definitions_version = True, None, "5"  # as if locked under version 5
     session.commit()
@@ -197,13 +196,7 @@ def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client:
 
 def test_a_locked_quarters_staffing_no_longer_changes(client: Any, session: Any, unit: Any, manager: Any) -> None:
     client.get(f"/units/{unit.code}/outcomes")
-    kept = session.scalars(
-        select(QuarterlyOutcome).where(
-            QuarterlyOutcome.unit_id == unit.id,
-            QuarterlyOutcome.year == LAST.year,
-            QuarterlyOutcome.quarter == LAST.number,
-        )
-    ).one()
+    kept = kept_quarter(session, unit, LAST)
     kept.locked = True  # as after a purge
     session.commit()
     page = " ".join(client.get(f"/units/{unit.code}/staffing").get_data(as_text=True).split())
