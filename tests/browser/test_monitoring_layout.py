@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from fidelity.demo import DEMO_DOMAIN
@@ -153,7 +154,7 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         page.locator("input[type=submit][name=save]").click()
         summary = page.locator("div.form-errors")
         assert summary.locator("li").count() == 3, summary.inner_text()
-        page.wait_for_function("document.activeElement.classList.contains('form-errors')", timeout=5000)  # set on load
+        expect(page.locator(".form-errors").first).to_be_focused(timeout=5000)  # set on load
         assert page.evaluate("document.activeElement.classList.contains('form-errors')")
         assert summary.locator("a[href='#referral_date']").count() == 1
         assert summary.locator("a[href='#not_accepted_reason']").count() == 1
@@ -214,7 +215,7 @@ def test_an_import_s_problems_take_the_focus(demo_server: LiveServer, browser: A
     page.locator("form[enctype] [type=submit]").first.click()
     problems = page.locator("section.import-problems")
     problems.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('import-problems')", timeout=5000)  # set on load
+    expect(page.locator(".import-problems").first).to_be_focused(timeout=5000)  # set on load
     assert page.evaluate("document.activeElement.classList.contains('import-problems')")
     assert "Nothing was imported" in problems.inner_text()
     assert "Missing columns:" in problems.inner_text()  # the header names two of the layout's columns
@@ -247,7 +248,7 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     page.set_input_files("input[type=file]", str(changed))
     page.locator("form[enctype] [type=submit]").first.click()
     page.wait_for_selector("section.import-check")
-    page.wait_for_function("document.activeElement.classList.contains('import-check')", timeout=5000)  # set on load
+    expect(page.locator(".import-check").first).to_be_focused(timeout=5000)  # set on load
     assert page.evaluate("document.activeElement.classList.contains('import-check')")
     assert "av dem ändras" in page.inner_text("section.import-check")
     rows = page.locator("table.import-changes tbody tr")
