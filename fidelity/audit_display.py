@@ -435,6 +435,8 @@ def audit_subjects(entries: Sequence[AuditEntry]) -> dict[int, str]:
             quarters[entry.id] = (int(_named(entry, "year")), int(_named(entry, "quarter")))
         elif entry.entity == "journeys" and _named(entry, "code") is not None:
             subjects[entry.id] = str(_named(entry, "code"))
+        elif entry.entity in ("job_spells", "education_spells") and entry.journey_id is not None:
+            journeys[entry.id] = entry.journey_id  # the journey the entry is about, kept with it
         elif entry.entity in ("job_spells", "education_spells") and _named(entry, "journey_id") is not None:
             journeys[entry.id] = int(_named(entry, "journey_id"))
         elif entry.entity == "users" and _named(entry, "email") is not None:

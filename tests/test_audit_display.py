@@ -226,3 +226,22 @@ def test_a_change_to_an_action_or_adaptation_names_it_though_its_title_did_not_c
     changed = [line for line in re.split(r"(?=changed )", text) if line.startswith("changed ")]
     assert any(f"Needs assessment first #{adaptation.id}" in line for line in changed), changed
     assert any(f"{action.title} #{action.id}" in line for line in changed), changed
+
+
+def test_a_job_s_entry_is_told_by_the_journey_it_keeps_when_its_values_name_none(app: Flask, session: Any) -> None:
+    """An older change to a job named only what it changed; its job deleted since, the journey it was filled in with
+    (audit_log.journey_id) still tells whose job it was."""
+    from fidelity.audit_display import audit_subjects
+    from fidelity.models import AuditEntry
+
+    unit = factories.unit()
+    journey = factories.journey(unit, date(2026, 1, 5), code="NRV-77")
+    entry = AuditEntry(at=datetime(2026, 2, 1, tzinfo=UTC), actor_label="cli", action="update", entity="job_spells",
+                       entity_id="9999", unit_id=unit.id, journey_id=journey.id,
+                       changes={"end_date": [None, "2026-03-01"]})  # fmt: skip
+    session.add(entry)
+    session.commit()
+    with app.test_request_context():
+        assert "NRV-77" in audit_subjects([entry])[entry.id]
+        entry.journey_id = None  # as before the column: nothing left to tell it by
+        assert entry.id not in audit_subjects([entry])

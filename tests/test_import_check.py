@@ -492,8 +492,8 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         lines = field_changes(change)
     assert lines == [
         FieldChange("exit_date", "(empty)", "2026-05-29"),
-        FieldChange("goal", "Work", "Work and education", new_code="both"),  # "Work" says work already
-        FieldChange("exit_reason", "(empty)", "Withdrew"),
+        FieldChange("goal", "Work", "Work and education", old_code="work", new_code="both"),
+        FieldChange("exit_reason", "(empty)", "Withdrew", new_code="withdrew"),
         FieldChange(
             "jobs",
             "2026-03-16\u2013, competitive, 20 h a week",
@@ -502,6 +502,8 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         ),
         FieldChange("courses of study", "2026-01-10\u2013", "none", is_column=False),
     ]
+    # Beside the words, the codes they do not say: "Work" says work, "Work and education" does not say both.
+    assert [line.codes_shown for line in lines[:3]] == [("", ""), ("", "both"), ("", "")]
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         swedish = field_changes(change)
         assert swedish[3].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")

@@ -150,10 +150,15 @@ class FieldChange:
     old: str
     new: str
     is_column: bool = True  # the name of a column of the file; False for the jobs and courses
-    # The file's codes, when `old` and `new` are a choice's words that do not say them ('Work and education' for
-    # both); empty otherwise.
+    # A choice's values as the file writes them, when `old` and `new` are its words; empty otherwise.
     old_code: str = ""
     new_code: str = ""
+
+    @property
+    def codes_shown(self) -> tuple[str, str]:
+        """The file's codes to show beside the words: those the words do not say ('both' beside 'Work and
+        education', not 'withdrew' beside 'Withdrew')."""
+        return _unsaid(self.old_code, self.old), _unsaid(self.new_code, self.new)
 
 
 def history(unit_id: int, journey_ids: Collection[int], through: int) -> list[Entry]:
@@ -491,11 +496,13 @@ def _choice(names: Mapping[Any, Any], value: Any) -> str:
     return str(names[value]) if value in names else _value(value)
 
 
-def _code(value: Any, words: str) -> str:
-    """The file's code for a choice shown in `words`, unless the words say it already (Withdrew for withdrew)."""
-    if value is None or value == "" or words.casefold() == str(value).replace("_", " ").casefold():
-        return ""
-    return str(value)
+def _code(value: Any) -> str:
+    return "" if value is None or value == "" else str(value)
+
+
+def _unsaid(code: str, words: str) -> str:
+    """`code`, unless `words` say it already (Withdrew for withdrew)."""
+    return "" if words.casefold() == code.replace("_", " ").casefold() else code
 
 
 def _spell_text(kind: str, spell: Mapping[str, Any]) -> str:
@@ -531,9 +538,10 @@ def field_changes(change: Change) -> list[FieldChange]:
         if field in SPELL_FIELDS:
             lines.append(FieldChange(column_name(field), _spells_text(field, old), _spells_text(field, new), False))
         elif field in CHOICE_LABELS:  # a choice by its words, in the reader's language, beside the file's code
-            old_words, new_words = _choice(CHOICE_LABELS[field], old), _choice(CHOICE_LABELS[field], new)
-            old_code, new_code = _code(old, old_words), _code(new, new_words)
-            lines.append(FieldChange(column_name(field), old_words, new_words, True, old_code, new_code))
+            names = CHOICE_LABELS[field]
+            lines.append(
+                FieldChange(column_name(field), _choice(names, old), _choice(names, new), True, _code(old), _code(new))
+            )
         else:
             lines.append(FieldChange(column_name(field), _value(old), _value(new)))
     return lines

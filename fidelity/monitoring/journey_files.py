@@ -380,6 +380,9 @@ def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     neither True nor False as a truth value, and shows them as English words."""
     said = frame.copy()
     for name in frame.columns:
+        # Told by the column's type first: a column of text (the journeys') is never read cell by cell.
+        if pd.api.types.infer_dtype(frame[name], skipna=True) not in ("boolean", "mixed"):
+            continue
         truths = frame[name].map(lambda value: isinstance(value, bool | np.bool_))
         if truths.any():
             said[name] = frame[name].astype(object).where(~truths, frame[name][truths].map(lambda v: _JA_NEJ[bool(v)]))
