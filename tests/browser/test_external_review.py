@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -35,6 +36,9 @@ def rate_everything(page: Any, url: str, scores: dict[str, int], evidence: str, 
     for key, score in scores.items():
         page.check(f"#item-{key} input[type=radio][value='{score}']")
     page.fill("#evidence_S1", evidence)
+    # The score panel follows the scores as they are chosen, and grows or shrinks as it does: the Save button below it
+    # is clicked once the panel has caught up, not while it may still move under the pointer.
+    expect(page.locator("#summary .total strong")).to_have_text(str(sum(scores.values())))
     page.click("#save")
     page.wait_for_selector(f"text={language('Your ratings are saved.')}")
 
