@@ -36,9 +36,11 @@ def rate_everything(page: Any, url: str, scores: dict[str, int], evidence: str, 
     for key, score in scores.items():
         page.check(f"#item-{key} input[type=radio][value='{score}']")
     page.fill("#evidence_S1", evidence)
-    # The score panel follows the scores as they are chosen, and grows or shrinks as it does: the Save button below it
-    # is clicked once the panel has caught up, not while it may still move under the pointer.
+    # The score panel follows the scores as they are chosen, and grows or shrinks as it does; the Save button sits
+    # above it, where the panel's growing cannot move it.
     expect(page.locator("#summary .total strong")).to_have_text(str(sum(scores.values())))
+    save, panel = page.locator("#save").bounding_box(), page.locator("#summary").bounding_box()
+    assert save["y"] + save["height"] <= panel["y"]
     page.click("#save")
     page.wait_for_selector(f"text={language('Your ratings are saved.')}")
 

@@ -64,6 +64,7 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
     expect(page.locator("#summary")).to_contain_text(
         language("%(scored)d of %(count)d items scored. The band shows when every item is scored.", scored=12, count=25)
     )
+    while_incomplete = buttons_in_panel(page)
     page.click("#save")
     page.wait_for_selector(f"text={language('Draft saved.')}")
     assert page.is_checked(f"#item-{keys[11]} input[value='{scores[keys[11]]}']")
@@ -75,6 +76,8 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
     expect(page.locator("#summary .total strong")).to_have_text(str(total))
     exemplary = language.band(live_server, "ips-25", "exemplary")
     assert exemplary in page.inner_text("#summary")
+    # The panel changed from its count of items to the band; the buttons stayed where they were, above it.
+    assert buttons_in_panel(page) == while_incomplete
     page.screenshot(path=str(tmp_path / "scoring.png"), full_page=True)
     accessibility.check(page)
     page.click("#submit_review")
@@ -89,6 +92,15 @@ def test_a_manager_scores_all_items_saves_midway_and_submits(
         review = db.session.scalars(select(Review)).one()
         assert review.status is ReviewStatus.SUBMITTED
         assert {r.item_key: r.score for r in review.ratings} == scores
+
+
+def buttons_in_panel(page: Any) -> tuple[float, float]:
+    """Where the Save and Submit buttons sit in the score panel (from its top), after checking they sit above the
+    panel's scores: the scores grow as items are scored, and would move buttons below them under the pointer."""
+    panel, scores = page.locator(".scoring-summary").bounding_box(), page.locator("#summary").bounding_box()
+    save, submit = page.locator("#save").bounding_box(), page.locator("#submit_review").bounding_box()
+    assert save["y"] + save["height"] <= scores["y"] and submit["y"] + submit["height"] <= scores["y"]
+    return save["y"] - panel["y"], submit["y"] - panel["y"]
 
 
 def test_two_browsers_on_one_draft_never_overwrite_silently(live_server: LiveServer, browser: Any) -> None:
