@@ -24,7 +24,7 @@ from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.journey_data import csv_file, journey
-from tests.test_journey_import_pages import CONFIRM_ACTION, STATE, answer, manager, upload, written
+from tests.test_journey_import_pages import CONFIRM_ACTION, STATE, answer, manager, swedish, upload, written
 from tests.test_web import TOKEN, csrf_token, login
 
 __all__ = ["manager"]  # the fixture, used by name
@@ -103,6 +103,27 @@ def test_a_file_is_shown_checked_and_imported_only_when_asked(client: Any, sessi
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "This file has been imported already: it is not imported twice." in page
     assert written(session) == before
+
+
+def test_the_check_names_a_column_as_the_file_writes_it(client: Any, session: Any, manager: Any) -> None:
+    """The reader edits the file: its columns are named as its header writes them, in English on a Swedish page and
+    in Swedish (capitals and all) on an English one."""
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    page = upload(client, unit.code, csv_file(LATER), "juni.csv", confirm=False).get_data(as_text=True)
+    assert 'lang="sv"' in page and "Inget är importerat än." in page
+    assert "<code>exit_date</code></td>" in page and "<code>exit_reason</code></td>" in page
+    assert "avslutsdatum" not in page and "exit_date i 1 förlopp" in page
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    in_swedish = swedish(LATER)
+    header = in_swedish.decode().split("\n", 1)[0].split(",")
+    names = {name.lower(): name for name in header}
+    assert "Avslutsdatum" in header or "Avslutsskäl" in header  # a name with a capital, as a spreadsheet may write it
+    page = upload(client, unit.code, in_swedish, "juni.csv", confirm=False).get_data(as_text=True)
+    assert f"<code>{names['avslutsdatum']}</code></td>" in page and f"<code>{names['avslutsskäl']}</code></td>" in page
+    assert "exit_date" not in page and f"{names['avslutsdatum']} in 1 journey" in page
 
 
 def test_not_importing_lets_the_file_go_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:
@@ -489,7 +510,7 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
         },
     )
     with app.test_request_context():
-        lines = field_changes(change)
+        lines = field_changes(change, str)  # the file names its columns as the layout does
     assert lines == [
         FieldChange("exit_date", "(empty)", "2026-05-29"),
         FieldChange("goal", "Work", "Work and education", old_code="work", new_code="both"),
@@ -505,9 +526,11 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
     # Beside the words, the codes they do not say: "Work" says work, "Work and education" does not say both.
     assert [line.codes_shown for line in lines[:3]] == [("", ""), ("", "both"), ("", "")]
     with app.test_request_context(headers={"Accept-Language": "sv"}):
-        swedish = field_changes(change)
+        swedish = field_changes(change, lambda name: {"goal": "Mål"}.get(name, name))
         assert swedish[3].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")
         assert (swedish[1].new, swedish[1].new_code) == ("Arbete och studier", "both")  # the file's code as it is
+        # Each column as the file's header writes it, the jobs and courses in the reader's words.
+        assert [line.column for line in swedish] == ["exit_date", "Mål", "exit_reason", "anställningar", "utbildningar"]
 
 
 AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
@@ -691,7 +714,7 @@ def test_jobs_with_the_same_dates_in_another_order_are_no_change(client: Any, se
 def test_hours_of_any_size_read_on_the_check(app: Flask) -> None:
     tiny = Change(7, "N", {"job_spells": [[JOB | {"hours_per_week": 1e-05}], [JOB | {"hours_per_week": 7.25}]]})
     with app.test_request_context():
-        (line,) = field_changes(tiny)
+        (line,) = field_changes(tiny, str)
     assert (line.old, line.new) == (
         "2026-03-16\u2013, competitive, 0 h a week",
         "2026-03-16\u2013, competitive, 7.25 h a week",

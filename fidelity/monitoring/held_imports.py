@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -35,16 +35,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import undefer
 
 from fidelity.audit import CLEARED, ERASED
-from fidelity.column_names import swedish_request
 from fidelity.extensions import db
 from fidelity.i18n import number_text
 from fidelity.models import AuditEntry, HeldImport, Unit, User
 from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, about_journeys, one_of
+from fidelity.monitoring.columns import as_written
 from fidelity.monitoring.imports import Change, ImportSummary, import_cells, kept_file_name
 from fidelity.monitoring.journey_files import Cells, read_cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
-from fidelity.monitoring.layout import JOURNEY_COLUMNS, SWEDISH
+from fidelity.monitoring.layout import JOURNEY_COLUMNS
 from fidelity.monitoring.unit_lock import take_units
 
 HOLD_MINUTES = 30
@@ -90,6 +90,8 @@ class Check:
     state: str
     # Journey id -> the latest change the file would undo, for those journeys it puts back an earlier value of.
     undone: dict[int, Entry]
+    # A column of the layout as the file's header writes it: in Swedish or English, whatever the reader's language.
+    written: Callable[[str], str]
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -120,7 +122,11 @@ class Check:
         """Each column the file changes, with the number of journeys it changes it in, most first: a column sorted
         or shifted by mistake in a spreadsheet shows as one column changed in most journeys."""
         counts = Counter(field for change in self.summary.changes for field in change.fields)
-        return [(column_name(field), count) for field, count in counts.most_common()]
+        return [(column_name(field, self.written), count) for field, count in counts.most_common()]
+
+    def field_changes(self, change: Change) -> list[FieldChange]:
+        """What the file changes in a journey, each field under its column's name as the file writes it."""
+        return field_changes(change, self.written)
 
     def sweeping(self) -> list[tuple[str, int]]:
         """The columns the file changes in most of the journeys it replaces (at least SWEEPING_LEAST of them): what a
@@ -354,7 +360,7 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
         spells = spells_now(changed)
     finally:
         db.session.rollback()
-    return Check(summary, state, undoing(summary.changes, entries, spells))
+    return Check(summary, state, undoing(summary.changes, entries, spells), as_written(cells))
 
 
 def journeys_state(unit_id: int) -> str:
@@ -519,29 +525,30 @@ def _spells_text(kind: str, spells: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(_spell_text(kind, spell) for spell in spells) if spells else _("none")
 
 
-def column_name(field: str) -> str:
-    """A field as the check names it: its column in the file (in Swedish for a Swedish user, as their files name
-    it), or 'jobs' and 'courses of study'."""
+def column_name(field: str, written: Callable[[str], str]) -> str:
+    """A field as the check names it: its column as the file's header writes it (`written`: a Swedish file's
+    columns in Swedish, an English file's in English, whatever the reader's language), or 'jobs' and 'courses of
+    study'."""
     if field == "job_spells":
         return _("jobs")
     if field == "education_spells":
         return _("courses of study")
-    name = next((column.name for column in JOURNEY_COLUMNS if column.field == field), field)
-    return SWEDISH.get(name, name) if swedish_request() else name
+    return written(next((column.name for column in JOURNEY_COLUMNS if column.field == field), field))
 
 
-def field_changes(change: Change) -> list[FieldChange]:
+def field_changes(change: Change, written: Callable[[str], str]) -> list[FieldChange]:
     """What the file changes in a journey, field by field in the file's order, as it is read: a field under its
-    column's name, the jobs and courses as lists."""
+    column's name as the file writes it, the jobs and courses as lists."""
     lines = []
     for field, (old, new) in change.fields.items():
         if field in SPELL_FIELDS:
-            lines.append(FieldChange(column_name(field), _spells_text(field, old), _spells_text(field, new), False))
+            lines.append(
+                FieldChange(column_name(field, written), _spells_text(field, old), _spells_text(field, new), False)
+            )
         elif field in CHOICE_LABELS:  # a choice by its words, in the reader's language, beside the file's code
             names = CHOICE_LABELS[field]
-            lines.append(
-                FieldChange(column_name(field), _choice(names, old), _choice(names, new), True, _code(old), _code(new))
-            )
+            words = _choice(names, old), _choice(names, new)
+            lines.append(FieldChange(column_name(field, written), *words, True, _code(old), _code(new)))
         else:
-            lines.append(FieldChange(column_name(field), _value(old), _value(new)))
+            lines.append(FieldChange(column_name(field, written), _value(old), _value(new)))
     return lines

@@ -26,7 +26,6 @@ from fidelity.monitoring.held_imports import (
     JourneysChanged,
     NothingLeft,
     check_import,
-    field_changes,
     import_leaving_undone,
 )
 from fidelity.monitoring.imports import ImportRefused, import_journeys
@@ -137,6 +136,7 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
         undone = check.undone.get(change.journey_id)
         flag = f" (undoes a change by {actor_text(undone.by)}, {undone.at:%Y-%m-%d %H:%M} UTC)" if undone else ""
         # A choice as the file writes it (goal_reached): the command's reader edits files, in English.
-        said = [(line.column, line.old_code or line.old, line.new_code or line.new) for line in field_changes(change)]
+        lines = check.field_changes(change)
+        said = [(line.column, line.old_code or line.old, line.new_code or line.new) for line in lines]
         fields = "; ".join(f"{column}: {old} -> {new}" for column, old, new in said)
         click.echo(f"  {change.code}{flag}: {fields}")

@@ -32,7 +32,6 @@ from fidelity.monitoring.held_imports import (
     check_held,
     check_import,
     delete_expired,
-    field_changes,
     forget,
     hold,
     import_held,
@@ -170,7 +169,6 @@ def _check_page(unit: Unit, held: HeldImport | None, check: Check) -> str:
         check=check,
         summary=check.summary,
         form=ConfirmImportForm(formdata=None, state=check.state),
-        field_changes=field_changes,
         actor_text=actor_text,
         hold_minutes=HOLD_MINUTES,
     )
