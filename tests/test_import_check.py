@@ -126,6 +126,35 @@ def test_the_check_names_a_column_as_the_file_writes_it(client: Any, session: An
     assert "exit_date" not in page and f"{names['avslutsdatum']} in 1 journey" in page
 
 
+def test_a_new_code_with_every_date_and_choice_of_a_journey_already_there_is_flagged(
+    client: Any, session: Any, manager: Any, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """One person under a mistyped code would be counted twice: the check names the journey the new one copies. A
+    new journey one value apart, or a referral alone (two people referred on one day are common), is not flagged."""
+    unit, _user = manager
+    before = [journey(code="NRV-0001"), journey(code="NRV-0002", referral_date="2026-05-04", decision="",
+                                                 decision_date="", first_meeting_date="", enrolment_date="",
+                                                 first_employer_contact_date="", job1_start="", job1_competitive="",
+                                                 job1_hours="")]  # fmt: skip
+    imported(client, unit, before)
+    rows = [
+        *before,
+        journey(code="NRV-O001", job1_hours="25"),  # a typo of NRV-0001, its job's hours since changed
+        journey(code="NRV-0003", enrolment_date="2026-01-27"),  # another person: one date apart
+        before[1] | {"code": "NRV-0004"},  # another person referred the same day, nothing else known yet
+    ]
+    page = upload(client, unit.code, csv_file(rows), "june.csv", confirm=False).get_data(as_text=True)
+    assert "1 new journey has every date and choice of a journey the unit has already." in page
+    assert "<tr><td><code>NRV-O001</code></td><td><code>NRV-0001</code></td></tr>" in page
+    assert page.count("<tr><td><code>NRV-") == 1
+    # The command says it too.
+    path = tmp_path / "june.csv"
+    path.write_bytes(csv_file(rows))
+    said = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
+    assert "NRV-O001 has every date and choice of NRV-0001, already in the unit: a mistyped code?" in said.output
+    assert "NRV-0003 has" not in said.output and "NRV-0004 has" not in said.output
+
+
 def test_not_importing_lets_the_file_go_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:
     unit, _user = manager
     imported(client, unit, FIRST)

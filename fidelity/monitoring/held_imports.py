@@ -30,14 +30,15 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
+import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import Date, delete, func, select
 from sqlalchemy.orm import undefer
 
 from fidelity.audit import CLEARED, ERASED
 from fidelity.extensions import db
 from fidelity.i18n import number_text
-from fidelity.models import AuditEntry, HeldImport, Unit, User
+from fidelity.models import AuditEntry, HeldImport, Journey, Unit, User
 from fidelity.models.types import as_utc, utcnow
 from fidelity.monitoring.bulk import EDUCATION_SPELLS, JOB_SPELLS, JOURNEY_ENTITIES, about_journeys, one_of
 from fidelity.monitoring.columns import as_written
@@ -92,6 +93,8 @@ class Check:
     undone: dict[int, Entry]
     # A column of the layout as the file's header writes it: in Swedish or English, whatever the reader's language.
     written: Callable[[str], str]
+    # A new journey's code -> the code of a journey already in the unit it has every value of: a mistyped code?
+    copies: Mapping[str, str]
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -356,11 +359,37 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
         summary = import_cells(unit, cells, file_name, today)
         changed = [change.journey_id for change in summary.changes]
         entries = history(unit.id, changed, last)
+        twins = copies(unit.id, summary.added_codes)
         db.session.rollback()  # the jobs and courses as they were before the import, which replaced them
         spells = spells_now(changed)
     finally:
         db.session.rollback()
-    return Check(summary, state, undoing(summary.changes, entries, spells), as_written(cells))
+    return Check(summary, state, undoing(summary.changes, entries, spells), as_written(cells), twins)
+
+
+# A journey's values, all but its code, that a new journey has the same of as one already in the unit when copied;
+# and its dates after the referral, one of which at least they must share: two people referred on one day, of one age
+# band and with one goal, are common.
+_COPIED = [column for column in Journey.__table__.columns if column.name not in {"id", "unit_id", "code", "updated_at"}]
+_LATER_DATES = [column.name for column in _COPIED if isinstance(column.type, Date) and column.name != "referral_date"]
+
+
+def copies(unit_id: int, added_codes: Collection[str]) -> dict[str, str]:
+    """Each journey just added (by its code) that has every value of a journey the unit had already, with that
+    journey's code: one person under a mistyped code would be counted twice. Only journeys with a date after their
+    referral: a referral alone says too little to tell two people apart. (Jobs and courses aside: a row copied in a
+    spreadsheet copies them too, and a date or a choice set apart is enough to tell two people apart.)"""
+    if not added_codes:
+        return {}
+    names = [column.name for column in _COPIED]
+    rows = db.session.execute(select(Journey.code, *_COPIED).where(Journey.unit_id == unit_id)).all()
+    frame = pd.DataFrame(rows, columns=["code", *names]).astype(object)
+    added = frame["code"].isin(set(added_codes))
+    if added.all():
+        return {}
+    pairs = frame[added].merge(frame[~added], on=names, suffixes=("", "_before"))  # an empty value matches one
+    pairs = pairs[pairs[_LATER_DATES].notna().any(axis=1)]
+    return dict(zip(pairs["code"], pairs["code_before"], strict=True))
 
 
 def journeys_state(unit_id: int) -> str:
