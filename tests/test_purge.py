@@ -28,6 +28,7 @@ from fidelity.models import (
     QuarterlyOutcome,
     Role,
 )
+from fidelity.monitoring import purge
 from fidelity.monitoring.imports import ImportRefused, import_journeys
 from fidelity.monitoring.journey_operations import (
     JOURNEY_FIELDS,
@@ -424,7 +425,7 @@ def test_the_purge_clears_what_the_audit_trail_kept_of_the_journeys_it_deletes(
 
 
 def test_the_purge_clears_the_trail_of_journeys_deleted_by_hand(
-    runner: FlaskCliRunner, session: Any, app: Flask
+    runner: FlaskCliRunner, session: Any, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A journey deleted by hand (a mistake, a person who asked to be forgotten) left its values in the trail's
     entries. The purge clears them once the deletion is older than the cut-off, or the journey had ended before the
@@ -465,8 +466,13 @@ def test_the_purge_clears_the_trail_of_journeys_deleted_by_hand(
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
     assert (entry.entity, entry.changes) == ("audit_log", {"cleared": [None, 8], "cutoff": [None, CUTOFF.isoformat()]})
     assert latest_purge(unit.id) is None
-    # Cleared once: a later purge finds nothing more to do.
-    assert runner.invoke(main, ["purge", "--older-than", "24"]).output.splitlines()[1] == "  none; nothing to remove."
+    # Cleared once: a later purge finds nothing more to do, and reads only the deletions it has not cleared.
+    read: list[Any] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(purge, "deleted_journey_end", lambda values: read.append(values) or deleted_journey_end(values))
+        again = runner.invoke(main, ["purge", "--older-than", "24"])
+    assert again.output.splitlines()[1] == "  none; nothing to remove."
+    assert len(read) == 2 and "DELETED-LATELY" in str(read) and "REFUSED-LATELY" in str(read)
 
 
 @pytest.mark.parametrize(

@@ -196,6 +196,10 @@ def entries_to_clear(
                 AuditEntry.action == "delete",
                 AuditEntry.unit_id.is_not(None),
                 AuditEntry.journey_id.is_not(None),
+                # A deletion cleared or erased already was cleared with every entry about its journey, which no
+                # entry can be about since: nothing left to clear, and not read again at each purge.
+                AuditEntry.changes[CLEARED].as_string().is_(None),
+                AuditEntry.changes[ERASED].as_string().is_(None),
             )
         )
         for unit_id, journey_id, at, changes in deletions:
