@@ -97,6 +97,7 @@ FIELD_LABELS: Mapping[str, Any] = {
     "offers_ips": _l("Offers IPS"),
     "offers_sed": _l("Offers SEd"),
     "target_group": _l("Target group"),
+    "started_on": _l("Started"),
     # users, their roles and API tokens
     "email": _l("E-mail"),
     "display_name": _l("Name"),

@@ -237,6 +237,7 @@ def seed(registry: ScaleRegistry, today: date) -> bool:
             offers_ips=True,
             offers_sed=spec.sed,
             target_group=spec.target_group,
+            started_on=dates[0] - timedelta(days=120),  # a first self-assessment four months after it started
         )
         db.session.add(unit)
         db.session.flush()

@@ -3,7 +3,8 @@ counts and today. No Flask, no database.
 
 The field's cadence: every `months_below_good` months (6) while a unit is below the scale's good band, every
 `months_at_or_above_good` months (12) once it is at or above it. A unit that offers a scale's service and has never
-been reviewed on it is due now.
+been reviewed on it is due `months_below_good` months after the day it started, as if it had started below good, or
+now when that day is not known.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class DueState(enum.StrEnum):
     """Listed in this order: the most pressing first."""
 
     OVERDUE = "overdue"  # the due date has passed
-    NEVER_REVIEWED = "never_reviewed"  # the unit offers the service and has no review that counts: due now
+    # The unit offers the service and has no review that counts, and its first is due (now, when its start is not
+    # known). Before then its first review is due soon or scheduled, as any other.
+    NEVER_REVIEWED = "never_reviewed"
     DUE_SOON = "due_soon"  # due within DUE_SOON_DAYS, or today
     SCHEDULED = "scheduled"  # due later
 
@@ -50,6 +53,7 @@ class ScheduleEntry:
     unit_id: int
     scale: Scale
     last: LastReview | None
+    started_on: date | None = None  # the day the unit began supporting people, when known
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class ScheduleRow:
     last: LastReview | None
     due_date: date
     state: DueState
+    started_on: date | None = None  # the day the unit started, for a first review due from it
 
     @property
     def pressing(self) -> bool:
@@ -86,6 +91,12 @@ def months_after(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+def first_due(scale: Scale, started_on: date) -> date:
+    """The day a unit that started on `started_on` is due its first review on the scale: a new unit is reviewed as
+    one below the good band is."""
+    return months_after(started_on, scale.schedule.months_below_good)
+
+
 def due_state(due_date: date, today: date) -> DueState:
     """How pressing a review due on `due_date` is, seen on `today`."""
     if due_date < today:
@@ -96,9 +107,14 @@ def due_state(due_date: date, today: date) -> DueState:
 
 
 def schedule_row(entry: ScheduleEntry, today: date) -> ScheduleRow:
-    """One unit's next review on one scale; a unit never reviewed on it is due today."""
+    """One unit's next review on one scale. A unit never reviewed on it is due its first by the day it started, and
+    is listed as never reviewed once that is past; at once when that day is not known."""
     if entry.last is None:
-        return ScheduleRow(entry.unit_id, entry.scale, None, today, DueState.NEVER_REVIEWED)
+        if entry.started_on is None:
+            return ScheduleRow(entry.unit_id, entry.scale, None, today, DueState.NEVER_REVIEWED)
+        due = first_due(entry.scale, entry.started_on)
+        state = DueState.NEVER_REVIEWED if due < today else due_state(due, today)
+        return ScheduleRow(entry.unit_id, entry.scale, None, due, state, entry.started_on)
     due = next_due(entry.scale, entry.last.review_date, entry.last.total)
     return ScheduleRow(entry.unit_id, entry.scale, entry.last, due, due_state(due, today))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -144,19 +145,28 @@ def test_new_unit(client: Any, admin: User, session: Any) -> None:
             "host_type": "psychiatric_care",
             "services": ["ips", "sed"],
             "target_group": "Young adults 18-30",
+            "started_on": "2026-03-02",
         },
     )
     assert response.status_code == 302
     unit = session.scalars(select(Unit).where(Unit.code == "NRV-9")).one()
     assert (unit.name, unit.area_id, unit.host_type) == ("Young Minds", area.id, HostType.PSYCHIATRIC_CARE)
     assert unit.offers_ips and unit.offers_sed and unit.target_group == "Young adults 18-30"
+    assert unit.started_on == date(2026, 3, 2)
 
 
 def test_edit_unit_changes_everything_but_the_code(client: Any, admin: User, session: Any) -> None:
     unit = factories.unit()
+    unit.started_on = date(2025, 4, 1)
+    session.commit()
     other_area = factories.area()
     form = page(client.get(f"/admin/units/{unit.code}/edit"))
     assert f'value="{unit.name}"' in form and 'name="code"' not in form
+    assert 'value="2025-04-01"' in form  # the day it started
+    refused = post(client, f"/admin/units/{unit.code}/edit", {"name": "Renamed", "area_code": other_area.code,
+                                                              "host_type": "other", "services": ["sed"],
+                                                              "started_on": "2025-02-30"})  # fmt: skip
+    assert refused.status_code == 400 and "that month has 28 days" in page(refused)
     assert f'<option selected value="{unit.area.code}">' in form
 
     response = post(
@@ -169,7 +179,7 @@ def test_edit_unit_changes_everything_but_the_code(client: Any, admin: User, ses
     changed = session.get(Unit, unit.id)
     assert (changed.code, changed.name, changed.area_id) == (unit.code, "Renamed", other_area.id)
     assert changed.host_type is HostType.OTHER and not changed.offers_ips and changed.offers_sed
-    assert changed.target_group == ""
+    assert changed.target_group == "" and changed.started_on is None  # an absent field is empty
 
 
 def test_edit_of_an_unknown_unit_is_404(client: Any, admin: User) -> None:

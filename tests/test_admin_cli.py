@@ -5,6 +5,7 @@ Every test requests `session`: the commands commit, which inside it only release
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -67,10 +68,13 @@ def test_units_create_and_list(runner: FlaskCliRunner, session: Any) -> None:
     assert unit.offers_ips and unit.offers_sed and unit.target_group == "Young adults 18-30"
 
     args = ["units", "create", "NRV-04", "--name", "SEd only", "--area", area.code, "--host", "other"]
-    result = runner.invoke(main, [*args, "--services", "sed"])
+    wrong = runner.invoke(main, [*args, "--services", "sed", "--started", "2026-02-30"])
+    assert wrong.exit_code == 2 and "--started" in wrong.output  # nothing created
+    result = runner.invoke(main, [*args, "--services", "sed", "--started", "2026-02-02"])
     assert result.exit_code == 0, result.output
     sed_only = session.scalars(select(Unit).where(Unit.code == "NRV-04")).one()
     assert not sed_only.offers_ips and sed_only.offers_sed and sed_only.target_group == ""
+    assert (unit.started_on, sed_only.started_on) == (None, date(2026, 2, 2))
 
     result = runner.invoke(main, ["units", "list"])
     assert result.exit_code == 0, result.output

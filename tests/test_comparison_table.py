@@ -15,8 +15,8 @@ REGISTRY = load_registry(DEFAULTS["SCALES_DIR"])
 TODAY = date(2026, 5, 10)  # the second quarter of 2026; the last full quarter is 2026 Q1
 
 
-def unit(unit_id: int, code: str) -> Row:
-    return Row(id=unit_id, code=code, name=f"Unit {code}", area="North")
+def unit(unit_id: int, code: str, started_on: date | None = None) -> Row:
+    return Row(id=unit_id, code=code, name=f"Unit {code}", area="North", started_on=started_on)
 
 
 def review(review_id: int, unit_id: int, day: date, total: int, kind: str = "self_assessment") -> Row:
@@ -96,6 +96,27 @@ def test_overdue_units_come_longest_overdue_first_and_details_only_for_those_sho
     assert [row.code for row in result.shown] == ["B"]
     assert result.rows[0].total_cells == () and result.rows[1].total_cells != ()
     assert result.rows[2].latest is None and result.rows[2].due is None
+
+
+def test_a_unit_never_reviewed_is_due_its_first_review_six_months_after_it_started() -> None:
+    """As the follow-up list has it: a new unit is not overdue, nor never reviewed, before its first review is due;
+    once that day is past it is both, and comes among the overdue by that day. A unit whose start is not known is
+    due now."""
+    units = [unit(1, "NEW", date(2026, 1, 5)), unit(2, "LATE", date(2025, 9, 1)), unit(3, "UNKNOWN"),
+             unit(4, "REVIEWED", date(2020, 1, 1))]  # fmt: skip
+    reviewed = review(1, 4, date(2025, 9, 15), 80)
+    result = build(units=units, newest={4: reviewed}, chosen={4: reviewed})
+    new, late, unknown, done = result.rows
+    assert (new.due, new.first_review, new.overdue_review, new.never_reviewed) == (date(2026, 7, 5), True, False, False)
+    assert (late.due, late.first_review, late.overdue_review, late.never_reviewed) == (
+        date(2026, 3, 1),
+        True,
+        True,
+        True,
+    )
+    assert (unknown.due, unknown.never_reviewed) == (None, True)
+    assert (done.due, done.first_review, done.overdue_review) == (date(2026, 3, 15), False, True)  # by its review
+    assert [row.code for row in result.overdue] == ["LATE", "REVIEWED", "UNKNOWN"]
 
 
 def test_the_half_years_shown_run_from_the_first_with_a_review_to_today() -> None:

@@ -82,3 +82,33 @@ def test_the_unit_page_says_when_each_scale_is_next_due(client: Any, session: An
     due = day(months_ago(2) + relativedelta(months=12))
     assert f"Next review due {due}" in page and "Scheduled" in page
     assert "Next review due now" in page and "Never reviewed" in page  # SEd
+
+
+def test_a_new_unit_is_due_its_first_review_six_months_after_it_started(
+    client: Any, session: Any, registry: Any
+) -> None:
+    """Not "never reviewed" from its first day: its first review is due as one below good fidelity would be. On the
+    unit page, the follow-up list (once pressing) and the comparison."""
+    area = factories.area()
+    new, late = factories.unit(area), factories.unit(area)
+    new.started_on, late.started_on = months_ago(2), months_ago(8)
+    session.commit()
+    second_tier = factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id)
+    login(client, second_tier.email)
+
+    page = client.get(f"/units/{new.code}").get_data(as_text=True)
+    first = months_ago(2) + relativedelta(months=6)
+    assert f"First review due {day(first)}" in page and "Scheduled" in page
+    assert f"(6 months after the unit started, on {day(months_ago(2))})" in page
+    assert "Never reviewed" not in page and "Next review due now" not in page
+    follow_up = client.get("/follow-up").get_data(as_text=True)
+    due = follow_up[follow_up.index('id="reviews-due"') : follow_up.index('id="overdue-actions"')]
+    assert new.name not in due  # four months ahead: not pressing
+    late_due = months_ago(8) + relativedelta(months=6)
+    assert late.name in due and "Never reviewed" in due and f"{(TODAY - late_due).days} days" in due
+
+    late_page = client.get(f"/units/{late.code}").get_data(as_text=True)
+    assert f"First review due {day(late_due)}" in late_page and "Never reviewed" in late_page
+    comparison = client.get("/comparison").get_data(as_text=True)
+    overdue = comparison[comparison.index('id="overdue-title"') :]
+    assert f"{day(late_due)} (never reviewed)" in overdue and new.name not in overdue.split("</table>")[0]

@@ -14,6 +14,7 @@ from fidelity.schedule import (
     LastReview,
     ScheduleEntry,
     due_state,
+    first_due,
     next_due,
     review_schedule,
     schedule_row,
@@ -75,6 +76,27 @@ def test_a_row_per_state() -> None:
     assert (never.due_date, never.state, never.last, never.pressing) == (TODAY, DueState.NEVER_REVIEWED, None, True)
 
 
+@pytest.mark.parametrize(
+    ("started_on", "due", "state", "days_overdue"),
+    [
+        (date(2026, 3, 1), date(2026, 9, 1), DueState.SCHEDULED, 0),  # three months in: due in three
+        (date(2026, 1, 20), date(2026, 7, 20), DueState.DUE_SOON, 0),  # due within 60 days
+        (date(2025, 12, 1), TODAY, DueState.DUE_SOON, 0),  # due today: not past yet
+        (date(2025, 11, 30), date(2026, 5, 30), DueState.NEVER_REVIEWED, 2),  # past: never reviewed, 2 days late
+        (date(2025, 8, 31), date(2026, 2, 28), DueState.NEVER_REVIEWED, 93),  # month ends as for any review
+    ],
+)
+def test_a_new_unit_s_first_review_is_due_six_months_after_it_started(
+    started_on: date, due: date, state: DueState, days_overdue: int
+) -> None:
+    """A new unit is reviewed as one below good fidelity: six months after it began on the IPS scale's rule. It is
+    not listed as never reviewed before then."""
+    assert first_due(IPS, started_on) == due
+    row = schedule_row(ScheduleEntry(1, IPS, None, started_on), TODAY)
+    assert (row.due_date, row.state, row.days_overdue(TODAY), row.started_on) == (due, state, days_overdue, started_on)
+    assert row.pressing is (state is not DueState.SCHEDULED)
+
+
 def test_the_schedule_lists_the_most_pressing_first() -> None:
     entries = [
         ScheduleEntry(1, IPS, LastReview(date(2026, 3, 15), 104, "good")),  # scheduled 2027-03-15
@@ -82,12 +104,16 @@ def test_the_schedule_lists_the_most_pressing_first() -> None:
         ScheduleEntry(3, IPS, None),  # never reviewed
         ScheduleEntry(4, IPS, LastReview(date(2025, 11, 20), 80, "fair")),  # overdue since 2026-05-20
         ScheduleEntry(5, SED, LastReview(date(2025, 9, 1), SED.good_threshold - 1, "fair")),  # overdue since 2026-03-01
+        ScheduleEntry(6, IPS, None, date(2025, 10, 1)),  # started, never reviewed: due since 2026-04-01
+        ScheduleEntry(7, IPS, None, date(2026, 4, 1)),  # started lately: first due 2026-10-01
     ]
     rows = review_schedule(entries, TODAY)
     assert [(r.unit_id, r.state) for r in rows] == [
         (5, DueState.OVERDUE),
         (4, DueState.OVERDUE),
+        (6, DueState.NEVER_REVIEWED),
         (3, DueState.NEVER_REVIEWED),
         (2, DueState.DUE_SOON),
-        (1, DueState.SCHEDULED),
+        (7, DueState.SCHEDULED),  # 2026-10-01
+        (1, DueState.SCHEDULED),  # 2027-03-15
     ]

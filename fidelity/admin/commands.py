@@ -111,11 +111,21 @@ def units() -> None:
 @click.option("--host", type=click.Choice([host.value for host in HostType]), required=True, help="Who runs it.")
 @click.option("--services", type=click.Choice(list(SERVICES)), required=True, help="What it offers.")
 @click.option("--target-group", default="", help="Who it serves, e.g. 'Young adults 18-30'.")
+@click.option(
+    "--started",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day it began supporting people (YYYY-MM-DD): its first review is due six months after.",
+)
 @with_appcontext
-def units_create(code: str, name: str, area_code: str, host: str, services: str, target_group: str) -> None:
+def units_create(
+    code: str, name: str, area_code: str, host: str, services: str, target_group: str, started: datetime | None
+) -> None:
     """Create a unit in an area."""
+    started_on = started.date() if started else None
     with _changes():
-        unit = operations.create_unit(code, name, area_code, HostType(host), *SERVICES[services], target_group)
+        unit = operations.create_unit(
+            code, name, area_code, HostType(host), *SERVICES[services], target_group, started_on
+        )
     click.echo(f"Created unit {unit.code}: {unit.name} ({unit.services}), in {unit.area.code}")
 
 

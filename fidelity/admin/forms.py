@@ -18,10 +18,11 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fidelity.admin.operations import HOST_TYPE_NAMES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_NAMES
+from fidelity.day_field import DayField
 from fidelity.i18n import LANGUAGE_NAMES
 from fidelity.models import Area, HostType, Organisation, Role, Unit
 
@@ -95,6 +96,15 @@ class UnitForm(FlaskForm):
     )
     services = MultiCheckboxField(_l("Services"), choices=[SelectChoice("ips", "IPS"), SelectChoice("sed", "SEd")])
     target_group = StringField(_l("Target group"), description=_l("Who the unit serves, like 'Young adults 18-30'."))
+    started_on = DayField(
+        _l("Started"),
+        validators=[Optional()],
+        description=_l(
+            "The day the unit began supporting people. A unit never reviewed is due its first review six months "
+            "after it (the scale's cadence below good fidelity); leave it empty for a unit running long before, "
+            "whose first review is due now."
+        ),
+    )
     submit = SubmitField(_l("Save unit"))
 
     @staticmethod
@@ -106,6 +116,7 @@ class UnitForm(FlaskForm):
             "host_type": unit.host_type.value,
             "services": [key for key, on in (("ips", unit.offers_ips), ("sed", unit.offers_sed)) if on],
             "target_group": unit.target_group,
+            "started_on": unit.started_on,
         }
 
 

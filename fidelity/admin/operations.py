@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -200,10 +201,13 @@ def create_unit(
     offers_ips: bool,
     offers_sed: bool,
     target_group: str = "",
+    started_on: date | None = None,
 ) -> Unit:
-    """A new unit in an existing area, offering IPS, SEd or both."""
+    """A new unit in an existing area, offering IPS, SEd or both; `started_on`, the day it began supporting people,
+    when known."""
     value = _new_code(code, Unit)
-    unit = Unit(code=value, **_unit_fields(name, area_code, host_type, offers_ips, offers_sed, target_group))
+    fields = _unit_fields(name, area_code, host_type, offers_ips, offers_sed, target_group)
+    unit = Unit(code=value, started_on=started_on, **fields)
     db.session.add(unit)
     db.session.flush()
     return unit
@@ -217,10 +221,12 @@ def update_unit(
     offers_ips: bool,
     offers_sed: bool,
     target_group: str = "",
+    started_on: date | None = None,
 ) -> Unit:
     """Change everything about a unit except its code, which reviews and exports refer to."""
     for key, value in _unit_fields(name, area_code, host_type, offers_ips, offers_sed, target_group).items():
         setattr(unit, key, value)
+    unit.started_on = started_on
     db.session.flush()
     return unit
 

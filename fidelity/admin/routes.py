@@ -128,6 +128,7 @@ def new_unit() -> ResponseReturnValue:
                 HostType(form.host_type.data),
                 *_services(form),
                 form.target_group.data or "",
+                form.started_on.data,
             )
         except SetupError as error:
             _refuse(form, error)
@@ -157,6 +158,7 @@ def edit_unit(code: str) -> ResponseReturnValue:
                 HostType(form.host_type.data),
                 *_services(form),
                 form.target_group.data or "",
+                form.started_on.data,
             )
         except SetupError as error:
             _refuse(form, error)

@@ -39,11 +39,19 @@ OUTCOME_COLUMNS = ("unit_id", "year", "quarter", "served", "in_competitive_work"
 
 
 def units(unit_ids: Select[Any]) -> list[AnyRow]:
-    """id, code, name, area name and the services offered of every unit in `unit_ids`, in the order the page lists
-    them."""
+    """id, code, name, area name, the services offered and the day it started of every unit in `unit_ids`, in the
+    order the page lists them."""
     return list(
         db.session.execute(
-            select(Unit.id, Unit.code, Unit.name, Area.name.label("area"), Unit.offers_ips, Unit.offers_sed)
+            select(
+                Unit.id,
+                Unit.code,
+                Unit.name,
+                Area.name.label("area"),
+                Unit.offers_ips,
+                Unit.offers_sed,
+                Unit.started_on,
+            )
             .join(Area, Area.id == Unit.area_id)
             .where(Unit.id.in_(unit_ids))
             .order_by(Area.name, Unit.name, Unit.id)

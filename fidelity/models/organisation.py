@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fidelity.extensions import Model
@@ -58,6 +59,9 @@ class Unit(Audited, Model):
     offers_ips: Mapped[bool] = mapped_column(default=True)
     offers_sed: Mapped[bool] = mapped_column(default=False)
     target_group: Mapped[str] = mapped_column(String(200), default="")
+    # The day it began supporting people (None: not known, for a unit running long before it was added): its first
+    # review is due as one below the good band would be (`fidelity.schedule.first_due`).
+    started_on: Mapped[date | None] = mapped_column(Date)
 
     area: Mapped[Area] = relationship(back_populates="units")
 

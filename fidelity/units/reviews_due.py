@@ -64,7 +64,7 @@ def schedule_entries(units: Sequence[Unit], registry: ScaleRegistry) -> list[Sch
                 continue
             review = latest.get((unit.id, scale.id))
             if review is None:
-                entries.append(ScheduleEntry(unit.id, scale, None))
+                entries.append(ScheduleEntry(unit.id, scale, None, unit.started_on))
             else:
                 # The rule of the version the review was scored on.
                 reviewed_on = registry.get(review.scale_id, review.scale_version)
