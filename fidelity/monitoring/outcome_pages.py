@@ -29,7 +29,6 @@ from fidelity.monitoring.outcomes import (
     rounded,
     supervision,
 )
-from fidelity.monitoring.quarters import Quarter
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,10 @@ class OutcomeRow:
 
 def outcome_rows(kept: Sequence[QuarterlyOutcome], today: date) -> list[OutcomeRow]:
     """The kept figures as rows, oldest first."""
-    current = Quarter.of(today)
     rows = []
     for row in kept:
         figures = figures_of(row)
-        running = figures.quarter == current
+        running = figures.quarter.under_way(today)
         rows.append(OutcomeRow(figures, row.locked, row.definitions_version, running, row.computed_at))
     return rows
 

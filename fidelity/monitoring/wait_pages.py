@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fidelity.charts import WaitChartText, WaitPoint, wait_days_svg
 from fidelity.i18n import quarter_text
-from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.waiting import Cohort
+from fidelity.monitoring.waiting import ReferralQuarter
 
 QUARTERS_SHOWN = 8  # two years of referrals on the page; the export holds every quarter
 
 
-@dataclass(frozen=True)
-class WaitQuarter:
-    """One quarter of referrals as the page shows it."""
-
-    quarter: Quarter
-    cohort: Cohort
-    running: bool  # today's quarter, counted to date
-    purged: bool  # it began before the latest purge's cut-off: it counts only the journeys kept
-
-
-def wait_quarters(
-    quarters: Sequence[tuple[Quarter, Cohort]], today: date, purge_cutoff: date | None
-) -> list[WaitQuarter]:
-    """The last QUARTERS_SHOWN quarters of referrals, oldest first."""
-    return [
-        WaitQuarter(quarter, cohort, quarter.end > today, purge_cutoff is not None and quarter.start < purge_cutoff)
-        for quarter, cohort in quarters[-QUARTERS_SHOWN:]
-    ]
-
-
-def wait_chart(quarters: Sequence[WaitQuarter]) -> Markup:
+def wait_chart(quarters: Sequence[ReferralQuarter]) -> Markup:
     """Median days from referral to a first meeting and to enrolment, quarter by quarter."""
     points = [
         WaitPoint(

@@ -23,6 +23,7 @@ only the journeys kept, and says so (`journeys_purged`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -237,29 +238,47 @@ def waiting_list(
     )
 
 
-def referral_quarters(journeys: pd.DataFrame, today: date) -> list[tuple[Quarter, Cohort]]:
+@dataclass(frozen=True)
+class ReferralQuarter:
+    """One calendar quarter's referrals: their figures, and what a reader should know of them."""
+
+    quarter: Quarter
+    cohort: Cohort
+    running: bool  # under way today (its last day included), so counted to date: see `Quarter.under_way`
+    purged: bool  # it began before the cut-off of the unit's latest purge: it counts only the journeys kept
+
+
+def referral_quarters(
+    journeys: pd.DataFrame, today: date, purge_cutoff: date | None = None, *, last: int | None = None
+) -> list[ReferralQuarter]:
     """The figures of each calendar quarter's referrals, oldest first: from the quarter of the first referral to
-    today's, which is counted up to today."""
+    today's, which is counted up to today; only the `last` so many of them, if given (the others are not counted).
+    `purge_cutoff`: the cut-off of the unit's latest purge, if any."""
     referrals = journeys["referral_date"].dropna()
     if referrals.empty:
         return []
-    first = Quarter.of(pd.Timestamp(referrals.min()).date())
+    quarters = list(quarters_between(Quarter.of(pd.Timestamp(referrals.min()).date()), Quarter.of(today)))
     return [
-        (quarter, referral_cohort(journeys, quarter.start, min(quarter.end, today)))
-        for quarter in quarters_between(first, Quarter.of(today))
+        ReferralQuarter(
+            quarter,
+            referral_cohort(journeys, quarter.start, min(quarter.end, today)),
+            running=quarter.under_way(today),
+            purged=purge_cutoff is not None and quarter.start < purge_cutoff,
+        )
+        for quarter in (quarters if last is None else quarters[-last:])
     ]
 
 
-def export_frame(
-    unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date, purge_cutoff: date | None = None
-) -> pd.DataFrame:
+def export_frame(unit_code: str, quarters: Sequence[ReferralQuarter]) -> pd.DataFrame:
     """One line per quarter of referrals, oldest first: how many were referred, how long they took to a first
     meeting and to enrolment, how many gave up while waiting and how many were not accepted, by reason (shares from
-    0 to 1), under the definitions version they were counted by. `purge_cutoff`: journeys that ended before that day
-    were deleted under the retention rule, so a quarter that began before it counts fewer people than it had (a
-    quarter whose journeys all went is missing); such lines say so. With no quarters, the columns alone."""
+    0 to 1), under the definitions version they were counted by. Journeys that ended before the cut-off of the
+    unit's latest purge were deleted under the retention rule, so a quarter that began before it counts fewer people
+    than it had (a quarter whose journeys all went is missing); such lines say so. With no quarters, the columns
+    alone."""
     lines = []
-    for quarter, cohort in quarters:
+    for line in quarters:
+        quarter, cohort = line.quarter, line.cohort
         counts = {reason.value: 0 for reason in NotAcceptedReason}
         counts |= {count.reason: count.people for count in cohort.reasons}
         lines.append(
@@ -283,8 +302,8 @@ def export_frame(
                 "zero_exclusion_breaches": cohort.breaches,
                 "breach_share": rounded(cohort.breach_share, 4),
                 **{f"not_accepted_{reason}": people for reason, people in counts.items()},
-                "to_date": quarter.end > today,
-                "journeys_purged": purge_cutoff is not None and quarter.start < purge_cutoff,
+                "to_date": line.running,
+                "journeys_purged": line.purged,
             }
         )
     return pd.DataFrame(lines) if lines else pd.DataFrame(columns=EXPORT_COLUMNS)
