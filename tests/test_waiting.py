@@ -22,7 +22,13 @@ from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.wait_pages import QUARTERS_SHOWN
-from fidelity.monitoring.waiting import EXPORT_COLUMNS, export_frame, referral_quarters, waiting_list
+from fidelity.monitoring.waiting import (
+    EXPORT_COLUMNS,
+    WAITING_DEFINITIONS_VERSION,
+    export_frame,
+    referral_quarters,
+    waiting_list,
+)
 from tests import factories
 from tests.factories import app_today
 from tests.test_web import login
@@ -220,6 +226,9 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
     assert formats["gave_up_share"] == formats["breach_share"] == "0.0%" and formats["referred"] == "General"
+    # The definitions' version is a number in the workbook, as in the outcomes', not text.
+    version = next(below for cell, below in zip(sheet[1], sheet[2], strict=True) if cell.value == "definitions_version")
+    assert (version.value, version.data_type) == (int(WAITING_DEFINITIONS_VERSION), "n")
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:

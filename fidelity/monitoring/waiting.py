@@ -32,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 
 from fidelity.column_names import ColumnNames
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
-from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded
+from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded, version_number
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
 WAITING_DEFINITIONS_VERSION = "3"
@@ -286,7 +286,7 @@ def export_frame(unit_code: str, quarters: Sequence[ReferralQuarter]) -> pd.Data
                 "unit": unit_code,
                 "year": quarter.year,
                 "quarter": quarter.number,
-                "definitions_version": WAITING_DEFINITIONS_VERSION,
+                "definitions_version": version_number(WAITING_DEFINITIONS_VERSION),
                 "referred": cohort.referred,
                 "first_meetings": cohort.to_first_meeting.people,
                 "days_to_first_meeting_median": cohort.to_first_meeting.median,
