@@ -254,6 +254,8 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     assert (q1["gave_up"], q1["gave_up_share"]) == (1, 0.5)  # of the two not refused
     # Still waiting: nobody of Q1's (enrolled, left, refused), Q2's one; Q4's was refused.
     assert list(frame["still_waiting"]) == [0, 0, 1]
+    # Q2's one, referred on 1 May, has waited 60 days so far on 30 June; nobody waits from the others.
+    assert frame["longest_wait_so_far_days"].tolist()[2] == 60 and frame["longest_wait_so_far_days"][:2].isna().all()
     assert (q1["not_accepted"], q1["not_accepted_share"], q1["zero_exclusion_breaches"]) == (1, 0.3333, 1)
     assert (q1["not_accepted_not_motivated"], q1["not_accepted_declined"]) == (1, 0)
     assert frame.iloc[0]["not_accepted_declined"] == 1 and frame.iloc[0]["zero_exclusion_breaches"] == 0
@@ -271,6 +273,27 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     # After a purge with the cut-off 1 February 2026, the quarters that began before it have lost journeys.
     purged = export_frame("NRV-01", referral_quarters(table, TODAY, purge_cutoff=date(2026, 2, 1)))
     assert list(purged["journeys_purged"]) == [True, True, False]
+
+
+def test_the_longest_wait_so_far_of_a_quarter_s_referrals_still_waiting() -> None:
+    # 2026 Q1, on 30 June: P1 (10 Jan) enrolled, P2 (1 Feb) still waits for a decision, P3 (20 Feb) accepted and
+    # still waits though they met a specialist, P4 (5 Jan) was refused, P5 (2 Jan) left; P6 (15 Mar) still waits.
+    table = journeys(
+        {"referral_date": "2026-01-10", "enrolment_date": "2026-02-01"},
+        {"referral_date": "2026-02-01"},
+        {"referral_date": "2026-02-20", "decision": "accepted", "first_meeting_date": "2026-03-01"},
+        {"referral_date": "2026-01-05", "decision": "not_accepted", "not_accepted_reason": "declined"},
+        {"referral_date": "2026-01-02", "exit_date": "2026-01-20", "exit_reason": "withdrew"},
+        {"referral_date": "2026-03-15"},
+    )  # fmt: skip
+    (q1, q2) = referral_quarters(table, TODAY)
+    # Three still wait; the one referred first, on 1 February, has waited 149 days so far: a lower bound for their
+    # wait, beside a median of days to a first meeting that counts P3 alone (9 days) and a median to enrolment, P1's.
+    assert (q1.cohort.still_waiting, q1.cohort.longest_waiting) == (3, 149)
+    assert (q1.cohort.to_first_meeting.median, q1.cohort.to_enrolment.median) == (9.0, 22.0)
+    assert (q2.cohort.still_waiting, q2.cohort.longest_waiting) == (0, None)
+    # Counted to the day asked for: a month on, the same person has waited 30 days longer.
+    assert referral_quarters(table, date(2026, 7, 30))[0].cohort.longest_waiting == 179
 
 
 def test_the_page_shows_the_last_two_years_of_referrals_quarter_by_quarter() -> None:
@@ -319,8 +342,14 @@ def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: An
     ]
     # Referred 3; to first meeting 15 / 19 (the 90th percentile between 10 and 20) of the 2 who met; to enrolment 35 /
     # 39 of the 2 who started; 1 waits.
-    assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", "1"]
-    assert "Hollow: some of the quarter's referrals still" in page  # in the chart's SVG
+    waited = (today - (start + timedelta(days=1))).days
+    assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", f"1 (longest {waited} days so far)"]
+    # The chart marks it too, and says so in its legend and to a screen reader.
+    assert ">Longest wait so far of those still<" in page  # wrapped in the legend
+    said = "Triangles mark the longest wait so far of those still waiting, at least as long as their wait will be"
+    # (the page's spaces, the quarter's no-break one too, read as one space each)
+    assert f"<desc>{said}: {last_quarter.year} Q{last_quarter.number}: {waited} days.</desc>" in page
+    assert ">Hollow: some of the quarter's<" in page  # in the chart's SVG, wrapped
 
 
 def test_on_a_quarter_s_last_day_the_page_and_the_export_count_it_to_date_as_the_outcomes_do(
@@ -399,7 +428,8 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
 SWEDISH_HEADER = [
     "enhet", "år", "kvartal", "definitionsversion", "remitterade", "första_möten", "dagar_till_första_mötet_median",
     "dagar_till_första_mötet_p90", "inskrivningar", "dagar_till_inskrivning_median", "dagar_till_inskrivning_p90",
-    "väntar_fortfarande", "gav_upp", "andel_gav_upp", "ej_antagna", "andel_ej_antagna", "bortsållade",
+    "väntar_fortfarande", "längsta_väntan_hittills_dagar", "gav_upp", "andel_gav_upp", "ej_antagna",
+    "andel_ej_antagna", "bortsållade",
     "andel_bortsållade", "ej_antagna_ej_motiverad", "ej_antagna_ej_redo", "ej_antagna_missbruk", "ej_antagna_symtom",
     "ej_antagna_behovsbedömning_ej_beviljad", "ej_antagna_brottsregister", "ej_antagna_utanför_behörighetsregel",
     "ej_antagna_tackade_nej", "ej_antagna_ej_nådd", "ej_antagna_flyttade", "ej_antagna_annat", "hittills",

@@ -13,6 +13,9 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
   because they withdrew or lost contact (the reasons for leaving, not those for refusing); beside it, how many of
   them still wait (since version 3);
+- still waiting, of a quarter's referrals: neither enrolled, left nor refused as the journeys stand; the longest
+  wait so far of them, today less the earliest referral among them (since version 4), is a lower bound for their
+  wait, which the quarter's medians do not count yet;
 - not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
@@ -35,7 +38,7 @@ from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decisio
 from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded, version_number
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
-WAITING_DEFINITIONS_VERSION = "3"
+WAITING_DEFINITIONS_VERSION = "4"
 DEFAULT_MONTHS = 12
 
 
@@ -136,10 +139,14 @@ class Cohort:
     # Still waiting, as the journeys stand: neither enrolled, left nor refused. Their waits are in no median yet, so
     # a recent quarter's days to enrolment count only those who started soonest.
     still_waiting: int = 0
+    # Of them, the longest wait so far: days from referral to today of the one referred first (since version 4).
+    # Their wait will be at least that long: a lower bound beside a median that does not count them. None when
+    # nobody still waits.
+    longest_waiting: int | None = None
 
 
-def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
-    """Figures for the people referred from `start` to `end`, as the journeys stand."""
+def referral_cohort(journeys: pd.DataFrame, start: date, end: date, *, today: date) -> Cohort:
+    """Figures for the people referred from `start` to `end`, as the journeys stand on `today`."""
     cohort = journeys[
         (journeys["referral_date"] >= pd.Timestamp(start)) & (journeys["referral_date"] <= pd.Timestamp(end))
     ]
@@ -157,6 +164,7 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
         for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     )
     breaches = sum(r.people for r in reasons if r.breach)
+    waiting = considered[considered["enrolment_date"].isna() & considered["exit_date"].isna()]
     return Cohort(
         start=start,
         end=end,
@@ -170,7 +178,8 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
         breaches=breaches,
         breach_share=_share(breaches, len(cohort)),
         reasons=reasons,
-        still_waiting=int((considered["enrolment_date"].isna() & considered["exit_date"].isna()).sum()),
+        still_waiting=len(waiting),
+        longest_waiting=None if waiting.empty else (pd.Timestamp(today) - waiting["referral_date"].min()).days,
     )
 
 
@@ -216,7 +225,7 @@ def waiting_list(
         )
         for row in waiting_rows.itertuples()
     )
-    period = referral_cohort(journeys, start, today)
+    period = referral_cohort(journeys, start, today, today=today)
     met = journeys[(journeys["first_meeting_date"] >= pd.Timestamp(start)) & (journeys["first_meeting_date"] <= now)]
     enrolled = journeys[(journeys["enrolment_date"] >= pd.Timestamp(start)) & (journeys["enrolment_date"] <= now)]
     return WaitingList(
@@ -261,7 +270,7 @@ def referral_quarters(
     return [
         ReferralQuarter(
             quarter,
-            referral_cohort(journeys, quarter.start, min(quarter.end, today)),
+            referral_cohort(journeys, quarter.start, min(quarter.end, today), today=today),
             running=quarter.under_way(today),
             purged=purge_cutoff is not None and quarter.start < purge_cutoff,
         )
@@ -295,6 +304,7 @@ def export_frame(unit_code: str, quarters: Sequence[ReferralQuarter]) -> pd.Data
                 "days_to_enrolment_median": cohort.to_enrolment.median,
                 "days_to_enrolment_p90": rounded(cohort.to_enrolment.p90, 1),
                 "still_waiting": cohort.still_waiting,
+                "longest_wait_so_far_days": cohort.longest_waiting,
                 "gave_up": cohort.gave_up,
                 "gave_up_share": rounded(cohort.gave_up_share, 4),
                 "not_accepted": cohort.not_accepted,
@@ -323,6 +333,7 @@ EXPORT_COLUMNS = [
     "days_to_enrolment_median",
     "days_to_enrolment_p90",
     "still_waiting",
+    "longest_wait_so_far_days",
     "gave_up",
     "gave_up_share",
     "not_accepted",
@@ -359,6 +370,7 @@ EXPORT_NAMES = ColumnNames(
         "days_to_enrolment_median": "dagar_till_inskrivning_median",
         "days_to_enrolment_p90": "dagar_till_inskrivning_p90",
         "still_waiting": "väntar_fortfarande",
+        "longest_wait_so_far_days": "längsta_väntan_hittills_dagar",
         "not_accepted_share": "andel_ej_antagna",
         "zero_exclusion_breaches": "bortsållade",  # screened out, as the outcomes name them
         "breach_share": "andel_bortsållade",
