@@ -325,11 +325,12 @@ def wait_days_svg(
         hollow = [x for x, p in enumerate(points) if p.still_waiting or (running and x == len(points) - 1)]
         _quarter_line(ax, [p.to_first_meeting for p in points], hollow, BLUE, "o", "-")
         _quarter_line(ax, [p.to_enrolment for p in points], hollow, ORANGE, "s", ":")
-        # The longest wait so far: an upward triangle, unjoined, as a floor the wait of those still waiting is above.
+        # The longest wait so far: an upward triangle, unjoined, as a floor the wait of those still waiting is above;
+        # a little right of the quarter's medians, so that one as long as a median does not hide behind it.
         waits = [(x, wait) for x, wait in enumerate(longest) if wait is not None]
         if waits:
-            ax.plot([x for x, _ in waits], [wait for _, wait in waits], color=GREY, marker="^", markersize=6,
-                    linestyle="none", zorder=3, clip_on=False)  # fmt: skip
+            ax.plot([x + 0.2 for x, _ in waits], [wait for _, wait in waits], color=GREY, marker="^", markersize=6,
+                    linestyle="none", zorder=5, clip_on=False)  # fmt: skip
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
         handles: list[Artist] = [
             Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
