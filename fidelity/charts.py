@@ -278,13 +278,14 @@ def _quarter_line(
 class WaitChartText:
     """The wait chart's own words, for a caller to pass translated."""
 
-    to_first_meeting: str = "To first meeting"
-    to_enrolment: str = "To enrolment"
-    days: str = "Days from referral, median"
+    to_first_meeting: str = "Median to first meeting"
+    to_enrolment: str = "Median to enrolment"
+    days: str = "Days from referral"
     no_meetings: str = "No first meetings yet"
     to_date: str = "to date"
     still_waiting: str = "Hollow: some of the quarter's referrals still wait, so its median may rise"
     shaded: str = "Shaded: the quarter to date"
+    longest_waiting: str = "Longest wait so far of those still waiting: their wait will be at least this"
 
 
 @dataclass(frozen=True)
@@ -295,39 +296,57 @@ class WaitPoint:
     to_first_meeting: float | None
     to_enrolment: float | None
     still_waiting: bool = False  # some of its referrals have neither started nor left: its medians may yet rise
+    longest_waiting: int | None = None  # days so far of the one of them waiting longest: a lower bound for their wait
 
 
 def wait_days_svg(
-    points: Sequence[WaitPoint], *, title: str, running: bool = False, text: WaitChartText = WaitChartText()
+    points: Sequence[WaitPoint],
+    *,
+    title: str,
+    running: bool = False,
+    text: WaitChartText = WaitChartText(),
+    description: str | None = None,
 ) -> str:
-    """Median days from referral to the first meeting and to enrolment, for each quarter's referrals. `running` marks
-    the last quarter as counted to date. `title` names the chart to a screen reader; the page heads it."""
+    """Median days from referral to the first meeting and to enrolment, for each quarter's referrals, and a mark at
+    the longest wait so far of those still waiting. `running` marks the last quarter as counted to date. `title`
+    names the chart to a screen reader; the page heads it. `description`, if given, tells a screen reader what the
+    chart shows."""
     with _style():
         fig = Figure(figsize=(WIDTH, 3.4), layout="constrained")
         ax = fig.add_subplot()
-        days = [d for p in points for d in (p.to_first_meeting, p.to_enrolment) if d is not None]
+        longest = [p.longest_waiting for p in points]
+        days = [d for p in points for d in (p.to_first_meeting, p.to_enrolment, p.longest_waiting) if d is not None]
         ax.set_ylim(0, max(30, 10 * math.ceil(max(days, default=0) * 1.1 / 10)))
         ax.set_ylabel(text.days)
         if not days:
             _say_empty(ax, text.no_meetings)
-            return _svg(fig, title)
+            return _svg(fig, title, description)
         # Hollow: a quarter whose median may yet rise, as those still waiting start, and the quarter under way.
         hollow = [x for x, p in enumerate(points) if p.still_waiting or (running and x == len(points) - 1)]
         _quarter_line(ax, [p.to_first_meeting for p in points], hollow, BLUE, "o", "-")
         _quarter_line(ax, [p.to_enrolment for p in points], hollow, ORANGE, "s", ":")
+        # The longest wait so far: an upward triangle, unjoined, as a floor the wait of those still waiting is above;
+        # a little right of the quarter's medians, so that one as long as a median does not hide behind it.
+        waits = [(x, wait) for x, wait in enumerate(longest) if wait is not None]
+        if waits:
+            ax.plot([x + 0.2 for x, _ in waits], [wait for _, wait in waits], color=GREY, marker="^", markersize=6,
+                    linestyle="none", zorder=5, clip_on=False)  # fmt: skip
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
         handles: list[Artist] = [
             Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
             Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.to_enrolment),
         ]
+        if waits:
+            handles.append(Line2D([], [], color=GREY, marker="^", linestyle="none",
+                                  label=textwrap.fill(text.longest_waiting, 36)))  # fmt: skip
         if hollow:
             # Wrapped: in a row beside the two lines' names, within the chart's width in any language.
             handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
-                                  label=textwrap.fill(text.still_waiting, 48)))  # fmt: skip
+                                  label=textwrap.fill(text.still_waiting, 36 if waits else 48)))  # fmt: skip
         if running:
             handles.append(Patch(facecolor=SHADE, edgecolor="none", label=textwrap.fill(text.shaded, 24)))
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
-        return _svg(fig, title)
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False)
+        return _svg(fig, title, description)
 
 
 def _quarter_axis(ax: Axes, labels: Sequence[str], running: bool, to_date: str) -> None:
@@ -421,8 +440,9 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _svg(fig: Figure, label: str) -> str:
-    """The figure as an <svg> element to inline in HTML: no prolog, as wide as its container, labelled."""
+def _svg(fig: Figure, label: str, description: str | None = None) -> str:
+    """The figure as an <svg> element to inline in HTML: no prolog, as wide as its container, labelled, and with
+    `description` (what it shows, for a screen reader) if given."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     svg = buffer.getvalue()
@@ -435,5 +455,7 @@ def _svg(fig: Figure, label: str) -> str:
     end = svg.index(">")
     head = re.sub(r'\sheight="[^"]*"', "", re.sub(r'\swidth="[^"]*"', ' width="100%"', svg[:end], count=1), count=1)
     head += ' stroke-linejoin="round" stroke-linecap="butt"'
-    head += f' role="img" aria-label="{escape(label)}"><title>{escape(label)}</title'
-    return head + svg[end:]
+    head += f' role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+    if description:
+        head += f"<desc>{escape(description)}</desc>"
+    return head + svg[end + 1 :]

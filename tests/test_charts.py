@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
@@ -172,34 +173,56 @@ def test_outcome_chart_draws_quarters_of_few_people_served_hollow_and_says_so() 
 WAITS = [
     WaitPoint("2025 Q4", 14.0, 21.0),
     WaitPoint("2026 Q1", 95.5, 120.0),
-    WaitPoint("2026 Q2", 101.0, None, still_waiting=True),  # nobody of the quarter has enrolled yet
+    WaitPoint("2026 Q2", 101.0, None, still_waiting=True, longest_waiting=150),  # nobody has enrolled yet
 ]
 
 
 def test_wait_chart_draws_both_medians_and_marks_quarters_whose_referrals_still_wait() -> None:
     shown = texts(wait_days_svg(WAITS, title="Waits"))
-    assert {"To first meeting", "To enrolment", "Days from referral, median", "2025 Q4", "2026 Q2"} <= set(shown)
+    assert {"Median to first meeting", "Median to enrolment", "Days from referral", "2025 Q4", "2026 Q2"} <= set(shown)
     # Wrapped onto two lines, beside the lines' names in one row
     assert "Hollow: some of the quarter's referrals still wait, so its median may rise" in " ".join(shown)
     assert "Waits" not in shown  # the page heads it: the title names it to a screen reader only
-    # The axis reaches above the longest median, in tens, and 30 days at least.
+    # The axis reaches above the longest median and the longest wait so far, in tens, and 30 days at least.
     ticks = [int(t) for t in shown if t.isdigit()]
-    assert max(ticks) >= 120
-    settled = [replace(point, still_waiting=False) for point in WAITS]
+    assert max(ticks) >= 150
+    settled = [replace(point, still_waiting=False, longest_waiting=None) for point in WAITS]
+    assert max(int(t) for t in texts(wait_days_svg(settled, title="Waits")) if t.isdigit()) < 150
     plain = wait_days_svg(settled, title="Waits")
     assert "Hollow" not in " ".join(texts(plain))
     assert wait_days_svg(WAITS, title="Waits").count("fill: #ffffff") > plain.count("fill: #ffffff")
 
 
 def test_wait_chart_takes_translated_words_marks_the_quarter_to_date_and_says_when_nobody_has_met() -> None:
-    words = WaitChartText(to_first_meeting="Till första möte", to_date="hittills", no_meetings="Inga första möten än")
+    words = WaitChartText(to_first_meeting="Till första möte", to_date="hittills", no_meetings="Inga första möten än",
+                          longest_waiting="Längsta väntan hittills")  # fmt: skip
     running = wait_days_svg(WAITS, title="Väntan", running=True, text=words)
     assert {"Till första möte", "(hittills)"} <= set(texts(running)) and "To first meeting" not in texts(running)
     assert "#eef0f3" in running and "#eef0f3" not in wait_days_svg(WAITS, title="Väntan", text=words)
     assert "Shaded: the quarter to date" in " ".join(texts(running))  # the legend says what the shade is
+    assert "Längsta väntan hittills" in texts(running)
     for points in ([], [WaitPoint("2026 Q2", None, None, still_waiting=True)]):
         shown = texts(wait_days_svg(points, title="Väntan", text=words))
         assert "Inga första möten än" in shown and "Till första möte" not in shown
+
+
+def test_wait_chart_marks_the_longest_wait_so_far_of_those_still_waiting_and_says_so() -> None:
+    said = "Longest wait so far of those still waiting: their wait will be at least this"
+    svg = wait_days_svg(WAITS, title="Waits", description="2026 Q2: 1 still waiting, the longest 150 days & more")
+    assert said in " ".join(texts(svg))  # in the legend, wrapped
+    root = parse(svg)
+    # Said to a screen reader too: the description, escaped, right after the title.
+    assert [child.tag for child in root][:2] == [f"{SVG}title", f"{SVG}desc"]
+    assert root.findtext(f"{SVG}desc") == "2026 Q2: 1 still waiting, the longest 150 days & more"
+    # Drawn as an upward triangle of its own: a quarter with nobody waiting draws none, and the legend says nothing.
+    plain = wait_days_svg([replace(point, longest_waiting=None) for point in WAITS], title="Waits")
+    assert said not in " ".join(texts(plain)) and "<desc>" not in plain
+    marks = re.findall(r'xlink:href="#([^"]+)"', svg)
+    (triangle,) = set(marks) - set(re.findall(r'xlink:href="#([^"]+)"', plain))
+    assert marks.count(triangle) == 2  # one on the chart (Q2's), one in the legend
+    # Only people waiting, nobody met yet: the chart draws their wait rather than saying it is empty.
+    waiting_only = texts(wait_days_svg([WaitPoint("2026 Q2", None, None, True, 40)], title="Waits"))
+    assert "No first meetings yet" not in waiting_only and said in " ".join(waiting_only)
 
 
 def test_outcome_chart_without_anyone_served() -> None:

@@ -272,6 +272,9 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
     assert formats["employment_rate"] == formats["retention_90"] == "0.0%"
     assert formats["served"] == "General" and formats["computed_at_utc"] == "YYYY-MM-DD HH:MM:SS"
+    # The definitions' version is a number in the workbook, as in the waiting list's, not text.
+    version = next(below for cell, below in zip(sheet[1], sheet[3], strict=True) if cell.value == "definitions_version")
+    assert (version.value, version.data_type) == (int(DEFINITIONS_VERSION), "n")
 
 
 SWEDISH_HEADER = [

@@ -430,6 +430,15 @@ def test_a_quarter_is_read_as_either_language_writes_it(text: str) -> None:
     assert Quarter.parse(text) == Quarter(2026, 3)
 
 
+@pytest.mark.parametrize(
+    ("today", "under_way"),
+    [(date(2026, 6, 30), False), (date(2026, 7, 1), True), (date(2026, 9, 30), True), (date(2026, 10, 1), False)],
+)
+def test_a_quarter_is_under_way_from_its_first_day_to_its_last_included(today: date, under_way: bool) -> None:
+    assert Quarter(2026, 3).end == date(2026, 9, 30)  # the last day, not the day after
+    assert Quarter(2026, 3).under_way(today) is under_way
+
+
 @pytest.mark.parametrize("text", ["2026", "2026Q5", "Q3", "2026 kvartal", "kv. 5 2026", "2026Q3Q", "Q32026Q"])
 def test_what_is_not_a_quarter_is_refused(text: str) -> None:
     with pytest.raises(ValueError):

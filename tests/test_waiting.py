@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -15,13 +15,20 @@ from dateutil.relativedelta import relativedelta
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from fidelity import clock
 from fidelity.cli import main
 from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.quarters import Quarter
-from fidelity.monitoring.wait_pages import QUARTERS_SHOWN, wait_quarters
-from fidelity.monitoring.waiting import EXPORT_COLUMNS, export_frame, referral_quarters, waiting_list
+from fidelity.monitoring.wait_pages import QUARTERS_SHOWN
+from fidelity.monitoring.waiting import (
+    EXPORT_COLUMNS,
+    WAITING_DEFINITIONS_VERSION,
+    export_frame,
+    referral_quarters,
+    waiting_list,
+)
 from tests import factories
 from tests.factories import app_today
 from tests.test_web import login
@@ -219,6 +226,9 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
     assert formats["gave_up_share"] == formats["breach_share"] == "0.0%" and formats["referred"] == "General"
+    # The definitions' version is a number in the workbook, as in the outcomes', not text.
+    version = next(below for cell, below in zip(sheet[1], sheet[2], strict=True) if cell.value == "definitions_version")
+    assert (version.value, version.data_type) == (int(WAITING_DEFINITIONS_VERSION), "n")
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:
@@ -232,7 +242,7 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
         {"referral_date": "2026-05-01"},
         {"referral_date": "2025-12-01", "decision": "not_accepted", "not_accepted_reason": "declined"},
     )  # fmt: skip
-    frame = export_frame("NRV-01", referral_quarters(table, TODAY), TODAY)
+    frame = export_frame("NRV-01", referral_quarters(table, TODAY))
     assert list(zip(frame["year"], frame["quarter"], frame["referred"], strict=True)) == [
         (2025, 4, 1),
         (2026, 1, 3),
@@ -244,37 +254,68 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     assert (q1["gave_up"], q1["gave_up_share"]) == (1, 0.5)  # of the two not refused
     # Still waiting: nobody of Q1's (enrolled, left, refused), Q2's one; Q4's was refused.
     assert list(frame["still_waiting"]) == [0, 0, 1]
+    # Q2's one, referred on 1 May, has waited 60 days so far on 30 June; nobody waits from the others.
+    assert frame["longest_wait_so_far_days"].tolist()[2] == 60 and frame["longest_wait_so_far_days"][:2].isna().all()
     assert (q1["not_accepted"], q1["not_accepted_share"], q1["zero_exclusion_breaches"]) == (1, 0.3333, 1)
     assert (q1["not_accepted_not_motivated"], q1["not_accepted_declined"]) == (1, 0)
     assert frame.iloc[0]["not_accepted_declined"] == 1 and frame.iloc[0]["zero_exclusion_breaches"] == 0
     assert frame.iloc[2]["days_to_first_meeting_median"] is None or pd.isna(
         frame.iloc[2]["days_to_first_meeting_median"]
     )
-    assert list(frame["to_date"]) == [False, False, False]  # 30 June is the quarter's last day
-    assert bool(
-        export_frame("NRV-01", referral_quarters(table, date(2026, 6, 29)), date(2026, 6, 29))["to_date"].iloc[-1]
-    )
+    # 30 June is the quarter's last day: still under way, as the outcomes count it; on 1 July it is whole, and the
+    # quarter begun that day is to date, with nobody referred yet.
+    assert list(frame["to_date"]) == [False, False, True]
+    after = export_frame("NRV-01", referral_quarters(table, date(2026, 7, 1)))
+    assert list(after["to_date"]) == [False, False, False, True] and list(after["referred"]) == [1, 3, 1, 0]
     assert list(frame.columns) == EXPORT_COLUMNS and not frame["journeys_purged"].any()
-    empty = export_frame("NRV-01", referral_quarters(journeys(), TODAY), TODAY)
+    empty = export_frame("NRV-01", referral_quarters(journeys(), TODAY))
     assert empty.empty and list(empty.columns) == EXPORT_COLUMNS  # headed all the same
     # After a purge with the cut-off 1 February 2026, the quarters that began before it have lost journeys.
-    purged = export_frame("NRV-01", referral_quarters(table, TODAY), TODAY, purge_cutoff=date(2026, 2, 1))
+    purged = export_frame("NRV-01", referral_quarters(table, TODAY, purge_cutoff=date(2026, 2, 1)))
     assert list(purged["journeys_purged"]) == [True, True, False]
+
+
+def test_the_longest_wait_so_far_of_a_quarter_s_referrals_still_waiting() -> None:
+    # 2026 Q1, on 30 June: P1 (10 Jan) enrolled, P2 (1 Feb) still waits for a decision, P3 (20 Feb) accepted and
+    # still waits though they met a specialist, P4 (5 Jan) was refused, P5 (2 Jan) left; P6 (15 Mar) still waits.
+    table = journeys(
+        {"referral_date": "2026-01-10", "enrolment_date": "2026-02-01"},
+        {"referral_date": "2026-02-01"},
+        {"referral_date": "2026-02-20", "decision": "accepted", "first_meeting_date": "2026-03-01"},
+        {"referral_date": "2026-01-05", "decision": "not_accepted", "not_accepted_reason": "declined"},
+        {"referral_date": "2026-01-02", "exit_date": "2026-01-20", "exit_reason": "withdrew"},
+        {"referral_date": "2026-03-15"},
+    )  # fmt: skip
+    (q1, q2) = referral_quarters(table, TODAY)
+    # Three still wait; the one referred first, on 1 February, has waited 149 days so far: a lower bound for their
+    # wait, beside a median of days to a first meeting that counts P3 alone (9 days) and a median to enrolment, P1's.
+    assert (q1.cohort.still_waiting, q1.cohort.longest_waiting) == (3, 149)
+    assert (q1.cohort.to_first_meeting.median, q1.cohort.to_enrolment.median) == (9.0, 22.0)
+    assert (q2.cohort.still_waiting, q2.cohort.longest_waiting) == (0, None)
+    # Counted to the day asked for: a month on, the same person has waited 30 days longer.
+    assert referral_quarters(table, date(2026, 7, 30))[0].cohort.longest_waiting == 179
 
 
 def test_the_page_shows_the_last_two_years_of_referrals_quarter_by_quarter() -> None:
     # One referral a quarter from 2023 Q1 to 2026 Q2: fourteen quarters, of which the page shows the last eight.
     rows = [{"referral_date": f"{2023 + n // 4}-{3 * (n % 4) + 1:02d}-15"} for n in range(14)]
-    quarters = referral_quarters(journeys(*rows), date(2026, 6, 29))
-    shown = wait_quarters(quarters, date(2026, 6, 29), purge_cutoff=date(2025, 1, 1))
-    assert len(quarters) == 14 and QUARTERS_SHOWN == 8
+    table, today = journeys(*rows), date(2026, 6, 29)
+    every = referral_quarters(table, today, purge_cutoff=date(2025, 1, 1))
+    shown = referral_quarters(table, today, purge_cutoff=date(2025, 1, 1), last=QUARTERS_SHOWN)
+    assert len(every) == 14 and QUARTERS_SHOWN == 8
+    # Only the quarters shown are counted, and they are counted as they are among all of them.
+    assert shown == every[-QUARTERS_SHOWN:]
     assert [(q.quarter.year, q.quarter.number) for q in shown] == [(2024, 3), (2024, 4)] + [
         (year, number) for year in (2025, 2026) for number in range(1, 5) if (year, number) <= (2026, 2)
     ]
+    assert [q.cohort.referred for q in shown] == [1] * 8
     # 2026 Q2 is counted to 29 June; the quarters that began before the purge's cut-off lost journeys.
     assert [q.running for q in shown] == [False] * 7 + [True]
     assert [q.purged for q in shown] == [True, True] + [False] * 6
-    assert not wait_quarters(quarters, date(2026, 6, 30), None)[-1].running  # its last day: whole
+    # Its last day, 30 June, it is still to date (as on the outcomes page); the next day it is whole.
+    assert referral_quarters(table, date(2026, 6, 30), last=1)[-1].running
+    assert [q.running for q in referral_quarters(table, date(2026, 7, 1), last=2)] == [False, True]
+    assert referral_quarters(table, today, last=20) == referral_quarters(table, today)  # fewer than asked for
 
 
 def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: Any) -> None:
@@ -301,8 +342,43 @@ def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: An
     ]
     # Referred 3; to first meeting 15 / 19 (the 90th percentile between 10 and 20) of the 2 who met; to enrolment 35 /
     # 39 of the 2 who started; 1 waits.
-    assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", "1"]
-    assert "Hollow: some of the quarter's referrals still" in page  # in the chart's SVG
+    waited = (today - (start + timedelta(days=1))).days
+    assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", f"1 (longest {waited} days so far)"]
+    # The chart marks it too, and says so in its legend and to a screen reader.
+    assert ">Longest wait so far of those still<" in page  # wrapped in the legend
+    said = "Triangles mark the longest wait so far of those still waiting, at least as long as their wait will be"
+    # (the page's spaces, the quarter's no-break one too, read as one space each)
+    assert f"<desc>{said}: {last_quarter.year} Q{last_quarter.number}: {waited} days.</desc>" in page
+    assert ">Hollow: some of the quarter's<" in page  # in the chart's SVG, wrapped
+
+
+def test_on_a_quarter_s_last_day_the_page_and_the_export_count_it_to_date_as_the_outcomes_do(
+    client: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    factories.journey(unit, date(2026, 3, 20), code="EARLIER", enrolment_date=date(2026, 4, 10))
+    factories.journey(unit, date(2026, 5, 10), code="WAITS")
+
+    def on(day: datetime) -> tuple[str, pd.DataFrame, str]:
+        monkeypatch.setattr(clock, "now", lambda: day)
+        page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
+        frame = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/waiting-list.csv").data))
+        outcomes = " ".join(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True).split())
+        return page, frame, outcomes
+
+    # 30 June 2026, noon in Stockholm: the last day of 2026 Q2, still under way.
+    page, frame, outcomes = on(datetime(2026, 6, 30, 10, tzinfo=UTC))
+    assert '<span class="quarter">2026 Q2</span> <span class="tag">to date</span>' in page
+    assert '<span class="quarter">2026 Q1</span></th>' in page
+    assert list(zip(frame["quarter"], frame["to_date"], strict=True)) == [(1, False), (2, True)]
+    assert '2026 Q2</span> <span class="tag">to date</span>' in outcomes  # the outcomes page agrees
+    # The next day, 1 July, it is whole, and 2026 Q3 is to date.
+    page, frame, outcomes = on(datetime(2026, 7, 1, 10, tzinfo=UTC))
+    assert '<span class="quarter">2026 Q2</span></th>' in page
+    assert '<span class="quarter">2026 Q3</span> <span class="tag">to date</span>' in page
+    assert list(zip(frame["quarter"], frame["to_date"], strict=True)) == [(1, False), (2, False), (3, True)]
+    assert '2026 Q2</span> <span class="tag">to date</span>' not in outcomes
 
 
 def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
@@ -352,7 +428,8 @@ def test_the_page_says_when_a_purge_deleted_journeys_its_period_counted(
 SWEDISH_HEADER = [
     "enhet", "år", "kvartal", "definitionsversion", "remitterade", "första_möten", "dagar_till_första_mötet_median",
     "dagar_till_första_mötet_p90", "inskrivningar", "dagar_till_inskrivning_median", "dagar_till_inskrivning_p90",
-    "väntar_fortfarande", "gav_upp", "andel_gav_upp", "ej_antagna", "andel_ej_antagna", "bortsållade",
+    "väntar_fortfarande", "längsta_väntan_hittills_dagar", "gav_upp", "andel_gav_upp", "ej_antagna",
+    "andel_ej_antagna", "bortsållade",
     "andel_bortsållade", "ej_antagna_ej_motiverad", "ej_antagna_ej_redo", "ej_antagna_missbruk", "ej_antagna_symtom",
     "ej_antagna_behovsbedömning_ej_beviljad", "ej_antagna_brottsregister", "ej_antagna_utanför_behörighetsregel",
     "ej_antagna_tackade_nej", "ej_antagna_ej_nådd", "ej_antagna_flyttade", "ej_antagna_annat", "hittills",

@@ -41,9 +41,9 @@ def monitoring_effect(
     journeys: pd.DataFrame, since: date, until: date | None, today: date, months: int = WINDOW_MONTHS
 ) -> Effect | None:
     """Before and after `since`, or None when nobody was referred in either window."""
-    before = referral_cohort(journeys, first_day(since, months), since - timedelta(days=1))
+    before = referral_cohort(journeys, first_day(since, months), since - timedelta(days=1), today=today)
     end = min(since + relativedelta(months=months) - timedelta(days=1), until or today, today)
-    after = referral_cohort(journeys, since, max(end, since - timedelta(days=1)))
+    after = referral_cohort(journeys, since, max(end, since - timedelta(days=1)), today=today)
     if before.referred == 0 and after.referred == 0:
         return None
     return Effect(before, after)

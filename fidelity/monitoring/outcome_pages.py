@@ -28,8 +28,8 @@ from fidelity.monitoring.outcomes import (
     few_served,
     rounded,
     supervision,
+    version_number,
 )
-from fidelity.monitoring.quarters import Quarter
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,10 @@ class OutcomeRow:
 
 def outcome_rows(kept: Sequence[QuarterlyOutcome], today: date) -> list[OutcomeRow]:
     """The kept figures as rows, oldest first."""
-    current = Quarter.of(today)
     rows = []
     for row in kept:
         figures = figures_of(row)
-        running = figures.quarter == current
+        running = figures.quarter.under_way(today)
         rows.append(OutcomeRow(figures, row.locked, row.definitions_version, running, row.computed_at))
     return rows
 
@@ -154,11 +153,12 @@ def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
     for row in rows:
         figures = row.figures
         rates = {column: rounded(getattr(figures, column), 4) for column in RATE_AFTER.values()}
-        key = {"unit": unit.code, "year": figures.quarter.year, "quarter": figures.quarter.number}
+        key = {"unit": unit.code, "year": figures.quarter.year, "quarter": figures.quarter.number,
+               "definitions_version": version_number(row.definitions_version)}  # fmt: skip
         about = {"caseload_per_specialist": rounded(figures.caseload_per_specialist, 2),
                  "specialists_per_supervisor": rounded(figures.specialists_per_supervisor, 2), "locked": row.locked,
                  "to_date": row.running, "computed_at_utc": _utc(row.computed_at)}  # fmt: skip
-        lines.append(key | {"definitions_version": row.definitions_version} | figures.counts() | rates | about)
+        lines.append(key | figures.counts() | rates | about)
     frame = pd.DataFrame(lines, columns=list(EXPORT_COLUMNS))
     # A count that some quarters lack (nobody waiting, a figure counted only since a later version) stays a whole
     # number in the others: 26, not 26.0.

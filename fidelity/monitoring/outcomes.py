@@ -122,6 +122,12 @@ def rounded(value: float | None, decimals: int) -> float | None:
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
+def version_number(version: str) -> int:
+    """A definitions version as an export writes it: the whole number it is, which a spreadsheet can sort and compare
+    (the outcomes and the waiting list keep theirs as text, as the database and the API give them)."""
+    return int(version)
+
+
 def per_supervisor(specialist_fte: float | None, supervisor_fte: float | None) -> float | None:
     """A quarter's work/study specialists per full-time supervisor: their full-time equivalents divided; None without
     staffing, or without supervisor time (nothing to divide by)."""

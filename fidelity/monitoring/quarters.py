@@ -30,6 +30,11 @@ class Quarter:
         """The quarter's last day."""
         return self.next().start - timedelta(days=1)
 
+    def under_way(self, today: date) -> bool:
+        """Whether `today` falls in the quarter, its last day included: its figures are counted to date until the
+        day after its last day. The outcomes and the waiting list both mark such a quarter "to date"."""
+        return self.start <= today <= self.end
+
     def next(self) -> Quarter:
         return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
 

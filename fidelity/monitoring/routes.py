@@ -55,7 +55,7 @@ from fidelity.monitoring.journey_queries import (
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
-from fidelity.monitoring.wait_pages import wait_chart, wait_quarters
+from fidelity.monitoring.wait_pages import QUARTERS_SHOWN, wait_chart
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     EXPORT_NAMES,
@@ -95,7 +95,7 @@ def waiting(code: str) -> ResponseReturnValue:
     cutoff = purge.cutoff if purge else None
     journeys, today = load_frames([unit.id]).journeys, clock.today()
     result = waiting_list(journeys, today, months, cutoff)
-    by_quarter = wait_quarters(referral_quarters(journeys, today), today, cutoff)
+    by_quarter = referral_quarters(journeys, today, cutoff, last=QUARTERS_SHOWN)
     can_read_records = can(current_user, Permission.RECORDS, unit)
     page = render_template(
         "monitoring/waiting.html",
@@ -120,8 +120,8 @@ def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
     unit = unit_or_404(current_user, code)
     today = clock.today()
     purge = latest_purge(unit.id)
-    quarters = referral_quarters(load_frames([unit.id]).journeys, today)
-    return unit, export_frame(unit.code, quarters, today, purge.cutoff if purge else None)
+    quarters = referral_quarters(load_frames([unit.id]).journeys, today, purge.cutoff if purge else None)
+    return unit, export_frame(unit.code, quarters)
 
 
 @bp.get("/waiting-list.csv", endpoint="waiting_csv")

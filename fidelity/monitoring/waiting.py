@@ -13,6 +13,9 @@ Definitions (version WAITING_DEFINITIONS_VERSION), written once here and shown o
 - gave up while waiting: of the people referred in the period and not refused, those who left before enrolment
   because they withdrew or lost contact (the reasons for leaving, not those for refusing); beside it, how many of
   them still wait (since version 3);
+- still waiting, of a quarter's referrals: neither enrolled, left nor refused as the journeys stand; the longest
+  wait so far of them, today less the earliest referral among them (since version 4), is a lower bound for their
+  wait, which the quarter's medians do not count yet;
 - not accepted: of the people referred in the period, those refused, by reason; reasons that screen people out
   (not motivated, not ready, substance use, symptoms, needs assessment not granted, criminal record, an eligibility
   rule) breach zero exclusion.
@@ -23,6 +26,7 @@ only the journeys kept, and says so (`journeys_purged`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,10 +35,10 @@ from dateutil.relativedelta import relativedelta
 
 from fidelity.column_names import ColumnNames
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
-from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded
+from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded, version_number
 from fidelity.monitoring.quarters import Quarter, quarters_between
 
-WAITING_DEFINITIONS_VERSION = "3"
+WAITING_DEFINITIONS_VERSION = "4"
 DEFAULT_MONTHS = 12
 
 
@@ -135,10 +139,14 @@ class Cohort:
     # Still waiting, as the journeys stand: neither enrolled, left nor refused. Their waits are in no median yet, so
     # a recent quarter's days to enrolment count only those who started soonest.
     still_waiting: int = 0
+    # Of them, the longest wait so far: days from referral to today of the one referred first (since version 4).
+    # Their wait will be at least that long: a lower bound beside a median that does not count them. None when
+    # nobody still waits.
+    longest_waiting: int | None = None
 
 
-def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
-    """Figures for the people referred from `start` to `end`, as the journeys stand."""
+def referral_cohort(journeys: pd.DataFrame, start: date, end: date, *, today: date) -> Cohort:
+    """Figures for the people referred from `start` to `end`, as the journeys stand on `today`."""
     cohort = journeys[
         (journeys["referral_date"] >= pd.Timestamp(start)) & (journeys["referral_date"] <= pd.Timestamp(end))
     ]
@@ -156,6 +164,7 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
         for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     )
     breaches = sum(r.people for r in reasons if r.breach)
+    waiting = considered[considered["enrolment_date"].isna() & considered["exit_date"].isna()]
     return Cohort(
         start=start,
         end=end,
@@ -169,7 +178,8 @@ def referral_cohort(journeys: pd.DataFrame, start: date, end: date) -> Cohort:
         breaches=breaches,
         breach_share=_share(breaches, len(cohort)),
         reasons=reasons,
-        still_waiting=int((considered["enrolment_date"].isna() & considered["exit_date"].isna()).sum()),
+        still_waiting=len(waiting),
+        longest_waiting=None if waiting.empty else (pd.Timestamp(today) - waiting["referral_date"].min()).days,
     )
 
 
@@ -215,7 +225,7 @@ def waiting_list(
         )
         for row in waiting_rows.itertuples()
     )
-    period = referral_cohort(journeys, start, today)
+    period = referral_cohort(journeys, start, today, today=today)
     met = journeys[(journeys["first_meeting_date"] >= pd.Timestamp(start)) & (journeys["first_meeting_date"] <= now)]
     enrolled = journeys[(journeys["enrolment_date"] >= pd.Timestamp(start)) & (journeys["enrolment_date"] <= now)]
     return WaitingList(
@@ -237,29 +247,47 @@ def waiting_list(
     )
 
 
-def referral_quarters(journeys: pd.DataFrame, today: date) -> list[tuple[Quarter, Cohort]]:
+@dataclass(frozen=True)
+class ReferralQuarter:
+    """One calendar quarter's referrals: their figures, and what a reader should know of them."""
+
+    quarter: Quarter
+    cohort: Cohort
+    running: bool  # under way today (its last day included), so counted to date: see `Quarter.under_way`
+    purged: bool  # it began before the cut-off of the unit's latest purge: it counts only the journeys kept
+
+
+def referral_quarters(
+    journeys: pd.DataFrame, today: date, purge_cutoff: date | None = None, *, last: int | None = None
+) -> list[ReferralQuarter]:
     """The figures of each calendar quarter's referrals, oldest first: from the quarter of the first referral to
-    today's, which is counted up to today."""
+    today's, which is counted up to today; only the `last` so many of them, if given (the others are not counted).
+    `purge_cutoff`: the cut-off of the unit's latest purge, if any."""
     referrals = journeys["referral_date"].dropna()
     if referrals.empty:
         return []
-    first = Quarter.of(pd.Timestamp(referrals.min()).date())
+    quarters = list(quarters_between(Quarter.of(pd.Timestamp(referrals.min()).date()), Quarter.of(today)))
     return [
-        (quarter, referral_cohort(journeys, quarter.start, min(quarter.end, today)))
-        for quarter in quarters_between(first, Quarter.of(today))
+        ReferralQuarter(
+            quarter,
+            referral_cohort(journeys, quarter.start, min(quarter.end, today), today=today),
+            running=quarter.under_way(today),
+            purged=purge_cutoff is not None and quarter.start < purge_cutoff,
+        )
+        for quarter in (quarters if last is None else quarters[-last:])
     ]
 
 
-def export_frame(
-    unit_code: str, quarters: list[tuple[Quarter, Cohort]], today: date, purge_cutoff: date | None = None
-) -> pd.DataFrame:
+def export_frame(unit_code: str, quarters: Sequence[ReferralQuarter]) -> pd.DataFrame:
     """One line per quarter of referrals, oldest first: how many were referred, how long they took to a first
     meeting and to enrolment, how many gave up while waiting and how many were not accepted, by reason (shares from
-    0 to 1), under the definitions version they were counted by. `purge_cutoff`: journeys that ended before that day
-    were deleted under the retention rule, so a quarter that began before it counts fewer people than it had (a
-    quarter whose journeys all went is missing); such lines say so. With no quarters, the columns alone."""
+    0 to 1), under the definitions version they were counted by. Journeys that ended before the cut-off of the
+    unit's latest purge were deleted under the retention rule, so a quarter that began before it counts fewer people
+    than it had (a quarter whose journeys all went is missing); such lines say so. With no quarters, the columns
+    alone."""
     lines = []
-    for quarter, cohort in quarters:
+    for line in quarters:
+        quarter, cohort = line.quarter, line.cohort
         counts = {reason.value: 0 for reason in NotAcceptedReason}
         counts |= {count.reason: count.people for count in cohort.reasons}
         lines.append(
@@ -267,7 +295,7 @@ def export_frame(
                 "unit": unit_code,
                 "year": quarter.year,
                 "quarter": quarter.number,
-                "definitions_version": WAITING_DEFINITIONS_VERSION,
+                "definitions_version": version_number(WAITING_DEFINITIONS_VERSION),
                 "referred": cohort.referred,
                 "first_meetings": cohort.to_first_meeting.people,
                 "days_to_first_meeting_median": cohort.to_first_meeting.median,
@@ -276,6 +304,7 @@ def export_frame(
                 "days_to_enrolment_median": cohort.to_enrolment.median,
                 "days_to_enrolment_p90": rounded(cohort.to_enrolment.p90, 1),
                 "still_waiting": cohort.still_waiting,
+                "longest_wait_so_far_days": cohort.longest_waiting,
                 "gave_up": cohort.gave_up,
                 "gave_up_share": rounded(cohort.gave_up_share, 4),
                 "not_accepted": cohort.not_accepted,
@@ -283,8 +312,8 @@ def export_frame(
                 "zero_exclusion_breaches": cohort.breaches,
                 "breach_share": rounded(cohort.breach_share, 4),
                 **{f"not_accepted_{reason}": people for reason, people in counts.items()},
-                "to_date": quarter.end > today,
-                "journeys_purged": purge_cutoff is not None and quarter.start < purge_cutoff,
+                "to_date": line.running,
+                "journeys_purged": line.purged,
             }
         )
     return pd.DataFrame(lines) if lines else pd.DataFrame(columns=EXPORT_COLUMNS)
@@ -304,6 +333,7 @@ EXPORT_COLUMNS = [
     "days_to_enrolment_median",
     "days_to_enrolment_p90",
     "still_waiting",
+    "longest_wait_so_far_days",
     "gave_up",
     "gave_up_share",
     "not_accepted",
@@ -340,6 +370,7 @@ EXPORT_NAMES = ColumnNames(
         "days_to_enrolment_median": "dagar_till_inskrivning_median",
         "days_to_enrolment_p90": "dagar_till_inskrivning_p90",
         "still_waiting": "väntar_fortfarande",
+        "longest_wait_so_far_days": "längsta_väntan_hittills_dagar",
         "not_accepted_share": "andel_ej_antagna",
         "zero_exclusion_breaches": "bortsållade",  # screened out, as the outcomes name them
         "breach_share": "andel_bortsållade",
