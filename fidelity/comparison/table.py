@@ -487,6 +487,9 @@ EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {
         "comparison": "jämförelse",  # the workbook's sheet
+        "Items": "Punkter",  # its key to the items' columns (`item_titles`), and that sheet's columns
+        "column": "kolumn",
+        "title": "titel",
         "name": "namn",
         "area": "område",
         "review_date": "bedömningsdatum",
@@ -518,6 +521,14 @@ EXPORT_NAMES = ColumnNames(
         "education_rate_<QUARTER>": "andel_i_studier_<QUARTER>",
     },
 )
+
+
+def item_titles(scale: Scale) -> pd.DataFrame:
+    """The workbook's key to the columns that name the scale's items by key: each column as the reader's export
+    names it (item_O6, punkt_O6), with the item's title in the scale's language (the request's registry gives the
+    reader's)."""
+    return pd.DataFrame({"column": [EXPORT_NAMES.heading(f"item_{key}") for key in scale.item_keys],
+                         "title": [scale.item(key).title for key in scale.item_keys]})  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
