@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 from flask import Response
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from fidelity.column_names import ColumnNames
 
@@ -33,11 +34,13 @@ def xlsx_bytes(
     times: Collection[str] = (),
     freeze: str | None = None,
     names: ColumnNames | None = None,
+    more: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> bytes:
-    """`frame` as a workbook of one sheet, its cells typed for a spreadsheet: the `percent` columns (shares from 0
-    to 1) shown as percentages, the `dates` ('YYYY-MM-DD') and `times` ('YYYY-MM-DD HH:MM:SS') columns as dates and
-    times Excel can sort and count with. The CSV export of the same frame keeps the values as they are. With `names`,
-    the columns are headed in the language of the request (the other arguments name them in English)."""
+    """`frame` as a workbook, its cells typed for a spreadsheet: the `percent` columns (shares from 0 to 1) shown as
+    percentages, the `dates` ('YYYY-MM-DD') and `times` ('YYYY-MM-DD HH:MM:SS') columns as dates and times Excel can
+    sort and count with. The CSV export of the same frame keeps the values as they are. With `names`, the columns
+    are headed in the language of the request (the other arguments name them in English). `more` are further sheets
+    after it, each a name and a table of plain values, named and headed the same way (a key to the first's columns)."""
     typed = frame.copy()
     for column in (*dates, *times):
         if column in typed:
@@ -46,21 +49,40 @@ def xlsx_bytes(
     with pd.ExcelWriter(
         buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM:SS"
     ) as writer:
-        headings = [names.heading(column) for column in typed.columns] if names else list(typed.columns)
-        sheet = names.heading(sheet) if names else sheet  # the sheet too, when it has a Swedish name
-        typed.to_excel(writer, sheet_name=sheet, index=False, header=headings)
-        worksheet = writer.sheets[sheet]
-        for position, (column, heading) in enumerate(zip(typed.columns, headings, strict=True), start=1):
+        worksheet = _sheet(writer, typed, sheet, names, widths=frame)
+        for position, column in enumerate(typed.columns, start=1):
             if column in percent:
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = "0.0%"
             if column in dates:  # a date column without a time: pandas writes dates with times as datetimes
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                     cell.number_format = "YYYY-MM-DD"
-            worksheet.column_dimensions[get_column_letter(position)].width = _width(frame[column], str(heading))
         if freeze:
             worksheet.freeze_panes = freeze
+        for name, table in more:
+            _sheet(writer, table, name, names)
     return buffer.getvalue()
+
+
+def _sheet(
+    writer: pd.ExcelWriter,
+    frame: pd.DataFrame,
+    sheet: str,
+    names: ColumnNames | None,
+    *,
+    widths: pd.DataFrame | None = None,
+) -> Worksheet:
+    """`frame` written as the sheet `sheet`, it and its columns named in the language of the request when `names`
+    has them, each column as wide as its heading and its longest value need (in `widths`, the values as written
+    before dates were typed, when given)."""
+    headings = [names.heading(column) for column in frame.columns] if names else list(frame.columns)
+    sheet = names.heading(sheet) if names else sheet  # the sheet too, when it has a Swedish name
+    frame.to_excel(writer, sheet_name=sheet, index=False, header=headings)
+    worksheet: Worksheet = writer.sheets[sheet]
+    for position, (column, heading) in enumerate(zip(frame.columns, headings, strict=True), start=1):
+        values = (frame if widths is None else widths)[column]
+        worksheet.column_dimensions[get_column_letter(position)].width = _width(values, str(heading))
+    return worksheet
 
 
 def _width(values: pd.Series, heading: str) -> int:

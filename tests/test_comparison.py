@@ -222,6 +222,65 @@ def test_the_exports_round_a_caseload_as_the_page_does(client: Any, dataset: dic
     assert cells[second.code]["caseload_per_specialist"] == 19.25
 
 
+def test_specialists_per_supervisor_beside_the_caseload(client: Any, dataset: dict[str, Any]) -> None:
+    """The last full quarter's specialists per full-time supervisor, judged as the outcomes page judges it: 4.5
+    specialists to 0.4 supervisor is 11.25, above the model's 10; 3 specialists with no supervisor say so; the first
+    unit's quarter was counted before the supervisors were kept."""
+    first, second, third = dataset["units"]
+    outcome(second, LAST, served=40, in_competitive_work=20, specialist_fte=4.5, supervisor_fte=0.4)
+    outcome(third, LAST, served=30, in_competitive_work=15, specialist_fte=3.0, supervisor_fte=0.0)
+    login(client, dataset["manager"].email)
+    page = client.get("/comparison?kind=all").get_data(as_text=True)
+    start = page.index('id="monitoring-title"')
+    monitoring = " ".join(page[start : page.index("</table>", start)].split())
+    assert f"Specialists per full-time supervisor, {LAST} (model: 10 at most)" in monitoring
+    # Each row's last cell, by the row's heading.
+    last_cell = {
+        row.split("</th>")[0]: row.split("<td")[-1].strip() for row in monitoring.split('<th scope="row">')[1:]
+    }
+    above = 'class="num">11.3 <strong class="over"><span aria-hidden="true">⚠</span> above 10</strong></td>'
+    assert last_cell[second.name].startswith(above)
+    assert "no supervisor recorded</strong></td>" in last_cell[third.name]
+    assert last_cell[first.name].startswith('class="num"><span class="none">–</span></td>')
+    # The area's row gives none: ratios do not add up across units, as caseloads do not.
+    assert last_cell["All 3 units"].startswith('class="num"><span class="none">–</span></td>')
+    rows = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))
+    staffing = ["specialist_fte", "supervisor_fte", "caseload_per_specialist", "specialists_per_supervisor"]
+    columns = list(rows[first.code])
+    assert columns[columns.index("specialist_fte") :][:4] == staffing
+    assert [rows[second.code][name] for name in staffing] == ["4.5", "0.4", "8.89", "11.25"]
+    assert [rows[third.code][name] for name in staffing] == ["3.0", "0.0", "10.0", ""]  # no supervisor: 0
+    assert [rows[first.code][name] for name in staffing] == ["2.0", "", "10.0", ""]
+    sheet = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))["comparison"]
+    header = [cell.value for cell in sheet[1]]
+    cells_of = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (
+        cells_of[second.code]["specialists_per_supervisor"] == 11.25 and cells_of[second.code]["supervisor_fte"] == 0.4
+    )
+
+
+def test_the_workbook_has_a_key_to_the_items_columns_in_the_reader_s_language(
+    client: Any, dataset: dict[str, Any], registry: Any
+) -> None:
+    login(client, dataset["manager"].email)
+    keys = registry.get("ips-25").item_keys
+    english = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))
+    assert english.sheetnames == ["comparison", "Items"]
+    rows = list(english["Items"].iter_rows(values_only=True))
+    assert rows[0] == ("column", "title") and len(rows) == len(keys) + 1
+    assert ("item_O6", "Zero exclusion criteria") in rows
+    # Every item column of the first sheet is in the key, in the same order.
+    item_columns = [cell.value for cell in english["comparison"][1] if cell.value.startswith("item_")]
+    assert [column for column, _title in rows[1:]] == item_columns
+    swedish = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all", headers={"Accept-Language": "sv"}).data))
+    assert swedish.sheetnames == ["jämförelse", "Punkter"]
+    rows = list(swedish["Punkter"].iter_rows(values_only=True))
+    assert rows[0] == ("kolumn", "titel") and ("punkt_O6", "Inga uteslutningskriterier") in rows
+    assert dict(rows[1:])["punkt_O6"] == registry.text("sv").get("ips-25").item("O6").title
+    # The CSV stays one table.
+    assert client.get("/comparison.csv?kind=all").get_data(as_text=True).count("Zero exclusion") == 0
+
+
 def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, dataset: dict[str, Any]) -> None:
     """31 % is the benchmarks' minimum, compared in whole per cent as the charts shade it: 30.6 % rounds to 31 and
     is not marked; 30.4 % is."""
@@ -575,7 +634,8 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
         *(f"principle_{key}" for key in principles), "waiting", "median_days_to_enrolment", "longest_wait_days",
         "waiting_quarter", "referrals_4q", "screened_out_4q", "screened_out_share_4q", "not_refused_4q", "gave_up_4q",
         "gave_up_share_4q", "screening_quarters", "served", "in_competitive_work", "employment_rate", "in_education",
-        "education_rate", "caseload_per_specialist", "rates_quarter", "few_served", "next_review_due",
+        "education_rate", "specialist_fte", "supervisor_fte", "caseload_per_specialist", "specialists_per_supervisor",
+        "rates_quarter", "few_served", "next_review_due",
         "review_overdue", "never_reviewed", "overdue_actions",
         *(name for half in halves for name in (f"total_{half}", f"total_{half}_kind")),
         *(name for quarter in quarters for name in (f"served_{quarter}", f"employment_rate_{quarter}")),
@@ -586,7 +646,8 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
         "mediantal_dagar_till_inskrivning", "längsta_väntan_dagar", "kvartal_väntan", "remisser_4kv",
         "bortsållade_4kv", "andel_bortsållade_4kv", "ej_avvisade_4kv", "gav_upp_4kv", "andel_gav_upp_4kv",
         "kvartal_remisser", "i_stöd", "i_arbete_öppna_marknaden", "andel_i_arbete", "i_studier", "andel_i_studier",
-        "deltagare_per_specialist", "kvartal_andelar", "få_i_stöd", "nästa_bedömning_senast", "bedömning_försenad",
+        "specialister_årsarbetare", "ips_ledare_årsarbetare", "deltagare_per_specialist",
+        "specialister_per_ips_ledare", "kvartal_andelar", "få_i_stöd", "nästa_bedömning_senast", "bedömning_försenad",
         "aldrig_bedömd", "försenade_åtgärder",
         *(name for half in halves for name in (f"totalpoäng_{half}", f"totalpoäng_{half}_slag")),
         *(name for quarter in quarters for name in (f"i_stöd_{quarter}", f"andel_i_arbete_{quarter}")),

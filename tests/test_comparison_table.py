@@ -26,7 +26,7 @@ def review(review_id: int, unit_id: int, day: date, total: int, kind: str = "sel
 def figures(unit_id: int, quarter: Quarter, **counts: Any) -> Row:
     values = {"served": 0, "in_competitive_work": 0, "in_education": 0, "waiting_at_end": 0,
               "median_days_to_enrolment": None, "specialist_fte": None, "longest_wait_at_end": None, "referred": 0,
-              "not_accepted": 0, "screened_out": 0, "gave_up": 0}  # fmt: skip
+              "not_accepted": 0, "screened_out": 0, "gave_up": 0, "supervisor_fte": None}  # fmt: skip
     return Row(unit_id=unit_id, year=quarter.year, quarter=quarter.number, **(values | counts))
 
 
@@ -210,6 +210,28 @@ def test_a_rate_among_fewer_than_ten_people_served_is_not_set_against_the_benchm
     assert none_last.rate_cells[-2].judgement == "excellent" and not none_last.rate_cells[-2].few
     # No figures for the last full quarter: nothing to mark.
     assert (none_last.served, none_last.few_served, none_last.below_minimum) == (None, False, False)
+
+
+def test_specialists_per_supervisor_in_the_last_full_quarter_against_the_model_s_ten() -> None:
+    last, now = Quarter(2026, 1), Quarter(2026, 2)
+    result = build(
+        units=[unit(7, "A"), unit(8, "B"), unit(9, "C"), unit(10, "D"), unit(11, "E"), unit(12, "F")],
+        outcomes=[figures(7, last, specialist_fte=4.5, supervisor_fte=0.4),  # 11.25: above 10
+                  figures(7, now, specialist_fte=1.0, supervisor_fte=1.0),  # today's quarter: not the one shown
+                  figures(8, last, specialist_fte=3.0, supervisor_fte=0.0),  # specialists without a supervisor
+                  figures(9, last, specialist_fte=4.7, supervisor_fte=0.47),  # 10 as shown: within
+                  figures(10, last),  # no staffing recorded
+                  figures(11, last, specialist_fte=2.0)],  # locked before the supervisors were kept
+    )  # fmt: skip
+    over, none_recorded, at_limit, unstaffed, not_kept, no_figures = result.rows
+    assert (over.specialist_fte, over.supervisor_fte, over.specialists_per_supervisor) == (4.5, 0.4, 11.25)
+    assert over.supervision == "over"
+    assert (none_recorded.specialists_per_supervisor, none_recorded.supervision) == (None, "no_supervisor")
+    assert at_limit.supervision == "within" and round(at_limit.specialists_per_supervisor, 6) == 10.0
+    for row in (unstaffed, not_kept, no_figures):
+        assert (row.specialists_per_supervisor, row.supervision) == (None, None)
+    # Ratios do not add up across units, as caseloads do not: the area's row gives none.
+    assert (result.totals.specialists_per_supervisor, result.totals.supervision) == (None, None)
 
 
 def test_the_area_s_units_added_up() -> None:

@@ -283,9 +283,9 @@ SWEDISH_HEADER = [
     "mediantal_dagar_till_arbetsgivarkontakt", "nådde_dag_30", "arbetsgivarkontakt_inom_30",
     "andel_arbetsgivarkontakt_inom_30", "nådde_dag_90", "varat_90_dagar", "andel_varat_90_dagar",
     "väntande_vid_kvartalets_slut", "mediantal_dagar_till_inskrivning", "längsta_väntan_vid_kvartalets_slut",
-    "remitterade", "ej_antagna", "bortsållade", "andel_bortsållade", "specialister_årsarbetare", "gav_upp",
-    "andel_gav_upp", "ips_ledare_årsarbetare", "deltagare_per_specialist", "specialister_per_ips_ledare", "låst",
-    "hittills", "beräknad_utc",
+    "remitterade", "ej_antagna", "bortsållade", "andel_bortsållade", "specialister_årsarbetare",
+    "ips_ledare_årsarbetare", "gav_upp", "andel_gav_upp", "deltagare_per_specialist", "specialister_per_ips_ledare",
+    "låst", "hittills", "beräknad_utc",
 ]  # fmt: skip
 
 
@@ -324,7 +324,10 @@ def test_the_exports_give_the_supervisors_and_the_specialists_per_supervisor(
     factories.staffing(unit, BEFORE.year, BEFORE.number, 4.5, 0.4)
     csv = pd.read_csv(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.csv").data))
     columns = list(csv.columns)
-    assert columns.index("specialists_per_supervisor") == columns.index("caseload_per_specialist") + 1
+    # The supervisors right beside the specialists; each quarter's ratios side by side.
+    assert columns[columns.index("specialist_fte") :][:2] == ["specialist_fte", "supervisor_fte"]
+    assert columns[columns.index("caseload_per_specialist") :][:2] == [
+        "caseload_per_specialist", "specialists_per_supervisor"]  # fmt: skip
     before, last, this = csv.iloc[0], csv.iloc[1], csv.iloc[-1]
     staffed = before[["specialist_fte", "supervisor_fte", "specialists_per_supervisor"]].tolist()
     assert staffed == [4.5, 0.4, 11.25]
@@ -332,7 +335,14 @@ def test_the_exports_give_the_supervisors_and_the_specialists_per_supervisor(
     assert (last["supervisor_fte"], pd.isna(last["specialists_per_supervisor"])) == (0.0, True)
     assert pd.isna(this["supervisor_fte"]) and pd.isna(this["specialists_per_supervisor"])
     excel = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.xlsx").data), sheet_name="Outcomes")
+    assert list(excel.columns) == columns
     assert excel.iloc[0]["specialists_per_supervisor"] == 11.25 and excel.iloc[0]["supervisor_fte"] == 0.4
+    # In Swedish, the same order under the Swedish names.
+    sv = {"Accept-Language": "sv"}
+    swedish = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.xlsx", headers=sv).data))
+    staffing = list(swedish.columns)[columns.index("specialist_fte") :][:2]
+    assert staffing == ["specialister_årsarbetare", "ips_ledare_årsarbetare"]
+    assert swedish.iloc[0][staffing].tolist() == [4.5, 0.4]
 
 
 # --- staffing -------------------------------------------------------------------------------------------------

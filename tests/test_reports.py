@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskCliRunner
+from flask_babel import gettext
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
@@ -505,7 +506,7 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
     with app.test_request_context():
         html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
     # 9 of 20 (45 %) and 10 per specialist: nothing to mark.
-    assert "9 (45%)" in html and "<strong>9 (45%)" not in html and '<td class="num">10</td></tr>' in html
+    assert "9 (45%)" in html and "<strong>9 (45%)" not in html and '<td class="num">10</td> <td class="num">' in html
     assert "These figures are the journeys as they stood on the review's date" in html
     q4 = session.scalars(
         select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 4)
@@ -514,8 +515,8 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
     session.commit()
     with app.test_request_context():
         html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
-    assert "<strong>10 (20%)</strong>" in html and '<td class="num"><strong>25</strong></td></tr>' in html
-    assert "In bold: an employment rate below the minimum, a caseload above 20." in html
+    assert "<strong>10 (20%)</strong>" in html and '<td class="num"><strong>25</strong></td> <td' in html
+    assert "In bold: an employment rate below the minimum, a caseload above 20," in html
     assert "fewer than 10 people served" not in html
     # Among 6 people, 1 in work is marked few rather than below the minimum, and the note says what few means.
     session.execute(
@@ -529,3 +530,63 @@ def test_the_report_marks_a_rate_below_the_minimum_and_a_caseload_above_20_as_th
     )
     assert "<strong>1 (17%)" not in html
     assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in html
+
+
+def test_the_report_gives_specialists_per_supervisor_in_bold_above_10(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    """Judged as the outcomes page judges it (`outcomes.supervision`): 4.5 specialists to 0.4 supervisor is 11.25,
+    above 10; 4.7 to 0.47 is 10, within; specialists with no supervisor say so; a quarter counted before the
+    supervisors were kept has none to give."""
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, review = known["unit"], known["review"]
+    q4 = session.scalars(
+        select(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 4)
+    ).one()
+
+    def last_cell(specialists: float, supervisors: float | None) -> str:
+        session.execute(
+            update(QuarterlyOutcome).where(QuarterlyOutcome.id == q4.id)
+            .values(specialist_fte=specialists, supervisor_fte=supervisors)
+        )  # fmt: skip
+        session.commit()
+        with app.test_request_context():
+            html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+        row = html[html.index('<th scope="row">2025 Q4</th>') :]
+        return row[: row.index("</tr>")].rsplit("<td", 1)[1]
+
+    assert last_cell(4.5, 0.4) == ' class="num"><strong>11.3</strong></td>'
+    assert last_cell(4.7, 0.47) == ' class="num">10</td>'
+    assert last_cell(2.0, 0.0) == ' class="num"><strong>no supervisor</strong></td>'
+    assert last_cell(2.0, None) == ' class="num">–</td>'
+    with app.test_request_context():
+        html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+    assert '<th scope="col" class="num">Specialists per supervisor</th></tr></thead>' in html
+    assert "at most 20 people per specialist, and at most 10 specialists per full-time supervisor." in html
+    assert "a caseload above 20, more than 10 specialists per supervisor, and specialists with no supervisor" in html
+
+
+def test_the_outcomes_table_fits_the_page_in_swedish(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    """Ten columns whose Swedish heads hold long words ("anställningar", "Specialister"), and a quarter whose
+    specialists had no supervisor: no line of the table, nor of the rest of the report, runs past the right margin."""
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, review = known["unit"], known["review"]
+    session.execute(
+        update(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 4)
+        .values(supervisor_fte=0.0)
+    )  # fmt: skip
+    session.commit()
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        lines = laid_out_lines(report_html(report_data(review, registry, date(2026, 3, 20))))
+        no_supervisor = gettext("no supervisor")
+    texts = [text for _page, _right, _edge, text in lines]
+    assert "Specialister" in texts and "anställningar" in texts  # the Swedish heads, each word on a line of its own
+    assert no_supervisor.split()[-1] in texts  # the quarter without one: its last word on a line of its own
+    too_wide = [(page, round(right), text[:40]) for page, right, edge, text in lines if right > edge + 0.5]
+    assert too_wide == []

@@ -35,7 +35,7 @@ UnitIds = Select[Any] | Sequence[int]
 AnyRow = Row[*tuple[Any, ...]]
 OUTCOME_COLUMNS = ("unit_id", "year", "quarter", "served", "in_competitive_work", "in_education", "waiting_at_end",
                    "median_days_to_enrolment", "specialist_fte", "longest_wait_at_end", "referred",
-                   "not_accepted", "screened_out", "gave_up")  # fmt: skip
+                   "not_accepted", "screened_out", "gave_up", "supervisor_fte")  # fmt: skip
 
 
 def units(unit_ids: Select[Any]) -> list[AnyRow]:

@@ -16,12 +16,12 @@ from fidelity.access import managed_areas, may_compare
 from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
-from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame
+from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame, item_titles
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
-from fidelity.monitoring.outcomes import BENCHMARKS, FEW_SERVED
+from fidelity.monitoring.outcomes import BENCHMARKS, FEW_SERVED, SUPERVISION_LIMIT
 from fidelity.paging import page_number
 
 bp = Blueprint("comparison", __name__)
@@ -78,7 +78,8 @@ def page() -> ResponseReturnValue:
     form, comparison = _comparison(page=page_number())
     # Rates shaded by the benchmark each reaches as it is shown, in whole percent, as the outcomes page judges them.
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
-                               "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS)}  # fmt: skip
+                               "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS),
+                               "supervision_limit": SUPERVISION_LIMIT}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {
@@ -113,26 +114,28 @@ def _refuse(form: ComparisonForm) -> NoReturn:
     abort(Response(_("The comparison cannot be made: %(reasons)s", reasons=reasons), 400, mimetype="text/plain"))
 
 
-def _export(suffix: str) -> tuple[pd.DataFrame, str]:
+def _export(suffix: str) -> tuple[Comparison, pd.DataFrame, str]:
     form, comparison = _comparison()
     if comparison is None:
         _refuse(form)
     name = f"comparison-{comparison.scale.id}-{clock.today().isoformat()}.{suffix}"
-    return export_frame(comparison, scale_registry().principles), name
+    return comparison, export_frame(comparison, scale_registry().principles), name
 
 
 @bp.get("/comparison.csv")
 @writes_when_read
 def csv() -> ResponseReturnValue:
-    frame, name = _export("csv")
+    frame, name = _export("csv")[1:]
     return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, name)
 
 
 @bp.get("/comparison.xlsx")
 @writes_when_read
 def xlsx() -> ResponseReturnValue:
-    frame, name = _export("xlsx")
+    comparison, frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
+    # A second sheet says what each item's column, named by the item's key, is about.
     workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q", "gave_up_share_4q"],
-                          dates=["review_date", "next_review_due"], freeze="D2", names=EXPORT_NAMES)  # fmt: skip
+                          dates=["review_date", "next_review_due"], freeze="D2", names=EXPORT_NAMES,
+                          more=[("Items", item_titles(comparison.scale))])  # fmt: skip
     return download(workbook, XLSX, name)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from fidelity.column_names import ColumnNames
-from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, rounded
+from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, per_supervisor, rounded, supervision
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import first_due, next_due
@@ -133,6 +133,21 @@ class UnitRow(MonitoringShares):
     served: int | None = None
     in_work: int | None = None
     in_education: int | None = None
+    # The staffing recorded for the last full quarter, in full-time equivalents (supervisors None also in a quarter
+    # locked before they were kept).
+    specialist_fte: float | None = None
+    supervisor_fte: float | None = None
+
+    @property
+    def specialists_per_supervisor(self) -> float | None:
+        """The last full quarter's specialists per full-time supervisor (`outcomes.per_supervisor`)."""
+        return per_supervisor(self.specialist_fte, self.supervisor_fte)
+
+    @property
+    def supervision(self) -> str | None:
+        """The last full quarter's specialists per supervisor against the model's limit, as the outcomes page judges
+        it (`outcomes.supervision`): "over", "within", "no_supervisor" or None."""
+        return supervision(self.specialist_fte, self.supervisor_fte)
 
     # No review of either kind on the scale: `due` is the first's, from the day the unit started (None when that day
     # is not known: due now).
@@ -153,8 +168,8 @@ def _sum(values: Sequence[int | None]) -> int | None:
 
 @dataclass(frozen=True)
 class AreaTotals(MonitoringShares):
-    """The waiting lists and outcomes of every unit compared, added up: what a committee asks for first. Medians and
-    caseloads do not add up, and are not given."""
+    """The waiting lists and outcomes of every unit compared, added up: what a committee asks for first. Medians,
+    caseloads and specialists per supervisor do not add up, and are not given."""
 
     units: int
     waiting: int | None
@@ -194,6 +209,8 @@ class AreaTotals(MonitoringShares):
     # What does not add up across units: not given.
     median_wait = None
     caseload = None
+    specialists_per_supervisor = None
+    supervision = None
 
 
 @dataclass(frozen=True)
@@ -450,6 +467,8 @@ def compare(
                 served=None if done is None else done.served,
                 in_work=None if done is None else done.in_competitive_work,
                 in_education=None if done is None else done.in_education,
+                specialist_fte=None if done is None else done.specialist_fte,
+                supervisor_fte=None if done is None else done.supervisor_fte,
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
@@ -477,6 +496,9 @@ EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {
         "comparison": "jämförelse",  # the workbook's sheet
+        "Items": "Punkter",  # its key to the items' columns (`item_titles`), and that sheet's columns
+        "column": "kolumn",
+        "title": "titel",
         "name": "namn",
         "area": "område",
         "review_date": "bedömningsdatum",
@@ -508,6 +530,14 @@ EXPORT_NAMES = ColumnNames(
         "education_rate_<QUARTER>": "andel_i_studier_<QUARTER>",
     },
 )
+
+
+def item_titles(scale: Scale) -> pd.DataFrame:
+    """The workbook's key to the columns that name the scale's items by key: each column as the reader's export
+    names it (item_O6, punkt_O6), with the item's title in the scale's language (the request's registry gives the
+    reader's)."""
+    return pd.DataFrame({"column": [EXPORT_NAMES.heading(f"item_{key}") for key in scale.item_keys],
+                         "title": [scale.item(key).title for key in scale.item_keys]})  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
@@ -546,7 +576,11 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
             "employment_rate": rounded(row.employment_rate, 4),
             "in_education": row.in_education,
             "education_rate": rounded(row.education_rate, 4),
-            "caseload_per_specialist": rounded(row.caseload, 2),  # as the outcomes export gives it
+            # The staffing, as the outcomes export gives it: supervisors 0 beside specialists is no supervisor.
+            "specialist_fte": row.specialist_fte,
+            "supervisor_fte": row.supervisor_fte,
+            "caseload_per_specialist": rounded(row.caseload, 2),
+            "specialists_per_supervisor": rounded(row.specialists_per_supervisor, 2),
             "rates_quarter": str(row.quarter) if row.quarter else None,
             "few_served": row.few_served,  # too few people served to set the rates against the benchmarks
             "next_review_due": row.due.isoformat() if row.due else None,

@@ -126,12 +126,14 @@ RATE_AFTER = {
     "screened_out": "screened_out_share",
     "gave_up": "gave_up_share",
 }
+# ... and the supervisors beside the specialists.
+BESIDE = RATE_AFTER | {"specialist_fte": "supervisor_fte"}
 EXPORT_COLUMNS = (
     "unit",
     "year",
     "quarter",
     "definitions_version",
-    *(column for name in KEPT_FIELDS for column in (name, RATE_AFTER.get(name)) if column),
+    *(column for name in KEPT_FIELDS if name not in BESIDE.values() for column in (name, BESIDE.get(name)) if column),
     "caseload_per_specialist",
     "specialists_per_supervisor",
     "locked",
