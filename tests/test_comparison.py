@@ -259,24 +259,26 @@ def test_specialists_per_supervisor_beside_the_caseload(client: Any, dataset: di
     )
 
 
-def test_the_workbook_has_a_key_to_the_items_columns_in_the_reader_s_language(
+def test_the_workbook_has_a_key_to_the_item_and_principle_columns_in_the_reader_s_language(
     client: Any, dataset: dict[str, Any], registry: Any
 ) -> None:
     login(client, dataset["manager"].email)
     keys = registry.get("ips-25").item_keys
     english = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))
-    assert english.sheetnames == ["comparison", "Items"]
-    rows = list(english["Items"].iter_rows(values_only=True))
-    assert rows[0] == ("column", "title") and len(rows) == len(keys) + 1
-    assert ("item_O6", "Zero exclusion criteria") in rows
-    # Every item column of the first sheet is in the key, in the same order.
-    item_columns = [cell.value for cell in english["comparison"][1] if cell.value.startswith("item_")]
-    assert [column for column, _title in rows[1:]] == item_columns
+    assert english.sheetnames == ["comparison", "Key"]
+    rows = list(english["Key"].iter_rows(values_only=True))
+    assert rows[0] == ("column", "title") and len(rows) == len(keys) + 8 + 1  # the items, then the eight principles
+    assert ("item_O6", "Zero exclusion criteria") in rows and ("principle_zero-exclusion", "2. Zero exclusion") in rows
+    # Every column of the first sheet named by a key is in the key, in the same order.
+    keyed = [cell.value for cell in english["comparison"][1] if cell.value.startswith(("item_", "principle_"))]
+    assert [column for column, _title in rows[1:]] == keyed
     swedish = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all", headers={"Accept-Language": "sv"}).data))
-    assert swedish.sheetnames == ["jämförelse", "Punkter"]
-    rows = list(swedish["Punkter"].iter_rows(values_only=True))
+    assert swedish.sheetnames == ["jämförelse", "Nyckel"]
+    rows = list(swedish["Nyckel"].iter_rows(values_only=True))
     assert rows[0] == ("kolumn", "titel") and ("punkt_O6", "Inga uteslutningskriterier") in rows
     assert dict(rows[1:])["punkt_O6"] == registry.text("sv").get("ips-25").item("O6").title
+    principle = registry.text("sv").principles.get("zero-exclusion")
+    assert dict(rows[1:])["princip_zero-exclusion"] == f"2. {principle.title}" != "2. Zero exclusion"
     # The CSV stays one table.
     assert client.get("/comparison.csv?kind=all").get_data(as_text=True).count("Zero exclusion") == 0
 

@@ -16,7 +16,7 @@ from fidelity.access import managed_areas, may_compare
 from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
 from fidelity.comparison.operations import build_comparison
-from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame, item_titles
+from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame, key_titles
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
@@ -134,8 +134,8 @@ def csv() -> ResponseReturnValue:
 def xlsx() -> ResponseReturnValue:
     comparison, frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
-    # A second sheet says what each item's column, named by the item's key, is about.
+    # A second sheet says what each column named by an item's or a principle's key is about.
     workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q", "gave_up_share_4q"],
                           dates=["review_date", "next_review_due"], freeze="D2", names=EXPORT_NAMES,
-                          more=[("Items", item_titles(comparison.scale))])  # fmt: skip
+                          more=[("Key", key_titles(comparison.scale, scale_registry().principles))])  # fmt: skip
     return download(workbook, XLSX, name)

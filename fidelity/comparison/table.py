@@ -496,7 +496,7 @@ EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {
         "comparison": "jämförelse",  # the workbook's sheet
-        "Items": "Punkter",  # its key to the items' columns (`item_titles`), and that sheet's columns
+        "Key": "Nyckel",  # its key to the columns named by an item's or a principle's key (`key_titles`), its columns
         "column": "kolumn",
         "title": "titel",
         "name": "namn",
@@ -532,12 +532,14 @@ EXPORT_NAMES = ColumnNames(
 )
 
 
-def item_titles(scale: Scale) -> pd.DataFrame:
-    """The workbook's key to the columns that name the scale's items by key: each column as the reader's export
-    names it (item_O6, punkt_O6), with the item's title in the scale's language (the request's registry gives the
-    reader's)."""
-    return pd.DataFrame({"column": [EXPORT_NAMES.heading(f"item_{key}") for key in scale.item_keys],
-                         "title": [scale.item(key).title for key in scale.item_keys]})  # fmt: skip
+def key_titles(scale: Scale, principles: PrincipleSet) -> pd.DataFrame:
+    """The workbook's key to the columns named by a key, the scale's items' then the principles': each column as the
+    reader's export names it (item_O6, punkt_O6; principle_zero-exclusion), with its title in the language of the
+    scale and principles given (the request's registry gives the reader's)."""
+    named = [(f"item_{key}", scale.item(key).title) for key in scale.item_keys]
+    named += [(f"principle_{p.key}", f"{p.number}. {p.title}") for p in principles.principles]
+    return pd.DataFrame({"column": [EXPORT_NAMES.heading(column) for column, _title in named],
+                         "title": [title for _column, title in named]})  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:
