@@ -676,3 +676,27 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
     assert {typed[name].number_format for name in percent} == {"0.0%"}
     assert typed["bedömningsdatum"].number_format == "YYYY-MM-DD" and typed["i_stöd"].number_format == "General"
     assert isinstance(typed["bedömningsdatum"].value, datetime) and sheet.freeze_panes == "D2"
+
+
+def test_the_page_marks_a_unit_that_fell_a_band_since_its_review_before(
+    client: Any, dataset: dict[str, Any], registry: Any
+) -> None:
+    """Drift: each unit's latest total is set against the one before it, in points; a fall into a lower band is said
+    in words and marked in the totals over time."""
+    first, second, _third = dataset["units"]
+    keys = registry.get("ips-25").item_keys
+    # The second unit's 121 (exemplary) a year and a half ago, now 100: good.
+    factories.self_assessment(second, dataset["manager"], dict.fromkeys(keys, 4), TODAY - timedelta(days=20))
+    login(client, dataset["manager"].email)
+    page = " ".join(client.get("/comparison?kind=all").get_data(as_text=True).split())
+    items = page[page.index('id="items-title"') : page.index('id="principles-title"')]
+    earlier = half_year(TODAY - timedelta(days=548))
+    row = items[items.index(second.name) :]
+    fell = '<strong class="over"><span aria-hidden="true">▼</span> down a band</strong>'
+    assert f'<span class="drift">-21 since {earlier}</span>{fell}' in row
+    # The first unit rose from 75 to 97, both fair: its change, and no fall.
+    first_row = items[items.index(first.name) : items.index(second.name)]
+    before = half_year(TODAY.replace(year=TODAY.year - 2))
+    assert f"+22 since {before}" in first_row and "down a band" not in first_row
+    totals = page[page.index('id="totals-title"') : page.index('id="employment-title"')]
+    assert totals.count('<span class="fell"') == 1 and "▼ marks a total in a lower band" in totals

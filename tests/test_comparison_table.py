@@ -6,7 +6,7 @@ from datetime import date
 from types import SimpleNamespace as Row
 from typing import Any
 
-from fidelity.comparison.table import RateCell, compare, half_year, halves_between
+from fidelity.comparison.table import Drift, RateCell, compare, half_year, halves_between
 from fidelity.config import DEFAULTS
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import load_registry
@@ -117,6 +117,29 @@ def test_a_unit_never_reviewed_is_due_its_first_review_six_months_after_it_start
     assert (unknown.due, unknown.never_reviewed) == (None, True)
     assert (done.due, done.first_review, done.overdue_review) == (date(2026, 3, 15), False, True)  # by its review
     assert [row.code for row in result.overdue] == ["LATE", "REVIEWED", "UNKNOWN"]
+
+
+def test_a_unit_that_fell_a_band_since_its_half_year_before_is_marked_as_drifting() -> None:
+    """Each total is set against the one of the half-year reviewed before it (a half-year without a review is
+    passed over); the latest against the one before it gives the unit's drift, in points and bands."""
+    fell = [review(1, 1, date(2024, 3, 1), 105), review(2, 1, date(2025, 2, 1), 97)]  # good, then (2024 H2 none) fair
+    rose = [review(3, 2, date(2024, 9, 1), 80), review(4, 2, date(2025, 3, 1), 101), review(5, 2, date(2025, 9, 1), 99)]
+    once = [review(6, 3, date(2025, 10, 1), 60)]
+    units = [unit(1, "FELL"), unit(2, "ROSE"), unit(3, "ONCE")]
+    result = build(units=units, period=[*fell, *rose, *once], newest={1: fell[-1], 2: rose[-1], 3: once[0]},
+                   chosen={1: fell[-1], 2: rose[-1], 3: once[0]})  # fmt: skip
+    by_code = {row.code: row for row in result.rows}
+    first, second, third = (dict(zip(result.halves, row.total_cells, strict=True)) for row in result.rows)
+    assert result.halves[:4] == ("2024 H1", "2024 H2", "2025 H1", "2025 H2")
+    assert first["2025 H1"].band_down and not first["2024 H1"].band_down and first["2024 H2"] is None
+    assert by_code["FELL"].drift == Drift("2024 H1", -8, True)
+    # Fair to good, then good to fair: the fall is marked; 99 is two points down.
+    halves = ("2024 H2", "2025 H1", "2025 H2")
+    assert [second[half].band_down for half in halves] == [False, False, True]
+    assert by_code["ROSE"].drift == Drift("2025 H1", -2, True)
+    # One review in the period: nothing to set it against. Below every band (60), it marks no fall either.
+    assert by_code["ONCE"].drift is None and not third["2025 H2"].band_down
+    assert result.fell_shown
 
 
 def test_the_half_years_shown_run_from_the_first_with_a_review_to_today() -> None:

@@ -36,6 +36,17 @@ class TotalCell:
     total: int
     band: str  # the band's key, "none" when the total falls in none
     external: bool
+    band_down: bool = False  # in a lower band than the half-year reviewed before it: drift to look into
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A unit's latest total in the period set against the one before it (each the latest review of its half-year):
+    how a second-tier manager sees a unit drift from the model."""
+
+    since: str  # the half-year of the earlier total
+    change: int  # points: the latest less the earlier
+    band_down: bool  # the latest falls in a lower band than the earlier (or in none)
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,7 @@ class UnitRow(MonitoringShares):
     # locked before they were kept).
     specialist_fte: float | None = None
     supervisor_fte: float | None = None
+    drift: Drift | None = None  # the latest total against the one before it in the period; None with fewer than two
 
     @property
     def specialists_per_supervisor(self) -> float | None:
@@ -238,6 +250,11 @@ class Comparison:
         """Whether the totals over time on the page hold an external review (marked E)."""
         return any(cell is not None and cell.external for row in self.shown for cell in row.total_cells)
 
+    @property
+    def fell_shown(self) -> bool:
+        """Whether the totals over time on the page hold a total a band lower than the one before it (marked ▼)."""
+        return any(cell is not None and cell.band_down for row in self.shown for cell in row.total_cells)
+
     def outcome_rate(self, row: UnitRow) -> float | None:
         """The unit's rate of the outcome its fidelity is set against, in the last full quarter."""
         return row.employment_rate if self.outcome == "employment" else row.education_rate
@@ -323,11 +340,37 @@ def _latest(scale: Scale, top: Any, bands: dict[int, Band | None]) -> LatestRevi
     return LatestReview(int(top.id), top.review_date, _kind(top.kind), total, _band(scale, total, bands))
 
 
-def _total_cell(scale: Scale, cell: tuple[int, str] | None, bands: dict[int, Band | None]) -> TotalCell | None:
-    if cell is None:
+def _total_cells(
+    scale: Scale, totals: Mapping[str, tuple[int, str]], halves: Sequence[str], bands: dict[int, Band | None]
+) -> tuple[TotalCell | None, ...]:
+    """A unit's totals by half-year (None where it had no review), each marked when it fell a band since the one
+    before it."""
+    cells: list[TotalCell | None] = []
+    before: Band | None = None
+    reviewed = False  # a half-year before this one has a total
+    for half in halves:
+        cell = totals.get(half)
+        if cell is None:
+            cells.append(None)
+            continue
+        band = _band(scale, cell[0], bands)
+        cells.append(TotalCell(cell[0], band.key if band else "none", cell[1] == "external",
+                               reviewed and _lower(band, before)))  # fmt: skip
+        before, reviewed = band, True
+    return tuple(cells)
+
+
+def _lower(band: Band | None, before: Band | None) -> bool:
+    """Whether `band` is lower than `before` (no band, below every band, is lowest)."""
+    return before is not None and (band is None or band.min < before.min)
+
+
+def _drift(scale: Scale, totals: Mapping[str, tuple[int, str]], bands: dict[int, Band | None]) -> Drift | None:
+    """The latest total of the period against the one before it; None with fewer than two half-years reviewed."""
+    if len(totals) < 2:
         return None
-    band = _band(scale, cell[0], bands)
-    return TotalCell(cell[0], band.key if band else "none", cell[1] == "external")
+    (since, (before, _kind)), (_half, (latest, _latest_kind)) = sorted(totals.items())[-2:]
+    return Drift(since, latest - before, _lower(_band(scale, latest, bands), _band(scale, before, bands)))
 
 
 def _mean(values: list[int]) -> float | None:
@@ -457,7 +500,7 @@ def compare(
                 waiting_quarter=current if now is not None else None,
                 item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
                 principle_cells=tuple(means.values()) if scores else (),
-                total_cells=tuple(_total_cell(scale, totals.get(half), bands) for half in halves) if totals else (),
+                total_cells=_total_cells(scale, totals, halves, bands) if totals else (),
                 rate_cells=tuple(rate_of(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
                 longest_wait=None if now is None else now.longest_wait_at_end,
                 referred=referred,
@@ -469,6 +512,7 @@ def compare(
                 in_education=None if done is None else done.in_education,
                 specialist_fte=None if done is None else done.specialist_fte,
                 supervisor_fte=None if done is None else done.supervisor_fte,
+                drift=_drift(scale, totals, bands),
             )
         )
     return Comparison(scale, kind, first, last, halves, tuple(rows), full,
