@@ -194,7 +194,7 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     assert f'<td class="nowrap due-cell">{day(due)} <strong class="over">overdue</strong></td>' in items
     assert items.count("now: never reviewed") == 1
     # The employment rate over the last eight full quarters, shaded by the benchmarks: 9 of 20 is average (41-50 %).
-    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    over_time = page[page.index('id="employment-title"') : page.index('id="waiting-title"')]
     assert over_time.count('<th scope="col" class="num">') == 8 and f">{LAST.year}" in over_time
     assert '<td class="num rate-average">45' in over_time
     assert "below 31%; from 31% (minimum); from 41% (average); from 50% (excellent)" in over_time
@@ -297,7 +297,7 @@ def test_an_employment_rate_below_the_minimum_benchmark_is_marked(client: Any, d
     assert below in monitoring
     assert '<td class="num">31% <span class="count">(153 of 500)</span></td>' in monitoring
     # The rates over time are shaded by the same rule: 30.6 % at the minimum, 30.4 % below it; each over its count.
-    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
+    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="waiting-title"')].split())
     assert over_time.count('<td class="num rate-minimum">31%<span class="count">153 of 500</span></td>') == 1
     assert over_time.count('<td class="num rate-below">30%<span class="count">152 of 500</span></td>') == 1
 
@@ -315,7 +315,7 @@ def test_a_rate_among_few_people_served_is_marked_few_and_not_below_the_minimum(
     assert monitoring.count("below 31%") == 1  # 0 of 10 only
     assert '0% <span class="count">(0 of 9)</span> <span class="few"' in monitoring
     assert "Only 9 people served: one person moves the rate by 11 points" in monitoring
-    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="monitoring-title"')].split())
+    over_time = " ".join(page[page.index('id="employment-title"') : page.index('id="waiting-title"')].split())
     assert over_time.count('<td class="num rate-few">0%<span class="count">0 of 9</span><span class="few"') == 1
     assert over_time.count('<td class="num rate-below">0%<span class="count">0 of 10</span></td>') == 1
     assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in over_time
@@ -525,7 +525,7 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     outcome(unit, LAST, served=10, in_competitive_work=2, in_education=6)
     login(client, manager.email)
     page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
-    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    over_time = page[page.index('id="employment-title"') : page.index('id="waiting-title"')]
     assert "Education rate over time" in over_time and "Employment rate over time" not in over_time
     # No employment benchmark's shade; the count under the rate.
     assert '<td class="num">60%<span class="count">6 of 10</span></td>' in over_time and "rate-" not in over_time
@@ -547,7 +547,7 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     db.session.execute(QuarterlyOutcome.__table__.update().values(served=5, in_education=3))
     db.session.commit()
     page = " ".join(client.get("/comparison?scale=sed").get_data(as_text=True).split())
-    over_time = page[page.index('id="employment-title"') : page.index('id="monitoring-title"')]
+    over_time = page[page.index('id="employment-title"') : page.index('id="waiting-title"')]
     assert 'aria-label="Only 5 people served: one person moves the rate by 20 points."' in over_time
     assert "so it is not set against the benchmarks" not in over_time
 
@@ -641,6 +641,7 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
         "review_overdue", "never_reviewed", "overdue_actions",
         *(name for half in halves for name in (f"total_{half}", f"total_{half}_kind")),
         *(name for quarter in quarters for name in (f"served_{quarter}", f"employment_rate_{quarter}")),
+        *(name for quarter in quarters for name in (f"waiting_{quarter}", f"longest_wait_days_{quarter}")),
     ]  # fmt: skip
     assert list(swedish.columns) == [
         "enhet", "namn", "område", "bedömningsdatum", "bedömningsslag", "totalpoäng", "nivå",
@@ -653,6 +654,7 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
         "aldrig_bedömd", "försenade_åtgärder",
         *(name for half in halves for name in (f"totalpoäng_{half}", f"totalpoäng_{half}_slag")),
         *(name for quarter in quarters for name in (f"i_stöd_{quarter}", f"andel_i_arbete_{quarter}")),
+        *(name for quarter in quarters for name in (f"väntande_{quarter}", f"längsta_väntan_dagar_{quarter}")),
     ]  # fmt: skip
     assert len(halves) >= 5 and "punkt_O6" in swedish and "princip_zero-exclusion" in swedish
     # The same values under the Swedish names.
@@ -660,6 +662,8 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
     first = swedish.set_index("enhet").loc[dataset["units"][0].code]
     assert (first["totalpoäng"], first["punkt_O6"], first["andel_i_arbete"], first["i_stöd"]) == (97, 2, 0.45, 20)
     assert first[f"andel_i_arbete_{quarters[-1]}"] == 0.45 and first["bedömningsslag"] == "external"
+    # The last full quarter's waiting list: its figures kept nobody waiting, so no longest wait.
+    assert first[f"väntande_{quarters[-1]}"] == 0 and pd.isna(first[f"längsta_väntan_dagar_{quarters[-1]}"])
 
     workbook = client.get("/comparison.xlsx?kind=all", headers=sv).data
     excel = pd.read_excel(io.BytesIO(workbook), sheet_name="jämförelse")  # the sheet named in Swedish too
@@ -676,6 +680,26 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(
     assert {typed[name].number_format for name in percent} == {"0.0%"}
     assert typed["bedömningsdatum"].number_format == "YYYY-MM-DD" and typed["i_stöd"].number_format == "General"
     assert isinstance(typed["bedömningsdatum"].value, datetime) and sheet.freeze_panes == "D2"
+
+
+def test_the_waiting_lists_over_time_side_by_side(client: Any, dataset: dict[str, Any]) -> None:
+    """Each unit's waiting list at the end of each of the eight full quarters, from the kept figures."""
+    first, second, _third = dataset["units"]
+    before = LAST.previous()
+    outcome(first, before, served=18, waiting_at_end=6, longest_wait_at_end=75)
+    outcome(second, LAST, served=5, waiting_at_end=1, longest_wait_at_end=1)
+    db.session.commit()
+    login(client, dataset["manager"].email)
+    page = " ".join(client.get("/comparison?kind=all").get_data(as_text=True).split())
+    waits = page[page.index('id="waiting-title"') : page.index('id="monitoring-title"')]
+    rows = waits.split('<th scope="row">')
+    first_row = next(row for row in rows if row.startswith(first.name))
+    # Six quarters without figures, then 6 waiting (longest 75 days), then 0 (nobody waiting: no longest wait).
+    cells = first_row.split("</th>", 1)[1]
+    assert cells.count('<td class="num">·</td>') == 6
+    assert '<td class="num">6<span class="count">longest 75 days</span></td><td class="num">0</td>' in cells
+    second_row = next(row for row in rows if row.startswith(second.name))
+    assert '<td class="num">1<span class="count">longest 1 day</span></td>' in second_row
 
 
 def test_the_page_marks_a_unit_that_fell_a_band_since_its_review_before(

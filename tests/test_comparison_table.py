@@ -6,7 +6,7 @@ from datetime import date
 from types import SimpleNamespace as Row
 from typing import Any
 
-from fidelity.comparison.table import Drift, RateCell, compare, half_year, halves_between
+from fidelity.comparison.table import Drift, RateCell, WaitCell, compare, half_year, halves_between
 from fidelity.config import DEFAULTS
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import load_registry
@@ -140,6 +140,21 @@ def test_a_unit_that_fell_a_band_since_its_half_year_before_is_marked_as_driftin
     # One review in the period: nothing to set it against. Below every band (60), it marks no fall either.
     assert by_code["ONCE"].drift is None and not third["2025 H2"].band_down
     assert result.fell_shown
+
+
+def test_the_waiting_list_at_the_end_of_each_of_the_eight_full_quarters() -> None:
+    """From the kept figures, as the employment rates over time: the people waiting at the quarter's end and the
+    longest wait then; a dot where there are no figures. A quarter nobody waited in has no longest wait."""
+    result = build(
+        units=[unit(7, "A")],
+        outcomes=[figures(7, Quarter(2025, 3), waiting_at_end=4, longest_wait_at_end=61),
+                  figures(7, Quarter(2025, 4), waiting_at_end=0),
+                  figures(7, Quarter(2026, 1), waiting_at_end=9, longest_wait_at_end=143),
+                  figures(7, Quarter(2026, 2), waiting_at_end=12, longest_wait_at_end=170)],  # today's: not shown
+    )  # fmt: skip
+    (row,) = result.rows
+    assert row.wait_cells == (None,) * 5 + (WaitCell(4, 61), WaitCell(0, None), WaitCell(9, 143))
+    assert len(row.wait_cells) == len(result.rate_quarters) == 8
 
 
 def test_the_half_years_shown_run_from_the_first_with_a_review_to_today() -> None:

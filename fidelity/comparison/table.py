@@ -50,6 +50,15 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class WaitCell:
+    """A quarter's waiting list at its end, from the kept figures: the people waiting, and the days the one who had
+    waited longest had waited (None when nobody waited, or in a quarter kept before it was counted)."""
+
+    waiting: int
+    longest: int | None
+
+
+@dataclass(frozen=True)
 class RateCell:
     """A quarter's employment or education rate with what it is a share of: `part` of the `whole` people served (at
     least one)."""
@@ -131,6 +140,7 @@ class UnitRow(MonitoringShares):
     principle_cells: tuple[float | None, ...] = ()  # the principles in order
     total_cells: tuple[TotalCell | None, ...] = ()  # the comparison's halves
     rate_cells: tuple[RateCell | None, ...] = ()  # the outcome's rate (see Comparison.outcome) in each rate quarter
+    wait_cells: tuple[WaitCell | None, ...] = ()  # the waiting list at the end of each rate quarter
     longest_wait: int | None = None  # days, of the person waiting longest now (the current quarter so far)
     # Over the last SCREENING_QUARTERS full quarters with the figures: the people referred, and those screened out.
     referred: int | None = None
@@ -403,6 +413,11 @@ def _employment(figures: Any) -> RateCell | None:
     return None if figures is None or not figures.served else RateCell(figures.in_competitive_work, figures.served)
 
 
+def _waiting(figures: Any) -> WaitCell | None:
+    """A quarter's waiting list at its end from its kept figures: None without figures."""
+    return None if figures is None else WaitCell(figures.waiting_at_end, figures.longest_wait_at_end)
+
+
 def _education(figures: Any) -> RateCell | None:
     """A quarter's education rate from its kept figures: None without figures or without anyone served."""
     return None if figures is None or not figures.served else RateCell(figures.in_education, figures.served)
@@ -502,6 +517,7 @@ def compare(
                 principle_cells=tuple(means.values()) if scores else (),
                 total_cells=_total_cells(scale, totals, halves, bands) if totals else (),
                 rate_cells=tuple(rate_of(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
+                wait_cells=tuple(_waiting(quarter_rows.get((unit_id, q.year, q.number))) for q in over_time),
                 longest_wait=None if now is None else now.longest_wait_at_end,
                 referred=referred,
                 screened_out=screened_out,
@@ -532,6 +548,11 @@ def rate_column(quarter: Quarter, outcome: str = "employment") -> str:
 def served_column(quarter: Quarter) -> str:
     """The export's column of the people served in a quarter, whom the rate beside it is a share of: "served_2025Q3"."""
     return f"served_{quarter.year}Q{quarter.number}"
+
+
+def waiting_columns(quarter: Quarter) -> tuple[str, str]:
+    """The export's columns of a quarter's waiting list at its end: "waiting_2025Q3", "longest_wait_days_2025Q3"."""
+    return f"waiting_{quarter.year}Q{quarter.number}", f"longest_wait_days_{quarter.year}Q{quarter.number}"
 
 
 # The export's columns as a Swedish reader's files name them; the monitoring figures as the outcomes name them, and
@@ -570,6 +591,8 @@ EXPORT_NAMES = ColumnNames(
         "total_<HALF>": "totalpoäng_<HALF>",
         "total_<HALF>_kind": "totalpoäng_<HALF>_slag",
         "served_<QUARTER>": "i_stöd_<QUARTER>",
+        "waiting_<QUARTER>": "väntande_<QUARTER>",
+        "longest_wait_days_<QUARTER>": "längsta_väntan_dagar_<QUARTER>",
         "employment_rate_<QUARTER>": "andel_i_arbete_<QUARTER>",
         "education_rate_<QUARTER>": "andel_i_studier_<QUARTER>",
     },
@@ -642,11 +665,15 @@ def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFra
         for quarter, cell in zip(comparison.rate_quarters, row.rate_cells, strict=True):
             record[served_column(quarter)] = cell.whole if cell else None
             record[rate_column(quarter, comparison.outcome)] = rounded(cell.rate, 4) if cell else None
+        for quarter, wait in zip(comparison.rate_quarters, row.wait_cells, strict=True):
+            waiting, longest = waiting_columns(quarter)
+            record |= {waiting: wait.waiting if wait else None, longest: wait.longest if wait else None}
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     whole = ["total", "waiting", "longest_wait_days", "referrals_4q", "screened_out_4q", "not_refused_4q",
              "gave_up_4q", "overdue_actions", "served", "in_competitive_work", "in_education",
              *(served_column(quarter) for quarter in comparison.rate_quarters),
+             *(name for quarter in comparison.rate_quarters for name in waiting_columns(quarter)),
              *(f"item_{key}" for key in comparison.scale.item_keys),
              *(total_column(half) for half in comparison.halves)]  # fmt: skip
     return frame.astype({name: "Int64" for name in whole if name in frame})  # whole numbers stay whole, or empty
