@@ -20,6 +20,7 @@ from fidelity.cli import main
 from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
+from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.wait_pages import QUARTERS_SHOWN
 from fidelity.monitoring.waiting import (
@@ -256,6 +257,10 @@ def test_each_quarters_referrals_are_counted_for_the_export() -> None:
     assert list(frame["still_waiting"]) == [0, 0, 1]
     # Q2's one, referred on 1 May, has waited 60 days so far on 30 June; nobody waits from the others.
     assert frame["longest_wait_so_far_days"].tolist()[2] == 60 and frame["longest_wait_so_far_days"][:2].isna().all()
+    # Whole days written whole in the CSV, though other quarters have none: 60, not 60.0.
+    lines = csv_bytes(frame).decode("utf-8-sig").splitlines()
+    column = lines[0].split(",").index("longest_wait_so_far_days")
+    assert [line.split(",")[column] for line in lines[1:]][:3] == ["", "", "60"]
     assert (q1["not_accepted"], q1["not_accepted_share"], q1["zero_exclusion_breaches"]) == (1, 0.3333, 1)
     assert (q1["not_accepted_not_motivated"], q1["not_accepted_declined"]) == (1, 0)
     assert frame.iloc[0]["not_accepted_declined"] == 1 and frame.iloc[0]["zero_exclusion_breaches"] == 0

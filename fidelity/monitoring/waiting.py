@@ -316,7 +316,10 @@ def export_frame(unit_code: str, quarters: Sequence[ReferralQuarter]) -> pd.Data
                 "journeys_purged": line.purged,
             }
         )
-    return pd.DataFrame(lines) if lines else pd.DataFrame(columns=EXPORT_COLUMNS)
+    if not lines:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    # Whole days stay whole where some quarters have none (nobody still waiting): 165, not 165.0.
+    return pd.DataFrame(lines).astype({"longest_wait_so_far_days": "Int64"})
 
 
 # The columns of a line, in order: what an export with no quarters still heads its empty sheet with.
