@@ -677,12 +677,12 @@ def test_values_that_do_not_fit_their_column_are_refused(type_: Any, written: An
 
 def test_a_row_is_encoded_in_column_order_and_decoded_by_column() -> None:
     units = stored_table(db.metadata.tables["units"])
-    row = (7, 2, "U7", "Unit", "council", True, False, "")  # an enum as the text stored, even one the app refuses
+    row = (7, 2, "U7", "Unit", "council", True, False, "", None)  # an enum as the text stored, even one refused
     written = row_encoder(units)(row)
     assert written == list(row)
     assert row_decoder(units)(written) == dict(zip(units.columns.keys(), row, strict=True))
     with pytest.raises(ValueProblem, match="column offers_ips: expected true or false, found 1"):
-        row_decoder(units)([7, 2, "U7", "Unit", "other", 1, False, ""])
+        row_decoder(units)([7, 2, "U7", "Unit", "other", 1, False, "", None])
 
 
 def test_the_backup_reads_enums_as_the_text_they_store() -> None:

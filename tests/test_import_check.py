@@ -138,15 +138,21 @@ def test_a_new_code_with_every_date_and_choice_of_a_journey_already_there_is_fla
                                                  job1_hours="")]  # fmt: skip
     imported(client, unit, before)
     rows = [
-        *before,
+        before[0] | {"age_band": "30_39"},  # the file changes NRV-0001 too: the copy is of the journey as it was
+        before[1],
         journey(code="NRV-O001", job1_hours="25"),  # a typo of NRV-0001, its job's hours since changed
         journey(code="NRV-0003", enrolment_date="2026-01-27"),  # another person: one date apart
         before[1] | {"code": "NRV-0004"},  # another person referred the same day, nothing else known yet
     ]
     page = upload(client, unit.code, csv_file(rows), "june.csv", confirm=False).get_data(as_text=True)
-    assert "1 new journey has every date and choice of a journey the unit has already." in page
-    assert "<tr><td><code>NRV-O001</code></td><td><code>NRV-0001</code></td></tr>" in page
-    assert page.count("<tr><td><code>NRV-") == 1
+    top = page[: page.index('id="new-heading"')]  # above the answers, not below them
+    assert "1 new journey has every date and choice of a journey the unit has already." in top
+    assert "If it is the same person, its code is mistyped: importing the file would count them twice." in top
+    # The character that differs is marked in both codes: a code's font may draw a 0 and an O alike.
+    assert "<tr><td><code>NRV-<mark>O</mark>001</code></td><td><code>NRV-<mark>0</mark>001</code></td></tr>" in top
+    assert top.count("<tr><td><code>NRV-") == 1 and "Marked: the characters that differ." in top
+    # Not importing comes first, as for a file that undoes others' changes.
+    assert top.index('value="Do not import"') < top.index('value="Import anyway"')
     # The command says it too.
     path = tmp_path / "june.csv"
     path.write_bytes(csv_file(rows))

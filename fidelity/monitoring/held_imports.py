@@ -93,8 +93,8 @@ class Check:
     undone: dict[int, Entry]
     # A column of the layout as the file's header writes it: in Swedish or English, whatever the reader's language.
     written: Callable[[str], str]
-    # A new journey's code -> the code of a journey already in the unit it has every value of: a mistyped code?
-    copies: Mapping[str, str]
+    # The new journeys that have every value of a journey the unit had before the file: mistyped codes?
+    copies: tuple[Copy, ...]
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -356,10 +356,11 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
         take_units(unit.id)  # the state read is the one the import meets
         state = journeys_state(unit.id)
         last = db.session.scalar(select(func.max(AuditEntry.id))) or 0  # the entries before the import's own
+        before = journey_values(unit.id)  # as the unit has them, before the file changes any
         summary = import_cells(unit, cells, file_name, today)
         changed = [change.journey_id for change in summary.changes]
         entries = history(unit.id, changed, last)
-        twins = copies(unit.id, summary.added_codes)
+        twins = copies(before, journey_values(unit.id), summary.added_codes)
         db.session.rollback()  # the jobs and courses as they were before the import, which replaced them
         spells = spells_now(changed)
     finally:
@@ -374,22 +375,42 @@ _COPIED = [column for column in Journey.__table__.columns if column.name not in 
 _LATER_DATES = [column.name for column in _COPIED if isinstance(column.type, Date) and column.name != "referral_date"]
 
 
-def copies(unit_id: int, added_codes: Collection[str]) -> dict[str, str]:
-    """Each journey just added (by its code) that has every value of a journey the unit had already, with that
-    journey's code: one person under a mistyped code would be counted twice. Only journeys with a date after their
-    referral: a referral alone says too little to tell two people apart. (Jobs and courses aside: a row copied in a
-    spreadsheet copies them too, and a date or a choice set apart is enough to tell two people apart.)"""
-    if not added_codes:
-        return {}
-    names = [column.name for column in _COPIED]
+@dataclass(frozen=True)
+class Copy:
+    """A new journey with every value of one the unit had (`before`, its code): one person under a mistyped code?"""
+
+    new: str
+    before: str
+
+    @property
+    def differing(self) -> frozenset[int]:
+        """Where the two codes differ, character by character, when they are as long (a 0 typed O): to mark them,
+        as a code's font may draw both alike. Nothing for codes of different lengths."""
+        if len(self.new) != len(self.before):
+            return frozenset()
+        return frozenset(i for i, (a, b) in enumerate(zip(self.new, self.before, strict=True)) if a != b)
+
+
+def journey_values(unit_id: int) -> pd.DataFrame:
+    """The unit's journeys, each by its code with every value a copy would share (`_COPIED`)."""
     rows = db.session.execute(select(Journey.code, *_COPIED).where(Journey.unit_id == unit_id)).all()
-    frame = pd.DataFrame(rows, columns=["code", *names]).astype(object)
-    added = frame["code"].isin(set(added_codes))
-    if added.all():
-        return {}
-    pairs = frame[added].merge(frame[~added], on=names, suffixes=("", "_before"))  # an empty value matches one
+    return pd.DataFrame(rows, columns=["code", *(column.name for column in _COPIED)]).astype(object)
+
+
+def copies(before: pd.DataFrame, after: pd.DataFrame, added_codes: Collection[str]) -> tuple[Copy, ...]:
+    """Each journey a file adds (by its code, its values as imported, in `after`) that has every value of a journey
+    the unit had before the file (`before`), with that journey's code: one person under a mistyped code would be
+    counted twice. Set against the journeys as they were, so that a file that also changes the journey it copies
+    (an edit, then the row copied) is not missed. Only journeys with a date after their referral: a referral alone
+    says too little to tell two people apart. (Jobs and courses aside: a row copied in a spreadsheet copies them too,
+    and a date or a choice set apart is enough to tell two people apart.) Pure."""
+    if not added_codes or before.empty:
+        return ()
+    added = after[after["code"].isin(set(added_codes))]
+    names = [column.name for column in _COPIED]
+    pairs = added.merge(before, on=names, suffixes=("", "_before"))  # an empty value matches one
     pairs = pairs[pairs[_LATER_DATES].notna().any(axis=1)]
-    return dict(zip(pairs["code"], pairs["code_before"], strict=True))
+    return tuple(Copy(new, old) for new, old in zip(pairs["code"], pairs["code_before"], strict=True))
 
 
 def journeys_state(unit_id: int) -> str:

@@ -127,8 +127,8 @@ def _say_checked(file: Path, unit_code: str, check: Check) -> None:
     )
     if summary.added_codes:
         click.echo(f"New codes: {', '.join(summary.added_codes)}")
-    for new, before in check.copies.items():
-        click.echo(f"  {new} has every date and choice of {before}, already in the unit: a mistyped code?")
+    for copy in check.copies:
+        click.echo(f"  {copy.new} has every date and choice of {copy.before}, already in the unit: a mistyped code?")
     if check.undone:
         click.echo(
             f"{len(check.undone)} of the journeys it would change it puts back as they were before a later change, by "
