@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from fidelity.account.operations import create_token
-from fidelity.models import Review, ReviewStatus, Role, Unit, User
+from fidelity.models import ExitReason, Review, ReviewStatus, Role, Unit, User
 from fidelity.models.types import utcnow
 from fidelity.monitoring.quarters import Quarter, quarters_between
 from tests import factories
@@ -240,6 +240,9 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
     start = date(2025, 1, 1)
     factories.journey(unit, start, enrolment_date=start, jobs=((date(2025, 4, 1), None),))
     factories.journey(unit, start, enrolment_date=start)
+    # A third person, whose job ends on May 31, 2025 and who exits on Jun 10.
+    factories.journey(unit, start, enrolment_date=start, exit_date=date(2025, 6, 10), exit_reason=ExitReason.OTHER,
+                      jobs=((date(2025, 4, 1), date(2025, 5, 31)),))  # fmt: skip
     factories.staffing(unit, 2025, 2, 0.5)
     factories.staffing(unit, 2025, 1, 4.5, 0.4)
     body = api.get(f"/api/v1/units/{unit.code}/metrics", per_page=200)
@@ -247,13 +250,14 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
     assert quarters[0]["to_date"] and (quarters[-1]["year"], quarters[-1]["quarter"]) == (2025, 1)
     assert body["total"] == len(quarters) == len(list(quarters_between(Quarter(2025, 1), Quarter.of(app_today()))))
     q2 = next(q for q in quarters if (q["year"], q["quarter"]) == (2025, 2))
-    assert q2["few_served"] is True  # 2 people: too few to set against the benchmarks
+    assert q2["few_served"] is True  # 3 people: too few to set against the benchmarks
     assert (q2["served"], q2["in_competitive_work"], q2["employment_rate"], q2["caseload_per_specialist"]) == (
+        3,
         2,
-        1,
-        0.5,
-        4.0,
+        2 / 3,
+        6.0,
     )
+    assert (q2["job_starts"], q2["job_endings"], q2["exits"]) == (2, 1, 1)
     # 0.5 specialist FTE with no supervisor recorded: nothing to divide by.
     assert (q2["specialist_fte"], q2["supervisor_fte"], q2["specialists_per_supervisor"]) == (0.5, 0.0, None)
     q1 = quarters[-1]
@@ -264,7 +268,8 @@ def test_the_quarterly_figures_are_the_outcomes_export_s(client: Any, api: Api, 
     assert len(exported) == len(quarters)
     for line, quarter in zip(reversed(exported), quarters, strict=True):
         assert (int(line["year"]), int(line["quarter"])) == (quarter["year"], quarter["quarter"])
-        for name in ("served", "in_competitive_work", "job_starts", "waiting_at_end", "definitions_version"):
+        for name in ("served", "exits", "in_competitive_work", "job_starts", "job_endings", "waiting_at_end",
+                     "definitions_version"):  # fmt: skip
             assert line[name] == str(quarter[name]), name
         ratio = quarter["specialists_per_supervisor"]
         assert line["specialists_per_supervisor"] == ("" if ratio is None else str(ratio))

@@ -290,7 +290,8 @@ def test_going_down_past_a_version_of_the_outcome_definitions_sets_the_quarters_
         upgrade()
         with db.engine.begin() as conn:
             add_unit(conn)
-            for year, version, locked in ((2024, "1", True), (2025, "2", True), (2026, "3", False)):
+            rows = ((2024, "1", True), (2025, "2", True), (2026, "3", False), (2027, "6", True), (2028, "7", False))
+            for year, version, locked in rows:
                 conn.execute(
                     text("INSERT INTO quarterly_outcomes (unit_id, year, quarter, definitions_version, served, "
                          "in_competitive_work, in_education, job_starts, education_starts, contact_window_closed, "
@@ -304,12 +305,14 @@ def test_going_down_past_a_version_of_the_outcome_definitions_sets_the_quarters_
             with db.engine.connect() as conn:
                 return list(conn.scalars(text("SELECT definitions_version FROM quarterly_outcomes ORDER BY year")))
 
+        downgrade(revision="5b7e1c3d9f20")  # before job endings and exits (version 7)
+        assert versions() == ["1", "2", "3", "6", "6"]
         downgrade(revision="d7a3f9c1e5b8")  # before gave_up (version 3)
-        assert versions() == ["1", "2", "2"]
+        assert versions() == ["1", "2", "2", "5", "5"]
         downgrade(revision="b3d8f2a1c4e7")  # before the referrals (version 2)
-        assert versions() == ["1", "1", "1"]
+        assert versions() == ["1", "1", "1", "5", "5"]
         upgrade()
-        assert versions() == ["1", "1", "1"]  # until the unlocked quarters are counted again
+        assert versions() == ["1", "1", "1", "5", "5"]  # until the unlocked quarters are counted again
         db.engine.dispose()
 
 

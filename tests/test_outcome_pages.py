@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from fidelity.models import AuditEntry, Decision, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
+from fidelity.models import AuditEntry, Decision, ExitReason, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
 from fidelity.monitoring.outcome_pages import EXPORT_COLUMNS
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter, quarters_between
@@ -67,10 +68,10 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     page = response.get_data(as_text=True)
     # 2025 Q2: 3 served; 1 of 3 in competitive work (33 %); 1 of 3 in education; 1 job start, 1 education start; the
     # job reached day 90 on Jun 30 (Apr 1 + 29 + 31 + 30 days) and was held.
-    # Among 3 people, the rate is marked few rather than set against the benchmarks.
+    # Among 3 people, the rate is marked few rather than set against the benchmarks. Nobody exited, no job ended.
     few = "few"
     assert 'aria-label="Only 3 people served: one person moves the rate by 33 points, so it is not set against' in page
-    assert row_of(page, LAST) == f"{LAST} 3 1 of 3 (33%) {few} 1 of 3 (33%) 1 1 1 of 1 (100%)"
+    assert row_of(page, LAST) == f"{LAST} 3 0 1 of 3 (33%) {few} 1 of 3 (33%) 1 0 1 1 of 1 (100%)"
     # The three were referred in Q1 and accepted; nobody waits.
     assert row_of(page, LAST, table=1) == f"{LAST} 0 – – – 0 nobody waiting"  # nobody referred, nobody gave up
     assert row_of(page, BEFORE, table=1) == f"{BEFORE} 3 0 of 3 (0%) 0 of 3 (0%) 0 of 3 (0%) 0 nobody waiting"
@@ -79,9 +80,9 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert row_of(page, LAST, table=2) == f"{LAST} – – – 0.1 30 ⚠ above 20 0 ⚠ no supervisor recorded"
     assert row_of(page, BEFORE, table=2) == f"{BEFORE} 0 – 0 of 3 (0%) not recorded – – –"
     # Nobody in work, but among 3 people: too few to be said below the 31 % minimum.
-    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 of 3 (0%) {few} 0 of 3 (0%) 0 0 –"
+    assert row_of(page, BEFORE) == f"{BEFORE} 3 0 0 of 3 (0%) {few} 0 of 3 (0%) 0 0 0 –"
     assert 'aria-label="below the minimum' not in page
-    assert row_of(page, THIS).startswith(f"{THIS} to date 3 1 of 3 (33%) ")
+    assert row_of(page, THIS).startswith(f"{THIS} to date 3 0 1 of 3 (33%) ")
     # The summary speaks of the latest full quarter, and says why it sets no benchmark against it.
     assert f"In {shown(THIS.previous())}, 33% of the people served were in competitive work (1 of 3):" in page
     assert "too few people to set against the benchmarks: with 3 served, one person moves the rate by 33 points" in page
@@ -109,7 +110,7 @@ def test_a_rate_among_ten_people_served_is_set_against_the_benchmarks(client: An
         factories.journey(unit, start, enrolment_date=start, jobs=((LAST.start, None),) if number < 3 else ())
     login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
     page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
-    assert row_of(page, LAST) == f"{LAST} 10 3 of 10 (30%) &nbsp; ⚠ 0 of 10 (0%) 3 0 3 of 3 (100%)"
+    assert row_of(page, LAST) == f"{LAST} 10 0 3 of 10 (30%) &nbsp; ⚠ 0 of 10 (0%) 3 0 0 3 of 3 (100%)"
     below = 'role="img" aria-label="below the minimum standard of 31%" title="below the minimum standard of 31%">⚠<'
     assert page.count(below) == len(EVERY) - 1  # every quarter ended: 30 %, and 0 % in 2025 Q1
     assert 'class="few"' not in page and "“few”" not in page  # nor the note of what it means
@@ -156,6 +157,41 @@ def test_a_quarter_locked_before_its_supervisors_were_kept_says_so(
     assert row_of(page, LAST, table=2) == (
         f"{LAST} locked definitions 5 – – – 0.1 30 ⚠ above 20 – not counted before this quarter was locked"
     )
+
+
+def test_job_endings_and_exits_stand_beside_job_starts_and_people_served(
+    client: Any, session: Any, unit: Any, manager: Any
+) -> None:
+    """A fourth person, enrolled on Jan 1, 2025, holds two jobs that end in 2025 Q2 (Apr 11 to May 11, May 21 to
+    May 31) and exits on Jun 10. The quarter before last was locked under definitions version 6, before job endings
+    and exits were kept."""
+    start = LAST.start
+    factories.journey(unit, BEFORE.start, enrolment_date=BEFORE.start, exit_date=start + timedelta(days=70),
+                      exit_reason=ExitReason.GOAL_REACHED,
+                      jobs=((start + timedelta(days=10), start + timedelta(days=40)),
+                            (start + timedelta(days=50), start + timedelta(days=60))))  # fmt: skip
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = kept_quarter(session, unit, BEFORE)
+    assert (kept.job_endings, kept.exits) == (0, 0)  # counted under the current definitions
+    kept.locked, kept.job_endings, kept.exits, kept.definitions_version = True, None, None, "6"
+    session.commit()
+    page = client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True)
+    # 4 served, 1 exit; 2 of 4 in work; 3 job starts (the first person's and the fourth's two), 2 job endings; the
+    # fourth's jobs reach their day 90 only in Q3.
+    assert row_of(page, LAST) == f"{LAST} 4 1 2 of 4 (50%) few 1 of 4 (25%) 3 2 1 1 of 1 (100%)"
+    # Not counted before the quarter was locked: a dash, not 0.
+    assert row_of(page, BEFORE) == f"{BEFORE} locked definitions 6 4 – 0 of 4 (0%) few 0 of 4 (0%) 0 – 0 –"
+    assert 'href="#definition-exits">Exits<' in page and 'id="definition-job_endings"' in page
+    assert row_of(page, THIS).startswith(f"{THIS} to date 3 0 ")  # the fourth person left
+
+    lines = list(csv_module.DictReader(io.StringIO(client.get(f"/units/{unit.code}/outcomes.csv").get_data(
+        as_text=True).lstrip("\ufeff"))))  # fmt: skip
+    assert [(line["exits"], line["job_endings"]) for line in lines[:2]] == [("", ""), ("1", "2")]  # empty: not kept
+    sv = {"Accept-Language": "sv"}
+    swedish = pd.read_excel(io.BytesIO(client.get(f"/units/{unit.code}/outcomes.xlsx", headers=sv).data))
+    assert swedish.iloc[1][["i_stöd", "avslut", "påbörjade_anställningar", "avslutade_anställningar"]].tolist() == [
+        4, 1, 3, 2]  # fmt: skip
+    assert swedish.iloc[0][["avslut", "avslutade_anställningar"]].isna().all()
 
 
 def test_referrals_screened_out_are_marked_as_breaches_of_zero_exclusion(client: Any, unit: Any, manager: Any) -> None:
@@ -278,8 +314,8 @@ def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, man
 
 
 SWEDISH_HEADER = [
-    "enhet", "år", "kvartal", "definitionsversion", "i_stöd", "i_arbete_öppna_marknaden", "andel_i_arbete",
-    "i_studier", "andel_i_studier", "påbörjade_anställningar", "påbörjade_utbildningar",
+    "enhet", "år", "kvartal", "definitionsversion", "i_stöd", "avslut", "i_arbete_öppna_marknaden", "andel_i_arbete",
+    "i_studier", "andel_i_studier", "påbörjade_anställningar", "avslutade_anställningar", "påbörjade_utbildningar",
     "mediantal_dagar_till_arbetsgivarkontakt", "nådde_dag_30", "arbetsgivarkontakt_inom_30",
     "andel_arbetsgivarkontakt_inom_30", "nådde_dag_90", "varat_90_dagar", "andel_varat_90_dagar",
     "väntande_vid_kvartalets_slut", "mediantal_dagar_till_inskrivning", "längsta_väntan_vid_kvartalets_slut",
@@ -292,7 +328,7 @@ SWEDISH_HEADER = [
 def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, unit: Any, manager: Any) -> None:
     url = f"/units/{unit.code}/outcomes"
     english = pd.read_csv(io.BytesIO(client.get(f"{url}.csv", headers={"Accept-Language": "en"}).data))
-    assert list(english.columns)[:7] == ["unit", "year", "quarter", "definitions_version", "served",
+    assert list(english.columns)[:8] == ["unit", "year", "quarter", "definitions_version", "served", "exits",
                                          "in_competitive_work", "employment_rate"]  # fmt: skip
     assert list(english.columns) == list(EXPORT_COLUMNS)  # as other tools read them
     sv = {"Accept-Language": "sv"}

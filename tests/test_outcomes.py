@@ -117,6 +117,8 @@ def test_2024_q4() -> None:
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (5, 0, 0, 0.0)
     # Of those five, C withdrew before enrolment (on Mar 1, as the journeys stand); G lost contact after enrolling.
     assert (q.gave_up, q.gave_up_share) == (1, 0.2)
+    # G, enrolled on Dec 20, exited on Dec 31; no job ended.
+    assert (q.exits, q.job_endings) == (1, 0)
 
 
 def test_2025_q1() -> None:
@@ -149,6 +151,9 @@ def test_2025_q1() -> None:
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (4, 2, 1, 0.25)
     # Not refused: B (enrolled) and E (still waiting); neither gave up.
     assert (q.gave_up, q.gave_up_share) == (0, 0.0)
+    # C left on Mar 1 without ever being enrolled: no exit from the caseload (it gave up, in Q4's referrals). No job
+    # ended: A's first job runs to Apr 20, F's goes on.
+    assert (q.exits, q.job_endings) == (0, 0)
 
 
 def test_2025_q2() -> None:
@@ -172,6 +177,8 @@ def test_2025_q2() -> None:
     assert q.longest_wait_at_end == 107
     assert (q.referred, q.not_accepted, q.screened_out, q.screened_out_share) == (0, 0, 0, None)
     assert (q.gave_up, q.gave_up_share) == (0, None)
+    # F exited on Apr 1 (its job had no end date); A's first job ended on Apr 20.
+    assert (q.exits, q.job_endings) == (1, 1)
 
 
 def test_2025_q3() -> None:
@@ -182,6 +189,7 @@ def test_2025_q3() -> None:
     assert (q.retention_window_closed, q.retained_90, q.retention_90) == (1, 1, 1.0)
     assert (q.job_starts, q.education_starts, q.waiting_at_end) == (0, 0, 1)
     assert q.longest_wait_at_end == 107 + 31 + 31 + 30  # E, still waiting on Sep 30
+    assert (q.exits, q.job_endings) == (0, 0)  # nobody left, no job ended
 
 
 def test_a_running_quarter_counts_up_to_today_only() -> None:
@@ -192,6 +200,9 @@ def test_a_running_quarter_counts_up_to_today_only() -> None:
     assert q.longest_wait_at_end == 16 + 30 + 15  # E, Mar 15 -> May 15: the wait so far
     q = figures("2025Q2", as_of=D(2025, 4, 30))
     assert q.job_starts == 0 and q.median_days_to_employer_contact is None  # May 1 and May 10 are still to come
+    assert (q.exits, q.job_endings) == (1, 1)  # F's exit on Apr 1, A's job on Apr 20
+    q = figures("2025Q2", as_of=D(2025, 4, 19))
+    assert (q.exits, q.job_endings) == (1, 0)  # A's job ends tomorrow
     with pytest.raises(ValueError, match="has not started"):
         figures("2025Q3", as_of=D(2025, 6, 30))
 
@@ -210,6 +221,7 @@ def test_a_unit_without_journeys() -> None:
     assert first_quarter(empty) is None
     q = quarter_figures(empty, Quarter(2025, 1))
     assert q.served == 0 and q.employment_rate is None and q.caseload_per_specialist is None
+    assert (q.job_endings, q.exits) == (0, 0)  # an empty quarter: nothing ended, not "not counted"
     assert last_counted_day(empty).empty
 
 
@@ -289,9 +301,9 @@ def test_every_figure_has_one_definition() -> None:
     counted = {"served", "in_competitive_work", "in_education", "job_starts", "education_starts",
                "median_days_to_employer_contact", "contact_within_30", "retained_90", "waiting_at_end",
                "median_days_to_enrolment", "longest_wait_at_end", "referred", "not_accepted", "screened_out",
-               "gave_up", "caseload", "specialists_per_supervisor"}  # fmt: skip
+               "gave_up", "caseload", "specialists_per_supervisor", "job_endings", "exits"}  # fmt: skip
     assert set(keys) == counted
-    assert DEFINITIONS_VERSION == "6"
+    assert DEFINITIONS_VERSION == "7"
     assert all(d.label and d.text.endswith(".") for d in DEFINITIONS)
 
 
@@ -321,6 +333,8 @@ def test_only_jobs_held_while_enrolled_count_and_day_90_is_the_last_day_to_hold_
     # Neither K's job (before enrolment) nor L's (after exit) is a job start of the unit.
     assert q.job_starts == 0
     assert quarter_figures(edges, Quarter(2024, 4)).job_starts == 2  # M's and N's
+    # M's and N's jobs ended on Jan 30; K's ended before its enrolment. L exited on Feb 10.
+    assert (q.job_endings, q.exits) == (2, 1)
     # K: Jan 20 is 12 days before enrolment on Feb 1, counted as 0.
     assert q.median_days_to_employer_contact == 0
     # M: Nov 1 + 90 days = Jan 30 (29 + 31 + 30), its last day at work: held on day 90.
@@ -360,6 +374,12 @@ def test_a_job_of_0_hours_a_week_is_no_paid_work_and_counts_nowhere() -> None:
     first, second = figures_by_quarter(frames, Quarter(2025, 1), Quarter(2025, 2))
     assert (first.served, first.in_competitive_work, first.job_starts) == (2, 1, 1)
     assert (second.retention_window_closed, second.retained_90) == (1, 1)
+    # Both jobs end on Feb 20: only Q's is a job ending.
+    for job in jobs:
+        job["end_date"] = D(2025, 2, 20)
+    assert quarter_figures(frames_from_records(people, jobs), Quarter(2025, 1)).job_endings == 1
+    for job in jobs:
+        job["end_date"] = None
     # A job of 0.5 hours is paid work.
     jobs[0]["hours_per_week"] = 0.5
     first = quarter_figures(frames_from_records(people, jobs), Quarter(2025, 1))
@@ -448,3 +468,47 @@ def test_what_is_not_a_quarter_is_refused(text: str) -> None:
 @pytest.mark.parametrize(("served", "points"), [(1, 100), (3, 33), (8, 13), (9, 11), (40, 3), (200, 1)])
 def test_the_points_one_person_moves_a_rate_by_round_half_up(served: int, points: int) -> None:
     assert one_person_points(served) == points  # 100 / 8 = 12.5: 13, as 12.5 % shows as 13 %
+
+
+def test_job_endings_count_each_job_that_ends_while_its_person_is_served() -> None:
+    """R is enrolled on Jan 2, 2025 and exits on Mar 10. Every job is competitive with no hours recorded; each line
+    says whether its ending counts in Q1, and why."""
+    people = [{"id": 1, "referral_date": D(2024, 12, 1), "enrolment_date": D(2025, 1, 2), "exit_date": D(2025, 3, 10),
+               "exit_reason": "goal_reached"}]  # fmt: skip
+    jobs = [
+        {"id": 1, "journey_id": 1, "start_date": D(2025, 1, 10), "end_date": D(2025, 2, 1)},  # counts
+        {"id": 2, "journey_id": 1, "start_date": D(2025, 2, 3), "end_date": D(2025, 3, 10)},  # counts: on the exit day
+        {"id": 3, "journey_id": 1, "start_date": D(2024, 11, 1), "end_date": D(2025, 1, 20)},  # counts: began before
+        {"id": 4, "journey_id": 1, "start_date": D(2025, 3, 1), "end_date": D(2025, 3, 20)},  # after the exit: no
+        {"id": 5, "journey_id": 1, "start_date": D(2024, 10, 1), "end_date": D(2025, 1, 1)},  # before enrolment: no
+        {"id": 6, "journey_id": 1, "start_date": D(2025, 2, 1), "end_date": None},  # goes on: no
+    ]
+    q = quarter_figures(frames_from_records(people, jobs), Quarter(2025, 1))
+    # Two jobs of one person ending in one quarter count twice (here three: 1, 2 and 3).
+    assert (q.served, q.job_endings, q.exits) == (1, 3, 1)
+    # A job's ending counts in the quarter of its last day: job 3 moved to end on Apr 5 ends after R's exit.
+    jobs[2]["end_date"] = D(2025, 4, 5)
+    q1, q2 = figures_by_quarter(frames_from_records(people, jobs), Quarter(2025, 1), Quarter(2025, 2))
+    assert (q1.job_endings, q2.job_endings, q2.exits) == (2, 0, 0)
+
+
+def test_only_people_enrolled_exit_the_caseload() -> None:
+    """Four of five referred in Q4 2024 leave in Q1 2025: only those enrolled are exits. (A referral not accepted
+    has no exit date: the validation refuses one.)"""
+    people = [
+        # Enrolled and exited: exits.
+        {"id": 1, "referral_date": D(2024, 11, 1), "enrolment_date": D(2024, 12, 1), "exit_date": D(2025, 2, 1),
+         "exit_reason": "goal_reached"},
+        {"id": 2, "referral_date": D(2024, 11, 1), "enrolment_date": D(2025, 1, 5), "exit_date": D(2025, 3, 31),
+         "exit_reason": "lost_contact"},
+        # Withdrew before enrolment: gave up, not an exit.
+        {"id": 3, "referral_date": D(2024, 11, 1), "exit_date": D(2025, 1, 20), "exit_reason": "withdrew"},
+        # Moved away before enrolment: neither an exit nor giving up.
+        {"id": 4, "referral_date": D(2024, 11, 1), "exit_date": D(2025, 1, 10), "exit_reason": "moved_away"},
+        # Enrolled, still served.
+        {"id": 5, "referral_date": D(2024, 11, 1), "enrolment_date": D(2024, 12, 1)},
+    ]  # fmt: skip
+    q4, q1, q2 = figures_by_quarter(frames_from_records(people), Quarter(2024, 4), Quarter(2025, 2))
+    assert (q4.exits, q1.exits, q2.exits) == (0, 2, 0)
+    assert q1.served == 3  # 1, 2 and 5
+    assert q4.gave_up == 1  # person 3, among Q4's referrals

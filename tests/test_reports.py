@@ -30,6 +30,7 @@ from fidelity.models import (
     Role,
 )
 from fidelity.models.types import as_utc
+from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
 from tests import factories
 from tests.test_web import login
 
@@ -566,6 +567,41 @@ def test_the_report_gives_specialists_per_supervisor_in_bold_above_10(
     assert '<th scope="col" class="num">Specialists per supervisor</th></tr></thead>' in html
     assert "at most 20 people per specialist, and at most 10 specialists per full-time supervisor." in html
     assert "a caseload above 20, more than 10 specialists per supervisor, and specialists with no supervisor" in html
+
+
+def test_the_report_adds_up_job_endings_and_exits_under_the_outcomes_table(
+    known: dict[str, Any], session: Any, app: Any, registry: Any
+) -> None:
+    """The table keeps its ten columns; a sentence under it adds up the quarters' job endings and exits, and says
+    when some of the quarters were locked before definitions version 7 and have none."""
+    from fidelity.reports.content import report_data
+    from fidelity.reports.render import report_html
+
+    unit, review = known["unit"], known["review"]
+
+    def note() -> str:
+        with app.test_request_context():
+            html = " ".join(report_html(report_data(review, registry, date(2026, 3, 20))).split())
+        return html[html.index('<p class="small">Employment rate benchmarks') :].split("</p>")[0]
+
+    # 2025 Q4 was locked under version 1: nothing to add up, nothing said.
+    assert "job endings" not in note()
+    session.execute(
+        update(QuarterlyOutcome).where(QuarterlyOutcome.unit_id == unit.id, QuarterlyOutcome.quarter == 4)
+        .values(job_endings=2, exits=3, definitions_version=DEFINITIONS_VERSION)
+    )  # fmt: skip
+    session.commit()
+    said = "Over these quarters, competitive job endings: 2; exits (people enrolled who left the caseload): 3."
+    assert said in note() and "Counted in" not in note()
+    # A quarter before it, locked under version 6.
+    session.add(QuarterlyOutcome(unit_id=unit.id, year=2025, quarter=3, definitions_version="6", served=10,
+                                 in_competitive_work=4, in_education=0, job_starts=1, education_starts=0,
+                                 contact_window_closed=0, contact_within_30=0, retention_window_closed=0,
+                                 retained_90=0, waiting_at_end=0, locked=True))  # fmt: skip
+    session.commit()
+    assert said in note()
+    locked = "Counted in 1 of the 2 quarters: a quarter locked before definitions version 7 has no such figures."
+    assert locked in note()
 
 
 def test_the_outcomes_table_fits_the_page_in_swedish(

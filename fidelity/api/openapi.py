@@ -251,7 +251,10 @@ SCHEMAS: dict[str, Schema] = {
         "`specialist_fte` and `supervisor_fte` are the staffing recorded for the quarter in full-time equivalents "
         "(null without staffing; `supervisor_fte` 0 where specialists were recorded without a supervisor, null in a "
         "quarter locked before definitions version 6); `specialists_per_supervisor` divides the one by the other, "
-        f"null without supervisor time; the model's employment supervisor supervises at most {SUPERVISION_LIMIT}.",
+        f"null without supervisor time; the model's employment supervisor supervises at most {SUPERVISION_LIMIT}. "
+        "`job_endings` counts the competitive jobs whose last day fell in the quarter while their person was served, "
+        "`exits` the people enrolled who exited in it (the transitions off the caseload); both null in a quarter "
+        "locked before definitions version 7.",
     ),
     "UnitPage": paged("Unit"),
     "ReviewPage": paged("Review"),

@@ -267,5 +267,9 @@ class QuarterlyOutcome(Model):
     # Since version 6: the quarter's supervisors, in full-time equivalents (0 where none were recorded beside its
     # specialists); empty without staffing, and in a quarter locked before.
     supervisor_fte: Mapped[float | None] = mapped_column(Float)
+    # Since version 7: competitive jobs that ended while their person was served, and people enrolled who exited;
+    # empty in a quarter locked before.
+    job_endings: Mapped[int | None] = mapped_column(Integer)
+    exits: Mapped[int | None] = mapped_column(Integer)
     locked: Mapped[bool] = mapped_column(default=False)
     computed_at: Mapped[datetime] = timestamp_column()

@@ -126,8 +126,9 @@ RATE_AFTER = {
     "screened_out": "screened_out_share",
     "gave_up": "gave_up_share",
 }
-# ... and the supervisors beside the specialists.
-BESIDE = RATE_AFTER | {"specialist_fte": "supervisor_fte"}
+# ... the supervisors beside the specialists, the exits beside the people served and the job endings beside the
+# job starts, as the page shows them.
+BESIDE = RATE_AFTER | {"specialist_fte": "supervisor_fte", "served": "exits", "job_starts": "job_endings"}
 EXPORT_COLUMNS = (
     "unit",
     "year",

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 # Version 2 added the referrals of each quarter, those not accepted and screened out, and the longest wait; version 3
 # those who gave up while waiting; version 4 leaves out jobs of 0 hours a week, which are no paid work; version 5
 # counts employer contact within 30 days only for people towards work (a goal of education alone meets no employer);
-# version 6 keeps each quarter's supervisors' full-time equivalents, for the specialists per supervisor.
-DEFINITIONS_VERSION = "6"
+# version 6 keeps each quarter's supervisors' full-time equivalents, for the specialists per supervisor; version 7
+# counts job endings and exits.
+DEFINITIONS_VERSION = "7"
 CONTACT_DAYS = 30  # rapid job search: first face-to-face employer contact within 30 days of enrolment
 RETENTION_DAYS = 90
 CASELOAD_LIMIT = 20  # the IPS model's most people per work/study specialist
@@ -56,6 +57,9 @@ class Definition:
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("served", N_("People served"), N_(
         "Enrolled on or before the quarter's last day and not exited before its first day.")),
+    Definition("exits", N_("Exits"), N_(
+        "People enrolled whose exit date fell in the quarter: the transitions off the caseload. Referrals not "
+        "accepted and people who left before enrolment are not exits.")),
     Definition("in_competitive_work", N_("In competitive work"), N_(
         "People served who held a competitive job on at least one day of the quarter on which they were enrolled. A "
         "job counts from its first day of paid work; a job of 0 hours a week is no paid work, and does not count. The "
@@ -67,6 +71,9 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("job_starts", N_("Competitive job starts"), N_(
         "Competitive jobs whose first day of paid work fell in the quarter, between the person's enrolment and exit "
         "(not a job of 0 hours a week). A person who starts two jobs counts twice.")),
+    Definition("job_endings", N_("Competitive job endings"), N_(
+        "Competitive jobs whose last day fell in the quarter, between the person's enrolment and exit (not a job of 0 "
+        "hours a week, nor one whose last day came after the exit). A person whose two jobs end counts twice.")),
     Definition("education_starts", N_("Education starts"), N_(
         "Education spells that started in the quarter, between the person's enrolment and exit.")),
     Definition("median_days_to_employer_contact", N_("Days to first employer contact"), N_(
@@ -237,6 +244,8 @@ class QuarterFigures(ServedRates):
     specialist_fte: float | None
     gave_up: int | None = None  # since definitions version 3
     supervisor_fte: float | None = None  # since definitions version 6; None also without staffing
+    job_endings: int | None = None  # since definitions version 7
+    exits: int | None = None  # since definitions version 7
 
     @property
     def retention_90(self) -> float | None:
@@ -302,6 +311,8 @@ SWEDISH_COLUMNS: dict[str, str] = {
     "gave_up_share": "andel_gav_upp",
     "caseload_per_specialist": "deltagare_per_specialist",
     "supervisor_fte": "ips_ledare_årsarbetare",
+    "job_endings": "avslutade_anställningar",
+    "exits": "avslut",
     "specialists_per_supervisor": "specialister_per_ips_ledare",
     "to_date": "hittills",
 }
@@ -342,6 +353,11 @@ def _days(column: pd.Series) -> np.ndarray:
     days = values.astype("datetime64[D]").astype(np.int64)
     days[np.isnat(values)] = NEVER
     return days
+
+
+def _falls_in(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """days x quarters: whether each day falls in each quarter (a day that has not happened falls in none)."""
+    return (days[:, None] >= starts) & (days[:, None] <= ends)
 
 
 def _median_by_quarter(
@@ -396,7 +412,7 @@ def figures_by_quarter(
     day_30 = enrolled + CONTACT_DAYS
     met = contact <= day_30
     counted_30 = is_enrolled & _towards_work(people) & ~((exited < day_30) & ~met)
-    window_30 = counted_30[:, None] & (day_30[:, None] >= starts) & (day_30[:, None] <= ends)
+    window_30 = counted_30[:, None] & _falls_in(day_30, starts, ends)
 
     ids = pd.Index(people["id"])
     jobs = counted_jobs(frames.jobs)
@@ -404,9 +420,12 @@ def figures_by_quarter(
     study = _spells(frames.education, ids, enrolled, exited, served, starts, ends)
 
     # The quarter's referrals: those not accepted, and those screened out, as the journeys stand.
-    referred_in = (referral[:, None] >= starts) & (referral[:, None] <= ends)
+    referred_in = _falls_in(referral, starts, ends)
     not_accepted = (people["decision"] == "not_accepted").to_numpy(bool)
     breach = people["not_accepted_reason"].isin([reason.value for reason in ZERO_EXCLUSION_BREACHES]).to_numpy(bool)
+    # Exits: people enrolled who left in the quarter (those who left before enrolment are no transition off the
+    # caseload).
+    exits = _falls_in(exited, starts, ends) & (enrolled <= exited)[:, None]
     # Gave up while waiting: not refused, and left before enrolment because they withdrew or lost contact.
     left_early = (exited != NEVER) & (enrolled > exited)
     gave_up = ~not_accepted & left_early & people["exit_reason"].isin([r.value for r in GAVE_UP]).to_numpy(bool)
@@ -441,6 +460,8 @@ def figures_by_quarter(
             specialist_fte=fte.get((quarter.year, quarter.number)),
             gave_up=int((referred_in[:, q] & gave_up).sum()),
             supervisor_fte=supervisors.get((quarter.year, quarter.number)),
+            job_endings=work.endings[q],
+            exits=int(exits[:, q].sum()),
         )
         for q, quarter in enumerate(quarters)
     ]
@@ -452,6 +473,7 @@ class _SpellCounts:
     starts: list[int]  # spells starting in the quarter between enrolment and exit
     retention_closed: list[int]  # of those spells, the ones whose 90th day fell in the quarter
     retained: list[int]  # ... still held on that day
+    endings: list[int]  # spells whose last day fell in the quarter between enrolment and exit
 
 
 def _spells(
@@ -475,15 +497,17 @@ def _spells(
     holding = np.zeros(served.shape, dtype=bool)
     np.logical_or.at(holding, person, held)
     counted = (begin >= enrolled) & (begin <= exited)
-    started = counted[:, None] & (begin[:, None] >= starts) & (begin[:, None] <= ends)
+    started = counted[:, None] & _falls_in(begin, starts, ends)
     day_90 = begin + RETENTION_DAYS
-    closed = counted[:, None] & (day_90[:, None] >= starts) & (day_90[:, None] <= ends)
+    closed = counted[:, None] & _falls_in(day_90, starts, ends)
     kept = closed & (end >= day_90)[:, None]
+    ended = ((end >= enrolled) & (end <= exited))[:, None] & _falls_in(end, starts, ends)
     return _SpellCounts(
         people=[int(n) for n in holding.sum(axis=0)],
         starts=[int(n) for n in started.sum(axis=0)],
         retention_closed=[int(n) for n in closed.sum(axis=0)],
         retained=[int(n) for n in kept.sum(axis=0)],
+        endings=[int(n) for n in ended.sum(axis=0)],
     )
 
 
