@@ -8,8 +8,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from flask import Flask
+from sqlalchemy import update
 
-from fidelity.models import ActionStatus, Role
+from fidelity.models import ActionStatus, Role, Unit
 from tests import factories
 from tests.shown import day
 from tests.test_reviews_due import TODAY, ips_scores, months_ago
@@ -101,14 +102,23 @@ def test_a_new_unit_is_due_its_first_review_six_months_after_it_started(
     assert f"First review due {day(first)}" in page and "Scheduled" in page
     assert f"(6 months after the unit started, on {day(months_ago(2))})" in page
     assert "Never reviewed" not in page and "Next review due now" not in page
+    starting = TODAY + timedelta(days=30)  # starting next month, set up ahead
+    session.execute(update(Unit).where(Unit.id == new.id).values(started_on=starting))
+    session.commit()
+    ahead = client.get(f"/units/{new.code}").get_data(as_text=True)
+    assert f"(6 months after the unit starts, on {day(starting)})" in ahead
+    session.execute(update(Unit).where(Unit.id == new.id).values(started_on=months_ago(2)))
+    session.commit()
     follow_up = client.get("/follow-up").get_data(as_text=True)
     due = follow_up[follow_up.index('id="reviews-due"') : follow_up.index('id="overdue-actions"')]
     assert new.name not in due  # four months ahead: not pressing
     late_due = months_ago(8) + relativedelta(months=6)
-    assert late.name in due and "Never reviewed" in due and f"{(TODAY - late_due).days} days" in due
+    late_days = (TODAY - late_due).days
+    assert late.name in due and "Never reviewed" in due and f"{late_days} days overdue" in due
 
     late_page = client.get(f"/units/{late.code}").get_data(as_text=True)
     assert f"First review due {day(late_due)}" in late_page and "Never reviewed" in late_page
+    assert f'<strong class="over">{late_days} days overdue</strong>' in late_page
     comparison = client.get("/comparison").get_data(as_text=True)
     overdue = comparison[comparison.index('id="overdue-title"') :]
     assert f"{day(late_due)} (never reviewed)" in overdue and new.name not in overdue.split("</table>")[0]
