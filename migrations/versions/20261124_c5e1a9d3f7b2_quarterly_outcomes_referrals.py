@@ -22,13 +22,13 @@ COLUMNS = ('longest_wait_at_end', 'referred', 'not_accepted', 'screened_out')
 
 
 def upgrade():
-    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+    with op.batch_alter_table('quarterly_outcomes', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         for name in COLUMNS:
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+    with op.batch_alter_table('quarterly_outcomes', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         for name in reversed(COLUMNS):
             batch_op.drop_column(name)
     # The figures are gone: the quarters say they were counted under version 1, which had none (see e8b4c2d6f1a9).

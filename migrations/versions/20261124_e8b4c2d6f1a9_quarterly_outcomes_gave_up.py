@@ -20,12 +20,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+    with op.batch_alter_table('quarterly_outcomes', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('gave_up', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('quarterly_outcomes', schema=None) as batch_op:
+    with op.batch_alter_table('quarterly_outcomes', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_column('gave_up')
     # The figure is gone: the quarters say they were counted under version 2, which had none. Upgrading again counts
     # the unlocked quarters once more; a locked quarter's figure cannot be counted again, and its page says so.

@@ -19,12 +19,15 @@ down_revision = 'acbbeee6e192'
 branch_labels = None
 depends_on = None
 
+# SQLite rebuilds the table to drop a column: it keeps AUTOINCREMENT only when told (ids are never given twice).
+REBUILT = {'sqlite_autoincrement': True}
+
 
 def upgrade():
-    with op.batch_alter_table('units', schema=None) as batch_op:
+    with op.batch_alter_table('units', schema=None, table_kwargs=REBUILT) as batch_op:
         batch_op.add_column(sa.Column('started_on', sa.Date(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('units', schema=None) as batch_op:
+    with op.batch_alter_table('units', schema=None, table_kwargs=REBUILT) as batch_op:
         batch_op.drop_column('started_on')
