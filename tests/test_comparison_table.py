@@ -125,11 +125,19 @@ def test_a_unit_that_fell_a_band_since_its_half_year_before_is_marked_as_driftin
     fell = [review(1, 1, date(2024, 3, 1), 105), review(2, 1, date(2025, 2, 1), 97)]  # good, then (2024 H2 none) fair
     rose = [review(3, 2, date(2024, 9, 1), 80), review(4, 2, date(2025, 3, 1), 101), review(5, 2, date(2025, 9, 1), 99)]
     once = [review(6, 3, date(2025, 10, 1), 60)]
-    units = [unit(1, "FELL"), unit(2, "ROSE"), unit(3, "ONCE")]
-    result = build(units=units, period=[*fell, *rose, *once], newest={1: fell[-1], 2: rose[-1], 3: once[0]},
-                   chosen={1: fell[-1], 2: rose[-1], 3: once[0]})  # fmt: skip
+    # A self-assessment, then an external review lower by a band: another instrument, not drift; then a second
+    # external review, set against the first.
+    kinds = [
+        review(7, 4, date(2024, 3, 1), 105),
+        review(8, 4, date(2024, 9, 1), 95, "external"),
+        review(9, 4, date(2025, 3, 1), 90, "self_assessment"),
+        review(10, 4, date(2025, 9, 1), 97, "external"),
+    ]
+    units = [unit(1, "FELL"), unit(2, "ROSE"), unit(3, "ONCE"), unit(4, "KINDS")]
+    newest = {1: fell[-1], 2: rose[-1], 3: once[0], 4: kinds[-1]}
+    result = build(units=units, period=[*fell, *rose, *once, *kinds], newest=newest, chosen=newest)
     by_code = {row.code: row for row in result.rows}
-    first, second, third = (dict(zip(result.halves, row.total_cells, strict=True)) for row in result.rows)
+    first, second, third, fourth = (dict(zip(result.halves, row.total_cells, strict=True)) for row in result.rows)
     assert result.halves[:4] == ("2024 H1", "2024 H2", "2025 H1", "2025 H2")
     assert first["2025 H1"].band_down and not first["2024 H1"].band_down and first["2024 H2"] is None
     assert by_code["FELL"].drift == Drift("2024 H1", -8, True)
@@ -139,6 +147,15 @@ def test_a_unit_that_fell_a_band_since_its_half_year_before_is_marked_as_driftin
     assert by_code["ROSE"].drift == Drift("2025 H1", -2, True)
     # One review in the period: nothing to set it against. Below every band (60), it marks no fall either.
     assert by_code["ONCE"].drift is None and not third["2025 H2"].band_down
+    # Each kind against its own: the external 95 after the self-assessed 105 is not marked; the self-assessed 90 is
+    # (good to fair, against 105); the external 97 rose 2 from the external 95.
+    assert [fourth[half].band_down for half in ("2024 H1", "2024 H2", "2025 H1", "2025 H2")] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert by_code["KINDS"].drift == Drift("2024 H2", 2, False)
     assert result.fell_shown
 
 

@@ -36,13 +36,15 @@ class TotalCell:
     total: int
     band: str  # the band's key, "none" when the total falls in none
     external: bool
-    band_down: bool = False  # in a lower band than the half-year reviewed before it: drift to look into
+    band_down: bool = False  # in a lower band than the total of its kind before it: drift to look into
 
 
 @dataclass(frozen=True)
 class Drift:
-    """A unit's latest total in the period set against the one before it (each the latest review of its half-year):
-    how a second-tier manager sees a unit drift from the model."""
+    """A unit's latest total in the period set against the one of the same kind before it (each the latest review of
+    its half-year): how a second-tier manager sees a unit drift from the model. A self-assessment is set against a
+    self-assessment, an external review against an external review: external reviewers score lower as a rule, and a
+    change of reviewer is no drift."""
 
     since: str  # the half-year of the earlier total
     change: int  # points: the latest less the earlier
@@ -353,20 +355,20 @@ def _latest(scale: Scale, top: Any, bands: dict[int, Band | None]) -> LatestRevi
 def _total_cells(
     scale: Scale, totals: Mapping[str, tuple[int, str]], halves: Sequence[str], bands: dict[int, Band | None]
 ) -> tuple[TotalCell | None, ...]:
-    """A unit's totals by half-year (None where it had no review), each marked when it fell a band since the one
-    before it."""
+    """A unit's totals by half-year (None where it had no review), each marked when it fell a band since the total of
+    its kind before it (see `Drift`)."""
     cells: list[TotalCell | None] = []
-    before: Band | None = None
-    reviewed = False  # a half-year before this one has a total
+    before: dict[str, Band | None] = {}  # the band of the latest total of each kind so far
     for half in halves:
         cell = totals.get(half)
         if cell is None:
             cells.append(None)
             continue
-        band = _band(scale, cell[0], bands)
-        cells.append(TotalCell(cell[0], band.key if band else "none", cell[1] == "external",
-                               reviewed and _lower(band, before)))  # fmt: skip
-        before, reviewed = band, True
+        total, kind = cell
+        band = _band(scale, total, bands)
+        fell = kind in before and _lower(band, before[kind])
+        cells.append(TotalCell(total, band.key if band else "none", kind == "external", fell))
+        before[kind] = band
     return tuple(cells)
 
 
@@ -376,10 +378,15 @@ def _lower(band: Band | None, before: Band | None) -> bool:
 
 
 def _drift(scale: Scale, totals: Mapping[str, tuple[int, str]], bands: dict[int, Band | None]) -> Drift | None:
-    """The latest total of the period against the one before it; None with fewer than two half-years reviewed."""
-    if len(totals) < 2:
+    """The latest total of the period against the one of the same kind before it; None without one."""
+    ordered = sorted(totals.items())
+    if not ordered:
         return None
-    (since, (before, _kind)), (_half, (latest, _latest_kind)) = sorted(totals.items())[-2:]
+    latest, kind = ordered[-1][1]
+    earlier = [(half, total) for half, (total, of_kind) in ordered[:-1] if of_kind == kind]
+    if not earlier:
+        return None
+    since, before = earlier[-1]
     return Drift(since, latest - before, _lower(_band(scale, latest, bands), _band(scale, before, bands)))
 
 
