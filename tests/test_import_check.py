@@ -130,12 +130,14 @@ def test_a_new_code_with_every_date_and_choice_of_a_journey_already_there_is_fla
     client: Any, session: Any, manager: Any, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     """One person under a mistyped code would be counted twice: the check names the journey the new one copies. A
-    new journey one value apart, or a referral alone (two people referred on one day are common), is not flagged."""
+    new journey one value apart, or one no further than its referral and decision (two people referred on one day
+    and taken on at one intake meeting are common), is not flagged."""
     unit, _user = manager
     before = [journey(code="NRV-0001"), journey(code="NRV-0002", referral_date="2026-05-04", decision="",
                                                  decision_date="", first_meeting_date="", enrolment_date="",
                                                  first_employer_contact_date="", job1_start="", job1_competitive="",
                                                  job1_hours="")]  # fmt: skip
+    before.append(before[1] | {"code": "NRV-0005", "decision": "accepted", "decision_date": "2026-05-06"})
     imported(client, unit, before)
     rows = [
         before[0] | {"age_band": "30_39"},  # the file changes NRV-0001 too: the copy is of the journey as it was
@@ -143,6 +145,8 @@ def test_a_new_code_with_every_date_and_choice_of_a_journey_already_there_is_fla
         journey(code="NRV-O001", job1_hours="25"),  # a typo of NRV-0001, its job's hours since changed
         journey(code="NRV-0003", enrolment_date="2026-01-27"),  # another person: one date apart
         before[1] | {"code": "NRV-0004"},  # another person referred the same day, nothing else known yet
+        before[2],
+        before[2] | {"code": "NRV-0006"},  # taken on at the same intake meeting as NRV-0005: nothing after it yet
     ]
     page = upload(client, unit.code, csv_file(rows), "june.csv", confirm=False).get_data(as_text=True)
     top = page[: page.index('id="new-heading"')]  # above the answers, not below them
@@ -158,7 +162,7 @@ def test_a_new_code_with_every_date_and_choice_of_a_journey_already_there_is_fla
     path.write_bytes(csv_file(rows))
     said = runner.invoke(main, ["import", "journeys", str(path), "--unit", unit.code, "--check"])
     assert "NRV-O001 has every date and choice of NRV-0001, already in the unit: a mistyped code?" in said.output
-    assert "NRV-0003 has" not in said.output and "NRV-0004 has" not in said.output
+    assert "NRV-0003 has" not in said.output and "NRV-0004 has" not in said.output and "NRV-0006 has" not in said.output
 
 
 def test_not_importing_lets_the_file_go_and_writes_nothing(client: Any, session: Any, manager: Any) -> None:

@@ -369,10 +369,11 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
 
 
 # A journey's values, all but its code, that a new journey has the same of as one already in the unit when copied;
-# and its dates after the referral, one of which at least they must share: two people referred on one day, of one age
-# band and with one goal, are common.
+# and its dates after the referral and the decision, one of which at least they must share: two people referred on
+# one day, of one age band and with one goal, and taken on at one intake meeting, are common.
 _COPIED = [column for column in Journey.__table__.columns if column.name not in {"id", "unit_id", "code", "updated_at"}]
-_LATER_DATES = [column.name for column in _COPIED if isinstance(column.type, Date) and column.name != "referral_date"]
+_LATER_DATES = [column.name for column in _COPIED
+                if isinstance(column.type, Date) and column.name not in {"referral_date", "decision_date"}]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -401,9 +402,10 @@ def copies(before: pd.DataFrame, after: pd.DataFrame, added_codes: Collection[st
     """Each journey a file adds (by its code, its values as imported, in `after`) that has every value of a journey
     the unit had before the file (`before`), with that journey's code: one person under a mistyped code would be
     counted twice. Set against the journeys as they were, so that a file that also changes the journey it copies
-    (an edit, then the row copied) is not missed. Only journeys with a date after their referral: a referral alone
-    says too little to tell two people apart. (Jobs and courses aside: a row copied in a spreadsheet copies them too,
-    and a date or a choice set apart is enough to tell two people apart.) Pure."""
+    (an edit, then the row copied) is not missed. Only journeys with a date after their referral and decision (a
+    first meeting, an enrolment, ...): a referral and a decision alone say too little to tell two people apart.
+    (Jobs and courses aside: a row copied in a spreadsheet copies them too, and a date or a choice set apart is
+    enough to tell two people apart.) Pure."""
     if not added_codes or before.empty:
         return ()
     added = after[after["code"].isin(set(added_codes))]
