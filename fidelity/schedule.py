@@ -120,7 +120,14 @@ def schedule_row(entry: ScheduleEntry, today: date) -> ScheduleRow:
 
 
 def review_schedule(entries: Iterable[ScheduleEntry], today: date) -> list[ScheduleRow]:
-    """Every entry's next review, the most pressing first: overdue (longest overdue first), never reviewed, due
-    soon, then scheduled, each by due date."""
+    """Every entry's next review, the most pressing first: overdue (longest overdue first, a first review past its
+    day among them), never reviewed, due soon, then scheduled, each by due date."""
     rows = [schedule_row(entry, today) for entry in entries]
-    return sorted(rows, key=lambda r: (STATE_ORDER[r.state], r.due_date, r.unit_id, r.scale.id))
+    return sorted(rows, key=lambda r: (_rank(r, today), r.due_date, r.unit_id, r.scale.id))
+
+
+def _rank(row: ScheduleRow, today: date) -> int:
+    """Where a row is listed: by its state, but a first review past its day among the overdue, by that day, as the
+    comparison lists it (a unit whose start is not recorded, due today, comes after them)."""
+    late_first = row.state is DueState.NEVER_REVIEWED and row.due_date < today
+    return STATE_ORDER[DueState.OVERDUE] if late_first else STATE_ORDER[row.state]

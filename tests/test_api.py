@@ -69,6 +69,7 @@ def test_a_unit_and_its_latest_scores(api: Api, unit: Unit, manager: User, regis
         "offers_ips": True,
         "offers_sed": False,
         "target_group": "Adults",
+        "started_on": None,
         "latest": [
             {
                 "review_id": latest.id,
@@ -83,6 +84,12 @@ def test_a_unit_and_its_latest_scores(api: Api, unit: Unit, manager: User, regis
         ],
     }
     assert api.get("/api/v1/units")["items"] == [body]
+    # The day it started, once recorded, from which its first review on a scale is due.
+    factories.db.session.execute(
+        Unit.__table__.update().where(Unit.__table__.c.id == unit.id).values(started_on=date(2024, 2, 1))
+    )
+    factories.db.session.commit()
+    assert api.get(f"/api/v1/units/{unit.code}")["started_on"] == "2024-02-01"
 
 
 def test_a_self_assessment_with_its_ratings(api: Api, unit: Unit, manager: User, registry: Any) -> None:

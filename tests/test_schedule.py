@@ -110,8 +110,8 @@ def test_the_schedule_lists_the_most_pressing_first() -> None:
     rows = review_schedule(entries, TODAY)
     assert [(r.unit_id, r.state) for r in rows] == [
         (5, DueState.OVERDUE),
+        (6, DueState.NEVER_REVIEWED),  # its first review late since 2026-04-01: among the overdue, by that day
         (4, DueState.OVERDUE),
-        (6, DueState.NEVER_REVIEWED),
         (3, DueState.NEVER_REVIEWED),
         (2, DueState.DUE_SOON),
         (7, DueState.SCHEDULED),  # 2026-10-01

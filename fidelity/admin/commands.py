@@ -114,7 +114,7 @@ def units() -> None:
 @click.option(
     "--started",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="The day it began supporting people (YYYY-MM-DD): its first review is due six months after.",
+    help="The day it began supporting people (YYYY-MM-DD): its first review is due as after one below good fidelity.",
 )
 @with_appcontext
 def units_create(

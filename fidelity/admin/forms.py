@@ -100,9 +100,9 @@ class UnitForm(FlaskForm):
         _l("Started"),
         validators=[Optional()],
         description=_l(
-            "The day the unit began supporting people. A unit never reviewed is due its first review six months "
-            "after it (the scale's cadence below good fidelity); leave it empty for a unit running long before, "
-            "whose first review is due now."
+            "The day the unit began supporting people. A unit never reviewed is due its first review when one after "
+            "a review below good fidelity would be due, counted from this day; leave it empty for a unit running "
+            "long before, whose first review is due now."
         ),
     )
     submit = SubmitField(_l("Save unit"))

@@ -221,9 +221,11 @@ def update_unit(
     offers_ips: bool,
     offers_sed: bool,
     target_group: str = "",
-    started_on: date | None = None,
+    *,
+    started_on: date | None,
 ) -> Unit:
-    """Change everything about a unit except its code, which reviews and exports refer to."""
+    """Change everything about a unit except its code, which reviews and exports refer to. The day it started is
+    given every time, even as None: left out, it would be cleared without a word."""
     for key, value in _unit_fields(name, area_code, host_type, offers_ips, offers_sed, target_group).items():
         setattr(unit, key, value)
     unit.started_on = started_on

@@ -158,7 +158,7 @@ def edit_unit(code: str) -> ResponseReturnValue:
                 HostType(form.host_type.data),
                 *_services(form),
                 form.target_group.data or "",
-                form.started_on.data,
+                started_on=form.started_on.data,
             )
         except SetupError as error:
             _refuse(form, error)

@@ -61,6 +61,7 @@ def unit_object(unit: Unit, latest: Mapping[tuple[int, str], ScoredReview]) -> J
         "offers_ips": unit.offers_ips,
         "offers_sed": unit.offers_sed,
         "target_group": unit.target_group,
+        "started_on": day(unit.started_on) if unit.started_on else None,
         "latest": [
             {
                 "review_id": found.review.id,

@@ -124,8 +124,11 @@ SCHEMAS: dict[str, Schema] = {
             "offers_ips": BOOLEAN,
             "offers_sed": BOOLEAN,
             "target_group": STRING,
+            "started_on": nullable(DAY),
             "latest": array(ref("LatestReview")),
-        }
+        },
+        "A unit with its latest review on each scale; `started_on`, the day it began supporting people (its first "
+        "review is due from it), or null when not recorded.",
     ),
     "Score": closed(SCORE_FIELDS, "A review's total; the band only once every item is scored."),
     "ScoreDetail": closed(

@@ -274,7 +274,7 @@ def referral_quarters(
             running=quarter.under_way(today),
             purged=purge_cutoff is not None and quarter.start < purge_cutoff,
         )
-        for quarter in (quarters if last is None else quarters[-last:])
+        for quarter in (quarters if last is None else quarters[max(len(quarters) - last, 0) :])
     ]
 
 
