@@ -315,8 +315,14 @@ def wait_days_svg(
         fig = Figure(figsize=(WIDTH, 3.4), layout="constrained")
         ax = fig.add_subplot()
         longest = [p.longest_waiting for p in points]
-        days = [d for p in points for d in (p.to_first_meeting, p.to_enrolment, p.longest_waiting) if d is not None]
-        ax.set_ylim(0, max(30, 10 * math.ceil(max(days, default=0) * 1.1 / 10)))
+        medians = [d for p in points for d in (p.to_first_meeting, p.to_enrolment) if d is not None]
+        days = [*medians, *(wait for wait in longest if wait is not None)]
+        # The medians set the scale; a longest wait raises it up to three times theirs (60 days at least), and one
+        # longer still, a referral long left open, say, is drawn at the top with its days written beside it, rather
+        # than pressing the medians flat at the bottom.
+        reach = max(3 * max(medians, default=0), 60)
+        top = max(30, 10 * math.ceil(max([*medians, *(min(d, reach) for d in days)], default=0) * 1.1 / 10))
+        ax.set_ylim(0, top)
         ax.set_ylabel(text.days)
         if not days:
             _say_empty(ax, text.no_meetings)
@@ -329,8 +335,12 @@ def wait_days_svg(
         # a little right of the quarter's medians, so that one as long as a median does not hide behind it.
         waits = [(x, wait) for x, wait in enumerate(longest) if wait is not None]
         if waits:
-            ax.plot([x + 0.2 for x, _ in waits], [wait for _, wait in waits], color=GREY, marker="^", markersize=6,
-                    linestyle="none", zorder=5, clip_on=False)  # fmt: skip
+            ax.plot([x + 0.2 for x, _ in waits], [min(wait, top) for _, wait in waits], color=GREY, marker="^",
+                    markersize=6, linestyle="none", zorder=5, clip_on=False)  # fmt: skip
+            for x, wait in waits:
+                if wait > top:  # off the scale: at the top, its days written beside it
+                    ax.annotate(str(wait), (x + 0.2, top), xytext=(5, -4), textcoords="offset points", color=GREY,
+                                fontsize=8, va="top", annotation_clip=False)  # fmt: skip
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
         handles: list[Artist] = [
             Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),

@@ -220,6 +220,11 @@ def test_wait_chart_marks_the_longest_wait_so_far_of_those_still_waiting_and_say
     marks = re.findall(r'xlink:href="#([^"]+)"', svg)
     (triangle,) = set(marks) - set(re.findall(r'xlink:href="#([^"]+)"', plain))
     assert marks.count(triangle) == 2  # one on the chart (Q2's), one in the legend
+    # A referral long left open, 700 days, does not press the medians (14 to 120 days) flat: the scale stops at
+    # three times the longest median, and the triangle sits at its top with its days written beside it.
+    stale = [*WAITS[:2], replace(WAITS[2], longest_waiting=700)]
+    shown = texts(wait_days_svg(stale, title="Waits"))
+    assert "700" in shown and max(int(t) for t in shown if t.isdigit() and t != "700") <= 400
     # Only people waiting, nobody met yet: the chart draws their wait rather than saying it is empty.
     waiting_only = texts(wait_days_svg([WaitPoint("2026 Q2", None, None, True, 40)], title="Waits"))
     assert "No first meetings yet" not in waiting_only and said in " ".join(waiting_only)
