@@ -15,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+from markupsafe import Markup
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateFormatter, AutoDateLocator, date2num
@@ -299,6 +300,54 @@ class WaitPoint:
     longest_waiting: int | None = None  # days so far of the one of them waiting longest: a lower bound for their wait
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    """One entry of a chart's legend, for a page to write under the chart in HTML, where it wraps to the screen's
+    width (inside the chart it would scroll out of sight on a phone): what it marks (`key`) and its words."""
+
+    key: str  # "first_meeting", "enrolment", "longest", "hollow" or "shaded"
+    text: str
+
+    @property
+    def symbol(self) -> Markup:
+        """The entry's mark, drawn as the chart draws it, as a small inline SVG (hidden from a screen reader: the
+        words say it)."""
+        shapes = {
+            "first_meeting": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{BLUE}" stroke-width="2"/>'
+                             f'<circle cx="14" cy="7" r="4" fill="{BLUE}"/>',
+            "enrolment": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{ORANGE}" stroke-width="2" '
+                         f'stroke-dasharray="2 3"/><rect x="10" y="3" width="8" height="8" fill="{ORANGE}"/>',
+            "longest": f'<polygon points="14,1 20,12 8,12" fill="{GREY}"/>',
+            "hollow": f'<circle cx="14" cy="7" r="4" fill="#ffffff" stroke="{GREY}" stroke-width="1.5"/>',
+            "shaded": f'<rect x="2" y="1" width="24" height="12" fill="{SHADE}"/>',
+        }  # fmt: skip
+        head = '<svg class="legend-key" width="28" height="14" viewBox="0 0 28 14" aria-hidden="true">'
+        return Markup(f"{head}{shapes[self.key]}</svg>")  # noqa: S704 - our own shapes and colours, no one's text
+
+
+def _hollow(points: Sequence[WaitPoint], running: bool) -> list[int]:
+    """The quarters drawn hollow: those whose medians may yet rise, as those still waiting start, and the one under
+    way."""
+    return [x for x, p in enumerate(points) if p.still_waiting or (running and x == len(points) - 1)]
+
+
+def wait_legend(
+    points: Sequence[WaitPoint], *, running: bool = False, text: WaitChartText = WaitChartText()
+) -> tuple[LegendEntry, ...]:
+    """The wait chart's legend: the two medians, then the longest waits, the hollow points and the shade where the
+    chart has them; none for a chart with nothing drawn."""
+    if not any(d is not None for p in points for d in (p.to_first_meeting, p.to_enrolment, p.longest_waiting)):
+        return ()
+    entries = [LegendEntry("first_meeting", text.to_first_meeting), LegendEntry("enrolment", text.to_enrolment)]
+    if any(p.longest_waiting is not None for p in points):
+        entries.append(LegendEntry("longest", text.longest_waiting))
+    if _hollow(points, running):
+        entries.append(LegendEntry("hollow", text.still_waiting))
+    if running:
+        entries.append(LegendEntry("shaded", text.shaded))
+    return tuple(entries)
+
+
 def wait_days_svg(
     points: Sequence[WaitPoint],
     *,
@@ -306,11 +355,12 @@ def wait_days_svg(
     running: bool = False,
     text: WaitChartText = WaitChartText(),
     description: str | None = None,
+    legend: bool = True,
 ) -> str:
     """Median days from referral to the first meeting and to enrolment, for each quarter's referrals, and a mark at
     the longest wait so far of those still waiting. `running` marks the last quarter as counted to date. `title`
     names the chart to a screen reader; the page heads it. `description`, if given, tells a screen reader what the
-    chart shows."""
+    chart shows. Without `legend`, the chart draws none: the page writes `wait_legend` under it."""
     with _style():
         fig = Figure(figsize=(WIDTH, 3.4), layout="constrained")
         ax = fig.add_subplot()
@@ -327,8 +377,7 @@ def wait_days_svg(
         if not days:
             _say_empty(ax, text.no_meetings)
             return _svg(fig, title, description)
-        # Hollow: a quarter whose median may yet rise, as those still waiting start, and the quarter under way.
-        hollow = [x for x, p in enumerate(points) if p.still_waiting or (running and x == len(points) - 1)]
+        hollow = _hollow(points, running)
         _quarter_line(ax, [p.to_first_meeting for p in points], hollow, BLUE, "o", "-")
         _quarter_line(ax, [p.to_enrolment for p in points], hollow, ORANGE, "s", ":")
         # The longest wait so far: an upward triangle, unjoined, as a floor the wait of those still waiting is above;
@@ -342,21 +391,26 @@ def wait_days_svg(
                     ax.annotate(str(wait), (x + 0.2, top), xytext=(5, -4), textcoords="offset points", color=GREY,
                                 fontsize=8, va="top", annotation_clip=False)  # fmt: skip
         _quarter_axis(ax, [p.label for p in points], running, text.to_date)
-        handles: list[Artist] = [
-            Line2D([], [], color=BLUE, marker="o", label=text.to_first_meeting),
-            Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.to_enrolment),
-        ]
-        if waits:
-            handles.append(Line2D([], [], color=GREY, marker="^", linestyle="none",
-                                  label=textwrap.fill(text.longest_waiting, 36)))  # fmt: skip
-        if hollow:
-            # Wrapped: in a row beside the two lines' names, within the chart's width in any language.
-            handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
-                                  label=textwrap.fill(text.still_waiting, 36 if waits else 48)))  # fmt: skip
-        if running:
-            handles.append(Patch(facecolor=SHADE, edgecolor="none", label=textwrap.fill(text.shaded, 24)))
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False)
+        if legend:
+            # Wrapped: in rows of three at most, within the chart's width in any language.
+            entries = wait_legend(points, running=running, text=text)
+            handles: list[Artist] = [_handle(entry, 48 if len(entries) < 4 else 36) for entry in entries]
+            fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False)
         return _svg(fig, title, description)
+
+
+def _handle(entry: LegendEntry, width: int) -> Artist:
+    """A legend entry as the chart draws its mark, its words wrapped at `width` characters."""
+    label = textwrap.fill(entry.text, width if entry.key != "shaded" else 24)
+    if entry.key == "first_meeting":
+        return Line2D([], [], color=BLUE, marker="o", label=label)
+    if entry.key == "enrolment":
+        return Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=label)
+    if entry.key == "longest":
+        return Line2D([], [], color=GREY, marker="^", linestyle="none", label=label)
+    if entry.key == "hollow":
+        return Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none", label=label)
+    return Patch(facecolor=SHADE, edgecolor="none", label=label)
 
 
 def _quarter_axis(ax: Axes, labels: Sequence[str], running: bool, to_date: str) -> None:

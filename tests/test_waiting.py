@@ -349,12 +349,17 @@ def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: An
     # 39 of the 2 who started; 1 waits.
     waited = (today - (start + timedelta(days=1))).days
     assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", f"1 (longest {waited} days so far)"]
-    # The chart marks it too, and says so in its legend and to a screen reader.
-    assert ">Longest wait so far of those still<" in page  # wrapped in the legend
+    # The chart marks it too, and says so in its legend (under it, in the page's HTML, where it wraps to a phone's
+    # width rather than scrolling out of sight with the chart) and to a screen reader.
+    legend = page[page.index('<ul class="chart-legend">') :]
+    legend = legend[: legend.index("</ul>")]
+    assert '<svg class="legend-key"' in legend and 'aria-hidden="true"><polygon' in legend  # the triangle
+    assert "Longest wait so far of those still waiting: their wait will be at least this</li>" in legend
     said = "Triangles mark the longest wait so far of those still waiting, at least as long as their wait will be"
     # (the page's spaces, the quarter's no-break one too, read as one space each)
     assert f"<desc>{said}: {last_quarter.year} Q{last_quarter.number}: {waited} days.</desc>" in page
-    assert ">Hollow: some of the quarter's<" in page  # in the chart's SVG, wrapped
+    assert "Hollow: some of the quarter&#39;s referrals still wait, so its median may rise</li>" in legend
+    assert "Hollow: some of the quarter" not in page[: page.index('<ul class="chart-legend">')]  # not in the SVG
 
 
 def test_on_a_quarter_s_last_day_the_page_and_the_export_count_it_to_date_as_the_outcomes_do(
