@@ -207,9 +207,11 @@ def outcome_rates_svg(
     benchmarks: Sequence[tuple[str, float]] = (),
     running: bool = False,
     text: OutcomeChartText = OutcomeChartText(),
+    legend: bool = True,
 ) -> str:
     """Employment and education rates per quarter, against the employment benchmarks (key, share) drawn and named.
-    `running` marks the last quarter as counted to date."""
+    `running` marks the last quarter as counted to date. Without `legend`, the chart draws none: the page writes
+    `outcome_legend` under it."""
     with _style():
         fig = Figure(figsize=(WIDTH, 3.8), layout="constrained")
         fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left")
@@ -235,15 +237,23 @@ def outcome_rates_svg(
             _say_empty(ax, text.nobody_served)
             return _svg(fig, title)
         _draw_rates(ax, points, running, text)
-        handles = [
-            Line2D([], [], color=BLUE, marker="o", label=text.employment),
-            Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=text.education),
-        ]
-        if any(p.few for p in points):
-            handles.append(Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none",
-                                  label=text.few_or_to_date if running else text.few))  # fmt: skip
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+        if legend:
+            handles = [_handle(entry) for entry in outcome_legend(points, running=running, text=text)]
+            fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
         return _svg(fig, title)
+
+
+def outcome_legend(
+    points: Sequence[RatePoint], *, running: bool = False, text: OutcomeChartText = OutcomeChartText()
+) -> tuple[LegendEntry, ...]:
+    """The outcome chart's legend: the two rates, and the hollow points where a quarter rests on few people; none
+    for a chart with nobody served."""
+    if not any(p.employment is not None for p in points):
+        return ()
+    entries = [LegendEntry("blue", text.employment), LegendEntry("orange", text.education)]
+    if any(p.few for p in points):
+        entries.append(LegendEntry("hollow", text.few_or_to_date if running else text.few))
+    return tuple(entries)
 
 
 def _draw_rates(ax: Axes, points: Sequence[RatePoint], running: bool, text: OutcomeChartText) -> None:
@@ -303,9 +313,9 @@ class WaitPoint:
 @dataclass(frozen=True)
 class LegendEntry:
     """One entry of a chart's legend, for a page to write under the chart in HTML, where it wraps to the screen's
-    width (inside the chart it would scroll out of sight on a phone): what it marks (`key`) and its words."""
+    width (inside the chart it would scroll out of sight on a phone): the mark (`key`) and its words."""
 
-    key: str  # "first_meeting", "enrolment", "longest", "hollow" or "shaded"
+    key: str  # "blue" (a line with dots), "orange" (a dotted line with squares), "triangle", "hollow" or "shade"
     text: str
 
     @property
@@ -313,16 +323,25 @@ class LegendEntry:
         """The entry's mark, drawn as the chart draws it, as a small inline SVG (hidden from a screen reader: the
         words say it)."""
         shapes = {
-            "first_meeting": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{BLUE}" stroke-width="2"/>'
+            "blue": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{BLUE}" stroke-width="2"/>'
                              f'<circle cx="14" cy="7" r="4" fill="{BLUE}"/>',
-            "enrolment": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{ORANGE}" stroke-width="2" '
+            "orange": f'<line x1="0" y1="7" x2="28" y2="7" stroke="{ORANGE}" stroke-width="2" '
                          f'stroke-dasharray="2 3"/><rect x="10" y="3" width="8" height="8" fill="{ORANGE}"/>',
-            "longest": f'<polygon points="14,1 20,12 8,12" fill="{GREY}"/>',
+            "triangle": f'<polygon points="14,1 20,12 8,12" fill="{GREY}"/>',
             "hollow": f'<circle cx="14" cy="7" r="4" fill="#ffffff" stroke="{GREY}" stroke-width="1.5"/>',
-            "shaded": f'<rect x="2" y="1" width="24" height="12" fill="{SHADE}"/>',
+            "shade": f'<rect x="2" y="1" width="24" height="12" fill="{SHADE}"/>',
         }  # fmt: skip
         head = '<svg class="legend-key" width="28" height="14" viewBox="0 0 28 14" aria-hidden="true">'
         return Markup(f"{head}{shapes[self.key]}</svg>")  # noqa: S704 - our own shapes and colours, no one's text
+
+
+@dataclass(frozen=True)
+class ChartShown:
+    """A chart as a page shows it: the drawing, which scrolls sideways on a phone, and its legend, written under it in
+    HTML so that it wraps to the screen rather than scrolling out of sight."""
+
+    svg: Markup
+    legend: tuple[LegendEntry, ...]
 
 
 def _hollow(points: Sequence[WaitPoint], running: bool) -> list[int]:
@@ -338,13 +357,13 @@ def wait_legend(
     chart has them; none for a chart with nothing drawn."""
     if not any(d is not None for p in points for d in (p.to_first_meeting, p.to_enrolment, p.longest_waiting)):
         return ()
-    entries = [LegendEntry("first_meeting", text.to_first_meeting), LegendEntry("enrolment", text.to_enrolment)]
+    entries = [LegendEntry("blue", text.to_first_meeting), LegendEntry("orange", text.to_enrolment)]
     if any(p.longest_waiting is not None for p in points):
-        entries.append(LegendEntry("longest", text.longest_waiting))
+        entries.append(LegendEntry("triangle", text.longest_waiting))
     if _hollow(points, running):
         entries.append(LegendEntry("hollow", text.still_waiting))
     if running:
-        entries.append(LegendEntry("shaded", text.shaded))
+        entries.append(LegendEntry("shade", text.shaded))
     return tuple(entries)
 
 
@@ -399,14 +418,14 @@ def wait_days_svg(
         return _svg(fig, title, description)
 
 
-def _handle(entry: LegendEntry, width: int) -> Artist:
-    """A legend entry as the chart draws its mark, its words wrapped at `width` characters."""
-    label = textwrap.fill(entry.text, width if entry.key != "shaded" else 24)
-    if entry.key == "first_meeting":
+def _handle(entry: LegendEntry, width: int | None = None) -> Artist:
+    """A legend entry as the chart draws its mark, its words wrapped at `width` characters (not at all: None)."""
+    label = entry.text if width is None else textwrap.fill(entry.text, width if entry.key != "shade" else 24)
+    if entry.key == "blue":
         return Line2D([], [], color=BLUE, marker="o", label=label)
-    if entry.key == "enrolment":
+    if entry.key == "orange":
         return Line2D([], [], color=ORANGE, marker="s", linestyle=":", label=label)
-    if entry.key == "longest":
+    if entry.key == "triangle":
         return Line2D([], [], color=GREY, marker="^", linestyle="none", label=label)
     if entry.key == "hollow":
         return Line2D([], [], color=GREY, marker="o", markerfacecolor="white", linestyle="none", label=label)

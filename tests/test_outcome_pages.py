@@ -88,8 +88,11 @@ def test_the_page_counts_the_figures_and_keeps_them(client: Any, session: Any, u
     assert "too few people to set against the benchmarks: with 3 served, one person moves the rate by 33 points" in page
     assert "at or above the minimum" not in page
     assert "“few”: too few people to set against the benchmarks. With fewer than 10 served" in page
-    # The chart, with the benchmarks named.
+    # The chart, with the benchmarks named; its legend under it in the page, where it wraps to a phone's width.
     assert "<svg" in page and "Minimum 31%" in page and "Excellent 50%" in page
+    legend = page[page.index('<ul class="chart-legend">') : page.index("<figcaption>")]
+    assert legend.count('<svg class="legend-key"') == 3 and "Employment rate</li>" in legend
+    assert "Hollow: fewer than 10 people served, or the quarter to date</li>" in legend
     # Under it, what the lines are, where they come from, and how a rate is set against them.
     caption = " ".join(page.split("<figcaption>")[1].split("</figcaption>")[0].split())
     assert caption.startswith("The dashed lines are benchmarks for the quarterly employment rate only, from a ")

@@ -11,7 +11,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from fidelity.charts import OutcomeChartText, RatePoint, outcome_rates_svg
+from fidelity.charts import ChartShown, OutcomeChartText, RatePoint, outcome_legend, outcome_rates_svg
 from fidelity.column_names import ColumnNames
 from fidelity.downloads import xlsx_bytes as spreadsheet
 from fidelity.i18n import percent_sign, percent_text, quarter_text
@@ -78,7 +78,7 @@ def chart_words() -> OutcomeChartText:
     )
 
 
-def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
+def rates_chart(rows: Sequence[OutcomeRow]) -> ChartShown:
     """Employment and education rates per quarter, oldest first, against the benchmarks."""
     points = [
         RatePoint(
@@ -89,14 +89,17 @@ def rates_chart(rows: Sequence[OutcomeRow]) -> Markup:
         )
         for r in rows
     ]
+    running, words = bool(rows) and rows[-1].running, chart_words()
     svg = outcome_rates_svg(
         points,
         title=_("Employment and education rates per quarter"),
         benchmarks=BENCHMARKS,
-        running=bool(rows) and rows[-1].running,
-        text=chart_words(),
+        running=running,
+        text=words,
+        legend=False,
     )
-    return Markup(svg)  # noqa: S704 - matplotlib made it from our own data, and it escapes its text
+    # Markup: matplotlib made it from our own data, and it escapes its text.
+    return ChartShown(Markup(svg), outcome_legend(points, running=running, text=words))  # noqa: S704
 
 
 def benchmark_words() -> dict[str | None, str]:

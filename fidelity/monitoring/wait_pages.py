@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from fidelity.charts import LegendEntry, WaitChartText, WaitPoint, wait_days_svg, wait_legend
+from fidelity.charts import ChartShown, WaitChartText, WaitPoint, wait_days_svg, wait_legend
 from fidelity.i18n import quarter_text
 from fidelity.monitoring.waiting import ReferralQuarter
 
 QUARTERS_SHOWN = 8  # two years of referrals on the page; the export holds every quarter
 
 
-@dataclass(frozen=True)
-class WaitChart:
-    """The chart as the page shows it: the drawing, which scrolls sideways on a phone, and its legend, written under
-    it in HTML so that it wraps to the screen rather than scrolling out of sight."""
-
-    svg: Markup
-    legend: tuple[LegendEntry, ...]
-
-
-def wait_chart(quarters: Sequence[ReferralQuarter]) -> WaitChart:
+def wait_chart(quarters: Sequence[ReferralQuarter]) -> ChartShown:
     """Median days from referral to a first meeting and to enrolment, quarter by quarter, with the longest wait so
     far of each quarter's referrals still waiting."""
     points = [
@@ -67,4 +57,4 @@ def wait_chart(quarters: Sequence[ReferralQuarter]) -> WaitChart:
         legend=False,
     )  # fmt: skip
     # Markup: matplotlib made it from our own data, and it escapes its text.
-    return WaitChart(Markup(svg), wait_legend(points, running=running, text=words))  # noqa: S704
+    return ChartShown(Markup(svg), wait_legend(points, running=running, text=words))  # noqa: S704
