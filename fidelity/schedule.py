@@ -91,10 +91,17 @@ def months_after(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
-def first_due(scale: Scale, started_on: date) -> date:
+def first_due(scale: Scale, started_on: date | None) -> date | None:
     """The day a unit that started on `started_on` is due its first review on the scale: a new unit is reviewed as
-    one below the good band is."""
-    return months_after(started_on, scale.schedule.months_below_good)
+    one below the good band is. None when the day it started is not recorded: due at once."""
+    return None if started_on is None else months_after(started_on, scale.schedule.months_below_good)
+
+
+def first_review_late(due: date | None, today: date) -> bool:
+    """Whether a unit never reviewed, its first review due on `due` (`first_due`), is listed as never reviewed: at
+    once when its start is not recorded, else once that day is past. The follow-up list and the comparison both
+    ask this."""
+    return due is None or due < today
 
 
 def due_state(due_date: date, today: date) -> DueState:
@@ -110,11 +117,9 @@ def schedule_row(entry: ScheduleEntry, today: date) -> ScheduleRow:
     """One unit's next review on one scale. A unit never reviewed on it is due its first by the day it started, and
     is listed as never reviewed once that is past; at once when that day is not known."""
     if entry.last is None:
-        if entry.started_on is None:
-            return ScheduleRow(entry.unit_id, entry.scale, None, today, DueState.NEVER_REVIEWED)
-        due = first_due(entry.scale, entry.started_on)
-        state = DueState.NEVER_REVIEWED if due < today else due_state(due, today)
-        return ScheduleRow(entry.unit_id, entry.scale, None, due, state, entry.started_on)
+        first = first_due(entry.scale, entry.started_on)
+        state = DueState.NEVER_REVIEWED if first_review_late(first, today) else due_state(first or today, today)
+        return ScheduleRow(entry.unit_id, entry.scale, None, first or today, state, entry.started_on)
     due = next_due(entry.scale, entry.last.review_date, entry.last.total)
     return ScheduleRow(entry.unit_id, entry.scale, entry.last, due, due_state(due, today))
 

@@ -74,6 +74,7 @@ def test_a_row_per_state() -> None:
     assert (later.due_date, later.state, later.pressing) == (date(2027, 3, 15), DueState.SCHEDULED, False)
     never = schedule_row(ScheduleEntry(1, IPS, None), TODAY)
     assert (never.due_date, never.state, never.last, never.pressing) == (TODAY, DueState.NEVER_REVIEWED, None, True)
+    assert first_due(IPS, None) is None  # no start recorded: due at once
 
 
 @pytest.mark.parametrize(

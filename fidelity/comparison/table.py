@@ -19,7 +19,7 @@ from fidelity.column_names import ColumnNames
 from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, per_supervisor, rounded, supervision
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
-from fidelity.schedule import first_due, next_due
+from fidelity.schedule import first_due, first_review_late, next_due
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,9 @@ class UnitRow(MonitoringShares):
     # No review of either kind on the scale: `due` is the first's, from the day the unit started (None when that day
     # is not known: due now).
     first_review: bool = False
-
-    @property
-    def never_reviewed(self) -> bool:
-        """No review of either kind on the scale, and the first is due: now, when the unit's start is not known, or
-        since a day past (then it is overdue too)."""
-        return self.first_review and (self.due is None or self.overdue_review)
+    # ... and the first is due: now, when the unit's start is not known, or since a day past (then it is overdue
+    # too), by the follow-up list's rule (`schedule.first_review_late`).
+    never_reviewed: bool = False
 
 
 def _sum(values: Sequence[int | None]) -> int | None:
@@ -493,7 +490,7 @@ def compare(
         if latest_any is not None:
             due: date | None = next_due(scale, latest_any.review_date, latest_any.total)
         else:
-            due = None if unit.started_on is None else first_due(scale, unit.started_on)
+            due = first_due(scale, unit.started_on)
         now = quarter_rows.get((unit_id, current.year, current.number))
         done = quarter_rows.get((unit_id, full.year, full.number))
         screened = [quarter_rows.get((unit_id, q.year, q.number)) for q in screening]
@@ -518,6 +515,7 @@ def compare(
                 overdue_review=due is not None and due < today,
                 overdue_actions=overdue_actions.get(unit_id, 0),
                 first_review=latest_any is None,
+                never_reviewed=latest_any is None and first_review_late(due, today),
                 quarter=full if done is not None else None,
                 waiting_quarter=current if now is not None else None,
                 item_cells=tuple(scores.get(key) for key in item_keys) if scores else (),
