@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import pandas as pd
 from flask import Response
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,6 +24,19 @@ def download(content: bytes, content_type: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# A workbook's sheet that says what each of its columns gives (`column_key`), and that sheet's columns, as a Swedish
+# reader's files name them: for the ColumnNames of an export whose workbook has one.
+KEY_NAMES = {"Definitions": "Definitioner", "column": "kolumn", "figure": "mått", "definition": "definition"}
+
+
+def column_key(names: ColumnNames, explained: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
+    """A workbook's sheet of definitions, a line for each column: the column as the reader's export heads it (`names`
+    gives the Swedish name of one named in English), with its label and its definition, both given in the reader's
+    language."""
+    lines = [(names.heading(column), label, text) for column, label, text in explained]
+    return pd.DataFrame(lines, columns=["column", "figure", "definition"])
 
 
 def xlsx_bytes(
@@ -79,14 +93,33 @@ def _sheet(
     sheet = names.heading(sheet) if names else sheet  # the sheet too, when it has a Swedish name
     frame.to_excel(writer, sheet_name=sheet, index=False, header=headings)
     worksheet: Worksheet = writer.sheets[sheet]
+    prose = False
     for position, (column, heading) in enumerate(zip(frame.columns, headings, strict=True), start=1):
         values = (frame if widths is None else widths)[column]
-        worksheet.column_dimensions[get_column_letter(position)].width = _width(values, str(heading))
+        letter = get_column_letter(position)
+        if _longest(values) > PROSE:  # a column of sentences (a definition): wide, each cell's lines wrapped
+            prose = True
+            worksheet.column_dimensions[letter].width = PROSE_WIDTH
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        else:
+            worksheet.column_dimensions[letter].width = _width(values, str(heading))
+    if prose:  # the other cells of a line at the top of it, beside the first line of the wrapped text
+        for row in worksheet.iter_rows(min_row=2):
+            for cell in row:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top")
     return worksheet
+
+
+PROSE = 80  # a column whose values run longer than this is prose, wrapped in cells PROSE_WIDTH characters wide
+PROSE_WIDTH = 90
+
+
+def _longest(values: pd.Series) -> int:
+    return max((len(str(value)) for value in values.dropna()), default=0)
 
 
 def _width(values: pd.Series, heading: str) -> int:
     """A column wide enough for its heading and its longest value (a unit's name), within 10 to 40 characters."""
-    shown = values.dropna()
-    longest = max((len(str(value)) for value in shown), default=0)
-    return max(10, min(max(len(heading), longest) + 2, 40))
+    return max(10, min(max(len(heading), _longest(values)) + 2, 40))

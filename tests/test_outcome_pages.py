@@ -357,6 +357,35 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, uni
     assert formats["i_stöd"] == "General" and formats["beräknad_utc"] == "YYYY-MM-DD HH:MM:SS"
 
 
+def test_the_workbook_says_what_each_column_gives(client: Any, unit: Any, manager: Any) -> None:
+    url = f"/units/{unit.code}/outcomes.xlsx"
+    workbook = client.get(url).data
+    assert openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames == ["Outcomes", "Definitions"]
+    key = pd.read_excel(io.BytesIO(workbook), sheet_name="Definitions")
+    # A line for every column of the figures, in their order, each with a label and a definition.
+    assert list(key.columns) == ["column", "figure", "definition"]
+    assert list(key["column"]) == list(EXPORT_COLUMNS) and key["figure"].notna().all()
+    lines = key.set_index("column")
+    # A count and its rate by the definition the page gives; a rate under its own name.
+    texts = {d.key: d.text for d in DEFINITIONS}
+    assert lines.loc["in_competitive_work", "definition"] == texts["in_competitive_work"]
+    assert lines.loc["employment_rate"].tolist() == ["Employment rate", texts["in_competitive_work"]]
+    assert lines.loc["caseload_per_specialist", "definition"] == texts["caseload"]
+    assert lines.loc["contact_window_closed", "figure"] == "People whose first 30 days ended"
+    assert "retention rule" in lines.loc["locked", "definition"]
+    # The definitions are long: their column is wide and wraps them; each line's other cells sit at its top.
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Definitions"]
+    assert sheet.column_dimensions["C"].width == 90 and sheet["C2"].alignment.wrap_text
+    assert sheet["A2"].alignment.vertical == "top" and not sheet["A2"].alignment.wrap_text
+
+    swedish = pd.read_excel(io.BytesIO(client.get(url, headers={"Accept-Language": "sv"}).data), sheet_name=None)
+    assert list(swedish) == ["Resultat", "Definitioner"]
+    key = swedish["Definitioner"]
+    assert list(key.columns) == ["kolumn", "mått", "definition"] and list(key["kolumn"]) == SWEDISH_HEADER
+    employment = key.set_index("kolumn").loc["andel_i_arbete"]
+    assert employment["mått"] == "Andel i arbete" and employment["definition"].startswith("Personer i stöd")
+
+
 def test_the_exports_give_the_supervisors_and_the_specialists_per_supervisor(
     client: Any, unit: Any, manager: Any
 ) -> None:

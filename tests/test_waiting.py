@@ -223,13 +223,27 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert int(frame["zero_exclusion_breaches"].sum()) == 1 and set(frame["unit"]) == {unit.code}
     data = client.get(f"/units/{unit.code}/waiting-list.xlsx").data
     workbook = pd.read_excel(io.BytesIO(data), sheet_name=None)
-    assert list(workbook) == ["Waiting list"] and workbook["Waiting list"]["referred"].sum() == 5
+    assert list(workbook) == ["Waiting list", "Definitions"] and workbook["Waiting list"]["referred"].sum() == 5
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Waiting list"]
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[2], strict=True)}
     assert formats["gave_up_share"] == formats["breach_share"] == "0.0%" and formats["referred"] == "General"
     # The definitions' version is a number in the workbook, as in the outcomes', not text.
     version = next(below for cell, below in zip(sheet[1], sheet[2], strict=True) if cell.value == "definitions_version")
     assert (version.value, version.data_type) == (int(WAITING_DEFINITIONS_VERSION), "n")
+
+    # The second sheet says what each column gives, in order: a reason's column names the reason, and says whether
+    # refusing for it screens people out.
+    key = workbook["Definitions"]
+    assert list(key["column"]) == list(workbook["Waiting list"].columns) and key["definition"].notna().all()
+    lines = key.set_index("column")
+    assert lines.loc["not_accepted_not_motivated", "figure"] == "Not accepted: Judged not motivated"
+    assert "zero-exclusion principle forbids" in lines.loc["not_accepted_not_motivated", "definition"]
+    assert "zero-exclusion" not in lines.loc["not_accepted_declined", "definition"]
+    assert "at least this" in lines.loc["longest_wait_so_far_days", "definition"]
+    swedish = client.get(f"/units/{unit.code}/waiting-list.xlsx", headers={"Accept-Language": "sv"}).data
+    key = pd.read_excel(io.BytesIO(swedish), sheet_name="Definitioner").set_index("kolumn")
+    assert key.loc["ej_antagna_ej_motiverad", "mått"] == "Ej antagna: Bedömd som inte motiverad"
+    assert key.loc["längsta_väntan_hittills_dagar", "mått"] == "Längsta väntan hittills (dagar)"
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from fidelity.charts import ChartShown, OutcomeChartText, RatePoint, outcome_legend, outcome_rates_svg
 from fidelity.column_names import ColumnNames
+from fidelity.downloads import KEY_NAMES, column_key
 from fidelity.downloads import xlsx_bytes as spreadsheet
 from fidelity.i18n import percent_sign, percent_text, quarter_text
 from fidelity.models import QuarterlyOutcome, Unit
@@ -23,6 +24,7 @@ from fidelity.monitoring.outcomes import (
     DEFINITIONS,
     FEW_SERVED,
     KEPT_FIELDS,
+    N_,
     SWEDISH_COLUMNS,
     QuarterFigures,
     few_served,
@@ -148,7 +150,69 @@ EXPORT_COLUMNS = (
 EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
     {"Outcomes": "Resultat", "locked": "låst", "computed_at_utc": "beräknad_utc"},  # and the sheet
+    KEY_NAMES,
 )
+# What each export column gives, for the workbook's sheet of definitions: a column counted by a definition under
+# another name is given by that definition's key (a rate by its count's), with a label of its own where the
+# definition's would misname it; a column no definition counts is given in words of its own. Every column is
+# explained (tested).
+COUNTED_BY = {
+    "employment_rate": "in_competitive_work",
+    "education_rate": "in_education",
+    "share_within_30": "contact_within_30",
+    "retention_90": "retained_90",
+    "screened_out_share": "screened_out",
+    "gave_up_share": "gave_up",
+    "caseload_per_specialist": "caseload",
+}
+COLUMN_LABELS = {
+    "employment_rate": N_("Employment rate"),
+    "education_rate": N_("Education rate"),
+    "share_within_30": N_("Share with employer contact within 30 days"),
+    "retention_90": N_("Share of jobs held 90 days"),
+    "screened_out_share": N_("Share screened out"),
+    "gave_up_share": N_("Share who gave up while waiting"),
+}
+COLUMN_TEXTS: dict[str, tuple[str, str]] = {
+    "unit": (N_("Unit"), N_("The unit's code.")),
+    "year": (N_("Year"), N_("The year of the quarter counted.")),
+    "quarter": (N_("Quarter"), N_("The calendar quarter counted, 1 to 4: January to March is 1.")),
+    "definitions_version": (N_("Definitions version"), N_(
+        "The version of these definitions the quarter was counted under. A locked quarter keeps the version it was "
+        "counted under; the others are counted again under the current one.")),
+    "contact_window_closed": (N_("People whose first 30 days ended"), N_(
+        "People towards work whose 30th day after enrolment fell in the quarter: those the share with employer "
+        "contact within 30 days is a share of.")),
+    "retention_window_closed": (N_("Jobs 90 days old"), N_(
+        "Competitive job starts whose 90th day fell in the quarter: those the share of jobs held 90 days is a share "
+        "of.")),
+    "specialist_fte": (N_("Specialists (full-time equivalents)"), N_(
+        "The work/study specialists' full-time equivalents recorded for the quarter; empty where no staffing was "
+        "recorded.")),
+    "supervisor_fte": (N_("Supervisors (full-time equivalents)"), N_(
+        "The supervisors' full-time equivalents recorded for the quarter; 0 beside specialists is no supervisor.")),
+    "locked": (N_("Locked"), N_(
+        "Whether the quarter is locked: it keeps the figures it had when the journeys it was counted from were "
+        "deleted under the retention rule, and is never counted again.")),
+    "to_date": (N_("To date"), N_("Whether the quarter is the current one, counted up to the day of the download.")),
+    "computed_at_utc": (N_("Counted at"), N_("When the figures were counted, in UTC.")),
+}  # fmt: skip
+
+
+def column_definitions() -> pd.DataFrame:
+    """The workbook's key to its columns, in their order: each column as the reader's export names it, with what it
+    gives in the reader's language, a label and a definition."""
+    by_key = {definition.key: definition for definition in DEFINITIONS}
+
+    def explained(column: str) -> tuple[str, str, str]:
+        if column in COLUMN_TEXTS:
+            label, text = COLUMN_TEXTS[column]
+        else:
+            definition = by_key[COUNTED_BY.get(column, column)]
+            label, text = COLUMN_LABELS.get(column, definition.label), definition.text
+        return column, _(label), _(text)
+
+    return column_key(EXPORT_NAMES, map(explained, EXPORT_COLUMNS))
 
 
 def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
@@ -185,5 +249,6 @@ def _utc(moment: datetime) -> str:
 
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     """The outcomes export as a workbook: rates as percentages, the time of counting as a time, the columns named in
-    the language of the request."""
-    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"], names=EXPORT_NAMES)
+    the language of the request; a second sheet says what each column gives, by the definitions of the page."""
+    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"], names=EXPORT_NAMES,
+                       more=[("Definitions", column_definitions())])  # fmt: skip

@@ -55,7 +55,7 @@ from fidelity.monitoring.journey_queries import (
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
-from fidelity.monitoring.wait_pages import QUARTERS_SHOWN, wait_chart
+from fidelity.monitoring.wait_pages import QUARTERS_SHOWN, column_definitions, wait_chart
 from fidelity.monitoring.waiting import (
     DEFAULT_MONTHS,
     EXPORT_NAMES,
@@ -133,10 +133,12 @@ def waiting_csv(code: str) -> ResponseReturnValue:
 
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
 def waiting_xlsx(code: str) -> ResponseReturnValue:
-    """The waiting list's figures for each quarter's referrals, as an Excel workbook."""
+    """The waiting list's figures for each quarter's referrals, as an Excel workbook, with a sheet that says what each
+    column gives."""
     unit, frame = _waiting_export(code)
     shares = [c for c in frame.columns if c.endswith("_share")]
-    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, names=EXPORT_NAMES)
+    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, names=EXPORT_NAMES,
+                          more=[("Definitions", column_definitions())])  # fmt: skip
     return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
 
 

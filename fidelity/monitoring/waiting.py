@@ -34,6 +34,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from fidelity.column_names import ColumnNames
+from fidelity.downloads import KEY_NAMES
 from fidelity.models.monitoring import GAVE_UP, ZERO_EXCLUSION_BREACHES, Decision, NotAcceptedReason
 from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, rounded, version_number
 from fidelity.monitoring.quarters import Quarter, quarters_between
@@ -364,6 +365,7 @@ SWEDISH_REASONS = {
 # The columns as a Swedish reader's files name them; the figures the outcomes share with it, as those name them.
 EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
+    KEY_NAMES,
     {
         "Waiting list": "Väntelista",  # the workbook's sheet
         "first_meetings": "första_möten",
