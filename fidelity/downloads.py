@@ -28,14 +28,16 @@ def download(content: bytes, content_type: str, filename: str) -> Response:
 
 # A workbook's sheet that says what each of its columns gives (`column_key`), and that sheet's columns, as a Swedish
 # reader's files name them: for the ColumnNames of an export whose workbook has one.
+SOFT_HYPHEN = "\u00ad"
 KEY_NAMES = {"Definitions": "Definitioner", "column": "kolumn", "figure": "mått", "definition": "definition"}
 
 
 def column_key(names: ColumnNames, explained: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
     """A workbook's sheet of definitions, a line for each column: the column as the reader's export heads it (`names`
     gives the Swedish name of one named in English), with its label and its definition, both given in the reader's
-    language."""
-    lines = [(names.heading(column), label, text) for column, label, text in explained]
+    language. The soft hyphens a page's label may hold, where a narrow column may break a long word, are left out:
+    a spreadsheet's cell wraps by words."""
+    lines = [(names.heading(column), label.replace(SOFT_HYPHEN, ""), text) for column, label, text in explained]
     return pd.DataFrame(lines, columns=["column", "figure", "definition"])
 
 

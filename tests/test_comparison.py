@@ -259,26 +259,40 @@ def test_specialists_per_supervisor_beside_the_caseload(client: Any, dataset: di
     )
 
 
-def test_the_workbook_has_a_key_to_the_item_and_principle_columns_in_the_reader_s_language(
+def test_the_workbook_has_a_key_to_every_column_in_the_reader_s_language(
     client: Any, dataset: dict[str, Any], registry: Any
 ) -> None:
     login(client, dataset["manager"].email)
-    keys = registry.get("ips-25").item_keys
     english = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))
     assert english.sheetnames == ["comparison", "Key"]
     rows = list(english["Key"].iter_rows(values_only=True))
-    assert rows[0] == ("column", "title") and len(rows) == len(keys) + 8 + 1  # the items, then the eight principles
-    assert ("item_O6", "Zero exclusion criteria") in rows and ("principle_zero-exclusion", "2. Zero exclusion") in rows
-    # Every column of the first sheet named by a key is in the key, in the same order.
-    keyed = [cell.value for cell in english["comparison"][1] if cell.value.startswith(("item_", "principle_"))]
-    assert [column for column, _title in rows[1:]] == keyed
+    # A line for every column of the first sheet, in the same order, each with a label and a definition.
+    assert rows[0] == ("column", "figure", "definition")
+    assert [column for column, _label, _text in rows[1:]] == [cell.value for cell in english["comparison"][1]]
+    assert all(label and text for _column, label, text in rows[1:])
+    key = {column: (label, text) for column, label, text in rows[1:]}
+    # Items and principles by their titles; the monitoring figures as the outcomes' workbook gives them, and the
+    # columns over time by their kind, whichever half-year or quarter they name.
+    assert key["item_O6"][0] == "Zero exclusion criteria" and key["principle_zero-exclusion"][0] == "2. Zero exclusion"
+    assert key["caseload_per_specialist"][1].startswith("People served divided by the work/study specialists'")
+    assert "zero-exclusion principle forbids" in key["screened_out_4q"][1]
+    assert "fewer than 10 people" in key["few_served"][1] and "12 months after a review" in key["next_review_due"][1]
+    over_time = [column for column in key if column.startswith("employment_rate_")]
+    assert len(over_time) == 8 and {key[column][0] for column in over_time} == {"Employment rate in the quarter"}
+    halves = [column for column in key if re.fullmatch(r"total_\d{4}H[12]", column)]
+    assert halves and {key[column][0] for column in halves} == {"Total in the half-year"}
     swedish = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all", headers={"Accept-Language": "sv"}).data))
     assert swedish.sheetnames == ["jämförelse", "Nyckel"]
     rows = list(swedish["Nyckel"].iter_rows(values_only=True))
-    assert rows[0] == ("kolumn", "titel") and ("punkt_O6", "Inga uteslutningskriterier") in rows
-    assert dict(rows[1:])["punkt_O6"] == registry.text("sv").get("ips-25").item("O6").title
+    assert rows[0] == ("kolumn", "mått", "definition")
+    assert [column for column, _label, _text in rows[1:]] == [cell.value for cell in swedish["jämförelse"][1]]
+    key = {column: (label, text) for column, label, text in rows[1:]}
+    assert key["punkt_O6"][0] == registry.text("sv").get("ips-25").item("O6").title == "Inga uteslutningskriterier"
     principle = registry.text("sv").principles.get("zero-exclusion")
-    assert dict(rows[1:])["princip_zero-exclusion"] == f"2. {principle.title}" != "2. Zero exclusion"
+    assert key["princip_zero-exclusion"][0] == f"2. {principle.title}" != "2. Zero exclusion"
+    assert key["deltagare_per_specialist"][0] == "Deltagare per specialist"
+    # A label the page breaks with a soft hyphen is whole in a cell.
+    assert key["i_arbete_öppna_marknaden"][0] == "I arbete på öppna arbetsmarknaden"
     # The CSV stays one table.
     assert client.get("/comparison.csv?kind=all").get_data(as_text=True).count("Zero exclusion") == 0
 

@@ -15,8 +15,9 @@ from fidelity import clock, scale_registry
 from fidelity.access import managed_areas, may_compare
 from fidelity.comparison.chart import ScatterText, UnitPoint, fidelity_employment_svg
 from fidelity.comparison.forms import KIND_NAMES, ComparisonForm
+from fidelity.comparison.key import column_definitions
 from fidelity.comparison.operations import build_comparison
-from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame, key_titles
+from fidelity.comparison.table import EXPORT_NAMES, Comparison, export_frame
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
@@ -134,8 +135,9 @@ def csv() -> ResponseReturnValue:
 def xlsx() -> ResponseReturnValue:
     comparison, frame, name = _export("xlsx")
     rates = [column for column in frame.columns if column.startswith(("employment_rate", "education_rate"))]
-    # A second sheet says what each column named by an item's or a principle's key is about.
+    # A second sheet says what each column gives.
+    key = column_definitions(frame.columns, comparison.scale, scale_registry().principles)
     workbook = xlsx_bytes(frame, "comparison", percent=[*rates, "screened_out_share_4q", "gave_up_share_4q"],
                           dates=["review_date", "next_review_due"], freeze="D2", names=EXPORT_NAMES,
-                          more=[("Key", key_titles(comparison.scale, scale_registry().principles))])  # fmt: skip
+                          more=[("Key", key)])  # fmt: skip
     return download(workbook, XLSX, name)

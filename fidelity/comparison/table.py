@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from fidelity.column_names import ColumnNames
+from fidelity.downloads import KEY_NAMES
 from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, per_supervisor, rounded, supervision
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
@@ -564,11 +565,10 @@ def waiting_columns(quarter: Quarter) -> tuple[str, str]:
 # each column over time with its half-year or quarter as the English names write it.
 EXPORT_NAMES = ColumnNames(
     SWEDISH_COLUMNS,
+    KEY_NAMES,  # the key's columns
     {
         "comparison": "jämförelse",  # the workbook's sheet
-        "Key": "Nyckel",  # its key to the columns named by an item's or a principle's key (`key_titles`), its columns
-        "column": "kolumn",
-        "title": "titel",
+        "Key": "Nyckel",  # its key to the columns (`key.column_definitions`)
         "name": "namn",
         "area": "område",
         "review_date": "bedömningsdatum",
@@ -602,16 +602,6 @@ EXPORT_NAMES = ColumnNames(
         "education_rate_<QUARTER>": "andel_i_studier_<QUARTER>",
     },
 )
-
-
-def key_titles(scale: Scale, principles: PrincipleSet) -> pd.DataFrame:
-    """The workbook's key to the columns named by a key, the scale's items' then the principles': each column as the
-    reader's export names it (item_O6, punkt_O6; principle_zero-exclusion), with its title in the language of the
-    scale and principles given (the request's registry gives the reader's)."""
-    named = [(f"item_{key}", scale.item(key).title) for key in scale.item_keys]
-    named += [(f"principle_{p.key}", f"{p.number}. {p.title}") for p in principles.principles]
-    return pd.DataFrame({"column": [EXPORT_NAMES.heading(column) for column, _title in named],
-                         "title": [title for _column, title in named]})  # fmt: skip
 
 
 def export_frame(comparison: Comparison, principles: PrincipleSet) -> pd.DataFrame:

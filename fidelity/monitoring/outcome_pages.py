@@ -199,20 +199,20 @@ COLUMN_TEXTS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+def column_text(column: str) -> tuple[str, str]:
+    """What an export column of the outcomes gives, a label and a definition, as written for translation (the
+    comparison's export has some of the same columns)."""
+    if column in COLUMN_TEXTS:
+        return COLUMN_TEXTS[column]
+    definition = next(d for d in DEFINITIONS if d.key == COUNTED_BY.get(column, column))
+    return COLUMN_LABELS.get(column, definition.label), definition.text
+
+
 def column_definitions() -> pd.DataFrame:
     """The workbook's key to its columns, in their order: each column as the reader's export names it, with what it
     gives in the reader's language, a label and a definition."""
-    by_key = {definition.key: definition for definition in DEFINITIONS}
-
-    def explained(column: str) -> tuple[str, str, str]:
-        if column in COLUMN_TEXTS:
-            label, text = COLUMN_TEXTS[column]
-        else:
-            definition = by_key[COUNTED_BY.get(column, column)]
-            label, text = COLUMN_LABELS.get(column, definition.label), definition.text
-        return column, _(label), _(text)
-
-    return column_key(EXPORT_NAMES, map(explained, EXPORT_COLUMNS))
+    texts = {column: column_text(column) for column in EXPORT_COLUMNS}
+    return column_key(EXPORT_NAMES, ((column, _(label), _(text)) for column, (label, text) in texts.items()))
 
 
 def export_frame(unit: Unit, rows: Sequence[OutcomeRow]) -> pd.DataFrame:
