@@ -263,3 +263,28 @@ def test_an_import_s_check_takes_the_focus_and_is_answered_by_keyboard(
     page.wait_for_url(f"{demo_server.url}/units/NRV-02/journeys/import")
     assert "Inget importerades." in page.inner_text("main")
     page.context.close()
+
+
+def test_on_a_phone_a_second_tier_manager_s_pages_do_not_scroll_sideways(demo_server: LiveServer, browser: Any) -> None:
+    """At 375 px the comparison keeps to the screen in English and Swedish, for either scale: its chart, an image 700
+    px wide, shrinks to the screen's width, and the scale's long title keeps within its choice; the wide tables
+    scroll in boxes of their own."""
+    from tests.browser.test_narrow_layout import fits
+
+    for language in (Language("en"), Language("sv")):
+        phone = {"width": 375, "height": 812}
+        page = language.context(browser, viewport=phone, has_touch=True, is_mobile=True).new_page()
+        log_in_by_keyboard(page, demo_server, f"north.manager@{DEMO_DOMAIN}")
+        for path in ("/", "/follow-up", "/comparison", "/comparison?scale=sed", "/comparison?kind=external"):
+            response = page.goto(demo_server.url + path)
+            assert response is not None and response.ok, path
+            fits(page)
+        page.goto(demo_server.url + "/comparison")
+        chart = page.locator("figure.compare-chart img")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= 375 and box["height"] > 100  # shrunk, not squashed flat
+        scale = page.locator("select#scale").bounding_box()
+        form = page.locator("form.filters").bounding_box()
+        assert scale is not None and form is not None and scale["x"] + scale["width"] <= form["x"] + form["width"]
+        page.context.close()
