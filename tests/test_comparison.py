@@ -187,8 +187,17 @@ def test_the_excel_export_and_the_page(client: Any, dataset: dict[str, Any]) -> 
     due = TODAY - timedelta(days=548) + relativedelta(months=12)  # exemplary: the next review a year later
     # The second's review is overdue, the third was never reviewed (due from the start), after it; the first is fine.
     assert first.code not in overdue and overdue.index(second.code) < overdue.index(third.code)
-    assert f"<td>{day(due)}</td>" in overdue and '<td class="num">1</td>' in overdue
+    # The overdue actions' count leads to the unit's action plan.
+    plan = f'<td class="num"><a href="/units/{second.code}#action-plan">1</a></td>'
+    assert f"<td>{day(due)}</td>" in overdue and plan in overdue
     assert "<td>never reviewed</td>" in overdue
+    # A unit listed for an action overdue alone says when its review is due, rather than a bare dash.
+    factories.action(first, dataset["manager"], TODAY - timedelta(days=1))
+    page = client.get("/comparison").get_data(as_text=True)
+    overdue = " ".join(page[page.index('id="overdue-title"') : page.index('id="items-title"')].split())
+    first_due = next(row for row in overdue.split("<tr>") if first.code in row)
+    assert '<span class="hint">not yet: due ' in first_due and f'/units/{first.code}#action-plan">1</a>' in first_due
+    page = client.get("/comparison").get_data(as_text=True)
     # The item table gives each unit's next review: the second's is overdue; the third, never reviewed, is due now.
     items = page[page.index('id="items-title"') : page.index('id="principles-title"')]
     assert f'<td class="nowrap due-cell">{day(due)} <strong class="over">overdue</strong></td>' in items
@@ -488,7 +497,7 @@ def test_the_page_costs_the_same_queries_for_3_units_and_for_30(
     with counted(app) as thirty:
         page = client.get("/comparison?kind=all").get_data(as_text=True)
     assert "30 units have a review overdue or never made, or actions overdue" in page
-    assert page.count('<td class="num">1</td></tr>') == 30
+    assert page.count('#action-plan">1</a></td></tr>') == 30
     assert len(three) == len(thirty), "\n".join(thirty)
 
 
