@@ -627,3 +627,33 @@ def test_the_outcomes_table_fits_the_page_in_swedish(
     assert no_supervisor == "ingen IPS-ledare" and "ingen IPS-" in texts and "ledare" in texts
     too_wide = [(page, round(right), text[:40]) for page, right, edge, text in lines if right > edge + 0.5]
     assert too_wide == []
+
+
+def test_an_adaptation_s_table_and_its_note_share_a_page_however_the_page_falls(
+    client: Any, session: Any, known: dict[str, Any]
+) -> None:
+    """Descriptions of lengths that move the adaptation's tables down the page, line by line: each table's note is
+    printed whole on the page of its table, never carried over alone (its last lines made a page of their own)."""
+    unit = known["unit"]
+    adaptation = session.scalars(select(Adaptation).where(Adaptation.unit_id == unit.id)).one()
+    login(client, known["manager"].email)
+    note = "The figures show what changed when the adaptation began"
+    split, found = [], set()
+    for lines in range(16, 48, 4):
+        session.execute(
+            update(Adaptation)
+            .where(Adaptation.id == adaptation.id)
+            .values(description="\n".join(f"Line {n} of what the board decided." for n in range(lines)))
+        )
+        session.commit()
+        _text, pages, _reader = pdf_text(client.get(f"/units/{unit.code}/reports/{known['review'].id}.pdf").data)
+        flat = [" ".join(page.split()) for page in pages]
+        for caption in ("In the monitoring data:", "In the outcome figures:"):
+            table = next((i for i, page in enumerate(flat) if caption in page), None)
+            if table is None:
+                continue
+            found.add(caption)
+            after = flat[table][flat[table].index(caption) :]
+            if note not in after:
+                split.append((lines, caption))
+    assert found and not split, split
