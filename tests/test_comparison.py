@@ -747,3 +747,15 @@ def test_the_page_marks_a_unit_that_fell_a_band_since_its_review_before(
     assert 'class="drift"' not in first_row and "down a band" not in first_row
     totals = page[page.index('id="totals-title"') : page.index('id="employment-title"')]
     assert totals.count('<span class="fell"') == 1 and "▼ marks a total in a lower band" in totals
+
+
+def test_the_totals_row_names_two_units_both(client: Any, session: Any) -> None:
+    """Under one unit there is no totals row; two are both units, in either language; more are all of them."""
+    for units, english, swedish in ((2, "Both units", "Båda enheterna"), (4, "All 4 units", "Alla 4 enheter")):
+        area = factories.area()
+        for _n in range(units):
+            factories.unit(area)
+        login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id).email)
+        for language, words in (("en", english), ("sv", swedish)):
+            page = client.get("/comparison?kind=all", headers={"Accept-Language": language}).get_data(as_text=True)
+            assert f'<tfoot><tr class="totals"><th scope="row">{words}</th>' in page
