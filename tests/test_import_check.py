@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from fidelity.cli import main
 from fidelity.models import AuditEntry, EducationSpell, HeldImport, Journey, RecordRead, Role
@@ -103,6 +103,40 @@ def test_a_file_is_shown_checked_and_imported_only_when_asked(client: Any, sessi
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "This file has been imported already: it is not imported twice." in page
     assert written(session) == before
+
+
+def new_journeys_table(page: str) -> list[list[str]]:
+    """The check page's table of new journeys, a list of cells (headings first), tags stripped."""
+    table = page.split('<table class="admin new-journeys"')[1].split("</table>")[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in table.split("<tr>")[1:]
+    ]
+
+
+def test_the_check_shows_what_each_new_journey_holds(client: Any, session: Any, manager: Any) -> None:
+    """A new journey's values are shown as the file is read, before it is imported, a line each under the file's
+    columns: a date read in the wrong column, or a choice mistaken, shows before it counts."""
+    unit, _user = manager
+    rows = [
+        journey(code="NRV-0101", job2_start="2026-06-01", job2_competitive="no", job2_hours="", job2_end="2026-07-01"),
+        journey(code="NRV-0102", decision="not_accepted", not_accepted_reason="not_motivated", first_meeting_date="",
+                enrolment_date="", first_employer_contact_date="", job1_start="", job1_competitive="", job1_hours=""),
+    ]  # fmt: skip
+    page = upload(client, unit.code, csv_file(rows), "new.csv", confirm=False).get_data(as_text=True)
+    assert "What each new journey holds, as the file is read" in page
+    lines = new_journeys_table(page)
+    headings, first, second = lines
+    assert headings[:5] == ["Code", "referral_date", "age_band", "goal", "decision"]
+    assert headings[-1] == "jobs" and "not_accepted_reason" in headings
+    cells = [dict(zip(headings, line, strict=True)) for line in (first, second)]
+    assert cells[0]["Code"] == "NRV-0101" and cells[0]["referral_date"] == "2026-01-12"
+    assert cells[0]["goal"] == "Work" and cells[0]["decision"] == "Accepted"
+    assert cells[0]["jobs"] == "2026-03-16–, competitive, 20 h a week; 2026-06-01–2026-07-01, not competitive"
+    # A field the journey leaves empty is an empty cell; a reason in words.
+    assert cells[1]["enrolment_date"] == "" and cells[1]["jobs"] == ""
+    assert cells[1]["not_accepted_reason"] == "Judged not motivated" and cells[0]["not_accepted_reason"] == ""
+    assert session.scalar(select(func.count()).select_from(Journey).where(Journey.unit_id == unit.id)) == 0
 
 
 def test_the_check_names_a_column_as_the_file_writes_it(client: Any, session: Any, manager: Any) -> None:

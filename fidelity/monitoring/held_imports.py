@@ -95,6 +95,9 @@ class Check:
     written: Callable[[str], str]
     # The new journeys that have every value of a journey the unit had before the file: mistyped codes?
     copies: tuple[Copy, ...]
+    # The first CHANGES_SHOWN new journeys as imported, in the file's order: each field it fills, [None, value], and
+    # its jobs and courses, [[], list], as a Change of a journey not yet in the unit (id 0) gives them.
+    added: tuple[Change, ...] = ()
 
     @property
     def shown(self) -> tuple[Change, ...]:
@@ -130,6 +133,11 @@ class Check:
     def field_changes(self, change: Change) -> list[FieldChange]:
         """What the file changes in a journey, each field under its column's name as the file writes it."""
         return field_changes(change, self.written)
+
+    def new_table(self) -> NewJourneys:
+        """The new journeys shown, as a table: a column for each field any of them fills, headed as the file writes
+        it, in the file's order; a journey's empty fields are empty cells."""
+        return new_table(self.added, self.written)
 
     def sweeping(self) -> list[tuple[str, int]]:
         """The columns the file changes in most of the journeys it replaces (at least SWEEPING_LEAST of them): what a
@@ -360,12 +368,83 @@ def _check(unit: Unit, cells: Cells, file_name: str | None, today: date) -> Chec
         summary = import_cells(unit, cells, file_name, today)
         changed = [change.journey_id for change in summary.changes]
         entries = history(unit.id, changed, last)
-        twins = copies(before, journey_values(unit.id), summary.added_codes)
+        after = journey_values(unit.id)
+        twins = copies(before, after, summary.added_codes)
+        added = new_journeys(after, summary.added_codes[:CHANGES_SHOWN], spells_of(unit.id, summary.added_codes))
         db.session.rollback()  # the jobs and courses as they were before the import, which replaced them
         spells = spells_now(changed)
     finally:
         db.session.rollback()
-    return Check(summary, state, undoing(summary.changes, entries, spells), as_written(cells), twins)
+    return Check(summary, state, undoing(summary.changes, entries, spells), as_written(cells), twins, added)
+
+
+def spells_of(unit_id: int, codes: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The jobs and courses of the unit's journeys of the first CHANGES_SHOWN `codes`, by code and kind, each as the
+    audit log keeps its values, in the order of their start."""
+    shown = list(codes[:CHANGES_SHOWN])
+    found: defaultdict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+    if not shown:
+        return {}
+    for table in (JOB_SPELLS, EDUCATION_SPELLS):
+        fields = SPELL_FIELDS[table.name]
+        rows = db.session.execute(
+            select(Journey.code, *(table.c[field] for field in fields))
+            .join(Journey, Journey.id == table.c.journey_id)
+            .where(Journey.unit_id == unit_id, Journey.code.in_(shown))  # CHANGES_SHOWN codes at most
+            .order_by(table.c.start_date, table.c.id)
+        )
+        for code, *values in rows:
+            spell = {field: _kept(value) for field, value in zip(fields, values, strict=True)}
+            found[code].setdefault(table.name, []).append(spell)
+    return dict(found)
+
+
+def new_journeys(
+    after: pd.DataFrame, codes: Sequence[str], spells: Mapping[str, Mapping[str, list[dict[str, Any]]]]
+) -> tuple[Change, ...]:
+    """The journeys of `codes` as imported (their values in `after`, by code; their jobs and courses in `spells`),
+    in the order of `codes`: each as a Change of a journey not yet in the unit, every field it fills from nothing
+    (None) to its value as the audit log keeps it, in the file's order. Pure."""
+    by_code = after.set_index("code", drop=False)
+    fields = [column.field for column in JOURNEY_COLUMNS if column.field in by_code.columns and column.field != "code"]
+    added = []
+    for code in codes:
+        row = by_code.loc[code]
+        filled: dict[str, list[Any]] = {}
+        for field in fields:
+            value = row[field]
+            if value is not None and not (isinstance(value, float) and pd.isna(value)) and value != "":
+                filled[field] = [None, _kept(getattr(value, "value", value))]
+        for kind, listed in spells.get(code, {}).items():
+            filled[kind] = [[], listed]
+        added.append(Change(0, code, filled))
+    return tuple(added)
+
+
+@dataclass(frozen=True)
+class NewJourneys:
+    """New journeys as the check's page lays them out: a heading for each column, a line of cells for each journey."""
+
+    headings: tuple[str, ...]
+    lines: tuple[tuple[str, tuple[str, ...]], ...]  # each journey's code and its cells
+
+
+def new_table(added: Sequence[Change], written: Callable[[str], str]) -> NewJourneys:
+    """`added` (see `new_journeys`) as a table: a column for each field any of them fills, in the file's order (the
+    jobs and courses last), headed as the file writes it; a field a journey leaves empty is an empty cell. A choice
+    in words, in the reader's language; jobs and courses as lists."""
+    fields: list[str] = []
+    for change in added:
+        fields += [field for field in change.fields if field not in fields]
+    order = {column.field: position for position, column in enumerate(JOURNEY_COLUMNS)}
+    order |= {kind: len(order) + position for position, kind in enumerate(SPELL_FIELDS)}  # the jobs, then courses
+    fields.sort(key=order.__getitem__)
+    lines = []
+    for change in added:
+        shown = {line.column: line.new for line in field_changes(change, written)}
+        named = [column_name(field, written) for field in fields]
+        lines.append((change.code, tuple(shown.get(name, "") for name in named)))
+    return NewJourneys(tuple(column_name(field, written) for field in fields), tuple(lines))
 
 
 # A journey's values, all but its code, that a new journey has the same of as one already in the unit when copied;
