@@ -52,6 +52,7 @@ from fidelity.monitoring.journey_queries import (
     journey_or_404,
     journey_page,
     journey_trail,
+    journey_waits,
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
@@ -152,7 +153,8 @@ def journeys(code: str) -> ResponseReturnValue:
         state = "all"
     search = (request.args.get("code") or "").strip()
     page = page_number()
-    found, pages = journey_page(unit, state, search, page, clock.today())
+    today = clock.today()
+    found, pages = journey_page(unit, state, search, page, today)
     shown = render_template(
         "monitoring/journeys.html",
         unit=unit,
@@ -163,6 +165,7 @@ def journeys(code: str) -> ResponseReturnValue:
         pages=pages,
         states=JOURNEY_STATES,
         attention_days=ATTENTION_DAYS,
+        waits=journey_waits(found, state, today),  # a list of people waiting: how long each has waited
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
     )
