@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from fidelity import clock
 from fidelity.cli import main
+from fidelity.downloads import NARROWEST, WIDEST
 from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
@@ -246,6 +247,29 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     key = pd.read_excel(io.BytesIO(swedish), sheet_name="Definitioner").set_index("kolumn")
     assert key.loc["ej_antagna_ej_motiverad", "mått"] == "Ej antagna: Bedömd som inte motiverad"
     assert key.loc["längsta_väntan_hittills_dagar", "mått"] == "Längsta väntan hittills (dagar)"
+
+
+def test_the_workbook_keeps_its_header_and_quarter_in_view_and_every_heading_whole(client: Any, session: Any) -> None:
+    """The header row and the columns that say which quarter a line counts (unit, year, quarter) stay in view while
+    the reader scrolls; each column is as wide as its heading as the reader's workbook writes it (the Swedish one,
+    not the English name), with a character's margin each side, up to the widest a column is made."""
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    start = Quarter.of(app_today()).previous().start
+    factories.journey(unit, start, decision=Decision.NOT_ACCEPTED, decision_date=start + timedelta(days=3),
+                      not_accepted_reason=NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED)  # fmt: skip
+    for language, first, reason in (
+        ("en", ["unit", "year", "quarter"], "not_accepted_needs_assessment_not_granted"),
+        ("sv", ["enhet", "år", "kvartal"], "ej_antagna_behovsbedömning_ej_beviljad"),
+    ):
+        data = client.get(f"/units/{unit.code}/waiting-list.xlsx", headers={"Accept-Language": language}).data
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet.freeze_panes == "D2" and [cell.value for cell in sheet[1][:3]] == first
+        widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+        narrow = {heading: width for heading, width in widths.items() if width < min(len(heading) + 2, WIDEST)}
+        assert narrow == {}, language
+        assert widths[reason] == min(len(reason) + 2, WIDEST) and widths[first[0]] == NARROWEST
+    assert len("ej_antagna_behovsbedömning_ej_beviljad") + 2 == WIDEST  # the Swedish heading whole, margins and all
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:

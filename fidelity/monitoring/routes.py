@@ -135,10 +135,11 @@ def waiting_csv(code: str) -> ResponseReturnValue:
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
 def waiting_xlsx(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as an Excel workbook, with a sheet that says what each
-    column gives."""
+    column gives. The header and the columns that say which quarter a line counts (unit, year, quarter) stay in view
+    while the reader scrolls, as in the comparison's workbook."""
     unit, frame = _waiting_export(code)
     shares = [c for c in frame.columns if c.endswith("_share")]
-    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, names=EXPORT_NAMES,
+    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, freeze="D2", names=EXPORT_NAMES,
                           more=[("Definitions", column_definitions())])  # fmt: skip
     return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
 
