@@ -122,6 +122,13 @@ def _longest(values: pd.Series) -> int:
     return max((len(str(value)) for value in values.dropna()), default=0)
 
 
+# A column's width in characters: at least NARROWEST, so that a short heading's column takes a number; at most
+# WIDEST, so that a long value (a unit's name) does not push the rest of the sheet out of sight.
+NARROWEST, WIDEST = 10, 40
+
+
 def _width(values: pd.Series, heading: str) -> int:
-    """A column wide enough for its heading and its longest value (a unit's name), within 10 to 40 characters."""
-    return max(10, min(max(len(heading), _longest(values)) + 2, 40))
+    """A column wide enough for its heading as the sheet writes it (in the reader's language: a Swedish heading such as
+    `ej_antagna_behovsbedömning_ej_beviljad` is not the length of its English name) and its longest value, with a
+    character's margin on each side, within NARROWEST to WIDEST characters."""
+    return max(NARROWEST, min(max(len(heading), _longest(values)) + 2, WIDEST))

@@ -23,6 +23,7 @@ from fidelity.comparison.table import half_year, rate_column, rate_quarters, ser
 from fidelity.extensions import db
 from fidelity.models import ActionStatus, QuarterlyOutcome, Role
 from fidelity.monitoring.kept import bring_up_to_date, counted_before, refresh_outcomes
+from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
 from tests.factories import app_today
@@ -398,19 +399,27 @@ def test_referrals_screened_out_and_the_longest_wait_side_by_side(client: Any, d
         .values(longest_wait_at_end=95, referred=4, screened_out=4)  # the current quarter: not counted yet
     )  # fmt: skip
     outcome(second, LAST, referred=5, screened_out=0)
+    db.session.execute(
+        QuarterlyOutcome.__table__.update()
+        .where(QuarterlyOutcome.unit_id == second.id)
+        .values(definitions_version=DEFINITIONS_VERSION, not_accepted=0, gave_up=0)  # gave up counted: none
+    )  # fmt: skip
     db.session.commit()
     login(client, dataset["manager"].email)
     page = client.get("/comparison?kind=all").get_data(as_text=True)
     monitoring = " ".join(page[page.index('id="monitoring-title"') : page.index("<tfoot")].split())  # the units
     first_quarter = LAST.previous().previous().previous()
     assert f"Screened out against zero exclusion, {first_quarter} to {LAST}" in monitoring  # split() took the nbsp
-    assert '<span class="visually-hidden">Breach of zero exclusion:</span> 2 of 8 (25%)</strong>' in monitoring
-    assert monitoring.count('class="breach"') == 1 and "0 of 5" in monitoring
+    breach = '<span class="visually-hidden">Breach of zero exclusion:</span> 2 of 8 <span class="rate">(25%)</span>'
+    assert breach + "</strong>" in monitoring
+    # None screened out is written as a count of the whole with its share too, as the gave-up cell beside it is.
+    none_of_five = '<td class="num">0 of 5 <span class="rate">(0%)</span></td>'
+    assert monitoring.count('class="breach"') == 1 and f"{none_of_five} {none_of_five}" in monitoring
     assert '<td class="num">7</td> <td class="num">95</td>' in monitoring
     # The area's units added up, under them: 2 of 13 screened out, the longest wait of them all.
     totals = " ".join(page[page.index("<tfoot") : page.index("</tfoot>")].split())
     assert '<th scope="row">All 3 units</th>' in totals and '<td class="num">95</td>' in totals
-    assert "Breach of zero exclusion:</span> 2 of 13 (15%)" in totals
+    assert 'Breach of zero exclusion:</span> 2 of 13 <span class="rate">(15%)</span>' in totals
     rows = rows_of(client.get("/comparison.csv?kind=all").get_data(as_text=True))
     one, two, three = rows[first.code], rows[second.code], rows[third.code]
     assert (one["referrals_4q"], one["screened_out_4q"], one["screened_out_share_4q"]) == ("8", "2", "0.25")

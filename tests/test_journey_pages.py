@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from fidelity.audit import ERASE_MISTAKE, ERASE_REASON, ERASE_REQUEST, ERASED
@@ -107,6 +108,49 @@ def test_the_list_shows_who_needs_attention_waiting_long_or_without_an_employer_
     page = client.get(f"/units/{unit.code}/journeys").get_data(as_text=True)
     assert '<option value="waiting_long">Waiting over 30 days</option>' in page
     assert '<option value="no_employer_contact">No employer contact 30 days after enrolment</option>' in page
+
+
+def test_a_list_of_people_waiting_shows_the_longest_wait_first_with_the_days_waited_page_after_page(
+    client: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Waiting over 30 days, and waiting: the earliest referral first (two referred the same day by their codes), each
+    with the days from referral to today, right-aligned as numbers are; the pages go on in that order. Any other list
+    keeps the latest referral first, without the column: not everyone on it waits."""
+    monkeypatch.setattr("fidelity.monitoring.journey_queries.PER_PAGE", 2)
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    today = app_today()
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    for days, code in ((45, "W-45"), (31, "W-31"), (81, "W-81"), (40, "W-40-B"), (40, "W-40-A"), (5, "W-5")):
+        factories.journey(unit, ago(days), code=code)
+    factories.journey(unit, ago(100), code="STARTED", decision=Decision.ACCEPTED, decision_date=ago(95),
+                      enrolment_date=ago(90))  # fmt: skip
+
+    def shown(state: str, page: int) -> tuple[list[tuple[str, str]], str]:
+        text = client.get(f"/units/{unit.code}/journeys?state={state}&page={page}").get_data(as_text=True)
+        text = " ".join(text.split())
+        # Each row's code with the cell after its date of referral.
+        rows = re.findall(r">([A-Z0-9-]+)</a></th> <td>[^<]*</td> (<td[^>]*>[^<]*</td>)", text)
+        return rows, text
+
+    first, page = shown("waiting_long", 1)
+    assert first == [("W-81", '<td class="num">81</td>'), ("W-45", '<td class="num">45</td>')]
+    assert '<th scope="col">Referred</th><th scope="col" class="num">Days waiting</th>' in page
+    assert "Page 1 of 3" in page and f'href="/units/{unit.code}/journeys?state=waiting_long&amp;page=2"' in page
+    assert [code for code, _days in shown("waiting_long", 2)[0]] == ["W-40-A", "W-40-B"]
+    assert shown("waiting_long", 3)[0] == [("W-31", '<td class="num">31</td>')]
+    # Waiting, however long: the same order, the shortest wait last.
+    assert [code for page in (1, 2, 3) for code, _days in shown("waiting", page)[0]] == [
+        "W-81", "W-45", "W-40-A", "W-40-B", "W-31", "W-5"
+    ]  # fmt: skip
+    assert shown("waiting", 3)[0][-1] == ("W-5", '<td class="num">5</td>')
+    # Everyone: the latest referral first, and no days waited (the person who started waits no more).
+    everyone, page = shown("all", 1)
+    assert [code for code, _cell in everyone] == ["W-5", "W-31"] and "Days waiting" not in page
+    assert shown("all", 4)[0][0][0] == "STARTED"
 
 
 def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would(client: Any, session: Any) -> None:

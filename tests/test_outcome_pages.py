@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from fidelity.downloads import NARROWEST, WIDEST
 from fidelity.models import AuditEntry, Decision, ExitReason, NotAcceptedReason, QuarterlyOutcome, Role, StaffingQuarter
 from fidelity.monitoring.outcome_pages import EXPORT_COLUMNS
 from fidelity.monitoring.outcomes import DEFINITIONS, DEFINITIONS_VERSION
@@ -355,6 +356,24 @@ def test_a_swedish_reader_s_exports_name_the_columns_in_swedish(client: Any, uni
     formats = {cell.value: below.number_format for cell, below in zip(sheet[1], sheet[3], strict=True)}
     assert formats["andel_i_arbete"] == formats["andel_varat_90_dagar"] == formats["andel_gav_upp"] == "0.0%"
     assert formats["i_stöd"] == "General" and formats["beräknad_utc"] == "YYYY-MM-DD HH:MM:SS"
+
+
+def test_the_workbook_keeps_its_header_and_quarter_in_view_and_every_heading_whole(
+    client: Any, unit: Any, manager: Any
+) -> None:
+    """The header row and the columns that say which quarter a line counts (unit, year, quarter) stay in view while
+    the reader scrolls; each column is as wide as its heading as the reader's workbook writes it, with a character's
+    margin each side, up to the widest a column is made: a long Swedish heading is not cut to its English name's
+    width."""
+    for language, first in (("en", ["unit", "year", "quarter"]), ("sv", ["enhet", "år", "kvartal"])):
+        data = client.get(f"/units/{unit.code}/outcomes.xlsx", headers={"Accept-Language": language}).data
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet.freeze_panes == "D2" and [cell.value for cell in sheet[1][:3]] == first
+        widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+        narrow = {heading: width for heading, width in widths.items() if width < min(len(heading) + 2, WIDEST)}
+        assert narrow == {} and widths[first[0]] == NARROWEST, language
+    # The longest Swedish heading, 39 characters (its English name has 31), whole at the widest.
+    assert widths["mediantal_dagar_till_arbetsgivarkontakt"] == WIDEST
 
 
 def test_the_workbook_says_what_each_column_gives(client: Any, unit: Any, manager: Any) -> None:

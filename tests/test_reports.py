@@ -248,6 +248,50 @@ def test_the_report_command(runner: FlaskCliRunner, known: dict[str, Any], tmp_p
         assert refused.exit_code == 2 and message in refused.output
 
 
+def test_the_report_command_picks_the_latest_review_on_a_scale(
+    runner: FlaskCliRunner, session: Any, registry: Any, tmp_path: Path
+) -> None:
+    """A unit reviewed on IPS and on SEd: --scale picks the latest review on either. Without it, the latest review
+    whatever its scale, as --latest has always meant, and a note on standard error names the scale it printed and how
+    to pick the other; standard output, which scripts read, is as ever. A scale that does not exist, a scale the unit
+    has no review on, or --scale with a review's id are refused (exit 2)."""
+    unit = factories.unit(sed=True)
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    ips = factories.self_assessment(unit, manager, dict.fromkeys(registry.get("ips-25").item_keys, 4),
+                                    date(2026, 1, 15))  # fmt: skip
+    sed = factories.self_assessment(unit, manager, dict.fromkeys(registry.get("sed").item_keys, 3), date(2026, 2, 20),
+                                    scale_id="sed")  # fmt: skip
+    out = tmp_path / "report.pdf"
+
+    def report(*args: str) -> Any:
+        return runner.invoke(main, ["report", "--unit", unit.code, "--latest", *args, "--out", str(out)])
+
+    chosen = report()
+    assert chosen.exit_code == 0, chosen.output
+    assert f"report of review {sed.id} ({unit.code}, sed, 2026-02-20)" in chosen.stdout
+    note = f"{unit.code} has reviews on ips-25, sed: this is its latest, on sed; for the latest on another scale, give "
+    assert chosen.stderr == note + "--scale ips-25\n" and "--scale" not in chosen.stdout
+    picked = report("--scale", "ips-25")
+    assert picked.exit_code == 0 and f"report of review {ips.id} ({unit.code}, ips-25, 2026-01-15)" in picked.stdout
+    assert picked.stderr == "" and "IPS Supported Employment Fidelity Scale" in pdf_text(out.read_bytes())[0]
+    assert f"report of review {sed.id}" in report("--scale", "sed").stdout
+
+    only_ips = factories.unit(sed=True)
+    factories.self_assessment(only_ips, manager, dict.fromkeys(registry.get("ips-25").item_keys, 4), date(2026, 1, 5))
+    for args, message in (
+        (["--unit", unit.code, "--latest", "--scale", "nope"], "there is no scale nope (the scales: ips-25, sed;"),
+        (["--unit", only_ips.code, "--latest", "--scale", "sed"],
+         f"{only_ips.code} has no submitted or final review on sed yet (its reviews are on ips-25)"),
+        ([str(ips.id), "--scale", "ips-25"], "--scale picks a unit's latest review: give it with --unit CODE --latest"),
+    ):  # fmt: skip
+        refused = runner.invoke(main, ["report", *args, "--out", str(tmp_path / "refused.pdf")])
+        assert refused.exit_code == 2 and message in refused.output, refused.output
+    assert not (tmp_path / "refused.pdf").exists()
+    # A unit reviewed on one scale alone gets its latest review without a note.
+    alone = runner.invoke(main, ["report", "--unit", only_ips.code, "--latest", "--out", str(out)])
+    assert alone.exit_code == 0 and alone.stderr == ""
+
+
 def test_actions_of_the_review_come_first(known: dict[str, Any], session: Any, app: Any, registry: Any) -> None:
     from fidelity.reports.content import report_data
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from fidelity import clock
 from fidelity.cli import main
+from fidelity.downloads import NARROWEST, WIDEST
 from fidelity.models import AuditEntry, Decision, Journey, NotAcceptedReason, Role
 from fidelity.models.types import as_utc
 from fidelity.monitoring.frames import frames_from_records
@@ -201,11 +202,13 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert "Days to enrolment: median / 90th percentile</dt><dd>30.5 / " in page
     # Each share says what it is counted from: nobody gave up of the four not refused; one of five was screened out.
     # ... and how many of them still wait, who may yet give up: W-LONG and W-SHORT.
-    gave_up = 'Gave up while waiting, of those not refused</dt><dd>0 of 4 (0%) <span class="still-waiting">'
+    gave_up = 'Gave up while waiting, of those not refused</dt><dd>0 of 4 <span class="rate">(0%)</span> '
+    gave_up += '<span class="still-waiting">'
     assert gave_up + "2 of them still wait" in page
     # Marked for the eye and in words, not by its colour alone.
     sign = '<span aria-hidden="true">⚠</span>'
-    breach = f'{sign}<span class="visually-hidden">Breach of zero exclusion:</span> 1 of 5 (20%)'
+    breach = f'{sign}<span class="visually-hidden">Breach of zero exclusion:</span> 1 of 5 <span class="rate">(20%)'
+    breach += "</span>"
     assert f"Screened out against zero exclusion</dt><dd>{breach}</dd>" in page
     assert page.index("W-LONG") < page.index("W-SHORT") and "STARTED" not in page and "REFUSED" not in page
     longest = session.scalars(select(Journey).where(Journey.code == "W-LONG")).one()
@@ -244,6 +247,29 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     key = pd.read_excel(io.BytesIO(swedish), sheet_name="Definitioner").set_index("kolumn")
     assert key.loc["ej_antagna_ej_motiverad", "mått"] == "Ej antagna: Bedömd som inte motiverad"
     assert key.loc["längsta_väntan_hittills_dagar", "mått"] == "Längsta väntan hittills (dagar)"
+
+
+def test_the_workbook_keeps_its_header_and_quarter_in_view_and_every_heading_whole(client: Any, session: Any) -> None:
+    """The header row and the columns that say which quarter a line counts (unit, year, quarter) stay in view while
+    the reader scrolls; each column is as wide as its heading as the reader's workbook writes it (the Swedish one,
+    not the English name), with a character's margin each side, up to the widest a column is made."""
+    unit = factories.unit()
+    login(client, factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id).email)
+    start = Quarter.of(app_today()).previous().start
+    factories.journey(unit, start, decision=Decision.NOT_ACCEPTED, decision_date=start + timedelta(days=3),
+                      not_accepted_reason=NotAcceptedReason.NEEDS_ASSESSMENT_NOT_GRANTED)  # fmt: skip
+    for language, first, reason in (
+        ("en", ["unit", "year", "quarter"], "not_accepted_needs_assessment_not_granted"),
+        ("sv", ["enhet", "år", "kvartal"], "ej_antagna_behovsbedömning_ej_beviljad"),
+    ):
+        data = client.get(f"/units/{unit.code}/waiting-list.xlsx", headers={"Accept-Language": language}).data
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet.freeze_panes == "D2" and [cell.value for cell in sheet[1][:3]] == first
+        widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+        narrow = {heading: width for heading, width in widths.items() if width < min(len(heading) + 2, WIDEST)}
+        assert narrow == {}, language
+        assert widths[reason] == min(len(reason) + 2, WIDEST) and widths[first[0]] == NARROWEST
+    assert len("ej_antagna_behovsbedömning_ej_beviljad") + 2 == WIDEST  # the Swedish heading whole, margins and all
 
 
 def test_each_quarters_referrals_are_counted_for_the_export() -> None:
@@ -344,12 +370,16 @@ def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: An
     this_quarter = Quarter.of(today)
     last_quarter = Quarter.of(this_quarter.start - timedelta(days=1))
     start = last_quarter.start
-    # Last quarter: two met after 10 and 20 days and enrolled after 30 and 40; one still waits.
+    # Last quarter: two met after 10 and 20 days and enrolled after 30 and 40; one still waits; one withdrew before
+    # meeting anyone (gave up); one was not accepted, who could not give up.
     for days, code in ((10, "MET-1"), (20, "MET-2")):
         factories.journey(unit, start, code=code, decision=Decision.ACCEPTED, decision_date=start,
                           first_meeting_date=start + timedelta(days=days),
                           enrolment_date=start + timedelta(days=days + 20))  # fmt: skip
     factories.journey(unit, start + timedelta(days=1), code="WAITS")
+    factories.journey(unit, start, code="WITHDREW", exit_date=start + timedelta(days=5), exit_reason="withdrew")
+    factories.journey(unit, start, code="DECLINED", decision=Decision.NOT_ACCEPTED, decision_date=start,
+                      not_accepted_reason=NotAcceptedReason.DECLINED)  # fmt: skip
     login(client, manager.email)
     page = " ".join(client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True).split())
     assert '<h2 id="quarters-title">Waits by quarter of referral</h2>' in page
@@ -359,10 +389,13 @@ def test_the_page_charts_and_lists_each_quarter_s_waits(client: Any, session: An
     cells = [
         re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num">(.*?)</td>', last[: last.index("</tr>")])
     ]
-    # Referred 3; to first meeting 15 / 19 (the 90th percentile between 10 and 20) of the 2 who met; to enrolment 35 /
+    # Referred 5; to first meeting 15 / 19 (the 90th percentile between 10 and 20) of the 2 who met; to enrolment 35 /
     # 39 of the 2 who started; 1 waits.
     waited = (today - (start + timedelta(days=1))).days
-    assert cells[:4] == ["3", "15 / 19 (2 people)", "35 / 39 (2 people)", f"1 (longest {waited} days so far)"]
+    assert cells[:4] == ["5", "15 / 19 (2 people)", "35 / 39 (2 people)", f"1 (longest {waited} days so far)"]
+    # Who gave up, as a count of those not refused with its share, as the period's figures above write it; then the
+    # one not accepted, none screened out.
+    assert cells[4:] == ["1 of 4 (25%)", "1", "0"]
     # The chart marks it too, and says so in its legend (under it, in the page's HTML, where it wraps to a phone's
     # width rather than scrolling out of sight with the chart) and to a screen reader.
     legend = page[page.index('<ul class="chart-legend">') :]

@@ -21,6 +21,10 @@ PER_PAGE = 50
 # who have had no face-to-face employer contact ATTENTION_DAYS after enrolment (rapid job search).
 JOURNEY_STATES = ("all", "waiting", "supported", "left", "not_accepted", "waiting_long", "no_employer_contact")
 ATTENTION_DAYS = 30  # the outcomes' "employer contact within 30 days" (outcomes.CONTACT_DAYS)
+# The lists of people waiting: shown the longest wait first, with the days each has waited, as the waiting list page
+# shows them. A list of people waiting read the latest referral first would put those who most need the unit's
+# attention on its last page.
+WAITING_STATES = ("waiting", "waiting_long")
 
 
 def _state_filter(state: str, today: date) -> Any:
@@ -44,7 +48,8 @@ def _state_filter(state: str, today: date) -> Any:
 
 
 def journey_page(unit: Unit, state: str, search: str, page: int, today: date) -> tuple[list[Journey], int]:
-    """One page of the unit's journeys, the latest referral first, and the number of pages."""
+    """One page of the unit's journeys, the latest referral first (for a list of people waiting, the earliest: the
+    longest wait first), and the number of pages. The code breaks ties, so that the pages follow one another."""
     query: Select[Journey] = select(Journey).where(Journey.unit_id == unit.id)
     condition = _state_filter(state, today)
     if condition is not None:
@@ -52,13 +57,28 @@ def journey_page(unit: Unit, state: str, search: str, page: int, today: date) ->
     if search:
         query = query.where(func.upper(Journey.code).contains(search.upper(), autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    referral = Journey.referral_date.asc() if state in WAITING_STATES else Journey.referral_date.desc()
     rows = db.session.scalars(
-        query.order_by(Journey.referral_date.desc(), Journey.code)
+        query.order_by(referral, Journey.code)
         .options(selectinload(Journey.jobs), selectinload(Journey.education))
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
     return list(rows), max(1, -(-total // PER_PAGE))
+
+
+def days_waiting(referral_date: date, today: date) -> int:
+    """The days a person has waited since their referral, counted as the waiting list counts them: today less the
+    day of the referral (0 for a referral made today)."""
+    return (today - referral_date).days
+
+
+def journey_waits(journeys: list[Journey], state: str, today: date) -> dict[int, int] | None:
+    """For a list of people waiting, the days each has waited, by journey id; None for any other list, whose people
+    are not all waiting (a wait ends at enrolment, a refusal or leaving), so that it shows no column of waits."""
+    if state not in WAITING_STATES:
+        return None
+    return {journey.id: days_waiting(journey.referral_date, today) for journey in journeys}
 
 
 def journey_or_404(unit: Unit, journey_id: int) -> Journey:

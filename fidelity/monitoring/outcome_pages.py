@@ -249,6 +249,7 @@ def _utc(moment: datetime) -> str:
 
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     """The outcomes export as a workbook: rates as percentages, the time of counting as a time, the columns named in
-    the language of the request; a second sheet says what each column gives, by the definitions of the page."""
-    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"], names=EXPORT_NAMES,
-                       more=[("Definitions", column_definitions())])  # fmt: skip
+    the language of the request, the header and the columns that say which quarter a line counts (unit, year,
+    quarter) kept in view; a second sheet says what each column gives, by the definitions of the page."""
+    return spreadsheet(frame, "Outcomes", percent=RATE_AFTER.values(), times=["computed_at_utc"], freeze="D2",
+                       names=EXPORT_NAMES, more=[("Definitions", column_definitions())])  # fmt: skip

@@ -52,6 +52,7 @@ from fidelity.monitoring.journey_queries import (
     journey_or_404,
     journey_page,
     journey_trail,
+    journey_waits,
 )
 from fidelity.monitoring.purge import latest_purge, purge_reaching
 from fidelity.monitoring.reads import JOURNEY, JOURNEYS, WAITING, log_read
@@ -134,10 +135,11 @@ def waiting_csv(code: str) -> ResponseReturnValue:
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
 def waiting_xlsx(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as an Excel workbook, with a sheet that says what each
-    column gives."""
+    column gives. The header and the columns that say which quarter a line counts (unit, year, quarter) stay in view
+    while the reader scrolls, as in the comparison's workbook."""
     unit, frame = _waiting_export(code)
     shares = [c for c in frame.columns if c.endswith("_share")]
-    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, names=EXPORT_NAMES,
+    workbook = xlsx_bytes(frame, "Waiting list", percent=shares, freeze="D2", names=EXPORT_NAMES,
                           more=[("Definitions", column_definitions())])  # fmt: skip
     return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
 
@@ -152,7 +154,8 @@ def journeys(code: str) -> ResponseReturnValue:
         state = "all"
     search = (request.args.get("code") or "").strip()
     page = page_number()
-    found, pages = journey_page(unit, state, search, page, clock.today())
+    today = clock.today()
+    found, pages = journey_page(unit, state, search, page, today)
     shown = render_template(
         "monitoring/journeys.html",
         unit=unit,
@@ -163,6 +166,7 @@ def journeys(code: str) -> ResponseReturnValue:
         pages=pages,
         states=JOURNEY_STATES,
         attention_days=ATTENTION_DAYS,
+        waits=journey_waits(found, state, today),  # a list of people waiting: how long each has waited
         names=choice_names(),
         can_record=can(current_user, Permission.RECORD, unit),
     )

@@ -236,3 +236,9 @@ def latest_review(unit_id: int, scale_id: str | None = None) -> Review | None:
     if scale_id:
         query = query.where(Review.scale_id == scale_id)
     return db.session.scalars(query).first()
+
+
+def scales_reviewed(unit_id: int) -> list[str]:
+    """The ids of the scales the unit has a counted review on, in order: those a unit's report may be made on."""
+    query = select(Review.scale_id).where(Review.unit_id == unit_id, Review.status.in_(COUNTED_STATUSES)).distinct()
+    return sorted(db.session.scalars(query))
