@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, JobSpell, Journey, Role
+from fidelity.models import AuditEntry, JobSpell, Journey, Role, User
 from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.layout import LAYOUT, header, swedish_name
 from fidelity.monitoring.quarters import Quarter
@@ -367,6 +368,55 @@ def test_a_file_with_swedish_column_names_is_imported_and_its_problems_named_so(
     # A header may mix the two languages.
     mixed = csv_file([journey(code="NRV-0004")]).decode("utf-8-sig").replace("referral_date", "Remissdatum", 1)
     assert upload(client, unit.code, mixed.encode(), "blandad.csv").status_code == 302
+
+
+# A referral not accepted for a reason written as no choice is named, and the message a Swedish reader gets.
+NOT_MOTIVATED = journey(code="NRV-0005", decision="Inte antagen", not_accepted_reason="Ej motiverad",
+                        first_meeting_date="", enrolment_date="", first_employer_contact_date="", job1_start="",
+                        job1_competitive="", job1_hours="")  # fmt: skip
+SWEDISH_REASONS = (
+    "Skäl_ej_antagen: 'Ej motiverad' är inte något av 'Bedömd som inte motiverad', 'Bedömd som inte redo för arbete "
+    "eller studier', 'Pågående missbruk', 'Symtomen bedömda som för svåra', 'Behovsbedömning inte beviljad', "
+    "'Brottsregister', 'Utanför en lokal behörighetsregel (till exempel en åldersgräns)', 'Personen tackade nej', "
+    "'Gick inte att nå', 'Flyttade', 'Annat'"
+)
+
+
+def test_a_swedish_reader_is_told_the_names_a_choice_takes_in_swedish(client: Any, session: Any, manager: Any) -> None:
+    """The file's column named as it writes it, and the values it takes as the reader writes them: in Swedish, the
+    form's names, each of which the import reads (not the codes, which a Swedish reader never sees)."""
+    unit, user = manager
+    session.get(User, user.id).locale = "sv"  # the user's pages are in Swedish
+    session.commit()
+    response = upload(client, unit.code, swedish([NOT_MOTIVATED]), "fel.csv")
+    page = html.unescape(response.get_data(as_text=True))
+    found = page[page.index('class="import-problems"') :].split("</section>")[0]  # not the page's help
+    assert response.status_code == 400 and SWEDISH_REASONS in found and "not_motivated" not in found
+    # The name it gives is read.
+    fixed = swedish([NOT_MOTIVATED | {"not_accepted_reason": "Bedömd som inte motiverad"}])
+    assert upload(client, unit.code, fixed, "rätt.csv").status_code == 302
+    session.expire_all()
+    assert session.scalars(select(Journey.not_accepted_reason).where(Journey.unit_id == unit.id)).one() is not None
+
+
+def test_the_command_tells_the_names_a_choice_takes_in_the_app_s_language(
+    app: Flask, runner: FlaskCliRunner, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command speaks the app's default language (FIDELITY's BABEL_DEFAULT_LOCALE): in Swedish, it gives the
+    Swedish names; in English, the codes."""
+    code = factories.unit().code
+    path = tmp_path / "fel.csv"
+    path.write_bytes(swedish([NOT_MOTIVATED]))
+    english = runner.invoke(main, ["import", "journeys", str(path), "--unit", code])
+    assert english.exit_code == 2 and english.stderr.splitlines() == [
+        f"{path}:2: Skäl_ej_antagen: 'Ej motiverad' is not one of not_motivated, not_ready, substance_use, symptoms, "
+        "needs_assessment_not_granted, criminal_record, outside_eligibility, declined, not_reached, moved_away, other "
+        "(journey NRV-0005)"
+    ]
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "sv")
+    swedish_ = runner.invoke(main, ["import", "journeys", str(path), "--unit", code])
+    assert swedish_.exit_code == 2
+    assert swedish_.stderr.splitlines() == [f"{path}:2: {SWEDISH_REASONS} (journey NRV-0005)"]
 
 
 def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
