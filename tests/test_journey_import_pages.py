@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from openpyxl.utils import column_index_from_string
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -259,6 +260,134 @@ def test_the_xlsx_template_has_an_example_and_a_sheet_explaining_the_columns(cli
     assert "not_accepted" in next(row[2] for row in explained if row[0] == "decision")
 
 
+def drop_downs(workbook: Any) -> dict[str, tuple[list[str], str, str | None, bool | None]]:
+    """Each drop-down list of the workbook's first sheet, by the header of its column: its values (written in the rule,
+    or on the sheet it names), the cells it covers, its error style and whether a cell may be empty."""
+    sheet = workbook.worksheets[0]
+    heads = [cell.value for cell in sheet[1]]
+    found = {}
+    for rule in sheet.data_validations.dataValidation:
+        assert rule.type == "list"
+        if rule.formula1.startswith('"'):
+            values = rule.formula1[1:-1].split(",")
+        else:
+            name, cells = rule.formula1.rsplit("!", 1)
+            values = [cell.value for (cell,) in workbook[name.strip("'")][cells.replace("$", "")]]
+        for cells in str(rule.sqref).split():
+            column = column_index_from_string(cells.split(":")[0].rstrip("0123456789"))
+            found[heads[column - 1]] = (values, cells, rule.errorStyle, rule.allow_blank)
+    return found
+
+
+# The values each drop-down list offers an English reader: the codes, and yes or no.
+ENGLISH_LISTS = {
+    "age_band": ["under_18", "18_24", "25_29", "30_39", "40_49", "50_64", "65_plus"],
+    "goal": ["work", "education", "both"],
+    "decision": ["accepted", "not_accepted"],
+    "not_accepted_reason": [
+        "not_motivated", "not_ready", "substance_use", "symptoms", "needs_assessment_not_granted", "criminal_record",
+        "outside_eligibility", "declined", "not_reached", "moved_away", "other",
+    ],
+    "exit_reason": ["goal_reached", "withdrew", "lost_contact", "moved_away", "referred_elsewhere", "other"],
+    "job1_competitive": ["yes", "no"],
+}  # fmt: skip
+# ... and a Swedish reader: the form's names in Swedish, and ja or nej.
+SWEDISH_LISTS = {
+    "åldersgrupp": ["Under 18", "18–24", "25–29", "30–39", "40–49", "50–64", "65 eller äldre"],
+    "mål": ["Arbete", "Studier", "Arbete och studier"],
+    "beslut": ["Antagen", "Inte antagen"],
+    "skäl_ej_antagen": [
+        "Bedömd som inte motiverad", "Bedömd som inte redo för arbete eller studier", "Pågående missbruk",
+        "Symtomen bedömda som för svåra", "Behovsbedömning inte beviljad", "Brottsregister",
+        "Utanför en lokal behörighetsregel (till exempel en åldersgräns)", "Personen tackade nej", "Gick inte att nå",
+        "Flyttade", "Annat",
+    ],
+    "avslutsskäl": [
+        "Målet nått; stödet behövs inte längre", "Avbröt själv", "Kontakten upphörde", "Flyttade",
+        "Hänvisad till annan verksamhet", "Annat",
+    ],
+    "anställning1_öppna_marknaden": ["ja", "nej"],
+}  # fmt: skip
+
+
+def test_the_xlsx_template_offers_each_choice_in_a_drop_down_list_in_the_reader_s_language(
+    client: Any, manager: Any
+) -> None:
+    """The codes in English, the form's names in Swedish: on a thousand rows below the example, a cell may be left
+    empty, and another value is warned of but may be kept (a code pasted from another file is read too). A list
+    too long to be written in its rule, the Swedish reasons, is on a hidden sheet after the others, which the import
+    does not read: it reads the first visible sheet."""
+    unit, _user = manager
+    url = f"/units/{unit.code}/journeys/template.xlsx"
+    english = openpyxl.load_workbook(io.BytesIO(client.get(url, headers={"Accept-Language": "en"}).get_data()))
+    lists = drop_downs(english)
+    assert {name: values for name, (values, *_rest) in lists.items()} == ENGLISH_LISTS
+    for _values, cells, style, blank in lists.values():
+        cell_range = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", cells)
+        assert cell_range is not None
+        first, first_row, last, last_row = cell_range.groups()
+        assert (first == last, first_row, last_row, style, blank) == (True, "2", "1002", "warning", True)
+    assert english.sheetnames == ["journeys", "columns"]  # every English list is written in its rule
+    swedish = openpyxl.load_workbook(io.BytesIO(client.get(url, headers={"Accept-Language": "sv"}).get_data()))
+    assert {name: values for name, (values, *_rest) in drop_downs(swedish).items()} == SWEDISH_LISTS
+    assert swedish.sheetnames == ["förlopp", "kolumner", "listor"]
+    assert [sheet.sheet_state for sheet in swedish.worksheets] == ["visible", "visible", "hidden"]
+    # The sheet that explains the columns gives a choice's values as the drop-down list does.
+    explained = {row[0]: row[2] for row in swedish["kolumner"].iter_rows(values_only=True)}
+    assert explained["beslut"] == "'Antagen', 'Inte antagen'"
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_a_template_filled_in_from_its_drop_down_lists_and_saved_imports(
+    client: Any, session: Any, manager: Any, language: str
+) -> None:
+    """The example row made a journey, with values chosen from the lists (a referral not accepted, and one that
+    ended), saved by a spreadsheet: imported, each value as its code."""
+    unit, _user = manager
+    headers = {"Accept-Language": language}
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx", headers=headers).get_data())
+    )
+    sheet = workbook.worksheets[0]
+    lists = {name: values for name, (values, *_rest) in drop_downs(workbook).items()}
+    position = {cell.value: cell.column for cell in sheet[1]}
+
+    def fill(row: int, **cells: str | int) -> None:
+        for name, value in cells.items():
+            column = swedish_name(name) if language == "sv" else name
+            sheet.cell(
+                row=row, column=position[column], value=lists[column][value] if isinstance(value, int) else value
+            )
+
+    fill(2, code="NRV-0001", age_band=1, goal=2, decision=0, exit_date="2026-06-01", exit_reason=0, job1_competitive=1)
+    fill(3, code="NRV-0002", referral_date="2026-02-02", age_band=6, goal=0, decision=1, decision_date="2026-02-09",
+         not_accepted_reason=10, first_meeting_date="", enrolment_date="", first_employer_contact_date="",
+         job1_start="", job1_competitive="", job1_hours="")  # fmt: skip
+    saved = io.BytesIO()
+    workbook.save(saved)
+    response = upload(client, unit.code, saved.getvalue(), "filled.xlsx")
+    assert response.status_code == 302, html.unescape(response.get_data(as_text=True))
+    session.expire_all()
+    journeys = {j.code: j for j in session.scalars(select(Journey).where(Journey.unit_id == unit.id))}
+    first, second = journeys["NRV-0001"], journeys["NRV-0002"]
+    assert (first.age_band.value, first.goal.value, first.decision.value, first.exit_reason.value) == (
+        "18_24", "both", "accepted", "goal_reached"
+    )  # fmt: skip
+    assert [job.competitive for job in first.jobs] == [False]
+    assert (second.age_band.value, second.goal.value, second.decision.value, second.not_accepted_reason.value) == (
+        "65_plus", "work", "not_accepted", "other"
+    )  # fmt: skip
+
+
+def test_the_xlsx_export_offers_the_drop_down_lists_below_the_journeys_too(client: Any, manager: Any) -> None:
+    unit, _user = manager
+    upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/units/{unit.code}/journeys/export.xlsx").get_data()))
+    lists = drop_downs(workbook)
+    assert {name: values for name, (values, *_rest) in lists.items()} == ENGLISH_LISTS
+    assert lists["goal"][1] == "D2:D1003"  # the two journeys and a thousand rows below them
+
+
 def test_the_export_downloads_the_units_journeys(client: Any, manager: Any, session: Any) -> None:
     unit, _user = manager
     upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
@@ -432,12 +561,12 @@ def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx", headers=sv).get_data())
     )
-    sheet = workbook["journeys"]
+    sheet = workbook["förlopp"]  # its sheets named in Swedish too
     assert [cell.value for cell in sheet[1]][:2] == ["kod", "remissdatum"] and "anställning1_timmar" in [
         cell.value for cell in sheet[1]
     ]
     assert sheet.column_dimensions["A"].number_format == "@" and sheet["B2"].is_date  # typed as in English
-    assert [row[0] for row in workbook["columns"].iter_rows(values_only=True)][1:3] == ["kod", "remissdatum"]
+    assert [row[0] for row in workbook["kolumner"].iter_rows(values_only=True)][1:3] == ["kod", "remissdatum"]
     # The Swedish export imported again changes nothing; in English, the names are the layout's.
     response = upload(client, unit.code, exported, "export.csv")
     assert response.status_code == 200 and "The file changes nothing" in response.get_data(as_text=True)
