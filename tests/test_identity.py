@@ -228,6 +228,12 @@ def test_a_given_name_alone_or_with_only_digits_or_initials_is_refused(code: str
     assert code_problem(code, YEAR) == NAME_ALONE
 
 
+def test_each_message_about_a_name_ends_as_a_sentence() -> None:
+    """A message about what a code must not hold says what, as the one about a date of birth does."""
+    for message in (BIRTH_DATE, NAME_WORDS, NAME_ALONE, NAME_SURNAME, NAME_RUN_TOGETHER):
+        assert message.endswith(": a code must not hold one"), message
+
+
 @pytest.mark.parametrize(
     "code",
     [

@@ -9,12 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from fidelity.monitoring.identity import BIRTH_DATE, NAME_WORDS, SWEDISH_PERSONNUMMER
 from fidelity.monitoring.journey_files import read_cells
-from fidelity.monitoring.layout import header
+from fidelity.monitoring.layout import LAYOUT, Kind, header
 from fidelity.monitoring.problems import ImportRefused, Problem
-from fidelity.monitoring.validation import CheckedJourneys, check_journeys
+from fidelity.monitoring.validation import (
+    CheckedJourneys,
+    check_journeys,
+    choice_words,
+    plain_words,
+    written_choices,
+    yes_and_no,
+)
 from tests.journey_data import GOOD, TODAY, csv_file, csv_text, journey, xlsx_file
 
 
@@ -569,6 +577,83 @@ def test_a_choice_may_be_written_as_the_form_names_it_in_english_or_swedish(app:
     assert result["decision"].tolist() == ["not_accepted", "not_accepted"]
     assert result["not_accepted_reason"].tolist() == ["not_motivated", "needs_assessment_not_granted"]
     assert unknown == [Problem(2, "goal: 'ej motiverad' is not one of work, education, both", "goal")]
+
+
+# A referral not accepted: none of what follows an acceptance.
+NOT_ACCEPTED = {
+    "decision": "not_accepted",
+    "first_meeting_date": "",
+    "enrolment_date": "",
+    "first_employer_contact_date": "",
+    "job1_start": "",
+    "job1_competitive": "",
+    "job1_hours": "",
+}
+
+
+def test_a_choice_not_read_is_told_with_its_values_as_the_reader_writes_them(app: Flask) -> None:
+    """A Swedish reader is told the form's names in Swedish, which they would write (and the import reads), rather
+    than codes they never see; each name in quotes, as a name may hold spaces. An English reader is told the codes,
+    as the templates write them."""
+    data = csv_file(
+        [journey(goal="jobb"), journey(code="NRV-0002", not_accepted_reason="Ej motiverad", **NOT_ACCEPTED)]
+    )
+    with app.app_context():
+        with force_locale("sv"):
+            swedish = [problem.message for problem in problems(data)]
+        with force_locale("en"):
+            english = [problem.message for problem in problems(data)]
+    assert swedish == [
+        "goal: 'jobb' är inte något av 'Arbete', 'Studier', 'Arbete och studier'",
+        "not_accepted_reason: 'Ej motiverad' är inte något av 'Bedömd som inte motiverad', 'Bedömd som inte redo för "
+        "arbete eller studier', 'Pågående missbruk', 'Symtomen bedömda som för svåra', 'Behovsbedömning inte "
+        "beviljad', 'Brottsregister', 'Utanför en lokal behörighetsregel (till exempel en åldersgräns)', 'Personen "
+        "tackade nej', 'Gick inte att nå', 'Flyttade', 'Annat'",
+    ]
+    assert english == [
+        "goal: 'jobb' is not one of work, education, both",
+        "not_accepted_reason: 'Ej motiverad' is not one of not_motivated, not_ready, substance_use, symptoms, "
+        "needs_assessment_not_granted, criminal_record, outside_eligibility, declined, not_reached, moved_away, other",
+    ]
+
+
+def test_each_value_a_swedish_reader_is_told_is_read_as_its_code(app: Flask) -> None:
+    """What a message (and a workbook's drop-down list) gives a Swedish reader is what the import reads: each name
+    of a choice, and ja and nej."""
+    choices = [column for column in LAYOUT if column.kind is Kind.CHOICE]
+    with app.app_context(), force_locale("sv"):
+        for column in choices:
+            written = written_choices(column)
+            words = choice_words(column.field)
+            assert not set(written) & set(column.choices), column.name  # names, not codes
+            assert [words[plain_words(name)] for name in written] == list(column.choices)
+        rows = [journey(code=f"NRV-{n}", job1_competitive=word) for n, word in enumerate(yes_and_no())]
+        assert yes_and_no() == ("ja", "nej") and checked(csv_file(rows)).jobs["competitive"].tolist() == [True, False]
+        first = {column.name: written_choices(column)[0] for column in choices}
+        inte_antagen = written_choices(next(column for column in choices if column.name == "decision"))[1]
+    # The first name of each list, and 'Inte antagen', in a file: read as their codes.
+    accepted = journey(**first | {"not_accepted_reason": "", "exit_date": "2026-06-01"})
+    reason = first["not_accepted_reason"]
+    refused = journey(code="NRV-0002", **NOT_ACCEPTED | {"decision": inte_antagen, "not_accepted_reason": reason})
+    with app.app_context():
+        read = checked(csv_file([accepted, refused])).journeys
+    names = ["age_band", "goal", "decision", "exit_reason"]
+    assert read.loc[0, names].tolist() == ["under_18", "work", "accepted", "goal_reached"]
+    assert read.loc[1, ["decision", "not_accepted_reason"]].tolist() == ["not_accepted", "not_motivated"]
+
+
+def test_a_yes_or_no_not_read_is_told_as_the_reader_writes_it(app: Flask) -> None:
+    """Ja and nej to a Swedish reader. (The Swedish message needs the translation of its new msgid
+    "%(column)s: '%(value)s' is not %(yes)s or %(no)s" in fidelity/translations/sv: until then it reads in English.)"""
+    data = csv_file([journey(job1_competitive="kanske")])
+    with app.app_context():
+        with force_locale("en"):
+            english = problems(data)
+        with force_locale("sv"):
+            swedish = problems(data)
+    assert english == [Problem(2, "job1_competitive: 'kanske' is not yes or no", "job1_competitive")]
+    # Needs the Swedish translation of the new message (see the docstring).
+    assert swedish == [Problem(2, "job1_competitive: 'kanske' är varken ja eller nej", "job1_competitive")]
 
 
 def test_a_blank_choice_stays_blank_beside_a_choice_written_in_words(app: Flask) -> None:

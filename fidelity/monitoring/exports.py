@@ -3,7 +3,8 @@
 An export can be imported again unchanged: it has the same columns, with as many job and education groups as the
 journey with the most spells needs (at least one of each). An export of a unit's journeys hands personal data on, so
 it is an entry in the unit's audit trail: who, when, in which format, how many journeys. A Swedish user's files name
-the columns in Swedish (`layout.NAMES`), as the import reads them too.
+the columns in Swedish (`layout.NAMES`), as the import reads them too. The xlsx files offer each column of choices
+(and of yes or no) a drop-down list of its values as the reader writes them, which the import reads.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from fidelity.monitoring.layout import (
 )
 from fidelity.monitoring.reads import EXPORT, log_read
 from fidelity.monitoring.unit_lock import share_units
+from fidelity.monitoring.validation import one_of, written_choices, yes_and_no
 
 EXPORT_ORDER = ["referral_date", "code"]
 
@@ -90,7 +92,7 @@ def export_xlsx(unit: Unit) -> bytes:
     """The unit's journeys, and a second sheet explaining each column, as the template has."""
     table = journeys_table(unit.id)
     _audit_export(unit, "xlsx", len(table))
-    return xlsx_bytes(NAMES.in_language(table), help_rows())
+    return xlsx_bytes(NAMES.in_language(table), help_rows(), drop_down_lists())
 
 
 def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
@@ -107,13 +109,26 @@ def template_table() -> pd.DataFrame:
 
 
 def help_rows() -> list[list[str]]:
-    """The layout in words, for the xlsx template's second sheet (in the language of the request)."""
+    """The layout in words, for the xlsx template's second sheet (in the language of the request). A choice's values
+    are those its drop-down list offers: in Swedish, the form's names."""
     rows = [[_("column"), _("required"), _("values"), _("what it holds")]]
     swedish = swedish_request()
     for column in LAYOUT:
         name = SWEDISH[column.name] if swedish else column.name
-        rows.append([name, _("yes") if column.required else "", str(column.allowed), str(column.description)])
+        values = one_of(written_choices(column)) if column.kind is Kind.CHOICE else str(column.allowed)
+        rows.append([name, _("yes") if column.required else "", values, str(column.description)])
     return rows
+
+
+def drop_down_lists() -> dict[str, list[str]]:
+    """The values of each column of choices and of yes or no as the reader writes them (the form's names and ja or
+    nej in Swedish, the codes and yes or no in English), all of which the import reads: for the xlsx files'
+    drop-down lists, by the layout's name of the column."""
+    return {
+        column.name: written_choices(column) if column.kind is Kind.CHOICE else list(yes_and_no())
+        for column in LAYOUT
+        if column.kind in (Kind.CHOICE, Kind.YES_NO)
+    }
 
 
 def template_csv() -> bytes:
@@ -121,4 +136,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return xlsx_bytes(NAMES.in_language(template_table()), help_rows())
+    return xlsx_bytes(NAMES.in_language(template_table()), help_rows(), drop_down_lists())

@@ -30,14 +30,14 @@ NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
 BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
 PHONE_NUMBER = N_("looks like a mobile phone number")
 NAME = N_("contains a space: a code must not be a name")
-NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not")
+NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not hold one")
 NAME_ALONE = N_(
     "holds a person's name (a given name alone, or with only digits or initials beside it, such as Kalle or Maja_K): "
-    "a code must not"
+    "a code must not hold one"
 )
-NAME_SURNAME = N_("holds a person's name (a surname, such as Andersson-7 or NRV_Olsen): a code must not")
+NAME_SURNAME = N_("holds a person's name (a surname, such as Andersson-7 or NRV_Olsen): a code must not hold one")
 NAME_RUN_TOGETHER = N_(
-    "holds a person's name (a given name and a surname run together, such as ANNASVENSSON): a code must not"
+    "holds a person's name (a given name and a surname run together, such as ANNASVENSSON): a code must not hold one"
 )
 EMPTY = N_("the code is missing")
 TOO_LONG = N_("the code is longer than %(max)d characters")

@@ -47,6 +47,7 @@ from fidelity.security import opened_from_this_site
 bp = Blueprint("journeys", __name__)
 
 PROBLEMS_SHOWN = 1000  # rows of the problem table; a file wrong throughout would otherwise make a page of megabytes
+NEXT_STEP = "at:imported"  # the category of the message after an import that the page shows with the next step's links
 
 
 def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, too_large: bool = False) -> str:
@@ -60,6 +61,7 @@ def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, t
         max_megabytes=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         layout=LAYOUT,
         swedish=SWEDISH,
+        next_step=NEXT_STEP,
     )
 
 
@@ -137,6 +139,7 @@ def confirm_import(code: str, token: str) -> ResponseReturnValue:
     refresh_outcomes(unit, today)  # the kept quarterly figures follow the journeys, in the same commit
     db.session.commit()
     _say_imported(summary)
+    _say_next()
     return redirect(url_for(".import_page", code=unit.code))
 
 
@@ -146,6 +149,7 @@ def _no_longer_held(unit: Unit, gone: NoLongerHeld) -> ResponseReturnValue:
     db.session.commit()
     if gone.answer == IMPORTED:
         flash(_("This file has been imported already: it is not imported twice."))
+        _say_next()
     elif gone.answer == NOT_IMPORTED:
         flash(_("This file was not imported, as asked. To import it after all, upload it again."))
     else:
@@ -231,6 +235,12 @@ def _say_imported(summary: ImportSummary) -> None:
                 quarter=quarter_text(locked.year, locked.number),
             )
         )
+
+
+def _say_next() -> None:
+    """After an import, the next step: the import page shows this with links to the unit's journeys and its waiting
+    list, once (a flashed message, where the page reloaded or opened again shows none), under the import's numbers."""
+    flash(_("Next, look over the journeys as the unit has them now, or its waiting list:"), NEXT_STEP)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -23,10 +24,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
-from fidelity.column_names import swedish_request
+from fidelity.column_names import ColumnNames, swedish_request
 from fidelity.i18n import semicolon_csv
 from fidelity.monitoring.layout import LAYOUT, Column, Kind, english_name, spell_header
 from fidelity.monitoring.problems import Problem, refused
@@ -409,12 +413,28 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return typed.where(typed.notna() & (typed != ""), None)
 
 
-def xlsx_bytes(frame: pd.DataFrame, help_rows: list[list[str]] | None = None) -> bytes:
-    """A table of text as an xlsx workbook: the sheet 'journeys', and a sheet 'columns' when help rows are given."""
+# The workbook's sheets, as a Swedish reader's are named. The import reads the first visible sheet whatever its name,
+# so that a workbook with the English names (any made before), the Swedish ones or others is read alike.
+SHEETS = ColumnNames({"journeys": "förlopp", "columns": "kolumner", "lists": "listor"})
+# Rows below the journeys that a drop-down list reaches, for the journeys a unit adds.
+DROP_DOWN_ROWS = 1000
+# The most characters Excel takes in a list written in the rule itself, commas included; a longer list, or one with a
+# value holding a comma, a semicolon (the separator Excel shows in a language that writes decimal commas) or a
+# quotation mark, is written on the hidden sheet of lists and named by its cells.
+LIST_IN_RULE_MAX = 255
+
+
+def xlsx_bytes(
+    frame: pd.DataFrame, help_rows: list[list[str]] | None = None, lists: Mapping[str, Sequence[str]] | None = None
+) -> bytes:
+    """A table of text as an xlsx workbook: the sheet 'journeys', and a sheet 'columns' when help rows are given,
+    each named in Swedish for a Swedish reader. `lists`: the values each column takes, by the layout's name of the
+    column (job<N>_competitive for every job's), offered as a drop-down list in its cells."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
-        _typed(frame).to_excel(writer, sheet_name="journeys", index=False)
-        sheet = writer.sheets["journeys"]
+        journeys = SHEETS.heading("journeys")
+        _typed(frame).to_excel(writer, sheet_name=journeys, index=False)
+        sheet = writer.sheets[journeys]
         sheet.freeze_panes = "B2"
         for index, name in enumerate(frame.columns):
             dimension = sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter]
@@ -422,8 +442,67 @@ def xlsx_bytes(frame: pd.DataFrame, help_rows: list[list[str]] | None = None) ->
             if english_name(name) == "code":
                 dimension.number_format = "@"  # text, so that a code typed as 0042 keeps its zeros
         if help_rows:
-            pd.DataFrame(help_rows[1:], columns=help_rows[0]).to_excel(writer, sheet_name="columns", index=False)
-            columns_sheet = writer.sheets["columns"]
+            columns = SHEETS.heading("columns")
+            pd.DataFrame(help_rows[1:], columns=help_rows[0]).to_excel(writer, sheet_name=columns, index=False)
+            columns_sheet = writer.sheets[columns]
             for letter, width in zip("ABCD", (30, 10, 50, 80), strict=True):
                 columns_sheet.column_dimensions[letter].width = width
+        if lists:
+            _drop_downs(writer.book, sheet, list(frame.columns), lists, last_row=len(frame) + 1 + DROP_DOWN_ROWS)
     return buffer.getvalue()
+
+
+def _drop_downs(
+    book: Workbook, sheet: Worksheet, names: list[str], lists: Mapping[str, Sequence[str]], last_row: int
+) -> None:
+    """A drop-down list in each column of `sheet` (headed `names`) that `lists` has values for, from the row under
+    the header to `last_row`. A cell may be left empty. A value typed that is not in the list is warned of, and
+    kept if the person says so: a warning rather than a stop, because a value pasted or typed from another file (a
+    code such as not_motivated, or the form's English name) is read by the import too, though not in the list; the
+    import checks every value anyway."""
+    written: dict[tuple[str, ...], str] = {}  # each list written on the sheet of lists, and its cells
+    for position, name in enumerate(names, start=1):
+        column = _column(name)
+        values = tuple(lists.get(column.name, ())) if column is not None else ()
+        if not values:
+            continue
+        formula = _list_in_rule(values)
+        if formula is None:
+            if not written:
+                hidden = book.create_sheet(SHEETS.heading("lists"))
+                hidden.sheet_state = "hidden"  # the import reads the first visible sheet, and this one is last
+            if values not in written:
+                written[values] = _write_list(book[SHEETS.heading("lists")], name, values, len(written) + 1)
+            formula = written[values]
+        rule = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=_("Not in the list"),
+            error=_("This is not one of the list's values, and the import may refuse it. Choose one from the list, "
+                    "or leave the cell empty."),
+        )  # fmt: skip
+        letter = get_column_letter(position)
+        rule.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(rule)
+
+
+def _list_in_rule(values: Sequence[str]) -> str | None:
+    """A list as Excel writes it in the rule itself ("a,b,c"), or None when it cannot be: longer than
+    LIST_IN_RULE_MAX, or with a comma or semicolon (which could split a value) or a quotation mark in a value."""
+    text = ",".join(values)
+    if len(text) > LIST_IN_RULE_MAX or any(mark in value for value in values for mark in ',;"'):
+        return None
+    return f'"{text}"'
+
+
+def _write_list(sheet: Worksheet, name: str, values: Sequence[str], number: int) -> str:
+    """`values` in column `number` of the sheet of lists, under the name of the column they are for; the reference
+    to their cells a rule takes."""
+    letter = get_column_letter(number)
+    sheet.cell(row=1, column=number, value=name)
+    for row, value in enumerate(values, start=2):
+        sheet.cell(row=row, column=number, value=value)
+    return f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(values) + 1}"

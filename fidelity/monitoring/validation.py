@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fidelity.day_field import no_such_day
+from fidelity.i18n import current_language
 from fidelity.models.monitoring import CODE_MAX, Decision
 from fidelity.monitoring.columns import header_problems, named_columns, not_a_header, rows_readable, spell_numbers
 from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
@@ -123,6 +124,49 @@ def choice_words(field_name: str) -> dict[str, str]:
             for member, name in CHOICE_LABELS.get(field_name, {}).items():
                 words.setdefault(plain_words(str(name)), member.value)
     return words
+
+
+# The words a Swedish reader writes true and false with, which the import reads (YES, NO).
+JA_NEJ = ("ja", "nej")
+
+
+def reader_writes_swedish() -> bool:
+    """Whether the reader of a message or a workbook writes Swedish: the language of the request, or of the command
+    (the app's default language); outside the app, as a script checking a file is, not."""
+    return has_app_context() and current_language() == "sv"
+
+
+def written_choices(column: Column) -> list[str]:
+    """The values of the choice column `column`, as its reader writes them, for a problem's message and a workbook's
+    drop-down list. For a reader in Swedish, the form's names in Swedish (`Bedömd som inte motiverad`), which the
+    import reads as their codes (`choice_words`): a Swedish reader never writes not_motivated. In English, the codes
+    the templates and exports write: the import reads the form's English names too, but the codes are shorter. A
+    name the import would not read as its value (two names written alike) is given as its code."""
+    if not reader_writes_swedish():
+        return list(column.choices)
+    names = {member.value: str(name) for member, name in CHOICE_LABELS.get(column.field, {}).items()}
+    words = choice_words(column.field)
+    return [
+        names[value] if value in names and words.get(plain_words(names[value])) == value else value
+        for value in column.choices
+    ]
+
+
+def yes_and_no() -> tuple[str, str]:
+    """Yes and no as the reader writes them, and the import reads them: ja and nej in Swedish."""
+    return JA_NEJ if reader_writes_swedish() else ("yes", "no")
+
+
+# A value a message may give as it is among others, separated by commas: a word, with no space or comma in it.
+_ONE_WORD = re.compile(r"[\w-]+")
+
+
+def one_of(values: list[str]) -> str:
+    """Values for a message, separated by commas; each in quotes when one is more than a word (a name such as
+    'Målet nått; stödet behövs inte längre'), so that it is plain where each ends."""
+    if all(_ONE_WORD.fullmatch(value) for value in values):
+        return ", ".join(values)
+    return ", ".join(f"'{value}'" for value in values)
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
@@ -418,11 +462,12 @@ class RowCheck:
         bad = np.zeros(len(raw), dtype=bool)
         bad[np.flatnonzero(retry)[~known.to_numpy()]] = True
         self.unreadable[name] = bad
-        not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
-        choices = ", ".join(column.choices)
-        self.report(
-            bad, lambda p: _(not_one_of, column=self.show(name), value=quoted(raw.iat[p]), allowed=choices), name
-        )
+        if bad.any():
+            not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
+            choices = one_of(written_choices(column))  # as the reader would write them: in Swedish, the form's names
+            self.report(
+                bad, lambda p: _(not_one_of, column=self.show(name), value=quoted(raw.iat[p]), allowed=choices), name
+            )
         return values
 
     def yes_no(self, name: str) -> pd.Series:
@@ -430,11 +475,12 @@ class RowCheck:
         tidy = raw if raw.isin(["", "yes", "no"]).all() else raw.str.strip().str.lower()
         bad = (~tidy.isin(YES | NO | {""})).to_numpy()
         self.unreadable[name] = bad
-        self.report(
-            bad,
-            lambda p: _("%(column)s: '%(value)s' is not yes or no", column=self.show(name), value=quoted(raw.iat[p])),
-            name,
-        )
+        if bad.any():
+            yes, no = yes_and_no()  # as the reader writes them: ja and nej in Swedish
+            not_yes_or_no = N_("%(column)s: '%(value)s' is not %(yes)s or %(no)s")
+            self.report(
+                bad, lambda p: _(not_yes_or_no, column=self.show(name), value=quoted(raw.iat[p]), yes=yes, no=no), name
+            )
         return ~tidy.isin(NO)
 
     def hours(self, name: str) -> pd.Series:
