@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from fidelity.comparison.table import EXPORT_NAMES
 from fidelity.downloads import column_key
-from fidelity.monitoring.outcome_pages import column_text
+from fidelity.monitoring.outcome_pages import UNIT_TEXT, column_text
 from fidelity.monitoring.outcomes import FEW_SERVED, N_
 from fidelity.scales import PrincipleSet, Scale
 
@@ -27,7 +27,7 @@ OUTCOME_COLUMNS = (
     "specialists_per_supervisor",
 )
 COLUMN_TEXTS: dict[str, tuple[str, str]] = {
-    "unit": (N_("Unit"), N_("The unit's code.")),
+    "unit": UNIT_TEXT,
     "name": (N_("Name"), N_("The unit's name.")),
     "area": (N_("Area"), N_("The area the unit belongs to.")),
     "review_date": (N_("Review date"), N_(

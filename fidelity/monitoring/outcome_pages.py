@@ -173,8 +173,9 @@ COLUMN_LABELS = {
     "screened_out_share": N_("Share screened out"),
     "gave_up_share": N_("Share who gave up while waiting"),
 }
+UNIT_TEXT = (N_("Unit"), N_("The unit's code."))  # the first column of every export that has units' lines
 COLUMN_TEXTS: dict[str, tuple[str, str]] = {
-    "unit": (N_("Unit"), N_("The unit's code.")),
+    "unit": UNIT_TEXT,
     "year": (N_("Year"), N_("The year of the quarter counted.")),
     "quarter": (N_("Quarter"), N_("The calendar quarter counted, 1 to 4: January to March is 1.")),
     "definitions_version": (N_("Definitions version"), N_(

@@ -15,6 +15,7 @@ from fidelity.downloads import column_key
 from fidelity.i18n import quarter_text
 from fidelity.models.monitoring import ZERO_EXCLUSION_BREACHES, NotAcceptedReason
 from fidelity.monitoring.journey_forms import REASON_NAMES
+from fidelity.monitoring.outcome_pages import UNIT_TEXT
 from fidelity.monitoring.outcomes import N_
 from fidelity.monitoring.waiting import EXPORT_COLUMNS, EXPORT_NAMES, ReferralQuarter
 
@@ -70,7 +71,7 @@ def wait_chart(quarters: Sequence[ReferralQuarter]) -> ChartShown:
 # in one calendar quarter, whenever they met a specialist or started, as the journeys stand on the day of the
 # download. The columns of the reasons for not accepting a referral are explained by `column_definitions`.
 COLUMN_TEXTS: dict[str, tuple[str, str]] = {
-    "unit": (N_("Unit"), N_("The unit's code.")),
+    "unit": UNIT_TEXT,
     "year": (N_("Year"), N_("The year of the quarter of referral.")),
     "quarter": (N_("Quarter"), N_(
         "The calendar quarter in which the people counted on the line were referred, 1 to 4: January to March is "
