@@ -605,6 +605,9 @@ def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
     # Semicolons and decimal commas, as Swedish Excel opens and saves a CSV file.
     assert exported.decode("utf-8-sig").startswith("kod;remissdatum;åldersgrupp;mål;beslut;")
     assert ";17,5;" in exported.decode("utf-8-sig")
+    # Choices and yes or no as the Swedish reader writes them, and the drop-down lists offer them: the form's names.
+    first = exported.decode("utf-8-sig").split("\r\n" if "\r\n" in exported.decode("utf-8-sig") else "\n")[1]
+    assert ";Arbete;Antagen;" in first and ";ja;" in first and "accepted" not in first
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx", headers=sv).get_data())
     )
@@ -613,6 +616,8 @@ def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
         cell.value for cell in sheet[1]
     ]
     assert sheet.column_dimensions["A"].number_format == "@" and sheet["B2"].is_date  # typed as in English
+    example = dict(zip([cell.value for cell in sheet[1]], [cell.value for cell in sheet[2]], strict=True))
+    assert (example["mål"], example["beslut"], example["anställning1_öppna_marknaden"]) == ("Arbete", "Antagen", "ja")
     assert [row[0] for row in workbook["kolumner"].iter_rows(values_only=True)][1:3] == ["kod", "remissdatum"]
     # The Swedish export imported again changes nothing; in English, the names are the layout's.
     response = upload(client, unit.code, exported, "export.csv")

@@ -4,7 +4,8 @@ An export can be imported again unchanged: it has the same columns, with as many
 journey with the most spells needs (at least one of each). An export of a unit's journeys hands personal data on, so
 it is an entry in the unit's audit trail: who, when, in which format, how many journeys. A Swedish user's files name
 the columns in Swedish (`layout.NAMES`), as the import reads them too. The xlsx files offer each column of choices
-(and of yes or no) a drop-down list of its values as the reader writes them, which the import reads.
+(and of yes or no) a drop-down list of its values as the reader writes them, which the import reads; the cells of a
+Swedish reader's files write them so too (the form's names, ja and nej), the codes in English.
 """
 
 from __future__ import annotations
@@ -73,7 +74,30 @@ def journeys_table(unit_id: int) -> pd.DataFrame:
     table = pd.DataFrame({column.name: _text(journeys[column.field], column.kind) for column in JOURNEY_COLUMNS})
     jobs = _spell_columns(frames.jobs, JOB_COLUMNS, journeys["id"])
     education = _spell_columns(frames.education, EDUCATION_COLUMNS, journeys["id"])
-    return pd.concat([table, jobs.reset_index(drop=True), education.reset_index(drop=True)], axis=1)
+    return in_reader_s_words(pd.concat([table, jobs.reset_index(drop=True), education.reset_index(drop=True)], axis=1))
+
+
+def in_reader_s_words(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of the layout (columns named in English, cells as text) with its choices and its yes or no as the
+    reader writes them, as the xlsx files' drop-down lists offer them: for a Swedish reader the form's names
+    (`Bedömd som inte motiverad`) and ja or nej, which the import reads as their codes; for any other, as they are
+    (the codes, yes and no). An empty cell stays empty."""
+    if not swedish_request():
+        return table
+    words = {}
+    for name in table.columns:
+        spell = spell_header(name)
+        column = spell[2] if spell else next((c for c in JOURNEY_COLUMNS if c.name == name), None)
+        if column is None:
+            continue
+        if column.kind is Kind.CHOICE:
+            said = dict(zip(column.choices, written_choices(column), strict=True))
+        elif column.kind is Kind.YES_NO:
+            said = dict(zip(("yes", "no"), yes_and_no(), strict=True))
+        else:
+            continue
+        words[name] = table[name].map(lambda value, said=said: said.get(value, value))
+    return table.assign(**words)
 
 
 def export_csv(unit: Unit) -> bytes:
@@ -104,8 +128,8 @@ def _audit_export(unit: Unit, file_format: str, journeys: int) -> None:
 
 
 def template_table() -> pd.DataFrame:
-    """The header and one example journey."""
-    return pd.DataFrame([example_row()], columns=header())
+    """The header and one example journey, its choices as the reader writes them."""
+    return in_reader_s_words(pd.DataFrame([example_row()], columns=header()))
 
 
 def help_rows() -> list[list[str]]:
