@@ -76,7 +76,7 @@ def xlsx_bytes(
         if freeze:
             worksheet.freeze_panes = freeze
         for name, table in more:
-            _sheet(writer, table, name, names)
+            _sheet(writer, table, name, names, prose=True)
     return buffer.getvalue()
 
 
@@ -87,26 +87,29 @@ def _sheet(
     names: ColumnNames | None,
     *,
     widths: pd.DataFrame | None = None,
+    prose: bool = False,
 ) -> Worksheet:
     """`frame` written as the sheet `sheet`, it and its columns named in the language of the request when `names`
     has them, each column as wide as its heading and its longest value need (in `widths`, the values as written
-    before dates were typed, when given)."""
+    before dates were typed, when given), within NARROWEST to WIDEST characters. On a sheet of `prose` (a key to
+    another sheet's columns), a column of sentences is wide and its cells wrap them instead; a data sheet's long
+    value (a unit's name of 200 characters) keeps to WIDEST, in one line."""
     headings = [names.heading(column) for column in frame.columns] if names else list(frame.columns)
     sheet = names.heading(sheet) if names else sheet  # the sheet too, when it has a Swedish name
     frame.to_excel(writer, sheet_name=sheet, index=False, header=headings)
     worksheet: Worksheet = writer.sheets[sheet]
-    prose = False
+    wrapped = False
     for position, (column, heading) in enumerate(zip(frame.columns, headings, strict=True), start=1):
         values = (frame if widths is None else widths)[column]
         letter = get_column_letter(position)
-        if _longest(values) > PROSE:  # a column of sentences (a definition): wide, each cell's lines wrapped
-            prose = True
+        if prose and _longest(values) > PROSE:  # a column of sentences (a definition): wide, its lines wrapped
+            wrapped = True
             worksheet.column_dimensions[letter].width = PROSE_WIDTH
             for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         else:
             worksheet.column_dimensions[letter].width = _width(values, str(heading))
-    if prose:  # the other cells of a line at the top of it, beside the first line of the wrapped text
+    if wrapped:  # the other cells of a line at the top of it, beside the first line of the wrapped text
         for row in worksheet.iter_rows(min_row=2):
             for cell in row:
                 if not cell.alignment.wrap_text:

@@ -21,7 +21,7 @@ from sqlalchemy import event, select, update
 from fidelity import clock
 from fidelity.comparison.table import half_year, rate_column, rate_quarters, served_column, total_column
 from fidelity.extensions import db
-from fidelity.models import ActionStatus, QuarterlyOutcome, Role
+from fidelity.models import ActionStatus, QuarterlyOutcome, Role, Unit
 from fidelity.monitoring.kept import bring_up_to_date, counted_before, refresh_outcomes
 from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
 from fidelity.monitoring.quarters import Quarter
@@ -286,7 +286,7 @@ def test_the_workbook_has_a_key_to_every_column_in_the_reader_s_language(
     assert key["item_O6"][0] == "Zero exclusion criteria" and key["principle_zero-exclusion"][0] == "2. Zero exclusion"
     assert key["caseload_per_specialist"][1].startswith("People served divided by the work/study specialists'")
     assert "zero-exclusion principle forbids" in key["screened_out_4q"][1]
-    assert "fewer than 10 people" in key["few_served"][1] and "12 months after a review" in key["next_review_due"][1]
+    assert "1 to 9 people" in key["few_served"][1] and "12 months after one at good" in key["next_review_due"][1]
     over_time = [column for column in key if column.startswith("employment_rate_")]
     assert len(over_time) == 8 and {key[column][0] for column in over_time} == {"Employment rate in the quarter"}
     halves = [column for column in key if re.fullmatch(r"total_\d{4}H[12]", column)]
@@ -768,3 +768,19 @@ def test_the_totals_row_names_two_units_both(client: Any, session: Any) -> None:
         for language, words in (("en", english), ("sv", swedish)):
             page = client.get("/comparison?kind=all", headers={"Accept-Language": language}).get_data(as_text=True)
             assert f'<tfoot><tr class="totals"><th scope="row">{words}</th>' in page
+
+
+def test_a_long_unit_name_keeps_to_its_column_in_the_workbook(client: Any, session: Any) -> None:
+    """A unit's name of 90 characters: its column keeps the widest width, on one line, as every data column does;
+    only the key's definitions are wrapped."""
+    area = factories.area()
+    long = factories.unit(area)
+    db.session.execute(update(Unit).where(Unit.id == long.id).values(name="Supported employment " * 4 + "of the north"))
+    db.session.commit()
+    login(client, factories.user(Role.SECOND_TIER_MANAGER, area_id=area.id).email)
+    workbook = load_workbook(io.BytesIO(client.get("/comparison.xlsx?kind=all").data))
+    sheet = workbook["comparison"]
+    assert len(sheet["B2"].value) > 80 and sheet.column_dimensions["B"].width == 40
+    assert not any(cell.alignment.wrap_text for row in sheet.iter_rows() for cell in row)
+    key = workbook["Key"]
+    assert key.column_dimensions["C"].width == 90 and key["C2"].alignment.wrap_text
