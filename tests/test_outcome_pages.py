@@ -391,6 +391,11 @@ def test_the_workbook_says_what_each_column_gives(client: Any, unit: Any, manage
     assert lines.loc["employment_rate"].tolist() == ["Employment rate", texts["in_competitive_work"]]
     assert lines.loc["caseload_per_specialist", "definition"] == texts["caseload"]
     assert lines.loc["contact_window_closed", "figure"] == "People whose first 30 days ended"
+    # A count is said to be a number, its share a share: contact_within_30 counts people, share_within_30 shares.
+    assert lines.loc["contact_within_30", "definition"].startswith("Of the people whose first 30 days ended")
+    assert "the number who had met an employer" in lines.loc["contact_within_30", "definition"]
+    assert lines.loc["share_within_30", "definition"] == texts["contact_within_30"]
+    assert "the number still held" in lines.loc["retained_90", "definition"]
     assert "retention rule" in lines.loc["locked", "definition"]
     # The definitions are long: their column is wide and wraps them; each line's other cells sit at its top.
     sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Definitions"]

@@ -242,6 +242,7 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert lines.loc["not_accepted_not_motivated", "figure"] == "Not accepted: Judged not motivated"
     assert "zero-exclusion principle forbids" in lines.loc["not_accepted_not_motivated", "definition"]
     assert "zero-exclusion" not in lines.loc["not_accepted_declined", "definition"]
+    assert "or with no reason recorded" in lines.loc["not_accepted_other", "definition"]  # as the counts take them
     assert "at least this" in lines.loc["longest_wait_so_far_days", "definition"]
     swedish = client.get(f"/units/{unit.code}/waiting-list.xlsx", headers={"Accept-Language": "sv"}).data
     key = pd.read_excel(io.BytesIO(swedish), sheet_name="Definitioner").set_index("kolumn")

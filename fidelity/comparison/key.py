@@ -54,7 +54,9 @@ COLUMN_TEXTS: dict[str, tuple[str, str]] = {
         "record or a local eligibility rule.")),
     "screened_out_share_4q": (N_("Share screened out"), N_(
         "Those screened out, divided by the referrals: a share from 0 to 1.")),
-    "not_refused_4q": (N_("Not refused, four quarters"), N_("Of the referrals, those not refused.")),
+    "not_refused_4q": (N_("Not refused, four quarters"), N_(
+        "Of the referrals, those not refused, in the quarters counted from definitions version 3, as the gave-up "
+        "figures are.")),
     "gave_up_4q": (N_("Gave up while waiting, four quarters"), N_(
         "Of the referrals not refused, those who left before enrolment because they withdrew or lost contact "
         "(counted from definitions version 3).")),
@@ -65,17 +67,18 @@ COLUMN_TEXTS: dict[str, tuple[str, str]] = {
     "rates_quarter": (N_("Quarter of the rates"), N_(
         "The last full quarter, which the people served, their rates and the staffing count.")),
     "few_served": (N_("Few served"), N_(
-        "Whether fewer than %(few)s people were served that quarter: one person then moves a rate by more than ten "
-        "points, and the rate is not set against the benchmarks.")),
+        "Whether 1 to %(most)s people were served that quarter: one person then moves a rate by more than ten points, "
+        "and the rate is not set against the benchmarks. False without figures or with nobody served.")),
     "next_review_due": (N_("Next review due"), N_(
-        "When the unit's next review is due: %(at_or_above)s months after a review at good fidelity or better, "
-        "%(below)s months after one below it; a unit never reviewed is due %(below)s months after it started, or "
-        "now when its start is not recorded.")),
+        "When the unit's next review is due, counted from its latest review of either kind, whatever the kind "
+        "chosen: %(at_or_above)s months after one at good fidelity or better, %(below)s months after one below it. "
+        "A unit never reviewed is due %(below)s months after it started; when its start is not recorded, the cell "
+        "is empty: it is due now.")),
     "review_overdue": (N_("Review overdue"), N_("Whether that day has passed.")),
     "never_reviewed": (N_("Never reviewed"), N_(
         "Whether the unit has had no review and its first is due: the page lists it among the overdue.")),
     "overdue_actions": (N_("Overdue actions"), N_(
-        "Actions of the unit's action plans not done by the day they were due.")),
+        "Actions of the unit's action plans not yet done, whose day to be done by has passed.")),
 }  # fmt: skip
 # The columns over time, by the half-year or quarter their names end with (total_2025H1, employment_rate_2025Q3).
 OVER_TIME: tuple[tuple[re.Pattern[str], str, str], ...] = (
@@ -103,7 +106,8 @@ def column_definitions(columns: Iterable[str], scale: Scale, principles: Princip
     """The workbook's key to `columns`, the first sheet's, in their order: each column as the reader's export names it,
     with a label and a definition in the language of the scale and principles given and of the request."""
     schedule = scale.schedule
-    numbers = {"few": FEW_SERVED, "below": schedule.months_below_good, "at_or_above": schedule.months_at_or_above_good}
+    numbers = {"most": FEW_SERVED - 1, "below": schedule.months_below_good,
+               "at_or_above": schedule.months_at_or_above_good}  # fmt: skip
 
     def explained(column: str) -> tuple[str, str, str]:
         if column.startswith("item_"):
@@ -119,7 +123,9 @@ def column_definitions(columns: Iterable[str], scale: Scale, principles: Princip
         if column in COLUMN_TEXTS:
             label, text = COLUMN_TEXTS[column]
             return column, _(label), _(text, **numbers)
-        label, text = next((label, text) for pattern, label, text in OVER_TIME if pattern.fullmatch(column))
-        return column, _(label), _(text)
+        found = next(((label, text) for pattern, label, text in OVER_TIME if pattern.fullmatch(column)), None)
+        if found is None:  # a column the key does not know: said, rather than the key cut short at it
+            raise ValueError(f"the comparison's key has no words for the column {column}")
+        return column, _(found[0]), _(found[1])
 
     return column_key(EXPORT_NAMES, map(explained, columns))

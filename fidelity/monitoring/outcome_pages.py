@@ -182,16 +182,26 @@ COLUMN_TEXTS: dict[str, tuple[str, str]] = {
         "The version of these definitions the quarter was counted under. A locked quarter keeps the version it was "
         "counted under; the others are counted again under the current one.")),
     "contact_window_closed": (N_("People whose first 30 days ended"), N_(
-        "People towards work whose 30th day after enrolment fell in the quarter: those the share with employer "
-        "contact within 30 days is a share of.")),
+        "People towards work (a goal of work, or of work and education, or none recorded) whose 30th day after "
+        "enrolment fell in the quarter, but for those who left before it without meeting an employer: those the "
+        "share with employer contact within 30 days is a share of.")),
+    "contact_within_30": (N_("Employer contact within 30 days"), N_(
+        "Of the people whose first 30 days ended in the quarter, the number who had met an employer face to face by "
+        "their 30th day after enrolment.")),
     "retention_window_closed": (N_("Jobs 90 days old"), N_(
         "Competitive job starts whose 90th day fell in the quarter: those the share of jobs held 90 days is a share "
         "of.")),
+    "retained_90": (N_("Jobs held 90 days"), N_(
+        "Of the jobs 90 days old in the quarter, the number still held on their 90th day.")),
     "specialist_fte": (N_("Specialists (full-time equivalents)"), N_(
         "The work/study specialists' full-time equivalents recorded for the quarter; empty where no staffing was "
         "recorded.")),
     "supervisor_fte": (N_("Supervisors (full-time equivalents)"), N_(
         "The supervisors' full-time equivalents recorded for the quarter; 0 beside specialists is no supervisor.")),
+    "specialists_per_supervisor": (N_("Specialists per supervisor"), N_(
+        "The work/study specialists' full-time equivalents recorded for the quarter divided by the supervisors'; "
+        "empty without staffing, or with specialist time and no supervisor time. The IPS model's employment "
+        "supervisor supervises at most 10 specialists.")),
     "locked": (N_("Locked"), N_(
         "Whether the quarter is locked: it keeps the figures it had when the journeys it was counted from were "
         "deleted under the retention rule, and is never counted again.")),

@@ -133,6 +133,8 @@ def column_definitions() -> pd.DataFrame:
         reason = NotAcceptedReason(column.removeprefix("not_accepted_"))
         breach = _("It screens people out, which the zero-exclusion principle forbids.")
         text = _("Referrals of the quarter not accepted for this reason.")
+        if reason is NotAcceptedReason.OTHER:
+            text = _("Referrals of the quarter not accepted for another reason, or with no reason recorded.")
         label = _("Not accepted: %(reason)s", reason=REASON_NAMES[reason])
         return column, label, f"{text} {breach}" if reason in ZERO_EXCLUSION_BREACHES else text
 
