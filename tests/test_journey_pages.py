@@ -133,7 +133,7 @@ def test_a_list_of_people_waiting_shows_the_longest_wait_first_with_the_days_wai
         text = client.get(f"/units/{unit.code}/journeys?state={state}&page={page}").get_data(as_text=True)
         text = " ".join(text.split())
         # Each row's code with the cell after its date of referral.
-        rows = re.findall(r">([A-Z0-9-]+)</a></th> <td>[^<]*</td> (<td[^>]*>[^<]*</td>)", text)
+        rows = re.findall(r'>([A-Z0-9-]+)</a></th> <td class="date">[^<]*</td> (<td[^>]*>[^<]*</td>)', text)
         return rows, text
 
     first, page = shown("waiting_long", 1)

@@ -64,12 +64,16 @@ def test_monitoring_pages_line_up_and_keep_figures_whole(
         accessibility.check(page)  # the confirmation page
         assert page.locator("h1").inner_text() == language("Delete the journey %(code)s?", code=code)
 
-        # Codes and dates of the journey list on one line each.
-        page.goto(f"{demo_server.url}/units/NRV-02/journeys")
-        accessibility.check(page)
-        for row in page.locator("table.journeys tbody tr").all():
-            for cell in (row.locator("th a"), *(row.locator(f"td:nth-child({n})") for n in (2, 4, 5))):
-                assert cell.evaluate(LINES) <= 1, cell.inner_text()
+        # Codes and dates of the journey list on one line each, in the list of everyone and in that of the people
+        # waiting, which has a column of days waited after the referral's.
+        for shown in ("", "?state=waiting_long"):
+            page.goto(f"{demo_server.url}/units/NRV-02/journeys{shown}")
+            accessibility.check(page)
+            rows = page.locator("table.journeys tbody tr").all()
+            assert rows and all(row.locator("td.date").count() == 3 for row in rows)
+            for row in rows:
+                for cell in (row.locator("th a"), *row.locator("td.date").all()):
+                    assert cell.evaluate(LINES) <= 1, cell.inner_text()
 
         # On the outcomes page, "31 of 78 (40 %)" stays whole.
         page.goto(f"{demo_server.url}/units/NRV-02/outcomes")
