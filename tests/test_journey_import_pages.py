@@ -126,9 +126,8 @@ def test_after_an_import_the_page_links_the_unit_s_journeys_and_its_waiting_list
 
 
 def test_the_next_step_and_the_drop_down_lists_warning_speak_swedish(client: Any, session: Any, manager: Any) -> None:
-    """Needs the Swedish translations of the new msgids (fidelity/translations/sv): "Next, look over the journeys as
-    the unit has them now, or its waiting list:", "See the journeys", "See the waiting list", "Not in the list" and
-    "This is not one of the list's values, ...". Until they are added, this test fails."""
+    """A Swedish reader is told the next step after an import, and warned of a value not in a drop-down list, in
+    Swedish."""
     unit, user = manager
     session.get(User, user.id).locale = "sv"
     session.commit()
@@ -624,3 +623,16 @@ def test_a_swedish_user_s_files_name_the_columns_in_swedish_and_import_again(
     assert response.status_code == 200 and "The file changes nothing" in response.get_data(as_text=True)
     english = client.get(f"/units/{unit.code}/journeys/export.csv", headers={"Accept-Language": "en"}).get_data()
     assert english.decode("utf-8-sig").startswith("code,referral_date,")
+
+
+def test_the_import_page_gives_a_choice_s_values_as_the_reader_writes_them(client: Any, manager: Any) -> None:
+    """The page's table of columns gives the values a Swedish reader writes (the form's names, ja eller nej), as the
+    template's second sheet and its drop-down lists do; an English reader's, the codes."""
+    unit, _user = manager
+    english = client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)
+    assert "not_motivated, not_ready" in english and ">yes or no</td>" in english
+    swedish = html.unescape(
+        client.get(f"/units/{unit.code}/journeys/import", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    )
+    assert "'Bedömd som inte motiverad'" in swedish and ">ja eller nej</td>" in swedish
+    assert "not_motivated, not_ready" not in swedish

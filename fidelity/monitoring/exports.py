@@ -20,7 +20,7 @@ from fidelity.extensions import db
 from fidelity.i18n import semicolon_csv
 from fidelity.models import AuditEntry, Unit
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.journey_files import csv_bytes, day_text, xlsx_bytes
+from fidelity.monitoring.journey_files import csv_bytes, day_text, layout_column, xlsx_bytes
 from fidelity.monitoring.layout import (
     EDUCATION_COLUMNS,
     JOB_COLUMNS,
@@ -86,8 +86,7 @@ def in_reader_s_words(table: pd.DataFrame) -> pd.DataFrame:
         return table
     words = {}
     for name in table.columns:
-        spell = spell_header(name)
-        column = spell[2] if spell else next((c for c in JOURNEY_COLUMNS if c.name == name), None)
+        column = layout_column(name)
         if column is None:
             continue
         if column.kind is Kind.CHOICE:
@@ -139,9 +138,14 @@ def help_rows() -> list[list[str]]:
     swedish = swedish_request()
     for column in LAYOUT:
         name = SWEDISH[column.name] if swedish else column.name
-        values = one_of(written_choices(column)) if column.kind is Kind.CHOICE else str(column.allowed)
-        rows.append([name, _("yes") if column.required else "", values, str(column.description)])
+        rows.append([name, _("yes") if column.required else "", values_text(column), str(column.description)])
     return rows
+
+
+def values_text(column: Column) -> str:
+    """The values a column takes, in words for the help (the import page's and the template's second sheet): a
+    choice's as the reader writes them, as its drop-down list offers them."""
+    return one_of(written_choices(column)) if column.kind is Kind.CHOICE else str(column.allowed)
 
 
 def drop_down_lists() -> dict[str, list[str]]:

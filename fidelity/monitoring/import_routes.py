@@ -62,6 +62,7 @@ def _page(unit: Unit, form: ImportForm, problems: list[Problem] | None = None, t
         layout=LAYOUT,
         swedish=SWEDISH,
         next_step=NEXT_STEP,
+        values_text=exports.values_text,
     )
 
 

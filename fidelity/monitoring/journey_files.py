@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fidelity.column_names import ColumnNames, swedish_request
 from fidelity.i18n import semicolon_csv
-from fidelity.monitoring.layout import LAYOUT, Column, Kind, english_name, spell_header
+from fidelity.monitoring.layout import JA_NEJ, LAYOUT, Column, Kind, english_name, spell_header
 from fidelity.monitoring.problems import Problem, refused
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
@@ -376,7 +376,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-_JA_NEJ = {True: "ja", False: "nej"}
+_JA_NEJ = dict(zip((True, False), JA_NEJ, strict=True))
 
 
 def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
@@ -393,7 +393,7 @@ def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     return said
 
 
-def _column(name: str) -> Column | None:
+def layout_column(name: str) -> Column | None:
     """The layout's column a header names, in English or Swedish."""
     name = english_name(name)
     spell = spell_header(name)
@@ -404,7 +404,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as dates and hours as numbers, so that a spreadsheet shows and sorts them as such."""
     typed = frame.copy()
     for name in frame.columns:
-        column = _column(name)
+        column = layout_column(name)
         if column is not None and column.kind is Kind.DATE:
             typed[name] = pd.to_datetime(frame[name], format="%Y-%m-%d", errors="coerce").dt.date
         elif column is not None and column.kind is Kind.HOURS:
@@ -462,7 +462,7 @@ def _drop_downs(
     import checks every value anyway."""
     written: dict[tuple[str, ...], str] = {}  # each list written on the sheet of lists, and its cells
     for position, name in enumerate(names, start=1):
-        column = _column(name)
+        column = layout_column(name)
         values = tuple(lists.get(column.name, ())) if column is not None else ()
         if not values:
             continue

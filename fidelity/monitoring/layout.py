@@ -55,6 +55,7 @@ class Column:
 
 
 HOURS_MAX = 80  # hours a week
+JA_NEJ = ("ja", "nej")  # yes and no as a Swedish reader writes them, which the import reads (with yes and no)
 
 
 def _values(enum_class: Iterable[enum.Enum]) -> tuple[str, ...]:

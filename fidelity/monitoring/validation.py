@@ -28,7 +28,7 @@ from fidelity.monitoring.given_names import GIVEN_NAMES, SURNAMES
 from fidelity.monitoring.identity import MONTH_NAMES, RUN_TOGETHER_LETTERS, code_keys, code_problem
 from fidelity.monitoring.journey_files import Cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
-from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JOURNEY_COLUMNS, Column, Kind
+from fidelity.monitoring.layout import EXAMPLE_CODE, HOURS_MAX, JA_NEJ, JOURNEY_COLUMNS, Column, Kind
 from fidelity.monitoring.problems import N_, ImportRefused, Problem, quoted
 from fidelity.monitoring.spells import check_spells
 
@@ -124,10 +124,6 @@ def choice_words(field_name: str) -> dict[str, str]:
             for member, name in CHOICE_LABELS.get(field_name, {}).items():
                 words.setdefault(plain_words(str(name)), member.value)
     return words
-
-
-# The words a Swedish reader writes true and false with, which the import reads (YES, NO).
-JA_NEJ = ("ja", "nej")
 
 
 def reader_writes_swedish() -> bool:
