@@ -163,6 +163,20 @@ def test_a_quarter_locked_before_its_supervisors_were_kept_says_so(
     )
 
 
+@pytest.mark.parametrize(("served", "shown", "marked"), [(501, "20", False), (503, "20.1", True)])
+def test_a_caseload_is_marked_above_20_only_where_it_is_shown_above(
+    client: Any, session: Any, unit: Any, manager: Any, served: int, shown: str, marked: bool
+) -> None:
+    """501 people to 25 specialists is 20.04, shown as 20: a mark "above 20" beside it would contradict it."""
+    client.get(f"/units/{unit.code}/outcomes")
+    kept = kept_quarter(session, unit, BEFORE)
+    kept.locked, kept.served, kept.specialist_fte, kept.supervisor_fte = True, served, 25.0, 2.5
+    session.commit()
+    row = row_of(client.get(f"/units/{unit.code}/outcomes").get_data(as_text=True), BEFORE, table=2)
+    assert f" 25 {shown} " in row + " "
+    assert ("above 20" in row) is marked
+
+
 def test_job_endings_and_exits_stand_beside_job_starts_and_people_served(
     client: Any, session: Any, unit: Any, manager: Any
 ) -> None:

@@ -25,6 +25,7 @@ from fidelity.monitoring.outcomes import (
     judged,
     last_counted_day,
     one_person_points,
+    over_caseload,
     per_supervisor,
     quarter_figures,
     rounded,
@@ -247,6 +248,20 @@ def test_caseload_follows_the_staffing_of_each_quarter() -> None:
     assert replace(q, specialist_fte=None).caseload_per_specialist is None
     assert replace(q, specialist_fte=0.0).caseload_per_specialist is None  # no specialist time recorded
     assert replace(q, specialist_fte=0.25).caseload_per_specialist == 16.0  # 4 / 0.25
+
+
+@pytest.mark.parametrize(
+    ("caseload", "above"),
+    [
+        (None, False),  # no staffing recorded
+        (20.0, False),  # exactly the model's 20
+        (20.04, False),  # shown as 20.0: not marked above 20 beside it
+        (20.05, True),  # shown as 20.1
+        (30.0, True),
+    ],
+)
+def test_a_caseload_is_judged_as_it_is_shown(caseload: float | None, above: bool) -> None:
+    assert over_caseload(caseload) is above
 
 
 @pytest.mark.parametrize(

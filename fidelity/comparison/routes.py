@@ -22,7 +22,7 @@ from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import percent_sign, quarter_text
 from fidelity.monitoring.journey_files import csv_bytes
-from fidelity.monitoring.outcomes import BENCHMARKS, FEW_SERVED, SUPERVISION_LIMIT
+from fidelity.monitoring.outcomes import BENCHMARKS, CASELOAD_LIMIT, FEW_SERVED, SUPERVISION_LIMIT
 from fidelity.paging import page_number
 
 bp = Blueprint("comparison", __name__)
@@ -80,7 +80,7 @@ def page() -> ResponseReturnValue:
     # Rates shaded by the benchmark each reaches as it is shown, in whole percent, as the outcomes page judges them.
     context: dict[str, Any] = {"form": form, "comparison": comparison, "kind_names": KIND_NAMES,
                                "minimum_rate": dict(BENCHMARKS)["minimum"], "benchmarks": dict(BENCHMARKS),
-                               "supervision_limit": SUPERVISION_LIMIT}  # fmt: skip
+                               "supervision_limit": SUPERVISION_LIMIT, "caseload_limit": CASELOAD_LIMIT}  # fmt: skip
     if comparison is None:
         return render_template("comparison/page.html", **context), 400
     context |= {

@@ -17,7 +17,15 @@ import pandas as pd
 
 from fidelity.column_names import ColumnNames
 from fidelity.downloads import KEY_NAMES
-from fidelity.monitoring.outcomes import SWEDISH_COLUMNS, few_served, judged, per_supervisor, rounded, supervision
+from fidelity.monitoring.outcomes import (
+    SWEDISH_COLUMNS,
+    few_served,
+    judged,
+    over_caseload,
+    per_supervisor,
+    rounded,
+    supervision,
+)
 from fidelity.monitoring.quarters import Quarter
 from fidelity.scales import Band, PrincipleSet, Scale
 from fidelity.schedule import first_due, first_review_late, next_due
@@ -173,6 +181,11 @@ class UnitRow(MonitoringShares):
         """The last full quarter's specialists per supervisor against the model's limit, as the outcomes page judges
         it (`outcomes.supervision`): "over", "within", "no_supervisor" or None."""
         return supervision(self.specialist_fte, self.supervisor_fte)
+
+    @property
+    def over_caseload(self) -> bool:
+        """The last full quarter's caseload above the model's CASELOAD_LIMIT, as the outcomes page judges it."""
+        return over_caseload(self.caseload)
 
     # No review of either kind on the scale: `due` is the first's, from the day the unit started (None when that day
     # is not known: due now).

@@ -20,7 +20,6 @@ from fidelity.models import QuarterlyOutcome, Unit
 from fidelity.monitoring.kept import figures_of
 from fidelity.monitoring.outcomes import (
     BENCHMARKS,
-    CASELOAD_LIMIT,
     DEFINITIONS,
     FEW_SERVED,
     KEPT_FIELDS,
@@ -28,6 +27,7 @@ from fidelity.monitoring.outcomes import (
     SWEDISH_COLUMNS,
     QuarterFigures,
     few_served,
+    over_caseload,
     rounded,
     supervision,
     version_number,
@@ -44,8 +44,7 @@ class OutcomeRow:
 
     @property
     def over_caseload(self) -> bool:
-        caseload = self.figures.caseload_per_specialist
-        return caseload is not None and caseload > CASELOAD_LIMIT
+        return over_caseload(self.figures.caseload_per_specialist)
 
     @property
     def supervision(self) -> str | None:

@@ -107,7 +107,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "withdrew or lost contact, as the journeys stand; the share divides them by the referrals not refused.")),
     Definition("caseload", N_("Caseload per specialist"), N_(
         "People served divided by the work/study specialists' full-time equivalents recorded for the quarter; not "
-        "given without staffing. The IPS model allows at most 20.")),
+        "given without staffing, or with no specialist time recorded. The IPS model allows at most 20: a quarter "
+        "above 20, as shown to one decimal, is marked.")),
     Definition("specialists_per_supervisor", N_("Specialists per supervisor"), N_(
         "The work/study specialists' full-time equivalents recorded for the quarter divided by the supervisors'; not "
         "given without staffing, and a quarter with specialist time but no supervisor time recorded says so. The IPS "
@@ -156,6 +157,13 @@ def supervision(specialist_fte: float | None, supervisor_fte: float | None) -> s
         return "no_supervisor"
     shown = rounded(ratio, 1)  # as the pages show it
     return "over" if shown is not None and shown > SUPERVISION_LIMIT else "within"
+
+
+def over_caseload(caseload: float | None) -> bool:
+    """Whether a quarter's people served per specialist are above the model's CASELOAD_LIMIT, judged as the pages
+    show the caseload, to one decimal: 20.04 is shown as 20.0 and is not marked above 20 beside it."""
+    shown = rounded(caseload, 1)
+    return shown is not None and shown > CASELOAD_LIMIT
 
 
 def below_unit_minimum(specialist_fte: float | None) -> bool:

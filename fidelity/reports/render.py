@@ -13,7 +13,7 @@ from weasyprint import HTML
 from fidelity.adaptations.forms import REASON_NAMES
 from fidelity.models import Review, ReviewKind, ReviewStatus
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
-from fidelity.monitoring.outcomes import CASELOAD_LIMIT, SUPERVISION_LIMIT, per_supervisor, supervision
+from fidelity.monitoring.outcomes import SUPERVISION_LIMIT, over_caseload, per_supervisor, supervision
 from fidelity.reports.content import ReportData, report_data
 from fidelity.scales import ScaleRegistry
 
@@ -29,7 +29,7 @@ def report_html(data: ReportData, bound_in: BoundIn | None = None) -> str:
         bound_in=bound_in,
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
-        caseload_limit=CASELOAD_LIMIT,
+        over_caseload=over_caseload,  # judged as the outcomes page judges it
         # Specialists per full-time supervisor, judged as the outcomes page judges them.
         supervision_limit=SUPERVISION_LIMIT,
         per_supervisor=per_supervisor,
