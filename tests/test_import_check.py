@@ -15,7 +15,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 
 from fidelity.cli import main
-from fidelity.models import AuditEntry, EducationSpell, HeldImport, Journey, RecordRead, Role
+from fidelity.models import AuditEntry, EducationSpell, HeldImport, JobSpell, Journey, RecordRead, Role
 from fidelity.models.types import utcnow
 from fidelity.monitoring.held_imports import HOLD_MINUTES, Entry, FieldChange, field_changes, undoing
 from fidelity.monitoring.imports import Change
@@ -223,6 +223,25 @@ def test_a_file_that_changes_nothing_has_nothing_to_import(client: Any, session:
     assert "The file changes nothing: each of its 3 journeys is as the unit has it. There is nothing to import." in page
     assert 'name="state"' not in page
     assert session.scalars(select(HeldImport.answer)).all() == ["imported"]  # the first file's, answered; no other
+
+
+def test_a_file_that_ends_a_job_added_by_hand_is_the_file_s_edit(client: Any, session: Any, manager: Any) -> None:
+    """A job added by hand, exported with the journey and given its end in the spreadsheet: the file edits the job,
+    and undoes nothing. A file that leaves the job out, or has another job in its place, undoes its adding."""
+    unit, _user = manager
+    imported(client, unit, FIRST)
+    one = session.scalars(select(Journey).where(Journey.unit_id == unit.id, Journey.code == "NRV-0001")).one()
+    one.jobs.append(JobSpell(start_date=date(2026, 4, 20), competitive=True, hours_per_week=10))  # by hand
+    session.commit()
+    second = {"job2_start": "2026-04-20", "job2_competitive": "yes", "job2_hours": "10"}
+    ended = journey(code="NRV-0001", **second, job2_end="2026-05-29")
+    page = upload(client, unit.code, csv_file([ended, *FIRST[1:]]), "ended.csv", confirm=False).get_data(as_text=True)
+    assert "2026-04-20\u20132026-05-29, competitive, 10 h a week</td>" in page  # the change is shown
+    assert "undoes a change" not in page and "back as they were" not in page
+    other = journey(code="NRV-0001", **(second | {"job2_start": "2026-05-04"}))
+    page = upload(client, unit.code, csv_file([other, *FIRST[1:]]), "other.csv", confirm=False).get_data(as_text=True)
+    assert "The file puts 1 journey back as it was before a later change" in page
+    assert page.count("undoes a change by the system, ") == 1
 
 
 def test_a_file_that_puts_back_earlier_values_is_marked(app: Flask, client: Any, session: Any, manager: Any) -> None:
@@ -673,6 +692,11 @@ def test_a_job_added_by_hand_and_left_out_is_undone_in_whatever_form_it_has_now(
     assert undone_at(jobs([JOB, ended], [JOB, ended]), history, now) == {}  # kept (an hours change elsewhere)
     # The file has it as it was added: its end, made by hand later, is what it undoes.
     assert undone_at(jobs([JOB, ended], [JOB, OTHER]), history, now) == {7: AT + timedelta(days=1)}
+    # The file ends it later, or gives other hours: the file's edit of the job, which starts on the same day.
+    assert undone_at(jobs([JOB, ended], [JOB, ended | {"end_date": "2026-06-10"}]), history, now) == {}
+    assert undone_at(jobs([JOB, ended], [JOB, ended | {"hours_per_week": 12}]), history, now) == {}
+    # A job of the file's own starting on another day is another job: the one added by hand is left out.
+    assert undone_at(jobs([JOB, ended], [JOB, ended | {"start_date": "2026-05-11"}]), history, now) == {7: AT}
 
 
 def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:

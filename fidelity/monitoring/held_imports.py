@@ -268,8 +268,12 @@ def _spells_undone(
 ) -> list[Entry]:
     """The changes to a journey's jobs (or courses), one by one, that the file's list undoes: a job
     added by hand that the file leaves out in every form it had, one deleted by hand that the file brings back in any
-    form it had, or one whose values the file puts back as they were before a change."""
+    form it had, or one whose values the file puts back as they were before a change.
+
+    A job the file holds with values of its own (in no form the job had) but starting on a day the job started is
+    that job edited in the file, as a spreadsheet ends a job by giving its end, and is not left out."""
     now, filed = lists
+    files_own_starts = [spell.get("start_date") for spell in filed if not _has(now, spell)]
     by_row: defaultdict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         if entry.row_id is not None:
@@ -280,7 +284,8 @@ def _spells_undone(
         forms = [form for _entry, before, after in steps for form in (before, after) if form is not None]
         last = own[-1]
         made_by_hand = own[0].action == "create" and last.action != "delete" and forms and _has(now, forms[-1])
-        if made_by_hand and not any(_has(filed, form) for form in forms):
+        edited_in_file = any(_same(start, form.get("start_date")) for start in files_own_starts for form in forms)
+        if made_by_hand and not edited_in_file and not any(_has(filed, form) for form in forms):
             undone.append(own[0])  # added by hand, left out
         if last.action == "delete" and any(_has(filed, form) and not _has(now, form) for form in forms):
             undone.append(last)  # deleted by hand, brought back
