@@ -620,7 +620,8 @@ def test_a_change_reads_field_by_field(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         swedish = field_changes(change, lambda name: {"goal": "Mål"}.get(name, name))
         assert swedish[3].new.startswith("2026-03-16\u20132026-04-30, på öppna arbetsmarknaden, 7,5 ")
-        assert (swedish[1].new, swedish[1].new_code) == ("Arbete och studier", "both")  # the file's code as it is
+        # The words alone: a Swedish reader's files write them, not the code ('both').
+        assert (swedish[1].new, swedish[1].new_code, swedish[1].codes_shown) == ("Arbete och studier", "", ("", ""))
         # Each column as the file's header writes it, the jobs and courses in the reader's words.
         assert [line.column for line in swedish] == ["exit_date", "Mål", "exit_reason", "anställningar", "utbildningar"]
 

@@ -47,6 +47,7 @@ from fidelity.monitoring.journey_files import Cells, read_cells
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
 from fidelity.monitoring.layout import JOURNEY_COLUMNS
 from fidelity.monitoring.unit_lock import take_units
+from fidelity.monitoring.validation import reader_writes_swedish
 
 HOLD_MINUTES = 30
 CHANGES_SHOWN = 200  # journeys listed on the check's page; a file changing thousands would make a page of megabytes
@@ -167,7 +168,8 @@ class FieldChange:
     old: str
     new: str
     is_column: bool = True  # the name of a column of the file; False for the jobs and courses
-    # A choice's values as the file writes them, when `old` and `new` are its words; empty otherwise.
+    # A choice's codes, when `old` and `new` are its words and the reader's files write codes (a Swedish reader's
+    # write the words themselves); empty otherwise.
     old_code: str = ""
     new_code: str = ""
 
@@ -676,15 +678,17 @@ def field_changes(change: Change, written: Callable[[str], str]) -> list[FieldCh
     """What the file changes in a journey, field by field in the file's order, as it is read: a field under its
     column's name as the file writes it, the jobs and courses as lists."""
     lines = []
+    codes = not reader_writes_swedish()  # beside the words, the codes the reader's files write
     for field, (old, new) in change.fields.items():
         if field in SPELL_FIELDS:
             lines.append(
                 FieldChange(column_name(field, written), _spells_text(field, old), _spells_text(field, new), False)
             )
-        elif field in CHOICE_LABELS:  # a choice by its words, in the reader's language, beside the file's code
+        elif field in CHOICE_LABELS:  # a choice by its words, in the reader's language
             names = CHOICE_LABELS[field]
             words = _choice(names, old), _choice(names, new)
-            lines.append(FieldChange(column_name(field, written), *words, True, _code(old), _code(new)))
+            said = (_code(old), _code(new)) if codes else ("", "")
+            lines.append(FieldChange(column_name(field, written), *words, True, *said))
         else:
             lines.append(FieldChange(column_name(field, written), _value(old), _value(new)))
     return lines

@@ -110,7 +110,7 @@ JOURNEY_COLUMNS: tuple[Column, ...] = (
         "not_accepted_reason",
         Kind.CHOICE,
         "not_accepted_reason",
-        _l("Why the referral was not accepted: required exactly when the decision is not_accepted."),
+        _l("Why the referral was not accepted: required exactly when it was not accepted."),
         choices=_values(NotAcceptedReason),
     ),
     Column(
