@@ -145,7 +145,7 @@ def test_on_a_phone_no_monitoring_page_scrolls_sideways_and_a_refused_form_says_
         phone = {"width": 375, "height": 812}
         page = language.context(browser, viewport=phone, has_touch=True, is_mobile=True).new_page()
         log_in_by_keyboard(page, demo_server, f"nrv-02@{DEMO_DOMAIN}")
-        for path in ("/", "/units/NRV-02", *(f"/units/NRV-02/{name}" for name in
+        for path in ("/", "/follow-up", "/units/NRV-02", *(f"/units/NRV-02/{name}" for name in
                      ("journeys", "waiting-list", "outcomes", "staffing", "journeys/import", "journeys/new",
                       f"journeys/{journey_id}"))):  # fmt: skip
             response = page.goto(demo_server.url + path)

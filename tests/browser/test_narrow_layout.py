@@ -29,7 +29,9 @@ NARROW = {"width": 800, "height": 900}
 LONG = "https://intranet.example.org/" + "fidelity_review_evidence_" * 6 + "x" * 21
 # A recommendation long enough, with spaces, to give the narrative column room for a short line beside it.
 SENTENCE = "Meet employers in the first week, visit two a week, and write down what each of them needs from the team."
-WIDTH = "[document.documentElement.scrollWidth, window.innerWidth]"
+# The page's width against the window's, as the page lays out in it: not window.innerWidth, which a phone's browser
+# widens to a page too wide for it (zooming out), so that such a page would seem to fit.
+WIDTH = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 def fits(page: Any) -> None:
