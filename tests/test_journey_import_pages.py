@@ -103,7 +103,8 @@ def next_step(page: str) -> str | None:
 def test_after_an_import_the_page_links_the_unit_s_journeys_and_its_waiting_list(
     client: Any, session: Any, manager: Any
 ) -> None:
-    """The next step, under the import's numbers: the journeys as the unit has them now, and its waiting list. Once:
+    """The next step, under the import's numbers: the journeys as the unit has them now, its waiting list, its
+    outcomes and its staffing. Once:
     the page opened again shows none, and the page never shows it before an import. A second answer to the same
     check, told the file is imported already, is shown the way on too."""
     unit, _user = manager
@@ -114,8 +115,8 @@ def test_after_an_import_the_page_links_the_unit_s_journeys_and_its_waiting_list
     assert response.status_code == 302 and response.headers["Location"] == url
     page = html.unescape(client.get(url).get_data(as_text=True))
     step = next_step(page)
-    assert step is not None and "Next, look over the journeys as the unit has them now, or its waiting list:" in step
-    links = (f"/units/{unit.code}/journeys", f"/units/{unit.code}/waiting-list")
+    assert step is not None and "Next, look over the journeys as the unit has them now, its waiting list" in step
+    links = tuple(f"/units/{unit.code}/{page}" for page in ("journeys", "waiting-list", "outcomes", "staffing"))
     assert all(f'href="{link}"' in step for link in links)
     assert page.index("Imported spring.csv.") < page.index('class="next-step"')
     assert all(client.get(link).status_code == 200 for link in links)
@@ -134,8 +135,8 @@ def test_the_next_step_and_the_drop_down_lists_warning_speak_swedish(client: Any
     upload(client, unit.code, csv_file(GOOD_ROWS), "spring.csv")
     step = next_step(html.unescape(client.get(f"/units/{unit.code}/journeys/import").get_data(as_text=True)))
     assert step is not None
-    assert "Se sedan över förloppen som enheten har dem nu, eller dess väntelista:" in step
-    assert "Se förloppen" in step and "Se väntelistan" in step
+    assert "Se sedan över förloppen som enheten har dem nu, dess väntelista eller dess resultat" in step
+    assert all(link in step for link in ("Se förloppen", "Se väntelistan", "Se resultaten", "Registrera bemanning"))
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/units/{unit.code}/journeys/template.xlsx").get_data()))
     rule = workbook.worksheets[0].data_validations.dataValidation[0]
     assert rule.errorTitle == "Finns inte i listan" and rule.error.startswith("Det här är inte ett av listans värden")

@@ -239,9 +239,11 @@ def _say_imported(summary: ImportSummary) -> None:
 
 
 def _say_next() -> None:
-    """After an import, the next step: the import page shows this with links to the unit's journeys and its waiting
-    list, once (a flashed message, where the page reloaded or opened again shows none), under the import's numbers."""
-    flash(_("Next, look over the journeys as the unit has them now, or its waiting list:"), NEXT_STEP)
+    """After an import, the next step: the import page shows this with links to the unit's journeys, its waiting
+    list, its outcomes and its staffing (a quarter's figures need both), once (a flashed message, where the page
+    reloaded or opened again shows none), under the import's numbers."""
+    flash(_("Next, look over the journeys as the unit has them now, its waiting list or its outcomes, and record "
+            "the quarter's staffing if it is not recorded yet: the caseload needs it."), NEXT_STEP)  # fmt: skip
 
 
 @bp.errorhandler(RequestEntityTooLarge)
