@@ -617,6 +617,32 @@ def test_a_choice_not_read_is_told_with_its_values_as_the_reader_writes_them(app
     ]
 
 
+def test_a_value_mistyped_is_told_what_it_most_likely_meant_in_the_reader_s_words(app: Flask) -> None:
+    """A letter or two wrong, or a letter left out, in any capitals: the message offers the value meant, as the
+    reader writes it. A value like none of them offers nothing."""
+    data = csv_file(
+        [
+            journey(code="NRV-0001", not_accepted_reason="Behovsbedömning inte beviljat", **NOT_ACCEPTED),
+            journey(code="NRV-0002", not_accepted_reason="NOT_MOTIVTED", **NOT_ACCEPTED),
+            journey(code="NRV-0003", goal="Arbete och stdier"),
+            journey(code="NRV-0004", goal="job"),
+        ]
+    )
+    with app.app_context():
+        with force_locale("sv"):
+            swedish = [problem.message for problem in problems(data)]
+        with force_locale("en"):
+            english = [problem.message for problem in problems(data)]
+
+    def offered(message: str, question: str) -> str | None:
+        return message.split(question)[1] if question in message else None
+
+    assert [offered(message, ". Menade du ") for message in swedish] == [
+        "'Behovsbedömning inte beviljad'?", None, "'Arbete och studier'?", None]  # fmt: skip
+    assert [offered(message, ". Did you mean ") for message in english] == [None, "'not_motivated'?", None, None]
+    assert swedish[0].startswith("not_accepted_reason: 'Behovsbedömning inte beviljat' är inte något av 'Bedömd")
+
+
 def test_each_value_a_swedish_reader_is_told_is_read_as_its_code(app: Flask) -> None:
     """What a message (and a workbook's drop-down list) gives a Swedish reader is what the import reads: each name
     of a choice, and ja and nej."""

@@ -7,6 +7,7 @@ compared as written first and tidied (spaces, case) only where that first test f
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 import unicodedata
@@ -163,6 +164,18 @@ def one_of(values: list[str]) -> str:
     if all(_ONE_WORD.fullmatch(value) for value in values):
         return ", ".join(values)
     return ", ".join(f"'{value}'" for value in values)
+
+
+# How like a choice a value must be to be offered as what it meant: a letter or two mistyped in a word or a name.
+CLOSE_ENOUGH = 0.8
+
+
+def meant(value: str, choices: list[str]) -> str | None:
+    """The one of `choices` a value not read most likely meant, in any capitals ('Behovsbedömning inte beviljat' for
+    'Behovsbedömning inte beviljad', 'not_motivted' for 'not_motivated'); None when none is close enough."""
+    folded = {choice.casefold(): choice for choice in choices}
+    found = difflib.get_close_matches(value.strip().casefold(), list(folded), n=1, cutoff=CLOSE_ENOUGH)
+    return folded[found[0]] if found else None
 
 
 # A date with a time of midnight after it, as a spreadsheet writes a date it holds as a date and time.
@@ -459,11 +472,20 @@ class RowCheck:
         bad[np.flatnonzero(retry)[~known.to_numpy()]] = True
         self.unreadable[name] = bad
         if bad.any():
-            not_one_of = N_("%(column)s: '%(value)s' is not one of %(allowed)s")
-            choices = one_of(written_choices(column))  # as the reader would write them: in Swedish, the form's names
-            self.report(
-                bad, lambda p: _(not_one_of, column=self.show(name), value=quoted(raw.iat[p]), allowed=choices), name
-            )
+            written = written_choices(column)  # as the reader would write them: in Swedish, the form's names
+            choices, guesses = one_of(written), {}
+
+            def not_one_of(position: int) -> str:
+                value = str(raw.iat[position])
+                if value not in guesses:
+                    guesses[value] = meant(value, written)
+                said = {"column": self.show(name), "value": quoted(value), "allowed": choices}
+                if guesses[value] is None:
+                    return _("%(column)s: '%(value)s' is not one of %(allowed)s", **said)
+                return _("%(column)s: '%(value)s' is not one of %(allowed)s. Did you mean '%(meant)s'?",
+                         meant=guesses[value], **said)  # fmt: skip
+
+            self.report(bad, not_one_of, name)
         return values
 
     def yes_no(self, name: str) -> pd.Series:
