@@ -29,6 +29,10 @@ GOOD: dict[str, str] = {
 }
 
 
+# What a message about a code that looks like an identity number or a phone number tells the reader to do.
+OWN_CODE = ": give the person a code of the unit's own instead"
+
+
 def journey(**changes: str) -> dict[str, str]:
     """The good journey with some cells changed; job2_start=... and the like add columns."""
     return GOOD | changes

@@ -23,7 +23,7 @@ from fidelity.monitoring.validation import (
     written_choices,
     yes_and_no,
 )
-from tests.journey_data import GOOD, TODAY, csv_file, csv_text, journey, xlsx_file
+from tests.journey_data import GOOD, OWN_CODE, TODAY, csv_file, csv_text, journey, xlsx_file
 
 
 def checked(data: bytes, name: str = "journeys.csv") -> CheckedJourneys:
@@ -151,7 +151,7 @@ def test_codes_that_are_not_plain_ascii_are_each_looked_at_closely() -> None:
     # A personnummer in full-width digits is still a personnummer.
     fullwidth = "19811218-9876".translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     found = problems(csv_file([journey(), journey(code=fullwidth)]))
-    assert found == [Problem(3, "code: looks like a Swedish personal identity number (personnummer)")]
+    assert found == [Problem(3, "code: looks like a Swedish personal identity number (personnummer)" + OWN_CODE)]
 
 
 def test_a_file_s_codes_holding_a_birth_date_a_name_or_a_number_with_letters_inside_are_refused() -> None:
@@ -212,14 +212,14 @@ BAD_ROWS: dict[str, tuple[dict[str, str], str]] = {
     "empty code": ({"code": ""}, "code: the code is missing"),
     "identity number": (
         {"code": "19811218-9876"},
-        "code: looks like a Swedish personal identity number (personnummer)",
+        "code: looks like a Swedish personal identity number (personnummer)" + OWN_CODE,
     ),
     "date of birth": ({"code": "1980-01-01"}, "code: looks like a date of birth: a code must not hold one"),
     "six digits that make a date of birth": (
         {"code": "800101"},
         "code: looks like a date of birth: a code must not hold one",
     ),
-    "mobile number": ({"code": "073-987 65 43"}, "code: looks like a mobile phone number"),
+    "mobile number": ({"code": "073-987 65 43"}, "code: looks like a mobile phone number" + OWN_CODE),
     "name": ({"code": "Anna Berg"}, "code: contains a space: a code must not be a name"),
     "bad characters": ({"code": "NRV/1"}, "code: a code may contain only letters, digits, '-' and '_'"),
     "too long": ({"code": "N" * 33}, "code: the code is longer than 32 characters"),
@@ -380,7 +380,7 @@ def test_every_problem_of_every_row_is_reported_in_line_order() -> None:
         journey(code="NRV-0004", referral_date="", job1_hours="99"),
     ]
     assert problems(csv_file(rows)) == [
-        Problem(3, "code: looks like a Swedish personal identity number (personnummer)"),
+        Problem(3, "code: looks like a Swedish personal identity number (personnummer)" + OWN_CODE),
         Problem(3, "goal: 'job' is not one of work, education, both"),
         Problem(5, "referral_date is missing"),
         Problem(5, "job1_hours: 99 hours a week is outside 0-80"),
@@ -419,7 +419,7 @@ def test_a_problem_names_its_line_s_code_unless_the_code_itself_is_refused() -> 
 
 def test_an_identity_number_is_never_quoted_back() -> None:
     found = problems(csv_file([journey(code="15078510150")]))
-    assert found == [Problem(2, "code: looks like a Norwegian national identity number (fødselsnummer)")]
+    assert found == [Problem(2, "code: looks like a Norwegian national identity number (fødselsnummer)" + OWN_CODE)]
     assert "15078510150" not in found[0].message
 
 

@@ -23,7 +23,7 @@ from fidelity.monitoring.kept import lock_quarters
 from fidelity.monitoring.layout import LAYOUT, header, swedish_name
 from fidelity.monitoring.quarters import Quarter
 from tests import factories
-from tests.journey_data import columns_for, csv_file, journey, xlsx_file
+from tests.journey_data import OWN_CODE, columns_for, csv_file, journey, xlsx_file
 from tests.test_web import TOKEN, csrf_token, login
 
 GOOD_ROWS = [journey(code="NRV-0001"), journey(code="NRV-0002", education1_start="2026-04-01")]
@@ -207,7 +207,7 @@ def test_a_bad_file_comes_back_with_every_problem_and_writes_nothing(client: Any
     rows = [
         # the line's code beside its problem, but never a code refused for being an identity number
         '<td class="num">3</td><td class="code"></td><td>code: looks like a Swedish personal identity number '
-        "(personnummer)</td>",
+        "(personnummer): give the person a code of the unit&#39;s own instead</td>",
         '<td class="num">4</td><td class="code">NRV-0003</td><td>job1_hours: 99 hours a week is outside 0-80</td>',
     ]
     assert all(row in page for row in rows)
@@ -487,7 +487,7 @@ def test_the_command_prints_every_problem_and_exits_2_writing_nothing(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{path}:3: code: looks like a Swedish personal identity number (personnummer)",
+        f"{path}:3: code: looks like a Swedish personal identity number (personnummer)" + OWN_CODE,
         f"{path}:4: job1_hours: 99 hours a week is outside 0-80 (journey NRV-0003)",
     ]
     assert written(session) == before

@@ -22,13 +22,19 @@ from fidelity.models.monitoring import CODE_MAX
 from fidelity.monitoring.given_names import GIVEN_NAMES, GREN_STEMS, SURNAMES
 from fidelity.monitoring.problems import N_
 
-SWEDISH_PERSONNUMMER = N_("looks like a Swedish personal identity number (personnummer)")
-SWEDISH_SAMORDNINGSNUMMER = N_("looks like a Swedish coordination number (samordningsnummer)")
-NORWEGIAN_FODSELSNUMMER = N_("looks like a Norwegian national identity number (fødselsnummer)")
-NORWEGIAN_D_NUMBER = N_("looks like a Norwegian D-number (D-nummer)")
-NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer)")
+SWEDISH_PERSONNUMMER = N_(
+    "looks like a Swedish personal identity number (personnummer): give the person a code of the unit's own instead"
+)
+SWEDISH_SAMORDNINGSNUMMER = N_(
+    "looks like a Swedish coordination number (samordningsnummer): give the person a code of the unit's own instead"
+)
+NORWEGIAN_FODSELSNUMMER = N_(
+    "looks like a Norwegian national identity number (fødselsnummer): give the person a code of the unit's own instead"
+)
+NORWEGIAN_D_NUMBER = N_("looks like a Norwegian D-number (D-nummer): give the person a code of the unit's own instead")
+NORWEGIAN_H_NUMBER = N_("looks like a Norwegian H-number (H-nummer): give the person a code of the unit's own instead")
 BIRTH_DATE = N_("looks like a date of birth: a code must not hold one")
-PHONE_NUMBER = N_("looks like a mobile phone number")
+PHONE_NUMBER = N_("looks like a mobile phone number: give the person a code of the unit's own instead")
 NAME = N_("contains a space: a code must not be a name")
 NAME_WORDS = N_("holds a person's name (a given name beside another word, such as Anna_Berg): a code must not hold one")
 NAME_ALONE = N_(
