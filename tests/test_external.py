@@ -393,6 +393,9 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
     assert review.status is ReviewStatus.CONSENSUS  # one of two has signed
     signed = {a.reviewer_id: a.signed_off_at is not None for a in review.reviewers}
     assert signed == {team.first.id: False, team.second.id: True}
+    # The reviewer who signed sees it done, on a button that cannot be pressed again.
+    page = client.get(base(team, review.id)).get_data(as_text=True)
+    assert '<button type="submit" disabled>Signed off</button>' in page and ">Sign off</button>" not in page
 
     # A change to the consensus withdraws the sign-offs given to what it said before.
     as_user(client, team.first)
