@@ -250,6 +250,58 @@ def test_the_page_lists_who_waits_and_highlights_screening_out(client: Any, sess
     assert key.loc["längsta_väntan_hittills_dagar", "mått"] == "Längsta väntan hittills (dagar)"
 
 
+def test_each_reason_s_count_links_to_the_people_it_counts(
+    client: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count of referrals refused for a reason opens the journey list of those referrals, as the waiting list
+    counts them: referred in its period, refused by today, a refusal without a reason counted as other. Its pages
+    keep the reason; someone who may read only the figures gets no link."""
+    unit = factories.unit()
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = app_today()
+
+    def refused(code: str, days_ago: int, reason: NotAcceptedReason | None, decided: int = 1) -> None:
+        decision = {"decision": Decision.NOT_ACCEPTED, "decision_date": today - timedelta(days=days_ago - decided)}
+        factories.journey(unit, today - timedelta(days=days_ago), code=code, not_accepted_reason=reason, **decision)
+
+    for number in range(3):
+        refused(f"NM-{number}", 30 + number, NotAcceptedReason.NOT_MOTIVATED)
+    refused("NM-OLD", 500, NotAcceptedReason.NOT_MOTIVATED)  # referred before the period: not counted
+    refused("OTHER", 20, NotAcceptedReason.OTHER)
+    refused("NO-REASON", 10, None)  # counted as other
+    refused("READY", 15, NotAcceptedReason.NOT_READY)
+    login(client, manager.email)
+    page = client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True)
+    since = (today - relativedelta(months=12) + timedelta(days=1)).isoformat()
+    links = dict(re.findall(r'<a href="(/units/[^"]+/journeys\?[^"]*reason=[^"]+)">(\d+)</a>', page))
+    assert len(links) == 3 and sorted(links.values()) == ["1", "2", "3"]
+    for link, count in links.items():
+        assert f"since={since}" in link
+        listed = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+        codes = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>', listed)
+        assert len(codes) == int(count), (link, codes)
+        assert f"as the waiting list counts them: {count}." in listed
+    by_reason = {re.search(r"reason=(\w+)", link).group(1): link for link in links}  # type: ignore[union-attr]
+    listed = client.get(by_reason["other"].replace("&amp;", "&")).get_data(as_text=True)
+    assert "NO-REASON" in listed and "OTHER" in listed and "READY" not in listed
+    listed = client.get(by_reason["not_motivated"].replace("&amp;", "&")).get_data(as_text=True)
+    assert "NM-OLD" not in listed and "“Judged not motivated”" in listed
+    assert '<option value="not_accepted" selected>' in listed
+
+    # Its pages keep the reason and the period.
+    monkeypatch.setattr("fidelity.monitoring.journey_queries.PER_PAGE", 2)
+    first = client.get(by_reason["not_motivated"].replace("&amp;", "&")).get_data(as_text=True)
+    after = re.search(r'<a href="([^"]+)">Next</a>', first)
+    assert after is not None and "reason=not_motivated" in after.group(1) and f"since={since}" in after.group(1)
+    second = client.get(after.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert len(re.findall(r'<th scope="row"><a href="[^"]+">NM-\d</a></th>', second)) == 1  # the third of three
+    # Someone who may not read the records sees the counts alone.
+    area = factories.user(Role.SECOND_TIER_MANAGER, area_id=unit.area_id)
+    login(client, area.email)
+    page = client.get(f"/units/{unit.code}/waiting-list").get_data(as_text=True)
+    assert "reason=" not in page and ">3</td>" in page
+
+
 def test_the_workbook_keeps_its_header_and_quarter_in_view_and_every_heading_whole(client: Any, session: Any) -> None:
     """The header row and the columns that say which quarter a line counts (unit, year, quarter) stay in view while
     the reader scrolls; each column is as wide as its heading as the reader's workbook writes it (the Swedish one,

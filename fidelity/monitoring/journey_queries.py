@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from fidelity.extensions import db
-from fidelity.models import AuditEntry, Decision, Goal, Journey, Unit
+from fidelity.models import AuditEntry, Decision, Goal, Journey, NotAcceptedReason, Unit
 from fidelity.monitoring.bulk import about_journeys
 from fidelity.monitoring.identity import code_key
 from fidelity.monitoring.journey_forms import CHOICE_LABELS
@@ -47,13 +48,40 @@ def _state_filter(state: str, today: date) -> Any:
     }.get(state)
 
 
-def journey_page(unit: Unit, state: str, search: str, page: int, today: date) -> tuple[list[Journey], int]:
+@dataclass(frozen=True)
+class Refusals:
+    """The referrals the waiting list counts as refused for one reason: those referred from `since` to today whose
+    decision, made by today, was not to accept them for `reason` (a refusal with no reason recorded counts as other,
+    as the waiting list counts it)."""
+
+    reason: NotAcceptedReason
+    since: date
+
+    def condition(self, today: date) -> Any:
+        reason = Journey.not_accepted_reason == self.reason
+        if self.reason is NotAcceptedReason.OTHER:
+            reason = or_(reason, Journey.not_accepted_reason.is_(None))
+        return and_(
+            Journey.decision == Decision.NOT_ACCEPTED,
+            reason,
+            or_(Journey.decision_date.is_(None), Journey.decision_date <= today),
+            Journey.referral_date >= self.since,
+            Journey.referral_date <= today,
+        )
+
+
+def journey_page(
+    unit: Unit, state: str, search: str, page: int, today: date, refusals: Refusals | None = None
+) -> tuple[list[Journey], int, int]:
     """One page of the unit's journeys, the latest referral first (for a list of people waiting, the earliest: the
-    longest wait first), and the number of pages. The code breaks ties, so that the pages follow one another."""
+    longest wait first), the number of pages and of journeys found. The code breaks ties, so that the pages follow
+    one another. `refusals`: only the referrals the waiting list counts as refused for one reason."""
     query: Select[Journey] = select(Journey).where(Journey.unit_id == unit.id)
     condition = _state_filter(state, today)
     if condition is not None:
         query = query.where(condition)
+    if refusals is not None:
+        query = query.where(refusals.condition(today))
     if search:
         query = query.where(func.upper(Journey.code).contains(search.upper(), autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -64,7 +92,7 @@ def journey_page(unit: Unit, state: str, search: str, page: int, today: date) ->
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
-    return list(rows), max(1, -(-total // PER_PAGE))
+    return list(rows), max(1, -(-total // PER_PAGE)), total
 
 
 def days_waiting(referral_date: date, today: date) -> int:

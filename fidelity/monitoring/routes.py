@@ -17,7 +17,7 @@ from fidelity.audit_display import audit_lines
 from fidelity.downloads import CSV, XLSX, download, xlsx_bytes
 from fidelity.extensions import db, writes_when_read
 from fidelity.i18n import amount_text, date_text, quarter_text
-from fidelity.models import Journey, Unit
+from fidelity.models import Journey, NotAcceptedReason, Unit
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.journey_files import csv_bytes
 from fidelity.monitoring.journey_forms import (
@@ -48,6 +48,7 @@ from fidelity.monitoring.journey_operations import (
 from fidelity.monitoring.journey_queries import (
     ATTENTION_DAYS,
     JOURNEY_STATES,
+    Refusals,
     choice_names,
     journey_or_404,
     journey_page,
@@ -153,15 +154,25 @@ def journeys(code: str) -> ResponseReturnValue:
     if state not in JOURNEY_STATES:
         state = "all"
     search = (request.args.get("code") or "").strip()
+    refusals = _refusals()
+    if refusals is not None:
+        state = "not_accepted"
     page = page_number()
     today = clock.today()
-    found, pages = journey_page(unit, state, search, page, today)
+    found, pages, total = journey_page(unit, state, search, page, today, refusals)
+    # What the list's pages keep of what it was asked for.
+    kept = {"state": state} | ({"code": search} if search else {})
+    if refusals is not None:
+        kept |= {"reason": refusals.reason.value, "since": refusals.since.isoformat()}
     shown = render_template(
         "monitoring/journeys.html",
         unit=unit,
         journeys=found,
         state=state,
         search=search,
+        refusals=refusals,
+        total=total,
+        kept=kept,
         page=page,
         pages=pages,
         states=JOURNEY_STATES,
@@ -171,6 +182,16 @@ def journeys(code: str) -> ResponseReturnValue:
         can_record=can(current_user, Permission.RECORD, unit),
     )
     return _read(shown, unit, JOURNEYS) if found else shown
+
+
+def _refusals() -> Refusals | None:
+    """The referrals refused for one reason that the waiting list's table of reasons links to
+    (`?reason=not_motivated&since=2025-11-26`: the reason and the first day of its period); None unless both are
+    given and read, as an unknown state shows everyone."""
+    try:
+        return Refusals(NotAcceptedReason(request.args.get("reason", "")), date.fromisoformat(request.args["since"]))
+    except (KeyError, ValueError):
+        return None
 
 
 @bp.get("/journeys/<int:journey_id>")
