@@ -84,6 +84,10 @@ def test_the_figures_of_each_unit(client: Any, dataset: dict[str, Any]) -> None:
     login(client, dataset["manager"].email)
     response = client.get("/comparison.csv?scale=ips-25&kind=all")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, exactly
+    name = 'attachment; filename="{}-ips-25-' + app_today().isoformat() + '.{}"'
+    assert response.headers["Content-Disposition"] == name.format("comparison", "csv")
+    swedish = client.get("/comparison.xlsx?scale=ips-25&kind=all", headers={"Accept-Language": "sv"})
+    assert swedish.headers["Content-Disposition"] == name.format("jamforelse", "xlsx")
     rows = rows_of(response.get_data(as_text=True))
     assert set(rows) == {first.code, second.code, third.code}  # not the other area's unit
     one, two, three = rows[first.code], rows[second.code], rows[third.code]

@@ -222,6 +222,7 @@ def test_a_workbook_with_a_password_is_named_as_such() -> None:
         ("remiss_19800101-1239.csv", None),
         ("journeys 2026-11-24.csv", "journeys 2026-11-24.csv"),  # the day of the export
         ("NRV-01-journeys-2026-11-24.xlsx", "NRV-01-journeys-2026-11-24.xlsx"),
+        ("NRV-01-forlopp-2026-11-24.xlsx", "NRV-01-forlopp-2026-11-24.xlsx"),  # a Swedish reader's export
         ("NRV-01 export 2026Q3.xlsx", "NRV-01 export 2026Q3.xlsx"),
         ("q3 (12 st).csv", "q3 (12 st).csv"),
         ("abc\u202evsc.csv", "abcvsc.csv"),  # a right-to-left override would show the name turned around

@@ -301,6 +301,27 @@ def test_a_unit_without_journeys(client: Any, session: Any) -> None:
     assert "Download CSV" in page and f"version {DEFINITIONS_VERSION}" in page
 
 
+def test_a_swedish_reader_s_downloads_are_named_in_swedish_in_ascii(client: Any, unit: Any, manager: Any) -> None:
+    """Files a Swedish reader downloads to send on are named in Swedish, in letters any mail program keeps."""
+    sv = {"Accept-Language": "sv"}
+    names = {}
+    for path in ("outcomes.csv", "outcomes.xlsx", "waiting-list.xlsx", "journeys/export.xlsx",
+                 "journeys/export.csv", "journeys/template.xlsx"):  # fmt: skip
+        response = client.get(f"/units/{unit.code}/{path}", headers=sv)
+        assert response.status_code == 200, path
+        names[path] = response.headers["Content-Disposition"].removeprefix('attachment; filename="').rstrip('"')
+    day = app_today().isoformat()
+    assert names == {
+        "outcomes.csv": f"{unit.code}-resultat-{day}.csv",
+        "outcomes.xlsx": f"{unit.code}-resultat-{day}.xlsx",
+        "waiting-list.xlsx": f"{unit.code}-vantelista-{day}.xlsx",
+        "journeys/export.xlsx": f"{unit.code}-forlopp-{day}.xlsx",
+        "journeys/export.csv": f"{unit.code}-forlopp-{day}.csv",
+        "journeys/template.xlsx": "forlopp-mall.xlsx",
+    }
+    assert all(name.isascii() for name in names.values())
+
+
 def test_csv_and_excel_exports_give_the_same_figures(client: Any, unit: Any, manager: Any) -> None:
     response = client.get(f"/units/{unit.code}/outcomes.csv")
     # The whole header, exactly: one charset, not the one given and another added by werkzeug.

@@ -109,6 +109,10 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     login(client, known["manager"].email)
     response = client.get(f"/units/{unit.code}/reports/{review.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    name = f"{unit.code}-{review.review_date.isoformat()}-{{}}-{review.id}.pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name.format("external")}"'
+    swedish = client.get(f"/units/{unit.code}/reports/{review.id}.pdf", headers={"Accept-Language": "sv"})
+    assert swedish.headers["Content-Disposition"] == f'attachment; filename="{name.format("extern")}"'
     text, pages, reader = pdf_text(response.data)
     positions = [text.index(title) for title in SECTIONS]
     assert positions == sorted(positions), "sections out of order"

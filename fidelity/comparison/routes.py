@@ -119,7 +119,7 @@ def _export(suffix: str) -> tuple[Comparison, pd.DataFrame, str]:
     form, comparison = _comparison()
     if comparison is None:
         _refuse(form)
-    name = f"comparison-{comparison.scale.id}-{clock.today().isoformat()}.{suffix}"
+    name = _("comparison-%(scale)s-%(date)s", scale=comparison.scale.id, date=clock.today().isoformat()) + "." + suffix
     return comparison, export_frame(comparison, scale_registry().principles), name
 
 

@@ -256,16 +256,22 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     return _page(unit, ImportForm(formdata=None), too_large=True), 413
 
 
+def _journeys_file(unit: Unit) -> str:
+    """The name of a unit's journeys file, without its extension, in the reader's language (ASCII, as every file name
+    the app gives: a mail program or an old spreadsheet may mangle any other)."""
+    return _("%(unit)s-journeys-%(date)s", unit=unit.code, date=clock.today().isoformat())
+
+
 @bp.get("/units/<code>/journeys/template.csv")
 def template_csv(code: str) -> Response:
     unit_or_404(current_user, code, Permission.READ)
-    return download(exports.template_csv(), CSV, "journeys-template.csv")
+    return download(exports.template_csv(), CSV, _("journeys-template") + ".csv")
 
 
 @bp.get("/units/<code>/journeys/template.xlsx")
 def template_xlsx(code: str) -> Response:
     unit_or_404(current_user, code, Permission.READ)
-    return download(exports.template_xlsx(), XLSX, "journeys-template.xlsx")
+    return download(exports.template_xlsx(), XLSX, _("journeys-template") + ".xlsx")
 
 
 @bp.get("/units/<code>/journeys/export.csv")
@@ -275,7 +281,7 @@ def export_csv(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_csv(unit)
     db.session.commit()  # the export's audit entry
-    return download(data, CSV, f"{unit.code}-journeys-{clock.today()}.csv")
+    return download(data, CSV, _journeys_file(unit) + ".csv")
 
 
 @bp.get("/units/<code>/journeys/export.xlsx")
@@ -285,4 +291,4 @@ def export_xlsx(code: str) -> Response:
     unit = unit_or_404(current_user, code, Permission.RECORD)
     data = exports.export_xlsx(unit)
     db.session.commit()  # the export's audit entry
-    return download(data, XLSX, f"{unit.code}-journeys-{clock.today()}.xlsx")
+    return download(data, XLSX, _journeys_file(unit) + ".xlsx")

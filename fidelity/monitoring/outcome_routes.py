@@ -87,12 +87,17 @@ def show(code: str) -> ResponseReturnValue:
     )
 
 
+def _outcomes_file(unit: Unit) -> str:
+    """The name of a unit's outcomes file, without its extension, in the reader's language (in ASCII)."""
+    return _("%(unit)s-outcomes-%(date)s", unit=unit.code, date=clock.today().isoformat())
+
+
 @bp.get("/units/<code>/outcomes.csv", endpoint="csv")
 @writes_when_read
 def export_csv(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, f"{unit.code}-outcomes-{clock.today()}.csv")
+    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, _outcomes_file(unit) + ".csv")
 
 
 @bp.get("/units/<code>/outcomes.xlsx", endpoint="xlsx")
@@ -100,7 +105,7 @@ def export_csv(code: str) -> ResponseReturnValue:
 def export_xlsx(code: str) -> ResponseReturnValue:
     unit = unit_or_404(current_user, code, Permission.READ)
     frame = export_frame(unit, _fresh_rows(unit))
-    return download(xlsx_bytes(frame), XLSX, f"{unit.code}-outcomes-{clock.today()}.xlsx")
+    return download(xlsx_bytes(frame), XLSX, _outcomes_file(unit) + ".xlsx")
 
 
 @bp.route("/units/<code>/staffing", methods=["GET", "POST"])

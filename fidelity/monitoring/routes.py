@@ -118,6 +118,11 @@ def waiting(code: str) -> ResponseReturnValue:
     return _read(page, unit, WAITING) if can_read_records and result.waiting else page
 
 
+def _waiting_file(unit: Unit) -> str:
+    """The name of a unit's waiting-list file, without its extension, in the reader's language (in ASCII)."""
+    return _("%(unit)s-waiting-list-%(date)s", unit=unit.code, date=clock.today().isoformat())
+
+
 def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
     unit = unit_or_404(current_user, code)
     today = clock.today()
@@ -130,7 +135,7 @@ def _waiting_export(code: str) -> tuple[Unit, pd.DataFrame]:
 def waiting_csv(code: str) -> ResponseReturnValue:
     """The waiting list's figures for each quarter's referrals, as CSV."""
     unit, frame = _waiting_export(code)
-    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, f"{unit.code}-waiting-list-{clock.today()}.csv")
+    return download(csv_bytes(EXPORT_NAMES.in_language(frame)), CSV, _waiting_file(unit) + ".csv")
 
 
 @bp.get("/waiting-list.xlsx", endpoint="waiting_xlsx")
@@ -142,7 +147,7 @@ def waiting_xlsx(code: str) -> ResponseReturnValue:
     shares = [c for c in frame.columns if c.endswith("_share")]
     workbook = xlsx_bytes(frame, "Waiting list", percent=shares, freeze="D2", names=EXPORT_NAMES,
                           more=[("Definitions", column_definitions())])  # fmt: skip
-    return download(workbook, XLSX, f"{unit.code}-waiting-list-{clock.today()}.xlsx")
+    return download(workbook, XLSX, _waiting_file(unit) + ".xlsx")
 
 
 @bp.get("/journeys")
