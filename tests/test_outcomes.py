@@ -24,6 +24,7 @@ from fidelity.monitoring.outcomes import (
     first_quarter,
     judged,
     last_counted_day,
+    mean_days_to_employer_contact,
     one_person_points,
     over_caseload,
     per_supervisor,
@@ -248,6 +249,26 @@ def test_caseload_follows_the_staffing_of_each_quarter() -> None:
     assert replace(q, specialist_fte=None).caseload_per_specialist is None
     assert replace(q, specialist_fte=0.0).caseload_per_specialist is None  # no specialist time recorded
     assert replace(q, specialist_fte=0.25).caseload_per_specialist == 16.0  # 4 / 0.25
+
+
+def test_the_mean_days_to_a_first_employer_contact_in_a_quarter() -> None:
+    """Days 10 and 41 in 2025 Q1, a contact before enrolment as 0 days; a contact in Q2, and one of somebody never
+    enrolled, are not counted."""
+    referred = D(2024, 12, 1)
+    rows = [  # enrolment, first employer contact
+        (D(2025, 1, 1), D(2025, 1, 11)),
+        (D(2025, 1, 1), D(2025, 2, 11)),
+        (D(2025, 2, 1), D(2025, 1, 20)),
+        (D(2025, 1, 1), D(2025, 4, 1)),
+        (None, D(2025, 3, 1)),
+    ]
+    journeys = frames_from_records(
+        {"id": n, "referral_date": referred, "enrolment_date": enrolled, "first_employer_contact_date": contact}
+        for n, (enrolled, contact) in enumerate(rows, start=1)
+    ).journeys
+    assert mean_days_to_employer_contact(journeys, Quarter(2025, 1)) == pytest.approx((10 + 41 + 0) / 3)
+    assert mean_days_to_employer_contact(journeys, Quarter(2025, 2)) == 90.0
+    assert mean_days_to_employer_contact(journeys, Quarter(2025, 3)) is None
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import Permission, can, review_or_404, reviewer_assignment, unit_or_404
 from fidelity.actions.operations import standing
 from fidelity.actions.queries import recommendation_actions
@@ -26,6 +26,7 @@ from fidelity.external.forms import CommissionForm, ConsensusForm, OwnRatingForm
 from fidelity.external.pages import ReviewerColumn, consensus_rows
 from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewerAssignment, ReviewKind, ReviewStatus, Role, RoleAssignment, Unit, User
+from fidelity.monitoring.item_figures import review_figures
 from fidelity.reviews.forms import ActionForm, ChangeReasonForm, RatingForm, rating_form_class
 from fidelity.reviews.operations import (
     Conflict,
@@ -158,6 +159,7 @@ def _consensus_context(review: Review, scale: Scale) -> dict[str, Any]:
         ),
         "previous": previous,
         "agreement": agreement(by_name, scale.item_keys, range(scale.score_min, scale.score_max + 1)),
+        "figures": review_figures(review, clock.today()),  # the unit's own, beside the items they bear on
     }
 
 
@@ -215,6 +217,7 @@ def _rating_page(unit: Unit, review: Review, scale: Scale, form: RatingForm) -> 
         "summary": summarise(scale, scale_registry().principles, scores),
         "previous": previous,
         "previous_values": counted_values(previous) if previous else {},
+        "figures": review_figures(review, clock.today()),  # the unit's own, beside the items they bear on
     }
 
 

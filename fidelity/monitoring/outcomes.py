@@ -368,6 +368,17 @@ def _falls_in(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     return (days[:, None] >= starts) & (days[:, None] <= ends)
 
 
+def mean_days_to_employer_contact(journeys: pd.DataFrame, quarter: Quarter) -> float | None:
+    """For the people enrolled whose first face-to-face employer contact fell in `quarter`: the mean number of days
+    from enrolment to that contact (a contact before enrolment counts as 0 days), as the IPS scale's rapid job search
+    item judges it; the quarterly figures give the median of the same days. None when nobody's contact fell in it."""
+    enrolled = _days(journeys["enrolment_date"])
+    contact = _days(journeys["first_employer_contact_date"])
+    inside = (enrolled != NEVER) & (contact >= _day(quarter.start)) & (contact <= _day(quarter.end))
+    days = np.clip(contact - enrolled, 0, None)[inside]
+    return float(days.mean()) if days.size else None
+
+
 def _median_by_quarter(
     events: np.ndarray, values: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> list[float | None]:

@@ -17,7 +17,8 @@ from fidelity.external.operations import consensus_values, rated_review
 from fidelity.models import COUNTED_STATUSES, Action, Adaptation, QuarterlyOutcome, Review, ReviewKind
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
-from fidelity.monitoring.kept import refresh_outcomes
+from fidelity.monitoring.item_figures import ItemFigure, item_figures
+from fidelity.monitoring.kept import figures_of, refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.unit_lock import take_units
@@ -49,6 +50,7 @@ class ItemEntry:
     rationale: str
     recommendation: str
     correction_note: str
+    figure: ItemFigure | None = None  # the unit's own figure the item bears on (`monitoring.item_figures`)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     kept = refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     purge = latest_purge(review.unit_id)
     waiting = waiting_list(frames.journeys, review.review_date, purged_before=purge.cutoff if purge else None)
+    figures = item_figures(scale.id, review.review_date, [figures_of(row) for row in kept], waiting, frames.journeys)
     entries = tuple(
         ItemEntry(
             item=item,
@@ -177,6 +180,7 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
             rationale=consensus[item.key].rationale if item.key in consensus else "",
             recommendation=consensus[item.key].recommendation if item.key in consensus else "",
             correction_note=consensus[item.key].correction_note if item.key in consensus else "",
+            figure=figures.get(item.key),
         )
         for item in scale.items
     )

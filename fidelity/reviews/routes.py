@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from fidelity import scale_registry
+from fidelity import clock, scale_registry
 from fidelity.access import Permission, can, review_or_404, unit_or_404
 from fidelity.extensions import db
 from fidelity.i18n import date_text
 from fidelity.models import Review, ReviewKind, Unit
+from fidelity.monitoring.item_figures import review_figures
 from fidelity.reviews.forms import ChangeReasonForm, RatingForm, StartReviewForm, rating_form_class
 from fidelity.reviews.operations import (
     Conflict,
@@ -144,6 +145,7 @@ def _page(unit: Unit, review: Review, scale: Scale, values: dict[str, RatingValu
         "summary": _summary(scale, values),
         "previous": previous,
         "previous_values": counted_values(previous) if previous else {},
+        "figures": review_figures(review, clock.today()),  # the unit's own, beside the items they bear on
     }
 
 

@@ -1,0 +1,188 @@
+"""The unit's own figures beside the items they bear on, on small journeys worked by hand. Pure but for the
+language the texts are written in (an app context)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+
+from fidelity.monitoring.frames import frames_from_records
+from fidelity.monitoring.item_figures import ITEM_FIGURES, item_figures, last_full_quarter
+from fidelity.monitoring.outcomes import figures_by_quarter
+from fidelity.monitoring.quarters import Quarter
+from fidelity.monitoring.waiting import waiting_list
+from tests import factories
+from tests.factories import app_today
+from tests.test_external import Team, full_ratings, keys, step, team
+from tests.test_reports import pdf_text
+from tests.test_web import login
+
+__all__ = ["keys", "team"]  # the fixtures, used by name
+
+D = date
+REVIEW = D(2026, 10, 14)  # in 2026 Q4: the last full quarter is 2026 Q3 (Jul 1 - Sep 30)
+Q3 = Quarter(2026, 3)
+
+
+def person(number: int, **values: Any) -> dict[str, Any]:
+    return {"id": number, "code": f"P{number}"} | values
+
+
+# Q3: 21 people served (enrolled May 15, still there: their 30 days ended in Q2, with no employer met); 1.2 specialist
+# full-time equivalents and a tenth of a supervisor.
+SERVED = [person(n, referral_date=D(2026, 5, 1), decision="accepted", enrolment_date=D(2026, 5, 15)) for n in range(21)]
+# Enrolled in July: their 30 days end in Q3. Two met an employer by day 30 (days 10 and 30), one on day 40.
+CONTACTS = [
+    person(30, referral_date=D(2026, 6, 20), decision="accepted", enrolment_date=D(2026, 7, 1),
+           first_employer_contact_date=D(2026, 7, 11)),
+    person(31, referral_date=D(2026, 6, 20), decision="accepted", enrolment_date=D(2026, 7, 1),
+           first_employer_contact_date=D(2026, 7, 31)),
+    person(32, referral_date=D(2026, 6, 20), decision="accepted", enrolment_date=D(2026, 7, 1),
+           first_employer_contact_date=D(2026, 8, 10)),
+]  # fmt: skip
+# Referred in the year to the review: two refused as not motivated (a breach), one who declined (not a breach).
+REFUSED = [
+    person(40, referral_date=D(2026, 3, 2), decision="not_accepted", decision_date=D(2026, 3, 9),
+           not_accepted_reason="not_motivated"),
+    person(41, referral_date=D(2026, 8, 3), decision="not_accepted", decision_date=D(2026, 8, 5),
+           not_accepted_reason="not_motivated"),
+    person(42, referral_date=D(2026, 9, 1), decision="not_accepted", decision_date=D(2026, 9, 2),
+           not_accepted_reason="declined"),
+]  # fmt: skip
+STAFFING = [{"unit_id": 1, "year": 2026, "quarter": 3, "specialist_fte": 1.2, "supervisor_fte": 0.1}]
+
+
+def figures_of(journeys: list[dict[str, Any]], staffing: list[dict[str, Any]], review: date = REVIEW) -> Any:
+    frames = frames_from_records(journeys, staffing=staffing)
+    quarter = last_full_quarter(review)
+    outcomes = figures_by_quarter(frames, quarter, quarter, as_of=review)
+    return item_figures("ips-25", review, outcomes, waiting_list(frames.journeys, review), frames.journeys)
+
+
+def test_the_last_full_quarter_by_a_day() -> None:
+    assert last_full_quarter(D(2026, 10, 14)) == Q3
+    assert last_full_quarter(D(2026, 9, 30)) == Q3  # a quarter ending on the day has ended by it
+    assert last_full_quarter(D(2026, 9, 29)) == Quarter(2026, 2)
+    assert last_full_quarter(D(2026, 1, 1)) == Quarter(2025, 4)
+
+
+def test_each_item_gets_its_figure_worked_by_hand(app: Flask) -> None:
+    with app.test_request_context(), force_locale("en"):
+        found = figures_of(SERVED + CONTACTS + REFUSED, STAFFING)
+    assert set(found) == {"S1", "O5", "O6", "V4"}
+    # 24 served (21 + 3) / 1.2 FTE = 20.0: at the model's 20, not above it.
+    assert found["S1"].text == (
+        "Caseload per specialist, 2026\u00a0Q3: 20 (24 people served, 1.2 specialist full-time equivalents; the model "
+        "allows at most 20)."
+    )
+    assert not found["S1"].marked
+    # 1.2 / 0.1 = 12 specialists per full-time supervisor: above 10.
+    assert found["O5"].text == "Specialists per full-time supervisor, 2026\u00a0Q3: 12 (the model allows at most 10)."
+    assert found["O5"].marked
+    # Of the three whose 30 days ended in Q3, two met an employer by day 30; days 10, 30 and 40: mean 26.7, median 30.
+    assert found["V4"].text == (
+        "Employer contact within 30 days of enrolment, 2026\u00a0Q3: 2 of 3 (67%) of the people whose first 30 days "
+        "ended in the quarter. Days from enrolment to a first contact made in the quarter: mean 26.7, median 30."
+    )
+    # The year to Oct 14, 2026 starts on Oct 15, 2025: 21 + 3 + 3 referred, 2 screened out; the decline is no breach.
+    assert found["O6"].text == (
+        "Screened out against zero exclusion, of the people referred from Oct 15, 2025 to Oct 14, 2026: 2 of 27 (7%). "
+        "Reasons: Judged not motivated 2."
+    )
+    assert found["O6"].marked
+
+
+def test_what_is_not_recorded_is_said(app: Flask) -> None:
+    with app.test_request_context(), force_locale("en"):
+        found = figures_of(REFUSED[2:], [])
+    assert found["S1"].text == "Caseload per specialist, 2026\u00a0Q3: no specialist time recorded."
+    assert found["O5"].text == "Specialists per supervisor, 2026\u00a0Q3: no specialist time recorded."
+    assert found["V4"].text == (
+        "Employer contact within 30 days of enrolment, 2026\u00a0Q3: nobody's first 30 days ended in the quarter."
+    )
+    assert found["O6"].text.endswith(": 0 of 1 (0%).") and not found["O6"].marked  # no reason that screens out
+    assert not any(figure.marked for figure in found.values())
+    with app.test_request_context(), force_locale("en"):
+        nobody = figures_of([], [])
+    assert nobody["O6"].text == (
+        "Screened out against zero exclusion: nobody was referred from Oct 15, 2025 to Oct 14, 2026."
+    )
+    # Specialists with no supervisor recorded: marked.
+    alone = [STAFFING[0] | {"supervisor_fte": 0.0}]
+    with app.test_request_context(), force_locale("en"):
+        found = figures_of(SERVED, alone)
+    assert found["O5"].marked and "no supervisor time recorded for 1.2 specialist" in found["O5"].text
+    assert found["S1"].text.startswith("Caseload per specialist, 2026\u00a0Q3: 17.5 (21 people served")  # 21 / 1.2
+
+
+@pytest.mark.parametrize(("scale", "keys"), [("ips-25", {"S1", "O5", "O6", "V4"}), ("sed", {"A1", "A4", "A6"})])
+def test_the_items_named_are_the_scale_s_own(app: Flask, registry: Any, scale: str, keys: set[str]) -> None:
+    """Each item a figure is set beside is an item of the scale, about what the figure counts."""
+    assert set(ITEM_FIGURES[scale]) == keys
+    items = {item.key: item for item in registry.get(scale).items}
+    assert keys <= set(items)
+    titles = " ".join(items[key].title.lower() for key in sorted(keys))
+    assert "caseload" in titles and "zero exclusion" in titles
+
+
+def test_in_swedish(app: Flask) -> None:
+    with app.test_request_context(), force_locale("sv"):
+        found = figures_of(SERVED + CONTACTS + REFUSED, STAFFING)
+    assert found["S1"].text.startswith(
+        "Deltagare per specialist, 2026\u00a0kv.\u00a03: 20 (24 personer i stöd, 1,2 årsarbetare"
+    )
+    assert found["O6"].text.endswith("Skäl: Bedömd som inte motiverad 2.")
+
+
+def test_a_review_dated_today_counts_the_quarter_before_today_s(app: Flask) -> None:
+    today = D(2026, 11, 25)
+    with app.test_request_context(), force_locale("en"):
+        found = figures_of(SERVED, STAFFING, review=today)
+    assert "2026\u00a0Q3" in found["S1"].text  # not Q4, still under way
+    later = today + timedelta(days=60)  # Jan 24, 2027: Q4 has ended, and nothing is recorded for it
+    with app.test_request_context(), force_locale("en"):
+        found = figures_of(SERVED, STAFFING, review=later)
+    assert found["S1"].text == "Caseload per specialist, 2026\u00a0Q4: no specialist time recorded."
+
+
+def test_the_scoring_pages_and_the_report_set_the_figure_beside_its_item(
+    client: Any, session: Any, team: Team, keys: tuple[str, ...]
+) -> None:
+    """A unit with 45 people served and 1.5 specialists in the last full quarter before its reviews: a caseload of
+    30, above the model's 20, beside S1 wherever S1 is scored (the self-assessment, each reviewer's rating, the
+    consensus) and in the report, marked; an item no figure bears on gets none."""
+    today = app_today()
+    quarter = last_full_quarter(today)
+    for _person in range(45):
+        factories.journey(
+            team.unit, quarter.start - timedelta(days=40), enrolment_date=quarter.start - timedelta(days=20)
+        )
+    factories.staffing(team.unit, quarter.year, quarter.number, 1.5, 0.5)
+    said = f"Caseload per specialist, {quarter.year}\u00a0Q{quarter.number}: 30 (45 people served"
+
+    def figure_of(page: str, item: str) -> str:
+        """The unit's figure within the item's part of the page ('' if none)."""
+        part = page.split(f'id="{item}"')[1].split("</fieldset>")[0]
+        return part.split('class="unit-figure')[1].split("</p>")[0] if 'class="unit-figure' in part else ""
+
+    draft = factories.draft_self_assessment(team.unit, team.manager, today)
+    login(client, team.manager.email)
+    page = client.get(f"/units/{team.unit.code}/reviews/{draft.id}/edit").get_data(as_text=True)
+    assert said in figure_of(page, "item-S1") and figure_of(page, "item-S1").startswith(" against-model")
+    assert figure_of(page, "item-V1") == ""  # benefits planning: no figure bears on it
+    assert "The unit's records:" in figure_of(page, "item-O6")
+    text = " ".join(pdf_text(client.get(f"/units/{team.unit.code}/reports/{draft.id}.pdf").data)[0].split())
+    assert "The unit's records: " + said.replace("\u00a0", " ") in text.replace("\u00a0", " ")
+
+    review = factories.external_review(team.unit, [team.first, team.second], today)
+    login(client, team.first.email)
+    page = client.get(f"/units/{team.unit.code}/external/{review.id}/rate").get_data(as_text=True)
+    assert said in figure_of(page, "item-S1")
+    full_ratings(client, team, review.id, keys, 4, 4)
+    step(client, team, review.id, "/consensus/start")
+    page = client.get(f"/units/{team.unit.code}/external/{review.id}/consensus").get_data(as_text=True)
+    assert said in figure_of(page, "consensus-S1") and figure_of(page, "consensus-V1") == ""
