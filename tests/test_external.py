@@ -396,6 +396,10 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
     # The reviewer who signed sees it done, on a button that cannot be pressed again.
     page = client.get(base(team, review.id)).get_data(as_text=True)
     assert '<button type="submit" disabled>Signed off</button>' in page and ">Sign off</button>" not in page
+    # The unit's own records are a link away, and the reviewer may open them.
+    links = [f"/units/{team.unit.code}/{name}" for name in ("waiting-list", "outcomes", "staffing")]
+    assert all(f'href="{link}"' in page for link in links)
+    assert all(client.get(link).status_code == 200 for link in links)
 
     # A change to the consensus withdraws the sign-offs given to what it said before.
     as_user(client, team.first)
