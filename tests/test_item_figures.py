@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from fidelity.models import Decision, NotAcceptedReason
 from fidelity.monitoring.frames import frames_from_records
 from fidelity.monitoring.item_figures import ITEM_FIGURES, item_figures, last_full_quarter
 from fidelity.monitoring.outcomes import figures_by_quarter
@@ -162,6 +163,9 @@ def test_the_scoring_pages_and_the_report_set_the_figure_beside_its_item(
             team.unit, quarter.start - timedelta(days=40), enrolment_date=quarter.start - timedelta(days=20)
         )
     factories.staffing(team.unit, quarter.year, quarter.number, 1.5, 0.5)
+    for reason in (NotAcceptedReason.NOT_MOTIVATED, NotAcceptedReason.DECLINED):
+        refused = {"decision": Decision.NOT_ACCEPTED, "decision_date": today - timedelta(days=9)}
+        factories.journey(team.unit, today - timedelta(days=10), not_accepted_reason=reason, **refused)
     said = f"Caseload per specialist, {quarter.year}\u00a0Q{quarter.number}: 30 (45 people served"
 
     def figure_of(page: str, item: str) -> str:
@@ -177,6 +181,9 @@ def test_the_scoring_pages_and_the_report_set_the_figure_beside_its_item(
     assert "The unit's records:" in figure_of(page, "item-O6")
     text = " ".join(pdf_text(client.get(f"/units/{team.unit.code}/reports/{draft.id}.pdf").data)[0].split())
     assert "The unit's records: " + said.replace("\u00a0", " ") in text.replace("\u00a0", " ")
+    # The waiting list's section gives the reasons for refusing, those that screen people out in bold.
+    reasons = "by reason (in bold, the reasons that screen people out against zero exclusion): "
+    assert reasons + "The person declined 1; Judged not motivated 1." in text  # most first, then by code
 
     review = factories.external_review(team.unit, [team.first, team.second], today)
     login(client, team.first.email)
