@@ -151,6 +151,13 @@ def test_a_list_of_people_waiting_shows_the_longest_wait_first_with_the_days_wai
     everyone, page = shown("all", 1)
     assert [code for code, _cell in everyone] == ["W-5", "W-31"] and "Days waiting" not in page
     assert shown("all", 4)[0][0][0] == "STARTED"
+    # A search runs to pages of its own, each keeping it.
+    page = client.get(f"/units/{unit.code}/journeys?state=all&code=w-4").get_data(as_text=True)
+    assert "Page 1 of 2" in page  # W-45, W-40-B and W-40-A, two a page
+    after = f'href="/units/{unit.code}/journeys?state=all&amp;code=w-4&amp;page=2"'
+    assert after in page
+    second = client.get(f"/units/{unit.code}/journeys?state=all&code=w-4&page=2").get_data(as_text=True)
+    assert re.findall(r">(W-[0-9A-Z-]+)</a></th>", second) == ["W-45"]  # the earliest referral last
 
 
 def test_a_manager_adds_changes_and_deletes_a_journey_checked_as_an_import_would(client: Any, session: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -165,10 +166,12 @@ def journeys(code: str) -> ResponseReturnValue:
     page = page_number()
     today = clock.today()
     found, pages, total = journey_page(unit, state, search, page, today, refusals)
-    # What the list's pages keep of what it was asked for.
+    # What the list's pages keep of what it was asked for: in a query string of its own, as the search's name, code,
+    # is also the unit's in the route.
     kept = {"state": state} | ({"code": search} if search else {})
     if refusals is not None:
         kept |= {"reason": refusals.reason.value, "since": refusals.since.isoformat()}
+    base = url_for(".journeys", code=unit.code)
     shown = render_template(
         "monitoring/journeys.html",
         unit=unit,
@@ -177,7 +180,7 @@ def journeys(code: str) -> ResponseReturnValue:
         search=search,
         refusals=refusals,
         total=total,
-        kept=kept,
+        page_url=lambda number: f"{base}?{urlencode(kept | {'page': number})}",
         page=page,
         pages=pages,
         states=JOURNEY_STATES,
