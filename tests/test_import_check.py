@@ -698,6 +698,12 @@ def test_a_job_added_by_hand_and_left_out_is_undone_in_whatever_form_it_has_now(
     assert undone_at(jobs([JOB, ended], [JOB, ended | {"hours_per_week": 12}]), history, now) == {}
     # A job of the file's own starting on another day is another job: the one added by hand is left out.
     assert undone_at(jobs([JOB, ended], [JOB, ended | {"start_date": "2026-05-11"}]), history, now) == {7: AT}
+    # Two jobs start on the same day, one imported, one added by hand: the file ends the first and leaves the second
+    # out. Its edit is of the job it is most like; the one added by hand is left out.
+    imported = ended | {"competitive": True, "hours_per_week": 30}
+    both = [imported, ended]
+    assert undone_at(jobs(both, [imported | {"end_date": "2026-06-01"}]), history, now) == {7: AT}
+    assert undone_at(jobs(both, [imported, ended | {"end_date": "2026-06-01"}]), history, now) == {}  # it ends it
 
 
 def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:

@@ -272,10 +272,10 @@ def _spells_undone(
     added by hand that the file leaves out in every form it had, one deleted by hand that the file brings back in any
     form it had, or one whose values the file puts back as they were before a change.
 
-    A job the file holds with values of its own (in no form the job had) but starting on a day the job started is
-    that job edited in the file, as a spreadsheet ends a job by giving its end, and is not left out."""
+    A job the file holds with values of its own but starting on the day the job starts is that job edited in the
+    file, as a spreadsheet ends a job by giving its end, and is not left out (`_edited`)."""
     now, filed = lists
-    files_own_starts = [spell.get("start_date") for spell in filed if not _has(now, spell)]
+    edited = _edited(now, filed)
     by_row: defaultdict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         if entry.row_id is not None:
@@ -286,7 +286,7 @@ def _spells_undone(
         forms = [form for _entry, before, after in steps for form in (before, after) if form is not None]
         last = own[-1]
         made_by_hand = own[0].action == "create" and last.action != "delete" and forms and _has(now, forms[-1])
-        edited_in_file = any(_same(start, form.get("start_date")) for start in files_own_starts for form in forms)
+        edited_in_file = made_by_hand and any(edited[i] for i, spell in enumerate(now) if _same(spell, forms[-1]))
         if made_by_hand and not edited_in_file and not any(_has(filed, form) for form in forms):
             undone.append(own[0])  # added by hand, left out
         if last.action == "delete" and any(_has(filed, form) and not _has(now, form) for form in forms):
@@ -302,6 +302,21 @@ def _spells_undone(
             elif _has(filed, before) and not _has(filed, after) and _has(now, after):
                 undone.append(entry)  # its values put back
     return undone
+
+
+def _edited(now: Sequence[Mapping[str, Any]], filed: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """For each of a journey's jobs (or courses) `now`, whether the file's list `filed` edits it: the job is not in
+    the file as it is, and one of the file's own (in no form the unit has) starts on its day. Each of the file's own
+    edits one job at most, the one it shares most values with, so that a job the file leaves out is not taken for
+    edited because the file edits another that starts on the same day."""
+    gone = [i for i, spell in enumerate(now) if not _has(filed, spell)]
+    edited = [False] * len(now)
+    for spell in (spell for spell in filed if not _has(now, spell)):
+        same_day = [i for i in gone if not edited[i] and _same(now[i].get("start_date"), spell.get("start_date"))]
+        if same_day:
+            alike = max(same_day, key=lambda i: sum(_same(now[i].get(field), value) for field, value in spell.items()))
+            edited[alike] = True
+    return edited
 
 
 def _replayed(
