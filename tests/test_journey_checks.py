@@ -619,7 +619,7 @@ def test_a_choice_not_read_is_told_with_its_values_as_the_reader_writes_them(app
 
 def test_a_value_mistyped_is_told_what_it_most_likely_meant_in_the_reader_s_words(app: Flask) -> None:
     """A letter or two wrong, or a letter left out, in any capitals: the message offers the value meant, as the
-    reader writes it. A value like none of them offers nothing."""
+    reader writes it, or as its code when it is like the code. A value like none of them offers nothing."""
     data = csv_file(
         [
             journey(code="NRV-0001", not_accepted_reason="Behovsbedömning inte beviljat", **NOT_ACCEPTED),
@@ -638,7 +638,7 @@ def test_a_value_mistyped_is_told_what_it_most_likely_meant_in_the_reader_s_word
         return message.split(question)[1] if question in message else None
 
     assert [offered(message, ". Menade du ") for message in swedish] == [
-        "'Behovsbedömning inte beviljad'?", None, "'Arbete och studier'?", None]  # fmt: skip
+        "'Behovsbedömning inte beviljad'?", "'not_motivated'?", "'Arbete och studier'?", None]  # fmt: skip
     assert [offered(message, ". Did you mean ") for message in english] == [None, "'not_motivated'?", None, None]
     assert swedish[0].startswith("not_accepted_reason: 'Behovsbedömning inte beviljat' är inte något av 'Bedömd")
 

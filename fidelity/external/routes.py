@@ -159,7 +159,6 @@ def _consensus_context(review: Review, scale: Scale) -> dict[str, Any]:
         ),
         "previous": previous,
         "agreement": agreement(by_name, scale.item_keys, range(scale.score_min, scale.score_max + 1)),
-        "figures": review_figures(review, clock.today()),  # the unit's own, beside the items they bear on
     }
 
 
@@ -299,7 +298,7 @@ def consensus(code: str, review_id: int) -> ResponseReturnValue:
             return redirect(url_for(".consensus", code=code, review_id=review.id))
     else:
         status, item_errors = 400, form.item_errors()
-    context = _consensus_context(review, scale)
+    context = _consensus_context(review, scale) | {"figures": review_figures(review, clock.today())}
     mine = form.values() if stale else {}
     page = render_template(
         "external/consensus.html",

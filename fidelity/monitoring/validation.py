@@ -477,8 +477,8 @@ class RowCheck:
 
             def not_one_of(position: int) -> str:
                 value = str(raw.iat[position])
-                if value not in guesses:
-                    guesses[value] = meant(value, written)
+                if value not in guesses:  # the reader's words first, then the codes (which the import reads too)
+                    guesses[value] = meant(value, written) or meant(value, list(column.choices))
                 said = {"column": self.show(name), "value": quoted(value), "allowed": choices}
                 if guesses[value] is None:
                     return _("%(column)s: '%(value)s' is not one of %(allowed)s", **said)

@@ -18,7 +18,7 @@ from fidelity.models import COUNTED_STATUSES, Action, Adaptation, QuarterlyOutco
 from fidelity.models.action import PENDING
 from fidelity.monitoring.frames import load_frames
 from fidelity.monitoring.item_figures import ItemFigure, item_figures
-from fidelity.monitoring.kept import figures_of, refresh_outcomes
+from fidelity.monitoring.kept import figures_of, quarter_of, refresh_outcomes
 from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.unit_lock import take_units
@@ -170,7 +170,14 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
     kept = refresh_outcomes(review.unit, today, frames)  # the kept quarterly figures, brought up to date
     purge = latest_purge(review.unit_id)
     waiting = waiting_list(frames.journeys, review.review_date, purged_before=purge.cutoff if purge else None)
-    figures = item_figures(scale.id, review.review_date, [figures_of(row) for row in kept], waiting, frames.journeys)
+    figures = item_figures(
+        (scale.id, scale.version),
+        min(review.review_date, today),  # as the pages that score the items give them
+        [figures_of(row) for row in kept],
+        frames.journeys,
+        locked=[quarter_of(row) for row in kept if row.locked],
+        purged_before=purge.cutoff if purge else None,
+    )
     entries = tuple(
         ItemEntry(
             item=item,

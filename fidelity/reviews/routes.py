@@ -90,7 +90,8 @@ def edit(code: str, review_id: int) -> ResponseReturnValue:
             # Saved from a page opened before the self-assessment was submitted: nothing is written, and what was
             # typed is shown beside the submitted values, to be carried into a correction.
             page = render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
-                                   conflict=submitted_meanwhile(review), submitted=True, item_errors={})  # fmt: skip
+                                   conflict=submitted_meanwhile(review), submitted=True, item_errors={},
+                                   figures=review_figures(review, clock.today()))  # fmt: skip
             return page, 409
         flash(_("This self-assessment has been submitted and can no longer change. Start a correction instead."))
         if request.method == "POST":
@@ -126,8 +127,10 @@ def edit(code: str, review_id: int) -> ResponseReturnValue:
                 return redirect(url_for("units.show", code=code))
     else:
         status = 400
+    # The unit's own records beside the items they bear on.
+    figures = review_figures(review, clock.today())
     return render_template("reviews/edit.html", **_page(unit, review, scale, form.values()), form=form,
-                           conflict=conflict, item_errors=form.item_errors()), status  # fmt: skip
+                           conflict=conflict, item_errors=form.item_errors(), figures=figures), status  # fmt: skip
 
 
 def _revision(form: RatingForm) -> int:
@@ -145,7 +148,6 @@ def _page(unit: Unit, review: Review, scale: Scale, values: dict[str, RatingValu
         "summary": _summary(scale, values),
         "previous": previous,
         "previous_values": counted_values(previous) if previous else {},
-        "figures": review_figures(review, clock.today()),  # the unit's own, beside the items they bear on
     }
 
 
