@@ -566,6 +566,13 @@ def test_the_sed_scale_sets_its_units_against_education_not_work(client: Any, se
     # No employment benchmark's shade; the count under the rate.
     assert '<td class="num">60%<span class="count">6 of 10</span></td>' in over_time and "rate-" not in over_time
     assert "Fidelity and education" in page and "Fidelity and employment" not in page
+    # The employment rate of 20% stands in the table of waiting and outcomes, not set against the employment
+    # benchmarks; on the IPS scale the same unit's is.
+    assert '20% <span class="count">(2 of 10)</span></td>' in page and "below 31%" not in page
+    assert "below 31%" in client.get("/comparison?scale=ips-25").get_data(as_text=True)
+    assert '<p class="meta">1 unit · ' in page  # one, said as one
+    swedish_page = client.get("/comparison?scale=sed", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert '<p class="meta">1 enhet · ' in swedish_page
     chart = client.get("/comparison/chart.svg?scale=sed").data
     assert b"Fidelity against education" in chart and b"Education rate, last full quarter" in chart
     assert b"Minimum" not in chart  # the employment benchmarks are not drawn

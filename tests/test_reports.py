@@ -31,7 +31,9 @@ from fidelity.models import (
 )
 from fidelity.models.types import as_utc
 from fidelity.monitoring.outcomes import DEFINITIONS_VERSION
+from fidelity.monitoring.quarters import Quarter
 from tests import factories
+from tests.factories import app_today
 from tests.test_web import login
 
 SECTIONS = [
@@ -169,6 +171,31 @@ def test_an_adaptation_too_tall_for_the_rest_of_its_page_starts_under_its_sectio
     assert "Needs assessment before start" in heading and "Line 0 of what the board decided" in heading
     tables = [page for page in pages if "Points lost against the model" in page]
     assert len(tables) == 1 and "Zero exclusion criteria" in tables[0]  # the cost table whole, with its caption
+
+
+def test_a_report_on_the_sed_scale_sets_no_employment_rate_against_the_employment_benchmarks(
+    client: Any, session: Any, registry: Any
+) -> None:
+    """A unit of supported education: its employment rate of 2 of 10 is printed, not bolded as below the minimum, and
+    the note says the employment benchmarks do not apply; its caseload above 20 is bold as on any scale."""
+    unit = factories.unit(sed=True)
+    manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
+    today = app_today()
+    review = factories.self_assessment(
+        unit, manager, dict.fromkeys(registry.get("sed").item_keys, 4), today, scale_id="sed"
+    )
+    last = Quarter.of(today).previous()
+    for number in range(30):
+        jobs = ((last.start, None),) if number < 6 else ()
+        factories.journey(
+            unit, last.start - timedelta(days=60), enrolment_date=last.start - timedelta(days=30), jobs=jobs
+        )
+    factories.staffing(unit, last.year, last.number, 1.0, 0.2)
+    login(client, manager.email)
+    text = " ".join(pdf_text(client.get(f"/units/{unit.code}/reports/{review.id}.pdf").data)[0].split())
+    assert "The scale measures supported education: the employment benchmarks do not apply." in text
+    assert "Employment rate benchmarks" not in text and "an employment rate below the minimum" not in text
+    assert "In bold: a caseload above 20," in text and "6 (20%)" in text
 
 
 def test_a_bare_unit_still_renders_and_a_draft_says_so(client: Any, session: Any, registry: Any) -> None:

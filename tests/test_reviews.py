@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from fidelity.models import AuditEntry, Rating, Review, ReviewStatus, Role
+from fidelity.reviews.operations import previous_review
 from tests import factories
 from tests.test_web import csrf_token, login
 
@@ -169,6 +170,22 @@ def test_a_submitted_review_never_changes_and_a_correction_links_both(
     unit_page = client.get(f"/units/{unit.code}").get_data(as_text=True)
     assert f"Corrects #{original.id}" in unit_page and f"Corrected by #{correction.id}" in unit_page
     assert '<strong class="latest-total">100</strong>' in unit_page  # the correction counts, not the original
+
+
+def test_a_review_s_previous_is_never_its_own_correction(session: Any, unit_and_manager: Any, ips_keys: Any) -> None:
+    """A correction keeps the date of the review it corrects: the original still compares with the review before
+    it, as does the correction; the review after them compares with the correction that counts."""
+    unit, manager = unit_and_manager
+    earlier = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 2), date(2025, 9, 15))
+    original = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 3), date(2026, 3, 15))
+    correction = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4), date(2026, 3, 15))
+    second = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 4), date(2026, 3, 15))
+    correction.corrects_id, second.corrects_id = original.id, correction.id  # corrected, and corrected again
+    later = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 5), date(2026, 9, 15))
+    session.commit()
+    assert previous_review(original) == earlier
+    assert previous_review(correction) == earlier and previous_review(second) == earlier
+    assert previous_review(later) == second
 
 
 def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old_values(

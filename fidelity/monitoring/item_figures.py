@@ -172,36 +172,52 @@ def _supervision(quarter: Quarter, figures: QuarterFigures | None) -> ItemFigure
 
 
 def _employer_contact(quarter: Quarter, figures: QuarterFigures | None, mean: float | None) -> ItemFigure:
-    """Employer contact within 30 days, and the days to a first contact: the mean, which the scale judges by (marked
-    above 30 days, its best anchor's), and the median the outcomes give. `mean` None where not known: a quarter a
-    purge locked, whose journeys are partly gone, gives its kept median alone."""
+    """The days from enrolment to a first employer contact made in the quarter, first: the mean, which the scale's
+    anchors judge by (marked above 30 days, its best anchor's), and the median the outcomes give; then the share who
+    met an employer within 30 days. `mean` None where not known: a quarter a purge locked, whose journeys are partly
+    gone, gives its kept median alone."""
     when = quarter_text(quarter.year, quarter.number)
+    said = []
+    median = figures.median_days_to_employer_contact if figures else None
+    if mean is not None:
+        said.append(
+            _(
+                "Days from enrolment to a first employer contact made in %(quarter)s: mean %(mean)s (the scale's "
+                "anchors judge by the mean: 30 days or fewer at best), median %(median)s.",
+                quarter=when,
+                mean=amount_text(mean),
+                median=amount_text(median),
+            )
+        )
+    elif median is not None:
+        said.append(
+            _(
+                "Days from enrolment to a first employer contact made in %(quarter)s: median %(median)s.",
+                quarter=when,
+                median=amount_text(median),
+            )
+        )
     if figures is None or not figures.contact_window_closed:
+        said.append(_("Employer contact within 30 days of enrolment: nobody's first 30 days ended in the quarter."))
+    else:
+        said.append(
+            _(
+                "Employer contact within 30 days of enrolment: %(part)d of %(whole)d (%(share)s) of the people whose "
+                "first 30 days ended in the quarter.",
+                part=figures.contact_within_30,
+                whole=figures.contact_window_closed,
+                share=percent_text(figures.contact_within_30 / figures.contact_window_closed),
+            )
+        )
+    if len(said) == 1 and (figures is None or not figures.contact_window_closed):  # nothing at all to say of it
         return ItemFigure(
             _(
-                "Employer contact within 30 days of enrolment, %(quarter)s: nobody's first 30 days ended in the "
-                "quarter.",
+                "Employer contact, %(quarter)s: no first contact was made in the quarter, and nobody's first 30 days "
+                "ended in it.",
                 quarter=when,
             )
         )
-    within = _(
-        "Employer contact within 30 days of enrolment, %(quarter)s: %(part)d of %(whole)d (%(share)s) of the people "
-        "whose first 30 days ended in the quarter.",
-        quarter=when,
-        part=figures.contact_within_30,
-        whole=figures.contact_window_closed,
-        share=percent_text(figures.contact_within_30 / figures.contact_window_closed),
-    )
-    median = amount_text(figures.median_days_to_employer_contact)
-    if mean is None:
-        days = _("Days from enrolment to a first contact made in the quarter: median %(median)s.", median=median)
-    else:
-        days = _(
-            "Days from enrolment to a first contact made in the quarter: mean %(mean)s, median %(median)s.",
-            mean=amount_text(mean),
-            median=median,
-        )
-    return ItemFigure(f"{within} {days}", mean is not None and mean > CONTACT_DAYS)
+    return ItemFigure(" ".join(said), mean is not None and mean > CONTACT_DAYS)
 
 
 def _screening(figure: Figure, journeys: pd.DataFrame, day: date, purged_before: date | None) -> ItemFigure:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from weasyprint import HTML
 
 from fidelity.adaptations.forms import REASON_NAMES
+from fidelity.comparison.table import outcome_of
 from fidelity.models import Review, ReviewKind, ReviewStatus
 from fidelity.monitoring.journey_forms import REASON_NAMES as NOT_ACCEPTED_NAMES
 from fidelity.monitoring.outcomes import SUPERVISION_LIMIT, over_caseload, per_supervisor, supervision
@@ -30,6 +31,8 @@ def report_html(data: ReportData, bound_in: BoundIn | None = None) -> str:
         reason_names=REASON_NAMES,
         not_accepted_names={reason.value: name for reason, name in NOT_ACCEPTED_NAMES.items()},
         over_caseload=over_caseload,  # judged as the outcomes page judges it
+        # Employment rates set against the employment benchmarks only on a scale of employment, as the comparison.
+        employment_scale=outcome_of(data.scale) == "employment",
         # Specialists per full-time supervisor, judged as the outcomes page judges them.
         supervision_limit=SUPERVISION_LIMIT,
         per_supervisor=per_supervisor,

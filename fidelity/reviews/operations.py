@@ -237,7 +237,9 @@ def corrected_by(review: Review) -> Review | None:
 
 
 def previous_review(review: Review) -> Review | None:
-    """The unit's latest submitted or final review on the same scale before this one (not one it corrects)."""
+    """The unit's latest submitted or final review on the same scale before this one: not one it corrects, nor one
+    that corrects it (a correction keeps the date of the review it corrects, and comes after it), directly or through
+    a correction of a correction."""
     candidates = db.session.scalars(
         select(Review)
         .where(Review.unit_id == review.unit_id, Review.scale_id == review.scale_id, Review.id != review.id)
@@ -245,8 +247,12 @@ def previous_review(review: Review) -> Review | None:
         .where(Review.review_date <= review.review_date)
         .order_by(Review.review_date.desc(), Review.id.desc())
     ).all()
+    its_corrections = {review.id}
+    for candidate in sorted(candidates, key=lambda c: c.id):  # a correction comes after what it corrects
+        if candidate.corrects_id in its_corrections:
+            its_corrections.add(candidate.id)
     replaced = {c.corrects_id for c in candidates if c.corrects_id is not None} | {review.corrects_id}
-    return next((c for c in candidates if c.id not in replaced), None)
+    return next((c for c in candidates if c.id not in replaced | its_corrections), None)
 
 
 def submitted_meanwhile(review: Review) -> Conflict:
