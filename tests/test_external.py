@@ -383,6 +383,9 @@ def test_sign_off_needs_recommendations_and_every_reviewer(
 ) -> None:
     review = at_consensus(client, team, keys)
     save_consensus(client, team, review.id, consensus_fields(keys, 4, consensus_S1="2"))
+    # The page says what is missing, and offers no sign-off until it is there; a sign-off sent anyway is refused.
+    page = client.get(base(team, review.id)).get_data(as_text=True)
+    assert '<button type="submit" disabled aria-describedby="before-signing-off">Sign off</button>' in page
     refused = step(client, team, review.id, "/sign-off")
     assert refused.status_code == 409 and "Write a recommendation for every item below 4: S1" in refused.get_data(
         as_text=True

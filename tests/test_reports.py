@@ -122,6 +122,8 @@ def test_every_section_in_order_with_the_numbers(client: Any, known: dict[str, A
     cover = " ".join(pages[0].split())
     assert unit.name in cover and "External fidelity review" in cover and "Mar 11, 2026" in cover
     assert "96 / 125" in cover and "Fair fidelity" in cover and "version 1.0" in cover
+    # Strongest: S2 (5), then two of the 22 items at 4, which says how many more are; weakest: O6, V4 and one at 4.
+    assert "and 20 more items at 4" in text and "and 21 more items at 4" in text
     # Principles: zero exclusion is O6 1 and V14 4 -> mean 2.5, departs.
     assert re.search(r"2\. Zero exclusion O6 1, V14 4 2\.5 Departs", text)
     assert re.search(r"6\. Rapid job search V3 4, V4 2 3\.0 Partial", text)

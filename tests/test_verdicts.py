@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fidelity.reports.verdicts import Verdict, extremes, principle_readings, verdict
+from fidelity.reports.verdicts import Verdict, extremes, more_at_last, principle_readings, verdict
 from fidelity.scales import load_registry
 
 REGISTRY = load_registry(Path(__file__).resolve().parent.parent / "scales")
@@ -45,3 +45,6 @@ def test_strongest_and_weakest() -> None:
     strongest, weakest = extremes(IPS, scores)
     assert [i.key for i in strongest] == ["S2", "V10", "O7"]
     assert [i.key for i in weakest] == ["O6", "V4", "S1"]
+    # S1 is one of 20 items at 3: 19 more are; none shares O7's 4.
+    assert (more_at_last(weakest, scores), more_at_last(strongest, scores)) == (19, 0)
+    assert more_at_last([], scores) == 0

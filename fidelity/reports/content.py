@@ -23,7 +23,7 @@ from fidelity.monitoring.purge import PastPurge, latest_purge, purge_reaching
 from fidelity.monitoring.quarters import Quarter
 from fidelity.monitoring.unit_lock import take_units
 from fidelity.monitoring.waiting import WaitingList, waiting_list
-from fidelity.reports.verdicts import PrincipleReading, extremes, principle_readings
+from fidelity.reports.verdicts import PrincipleReading, extremes, more_at_last, principle_readings
 from fidelity.reviews.operations import counted_values, previous_review, rater_values
 from fidelity.scales import Item, Scale, ScaleRegistry
 from fidelity.scoring import ITEM_TARGET, ScoreSummary, summarise
@@ -64,6 +64,8 @@ class ReportData:
     profile: Markup
     strongest: tuple[Item, ...]
     weakest: tuple[Item, ...]
+    more_strongest: int  # the other scored items at the last strongest one's score (`verdicts.more_at_last`)
+    more_weakest: int
     scores: dict[str, int]
     readings: tuple[PrincipleReading, ...]
     adaptations: tuple[CostedAdaptation, ...]
@@ -210,6 +212,8 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         ),
         strongest=tuple(strongest),
         weakest=tuple(weakest),
+        more_strongest=more_at_last(strongest, scores),
+        more_weakest=more_at_last(weakest, scores),
         scores=scores,
         readings=tuple(principle_readings(scale, registry.principles, scores)),
         adaptations=tuple(

@@ -10,7 +10,7 @@ A principle's verdict, from the scores of the items that serve it:
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -62,3 +62,13 @@ def extremes(scale: Scale, scores: Mapping[str, int], count: int = EXTREMES) -> 
     strongest = sorted(scored, key=lambda item: (-scores[item.key], order[item.key]))[:count]
     weakest = sorted(scored, key=lambda item: (scores[item.key], order[item.key]))[:count]
     return strongest, weakest
+
+
+def more_at_last(listed: Sequence[Item], scores: Mapping[str, int]) -> int:
+    """How many scored items not in `listed` (the strongest or the weakest) share the last listed item's score: a
+    list cut at three among ten items at 3 says so, rather than seeming to pick three."""
+    if not listed:
+        return 0
+    last = scores[listed[-1].key]
+    shown = {item.key for item in listed}
+    return sum(1 for key, score in scores.items() if score == last and key not in shown)
