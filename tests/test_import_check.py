@@ -704,6 +704,9 @@ def test_a_job_added_by_hand_and_left_out_is_undone_in_whatever_form_it_has_now(
     both = [imported, ended]
     assert undone_at(jobs(both, [imported | {"end_date": "2026-06-01"}]), history, now) == {7: AT}
     assert undone_at(jobs(both, [imported, ended | {"end_date": "2026-06-01"}]), history, now) == {}  # it ends it
+    # Two alike (added the same day, the same values): the file ends one and leaves the other out. Which was added by
+    # hand cannot be told, so it is marked.
+    assert undone_at(jobs([ended, ended], [ended | {"end_date": "2026-06-01"}]), history, now) == {7: AT}
 
 
 def test_a_job_deleted_by_hand_and_brought_back_in_any_form_is_undone() -> None:

@@ -116,6 +116,13 @@ def test_a_slow_first_contact_is_marked_against_the_scale_s_best_anchor(app: Fla
     found = in_english(app, SERVED + CONTACTS + late, STAFFING)
     assert "mean 42.5 (the scale's anchors judge by the mean: 30 days or fewer at best), median 35." in found["V4"].text
     assert found["V4"].marked
+    # A mean of 30.05 is shown as 30: at the best anchor, not marked beside it.
+    thirty = [person(60 + n, referral_date=D(2026, 6, 20), decision="accepted", enrolment_date=D(2026, 7, 1),
+                     first_employer_contact_date=D(2026, 7, 31)) for n in range(20)]  # fmt: skip
+    one_more = [person(90, referral_date=D(2026, 6, 20), decision="accepted", enrolment_date=D(2026, 7, 1),
+                       first_employer_contact_date=D(2026, 8, 1))]  # fmt: skip
+    found = in_english(app, thirty + one_more, STAFFING)
+    assert "mean 30 (the scale's anchors" in found["V4"].text and not found["V4"].marked
     # A quarter a purge locked: its journeys are partly gone, and its kept median is given alone.
     found = in_english(app, SERVED + CONTACTS + late, STAFFING, locked=[Q3])
     assert found["V4"].text.startswith(
@@ -265,3 +272,21 @@ def test_the_scoring_pages_and_the_report_set_the_figure_beside_its_item(
     step(client, team, review.id, "/consensus/start")
     page = client.get(f"/units/{team.unit.code}/external/{review.id}/consensus").get_data(as_text=True)
     assert said in figure_of(page, "consensus-S1") and figure_of(page, "consensus-V1") == ""
+
+
+def test_a_quarter_before_the_first_referral_has_no_figures_on_the_page_or_in_the_report(
+    client: Any, session: Any, team: Team
+) -> None:
+    """Staffing recorded for the last full quarter, and the unit's first referral after it: the outcomes count from
+    the quarter of the first referral, so the scoring page and the report alike say no figures were counted."""
+    today = app_today()
+    quarter = last_full_quarter(today)
+    factories.staffing(team.unit, quarter.year, quarter.number, 2.0, 0.5)
+    factories.journey(team.unit, today)
+    draft = factories.draft_self_assessment(team.unit, team.manager, today)
+    login(client, team.manager.email)
+    page = client.get(f"/units/{team.unit.code}/reviews/{draft.id}/edit").get_data(as_text=True)
+    said = f"Caseload per specialist, {quarter.year}\u00a0Q{quarter.number}: no figures counted for the quarter."
+    assert said in page
+    text = " ".join(pdf_text(client.get(f"/units/{team.unit.code}/reports/{draft.id}.pdf").data)[0].split())
+    assert said.replace("\u00a0", " ") in text.replace("\u00a0", " ")

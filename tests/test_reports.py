@@ -178,8 +178,8 @@ def test_an_adaptation_too_tall_for_the_rest_of_its_page_starts_under_its_sectio
 def test_a_report_on_the_sed_scale_sets_no_employment_rate_against_the_employment_benchmarks(
     client: Any, session: Any, registry: Any
 ) -> None:
-    """A unit of supported education: its employment rate of 2 of 10 is printed, not bolded as below the minimum, and
-    the note says the employment benchmarks do not apply; its caseload above 20 is bold as on any scale."""
+    """A unit of supported education, 6 of its 30 people in work: the rate is printed, and the note says the
+    employment benchmarks do not apply and bolds no employment rate; its caseload of 30 is marked as on any scale."""
     unit = factories.unit(sed=True)
     manager = factories.user(Role.FRONTLINE_MANAGER, unit_id=unit.id)
     today = app_today()

@@ -186,6 +186,11 @@ def test_a_review_s_previous_is_never_its_own_correction(session: Any, unit_and_
     assert previous_review(original) == earlier
     assert previous_review(correction) == earlier and previous_review(second) == earlier
     assert previous_review(later) == second
+    # Another review of the same day, made after the original: it comes after the original and its corrections,
+    # and none of them comes after it.
+    other = factories.self_assessment(unit, manager, dict.fromkeys(ips_keys, 3), date(2026, 3, 15))
+    assert previous_review(other) == second
+    assert previous_review(original) == earlier and previous_review(second) == earlier
 
 
 def test_a_self_assessment_already_corrected_is_not_corrected_again_from_its_old_values(

@@ -286,7 +286,9 @@ def _spells_undone(
         forms = [form for _entry, before, after in steps for form in (before, after) if form is not None]
         last = own[-1]
         made_by_hand = own[0].action == "create" and last.action != "delete" and forms and _has(now, forms[-1])
-        edited_in_file = made_by_hand and any(edited[i] for i, spell in enumerate(now) if _same(spell, forms[-1]))
+        # Known by its values: of jobs alike (two open courses started the same day), edited only if all of them are.
+        alike = [edited[i] for i, spell in enumerate(now) if _same(spell, forms[-1])] if made_by_hand else []
+        edited_in_file = bool(alike) and all(alike)
         if made_by_hand and not edited_in_file and not any(_has(filed, form) for form in forms):
             undone.append(own[0])  # added by hand, left out
         if last.action == "delete" and any(_has(filed, form) and not _has(now, form) for form in forms):

@@ -32,9 +32,11 @@ from fidelity.monitoring.outcomes import (
     SUPERVISION_LIMIT,
     QuarterFigures,
     figures_by_quarter,
+    first_quarter,
     mean_days_to_employer_contact,
     over_caseload,
     per_supervisor,
+    rounded,
     supervision,
 )
 from fidelity.monitoring.purge import latest_purge
@@ -111,7 +113,9 @@ def item_figures(
 
 def _caseload(quarter: Quarter, figures: QuarterFigures | None) -> ItemFigure:
     when = quarter_text(quarter.year, quarter.number)
-    if figures is None or figures.specialist_fte is None:
+    if figures is None:
+        return ItemFigure(_("Caseload per specialist, %(quarter)s: no figures counted for the quarter.", quarter=when))
+    if figures.specialist_fte is None:
         return ItemFigure(_("Caseload per specialist, %(quarter)s: no staffing recorded.", quarter=when))
     caseload = figures.caseload_per_specialist
     if caseload is None:  # no specialist time: nobody to carry the people served
@@ -141,7 +145,11 @@ def _caseload(quarter: Quarter, figures: QuarterFigures | None) -> ItemFigure:
 
 def _supervision(quarter: Quarter, figures: QuarterFigures | None) -> ItemFigure:
     when = quarter_text(quarter.year, quarter.number)
-    if figures is None or figures.specialist_fte is None:
+    if figures is None:
+        return ItemFigure(
+            _("Specialists per supervisor, %(quarter)s: no figures counted for the quarter.", quarter=when)
+        )
+    if figures.specialist_fte is None:
         return ItemFigure(_("Specialists per supervisor, %(quarter)s: no staffing recorded.", quarter=when))
     if figures.supervisor_fte is None:  # a quarter locked before its supervisors were kept
         return ItemFigure(
@@ -217,7 +225,8 @@ def _employer_contact(quarter: Quarter, figures: QuarterFigures | None, mean: fl
                 quarter=when,
             )
         )
-    return ItemFigure(" ".join(said), mean is not None and mean > CONTACT_DAYS)
+    shown = rounded(mean, 1)  # judged as shown, as the caseload and supervision are
+    return ItemFigure(" ".join(said), shown is not None and shown > CONTACT_DAYS)
 
 
 def _screening(figure: Figure, journeys: pd.DataFrame, day: date, purged_before: date | None) -> ItemFigure:
@@ -296,7 +305,14 @@ def review_figures(review: Review, today: date) -> dict[str, ItemFigure]:
             QuarterlyOutcome.locked.is_(True),
         )
     ).one_or_none()
-    outcomes = [figures_of(kept)] if kept else figures_by_quarter(frames, quarter, quarter, as_of=today)
+    # As the outcomes page counts: from the quarter of the first referral (the report reads the figures kept so).
+    first = first_quarter(frames)
+    if kept:
+        outcomes = [figures_of(kept)]
+    elif first is None or quarter < first:
+        outcomes = []
+    else:
+        outcomes = figures_by_quarter(frames, quarter, quarter, as_of=today)
     purge = latest_purge(review.unit_id)
     return item_figures(
         scale,

@@ -237,9 +237,10 @@ def corrected_by(review: Review) -> Review | None:
 
 
 def previous_review(review: Review) -> Review | None:
-    """The unit's latest submitted or final review on the same scale before this one: not one it corrects, nor one
-    that corrects it (a correction keeps the date of the review it corrects, and comes after it), directly or through
-    a correction of a correction."""
+    """The unit's latest submitted or final review on the same scale before this one (not one it corrects). A
+    correction keeps the date of the review it corrects, so reviews of one date come in the order their originals
+    were made: neither of two reviews of one day is the other's previous in turn, and a review's own corrections,
+    which share its original, never come before it."""
     candidates = db.session.scalars(
         select(Review)
         .where(Review.unit_id == review.unit_id, Review.scale_id == review.scale_id, Review.id != review.id)
@@ -247,12 +248,19 @@ def previous_review(review: Review) -> Review | None:
         .where(Review.review_date <= review.review_date)
         .order_by(Review.review_date.desc(), Review.id.desc())
     ).all()
-    its_corrections = {review.id}
-    for candidate in sorted(candidates, key=lambda c: c.id):  # a correction comes after what it corrects
-        if candidate.corrects_id in its_corrections:
-            its_corrections.add(candidate.id)
-    replaced = {c.corrects_id for c in candidates if c.corrects_id is not None} | {review.corrects_id}
-    return next((c for c in candidates if c.id not in replaced | its_corrections), None)
+    by_id = {c.id: c for c in candidates} | {review.id: review}
+
+    def original(of: Review) -> int:
+        seen = {of.id}
+        while of.corrects_id is not None and of.corrects_id in by_id and of.corrects_id not in seen:
+            of = by_id[of.corrects_id]
+            seen.add(of.id)
+        return of.id
+
+    mine = original(review)
+    before = [c for c in candidates if c.review_date < review.review_date or original(c) < mine]
+    replaced = {c.corrects_id for c in before if c.corrects_id is not None} | {review.corrects_id}
+    return next((c for c in before if c.id not in replaced), None)
 
 
 def submitted_meanwhile(review: Review) -> Conflict:
