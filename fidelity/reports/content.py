@@ -64,8 +64,6 @@ class ReportData:
     profile: Markup
     strongest: tuple[Item, ...]
     weakest: tuple[Item, ...]
-    more_strongest: int  # the other scored items at the last strongest one's score (`verdicts.more_at_last`)
-    more_weakest: int
     scores: dict[str, int]
     readings: tuple[PrincipleReading, ...]
     adaptations: tuple[CostedAdaptation, ...]
@@ -79,6 +77,15 @@ class ReportData:
     outcomes: tuple[QuarterlyOutcome, ...]  # up to the last four quarters to the review's, oldest first
     below_target: tuple[Item, ...]
     generated_on: date
+
+    @property
+    def more_strongest(self) -> int:
+        """The other scored items at the last strongest one's score (`verdicts.more_at_last`)."""
+        return more_at_last(self.strongest, self.scores)
+
+    @property
+    def more_weakest(self) -> int:
+        return more_at_last(self.weakest, self.scores)
 
     @property
     def recommendations(self) -> tuple[ItemEntry, ...]:
@@ -212,8 +219,6 @@ def report_data(review: Review, registry: ScaleRegistry, today: date) -> ReportD
         ),
         strongest=tuple(strongest),
         weakest=tuple(weakest),
-        more_strongest=more_at_last(strongest, scores),
-        more_weakest=more_at_last(weakest, scores),
         scores=scores,
         readings=tuple(principle_readings(scale, registry.principles, scores)),
         adaptations=tuple(
